@@ -1,0 +1,1 @@
+"""Issuer service: schools, leerbedrijven and EVC providers issue, deliver and revoke credentials."""

@@ -1,0 +1,1 @@
+"""Wallet service: a person's skills passport (LLO portfolio)."""

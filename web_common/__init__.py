@@ -1,0 +1,1 @@
+"""Thin shared plumbing for the three services (problem+json, settings, Jinja). No domain logic."""

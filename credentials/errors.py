@@ -1,0 +1,65 @@
+"""Exceptions of the credential engine.
+
+The engine raises only for misuse (a bad argument, a key of the wrong length, an unknown
+context when signing). Verification outcomes are data (see ``verification``), never raised.
+
+    CredentialsError
+    ├── MultibaseError          malformed multibase / multicodec value
+    ├── KeyFormatError          key material of the wrong type or length
+    ├── DocumentLoaderError     a URL outside the bundled contexts was asked for
+    ├── CanonicalizationError   JSON-LD could not be expanded or canonicalised
+    │   └── SafeModeError       a term or IRI would be silently dropped (undefined term)
+    ├── SigningError            a credential cannot be signed as given
+    ├── DidResolutionError      a DID could not be resolved
+    └── StatusListError         a status list is malformed or an index is out of range
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CanonicalizationError",
+    "CredentialsError",
+    "DidResolutionError",
+    "DocumentLoaderError",
+    "KeyFormatError",
+    "MultibaseError",
+    "SafeModeError",
+    "SigningError",
+    "StatusListError",
+]
+
+
+class CredentialsError(Exception):
+    """Base of every error the credential engine raises."""
+
+
+class MultibaseError(CredentialsError, ValueError):
+    """A multibase or multicodec value is malformed."""
+
+
+class KeyFormatError(CredentialsError, ValueError):
+    """Key material has the wrong type, prefix or length."""
+
+
+class DocumentLoaderError(CredentialsError):
+    """A JSON-LD document was requested that is not bundled; nothing is fetched."""
+
+
+class CanonicalizationError(CredentialsError):
+    """A document could not be expanded or canonicalised as JSON-LD."""
+
+
+class SafeModeError(CanonicalizationError):
+    """A term or relative IRI would be dropped from the signed data (JSON-LD safe mode)."""
+
+
+class SigningError(CredentialsError):
+    """A credential or presentation cannot be signed as given."""
+
+
+class DidResolutionError(CredentialsError):
+    """A DID could not be resolved to a DID document."""
+
+
+class StatusListError(CredentialsError, ValueError):
+    """A Bitstring Status List is malformed, or an index lies outside it."""

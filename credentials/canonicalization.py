@@ -49,6 +49,10 @@ __all__ = ["JsonLdEngine", "default_engine", "plain_pyld_canonicalize"]
 JsonObject = dict[str, Any]
 
 _NQUADS = "application/n-quads"
+# Relative IRIs are resolved against this base during expansion; ".invalid" is reserved
+# (RFC 2606), so an IRI under it can only have come from a relative reference. Without a base
+# pyld would resolve against its built-in http://example.org/base/ and hide the mistake.
+_RELATIVE_BASE = "https://relative-iri.invalid/"
 _PROCESSED_CACHE_SIZE = 4096
 _RESOLVED_CACHE_SIZE = 256
 
@@ -150,21 +154,27 @@ def _check_safe_iris(node: Any, path: str = "$") -> None:
         return
     node_id = node.get("@id")
     if isinstance(node_id, str) and not _is_absolute_or_blank(node_id):
-        raise SafeModeError(f"{path}: relative IRI {node_id!r} in @id")
+        raise SafeModeError(f"{path}: relative IRI {_shown(node_id)!r} in @id")
     types = node.get("@type")
     for t in types if isinstance(types, list) else [types] if types is not None else []:
         if isinstance(t, str) and t != "@json" and not _is_absolute_or_blank(t):
-            raise SafeModeError(f"{path}: relative IRI {t!r} in @type")
+            raise SafeModeError(
+                f"{path}: type {_shown(t)!r} is not defined by any context (relative IRI in @type)"
+            )
     for key, value in node.items():
         if key in ("@value", "@context"):
             continue
         _check_safe_iris(value, f"{path}.{key}")
 
 
+def _shown(iri: str) -> str:
+    return iri.removeprefix(_RELATIVE_BASE)
+
+
 def _is_absolute_or_blank(iri: str) -> bool:
     """pyld's own test (``scheme:`` or ``_:`` and no white space), so nothing it would drop
-    while building RDF passes this check."""
-    return bool(jsonld._is_absolute_iri(iri))
+    while building RDF passes this check; and not resolved from a relative reference."""
+    return bool(jsonld._is_absolute_iri(iri)) and not iri.startswith(_RELATIVE_BASE)
 
 
 class JsonLdEngine:
@@ -186,7 +196,7 @@ class JsonLdEngine:
         return {
             "documentLoader": self.loader,
             "contextResolver": ContextResolver(self._resolved, self.loader),
-            "base": "",
+            "base": _RELATIVE_BASE,
             "processingMode": "json-ld-1.1",
         }
 

@@ -1,0 +1,3 @@
+from credentials.cli import main
+
+main()

@@ -1,0 +1,174 @@
+"""Command line for the credential engine: ``python -m credentials keygen | sign | verify | demo``.
+
+    python -m credentials keygen --out issuer-key.json
+    python -m credentials sign credential.json --key issuer-key.json > signed.json
+    python -m credentials verify signed.json
+    python -m credentials demo
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .data_integrity import add_proof
+from .did import StaticDidResolver
+from .errors import CredentialsError, KeyFormatError
+from .examples import mbo_certificaat
+from .keys import Ed25519KeyPair
+from .results import Outcome, VerificationResult
+from .timestamps import format_datetime
+from .verification import verify_credential
+
+app = typer.Typer(
+    help="Sign and verify W3C Verifiable Credentials (eddsa-rdfc-2022, did:key).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+_MARK = {
+    Outcome.PASSED: "[green]✔ passed[/]",
+    Outcome.FAILED: "[red]✘ failed[/]",
+    Outcome.WARNING: "[yellow]! warning[/]",
+    Outcome.SKIPPED: "[dim]– skipped[/]",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        err.print(f"[red]No such file:[/] {path}")
+        raise typer.Exit(2) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        err.print(f"[red]{path} is not valid JSON:[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _load_key(path: Path) -> Ed25519KeyPair:
+    data = _load_json(path)
+    try:
+        return Ed25519KeyPair.from_multibase(str(data["secretKeyMultibase"]))
+    except (KeyError, TypeError, KeyFormatError) as exc:
+        err.print(f"[red]{path} is not a key file made by 'keygen':[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _key_file_content(key: Ed25519KeyPair) -> dict[str, str]:
+    return {
+        "id": key.did_key,
+        "verificationMethod": key.did_key_verification_method,
+        "publicKeyMultibase": key.public_multibase,
+        "secretKeyMultibase": key.secret_multibase,
+    }
+
+
+@app.command()
+def keygen(
+    out_file: Annotated[
+        Path, typer.Option("--out", help="where to write the key (created with mode 0600)")
+    ],
+) -> None:
+    """Create an Ed25519 key and its did:key. The secret goes only to the file."""
+    key = Ed25519KeyPair.generate()
+    content = json.dumps(_key_file_content(key), indent=2) + "\n"
+    try:
+        fd = os.open(out_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        err.print(f"[red]{out_file} exists; refusing to overwrite a key[/]")
+        raise typer.Exit(2) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(content)
+    out.print(f"did:key  {key.did_key}")
+    out.print(f"key file {out_file} (keep it secret)")
+
+
+@app.command()
+def sign(
+    credential_file: Annotated[Path, typer.Argument(help="unsigned credential (JSON-LD)")],
+    key_file: Annotated[Path, typer.Option("--key", help="key file from 'keygen'")],
+) -> None:
+    """Add an eddsa-rdfc-2022 proof and print the signed credential."""
+    credential = _load_json(credential_file)
+    key = _load_key(key_file)
+    try:
+        signed = add_proof(
+            credential, key, key.did_key_verification_method, created=format_datetime(_now())
+        )
+    except CredentialsError as exc:
+        err.print(f"[red]Cannot sign:[/] {exc}")
+        raise typer.Exit(1) from None
+    sys.stdout.write(json.dumps(signed, indent=2, ensure_ascii=False) + "\n")
+
+
+def _print_result(result: VerificationResult, title: str) -> None:
+    table = Table(title=title, show_lines=False)
+    table.add_column("check")
+    table.add_column("result")
+    table.add_column("why")
+    for check in result.checks:
+        table.add_row(check.name, _MARK[check.outcome], check.detail)
+    out.print(table)
+    colour = {"valid": "green", "warning": "yellow", "invalid": "red"}[result.verdict.value]
+    out.print(f"verdict: [bold {colour}]{result.verdict.value}[/]")
+
+
+@app.command()
+def verify(
+    credential_file: Annotated[Path, typer.Argument(help="signed credential (JSON-LD)")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+) -> None:
+    """Verify a credential (did:key issuers) and show every check. Exit 1 when invalid."""
+    credential = _load_json(credential_file)
+    result = verify_credential(credential, resolver=StaticDidResolver(), now=_now())
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
+    else:
+        _print_result(result, str(credential_file))
+    raise typer.Exit(0 if result.verified else 1)
+
+
+@app.command()
+def demo() -> None:
+    """Issue an mbo-certificaat, verify it, then show what tampering does."""
+    school = Ed25519KeyPair.generate()
+    student = Ed25519KeyPair.generate()
+    now = _now()
+    out.rule("1. A school signs an mbo-certificaat")
+    out.print(f"school  {school.did_key}\nstudent {student.did_key}")
+    credential = mbo_certificaat(
+        issuer_id=school.did_key, subject_id=student.did_key, valid_from=format_datetime(now)
+    )
+    signed = add_proof(
+        credential, school, school.did_key_verification_method, created=format_datetime(now)
+    )
+    out.print_json(json.dumps(signed["proof"]))
+    out.rule("2. An employer verifies it")
+    _print_result(verify_credential(signed, resolver=StaticDidResolver(), now=now), "genuine")
+    out.rule("3. Someone changes one werkproces code")
+    tampered = json.loads(json.dumps(signed))
+    tampered["credentialSubject"]["achievement"]["werkprocessen"][0] = "P2-K1-W1"
+    _print_result(verify_credential(tampered, resolver=StaticDidResolver(), now=now), "tampered")
+    out.rule("4. Someone adds a field no context defines")
+    extra = json.loads(json.dumps(signed))
+    extra["credentialSubject"]["grade"] = "10"
+    _print_result(verify_credential(extra, resolver=StaticDidResolver(), now=now), "undefined term")
+
+
+
+def main() -> None:
+    app()

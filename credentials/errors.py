@@ -11,6 +11,9 @@ context when signing). Verification outcomes are data (see ``verification``), ne
     │   └── SafeModeError       a term or IRI would be silently dropped (undefined term)
     ├── SigningError            a credential cannot be signed as given
     ├── DidResolutionError      a DID could not be resolved
+    ├── DidDocumentError        a DID or DID document cannot be built from the given values
+    ├── FetchError              a remote JSON document could not be fetched safely
+    ├── JwtFormatError          a compact JWS / JWT is malformed
     └── StatusListError         a status list is malformed or an index is out of range
 """
 
@@ -19,8 +22,11 @@ from __future__ import annotations
 __all__ = [
     "CanonicalizationError",
     "CredentialsError",
+    "DidDocumentError",
     "DidResolutionError",
     "DocumentLoaderError",
+    "FetchError",
+    "JwtFormatError",
     "KeyFormatError",
     "MultibaseError",
     "SafeModeError",
@@ -63,3 +69,19 @@ class DidResolutionError(CredentialsError):
 
 class StatusListError(CredentialsError, ValueError):
     """A Bitstring Status List is malformed, or an index lies outside it."""
+
+
+class DidDocumentError(CredentialsError, ValueError):
+    """A DID or DID document cannot be built from the given values (misuse)."""
+
+
+class FetchError(CredentialsError):
+    """A remote JSON document could not be fetched safely.
+
+    Raised for a refused URL (scheme, host, non-global address), a redirect, a non-200
+    status, a body over the size limit, a timeout or a body that is not a JSON object.
+    """
+
+
+class JwtFormatError(CredentialsError, ValueError):
+    """A compact JWS / JWT is malformed (parts, base64url, JSON, size)."""

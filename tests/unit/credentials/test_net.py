@@ -1,0 +1,236 @@
+"""The SSRF guard and guarded JSON fetch shared by did:web and status list retrieval."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+
+import httpx
+import pytest
+
+from credentials.errors import FetchError
+from credentials.net import check_url_allowed, fetch_json, is_public_address
+
+PUBLIC_IP = "93.184.215.14"
+
+
+def resolves_to(*addresses: str) -> Callable[[str, int], Sequence[str]]:
+    def resolve(host: str, port: int) -> Sequence[str]:
+        return list(addresses)
+
+    return resolve
+
+
+def no_dns(host: str, port: int) -> Sequence[str]:
+    raise AssertionError(f"DNS must not be consulted for {host}:{port}")
+
+
+def client_for(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.Client:
+    return httpx.Client(transport=httpx.MockTransport(handler))
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "::",
+        "fc00::1",
+        "fd12:3456::1",
+        "fe80::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "2002:a00:1::",  # 6to4 wrapping 10.0.0.1
+        "not-an-ip",
+    ],
+)
+def test_non_public_addresses_are_refused(address: str) -> None:
+    assert not is_public_address(address)
+
+
+@pytest.mark.parametrize("address", [PUBLIC_IP, "2606:2800:21f:cb07:6820:80da:af6b:8b2c"])
+def test_global_addresses_are_public(address: str) -> None:
+    assert is_public_address(address)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/status",
+        "https://10.0.0.1/status",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/status",
+        "https://[fc00::1]/status",
+    ],
+)
+def test_ip_literal_urls_to_private_addresses_are_refused(url: str) -> None:
+    with pytest.raises(FetchError, match="non-public address"):
+        check_url_allowed(url, resolve=no_dns)
+
+
+def test_public_ip_literal_is_allowed_without_dns() -> None:
+    check_url_allowed(f"https://{PUBLIC_IP}/status", resolve=no_dns)
+
+
+def test_hostname_resolving_to_a_private_address_is_refused() -> None:
+    with pytest.raises(FetchError, match=r"resolves to a non-public address \(10\.1\.2\.3\)"):
+        check_url_allowed(
+            "https://intranet.example/status", resolve=resolves_to(PUBLIC_IP, "10.1.2.3")
+        )
+
+
+def test_hostname_resolving_to_public_addresses_is_allowed() -> None:
+    check_url_allowed("https://school.example/status", resolve=resolves_to(PUBLIC_IP))
+
+
+def test_unresolvable_host_is_refused() -> None:
+    def fail(host: str, port: int) -> Sequence[str]:
+        raise OSError("Name or service not known")
+
+    with pytest.raises(FetchError, match="could not be resolved"):
+        check_url_allowed("https://nowhere.example/", resolve=fail)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://school.example/status", "plain http"),
+        ("ftp://school.example/status", "not an https URL"),
+        ("file:///etc/passwd", "not an https URL"),
+        ("https://user:pw@school.example/", "user information"),
+        ("https:///path-only", "no host"),
+        ("https://school.example:99999/", "invalid port"),
+    ],
+)
+def test_malformed_or_insecure_urls_are_refused(url: str, reason: str) -> None:
+    with pytest.raises(FetchError, match=reason):
+        check_url_allowed(url, resolve=resolves_to(PUBLIC_IP))
+
+
+def test_allow_listed_development_host_may_use_http_and_loopback() -> None:
+    check_url_allowed("http://localhost:8001/x", {"localhost:8001"}, resolve=no_dns)
+    check_url_allowed("http://LOCALHOST:8001/x", {"localhost:8001"}, resolve=no_dns)
+    with pytest.raises(FetchError, match="plain http"):
+        check_url_allowed("http://localhost:8002/x", {"localhost:8001"}, resolve=no_dns)
+
+
+def test_fetch_json_returns_the_object() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"id": "x"})
+
+    with client_for(handler) as client:
+        document = fetch_json("https://school.example/doc", client, resolve=resolves_to(PUBLIC_IP))
+    assert document == {"id": "x"}
+    assert seen[0].headers["accept"] == "application/json"
+
+
+def test_fetch_json_refuses_before_any_request() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("no request may be sent to a refused URL")
+
+    with client_for(handler) as client, pytest.raises(FetchError):
+        fetch_json("https://10.0.0.1/doc", client)
+
+
+@pytest.mark.parametrize(
+    ("response", "reason"),
+    [
+        (httpx.Response(404), "HTTP 404"),
+        (httpx.Response(500, json={}), "HTTP 500"),
+        (
+            httpx.Response(302, headers={"location": "https://127.0.0.1/"}),
+            "redirects are not followed",
+        ),
+        (httpx.Response(200, content=b"<html>"), "did not return JSON"),
+        (httpx.Response(200, content=b"\xff\xfe"), "did not return JSON"),
+        (httpx.Response(200, json=[1, 2]), "not return a JSON object"),
+        (httpx.Response(200, content=b"[" * 100_000), "did not return JSON"),
+    ],
+)
+def test_fetch_json_failures_are_fetch_errors(response: httpx.Response, reason: str) -> None:
+    with client_for(lambda request: response) as client, pytest.raises(FetchError, match=reason):
+        fetch_json("https://school.example/doc", client, resolve=resolves_to(PUBLIC_IP))
+
+
+def test_fetch_json_size_limit_from_content_length() -> None:
+    body = json.dumps({"pad": "x" * 2000}).encode()
+    with (
+        client_for(lambda request: httpx.Response(200, content=body)) as client,
+        pytest.raises(FetchError, match="larger than the limit of 1000 bytes"),
+    ):
+        fetch_json(
+            "https://school.example/doc", client, max_bytes=1000, resolve=resolves_to(PUBLIC_IP)
+        )
+
+
+def test_fetch_json_size_limit_while_streaming_without_content_length() -> None:
+    sent: list[int] = []
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(1000):
+            sent.append(1)
+            yield b" " * 1024
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=chunks())
+
+    with client_for(handler) as client, pytest.raises(FetchError, match="larger than the limit"):
+        fetch_json(
+            "https://school.example/doc", client, max_bytes=4096, resolve=resolves_to(PUBLIC_IP)
+        )
+    assert len(sent) < 10  # aborted early, not read to the end
+
+
+def test_fetch_json_timeout() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with client_for(handler) as client, pytest.raises(FetchError, match=r"timed out after 2\.0 s"):
+        fetch_json(
+            "https://school.example/doc", client, timeout=2.0, resolve=resolves_to(PUBLIC_IP)
+        )
+
+
+def test_fetch_json_total_deadline_cuts_off_slow_drip() -> None:
+    now = [0.0]
+
+    def clock() -> float:
+        return now[0]
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(100):
+            now[0] += 1.0  # each chunk takes a second
+            yield b" "
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=chunks())
+
+    with client_for(handler) as client, pytest.raises(FetchError, match="timed out"):
+        fetch_json(
+            "https://school.example/doc",
+            client,
+            timeout=5.0,
+            clock=clock,
+            resolve=resolves_to(PUBLIC_IP),
+        )
+    assert now[0] < 10
+
+
+def test_fetch_json_connection_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with client_for(handler) as client, pytest.raises(FetchError, match="ConnectError"):
+        fetch_json("https://school.example/doc", client, resolve=resolves_to(PUBLIC_IP))

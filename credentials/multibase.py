@@ -36,7 +36,7 @@ def encode_base58btc(data: bytes) -> str:
 
 def decode_base58btc(value: str) -> bytes:
     """Decode a ``z``-prefixed base58btc multibase string."""
-    if not isinstance(value, str) or not value.startswith("z") or len(value) < 2:
+    if not isinstance(value, str) or not value.startswith("z"):
         raise MultibaseError("expected a base58btc multibase value starting with 'z'")
     body = value[1:]
     if not set(body) <= _B58_ALPHABET:

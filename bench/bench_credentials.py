@@ -69,23 +69,38 @@ def main() -> None:
         print(f"  {label:44s} {ops:9.0f}/s  {us:8.1f} µs", flush=True)
 
     print(f"Python {platform.python_version()} on {platform.machine()}, one core")
-    print(f"credential: mbo-certificaat, {len(json.dumps(credential).encode())} bytes unsigned, "
-          f"{size} bytes signed")
-    measure("eddsa-rdfc-2022 sign (cached engine)", lambda: add_proof(credential, key, vm,
-                                                                        created=CREATED))
-    measure("eddsa-rdfc-2022 verify (cached engine)",
-            lambda: verify_proofs(signed, resolver=resolver, engine=engine))
+    print(
+        f"credential: mbo-certificaat, {len(json.dumps(credential).encode())} bytes unsigned, "
+        f"{size} bytes signed"
+    )
+    measure(
+        "eddsa-rdfc-2022 sign (cached engine)",
+        lambda: add_proof(credential, key, vm, created=CREATED),
+    )
+    measure(
+        "eddsa-rdfc-2022 verify (cached engine)",
+        lambda: verify_proofs(signed, resolver=resolver, engine=engine),
+    )
     measure("canonicalize document (cached engine)", lambda: engine.canonicalize(credential))
     loader = engine.loader
-    measure("canonicalize document (plain pyld)",
-            lambda: plain_pyld_canonicalize(credential, loader))
+    measure(
+        "canonicalize document (plain pyld)", lambda: plain_pyld_canonicalize(credential, loader)
+    )
 
     def plain_sign() -> None:
-        config = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
-                  "created": CREATED, "verificationMethod": vm,
-                  "proofPurpose": "assertionMethod", "@context": credential["@context"]}
-        key.sign(hash_data(plain_pyld_canonicalize(config, loader),
-                           plain_pyld_canonicalize(credential, loader)))
+        config = {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "created": CREATED,
+            "verificationMethod": vm,
+            "proofPurpose": "assertionMethod",
+            "@context": credential["@context"],
+        }
+        key.sign(
+            hash_data(
+                plain_pyld_canonicalize(config, loader), plain_pyld_canonicalize(credential, loader)
+            )
+        )
 
     measure("eddsa-rdfc-2022 sign (plain pyld)", plain_sign)
     try:

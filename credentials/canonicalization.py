@@ -57,12 +57,12 @@ _PROCESSED_CACHE_SIZE = 4096
 _RESOLVED_CACHE_SIZE = 256
 
 
-class _SafeModeViolation(Exception):
+class _SafeModeViolationError(Exception):
     """Raised inside pyld's expansion to abort on an undefined term."""
 
 
 def _raise_dropped(expanded_property: str | None) -> None:
-    raise _SafeModeViolation(
+    raise _SafeModeViolationError(
         f"property {expanded_property!r} is not defined by any context and would be dropped"
     )
 
@@ -80,7 +80,7 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         self._memo = memo
         self._lock = lock
 
-    def _process_context(  # noqa: PLR0913 - mirrors pyld's signature
+    def _process_context(
         self,
         active_ctx: Any,
         local_ctx: Any,
@@ -96,7 +96,7 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         if key is not None:
             with self._lock:
                 hit = self._memo.get(key)
-            if hit is not None and hit[0] is local_ctx or (hit is not None and key[1] != "id"):
+            if (hit is not None and hit[0] is local_ctx) or (hit is not None and key[1] != "id"):
                 return hit[1]
         result = super()._process_context(
             active_ctx,
@@ -244,12 +244,12 @@ def _translate(exc: BaseException) -> CanonicalizationError:
     """Turn pyld's nested errors into one readable engine error."""
     cause: BaseException | None = exc
     while cause is not None:
-        if isinstance(cause, _SafeModeViolation):
+        if isinstance(cause, _SafeModeViolationError):
             return SafeModeError(str(cause))
         if isinstance(cause, DocumentLoaderError):
             return CanonicalizationError(str(cause))
         cause = cause.__cause__ or cause.__context__
-    messages = []
+    messages: list[str] = []
     cause = exc
     while cause is not None and len(messages) < 4:
         messages.append(str(cause).splitlines()[0] if str(cause) else type(cause).__name__)

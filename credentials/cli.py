@@ -1,9 +1,9 @@
 """Command line for the credential engine: ``python -m credentials keygen | sign | verify | demo``.
 
-    python -m credentials keygen --out issuer-key.json
-    python -m credentials sign credential.json --key issuer-key.json > signed.json
-    python -m credentials verify signed.json
-    python -m credentials demo
+python -m credentials keygen --out issuer-key.json
+python -m credentials sign credential.json --key issuer-key.json > signed.json
+python -m credentials verify signed.json
+python -m credentials demo
 """
 
 from __future__ import annotations
@@ -167,7 +167,6 @@ def demo() -> None:
     extra = json.loads(json.dumps(signed))
     extra["credentialSubject"]["grade"] = "10"
     _print_result(verify_credential(extra, resolver=StaticDidResolver(), now=now), "undefined term")
-
 
 
 def main() -> None:

@@ -263,7 +263,7 @@ def verify_proofs(
     ]
 
 
-def _verify_one(  # noqa: PLR0911, PLR0912 - one early return per failed check reads best
+def _verify_one(
     unsecured: JsonObject,
     proof: Any,
     all_proofs: list[Any],
@@ -316,7 +316,7 @@ def _verify_one(  # noqa: PLR0911, PLR0912 - one early return per failed check r
         return fail("domain_mismatch", "the proof was not made for this domain")
     proof_value = proof.get("proofValue")
     try:
-        signature = decode_base58btc(proof_value)
+        signature = decode_base58btc(proof_value if isinstance(proof_value, str) else "")
     except MultibaseError as exc:
         return fail("malformed_proof_value", f"proofValue: {exc}")
     if len(signature) != _SIGNATURE_LENGTH:

@@ -1,10 +1,10 @@
 """Ed25519 keys as Multikey values (``z6Mk…`` public, ``z3u2…`` secret).
 
-    >>> key = Ed25519KeyPair.generate()
-    >>> key.public_multibase.startswith("z6Mk")
-    True
-    >>> key.verify(key.sign(b"hello"), b"hello")
-    True
+>>> key = Ed25519KeyPair.generate()
+>>> key.public_multibase.startswith("z6Mk")
+True
+>>> key.verify(key.sign(b"hello"), b"hello")
+True
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Fixtures for the credential engine tests: spec vectors and an engine that knows their contexts."""
+"""Fixtures for the engine tests: spec vectors, and an engine that knows their contexts."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -10,14 +11,13 @@ from credentials.contexts import MBO_V1, OB_V3P0, VC_V2
 
 # Text that JSON-LD keeps as-is, including characters N-Quads must escape.
 texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), min_codepoint=1), min_size=0, max_size=40
+    alphabet=st.characters(exclude_categories=["Cs"], min_codepoint=1), min_size=0, max_size=40
 )
 codes = st.from_regex(r"B1-K[1-3]-W[1-9]|P[1-3]-K1-W[1-5]", fullmatch=True)
 crebos = st.from_regex(r"2[0-9]{4}", fullmatch=True)
-timestamps = st.datetimes(
-    min_value=__import__("datetime").datetime(2000, 1, 1),
-    max_value=__import__("datetime").datetime(2099, 12, 31),
-).map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ"))
+timestamps = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)).map(
+    lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")
+)
 uuids = st.uuids().map(lambda u: f"urn:uuid:{u}")
 
 
@@ -63,8 +63,11 @@ def credentials(draw: st.DrawFn) -> dict[str, Any]:
         issuer = {"id": issuer, "type": ["Profile"], "name": draw(texts)}
     credential: dict[str, Any] = {
         "@context": [VC_V2, OB_V3P0, MBO_V1],
-        "type": ["VerifiableCredential", "OpenBadgeCredential"]
-        + draw(st.sampled_from([[], ["MboCertificaatCredential"], ["DiplomaCredential"]])),
+        "type": [
+            "VerifiableCredential",
+            "OpenBadgeCredential",
+            *draw(st.sampled_from([[], ["MboCertificaatCredential"], ["DiplomaCredential"]])),
+        ],
         "issuer": issuer,
         "validFrom": draw(timestamps),
         "credentialSubject": subject,

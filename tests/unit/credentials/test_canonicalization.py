@@ -43,7 +43,8 @@ def test_cache_is_shared_across_calls_and_does_not_leak_between_documents() -> N
     first_a = engine.canonicalize(a)
     first_b = engine.canonicalize(b)
     assert first_a != first_b
-    assert '"Anna de Vries"' in first_a and '"Bram de Vries"' in first_b
+    assert '"Anna de Vries"' in first_a
+    assert '"Bram de Vries"' in first_b
     assert engine.canonicalize(a) == first_a
 
 
@@ -127,8 +128,14 @@ def test_loader_refuses_unknown_urls_and_serves_copies() -> None:
 
 def test_bundled_contexts_are_pinned_and_complete() -> None:
     contexts = bundled_contexts()
-    for url in (VC_V2, OB_V3P0, MBO_V1, "https://w3id.org/security/data-integrity/v2",
-                "https://w3id.org/security/multikey/v1", "https://www.w3.org/ns/did/v1"):
+    for url in (
+        VC_V2,
+        OB_V3P0,
+        MBO_V1,
+        "https://w3id.org/security/data-integrity/v2",
+        "https://w3id.org/security/multikey/v1",
+        "https://www.w3.org/ns/did/v1",
+    ):
         assert "@context" in contexts[url]
     assert (CONTEXTS_DIR / "manifest.json").is_file()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -143,11 +142,19 @@ def test_signing_refuses_undefined_terms_and_missing_suite_context() -> None:
     with pytest.raises(SafeModeError, match="grade"):
         add_proof(credential, KEY, KEY.did_key_verification_method, created=CREATED)
     with pytest.raises(SigningError, match="@context"):
-        add_proof({"@context": ["https://www.w3.org/ns/did/v1"], "id": "did:example:1"}, KEY,
-                  KEY.did_key_verification_method, created=CREATED)
+        add_proof(
+            {"@context": ["https://www.w3.org/ns/did/v1"], "id": "did:example:1"},
+            KEY,
+            KEY.did_key_verification_method,
+            created=CREATED,
+        )
     with pytest.raises(SigningError, match="dateTimeStamp"):
-        add_proof(mbo_certificaat(issuer_id=KEY.did_key, subject_id=HOLDER.did_key), KEY,
-                  KEY.did_key_verification_method, created="2026-07-01")
+        add_proof(
+            mbo_certificaat(issuer_id=KEY.did_key, subject_id=HOLDER.did_key),
+            KEY,
+            KEY.did_key_verification_method,
+            created="2026-07-01",
+        )
 
 
 def test_challenge_domain_and_expiry_are_bound() -> None:
@@ -162,7 +169,10 @@ def test_challenge_domain_and_expiry_are_bound() -> None:
         domain="https://verifier.example",
         expires="2026-07-01T10:00:00Z",
     )
-    ok: Callable[..., Any] = lambda **kw: _only(signed, expected_purpose="authentication", **kw)
+
+    def ok(**kw: Any) -> Any:
+        return _only(signed, expected_purpose="authentication", **kw)
+
     assert ok(challenge="nonce-123", domain="https://verifier.example").verified
     assert ok(challenge="nonce-999").code == "challenge_mismatch"
     assert ok(domain="https://other.example").code == "domain_mismatch"
@@ -197,5 +207,10 @@ def test_proof_chain_with_previous_proof() -> None:
     codes = [r.code for r in verify_proofs(broken, resolver=RESOLVER)]
     assert codes == ["invalid_signature", "invalid_signature"]
     with pytest.raises(SigningError, match="previousProof"):
-        add_proof(first, OTHER, OTHER.did_key_verification_method, created=CREATED,
-                  previous_proof="urn:uuid:00000000-0000-4000-8000-000000000000")
+        add_proof(
+            first,
+            OTHER,
+            OTHER.did_key_verification_method,
+            created=CREATED,
+            previous_proof="urn:uuid:00000000-0000-4000-8000-000000000000",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -91,7 +93,11 @@ def test_did_key_document_and_method_lookup() -> None:
         (f"did:key:{SPEC_PUBLIC}#other", "assertionMethod", "is not in the DID document"),
         (f"did:key:{SPEC_PUBLIC}#{SPEC_PUBLIC}", "keyAgreement", "not authorised"),
         (f"did:key:{SPEC_PUBLIC}#{SPEC_PUBLIC}", "signing", "unknown proof purpose"),
-        ("did:key:zDnaegE6RR3atJtHKwTRTWHsJ3kNHqFwv7n9YjTgmU7TyfU76#x", "assertionMethod", "Ed25519"),
+        (
+            "did:key:zDnaegE6RR3atJtHKwTRTWHsJ3kNHqFwv7n9YjTgmU7TyfU76#x",
+            "assertionMethod",
+            "Ed25519",
+        ),
         ("did:web:school.example#key-1", "assertionMethod", "no DID document is known"),
         ("https://school.example/key", "assertionMethod", "DID URL"),
     ],
@@ -104,18 +110,28 @@ def test_method_lookup_failures_have_reasons(vm: str, purpose: str, reason: str)
 def test_static_resolver_checks_document_id_and_controller() -> None:
     key = Ed25519KeyPair.from_multibase(SPEC_SECRET)
     did = "did:web:school.example"
-    good = {
+    good: dict[str, Any] = {
         "id": did,
         "verificationMethod": [
-            {"id": "#key-1", "type": "Multikey", "controller": did,
-             "publicKeyMultibase": key.public_multibase}
+            {
+                "id": "#key-1",
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": key.public_multibase,
+            }
         ],
         "assertionMethod": ["#key-1"],
     }
     resolver = StaticDidResolver({did: good})
-    assert resolve_verification_method(f"{did}#key-1", "assertionMethod", resolver).controller == did
-    wrong_controller = {**good, "verificationMethod": [
-        {**good["verificationMethod"][0], "controller": "did:web:evil.example"}]}
+    assert (
+        resolve_verification_method(f"{did}#key-1", "assertionMethod", resolver).controller == did
+    )
+    wrong_controller = {
+        **good,
+        "verificationMethod": [
+            {**good["verificationMethod"][0], "controller": "did:web:evil.example"}
+        ],
+    }
     with pytest.raises(DidResolutionError, match="not controlled"):
         resolve_verification_method(
             f"{did}#key-1", "assertionMethod", StaticDidResolver({did: wrong_controller})

@@ -1,0 +1,434 @@
+"""Verify credentials and presentations into structured results.
+
+:func:`verify_credential` and :func:`verify_presentation` never raise for bad input: every
+check that can run, runs, and reports ``passed``, ``failed``, ``warning`` or ``skipped`` with a
+stable code and a reason a person can read. A failed proof skips the checks that depend on it.
+
+Nothing here touches the network: DID resolution goes through the ``resolver`` passed in, and
+status lists through ``fetch_status_list`` (a callable that returns the status list credential
+for a URL, or raises). Time is the ``now`` parameter.
+
+    >>> result = verify_credential(signed, resolver=StaticDidResolver(), now=now)  # doctest: +SKIP
+    >>> result.verdict, [c.code for c in result.failures]  # doctest: +SKIP
+    (<Verdict.VALID: 'valid'>, [])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import jsonschema
+
+from .canonicalization import JsonLdEngine, default_engine
+from .contexts import VC_V2
+from .data_integrity import ProofResult, add_proof, verify_proofs
+from .did import DidResolver
+from .errors import StatusListError
+from .keys import Ed25519KeyPair
+from .results import CheckResult, Outcome, PresentationResult, VerificationResult
+from .status_list import check_status
+from .timestamps import parse_datetime_stamp
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "SchemaLookup",
+    "StatusFetcher",
+    "issuer_id",
+    "sign_presentation",
+    "verify_credential",
+    "verify_presentation",
+]
+
+JsonObject = dict[str, Any]
+StatusFetcher = Callable[[str], Mapping[str, Any]]
+SchemaLookup = Callable[[str], Mapping[str, Any] | None]
+
+MAX_DOCUMENT_BYTES = 1_048_576
+MAX_DEPTH = 48
+DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
+
+PASSED, FAILED, WARNING, SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.WARNING, Outcome.SKIPPED
+
+
+def _check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
+    return CheckResult(name, outcome, code, detail)
+
+
+def issuer_id(credential: Mapping[str, Any]) -> str | None:
+    """The issuer's identifier: ``issuer`` as a string, or ``issuer.id``."""
+    issuer = credential.get("issuer")
+    if isinstance(issuer, str):
+        return issuer
+    if isinstance(issuer, Mapping) and isinstance(issuer.get("id"), str):
+        return str(issuer["id"])
+    return None
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, Mapping):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return False
+
+
+def _guard(document: Any, what: str) -> CheckResult | None:
+    """Refuse what is not a JSON object, too large or too deeply nested, before JSON-LD."""
+    if not isinstance(document, Mapping):
+        return _check("format", FAILED, "not_an_object", f"the {what} is not a JSON object")
+    if _depth_exceeds(document, MAX_DEPTH):
+        return _check(
+            "format", FAILED, "too_deep", f"the {what} is nested more than {MAX_DEPTH} levels"
+        )
+    try:
+        size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError):
+        return _check("format", FAILED, "not_json", f"the {what} is not plain JSON data")
+    if size > MAX_DOCUMENT_BYTES:
+        return _check(
+            "format",
+            FAILED,
+            "too_large",
+            f"the {what} is {size} bytes; at most {MAX_DOCUMENT_BYTES} are accepted",
+        )
+    return None
+
+
+def _types(document: Mapping[str, Any]) -> list[Any]:
+    t = document.get("type")
+    return t if isinstance(t, list) else [t]
+
+
+def _format_check(credential: Mapping[str, Any]) -> CheckResult:
+    """VC Data Model 2.0 shape: context, type, issuer, subject, date formats."""
+    problems: list[str] = []
+    ctx = credential.get("@context")
+    first = ctx[0] if isinstance(ctx, list) and ctx else ctx
+    if first != VC_V2:
+        problems.append(f"the first @context must be {VC_V2}")
+    if "VerifiableCredential" not in _types(credential):
+        problems.append("type must include VerifiableCredential")
+    issuer = issuer_id(credential)
+    if issuer is None or ":" not in issuer:
+        problems.append("issuer must be a URL or an object with an id URL")
+    subject = credential.get("credentialSubject")
+    if not isinstance(subject, Mapping | list) or not subject:
+        problems.append("credentialSubject is missing")
+    for name in ("validFrom", "validUntil"):
+        if name in credential and parse_datetime_stamp(credential[name]) is None:
+            problems.append(f"{name} is not a date-time with a time zone")
+    if problems:
+        return _check("format", FAILED, "malformed_credential", "; ".join(problems))
+    return _check("format", PASSED, "ok", "the credential has the shape of a VC 2.0 credential")
+
+
+def _proof_check(results: Sequence[ProofResult], kind: str) -> CheckResult:
+    failed = [r for r in results if not r.verified]
+    if failed:
+        first = failed[0]
+        return _check("proof", FAILED, first.code, first.detail)
+    return _check("proof", PASSED, "ok", f"the {kind}'s signature is valid")
+
+
+def _issuer_check(credential: Mapping[str, Any], results: Sequence[ProofResult]) -> CheckResult:
+    issuer = issuer_id(credential)
+    failed = [r for r in results if not r.verified]
+    if failed:
+        if failed[0].code == "unknown_key":
+            return _check(
+                "issuer", FAILED, "issuer_unresolved", f"issuer key not found: {failed[0].detail}"
+            )
+        return _check("issuer", SKIPPED, "proof_failed", "not checked: the signature is invalid")
+    controllers = {r.controller for r in results}
+    if issuer not in controllers:
+        return _check(
+            "issuer",
+            FAILED,
+            "issuer_mismatch",
+            f"signed by {', '.join(sorted(str(c) for c in controllers))}, "
+            f"but the credential names {issuer} as issuer",
+        )
+    return _check("issuer", PASSED, "ok", f"signed by the issuer {issuer}")
+
+
+def _validity_check(
+    credential: Mapping[str, Any], now: datetime | None, skew: timedelta
+) -> CheckResult:
+    if now is None:
+        return _check("validity", SKIPPED, "no_clock", "no time given to check validity against")
+    valid_from = parse_datetime_stamp(credential.get("validFrom"))
+    valid_until = parse_datetime_stamp(credential.get("validUntil"))
+    if valid_from is not None and now + skew < valid_from:
+        return _check(
+            "validity", WARNING, "not_yet_valid", f"valid only from {credential['validFrom']}"
+        )
+    if valid_until is not None and now - skew > valid_until:
+        return _check("validity", WARNING, "expired", f"expired on {credential['validUntil']}")
+    if valid_until is not None:
+        return _check("validity", PASSED, "ok", f"valid until {credential['validUntil']}")
+    return _check("validity", PASSED, "ok", "valid, with no end date")
+
+
+def _status_check(
+    credential: Mapping[str, Any],
+    *,
+    fetch_status_list: StatusFetcher | None,
+    resolver: DidResolver,
+    now: datetime | None,
+    engine: JsonLdEngine,
+) -> CheckResult:
+    raw = credential.get("credentialStatus")
+    if raw is None:
+        return _check("status", SKIPPED, "no_status", "the credential has no status list entry")
+    entries = raw if isinstance(raw, list) else [raw]
+    if fetch_status_list is None:
+        return _check(
+            "status", WARNING, "status_not_checked", "the revocation status was not checked"
+        )
+    issuer = issuer_id(credential)
+    checked: list[str] = []
+    for entry in entries:
+        if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
+            return _check(
+                "status", WARNING, "unsupported_status", "the status entry type is not supported"
+            )
+        url = entry.get("statusListCredential")
+        try:
+            list_credential = fetch_status_list(str(url))
+        except Exception as exc:  # a fetcher may fail in any way: report, never a false "valid"
+            return _check(
+                "status",
+                WARNING,
+                "status_unavailable",
+                f"the status list could not be fetched ({type(exc).__name__}: {exc})",
+            )
+        list_result = verify_credential(
+            list_credential, resolver=resolver, now=now, engine=engine, check_status=False
+        )
+        if list_result.verdict.value == "invalid" or issuer_id(list_credential) != issuer:
+            return _check(
+                "status",
+                WARNING,
+                "status_list_untrusted",
+                "the status list is not validly signed by the credential's issuer",
+            )
+        try:
+            status = check_status(dict(entry), dict(list_credential))
+        except StatusListError as exc:
+            return _check("status", WARNING, "status_list_invalid", str(exc))
+        if status.is_set:
+            purpose = status.purpose
+            code = "revoked" if purpose == "revocation" else purpose
+            return _check("status", FAILED, code, f"the issuer has marked it: {purpose}")
+        checked.append(str(entry.get("statusPurpose")))
+    return _check(
+        "status", PASSED, "ok", f"not revoked or suspended (checked: {', '.join(checked)})"
+    )
+
+
+def _schema_check(credential: Mapping[str, Any], schema_lookup: SchemaLookup | None) -> CheckResult:
+    raw = credential.get("credentialSchema")
+    if raw is None:
+        return _check("schema", SKIPPED, "no_schema", "the credential names no schema")
+    if schema_lookup is None:
+        return _check("schema", SKIPPED, "schema_not_checked", "schemas were not checked")
+    for ref in raw if isinstance(raw, list) else [raw]:
+        if not isinstance(ref, Mapping) or ref.get("type") != "JsonSchema":
+            return _check(
+                "schema", WARNING, "unsupported_schema", "only JsonSchema schemas are supported"
+            )
+        schema = schema_lookup(str(ref.get("id")))
+        if schema is None:
+            return _check("schema", WARNING, "unknown_schema", f"schema {ref.get('id')} unknown")
+        validator = jsonschema.Draft202012Validator(schema)
+        errors = sorted(validator.iter_errors(dict(credential)), key=lambda e: list(e.path))
+        if errors:
+            where = "/".join(str(p) for p in errors[0].absolute_path) or "(root)"
+            return _check(
+                "schema",
+                FAILED,
+                "schema_mismatch",
+                f"does not match its schema at {where}: {errors[0].message}",
+            )
+    return _check("schema", PASSED, "ok", "matches its schema")
+
+
+def verify_credential(
+    credential: Any,
+    *,
+    resolver: DidResolver,
+    now: datetime | None,
+    fetch_status_list: StatusFetcher | None = None,
+    schema_lookup: SchemaLookup | None = None,
+    check_status: bool = True,
+    max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
+    engine: JsonLdEngine | None = None,
+) -> VerificationResult:
+    """Check a credential with a Data Integrity proof; see the module docstring."""
+    guard = _guard(credential, "credential")
+    if guard is not None:
+        return VerificationResult((guard,))
+    engine = engine or default_engine()
+    fmt = _format_check(credential)
+    proofs = verify_proofs(credential, resolver=resolver, now=now, engine=engine)
+    checks = [fmt, _proof_check(proofs, "credential"), _issuer_check(credential, proofs)]
+    checks.append(_validity_check(credential, now, max_clock_skew))
+    if check_status:
+        checks.append(
+            _status_check(
+                credential,
+                fetch_status_list=fetch_status_list,
+                resolver=resolver,
+                now=now,
+                engine=engine,
+            )
+        )
+    checks.append(_schema_check(credential, schema_lookup))
+    return VerificationResult(tuple(checks), dict(credential), issuer_id(credential))
+
+
+def sign_presentation(
+    presentation: Mapping[str, Any],
+    key: Ed25519KeyPair,
+    verification_method: str,
+    *,
+    challenge: str,
+    domain: str,
+    created: str | datetime,
+    engine: JsonLdEngine | None = None,
+) -> JsonObject:
+    """Sign a presentation for authentication, bound to a verifier's challenge and domain."""
+    return add_proof(
+        presentation,
+        key,
+        verification_method,
+        created=created,
+        proof_purpose="authentication",
+        challenge=challenge,
+        domain=domain,
+        engine=engine,
+    )
+
+
+def verify_presentation(
+    presentation: Any,
+    *,
+    resolver: DidResolver,
+    now: datetime | None,
+    challenge: str | None,
+    domain: str | None,
+    fetch_status_list: StatusFetcher | None = None,
+    schema_lookup: SchemaLookup | None = None,
+    max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
+    engine: JsonLdEngine | None = None,
+) -> PresentationResult:
+    """Check a presentation's holder proof (challenge, domain) and every credential in it."""
+    guard = _guard(presentation, "presentation")
+    if guard is not None:
+        return PresentationResult((guard,))
+    engine = engine or default_engine()
+    checks: list[CheckResult] = []
+    ctx = presentation.get("@context")
+    first = ctx[0] if isinstance(ctx, list) and ctx else ctx
+    raw_vcs = presentation.get("verifiableCredential", [])
+    vcs = raw_vcs if isinstance(raw_vcs, list) else [raw_vcs]
+    if first != VC_V2 or "VerifiablePresentation" not in _types(presentation):
+        checks.append(
+            _check(
+                "format",
+                FAILED,
+                "malformed_presentation",
+                f"a presentation needs @context {VC_V2} and type VerifiablePresentation",
+            )
+        )
+    else:
+        checks.append(_check("format", PASSED, "ok", "the presentation is well-formed"))
+    holder_check, signer = _holder_binding(
+        presentation, resolver=resolver, now=now, challenge=challenge, domain=domain, engine=engine
+    )
+    checks.append(holder_check)
+    results = []
+    for vc in vcs:
+        result = verify_credential(
+            vc,
+            resolver=resolver,
+            now=now,
+            fetch_status_list=fetch_status_list,
+            schema_lookup=schema_lookup,
+            max_clock_skew=max_clock_skew,
+            engine=engine,
+        )
+        subject_check = _subject_check(vc, signer)
+        results.append(
+            VerificationResult((*result.checks, subject_check), result.credential, result.issuer)
+        )
+    return PresentationResult(tuple(checks), tuple(results), signer)
+
+
+def _holder_binding(
+    presentation: Mapping[str, Any],
+    *,
+    resolver: DidResolver,
+    now: datetime | None,
+    challenge: str | None,
+    domain: str | None,
+    engine: JsonLdEngine,
+) -> tuple[CheckResult, str | None]:
+    if challenge is None or domain is None:
+        detail = "no challenge and domain were given, so a replayed presentation is not detected"
+        code, outcome = "unbound", WARNING
+    else:
+        detail, code, outcome = "", "ok", PASSED
+    proofs = verify_proofs(
+        presentation,
+        resolver=resolver,
+        expected_purpose="authentication",
+        challenge=challenge,
+        domain=domain,
+        now=now,
+        engine=engine,
+    )
+    failed = [p for p in proofs if not p.verified]
+    if failed:
+        return _check("holder_binding", FAILED, failed[0].code, failed[0].detail), None
+    signer = proofs[0].controller
+    holder = presentation.get("holder")
+    holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
+    if holder_id is not None and holder_id != signer:
+        return (
+            _check(
+                "holder_binding",
+                FAILED,
+                "holder_mismatch",
+                f"signed by {signer}, but the presentation names {holder_id} as holder",
+            ),
+            signer,
+        )
+    if outcome is PASSED:
+        detail = f"presented and signed by {signer} for this request"
+    return _check("holder_binding", outcome, code, detail), signer
+
+
+def _subject_check(credential: Any, signer: str | None) -> CheckResult:
+    if signer is None:
+        return _check("holder", SKIPPED, "no_holder", "the presentation's signer is not known")
+    subject = credential.get("credentialSubject") if isinstance(credential, Mapping) else None
+    subjects = subject if isinstance(subject, list) else [subject]
+    ids = {s.get("id") for s in subjects if isinstance(s, Mapping)}
+    if signer in ids:
+        return _check("holder", PASSED, "ok", "presented by the person it was issued to")
+    return _check(
+        "holder",
+        WARNING,
+        "not_subject",
+        "presented by someone other than the person it was issued to",
+    )

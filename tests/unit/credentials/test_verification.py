@@ -1,0 +1,392 @@
+"""verify_credential / verify_presentation: every check, with the right outcome and reason."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from credentials.contexts import VC_V2
+from credentials.data_integrity import add_proof
+from credentials.did import StaticDidResolver
+from credentials.examples import mbo_certificaat
+from credentials.keys import Ed25519KeyPair
+from credentials.results import Outcome, Verdict
+from credentials.status_list import StatusList, build_status_entry, build_status_list_credential
+from credentials.verification import sign_presentation, verify_credential, verify_presentation
+
+SCHOOL = Ed25519KeyPair.from_seed(bytes(range(32)))
+OTHER_SCHOOL = Ed25519KeyPair.from_seed(bytes(range(1, 33)))
+STUDENT = Ed25519KeyPair.from_seed(bytes(range(2, 34)))
+STRANGER = Ed25519KeyPair.from_seed(bytes(range(3, 35)))
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+CREATED = "2026-07-01T09:00:00Z"
+LIST_URL = "https://school.example/status/revocation/1"
+SUSPEND_URL = "https://school.example/status/suspension/1"
+RESOLVER = StaticDidResolver()
+INDEX = 4242
+
+
+def _status_list_credential(
+    url: str, purpose: str, set_index: int | None, signer: Ed25519KeyPair = SCHOOL
+) -> dict[str, Any]:
+    bits = StatusList.new()
+    if set_index is not None:
+        bits = bits.set(set_index, True)
+    unsigned = build_status_list_credential(
+        list_id=url,
+        issuer=signer.did_key,
+        purpose=purpose,
+        encoded_list=bits.encode(),
+        valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    return add_proof(unsigned, signer, signer.did_key_verification_method, created=CREATED)
+
+
+def _credential(*, status: bool = True, **changes: Any) -> dict[str, Any]:
+    credential = mbo_certificaat(issuer_id=SCHOOL.did_key, subject_id=STUDENT.did_key)
+    if status:
+        credential["credentialStatus"] = [
+            build_status_entry(list_credential_url=LIST_URL, index=INDEX, purpose="revocation"),
+            build_status_entry(list_credential_url=SUSPEND_URL, index=INDEX, purpose="suspension"),
+        ]
+    credential.update(changes)
+    return add_proof(credential, SCHOOL, SCHOOL.did_key_verification_method, created=CREATED)
+
+
+class Lists:
+    """Status lists an issuer would serve, keyed by URL; a missing URL is 'down'."""
+
+    def __init__(self, lists: Mapping[str, dict[str, Any]]) -> None:
+        self.lists = dict(lists)
+        self.calls: list[str] = []
+
+    def __call__(self, url: str) -> Mapping[str, Any]:
+        self.calls.append(url)
+        if url not in self.lists:
+            raise ConnectionError(f"{url} is not reachable")
+        return self.lists[url]
+
+
+def _lists(revoked: bool = False, suspended: bool = False) -> Lists:
+    return Lists(
+        {
+            LIST_URL: _status_list_credential(LIST_URL, "revocation", INDEX if revoked else None),
+            SUSPEND_URL: _status_list_credential(
+                SUSPEND_URL, "suspension", INDEX if suspended else None
+            ),
+        }
+    )
+
+
+def _outcome(result: Any, name: str) -> tuple[Outcome, str]:
+    check = result.check(name)
+    assert check is not None, f"no {name} check"
+    return check.outcome, check.code
+
+
+def test_genuine_credential_passes_every_check() -> None:
+    fetch = _lists()
+    result = verify_credential(_credential(), resolver=RESOLVER, now=NOW, fetch_status_list=fetch)
+    assert result.verdict is Verdict.VALID
+    assert [c.name for c in result.checks] == [
+        "format", "proof", "issuer", "validity", "status", "schema"
+    ]  # fmt: skip
+    assert [c.outcome for c in result.checks[:5]] == [Outcome.PASSED] * 5
+    assert _outcome(result, "schema") == (Outcome.SKIPPED, "no_schema")
+    assert fetch.calls == [LIST_URL, SUSPEND_URL]
+    assert result.issuer == SCHOOL.did_key
+
+
+def test_revoked_credential_fails_on_status() -> None:
+    result = verify_credential(
+        _credential(), resolver=RESOLVER, now=NOW, fetch_status_list=_lists(revoked=True)
+    )
+    assert result.verdict is Verdict.INVALID
+    assert _outcome(result, "status") == (Outcome.FAILED, "revoked")
+    assert _outcome(result, "proof") == (Outcome.PASSED, "ok")
+
+
+def test_suspended_credential_fails_on_status() -> None:
+    result = verify_credential(
+        _credential(), resolver=RESOLVER, now=NOW, fetch_status_list=_lists(suspended=True)
+    )
+    assert _outcome(result, "status") == (Outcome.FAILED, "suspension")
+
+
+def test_other_index_revoked_leaves_this_credential_valid() -> None:
+    fetch = Lists(
+        {
+            LIST_URL: _status_list_credential(LIST_URL, "revocation", INDEX + 1),
+            SUSPEND_URL: _status_list_credential(SUSPEND_URL, "suspension", INDEX - 1),
+        }
+    )
+    result = verify_credential(_credential(), resolver=RESOLVER, now=NOW, fetch_status_list=fetch)
+    assert _outcome(result, "status") == (Outcome.PASSED, "ok")
+
+
+def test_unreachable_status_list_is_a_warning_never_valid() -> None:
+    result = verify_credential(
+        _credential(), resolver=RESOLVER, now=NOW, fetch_status_list=Lists({})
+    )
+    assert result.verdict is Verdict.WARNING
+    outcome, code = _outcome(result, "status")
+    assert (outcome, code) == (Outcome.WARNING, "status_unavailable")
+    assert "not reachable" in (result.check("status") or result.checks[0]).detail
+
+
+def test_status_list_signed_by_someone_else_is_not_trusted() -> None:
+    fetch = Lists(
+        {
+            LIST_URL: _status_list_credential(LIST_URL, "revocation", None, signer=OTHER_SCHOOL),
+            SUSPEND_URL: _status_list_credential(SUSPEND_URL, "suspension", None),
+        }
+    )
+    result = verify_credential(_credential(), resolver=RESOLVER, now=NOW, fetch_status_list=fetch)
+    assert _outcome(result, "status") == (Outcome.WARNING, "status_list_untrusted")
+
+
+def test_tampered_status_list_is_not_trusted() -> None:
+    tampered = _status_list_credential(LIST_URL, "revocation", INDEX)
+    tampered["credentialSubject"]["encodedList"] = StatusList.new().encode()  # un-revoke
+    fetch = Lists({LIST_URL: tampered, SUSPEND_URL: _lists().lists[SUSPEND_URL]})
+    result = verify_credential(_credential(), resolver=RESOLVER, now=NOW, fetch_status_list=fetch)
+    assert _outcome(result, "status") == (Outcome.WARNING, "status_list_untrusted")
+
+
+def test_status_without_fetcher_is_a_warning_and_no_status_is_skipped() -> None:
+    with_status = verify_credential(_credential(), resolver=RESOLVER, now=NOW)
+    assert _outcome(with_status, "status") == (Outcome.WARNING, "status_not_checked")
+    without = verify_credential(_credential(status=False), resolver=RESOLVER, now=NOW)
+    assert _outcome(without, "status") == (Outcome.SKIPPED, "no_status")
+    assert without.verdict is Verdict.VALID
+
+
+def test_expired_and_not_yet_valid_are_warnings() -> None:
+    expired = _credential(status=False, validUntil="2026-08-01T00:00:00Z")
+    result = verify_credential(expired, resolver=RESOLVER, now=NOW)
+    assert _outcome(result, "validity") == (Outcome.WARNING, "expired")
+    assert result.verdict is Verdict.WARNING
+    future = _credential(status=False, validFrom="2027-01-01T00:00:00Z")
+    assert _outcome(verify_credential(future, resolver=RESOLVER, now=NOW), "validity") == (
+        Outcome.WARNING,
+        "not_yet_valid",
+    )
+    within_skew = _credential(status=False, validFrom="2026-11-24T12:03:00Z")
+    assert _outcome(verify_credential(within_skew, resolver=RESOLVER, now=NOW), "validity")[0] is (
+        Outcome.PASSED
+    )
+
+
+def test_credential_signed_by_another_did_than_its_issuer() -> None:
+    credential = mbo_certificaat(issuer_id=SCHOOL.did_key, subject_id=STUDENT.did_key)
+    forged = add_proof(
+        credential, OTHER_SCHOOL, OTHER_SCHOOL.did_key_verification_method, created=CREATED
+    )
+    result = verify_credential(forged, resolver=RESOLVER, now=NOW)
+    assert _outcome(result, "proof") == (Outcome.PASSED, "ok")
+    assert _outcome(result, "issuer") == (Outcome.FAILED, "issuer_mismatch")
+    assert result.verdict is Verdict.INVALID
+
+
+def test_unresolvable_issuer() -> None:
+    credential = mbo_certificaat(issuer_id="did:web:unknown.example", subject_id=STUDENT.did_key)
+    signed = add_proof(credential, SCHOOL, "did:web:unknown.example#key-1", created=CREATED)
+    result = verify_credential(signed, resolver=RESOLVER, now=NOW)
+    assert _outcome(result, "proof") == (Outcome.FAILED, "unknown_key")
+    assert _outcome(result, "issuer") == (Outcome.FAILED, "issuer_unresolved")
+
+
+def test_tampered_credential_skips_issuer_check() -> None:
+    tampered = copy.deepcopy(_credential(status=False))
+    tampered["credentialSubject"]["achievement"]["niveau"] = 4
+    result = verify_credential(tampered, resolver=RESOLVER, now=NOW)
+    assert _outcome(result, "proof") == (Outcome.FAILED, "invalid_signature")
+    assert _outcome(result, "issuer") == (Outcome.SKIPPED, "proof_failed")
+    assert _outcome(result, "validity") == (Outcome.PASSED, "ok")
+
+
+SCHEMA_ID = "https://w3id.org/mbo-wallet/schemas/test.json"
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["credentialSubject"],
+    "properties": {
+        "credentialSubject": {
+            "type": "object",
+            "properties": {
+                "achievement": {
+                    "type": "object",
+                    "properties": {"niveau": {"type": "integer", "minimum": 1, "maximum": 4}},
+                }
+            },
+        }
+    },
+}
+
+
+def _lookup(schema_id: str) -> Mapping[str, Any] | None:
+    return SCHEMA if schema_id == SCHEMA_ID else None
+
+
+def test_schema_check() -> None:
+    ref = {"id": SCHEMA_ID, "type": "JsonSchema"}
+    good = _credential(status=False, credentialSchema=ref)
+    result = verify_credential(good, resolver=RESOLVER, now=NOW, schema_lookup=_lookup)
+    assert _outcome(result, "schema") == (Outcome.PASSED, "ok")
+    bad = mbo_certificaat(issuer_id=SCHOOL.did_key, subject_id=STUDENT.did_key)
+    bad["credentialSubject"]["achievement"]["niveau"] = 7
+    bad["credentialSchema"] = ref
+    bad = add_proof(bad, SCHOOL, SCHOOL.did_key_verification_method, created=CREATED)
+    result = verify_credential(bad, resolver=RESOLVER, now=NOW, schema_lookup=_lookup)
+    assert _outcome(result, "schema") == (Outcome.FAILED, "schema_mismatch")
+    assert "credentialSubject/achievement/niveau" in (result.check("schema") or bad).detail  # type: ignore[union-attr]
+    unknown = _credential(
+        status=False, credentialSchema={"id": "https://elsewhere.example/s", "type": "JsonSchema"}
+    )
+    result = verify_credential(unknown, resolver=RESOLVER, now=NOW, schema_lookup=_lookup)
+    assert _outcome(result, "schema") == (Outcome.WARNING, "unknown_schema")
+
+
+@pytest.mark.parametrize(
+    ("document", "code"),
+    [
+        ("not json-ld", "not_an_object"),
+        (["a", "list"], "not_an_object"),
+        (None, "not_an_object"),
+    ],
+)
+def test_non_objects_fail_cleanly(document: Any, code: str) -> None:
+    result = verify_credential(document, resolver=RESOLVER, now=NOW)
+    assert [(c.name, c.code) for c in result.checks] == [("format", code)]
+    assert result.verdict is Verdict.INVALID
+
+
+def test_deeply_nested_and_huge_documents_fail_cleanly() -> None:
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(5000):
+        node["x"] = {}
+        node = node["x"]
+    assert verify_credential(deep, resolver=RESOLVER, now=NOW).checks[0].code == "too_deep"
+    huge = _credential(status=False)
+    huge["credentialSubject"]["name"] = "x" * 2_000_000
+    assert verify_credential(huge, resolver=RESOLVER, now=NOW).checks[0].code == "too_large"
+
+
+def test_malformed_credential_shape_is_reported_with_every_problem() -> None:
+    credential = _credential(status=False)
+    credential["validFrom"] = "1 July 2026"
+    credential["type"] = ["OpenBadgeCredential"]
+    result = verify_credential(credential, resolver=RESOLVER, now=NOW)
+    fmt = result.check("format")
+    assert fmt is not None
+    assert fmt.code == "malformed_credential"
+    assert "VerifiableCredential" in fmt.detail
+    assert "validFrom" in fmt.detail
+
+
+def _presentation(*credentials: dict[str, Any], holder: Ed25519KeyPair = STUDENT, **kw: Any) -> Any:
+    vp = {
+        "@context": [VC_V2],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did_key,
+        "verifiableCredential": list(credentials),
+    }
+    return sign_presentation(
+        vp,
+        holder,
+        holder.did_key_verification_method,
+        challenge=kw.get("challenge", "c-1"),
+        domain=kw.get("domain", "https://employer.example"),
+        created="2026-11-24T11:59:00Z",
+    )
+
+
+def _verify_vp(vp: Any, **kw: Any) -> Any:
+    options = {"challenge": "c-1", "domain": "https://employer.example", **kw}
+    return verify_presentation(
+        vp, resolver=RESOLVER, now=NOW, fetch_status_list=_lists(), **options
+    )
+
+
+def test_presentation_by_the_holder_passes() -> None:
+    result = _verify_vp(_presentation(_credential(), _credential(status=False)))
+    assert result.verdict is Verdict.VALID
+    assert result.holder == STUDENT.did_key
+    assert _outcome(result, "holder_binding") == (Outcome.PASSED, "ok")
+    assert [c.verdict for c in result.credentials] == [Verdict.VALID, Verdict.VALID]
+    assert all(_outcome(c, "holder") == (Outcome.PASSED, "ok") for c in result.credentials)
+
+
+def test_replayed_presentation_wrong_challenge_or_domain_fails() -> None:
+    vp = _presentation(_credential())
+    assert _outcome(_verify_vp(vp, challenge="c-2"), "holder_binding") == (
+        Outcome.FAILED,
+        "challenge_mismatch",
+    )
+    assert _outcome(_verify_vp(vp, domain="https://other.example"), "holder_binding") == (
+        Outcome.FAILED,
+        "domain_mismatch",
+    )
+
+
+def test_presentation_by_someone_else_than_the_subject_is_flagged() -> None:
+    vp = _presentation(_credential(), holder=STRANGER)
+    result = _verify_vp(vp)
+    assert _outcome(result, "holder_binding") == (Outcome.PASSED, "ok")
+    assert _outcome(result.credentials[0], "holder") == (Outcome.WARNING, "not_subject")
+    assert result.verdict is Verdict.WARNING
+
+
+def test_presentation_naming_another_holder_fails() -> None:
+    vp = {
+        "@context": [VC_V2],
+        "type": ["VerifiablePresentation"],
+        "holder": STUDENT.did_key,
+        "verifiableCredential": [_credential()],
+    }
+    signed = sign_presentation(
+        vp, STRANGER, STRANGER.did_key_verification_method, challenge="c-1",
+        domain="https://employer.example", created=CREATED,
+    )  # fmt: skip
+    assert _outcome(_verify_vp(signed), "holder_binding") == (Outcome.FAILED, "holder_mismatch")
+
+
+def test_tampered_credential_inside_a_valid_presentation_is_caught() -> None:
+    credential = _credential()
+    vp = _presentation(credential)
+    vp_tampered = copy.deepcopy(vp)
+    vp_tampered["verifiableCredential"][0]["credentialSubject"]["achievement"]["niveau"] = 4
+    result = _verify_vp(vp_tampered)
+    # the holder's signature covers the embedded credential too
+    assert _outcome(result, "holder_binding") == (Outcome.FAILED, "invalid_signature")
+    assert _outcome(result.credentials[0], "proof") == (Outcome.FAILED, "invalid_signature")
+    assert result.verdict is Verdict.INVALID
+
+
+def test_unbound_presentation_is_a_warning() -> None:
+    vp = _presentation(_credential())
+    result = verify_presentation(
+        vp, resolver=RESOLVER, now=NOW, challenge=None, domain=None, fetch_status_list=_lists()
+    )
+    assert _outcome(result, "holder_binding") == (Outcome.WARNING, "unbound")
+
+
+def test_result_serialises_to_json() -> None:
+    result = verify_credential(_credential(status=False), resolver=RESOLVER, now=NOW)
+    data = result.to_json()
+    assert data["verified"] is True
+    assert data["verdict"] == "valid"
+    assert {c["check"] for c in data["checks"]} >= {"proof", "issuer", "validity"}
+
+
+def test_clock_is_a_parameter() -> None:
+    credential = _credential(status=False, validUntil="2026-12-01T00:00:00Z")
+    before = verify_credential(credential, resolver=RESOLVER, now=NOW)
+    after = verify_credential(credential, resolver=RESOLVER, now=NOW + timedelta(days=30))
+    assert before.verdict is Verdict.VALID
+    assert after.verdict is Verdict.WARNING

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .data_integrity import add_proof
@@ -25,6 +26,7 @@ from .errors import CredentialsError, KeyFormatError
 from .examples import mbo_certificaat
 from .keys import Ed25519KeyPair
 from .results import Outcome, VerificationResult
+from .status_list import StatusList, build_status_entry, build_status_list_credential
 from .timestamps import format_datetime
 from .verification import verify_credential
 
@@ -33,8 +35,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(emoji=False, highlight=False)
+err = Console(stderr=True, emoji=False, highlight=False, soft_wrap=True)
 
 _MARK = {
     Outcome.PASSED: "[green]✔ passed[/]",
@@ -121,7 +123,7 @@ def _print_result(result: VerificationResult, title: str) -> None:
     table.add_column("result")
     table.add_column("why")
     for check in result.checks:
-        table.add_row(check.name, _MARK[check.outcome], check.detail)
+        table.add_row(check.name, _MARK[check.outcome], escape(check.detail))
     out.print(table)
     colour = {"valid": "green", "warning": "yellow", "invalid": "red"}[result.verdict.value]
     out.print(f"verdict: [bold {colour}]{result.verdict.value}[/]")
@@ -144,29 +146,57 @@ def verify(
 
 @app.command()
 def demo() -> None:
-    """Issue an mbo-certificaat, verify it, then show what tampering does."""
+    """Issue an mbo-certificaat, verify it, show what tampering does, then revoke it."""
     school = Ed25519KeyPair.generate()
     student = Ed25519KeyPair.generate()
     now = _now()
+    stamp = format_datetime(now)
+    list_url = "https://school.example/status/revocation/1"
+    index = 1234
+    resolver = StaticDidResolver()
+
     out.rule("1. A school signs an mbo-certificaat")
     out.print(f"school  {school.did_key}\nstudent {student.did_key}")
     credential = mbo_certificaat(
-        issuer_id=school.did_key, subject_id=student.did_key, valid_from=format_datetime(now)
+        issuer_id=school.did_key, subject_id=student.did_key, valid_from=stamp
     )
-    signed = add_proof(
-        credential, school, school.did_key_verification_method, created=format_datetime(now)
+    credential["credentialStatus"] = build_status_entry(
+        list_credential_url=list_url, index=index, purpose="revocation"
     )
+    signed = add_proof(credential, school, school.did_key_verification_method, created=stamp)
     out.print_json(json.dumps(signed["proof"]))
-    out.rule("2. An employer verifies it")
-    _print_result(verify_credential(signed, resolver=StaticDidResolver(), now=now), "genuine")
+
+    def published(bits: StatusList) -> dict[str, Any]:
+        unsigned = build_status_list_credential(
+            list_id=list_url,
+            issuer=school.did_key,
+            purpose="revocation",
+            encoded_list=bits.encode(),
+            valid_from=now,
+        )
+        return add_proof(unsigned, school, school.did_key_verification_method, created=stamp)
+
+    served = {list_url: published(StatusList.new())}
+
+    def check(document: dict[str, Any], title: str) -> None:
+        result = verify_credential(
+            document, resolver=resolver, now=now, fetch_status_list=served.__getitem__
+        )
+        _print_result(result, title)
+
+    out.rule("2. An employer verifies it (signature, issuer, dates, revocation list)")
+    check(signed, "genuine")
     out.rule("3. Someone changes one werkproces code")
     tampered = json.loads(json.dumps(signed))
     tampered["credentialSubject"]["achievement"]["werkprocessen"][0] = "P2-K1-W1"
-    _print_result(verify_credential(tampered, resolver=StaticDidResolver(), now=now), "tampered")
+    check(tampered, "tampered")
     out.rule("4. Someone adds a field no context defines")
     extra = json.loads(json.dumps(signed))
     extra["credentialSubject"]["grade"] = "10"
-    _print_result(verify_credential(extra, resolver=StaticDidResolver(), now=now), "undefined term")
+    check(extra, "undefined term")
+    out.rule("5. The school revokes the certificaat")
+    served[list_url] = published(StatusList.new().set(index, True))
+    check(signed, "revoked")
 
 
 def main() -> None:

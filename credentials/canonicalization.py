@@ -54,6 +54,7 @@ _NQUADS = "application/n-quads"
 # pyld would resolve against its built-in http://example.org/base/ and hide the mistake.
 _RELATIVE_BASE = "https://relative-iri.invalid/"
 _PROCESSED_CACHE_SIZE = 4096
+_IRI_CACHE_SIZE = 65536
 _RESOLVED_CACHE_SIZE = 256
 
 
@@ -73,12 +74,42 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     def __init__(
         self,
         memo: LRUCache[tuple[Any, ...], tuple[Any, Any]],
+        iri_memo: dict[tuple[Any, ...], Any],
         lock: threading.Lock,
         on_property_dropped: Callable[[str | None], Any],
     ) -> None:
         super().__init__(on_property_dropped=on_property_dropped)
         self._memo = memo
+        self._iri_memo = iri_memo
         self._lock = lock
+
+    def _expand_iri(  # noqa: PLR0913 - mirrors pyld's signature
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        # Outside context processing (no local_ctx/defined), IRI expansion only reads the
+        # frozen active context, so its result is fixed by (context, value, base, vocab).
+        if (
+            local_ctx is None
+            and defined is None
+            and isinstance(value, str)
+            and isinstance(active_ctx, frozendict)
+        ):
+            key = (active_ctx["_uuid"], value, base, vocab)
+            try:
+                return self._iri_memo[key]
+            except KeyError:
+                result = super()._expand_iri(active_ctx, value, base, vocab)
+                if len(self._iri_memo) >= _IRI_CACHE_SIZE:
+                    self._iri_memo.clear()  # bounded; dict operations are atomic under the GIL
+                self._iri_memo[key] = result
+                return result
+        return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
 
     def _process_context(
         self,
@@ -190,6 +221,7 @@ class JsonLdEngine:
         self.loader = loader
         self._memo: LRUCache[tuple[Any, ...], tuple[Any, Any]] = LRUCache(_PROCESSED_CACHE_SIZE)
         self._resolved: LRUCache[str, Any] = LRUCache(_RESOLVED_CACHE_SIZE)
+        self._iri_memo: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
 
     def _options(self) -> JsonObject:
@@ -201,7 +233,7 @@ class JsonLdEngine:
         }
 
     def _processor(self) -> _CachingProcessor:
-        return _CachingProcessor(self._memo, self._lock, _raise_dropped)
+        return _CachingProcessor(self._memo, self._iri_memo, self._lock, _raise_dropped)
 
     def expand(self, document: Mapping[str, Any]) -> list[Any]:
         """Expanded form of ``document`` in safe mode."""

@@ -83,7 +83,7 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         self._iri_memo = iri_memo
         self._lock = lock
 
-    def _expand_iri(  # noqa: PLR0913 - mirrors pyld's signature
+    def _expand_iri(
         self,
         active_ctx: Any,
         value: Any,

@@ -1,1 +1,1 @@
-"""Issuer service: schools, leerbedrijven and EVC providers issue, deliver and revoke credentials."""
+"""Issuer service: schools, leerbedrijven and EVC providers issue and revoke credentials."""

@@ -111,6 +111,9 @@ def check_url_allowed(
     """
     if not isinstance(url, str) or len(url) > 2048:
         raise FetchError("URL must be a string of at most 2048 characters")
+    if not url.isascii() or not url.isprintable() or any(c in url for c in " \\"):
+        # Parsers disagree on such URLs (a classic way to smuggle another host past a check).
+        raise FetchError(f"URL {url!r} contains spaces, backslashes or non-ASCII characters")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
@@ -120,6 +123,12 @@ def check_url_allowed(
     if not parts.hostname:
         raise FetchError(f"URL {url!r} has no host")
     host, host_port = _host_key(parts)
+    try:
+        client_host = httpx.URL(url).host.lower()
+    except (httpx.InvalidURL, ValueError):
+        raise FetchError(f"URL {url!r} is not a valid URL") from None
+    if client_host != host.strip("[]"):
+        raise FetchError(f"URL {url!r} is ambiguous about its host")
     allowed = {h.lower() for h in allow_hosts}
     allow_listed = host in allowed or host_port in allowed
     if scheme == "http" and not allow_listed:

@@ -109,6 +109,10 @@ def test_unresolvable_host_is_refused() -> None:
         ("https://user:pw@school.example/", "user information"),
         ("https:///path-only", "no host"),
         ("https://school.example:99999/", "invalid port"),
+        ("https://school.example\\@10.0.0.1/", "backslashes"),
+        ("https://school.example /x", "spaces"),
+        ("https://school.example/\x00", "non-ASCII"),
+        ("https://bücher.example/", "non-ASCII"),
     ],
 )
 def test_malformed_or_insecure_urls_are_refused(url: str, reason: str) -> None:

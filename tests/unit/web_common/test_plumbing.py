@@ -1,0 +1,188 @@
+"""Shared plumbing: problem+json, settings guards, secrets at rest, unit of work, logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from web_common.db import Base, UnitOfWork, check_database, make_engine, make_session_factory
+from web_common.health import health_router
+from web_common.logs import JsonFormatter, RequestIdMiddleware, request_id_var
+from web_common.problems import PROBLEM_JSON, ProblemError, install_problem_handlers
+from web_common.secrets import SecretBox, SecretBoxError
+from web_common.settings import ServiceSettings
+
+
+class Item(BaseModel):
+    name: str
+    count: int
+
+
+def _app(ready: bool = True) -> FastAPI:
+    app = FastAPI()
+    app.add_middleware(RequestIdMiddleware)
+    install_problem_handlers(app)
+
+    def db_check() -> None:
+        if not ready:
+            raise ConnectionError("down")
+
+    app.include_router(health_router({"database": db_check}))
+
+    @app.post("/items")
+    def create(item: Item) -> dict[str, str]:
+        if item.name == "taken":
+            raise ProblemError(409, "Conflict", "that name is taken", slug="name-taken")
+        return {"name": item.name}
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    return app
+
+
+def test_validation_errors_are_problem_json_with_pointers() -> None:
+    client = TestClient(_app())
+    response = client.post("/items", json={"name": "x", "count": "many"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == PROBLEM_JSON
+    body = response.json()
+    assert body["title"] == "Invalid request"
+    assert body["errors"][0]["pointer"] == "/count"
+    assert body["instance"] == "/items"
+
+
+def test_problem_error_and_unknown_route() -> None:
+    client = TestClient(_app())
+    conflict = client.post("/items", json={"name": "taken", "count": 1})
+    assert conflict.status_code == 409
+    assert conflict.json()["type"].endswith("/name-taken")
+    missing = client.get("/nope")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == PROBLEM_JSON
+
+
+def test_unexpected_errors_leak_nothing() -> None:
+    client = TestClient(_app(), raise_server_exceptions=False)
+    response = client.get("/boom", headers={"X-Request-ID": "req-42"})
+    assert response.status_code == 500
+    assert "secret internals" not in response.text
+    assert response.json()["requestId"] == "req-42"
+
+
+def test_request_id_is_echoed_or_made() -> None:
+    client = TestClient(_app())
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-1"}).headers["x-request-id"] == (
+        "abc-1"
+    )
+    made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert made.headers["x-request-id"] != "bad id with spaces"
+    assert len(made.headers["x-request-id"]) == 16
+
+
+def test_readiness_reports_failed_dependencies() -> None:
+    assert TestClient(_app()).get("/readyz").json()["status"] == "ready"
+    down = TestClient(_app(ready=False)).get("/readyz")
+    assert down.status_code == 503
+    assert down.json()["checks"] == {"database": "failed: ConnectionError"}
+
+
+def test_production_refuses_placeholders() -> None:
+    with pytest.raises(ValidationError, match="secret_key"):
+        ServiceSettings(environment="production", public_base_url="https://school.example")
+    with pytest.raises(ValidationError, match="https"):
+        ServiceSettings(
+            environment="production",
+            public_base_url="http://school.example",
+            secret_key="s" * 40,  # type: ignore[arg-type]
+            data_encryption_keys=Fernet.generate_key().decode(),  # type: ignore[arg-type]
+        )
+    ok = ServiceSettings(
+        environment="production",
+        public_base_url="https://school.example/",
+        secret_key="s" * 40,  # type: ignore[arg-type]
+        data_encryption_keys=Fernet.generate_key().decode(),  # type: ignore[arg-type]
+    )
+    assert ok.public_base_url == "https://school.example"
+    assert "s" * 40 not in repr(ok)
+
+
+def test_secret_box_round_trip_rotation_and_tamper() -> None:
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    sealed = SecretBox.from_setting(old).encrypt(b"seed-bytes")
+    assert b"seed-bytes" not in sealed
+    rotated_box = SecretBox.from_setting(f"{new},{old}")
+    assert rotated_box.decrypt(sealed) == b"seed-bytes"
+    resealed = rotated_box.rotate(sealed)
+    assert SecretBox.from_setting(new).decrypt(resealed) == b"seed-bytes"
+    with pytest.raises(SecretBoxError):
+        SecretBox.from_setting(new).decrypt(sealed)
+    derived = SecretBox.from_setting("", fallback_secret="dev")
+    assert SecretBox.from_setting("", fallback_secret="dev").decrypt(derived.encrypt(b"x")) == b"x"
+
+
+class _Base(Base):
+    __abstract__ = True
+
+
+class Note(_Base):
+    __tablename__ = "note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(100))
+
+
+def _uow_roundtrip(url: str) -> None:
+    engine = make_engine(url)
+    _Base.metadata.create_all(engine)
+    check_database(engine)
+    factory = make_session_factory(engine)
+    with UnitOfWork(factory) as uow:
+        uow.session.add(Note(text="kept"))
+        uow.commit()
+    with UnitOfWork(factory) as uow:
+        uow.session.add(Note(text="rolled back"))  # no commit
+
+    def fail_midway() -> None:
+        with UnitOfWork(factory) as uow:
+            uow.session.add(Note(text="failed"))
+            uow.flush()
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        fail_midway()
+    with UnitOfWork(factory) as uow:
+        texts = uow.session.scalars(select(Note.text)).all()
+    assert texts == ["kept"]
+    engine.dispose()
+
+
+def test_unit_of_work_rolls_back_unless_committed_sqlite(tmp_path: Path) -> None:
+    _uow_roundtrip(f"sqlite:///{tmp_path / 'sub' / 'db.sqlite'}")
+
+
+@pytest.mark.postgres
+def test_unit_of_work_rolls_back_unless_committed_postgres(postgres_url: str) -> None:
+    _uow_roundtrip(postgres_url)
+
+
+def test_json_log_lines_carry_request_id_and_extras() -> None:
+    record = logging.makeLogRecord({"msg": "issued %s", "args": ("x",), "levelname": "INFO"})
+    record.credentialId = "urn:uuid:1"
+    token = request_id_var.set("rid-7")
+    try:
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id_var.reset(token)
+    assert line["message"] == "issued x"
+    assert line["requestId"] == "rid-7"
+    assert line["credentialId"] == "urn:uuid:1"

@@ -1,0 +1,60 @@
+"""The settings base every service extends (pydantic-settings, one class per service).
+
+Built once in ``create_app`` and kept on ``app.state``; nothing reads ``os.environ``
+elsewhere. Outside development, placeholder secrets and development-only network allowances
+are refused at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings
+
+__all__ = ["DEV_PLACEHOLDER", "ServiceSettings"]
+
+DEV_PLACEHOLDER = "development-only-change-me"
+
+
+class ServiceSettings(BaseSettings):
+    """Settings shared by the issuer, wallet and verifier.
+
+    ``secret_key`` signs session cookies and CSRF tokens; ``data_encryption_keys`` are Fernet
+    keys (comma separated, newest first) that encrypt private keys and other secrets at rest.
+    ``dev_allow_hosts`` lists ``host:port`` values that may be reached over plain http or on
+    loopback/private addresses (development and tests only).
+    """
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/service.db"
+    public_base_url: str = "http://localhost:8000"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+    secret_key: SecretStr = SecretStr(DEV_PLACEHOLDER)
+    data_encryption_keys: SecretStr = SecretStr("")
+    dev_allow_hosts: frozenset[str] = frozenset()
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("public_base_url must start with http:// or https://")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_in_production(self) -> ServiceSettings:
+        if self.environment != "production":
+            return self
+        problems = []
+        if self.secret_key.get_secret_value() in ("", DEV_PLACEHOLDER):
+            problems.append("secret_key must be set to a real secret")
+        if not self.data_encryption_keys.get_secret_value():
+            problems.append("data_encryption_keys must be set (Fernet keys)")
+        if self.dev_allow_hosts:
+            problems.append("dev_allow_hosts is for development only")
+        if not self.public_base_url.startswith("https://"):
+            problems.append("public_base_url must use https in production")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

@@ -26,7 +26,8 @@ from .canonicalization import JsonLdEngine, default_engine
 from .contexts import VC_V2
 from .data_integrity import ProofResult, add_proof, verify_proofs
 from .did import DidResolver
-from .errors import StatusListError
+from .errors import JwtFormatError, StatusListError
+from .jose import JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
 from .results import CheckResult, Outcome, PresentationResult, VerificationResult
 from .status_list import check_status
@@ -273,14 +274,33 @@ def verify_credential(
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     engine: JsonLdEngine | None = None,
 ) -> VerificationResult:
-    """Check a credential with a Data Integrity proof; see the module docstring."""
-    guard = _guard(credential, "credential")
-    if guard is not None:
-        return VerificationResult((guard,))
+    """Check a credential; see the module docstring.
+
+    ``credential`` is a JSON-LD credential with a Data Integrity proof, a ``vc+jwt`` compact
+    token (a string), or an ``EnvelopedVerifiableCredential`` carrying one.
+    """
+    token = _jwt_token(credential)
+    if token is not None:
+        if isinstance(token, CheckResult):
+            return VerificationResult((token,))
+        jwt = verify_vc_jwt(token, resolver, now=now, leeway=max_clock_skew.total_seconds())
+        credential = jwt.payload
+        guard = _guard(credential, "credential") if credential else None
+        if not credential or guard is not None:
+            return VerificationResult((_jwt_proof_check(jwt),) + ((guard,) if guard else ()))
+        checks = [_format_check(credential), *_jwt_checks(jwt, credential)]
+    else:
+        guard = _guard(credential, "credential")
+        if guard is not None:
+            return VerificationResult((guard,))
+        engine = engine or default_engine()
+        proofs = verify_proofs(credential, resolver=resolver, now=now, engine=engine)
+        checks = [
+            _format_check(credential),
+            _proof_check(proofs, "credential"),
+            _issuer_check(credential, proofs),
+        ]
     engine = engine or default_engine()
-    fmt = _format_check(credential)
-    proofs = verify_proofs(credential, resolver=resolver, now=now, engine=engine)
-    checks = [fmt, _proof_check(proofs, "credential"), _issuer_check(credential, proofs)]
     checks.append(_validity_check(credential, now, max_clock_skew))
     if check_status:
         checks.append(
@@ -294,6 +314,42 @@ def verify_credential(
         )
     checks.append(_schema_check(credential, schema_lookup))
     return VerificationResult(tuple(checks), dict(credential), issuer_id(credential))
+
+
+def _jwt_token(credential: Any) -> str | CheckResult | None:
+    """The vc+jwt to verify, a failed format check for a broken envelope, or None (JSON-LD)."""
+    if isinstance(credential, str):
+        return credential.strip()
+    if isinstance(credential, Mapping) and "EnvelopedVerifiableCredential" in _types(credential):
+        try:
+            return unwrap_enveloped_credential(credential)
+        except JwtFormatError as exc:
+            return _check("format", FAILED, "malformed_envelope", str(exc))
+    return None
+
+
+def _jwt_proof_check(jwt: JwtVerification) -> CheckResult:
+    if jwt.verified:
+        return _check("proof", PASSED, "ok", "the credential's signature (vc+jwt) is valid")
+    return _check("proof", FAILED, jwt.code or "invalid", jwt.reason or "invalid vc+jwt")
+
+
+def _jwt_checks(jwt: JwtVerification, credential: Mapping[str, Any]) -> list[CheckResult]:
+    proof = _jwt_proof_check(jwt)
+    issuer = issuer_id(credential)
+    if jwt.verified:
+        issuer_check = _check("issuer", PASSED, "ok", f"signed by the issuer {issuer}")
+    elif jwt.code == "key_not_found":
+        issuer_check = _check(
+            "issuer", FAILED, "issuer_unresolved", f"issuer key not found: {jwt.reason}"
+        )
+    elif jwt.code == "issuer_mismatch":
+        issuer_check = _check("issuer", FAILED, "issuer_mismatch", jwt.reason or "")
+    else:
+        issuer_check = _check(
+            "issuer", SKIPPED, "proof_failed", "not checked: the signature is invalid"
+        )
+    return [proof, issuer_check]
 
 
 def sign_presentation(
@@ -367,7 +423,7 @@ def verify_presentation(
             max_clock_skew=max_clock_skew,
             engine=engine,
         )
-        subject_check = _subject_check(vc, signer)
+        subject_check = _subject_check(result.credential, signer)
         results.append(
             VerificationResult((*result.checks, subject_check), result.credential, result.issuer)
         )

@@ -13,6 +13,7 @@ from credentials.contexts import VC_V2
 from credentials.data_integrity import add_proof
 from credentials.did import StaticDidResolver
 from credentials.examples import mbo_certificaat
+from credentials.jose import enveloped_credential, sign_vc_jwt
 from credentials.keys import Ed25519KeyPair
 from credentials.results import Outcome, Verdict
 from credentials.status_list import StatusList, build_status_entry, build_status_list_credential
@@ -251,10 +252,15 @@ def test_schema_check() -> None:
     assert _outcome(result, "schema") == (Outcome.WARNING, "unknown_schema")
 
 
+def test_a_string_is_read_as_vc_jwt_and_garbage_fails_on_proof() -> None:
+    result = verify_credential("not json-ld", resolver=RESOLVER, now=NOW)
+    assert [(c.name, c.outcome) for c in result.checks] == [("proof", Outcome.FAILED)]
+    assert result.verdict is Verdict.INVALID
+
+
 @pytest.mark.parametrize(
     ("document", "code"),
     [
-        ("not json-ld", "not_an_object"),
         (["a", "list"], "not_an_object"),
         (None, "not_an_object"),
     ],
@@ -390,3 +396,45 @@ def test_clock_is_a_parameter() -> None:
     after = verify_credential(credential, resolver=RESOLVER, now=NOW + timedelta(days=30))
     assert before.verdict is Verdict.VALID
     assert after.verdict is Verdict.WARNING
+
+
+def _jwt_credential(**changes: Any) -> str:
+    credential = mbo_certificaat(issuer_id=SCHOOL.did_key, subject_id=STUDENT.did_key)
+    credential["credentialStatus"] = build_status_entry(
+        list_credential_url=LIST_URL, index=INDEX, purpose="revocation"
+    )
+    credential.update(changes)
+    return sign_vc_jwt(credential, SCHOOL, SCHOOL.did_key_verification_method)
+
+
+def test_vc_jwt_gets_the_same_checks() -> None:
+    token = _jwt_credential()
+    result = verify_credential(token, resolver=RESOLVER, now=NOW, fetch_status_list=_lists())
+    assert result.verdict is Verdict.VALID
+    assert [c.name for c in result.checks] == [
+        "format", "proof", "issuer", "validity", "status", "schema"
+    ]  # fmt: skip
+    assert result.issuer == SCHOOL.did_key
+    revoked = verify_credential(
+        token, resolver=RESOLVER, now=NOW, fetch_status_list=_lists(revoked=True)
+    )
+    assert _outcome(revoked, "status") == (Outcome.FAILED, "revoked")
+
+
+def test_tampered_vc_jwt_fails_on_proof() -> None:
+    header, _payload, signature = _jwt_credential().split(".")
+    other = _jwt_credential(name="Diploma Mbo-Verpleegkundige").split(".")[1]
+    result = verify_credential(f"{header}.{other}.{signature}", resolver=RESOLVER, now=NOW)
+    assert _outcome(result, "proof")[0] is Outcome.FAILED
+    assert _outcome(result, "issuer") == (Outcome.SKIPPED, "proof_failed")
+
+
+def test_enveloped_vc_jwt_inside_a_presentation() -> None:
+    vp = _presentation(enveloped_credential(_jwt_credential()))
+    result = _verify_vp(vp)
+    assert result.verdict is Verdict.VALID, result.to_json()
+    assert _outcome(result.credentials[0], "holder") == (Outcome.PASSED, "ok")
+    broken = {**enveloped_credential(_jwt_credential()), "id": "data:text/plain,nope"}
+    assert verify_credential(broken, resolver=RESOLVER, now=NOW).checks[0].code == (
+        "malformed_envelope"
+    )

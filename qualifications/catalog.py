@@ -252,10 +252,16 @@ def _build_index(catalog: Catalog) -> _Index:
     equivalents = _equivalence_classes(catalog.equivalences, units)
     expand: dict[PartKey, tuple[tuple[PartKey, PartKey | None], ...]] = {}
     for key, unit in units.items():
+        # Own werkprocessen directly; then werkprocessen declared equivalent to one of them;
+        # then, for a kerntaak, the werkprocessen of kerntaken declared equivalent to it.
         reached: dict[PartKey, PartKey | None] = {wp: None for wp in unit.werkprocessen}
-        for other in equivalents.get(key, ()):
-            for wp in units[other].werkprocessen:
-                reached.setdefault(wp, key)
+        for wp in unit.werkprocessen:
+            for other in equivalents.get(wp, ()):
+                reached.setdefault(other, wp)
+        if unit.is_kerntaak:
+            for other in equivalents.get(key, ()):
+                for wp in units[other].werkprocessen:
+                    reached.setdefault(wp, key)
         expand[key] = tuple(reached.items())
 
     werkprocessen_of: list[tuple[PartKey, ...]] = []

@@ -262,12 +262,12 @@ def progress(
     for c in claims:
         issues.extend(c.issues)
         used = False
-        stated_hits: dict[PartKey, bool] = {}
+        stated_hits: dict[PartKey, set[PartKey | None]] = {}
         for wp in c.werkprocessen:
-            hit = wp.werkproces in wanted
-            stated_hits[wp.stated] = stated_hits.get(wp.stated, False) or hit
-            if not hit:
+            hits = stated_hits.setdefault(wp.stated, set())
+            if wp.werkproces not in wanted:
                 continue
+            hits.add(wp.via)
             used = True
             support = Support(c.evidence.id, c.evidence.kind, wp.stated, wp.via)
             bucket = formal if c.evidence.kind.counts_toward_diploma else shown
@@ -280,7 +280,7 @@ def progress(
             used = True
         if not used:
             unused.append(c.evidence.id)
-        issues.extend(_version_mismatch(c.evidence.id, stated_hits, target))
+        issues.extend(_version_mismatch(catalog, c.evidence.id, stated_hits, target))
 
     kerntaken = tuple(_kerntaak(target, kt, formal, shown) for kt in target.kerntaken)
     rule = catalog.diploma_rule(target.diploma_rule)
@@ -307,19 +307,32 @@ def progress(
 
 
 def _version_mismatch(
-    evidence_id: str, stated_hits: dict[PartKey, bool], target: Qualification
+    catalog: Catalog,
+    evidence_id: str,
+    stated_hits: dict[PartKey, set[PartKey | None]],
+    target: Qualification,
 ) -> list[Issue]:
-    """Codes for another version of the target's dossier that no equivalence maps over."""
+    """Parts of evidence for another version of the target's dossier that no equivalence
+    maps into the target's version, named by werkproces (or whole kerntaak)."""
     codes_by_version: dict[str, list[str]] = {}
-    for key, hit in stated_hits.items():
-        if not hit and key.crebo == target.dossier_crebo and key.version != target.dossier_version:
-            codes_by_version.setdefault(key.version, []).append(key.code)
+    for key, vias in stated_hits.items():
+        if key.crebo != target.dossier_crebo or key.version == target.dossier_version:
+            continue
+        unit = catalog.unit(key)
+        if unit is None or key in vias:
+            continue  # unknown (reported elsewhere) or carried whole by a kerntaak equivalence
+        unmapped = [wp.code for wp in unit.werkprocessen if wp not in vias]
+        if not unmapped:
+            continue
+        if len(unmapped) == len(unit.werkprocessen):
+            unmapped = [key.code]
+        codes_by_version.setdefault(key.version, []).extend(unmapped)
     out: list[Issue] = []
     for version, codes in sorted(codes_by_version.items()):
         detail = (
-            f"{', '.join(sorted(codes))} are for version {version} of dossier"
-            f" {target.dossier_crebo}; the qualification uses version {target.dossier_version}"
-            " and the catalog names no equivalent parts"
+            f"{', '.join(sorted(set(codes)))} of version {version} of dossier"
+            f" {target.dossier_crebo} do not count: the qualification uses version"
+            f" {target.dossier_version} and the catalog names no equivalent parts"
         )
         out.append(Issue(IssueCode.WRONG_DOSSIER_VERSION, evidence_id, detail, Severity.WARNING))
     return out

@@ -93,7 +93,9 @@ def generate_catalog_json(
                     if niveau == 4
                     else "generic-niveau-2-3",
                     "diplomaRule": "rule-synthetic-4" if niveau == 4 else "rule-synthetic-2-3",
-                    "keuzedelen": sorted(rng.sample(keuzedeel_codes, rng.randint(5, 15))),
+                    "keuzedelen": sorted(
+                        rng.sample(keuzedeel_codes, min(len(keuzedeel_codes), rng.randint(5, 15)))
+                    ),
                     "sbbNr": None,
                     "uncertain": [],
                     "sources": [_SOURCE],

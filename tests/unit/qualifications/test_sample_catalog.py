@@ -87,12 +87,18 @@ def test_uncertain_values_stay_marked(sample: Catalog) -> None:
 def test_the_real_certificate_is_kept_with_unknown_coverage(sample: Catalog) -> None:
     c0021 = sample.certificate("C0021")
     assert c0021 is not None
-    assert (c0021.title, c0021.sbu, c0021.qualification_crebo) == ("Koken in de horeca", 480, "25180")
+    assert (c0021.title, c0021.sbu, c0021.qualification_crebo) == (
+        "Koken in de horeca",
+        480,
+        "25180",
+    )
     assert c0021.covers is None
     assert "covers" in c0021.uncertain
 
 
-def test_json_round_trip_is_lossless(sample: Catalog, sample_doc: dict[str, Any], tmp_path: Path) -> None:
+def test_json_round_trip_is_lossless(
+    sample: Catalog, sample_doc: dict[str, Any], tmp_path: Path
+) -> None:
     assert catalog_to_json(sample) == sample_doc
     assert catalog_from_json(catalog_to_json(sample)) == sample
     out = tmp_path / "copy.json"

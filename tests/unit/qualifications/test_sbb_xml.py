@@ -20,11 +20,12 @@ from qualifications import (
     progress,
 )
 from qualifications.model import DossierKey
+from qualifications.sbb_xml import SbbExport
 
 from .conftest import XML_FILES
 
 
-def _parse(xml_dir: Path, name: str):  # type: ignore[no-untyped-def]
+def _parse(xml_dir: Path, name: str) -> SbbExport:
     return parse_sbb_xml((xml_dir / name).read_bytes(), source_name=name)
 
 
@@ -171,7 +172,8 @@ def test_a_new_version_is_added_beside_the_old_one(imported: Catalog, xml_dir: P
     assert [d.version for d in catalog.versions("23181")] == ["sbb-4156", "sbb-9156"]
     old = catalog.dossier("23181", "sbb-4156")
     new = catalog.dossier("23181", "sbb-9156")
-    assert old is not None and new is not None
+    assert old is not None
+    assert new is not None
     assert old.basisdeel[0].werkprocessen[0].title.startswith("Inventariseert ondersteuningsvragen")
     assert new.basisdeel[0].werkprocessen[0].title.startswith("Inventariseert hulpvragen")
     # A crebo alone now means the newest version; the old one stays reachable.

@@ -15,6 +15,9 @@ from qualifications.synthetic import generate_catalog_json
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = REPO_ROOT / "schemas" / "catalog" / "sample.json"
 SCHEMA = REPO_ROOT / "schemas" / "catalog" / "catalog.schema.json"
+# The same folder the ``shared_dir`` fixture points at, for code that runs at import time
+# (hypothesis strategies are built before fixtures exist).
+SHARED_XML_DIR = REPO_ROOT.parent / "shared" / "catalog" / "sbb-xml"
 XML_FILES = (
     "2635_Pedagogisch_Werk.xml",
     "2637_Sociaal_werk.xml",

@@ -30,6 +30,7 @@ from qualifications.model import (
     Keuzedeel,
     PartKey,
     Qualification,
+    Reach,
     StackingEdge,
     is_kerntaak_code,
     is_werkproces_code,
@@ -68,7 +69,7 @@ class _Index:
     qualifications_by_crebo: dict[str, tuple[int, ...]]
     qualification_by_profile: dict[tuple[DossierKey, str], int]
     units: dict[PartKey, Unit]
-    expand: dict[PartKey, tuple[tuple[PartKey, PartKey | None], ...]]
+    expand: dict[PartKey, tuple[Reach, ...]]
     equivalents: dict[PartKey, tuple[PartKey, ...]]
     qualifications_by_werkproces: dict[PartKey, tuple[int, ...]]
     werkprocessen_of: tuple[tuple[PartKey, ...], ...]
@@ -168,10 +169,10 @@ class Catalog:
     def unit(self, key: PartKey) -> Unit | None:
         return self._index.units.get(key)
 
-    def expand(self, key: PartKey) -> tuple[tuple[PartKey, PartKey | None], ...]:
-        """The werkprocessen a kerntaak or werkproces code stands for, each with the key
-        through which it was reached: ``None`` directly, else the equivalent the catalog
-        names. Empty for an unknown key."""
+    def expand(self, key: PartKey) -> tuple[Reach, ...]:
+        """The werkprocessen a kerntaak or werkproces code stands for, each with the unit
+        through which it was reached: ``None`` directly, else the unit whose catalog
+        equivalence was used. Empty for an unknown key."""
         return self._index.expand.get(key, ())
 
     def equivalents(self, key: PartKey) -> tuple[PartKey, ...]:
@@ -250,7 +251,7 @@ def _build_index(catalog: Catalog) -> _Index:
         by_profile[(q.dossier, q.profiel_code)] = i
 
     equivalents = _equivalence_classes(catalog.equivalences, units)
-    expand: dict[PartKey, tuple[tuple[PartKey, PartKey | None], ...]] = {}
+    expand: dict[PartKey, tuple[Reach, ...]] = {}
     for key, unit in units.items():
         # Own werkprocessen directly; then werkprocessen declared equivalent to one of them;
         # then, for a kerntaak, the werkprocessen of kerntaken declared equivalent to it.
@@ -262,7 +263,7 @@ def _build_index(catalog: Catalog) -> _Index:
             for other in equivalents.get(key, ()):
                 for wp in units[other].werkprocessen:
                     reached.setdefault(wp, key)
-        expand[key] = tuple(reached.items())
+        expand[key] = tuple(Reach(wp, key, via) for wp, via in reached.items())
 
     werkprocessen_of: list[tuple[PartKey, ...]] = []
     wp_lists: dict[PartKey, list[int]] = {}

@@ -20,19 +20,14 @@ from qualifications.model import (
     GenericSubject,
     PartKey,
     Qualification,
+    Reach,
 )
 
 __all__ = ["Claims", "GenericClaim", "WerkprocesClaim", "diploma_claims", "interpret"]
 
 
-@dataclass(frozen=True, slots=True)
-class WerkprocesClaim:
-    """Evidence reaches ``werkproces``; ``stated`` is the code the evidence named and ``via``
-    the equivalent unit used when the match goes through a catalog equivalence."""
-
-    werkproces: PartKey
-    stated: PartKey
-    via: PartKey | None
+#: One werkproces reached by evidence (see :class:`~qualifications.model.Reach`).
+WerkprocesClaim = Reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +105,11 @@ def _expand_codes(
     claims: list[WerkprocesClaim] = []
     unknown: list[str] = []
     for code in codes:
-        stated = PartKey(crebo, version, code)
-        reached = catalog.expand(stated)
+        reached = catalog.expand(PartKey(crebo, version, code))
         if not reached:
             unknown.append(code)
             continue
-        claims.extend(WerkprocesClaim(wp, stated, via) for wp, via in reached)
+        claims.extend(reached)
     issues: tuple[Issue, ...] = ()
     if unknown:
         detail = f"{', '.join(unknown)} not in dossier {crebo} version {version}"

@@ -266,33 +266,35 @@ def dedupe(evidence: Iterable[Evidence]) -> tuple[tuple[Evidence, ...], tuple[Is
     """Drop exact repeats (``duplicate_evidence``) and flag one id with different claims
     (``conflicting_evidence``; both claims are kept, so adding evidence never hides other
     evidence). The result is sorted, independent of input order."""
-    given = list(evidence)
-    items = sorted(set(given), key=sort_key)
     counts: dict[Evidence, int] = {}
-    for item in given:
+    for item in evidence:
         counts[item] = counts.get(item, 0) + 1
+    by_id: dict[str, list[Evidence]] = {}
+    for item in counts:
+        by_id.setdefault(item.id, []).append(item)
+    items: list[Evidence] = []
     issues: list[Issue] = []
-    for item in items:
-        if counts[item] > 1:
-            issues.append(
-                Issue(
-                    IssueCode.DUPLICATE_EVIDENCE,
-                    item.id,
-                    f"the same evidence was given {counts[item]} times; counted once",
-                    Severity.WARNING,
-                )
-            )
-    by_id: dict[str, int] = {}
-    for item in items:
-        by_id[item.id] = by_id.get(item.id, 0) + 1
-    for evidence_id, n in sorted(by_id.items()):
-        if n > 1:
+    for evidence_id in sorted(by_id):
+        group = by_id[evidence_id]
+        if len(group) > 1:
+            group.sort(key=sort_key)  # repr only where ids collide: it is slow
             issues.append(
                 Issue(
                     IssueCode.CONFLICTING_EVIDENCE,
                     evidence_id,
-                    f"{n} different claims carry this id; each is interpreted on its own",
+                    f"{len(group)} different claims carry this id; each is interpreted on its own",
                     Severity.WARNING,
                 )
             )
+        for item in group:
+            if counts[item] > 1:
+                issues.append(
+                    Issue(
+                        IssueCode.DUPLICATE_EVIDENCE,
+                        item.id,
+                        f"the same evidence was given {counts[item]} times; counted once",
+                        Severity.WARNING,
+                    )
+                )
+        items.extend(group)
     return tuple(items), tuple(issues)

@@ -45,6 +45,7 @@ __all__ = [
     "Part",
     "PartKey",
     "Qualification",
+    "Reach",
     "StackingEdge",
     "Werkproces",
     "is_kerntaak_code",
@@ -106,6 +107,15 @@ class PartKey(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.crebo}@{self.version}:{self.code}"
+
+
+class Reach(NamedTuple):
+    """Evidence naming ``stated`` reaches ``werkproces``; ``via`` is the unit of the stated
+    one whose catalog equivalence was used, or ``None`` for a direct match."""
+
+    werkproces: PartKey
+    stated: PartKey
+    via: PartKey | None
 
 
 class Part(StrEnum):

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qualifications import load_catalog, progress, related  # noqa: E402
-from qualifications.synthetic import generate_catalog_json, generate_passport  # noqa: E402
+from qualifications import load_catalog, progress, related
+from qualifications.synthetic import generate_catalog_json, generate_passport
 
 TARGETS_MS = {"load": 1000.0, "progress": 2.0, "related": 50.0}
 

@@ -1,0 +1,3 @@
+from qualifications.cli import main
+
+main()

@@ -1,0 +1,83 @@
+"""The issuer service: ``create_app(settings)`` builds it; nothing happens at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from web_common.db import check_database, make_engine, make_session_factory
+from web_common.health import health_router
+from web_common.logs import RequestIdMiddleware, configure_logging
+from web_common.problems import install_problem_handlers, problem_response
+from web_common.secrets import SecretBox
+
+from .routes import public, vc_api
+from .services.errors import ConflictError, IssuanceError, NotFoundError
+from .settings import IssuerSettings
+
+__all__ = ["create_app"]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: IssuerSettings | None = None, *, clock: Callable[[], datetime] = _utc_now
+) -> FastAPI:
+    settings = settings or IssuerSettings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.sessions = make_session_factory(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="mbo-wallet issuer",
+        summary="Issues, delivers and revokes W3C Verifiable Credentials for mbo.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.box = SecretBox.from_setting(
+        settings.data_encryption_keys.get_secret_value(),
+        fallback_secret=settings.secret_key.get_secret_value(),
+    )
+    app.add_middleware(RequestIdMiddleware)
+    install_problem_handlers(app)
+    _install_domain_errors(app)
+    app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
+    app.include_router(vc_api.router)
+    app.include_router(public.router)
+    return app
+
+
+def _install_domain_errors(app: FastAPI) -> None:
+    @app.exception_handler(IssuanceError)
+    async def _invalid(request: Request, exc: IssuanceError) -> JSONResponse:
+        return problem_response(
+            request,
+            400,
+            "Cannot issue",
+            "The credential or request is not valid; see errors.",
+            slug="invalid-credential",
+            errors=[{"pointer": pointer, "detail": detail} for pointer, detail in exc.problems],
+        )
+
+    @app.exception_handler(NotFoundError)
+    async def _missing(request: Request, exc: NotFoundError) -> JSONResponse:
+        return problem_response(request, 404, "Not found", str(exc), slug="not-found")
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(request: Request, exc: ConflictError) -> JSONResponse:
+        return problem_response(request, 409, "Conflict", str(exc), slug="conflict")

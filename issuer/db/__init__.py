@@ -1,0 +1,1 @@
+"""The issuer's database: tables and repositories (SQLAlchemy 2)."""

@@ -1,0 +1,137 @@
+"""The issuer's tables. Secrets are stored encrypted (signing keys) or hashed (API tokens)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from web_common.db import Base
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "IssuedCredential",
+    "IssuerBase",
+    "Organisation",
+    "SigningKey",
+    "StatusListRow",
+]
+
+
+class IssuerBase(Base):
+    __abstract__ = True
+
+
+class Organisation(IssuerBase):
+    """A school (ROC/AOC), erkend leerbedrijf or EVC provider that issues credentials."""
+
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    identifier: Mapped[str | None] = mapped_column(String(64))  # BRIN or KvK number
+    did: Mapped[str] = mapped_column(String(300), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SigningKey(IssuerBase):
+    """An Ed25519 key of an organisation; the seed is encrypted at rest (Fernet)."""
+
+    __tablename__ = "signing_key"
+    __table_args__ = (UniqueConstraint("organisation_id", "key_ref"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    key_ref: Mapped[str] = mapped_column(String(32))  # the DID URL fragment, e.g. key-1
+    public_multibase: Mapped[str] = mapped_column(String(64))
+    encrypted_seed: Mapped[bytes] = mapped_column(LargeBinary)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StatusListRow(IssuerBase):
+    """One Bitstring Status List of an organisation for one purpose.
+
+    ``bits`` is the published list; ``allocated`` marks the indexes handed out, so an index is
+    never reused. ``version`` grows with every change and makes the HTTP ETag.
+    """
+
+    __tablename__ = "status_list"
+    __table_args__ = (UniqueConstraint("organisation_id", "purpose", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    number: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    bits: Mapped[bytes] = mapped_column(LargeBinary)
+    allocated: Mapped[bytes] = mapped_column(LargeBinary)
+    allocated_count: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IssuedCredential(IssuerBase):
+    """A credential as issued, with where its status lives."""
+
+    __tablename__ = "issued_credential"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "credential_ref"),
+        # a status entry belongs to one credential, whatever happens concurrently
+        UniqueConstraint("revocation_list_id", "revocation_index"),
+        UniqueConstraint("suspension_list_id", "suspension_index"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    credential_ref: Mapped[str] = mapped_column(String(300))  # credential.id or credentialId
+    credential_type: Mapped[str] = mapped_column(String(64))
+    subject_id: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))
+    document: Mapped[str] = mapped_column(Text)
+    request_digest: Mapped[str] = mapped_column(String(64))
+    revocation_list_id: Mapped[int] = mapped_column(ForeignKey("status_list.id"))
+    revocation_index: Mapped[int] = mapped_column(Integer)
+    suspension_list_id: Mapped[int] = mapped_column(ForeignKey("status_list.id"))
+    suspension_index: Mapped[int] = mapped_column(Integer)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ApiToken(IssuerBase):
+    """A scoped bearer token for systems (e.g. a student information system); only its
+    SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(IssuerBase):
+    """Every sensitive action: issue, revoke, suspend, key rotation, token use, login."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(300))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,0 +1,68 @@
+"""Typed dependencies: what a route needs, stated in its signature."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from web_common.db import UnitOfWork
+from web_common.problems import ProblemError
+from web_common.secrets import SecretBox
+
+from .db.tables import ApiToken
+from .services.tokens import authenticate_token
+from .settings import IssuerSettings
+
+__all__ = ["BoxDep", "NowDep", "SettingsDep", "UowDep", "require_scope"]
+
+
+def _settings(request: Request) -> IssuerSettings:
+    settings: IssuerSettings = request.app.state.settings
+    return settings
+
+
+def _uow(request: Request) -> Iterator[UnitOfWork]:
+    with UnitOfWork(request.app.state.sessions) as uow:
+        yield uow
+
+
+def _box(request: Request) -> SecretBox:
+    box: SecretBox = request.app.state.box
+    return box
+
+
+def _now(request: Request) -> datetime:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+SettingsDep = Annotated[IssuerSettings, Depends(_settings)]
+UowDep = Annotated[UnitOfWork, Depends(_uow)]
+BoxDep = Annotated[SecretBox, Depends(_box)]
+NowDep = Annotated[datetime, Depends(_now)]
+
+
+def require_scope(scope: str) -> Callable[..., ApiToken]:
+    """A dependency that admits a request with a live bearer token holding ``scope``."""
+
+    def dependency(request: Request, uow: UowDep, now: NowDep) -> ApiToken:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        challenge = {"WWW-Authenticate": f'Bearer scope="{scope}"'}
+        if scheme.lower() != "bearer" or not token:
+            raise ProblemError(
+                401, "Unauthorized", "send an API token as 'Authorization: Bearer …'",
+                slug="unauthorized", headers=challenge,
+            )  # fmt: skip
+        row = authenticate_token(uow, token.strip(), scope, now)
+        if row is None:
+            raise ProblemError(
+                401, "Unauthorized", f"the token is unknown, revoked or lacks scope {scope}",
+                slug="unauthorized", headers=challenge,
+            )  # fmt: skip
+        return row
+
+    return dependency

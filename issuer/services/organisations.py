@@ -1,0 +1,147 @@
+"""Organisations, their did:web identity and their signing keys (encrypted at rest)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from credentials.did_web import build_did_web_document, url_to_did_web
+from credentials.keys import Ed25519KeyPair
+from web_common.db import UnitOfWork
+from web_common.secrets import SecretBox
+
+from ..db.tables import Organisation, SigningKey
+from . import audit
+from .errors import ConflictError, IssuanceError, NotFoundError
+
+__all__ = [
+    "ORGANISATION_KINDS",
+    "active_signing_key",
+    "create_organisation",
+    "did_document",
+    "get_organisation",
+    "organisation_did",
+    "rotate_key",
+]
+
+ORGANISATION_KINDS = ("school", "leerbedrijf", "evc_provider", "branche", "other")
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+
+
+def organisation_did(public_base_url: str, slug: str) -> str:
+    """``did:web`` of an organisation, served at ``{public_base_url}/{slug}/did.json``."""
+    return url_to_did_web(f"{public_base_url.rstrip('/')}/{slug}")
+
+
+def create_organisation(
+    uow: UnitOfWork,
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    identifier: str | None,
+    public_base_url: str,
+    box: SecretBox,
+    now: datetime,
+    actor: str,
+) -> Organisation:
+    """Create an organisation with its first signing key."""
+    problems = []
+    if not _SLUG.fullmatch(slug):
+        problems.append(("slug", "use lower-case letters, digits and hyphens (max 64)"))
+    if not name.strip():
+        problems.append(("name", "a name is required"))
+    if kind not in ORGANISATION_KINDS:
+        problems.append(("kind", f"one of {', '.join(ORGANISATION_KINDS)}"))
+    if problems:
+        raise IssuanceError(problems)
+    if uow.session.scalar(select(Organisation).where(Organisation.slug == slug)):
+        raise ConflictError(f"an organisation {slug!r} exists already")
+    org = Organisation(
+        slug=slug,
+        name=name.strip(),
+        kind=kind,
+        identifier=(identifier or "").strip() or None,
+        did=organisation_did(public_base_url, slug),
+        created_at=now,
+    )
+    uow.session.add(org)
+    uow.flush()
+    _add_key(uow, org, box, now, number=1)
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="organisation.create", target=org.did,
+        now=now, name=org.name, kind=kind,
+    )  # fmt: skip
+    return org
+
+
+def get_organisation(uow: UnitOfWork, slug: str) -> Organisation:
+    org = uow.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise NotFoundError(f"no organisation {slug!r}")
+    return org
+
+
+def _add_key(
+    uow: UnitOfWork, org: Organisation, box: SecretBox, now: datetime, *, number: int
+) -> SigningKey:
+    key = Ed25519KeyPair.generate()
+    row = SigningKey(
+        organisation_id=org.id,
+        key_ref=f"key-{number}",
+        public_multibase=key.public_multibase,
+        encrypted_seed=box.encrypt(key.seed),
+        active=True,
+        created_at=now,
+    )
+    uow.session.add(row)
+    uow.flush()
+    return row
+
+
+def _keys(uow: UnitOfWork, org: Organisation) -> list[SigningKey]:
+    return list(
+        uow.session.scalars(
+            select(SigningKey).where(SigningKey.organisation_id == org.id).order_by(SigningKey.id)
+        )
+    )
+
+
+def rotate_key(
+    uow: UnitOfWork, org: Organisation, box: SecretBox, now: datetime, actor: str
+) -> SigningKey:
+    """Retire the active key and make a new one. Retired keys stay in the DID document, so
+    credentials signed with them keep verifying; only new credentials use the new key."""
+    keys = _keys(uow, org)
+    for row in keys:
+        if row.active:
+            row.active = False
+            row.retired_at = now
+    new = _add_key(uow, org, box, now, number=len(keys) + 1)
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="key.rotate",
+        target=f"{org.did}#{new.key_ref}", now=now,
+    )  # fmt: skip
+    return new
+
+
+def active_signing_key(
+    uow: UnitOfWork, org: Organisation, box: SecretBox
+) -> tuple[Ed25519KeyPair, str]:
+    """The key new credentials are signed with, and its verification method id."""
+    row = uow.session.scalar(
+        select(SigningKey).where(SigningKey.organisation_id == org.id, SigningKey.active)
+    )
+    if row is None:
+        raise NotFoundError(f"organisation {org.slug!r} has no active signing key")
+    key = Ed25519KeyPair.from_seed(box.decrypt(row.encrypted_seed))
+    return key, f"{org.did}#{row.key_ref}"
+
+
+def did_document(uow: UnitOfWork, org: Organisation) -> dict[str, Any]:
+    """The DID document: every key ever used, all valid for assertions."""
+    keys = [(row.key_ref, row.public_multibase) for row in _keys(uow, org)]
+    return build_did_web_document(org.did, keys)

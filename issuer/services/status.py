@@ -1,0 +1,204 @@
+"""Bitstring Status Lists of an organisation: allocate entries, revoke/suspend, publish.
+
+Indexes are picked at random among the free ones (so an index says nothing about issuance
+order) and never reused. A list that is 90 % allocated is closed and the next one opened.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from credentials.data_integrity import add_proof
+from credentials.keys import Ed25519KeyPair
+from credentials.status_list import StatusList, build_status_entry, build_status_list_credential
+from web_common.db import UnitOfWork
+
+from ..db.tables import IssuedCredential, Organisation, StatusListRow
+from . import audit
+from .errors import IssuanceError, NotFoundError
+
+__all__ = [
+    "PURPOSES",
+    "allocate_entries",
+    "find_status_list",
+    "set_credential_status",
+    "signed_status_list",
+    "status_list_url",
+]
+
+PURPOSES = ("revocation", "suspension")
+_FILL_LIMIT = 0.9
+
+
+def status_list_url(public_base_url: str, org: Organisation, purpose: str, number: int) -> str:
+    return f"{public_base_url.rstrip('/')}/{org.slug}/status/{purpose}/{number}"
+
+
+def _open_list(
+    uow: UnitOfWork, org: Organisation, purpose: str, size: int, now: datetime
+) -> StatusListRow:
+    query = (
+        select(StatusListRow)
+        .where(StatusListRow.organisation_id == org.id, StatusListRow.purpose == purpose)
+        .order_by(StatusListRow.number.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    row = uow.session.scalar(query)
+    if row is not None and row.allocated_count < int(row.size * _FILL_LIMIT):
+        return row
+    number = 1 if row is None else row.number + 1
+    empty = bytes(size // 8)
+    row = StatusListRow(
+        organisation_id=org.id,
+        purpose=purpose,
+        number=number,
+        size=size,
+        bits=empty,
+        allocated=empty,
+        allocated_count=0,
+        version=1,
+        updated_at=now,
+    )
+    uow.session.add(row)
+    uow.flush()
+    return row
+
+
+def _take_free_index(row: StatusListRow, rng: random.Random) -> int:
+    allocated = bytearray(row.allocated)
+    for _ in range(64):
+        index = rng.randrange(row.size)
+        if not allocated[index // 8] & (0x80 >> (index % 8)):
+            break
+    else:  # nearly full: take the first free index
+        index = next(i for i in range(row.size) if not allocated[i // 8] & (0x80 >> (i % 8)))
+    allocated[index // 8] |= 0x80 >> (index % 8)
+    row.allocated = bytes(allocated)
+    row.allocated_count += 1
+    return index
+
+
+def allocate_entries(
+    uow: UnitOfWork,
+    org: Organisation,
+    *,
+    public_base_url: str,
+    size: int,
+    now: datetime,
+    rng: random.Random,
+) -> dict[str, tuple[StatusListRow, int, dict[str, Any]]]:
+    """Reserve one entry per purpose; returns ``{purpose: (list, index, entry)}``."""
+    entries = {}
+    for purpose in PURPOSES:
+        row = _open_list(uow, org, purpose, size, now)
+        index = _take_free_index(row, rng)
+        url = status_list_url(public_base_url, org, purpose, row.number)
+        entries[purpose] = (
+            row,
+            index,
+            build_status_entry(list_credential_url=url, index=index, purpose=purpose),
+        )
+    return entries
+
+
+def find_status_list(
+    uow: UnitOfWork, org: Organisation, purpose: str, number: int
+) -> StatusListRow:
+    row = uow.session.scalar(
+        select(StatusListRow).where(
+            StatusListRow.organisation_id == org.id,
+            StatusListRow.purpose == purpose,
+            StatusListRow.number == number,
+        )
+    )
+    if row is None:
+        raise NotFoundError(f"no {purpose} status list {number}")
+    return row
+
+
+def set_credential_status(
+    uow: UnitOfWork,
+    org: Organisation,
+    credential_ref: str,
+    *,
+    purpose: str,
+    value: bool,
+    reason: str | None,
+    actor: str,
+    now: datetime,
+) -> IssuedCredential:
+    """Revoke (for good) or suspend/unsuspend a credential; the reason goes to the audit log."""
+    if purpose not in PURPOSES:
+        raise IssuanceError([("/credentialStatus/statusPurpose", "revocation or suspension")])
+    credential = uow.session.scalar(
+        select(IssuedCredential).where(
+            IssuedCredential.organisation_id == org.id,
+            IssuedCredential.credential_ref == credential_ref,
+        )
+    )
+    if credential is None:
+        raise NotFoundError(f"no credential {credential_ref!r} issued by {org.name}")
+    if purpose == "revocation" and not value and credential.revoked_at is not None:
+        raise IssuanceError([("/status", "a revoked credential cannot be reinstated")])
+    list_id, index = (
+        (credential.revocation_list_id, credential.revocation_index)
+        if purpose == "revocation"
+        else (credential.suspension_list_id, credential.suspension_index)
+    )
+    row = uow.session.scalar(
+        select(StatusListRow).where(StatusListRow.id == list_id).with_for_update()
+    )
+    assert row is not None  # guaranteed by the foreign key
+    bits = StatusList(row.bits).set(index, value)
+    row.bits = bits.bitstring
+    row.version += 1
+    row.updated_at = now
+    if purpose == "revocation":
+        credential.revoked_at = now if value else None
+    else:
+        credential.suspended = value
+    action = {("revocation", True): "credential.revoke", ("suspension", True): "credential.suspend"}
+    audit.record(
+        uow, organisation_id=org.id, actor=actor,
+        action=action.get((purpose, value), "credential.unsuspend"),
+        target=credential_ref, now=now, reason=reason,
+    )  # fmt: skip
+    return credential
+
+
+_signed_cache: dict[tuple[int, int, str, str], str] = {}
+
+
+def signed_status_list(
+    row: StatusListRow,
+    org: Organisation,
+    *,
+    public_base_url: str,
+    key: Ed25519KeyPair,
+    verification_method: str,
+    now: datetime,
+) -> str:
+    """The signed BitstringStatusListCredential as JSON text, cached per list version."""
+    cache_key = (row.id, row.version, verification_method, key.public_multibase)
+    cached = _signed_cache.get(cache_key)
+    if cached is not None:
+        return cached
+    unsigned = build_status_list_credential(
+        list_id=status_list_url(public_base_url, org, row.purpose, row.number),
+        issuer=org.did,
+        purpose=row.purpose,
+        encoded_list=StatusList(row.bits).encode(),
+        valid_from=row.updated_at if row.updated_at.tzinfo else now,
+    )
+    signed = add_proof(unsigned, key, verification_method, created=now)
+    text = json.dumps(signed, ensure_ascii=False)
+    if len(_signed_cache) > 1024:
+        _signed_cache.clear()
+    _signed_cache[cache_key] = text
+    return text

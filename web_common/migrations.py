@@ -1,0 +1,46 @@
+"""Run a service's Alembic migrations from code, with the URL from its settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "current_revision",
+    "downgrade",
+    "head_revision",
+    "upgrade",
+]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(service: str, database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR / service))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(service, database_url), revision)
+
+
+def downgrade(service: str, database_url: str, revision: str = "base") -> None:
+    command.downgrade(alembic_config(service, database_url), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision(service: str, database_url: str) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(service, database_url)).get_current_head()

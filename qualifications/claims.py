@@ -54,7 +54,6 @@ class Claims:
     generic: tuple[GenericClaim, ...] = ()
     keuzedelen: tuple[str, ...] = ()
     issues: tuple[Issue, ...] = ()
-    stated_dossiers: tuple[DossierKey, ...] = ()
 
 
 def interpret(catalog: Catalog, evidence: Evidence) -> Claims:
@@ -74,8 +73,8 @@ def interpret(catalog: Catalog, evidence: Evidence) -> Claims:
         return _diploma(catalog, evidence)
     if kind is EvidenceKind.VRIJSTELLING:
         return _vrijstelling(catalog, evidence)
-    wps, issues, dossiers = _codes(catalog, evidence)
-    return Claims(evidence, werkprocessen=wps, issues=issues, stated_dossiers=dossiers)
+    wps, issues = _codes(catalog, evidence)
+    return Claims(evidence, werkprocessen=wps, issues=issues)
 
 
 def _issue(
@@ -119,16 +118,14 @@ def _expand_codes(
 
 def _codes(
     catalog: Catalog, evidence: Evidence
-) -> tuple[tuple[WerkprocesClaim, ...], tuple[Issue, ...], tuple[DossierKey, ...]]:
+) -> tuple[tuple[WerkprocesClaim, ...], tuple[Issue, ...]]:
     crebo, version = evidence.dossier_crebo, evidence.dossier_version
     assert crebo is not None  # guaranteed by shape_problem
     assert version is not None
-    dossier = (DossierKey(crebo, version),)
     problem = _dossier_issue(catalog, evidence, crebo, version)
     if problem is not None:
-        return (), (problem,), dossier
-    claims, issues = _expand_codes(catalog, evidence, crebo, version, evidence.codes)
-    return claims, issues, dossier
+        return (), (problem,)
+    return _expand_codes(catalog, evidence, crebo, version, evidence.codes)
 
 
 def _certificate(catalog: Catalog, evidence: Evidence) -> Claims:
@@ -153,7 +150,7 @@ def _certificate(catalog: Catalog, evidence: Evidence) -> Claims:
     for cov in certificate.covers:
         stated.extend(cov.werkprocessen if cov.werkprocessen is not None else (cov.kerntaak,))
     claims, issues = _expand_codes(catalog, evidence, dossier.crebo, dossier.version, tuple(stated))
-    return Claims(evidence, claims, (), keuzedelen, issues, (dossier,))
+    return Claims(evidence, claims, (), keuzedelen, issues)
 
 
 def _keuzedeel_only(catalog: Catalog, evidence: Evidence) -> Claims:
@@ -197,9 +194,8 @@ def _generic(
 def _vrijstelling(catalog: Catalog, evidence: Evidence) -> Claims:
     wps: tuple[WerkprocesClaim, ...] = ()
     issues: list[Issue] = []
-    dossiers: tuple[DossierKey, ...] = ()
     if evidence.codes:
-        wps, code_issues, dossiers = _codes(catalog, evidence)
+        wps, code_issues = _codes(catalog, evidence)
         issues.extend(code_issues)
     generic: tuple[GenericClaim, ...] = ()
     if evidence.generic_subject:
@@ -209,7 +205,7 @@ def _vrijstelling(catalog: Catalog, evidence: Evidence) -> Claims:
     if evidence.keuzedeel_code:
         k = _keuzedeel_only(catalog, evidence)
         keuzedelen, issues = k.keuzedelen, [*issues, *k.issues]
-    return Claims(evidence, wps, generic, keuzedelen, tuple(issues), dossiers)
+    return Claims(evidence, wps, generic, keuzedelen, tuple(issues))
 
 
 def _diploma(catalog: Catalog, evidence: Evidence) -> Claims:
@@ -219,7 +215,7 @@ def _diploma(catalog: Catalog, evidence: Evidence) -> Claims:
     dossier = DossierKey(crebo, version)
     problem = _dossier_issue(catalog, evidence, crebo, version)
     if problem is not None:
-        return Claims(evidence, issues=(problem,), stated_dossiers=(dossier,))
+        return Claims(evidence, issues=(problem,))
     qualification: Qualification | None = None
     if evidence.qualification_crebo:
         qualification = catalog.qualification_by_crebo_in(dossier, evidence.qualification_crebo)
@@ -229,7 +225,7 @@ def _diploma(catalog: Catalog, evidence: Evidence) -> Claims:
         which = evidence.qualification_crebo or evidence.profiel_code
         detail = f"qualification {which!r} is not in dossier {crebo} version {version}"
         issue = _issue(IssueCode.UNKNOWN_QUALIFICATION, evidence, detail)
-        return Claims(evidence, issues=(issue,), stated_dossiers=(dossier,))
+        return Claims(evidence, issues=(issue,))
     return diploma_claims(catalog, evidence, qualification)
 
 
@@ -245,4 +241,4 @@ def diploma_claims(catalog: Catalog, evidence: Evidence, qualification: Qualific
         GenericClaim(evidence.id, r.subject, r.level, r.skill, None, exempt=True)
         for r in requirements
     )
-    return Claims(evidence, wps, generic, (), issues, (qualification.dossier,))
+    return Claims(evidence, wps, generic, (), issues)

@@ -13,9 +13,9 @@ from sqlalchemy import Engine
 __all__ = [
     "MIGRATIONS_DIR",
     "alembic_config",
-    "current_revision",
+    "current_revisions",
     "downgrade",
-    "head_revision",
+    "head_revisions",
     "upgrade",
 ]
 
@@ -29,7 +29,7 @@ def alembic_config(service: str, database_url: str) -> Config:
     return config
 
 
-def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+def upgrade(service: str, database_url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(service, database_url), revision)
 
 
@@ -37,10 +37,11 @@ def downgrade(service: str, database_url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(service, database_url), revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return set(MigrationContext.configure(connection).get_current_heads())
 
 
-def head_revision(service: str, database_url: str) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(service, database_url)).get_current_head()
+def head_revisions(service: str, database_url: str) -> set[str]:
+    """Every head: parallel branches are allowed until a merge revision joins them."""
+    return set(ScriptDirectory.from_config(alembic_config(service, database_url)).get_heads())

@@ -10,14 +10,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from issuer.db.tables import IssuerBase
-from web_common.migrations import current_revision, downgrade, head_revision, upgrade
+from web_common.migrations import current_revisions, downgrade, head_revisions, upgrade
 
 
 def _round_trip(url: str) -> None:
     upgrade("issuer", url)
     engine = create_engine(url)
     try:
-        assert current_revision(engine) == head_revision("issuer", url)
+        assert current_revisions(engine) == head_revisions("issuer", url)
         with engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection), IssuerBase.metadata)
         assert diff == [], f"models and migrations differ: {diff}"

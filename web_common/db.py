@@ -13,9 +13,16 @@ from typing import Any, Self
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Base", "UnitOfWork", "check_database", "make_engine", "make_session_factory"]
+__all__ = [
+    "NAMING",
+    "UnitOfWork",
+    "check_database",
+    "make_engine",
+    "make_session_factory",
+    "new_metadata",
+]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -26,10 +33,11 @@ NAMING = {
 }
 
 
-class Base(DeclarativeBase):
-    """Declarative base; each service has its own subclass and its own metadata."""
-
-    metadata = MetaData(naming_convention=NAMING)
+def new_metadata() -> MetaData:
+    """Fresh metadata with our constraint naming convention. Each service declares its own
+    base (``class IssuerBase(DeclarativeBase): metadata = new_metadata()``) so the three
+    services' tables never mix."""
+    return MetaData(naming_convention=NAMING)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

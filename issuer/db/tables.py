@@ -14,9 +14,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from web_common.db import Base
+from web_common.db import new_metadata
 
 __all__ = [
     "ApiToken",
@@ -29,8 +29,8 @@ __all__ = [
 ]
 
 
-class IssuerBase(Base):
-    __abstract__ = True
+class IssuerBase(DeclarativeBase):
+    metadata = new_metadata()
 
 
 class Organisation(IssuerBase):

@@ -12,9 +12,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from web_common.db import Base, UnitOfWork, check_database, make_engine, make_session_factory
+from web_common.db import (
+    UnitOfWork,
+    check_database,
+    make_engine,
+    make_session_factory,
+    new_metadata,
+)
 from web_common.health import health_router
 from web_common.logs import JsonFormatter, RequestIdMiddleware, request_id_var
 from web_common.problems import PROBLEM_JSON, ProblemError, install_problem_handlers
@@ -131,8 +137,8 @@ def test_secret_box_round_trip_rotation_and_tamper() -> None:
     assert SecretBox.from_setting("", fallback_secret="dev").decrypt(derived.encrypt(b"x")) == b"x"
 
 
-class _Base(Base):
-    __abstract__ = True
+class _Base(DeclarativeBase):
+    metadata = new_metadata()
 
 
 class Note(_Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import issuer.db.models  # noqa: F401  (registers every table)
 from issuer.db.tables import IssuerBase
 
 config = context.config

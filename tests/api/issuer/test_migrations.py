@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
+import issuer.db.models  # noqa: F401  (registers every table)
 from issuer.db.tables import IssuerBase
 from web_common.migrations import current_revisions, downgrade, head_revisions, upgrade
 

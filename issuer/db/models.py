@@ -1,0 +1,10 @@
+"""Imports every table module so the metadata is complete (for Alembic and create_all).
+
+Each feature keeps its tables in its own module; add it here.
+"""
+
+from __future__ import annotations
+
+from . import tables
+
+__all__ = ["tables"]

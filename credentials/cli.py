@@ -192,7 +192,7 @@ def demo() -> None:
     check(tampered, "tampered")
     out.rule("4. Someone adds a field no context defines")
     extra = json.loads(json.dumps(signed))
-    extra["credentialSubject"]["grade"] = "10"
+    extra["credentialSubject"]["shoeSize"] = "10"
     check(extra, "undefined term")
     out.rule("5. The school revokes the certificaat")
     served[list_url] = published(StatusList.new().set(index, True))

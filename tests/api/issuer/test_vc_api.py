@@ -161,9 +161,9 @@ def _problem(issuer: Issuer, body: Any, **kwargs: Any) -> dict[str, Any]:
 
 def test_malformed_credentials_are_refused_with_reasons(issuer: Issuer) -> None:
     undefined = _request(issuer)
-    undefined["credential"]["credentialSubject"]["grade"] = "8"
+    undefined["credential"]["credentialSubject"]["shoeSize"] = "8"
     problem = _problem(issuer, None, json=undefined)
-    assert "grade" in problem["errors"][0]["detail"]
+    assert "shoeSize" in problem["errors"][0]["detail"]
 
     bad = _request(issuer, validFrom="1 juli 2026", type=["OpenBadgeCredential"])
     bad["credential"]["issuer"] = "did:web:other.example"
@@ -195,7 +195,7 @@ def test_malformed_credentials_are_refused_with_reasons(issuer: Issuer) -> None:
 
 def test_nothing_half_issued_after_a_refusal(issuer: Issuer) -> None:
     undefined = _request(issuer)
-    undefined["credential"]["credentialSubject"]["grade"] = "8"
+    undefined["credential"]["credentialSubject"]["shoeSize"] = "8"
     issuer.client.post("/credentials/issue", json=undefined, headers=issuer.auth())
     engine = create_engine(issuer.database_url)
     with engine.connect() as connection:

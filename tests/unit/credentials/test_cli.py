@@ -71,12 +71,12 @@ def test_sign_refuses_undefined_terms(tmp_path: Path) -> None:
     runner.invoke(app, ["keygen", "--out", str(key_file)])
     did = json.loads(key_file.read_text())["id"]
     credential = mbo_certificaat(issuer_id=did, subject_id=did)
-    credential["credentialSubject"]["grade"] = "10"
+    credential["credentialSubject"]["shoeSize"] = "10"
     unsigned = tmp_path / "credential.json"
     unsigned.write_text(json.dumps(credential))
     result = runner.invoke(app, ["sign", str(unsigned), "--key", str(key_file)])
     assert result.exit_code == 1
-    assert "grade" in result.output
+    assert "shoeSize" in result.output
 
 
 def test_demo_runs_every_step() -> None:

@@ -17,7 +17,7 @@ from credentials.results import Outcome, Verdict
 from credentials.verification import verify_credential
 from issuer.db.tables import Organisation
 from issuer.services.templates import build_unsigned_credential
-from qualifications import EvidenceKind, load_catalog, progress
+from qualifications import Evidence, EvidenceKind, load_catalog, progress
 from qualifications.achievements import (
     AchievementRequest,
     CredentialKind,
@@ -170,7 +170,7 @@ def test_credentials_stack_toward_a_diploma() -> None:
                                       codes=("B1-K1",)))  # fmt: skip
     evc = _signed(REQUESTS["evc"])
     praktijk = _signed(REQUESTS["praktijkverklaring"])
-    evidence = []
+    evidence: list[Evidence] = []
     for i, credential in enumerate((exam, evc, praktijk)):
         credential = {**credential, "id": f"urn:uuid:00000000-0000-4000-8000-00000000000{i}"}
         items, _ = evidence_from_credential(credential)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from qualifications import load_catalog
 from web_common.db import check_database, make_engine, make_session_factory
 from web_common.health import health_router
 from web_common.logs import RequestIdMiddleware, configure_logging
@@ -49,6 +51,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.clock = clock
+    app.state.catalog = load_catalog(Path(settings.catalog_path))
     app.state.box = SecretBox.from_setting(
         settings.data_encryption_keys.get_secret_value(),
         fallback_secret=settings.secret_key.get_secret_value(),

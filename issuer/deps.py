@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from qualifications import Catalog
 from web_common.db import UnitOfWork
 from web_common.problems import ProblemError
 from web_common.secrets import SecretBox
@@ -16,7 +17,7 @@ from .db.tables import ApiToken
 from .services.tokens import authenticate_token
 from .settings import IssuerSettings
 
-__all__ = ["BoxDep", "NowDep", "SettingsDep", "UowDep", "require_scope"]
+__all__ = ["BoxDep", "CatalogDep", "NowDep", "SettingsDep", "UowDep", "require_scope"]
 
 
 def _settings(request: Request) -> IssuerSettings:
@@ -39,7 +40,13 @@ def _now(request: Request) -> datetime:
     return clock()
 
 
+def _catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
 SettingsDep = Annotated[IssuerSettings, Depends(_settings)]
+CatalogDep = Annotated[Catalog, Depends(_catalog)]
 UowDep = Annotated[UnitOfWork, Depends(_uow)]
 BoxDep = Annotated[SecretBox, Depends(_box)]
 NowDep = Annotated[datetime, Depends(_now)]

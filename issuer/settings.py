@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from web_common.settings import ServiceSettings
@@ -16,3 +18,6 @@ class IssuerSettings(ServiceSettings):
     public_base_url: str = "http://localhost:8001"
     status_list_entries: int = 131_072
     status_list_max_age: int = 300
+    catalog_path: str = str(
+        Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
+    )

@@ -1,0 +1,104 @@
+"""Issue a student's result — from the web form or a CSV row — as a credential, once.
+
+The credential id is derived from the organisation and the result's ``reference`` (a
+UUIDv5), so submitting the same result again (a re-uploaded CSV, a double click) finds the
+credential issued the first time instead of issuing a second one.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from credentials.keys import Ed25519KeyPair
+from qualifications import Catalog
+from qualifications.achievements import AchievementRequest, build_achievement
+from web_common.db import UnitOfWork
+
+from ..db.tables import Organisation
+from .errors import IssuanceError
+from .issuance import IssueResult, issue_credential
+from .templates import build_unsigned_credential
+
+__all__ = ["StudentResult", "credential_id_for", "issue_student_result", "unsigned_credential_for"]
+
+_NAMESPACE = uuid.UUID("6f0d7a3c-29c4-4e5b-9a53-4f8d1b2e7c10")
+
+
+@dataclass(frozen=True, slots=True)
+class StudentResult:
+    """One result to issue. ``reference`` identifies it for idempotency (e.g. the exam
+    result id from the student information system, or the batch row's own key)."""
+
+    request: AchievementRequest
+    student_name: str
+    reference: str
+    student_number: str | None = None
+    student_email: str | None = None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+
+def credential_id_for(org: Organisation, reference: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{org.did}|{reference}')}"
+
+
+def unsigned_credential_for(
+    catalog: Catalog, org: Organisation, result: StudentResult, now: datetime
+) -> dict[str, object]:
+    """The credential a result becomes, or :class:`IssuanceError` naming each bad field."""
+    problems: list[tuple[str, str]] = []
+    if not result.student_name.strip():
+        problems.append(("student_name", "the student's name is required"))
+    if not result.reference.strip():
+        problems.append(("reference", "a reference is required"))
+    valid_from = result.valid_from or now
+    if result.valid_until is not None and result.valid_until <= valid_from:
+        problems.append(("valid_until", "must be later than the start date"))
+    built = build_achievement(catalog, result.request)
+    problems.extend(built.problems)
+    if problems or built.achievement is None:
+        raise IssuanceError(problems)
+    return build_unsigned_credential(
+        result.request.kind,
+        built.achievement,
+        org=org,
+        credential_id=credential_id_for(org, result.reference),
+        subject_name=result.student_name.strip(),
+        student_number=(result.student_number or "").strip() or None,
+        valid_from=valid_from,
+        valid_until=result.valid_until,
+    )
+
+
+def issue_student_result(
+    uow: UnitOfWork,
+    org: Organisation,
+    catalog: Catalog,
+    result: StudentResult,
+    *,
+    key: Ed25519KeyPair,
+    verification_method: str,
+    public_base_url: str,
+    status_list_size: int,
+    now: datetime,
+    actor: str,
+    rng: random.Random | None = None,
+) -> IssueResult:
+    """Validate, sign and store one result; the same ``reference`` twice issues once."""
+    credential = unsigned_credential_for(catalog, org, result, now)
+    return issue_credential(
+        uow,
+        org,
+        credential,
+        None,
+        key=key,
+        verification_method=verification_method,
+        public_base_url=public_base_url,
+        status_list_size=status_list_size,
+        now=now,
+        actor=actor,
+        rng=rng,
+    )

@@ -1,0 +1,71 @@
+"""OpenID4VCI delivery: credential offers, access tokens and nonces.
+
+Only digests are stored: SHA-256 for the long random values (offer handle, pre-authorized
+code, access token, c_nonce: 256 bits each, so a slow hash adds nothing) and Argon2id for the
+six-digit transaction code, which is short enough to guess offline from a fast digest.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .tables import IssuerBase
+
+__all__ = ["AccessTokenRow", "CNonce", "CredentialOffer"]
+
+
+class CredentialOffer(IssuerBase):
+    """An offer of one issued credential to one learner (pre-authorized code flow).
+
+    ``handle_hash`` identifies the offer in its ``credential_offer_uri``; the pre-authorized
+    code is derived from the handle, so neither is kept. The offer is usable until
+    ``expires_at`` unless ``code_used_at`` (token issued), ``revoked_at`` (superseded by a new
+    offer) or ``failed_attempts`` reaching the limit. After delivery ``holder_did`` and
+    ``delivered_document`` (the credential bound to the holder) are filled in.
+    """
+
+    __tablename__ = "credential_offer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    issued_credential_id: Mapped[int] = mapped_column(
+        ForeignKey("issued_credential.id"), index=True
+    )
+    credential_configuration_id: Mapped[str] = mapped_column(String(100))
+    handle_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    pre_authorized_code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    tx_code_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    code_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    redeemed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    holder_did: Mapped[str | None] = mapped_column(String(500))
+    delivered_document: Mapped[str | None] = mapped_column(Text)
+
+
+class AccessTokenRow(IssuerBase):
+    """A short-lived bearer token for the credential endpoint, for one offer."""
+
+    __tablename__ = "oid4vci_access_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("credential_offer.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CNonce(IssuerBase):
+    """A ``c_nonce`` handed out by an organisation's nonce endpoint; single use."""
+
+    __tablename__ = "oid4vci_nonce"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    nonce_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

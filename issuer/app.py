@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from qualifications import load_catalog
 from web_common.db import check_database, make_engine, make_session_factory
 from web_common.health import health_router
+from web_common.limits import BodySizeLimitMiddleware
 from web_common.logs import RequestIdMiddleware, configure_logging
 from web_common.problems import install_problem_handlers, problem_response
 from web_common.secrets import SecretBox
@@ -55,6 +56,13 @@ def create_app(
     app.state.box = SecretBox.from_setting(
         settings.data_encryption_keys.get_secret_value(),
         fallback_secret=settings.secret_key.get_secret_value(),
+    )
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        limit=settings.max_body_bytes,
+        overrides={
+            "/batches": 25 * 1024 * 1024
+        },  # CSV uploads; the batch route checks its own limit
     )
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)

@@ -34,6 +34,7 @@ class ServiceSettings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_PLACEHOLDER)
     data_encryption_keys: SecretStr = SecretStr("")
     dev_allow_hosts: frozenset[str] = frozenset()
+    max_body_bytes: int = 2 * 1024 * 1024
 
     @field_validator("public_base_url")
     @classmethod

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import String, select
@@ -192,3 +193,31 @@ def test_json_log_lines_carry_request_id_and_extras() -> None:
     assert line["message"] == "issued x"
     assert line["requestId"] == "rid-7"
     assert line["credentialId"] == "urn:uuid:1"
+
+
+def test_body_size_limit_refuses_large_and_chunked_bodies() -> None:
+    from web_common.limits import BodySizeLimitMiddleware
+
+    app = FastAPI()
+
+    @app.post("/small")
+    async def small(request: Request) -> dict[str, int]:
+        return {"size": len(await request.body())}
+
+    @app.post("/uploads/file")
+    async def upload(request: Request) -> dict[str, int]:
+        return {"size": len(await request.body())}
+
+    app.add_middleware(BodySizeLimitMiddleware, limit=1000, overrides={"/uploads": 5000})
+    client = TestClient(app)
+    assert client.post("/small", content=b"x" * 1000).json() == {"size": 1000}
+    too_large = client.post("/small", content=b"x" * 1001)
+    assert too_large.status_code == 413
+    assert too_large.headers["content-type"] == "application/problem+json"
+    assert client.post("/uploads/file", content=b"x" * 4000).status_code == 200
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+        for _ in range(20):
+            yield b"x" * 100
+
+    assert client.post("/small", content=chunks()).status_code == 413

@@ -1,0 +1,85 @@
+"""The verifier service: ``create_app(settings)`` builds it; nothing happens at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from credentials.did_web import DidWebResolver
+from credentials.net import HostResolver, system_resolve
+from qualifications import load_catalog
+from web_common.db import check_database, make_engine, make_session_factory
+from web_common.health import health_router
+from web_common.limits import BodySizeLimitMiddleware
+from web_common.logs import RequestIdMiddleware, configure_logging
+from web_common.problems import install_problem_handlers
+
+from .routes import vc_api
+from .services.fetchers import StatusListFetcher
+from .settings import VerifierSettings
+
+__all__ = ["create_app"]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: VerifierSettings | None = None,
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+    http_client: httpx.Client | None = None,
+    resolve_host: HostResolver = system_resolve,
+) -> FastAPI:
+    """``http_client`` and ``resolve_host`` are for tests that reach issuers in-process."""
+    settings = settings or VerifierSettings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.sessions = make_session_factory(engine)
+        client = http_client or httpx.Client(timeout=settings.fetch_timeout)
+        app.state.resolver = DidWebResolver(
+            client,
+            allow_http_hosts=settings.dev_allow_hosts,
+            timeout=settings.fetch_timeout,
+            cache_ttl=settings.did_cache_seconds,
+            resolve_host=resolve_host,
+        )
+        app.state.status_fetcher = StatusListFetcher(
+            client,
+            allow_hosts=settings.dev_allow_hosts,
+            ttl=settings.status_list_cache_seconds,
+            max_bytes=settings.max_status_list_bytes,
+            timeout=settings.fetch_timeout,
+            resolve=resolve_host,
+        )
+        try:
+            yield
+        finally:
+            if http_client is None:
+                client.close()
+            engine.dispose()
+
+    app = FastAPI(
+        title="mbo-wallet verifier",
+        summary="Checks W3C Verifiable Credentials and shows how they stack toward a diploma.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.catalog = load_catalog(Path(settings.catalog_path))
+    app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    install_problem_handlers(app)
+    app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
+    app.include_router(vc_api.router)
+    return app

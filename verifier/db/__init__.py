@@ -1,0 +1,1 @@
+"""The verifier's database: trust list (SQLAlchemy 2)."""

@@ -1,0 +1,33 @@
+"""The verifier's tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from web_common.db import new_metadata
+
+__all__ = ["TrustedIssuer", "VerifierBase"]
+
+
+class VerifierBase(DeclarativeBase):
+    metadata = new_metadata()
+
+
+class TrustedIssuer(VerifierBase):
+    """An issuer DID the employer recognises, and for which credential types.
+
+    ``credential_types`` is a space-separated list of VC types (``DiplomaCredential`` …);
+    ``*`` means every type.
+    """
+
+    __tablename__ = "trusted_issuer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    did: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    credential_types: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,25 @@
+"""Verifier settings: environment variables prefixed ``VERIFIER_`` (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from web_common.settings import ServiceSettings
+
+__all__ = ["VerifierSettings"]
+
+
+class VerifierSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="VERIFIER_", env_file=None, extra="ignore")
+
+    database_url: str = "sqlite:///var/verifier.db"
+    public_base_url: str = "http://localhost:8003"
+    fetch_timeout: float = 5.0
+    status_list_cache_seconds: int = 300
+    did_cache_seconds: int = 300
+    max_status_list_bytes: int = 4 * 1024 * 1024
+    catalog_path: str = str(
+        Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
+    )

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from credentials.oid4vp import (
+    AuthorizationRequest,
     OpenId4VpError,
     build_authorization_request,
     build_response_form,
@@ -21,7 +22,7 @@ from credentials.oid4vp import (
 RESPONSE_URI = "https://werkgever.example/oid4vp/response/r-1"
 
 
-def _request(nonce: str = "n-1", state: str | None = "s-1") -> object:
+def _request(nonce: str = "n-1", state: str | None = "s-1") -> AuthorizationRequest:
     return build_authorization_request(
         response_uri=RESPONSE_URI, nonce=nonce, state=state, dcql_query=mbo_dcql_query(),
         client_name="Zorggroep De Linde",
@@ -31,13 +32,13 @@ def _request(nonce: str = "n-1", state: str | None = "s-1") -> object:
 @given(st.text(min_size=1, max_size=60), st.none() | st.text(min_size=1, max_size=40))
 def test_request_round_trips_through_its_link(nonce: str, state: str | None) -> None:
     request = _request(nonce, state)
-    link = request_uri(request)  # type: ignore[arg-type]
+    link = request_uri(request)
     assert link.startswith("openid4vp://?")
     assert parse_authorization_request(link) == request
 
 
 def test_client_id_uses_the_redirect_uri_prefix() -> None:
-    request = parse_authorization_request(request_uri(_request()))  # type: ignore[arg-type]
+    request = parse_authorization_request(request_uri(_request()))
     assert request.client_id == "redirect_uri:" + RESPONSE_URI
     assert request.query_ids == ("mbo_credentials",)
     assert request.client_metadata["vp_formats_supported"]["ldp_vc"]["cryptosuite_values"] == [
@@ -62,7 +63,7 @@ def test_client_id_uses_the_redirect_uri_prefix() -> None:
     ],
 )  # fmt: skip
 def test_off_spec_requests_are_refused(change: dict[str, object], reason: str) -> None:
-    params = _request().to_params()  # type: ignore[attr-defined]
+    params = _request().to_params()
     params.update(change)
     params = {k: v for k, v in params.items() if v is not None}
     with pytest.raises(OpenId4VpError, match=reason):
@@ -70,7 +71,7 @@ def test_off_spec_requests_are_refused(change: dict[str, object], reason: str) -
 
 
 def test_response_form_round_trip_and_errors() -> None:
-    request = parse_authorization_request(request_uri(_request()))  # type: ignore[arg-type]
+    request = parse_authorization_request(request_uri(_request()))
     vp = {"type": ["VerifiablePresentation"]}
     form = build_response_form(request, {"mbo_credentials": [vp]})
     assert form["state"] == "s-1"

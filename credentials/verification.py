@@ -439,10 +439,12 @@ def _holder_binding(
     domain: str | None,
     engine: JsonLdEngine,
 ) -> tuple[CheckResult, str | None]:
-    if challenge is None or domain is None:
+    if domain is None:
         detail = "no challenge and domain were given, so a replayed presentation is not detected"
         code, outcome = "unbound", WARNING
     else:
+        # With a domain but no challenge (a wallet's share link, whose challenge the wallet
+        # chose), the presentation is still bound to where it was published.
         detail, code, outcome = "", "ok", PASSED
     proofs = verify_proofs(
         presentation,
@@ -471,6 +473,8 @@ def _holder_binding(
         )
     if outcome is PASSED:
         detail = f"presented and signed by {signer} for this request"
+        if challenge is None:
+            detail = f"presented and signed by {signer} for {domain}"
     return _check("holder_binding", outcome, code, detail), signer
 
 

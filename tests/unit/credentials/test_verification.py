@@ -438,3 +438,18 @@ def test_enveloped_vc_jwt_inside_a_presentation() -> None:
     assert verify_credential(broken, resolver=RESOLVER, now=NOW).checks[0].code == (
         "malformed_envelope"
     )
+
+
+def test_domain_without_challenge_binds_to_the_domain() -> None:
+    """A wallet's share link: the verifier knows the domain, not the wallet's challenge."""
+    vp = _presentation(_credential())
+    bound = verify_presentation(
+        vp, resolver=RESOLVER, now=NOW, challenge=None, domain="https://employer.example",
+        fetch_status_list=_lists(),
+    )  # fmt: skip
+    assert _outcome(bound, "holder_binding") == (Outcome.PASSED, "ok")
+    elsewhere = verify_presentation(
+        vp, resolver=RESOLVER, now=NOW, challenge=None, domain="https://other.example",
+        fetch_status_list=_lists(),
+    )  # fmt: skip
+    assert _outcome(elsewhere, "holder_binding") == (Outcome.FAILED, "domain_mismatch")

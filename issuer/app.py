@@ -18,7 +18,7 @@ from web_common.logs import RequestIdMiddleware, configure_logging
 from web_common.problems import install_problem_handlers, problem_response
 from web_common.secrets import SecretBox
 
-from .routes import public, vc_api
+from .routes import oid4vci, public, vc_api
 from .services.errors import ConflictError, IssuanceError, NotFoundError
 from .settings import IssuerSettings
 
@@ -70,6 +70,7 @@ def create_app(
     app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
     app.include_router(vc_api.router)
     app.include_router(public.router)
+    app.include_router(oid4vci.router)
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from web_common.settings import ServiceSettings
@@ -18,6 +19,12 @@ class IssuerSettings(ServiceSettings):
     public_base_url: str = "http://localhost:8001"
     status_list_entries: int = 131_072
     status_list_max_age: int = 300
+    offer_ttl_days: int = Field(default=30, ge=1, le=365)
+    """How long an OpenID4VCI credential offer (link, QR code, e-mail) can be redeemed."""
+    oid4vci_access_token_ttl: int = Field(default=300, ge=30, le=3600)
+    """Seconds an access token from the token endpoint is valid (short: it is a bearer token)."""
+    oid4vci_nonce_ttl: int = Field(default=300, ge=30, le=3600)
+    """Seconds a ``c_nonce`` from the nonce endpoint is valid; each is used once."""
     catalog_path: str = str(
         Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
     )

@@ -1,0 +1,156 @@
+"""OpenID4VCI endpoints of each organisation (credential issuer ``{base}/{slug}``).
+
+Metadata, the credential offer behind a ``credential_offer_uri`` and its QR code, and the
+token, nonce and credential endpoints. The OAuth-style endpoints answer errors as RFC 6749 /
+OpenID4VCI JSON (``error``, ``error_description``) with ``Cache-Control: no-store``; the rest
+answer problem+json like every other route.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import JSONResponse
+
+from credentials.oid4vci import CredentialRequestError, Oid4vciError, TokenRequestError
+from web_common.problems import ProblemError
+
+from ..deps import BoxDep, NowDep, SettingsDep, UowDep
+from ..services import offers
+from ..services.organisations import get_organisation
+
+router = APIRouter(tags=["OpenID4VCI"])
+
+Slug = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,64}$")]
+Handle = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{20,100}$")]
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+_MAX_BODY = 64 * 1024
+
+
+def _oauth_error(exc: Oid4vciError, status: int = 400, **headers: str) -> JSONResponse:
+    body = {"error": exc.error, "error_description": exc.description}
+    return JSONResponse(body, status_code=status, headers={**NO_STORE, **headers})
+
+
+def _gone(exc: offers.OfferUnavailableError) -> ProblemError:
+    return ProblemError(410, "Offer no longer available", str(exc), slug="offer-unavailable")
+
+
+async def _body(request: Request, media_type: str) -> bytes | None:
+    """The raw body when it has the expected media type and size, else None."""
+    declared = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if declared != media_type:
+        return None
+    body = await request.body()
+    return body if len(body) <= _MAX_BODY else None
+
+
+@router.get("/.well-known/openid-credential-issuer/{slug}")
+def credential_issuer_metadata(slug: Slug, uow: UowDep, settings: SettingsDep) -> JSONResponse:
+    org = get_organisation(uow, slug)
+    metadata = offers.issuer_metadata(uow, org, public_base_url=settings.public_base_url)
+    return JSONResponse(metadata, headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/.well-known/oauth-authorization-server/{slug}")
+def oauth_server_metadata(slug: Slug, uow: UowDep, settings: SettingsDep) -> JSONResponse:
+    org = get_organisation(uow, slug)
+    metadata = offers.authorization_server_metadata(org, public_base_url=settings.public_base_url)
+    return JSONResponse(metadata, headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/{slug}/offers/{handle}")
+def credential_offer(
+    slug: Slug, handle: Handle, uow: UowDep, settings: SettingsDep, now: NowDep
+) -> JSONResponse:
+    """The Credential Offer object a ``credential_offer_uri`` points at (application/json)."""
+    org = get_organisation(uow, slug)
+    try:
+        offer = offers.offer_document(
+            uow, org, handle, public_base_url=settings.public_base_url, now=now
+        )
+    except offers.OfferUnavailableError as exc:
+        raise _gone(exc) from None
+    return JSONResponse(offer, headers=NO_STORE)
+
+
+@router.get("/{slug}/offers/{handle}/qr.svg")
+def credential_offer_qr(
+    slug: Slug, handle: Handle, uow: UowDep, settings: SettingsDep, now: NowDep
+) -> Response:
+    """The offer URI as an SVG QR code, to scan with a wallet app."""
+    org = get_organisation(uow, slug)
+    try:
+        svg = offers.offer_qr_svg(
+            uow, org, handle, public_base_url=settings.public_base_url, now=now
+        )
+    except offers.OfferUnavailableError as exc:
+        raise _gone(exc) from None
+    return Response(svg, media_type="image/svg+xml", headers=NO_STORE)
+
+
+@router.post("/{slug}/token")
+async def token(
+    slug: Slug, request: Request, uow: UowDep, settings: SettingsDep, now: NowDep
+) -> JSONResponse:
+    """Token endpoint for the pre-authorized code grant (form-encoded, RFC 6749 errors)."""
+    org = get_organisation(uow, slug)
+    body = await _body(request, "application/x-www-form-urlencoded")
+    if body is None:
+        return _oauth_error(
+            TokenRequestError("invalid_request", "send an application/x-www-form-urlencoded body")
+        )
+    try:
+        response = offers.exchange_pre_authorized_code(
+            uow, org, body, now=now,
+            token_ttl=timedelta(seconds=settings.oid4vci_access_token_ttl),
+        )  # fmt: skip
+    except Oid4vciError as exc:
+        return _oauth_error(exc, 401 if exc.error == "invalid_client" else 400)
+    uow.commit()
+    return JSONResponse(response, headers=NO_STORE)
+
+
+@router.post("/{slug}/nonce")
+def nonce(slug: Slug, uow: UowDep, settings: SettingsDep, now: NowDep) -> JSONResponse:
+    """Nonce endpoint: a fresh ``c_nonce`` for the key proof."""
+    org = get_organisation(uow, slug)
+    value = offers.issue_nonce(uow, org, now=now, ttl=timedelta(seconds=settings.oid4vci_nonce_ttl))
+    uow.commit()
+    return JSONResponse({"c_nonce": value}, headers=NO_STORE)
+
+
+@router.post("/{slug}/credential")
+async def credential(
+    slug: Slug,
+    request: Request,
+    uow: UowDep,
+    box: BoxDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> JSONResponse:
+    """Credential endpoint: a Bearer access token, ``credential_configuration_id`` and a
+    ``jwt`` key proof in; the credential bound to the holder out."""
+    org = get_organisation(uow, slug)
+    raw = await _body(request, "application/json")
+    body: Any = None
+    if raw is not None:
+        try:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):
+            body = None
+    try:
+        response = offers.redeem_credential(
+            uow, org, authorization=request.headers.get("authorization"), body=body,
+            box=box, public_base_url=settings.public_base_url, now=now,
+        )  # fmt: skip
+    except offers.AccessTokenError as exc:
+        challenge = f'Bearer error="invalid_token", error_description="{exc.description}"'
+        return _oauth_error(exc, 401, **{"WWW-Authenticate": challenge})
+    except CredentialRequestError as exc:
+        return _oauth_error(exc)
+    uow.commit()
+    return JSONResponse(response, headers=NO_STORE)

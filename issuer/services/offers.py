@@ -1,0 +1,579 @@
+"""Deliver issued credentials to learners' wallets with OpenID4VCI (pre-authorized code flow).
+
+Staff issue a credential first (signed, stored, revocable); :func:`create_offer` then makes an
+offer for it — cheap, no signing — with a six-digit transaction code for a second channel.
+The learner's wallet redeems the offer once:
+
+1. GET the offer (:func:`offer_document`) and the metadata (:func:`issuer_metadata`,
+   :func:`authorization_server_metadata`);
+2. exchange the pre-authorized code and transaction code for an access token
+   (:func:`exchange_pre_authorized_code`); five wrong codes lock the offer;
+3. get a ``c_nonce`` (:func:`issue_nonce`) and sign a key proof with it;
+4. request the credential (:func:`redeem_credential`): the issuer binds the stored credential
+   to the holder's DID (``credentialSubject.id``), signs it again with the organisation's
+   active key — same ``id`` and status entries, so revoking the credential revokes the
+   delivered copy too — and keeps the delivered document on the offer.
+
+Secrets: the offer handle (in the ``credential_offer_uri``), the pre-authorized code (derived
+from the handle), access tokens and nonces carry 256 bits of randomness and are stored as
+SHA-256 digests; the transaction code is stored as an Argon2id hash and shown once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+
+from credentials.contexts import MBO_V1, OB_V3P0, VC_V2
+from credentials.data_integrity import add_proof
+from credentials.did import StaticDidResolver
+from credentials.oid4vci import (
+    CredentialRequestError,
+    KeyProofError,
+    Oid4vciError,
+    TokenRequestError,
+    TxCode,
+    build_authorization_server_metadata,
+    build_credential_offer,
+    build_issuer_metadata,
+    credential_offer_uri,
+    ldp_vc_configuration,
+    parse_credential_request,
+    parse_token_request,
+    verify_key_proof,
+)
+from qualifications.achievements import KINDS
+from web_common.db import UnitOfWork
+from web_common.secrets import SecretBox
+
+from ..db.offer_tables import AccessTokenRow, CNonce, CredentialOffer
+from ..db.tables import IssuedCredential, Organisation
+from . import audit
+from .errors import ConflictError, IssuerError, NotFoundError
+from .organisations import active_signing_key
+
+__all__ = [
+    "DEFAULT_OFFER_TTL",
+    "MAX_TX_CODE_ATTEMPTS",
+    "TX_CODE_LENGTH",
+    "AccessTokenError",
+    "CreatedOffer",
+    "OfferUnavailableError",
+    "authorization_server_metadata",
+    "bind_to_holder",
+    "configuration_id_for",
+    "create_offer",
+    "credential_issuer_id",
+    "exchange_pre_authorized_code",
+    "issue_nonce",
+    "issuer_metadata",
+    "offer_document",
+    "offer_email",
+    "offer_qr_svg",
+    "qr_svg",
+    "redeem_credential",
+]
+
+JsonObject = dict[str, Any]
+
+TX_CODE_LENGTH = 6
+MAX_TX_CODE_ATTEMPTS = 5
+DEFAULT_OFFER_TTL = timedelta(days=30)
+_TX_DESCRIPTION = (
+    "Vul de code van 6 cijfers in die je apart van je school kreeg. "
+    "Enter the 6-digit code your school sent you separately."
+)
+_CODE_LABEL = b"mbo-wallet oid4vci pre-authorized_code\0"
+# OWASP's minimum for Argon2id (19 MiB, 2 passes): about 20 ms per hash, so offers stay cheap
+# to create in bulk; guessing online is stopped by the attempt limit instead.
+_TX_HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+
+
+class OfferUnavailableError(IssuerError):
+    """The offer exists but can no longer be used (expired, redeemed, locked, superseded)."""
+
+
+class AccessTokenError(Oid4vciError):
+    """The bearer token at the credential endpoint is missing, unknown or expired
+    (RFC 6750 §3.1 ``invalid_token``; answered with 401 and ``WWW-Authenticate``)."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__("invalid_token", description)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedOffer:
+    """A new offer. ``tx_code`` is shown once (hand it over on a second channel: SMS, in
+    person); it is not stored and cannot be shown again."""
+
+    offer_id: int
+    offer_uri: str
+    credential_offer_uri: str
+    qr_url: str
+    tx_code: str
+    expires_at: datetime
+    credential_configuration_id: str
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _pre_authorized_code(handle: str) -> str:
+    """The pre-authorized code of an offer, derived from its handle so neither is stored:
+    whoever holds the handle can fetch the offer (and so the code) anyway."""
+    digest = hashlib.sha256(_CODE_LABEL + handle.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def credential_issuer_id(public_base_url: str, org: Organisation) -> str:
+    """The Credential Issuer Identifier of an organisation (§12.2.1): ``{base}/{slug}``,
+    the same URL its ``did:web`` names."""
+    return f"{public_base_url.rstrip('/')}/{org.slug}"
+
+
+def configuration_id_for(credential_type: str) -> str:
+    """The ``credential_configuration_id`` for a stored ``credential_type`` (``ldp_vc``)."""
+    return f"{credential_type}_ldp_vc"
+
+
+def _offer_path(org: Organisation, handle: str) -> str:
+    return f"/{org.slug}/offers/{handle}"
+
+
+# --------------------------------------------------------------------------- offers
+
+
+def create_offer(
+    uow: UnitOfWork,
+    org: Organisation,
+    credential: IssuedCredential,
+    *,
+    public_base_url: str,
+    now: datetime,
+    ttl: timedelta = DEFAULT_OFFER_TTL,
+    actor: str = "system",
+) -> CreatedOffer:
+    """Offer an issued credential to its learner. Earlier unredeemed offers for the same
+    credential are withdrawn, so only the newest link and code work. No signing happens here.
+
+    Raises :class:`ConflictError` for a revoked credential or one of another organisation.
+    """
+    if credential.organisation_id != org.id:
+        raise ConflictError("the credential was issued by another organisation")
+    if credential.revoked_at is not None:
+        raise ConflictError("a revoked credential cannot be offered")
+    for earlier in uow.session.scalars(
+        select(CredentialOffer)
+        .where(
+            CredentialOffer.issued_credential_id == credential.id,
+            CredentialOffer.revoked_at.is_(None),
+            CredentialOffer.redeemed_at.is_(None),
+        )
+        .with_for_update()
+    ):
+        earlier.revoked_at = now
+    handle = secrets.token_urlsafe(32)
+    tx_code = f"{secrets.randbelow(10**TX_CODE_LENGTH):0{TX_CODE_LENGTH}d}"
+    config_id = configuration_id_for(credential.credential_type)
+    row = CredentialOffer(
+        organisation_id=org.id,
+        issued_credential_id=credential.id,
+        credential_configuration_id=config_id,
+        handle_hash=_sha256(handle),
+        pre_authorized_code_hash=_sha256(_pre_authorized_code(handle)),
+        tx_code_hash=_TX_HASHER.hash(tx_code),
+        failed_attempts=0,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    uow.session.add(row)
+    uow.flush()
+    base = public_base_url.rstrip("/")
+    by_reference = base + _offer_path(org, handle)
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="offer.create",
+        target=credential.credential_ref, now=now, offer_id=row.id,
+        expires_at=row.expires_at.isoformat(),
+    )  # fmt: skip
+    return CreatedOffer(
+        offer_id=row.id,
+        offer_uri=credential_offer_uri(by_reference=by_reference),
+        credential_offer_uri=by_reference,
+        qr_url=by_reference + "/qr.svg",
+        tx_code=tx_code,
+        expires_at=row.expires_at,
+        credential_configuration_id=config_id,
+    )
+
+
+def _usable_offer(
+    uow: UnitOfWork, org: Organisation, handle: str, now: datetime
+) -> CredentialOffer:
+    row = uow.session.scalar(
+        select(CredentialOffer).where(
+            CredentialOffer.handle_hash == _sha256(handle),
+            CredentialOffer.organisation_id == org.id,
+        )
+    )
+    if row is None:
+        raise NotFoundError("no such credential offer")
+    if row.code_used_at is not None or row.redeemed_at is not None:
+        raise OfferUnavailableError("this credential offer has been used already")
+    if row.revoked_at is not None:
+        raise OfferUnavailableError("this credential offer was replaced by a newer one")
+    if row.failed_attempts >= MAX_TX_CODE_ATTEMPTS:
+        raise OfferUnavailableError("this credential offer is locked after wrong codes")
+    if now >= _aware(row.expires_at):
+        raise OfferUnavailableError("this credential offer has expired")
+    return row
+
+
+def offer_document(
+    uow: UnitOfWork, org: Organisation, handle: str, *, public_base_url: str, now: datetime
+) -> JsonObject:
+    """The Credential Offer object behind a ``credential_offer_uri`` (§4.1.3).
+
+    :class:`NotFoundError` for an unknown handle, :class:`OfferUnavailableError` once the offer
+    is used, withdrawn, locked or expired."""
+    row = _usable_offer(uow, org, handle, now)
+    return build_credential_offer(
+        credential_issuer_id(public_base_url, org),
+        [row.credential_configuration_id],
+        pre_authorized_code=_pre_authorized_code(handle),
+        tx_code=TxCode("numeric", TX_CODE_LENGTH, _TX_DESCRIPTION),
+    )
+
+
+def offer_qr_svg(
+    uow: UnitOfWork, org: Organisation, handle: str, *, public_base_url: str, now: datetime
+) -> bytes:
+    """An SVG QR code of the offer URI (by reference), for a screen or a printed letter."""
+    _usable_offer(uow, org, handle, now)
+    uri = credential_offer_uri(by_reference=public_base_url.rstrip("/") + _offer_path(org, handle))
+    return qr_svg(uri)
+
+
+def qr_svg(text: str) -> bytes:
+    """An SVG QR code (error correction M) of ``text``."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,
+        image_factory=qrcode.image.svg.SvgPathImage,
+    )
+    code.add_data(text)
+    code.make(fit=True)
+    data = code.make_image().to_string()
+    return data if isinstance(data, bytes) else str(data).encode("utf-8")
+
+
+def offer_email(
+    *,
+    organisation_name: str,
+    student_name: str,
+    credential_title: str,
+    offer: CreatedOffer,
+) -> tuple[str, str]:
+    """Subject and plain-text body of the e-mail that brings the offer to the learner, in
+    Dutch with English below. The transaction code is *not* in it: it comes separately."""
+    until = offer.expires_at.astimezone(UTC).strftime("%d-%m-%Y")
+    subject = f"Je {credential_title} van {organisation_name} staat klaar / ready for your wallet"
+    body = f"""Beste {student_name},
+
+{organisation_name} heeft je {credential_title} digitaal uitgegeven. Zet het in je wallet-app:
+
+1. Open deze link op je telefoon (met een wallet-app die OpenID4VCI ondersteunt):
+   {offer.offer_uri}
+   Of open deze QR-code op je computer en scan hem met je wallet-app:
+   {offer.qr_url}
+2. Je wallet vraagt om een code van 6 cijfers. Die code krijg je apart van ons (niet in
+   deze e-mail), zodat alleen jij het bewijs kunt ophalen.
+
+De link werkt één keer en tot en met {until}. Deel hem niet met anderen.
+
+---
+
+Dear {student_name},
+
+{organisation_name} has issued your {credential_title} digitally. Add it to your wallet app:
+
+1. Open this link on your phone (in a wallet app that supports OpenID4VCI):
+   {offer.offer_uri}
+   Or open this QR code on your computer and scan it with your wallet app:
+   {offer.qr_url}
+2. Your wallet asks for a 6-digit code. You receive that code separately (not in this
+   e-mail), so that only you can collect the credential.
+
+The link works once, until {until}. Please do not share it.
+
+{organisation_name}
+"""
+    return subject, body
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def _configurations(uow: UnitOfWork, org: Organisation) -> dict[str, JsonObject]:
+    """One ``ldp_vc`` configuration per credential type: the project's kinds and any other
+    type this organisation has issued (through the VC-API)."""
+    configs: dict[str, JsonObject] = {}
+    for info in KINDS.values():
+        configs[configuration_id_for(info.vc_type)] = ldp_vc_configuration(
+            [VC_V2, OB_V3P0, MBO_V1],
+            ["VerifiableCredential", "OpenBadgeCredential", info.vc_type],
+            display=[
+                {"name": info.title_nl, "locale": "nl-NL"},
+                {"name": info.title_en, "locale": "en-US"},
+            ],
+        )
+    issued = uow.session.scalars(
+        select(IssuedCredential.credential_type)
+        .where(IssuedCredential.organisation_id == org.id)
+        .distinct()
+    )
+    for credential_type in issued:
+        config_id = configuration_id_for(credential_type)
+        if config_id not in configs:
+            types = ["VerifiableCredential"]
+            if credential_type != "VerifiableCredential":
+                types.append(credential_type)
+            configs[config_id] = ldp_vc_configuration([VC_V2], types)
+    return configs
+
+
+def issuer_metadata(uow: UnitOfWork, org: Organisation, *, public_base_url: str) -> JsonObject:
+    """Credential Issuer metadata of an organisation (§12.2.4)."""
+    issuer = credential_issuer_id(public_base_url, org)
+    return build_issuer_metadata(
+        issuer,
+        credential_endpoint=f"{issuer}/credential",
+        nonce_endpoint=f"{issuer}/nonce",
+        configurations=_configurations(uow, org),
+        display=[{"name": org.name, "locale": "nl-NL"}, {"name": org.name, "locale": "en-US"}],
+    )
+
+
+def authorization_server_metadata(org: Organisation, *, public_base_url: str) -> JsonObject:
+    """RFC 8414 metadata: the credential issuer is its own authorization server."""
+    issuer = credential_issuer_id(public_base_url, org)
+    return build_authorization_server_metadata(issuer, token_endpoint=f"{issuer}/token")
+
+
+# --------------------------------------------------------------------------- token
+
+
+def exchange_pre_authorized_code(
+    uow: UnitOfWork,
+    org: Organisation,
+    body: bytes | str,
+    *,
+    now: datetime,
+    token_ttl: timedelta,
+) -> JsonObject:
+    """The token endpoint (§6): check the pre-authorized code and transaction code, return a
+    token response. Raises :class:`TokenRequestError` (``invalid_request``,
+    ``unsupported_grant_type``, ``invalid_grant``).
+
+    A wrong transaction code is counted and **committed** before the error is raised, so the
+    limit holds however the caller handles the error; the fifth wrong code locks the offer.
+    """
+    request = parse_token_request(body)
+    offer = uow.session.scalar(
+        select(CredentialOffer)
+        .where(
+            CredentialOffer.pre_authorized_code_hash == _sha256(request.pre_authorized_code),
+            CredentialOffer.organisation_id == org.id,
+        )
+        .with_for_update()
+    )
+    invalid = "the pre-authorized code is unknown, used, expired or locked"
+    if offer is None or offer.code_used_at is not None or offer.revoked_at is not None:
+        raise TokenRequestError("invalid_grant", invalid)
+    if offer.failed_attempts >= MAX_TX_CODE_ATTEMPTS or now >= _aware(offer.expires_at):
+        raise TokenRequestError("invalid_grant", invalid)
+    if request.tx_code is None:
+        raise TokenRequestError("invalid_request", "this offer needs the tx_code")
+    try:
+        _TX_HASHER.verify(offer.tx_code_hash, request.tx_code)
+    except (VerificationError, InvalidHashError):
+        offer.failed_attempts += 1
+        left = MAX_TX_CODE_ATTEMPTS - offer.failed_attempts
+        if left == 0:
+            audit.record(
+                uow, organisation_id=org.id, actor="wallet", action="offer.lock",
+                target=None, now=now, offer_id=offer.id,
+            )  # fmt: skip
+        uow.commit()
+        detail = f"{left} attempt(s) left" if left else "the offer is now locked"
+        raise TokenRequestError("invalid_grant", f"the tx_code is wrong; {detail}") from None
+    offer.code_used_at = now
+    token = secrets.token_urlsafe(32)
+    uow.session.add(
+        AccessTokenRow(
+            offer_id=offer.id,
+            token_hash=_sha256(token),
+            created_at=now,
+            expires_at=now + token_ttl,
+        )
+    )
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": int(token_ttl.total_seconds()),
+    }
+
+
+def issue_nonce(uow: UnitOfWork, org: Organisation, *, now: datetime, ttl: timedelta) -> str:
+    """A fresh ``c_nonce`` (§7), stored as a digest; expired nonces are cleared out."""
+    uow.session.execute(delete(CNonce).where(CNonce.expires_at < now))
+    nonce = secrets.token_urlsafe(32)
+    uow.session.add(
+        CNonce(
+            organisation_id=org.id,
+            nonce_hash=_sha256(nonce),
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
+    return nonce
+
+
+# --------------------------------------------------------------------------- credential
+
+
+def _bearer(authorization: str | None) -> str:
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        raise AccessTokenError("send the access token as Authorization: Bearer ...")
+    return token
+
+
+def _consume_nonce(uow: UnitOfWork, org: Organisation, nonce: str, now: datetime) -> None:
+    row = uow.session.scalar(
+        select(CNonce)
+        .where(CNonce.nonce_hash == _sha256(nonce), CNonce.organisation_id == org.id)
+        .with_for_update()
+    )
+    if row is None or row.used_at is not None or now >= _aware(row.expires_at):
+        raise KeyProofError(
+            "the nonce is unknown, used or expired; get a new c_nonce", "invalid_nonce"
+        )
+    row.used_at = now
+
+
+def bind_to_holder(document: Mapping[str, Any], holder_did: str) -> JsonObject:
+    """The stored credential without its proof, with ``credentialSubject.id`` set to the
+    holder's DID. Refuses a credential already issued to another subject id."""
+    unsigned = {k: v for k, v in document.items() if k != "proof"}
+    subject = unsigned.get("credentialSubject")
+    if not isinstance(subject, Mapping):
+        raise CredentialRequestError(
+            "credential_request_denied", "this credential cannot be bound to a holder"
+        )
+    current = subject.get("id")
+    if current is not None and current != holder_did:
+        raise CredentialRequestError(
+            "credential_request_denied", "this credential was issued to another subject"
+        )
+    unsigned["credentialSubject"] = {"id": holder_did, **{
+        k: v for k, v in subject.items() if k != "id"
+    }}  # fmt: skip
+    return unsigned
+
+
+def redeem_credential(
+    uow: UnitOfWork,
+    org: Organisation,
+    *,
+    authorization: str | None,
+    body: Any,
+    box: SecretBox,
+    public_base_url: str,
+    now: datetime,
+) -> JsonObject:
+    """The credential endpoint (§8): check the access token, the request and the key proof,
+    bind the credential to the holder, sign it and return the credential response.
+
+    Raises :class:`AccessTokenError` (401) or :class:`CredentialRequestError` (400). A retry
+    with the same access token and the same holder key returns the credential delivered the
+    first time; another key is refused.
+    """
+    token = _bearer(authorization)
+    access = uow.session.scalar(
+        select(AccessTokenRow).where(AccessTokenRow.token_hash == _sha256(token))
+    )
+    if access is None or now >= _aware(access.expires_at):
+        raise AccessTokenError("the access token is unknown or expired")
+    offer = uow.session.scalar(
+        select(CredentialOffer).where(CredentialOffer.id == access.offer_id).with_for_update()
+    )
+    if offer is None or offer.organisation_id != org.id or offer.revoked_at is not None:
+        raise AccessTokenError("the access token is not valid for this credential issuer")
+
+    request = parse_credential_request(body)
+    if request.credential_identifier is not None:
+        raise CredentialRequestError(
+            "invalid_credential_request",
+            "credential_identifier was not issued; use credential_configuration_id",
+        )
+    config_id = str(request.credential_configuration_id)
+    if config_id not in _configurations(uow, org):
+        raise CredentialRequestError(
+            "unknown_credential_configuration", "unknown credential_configuration_id"
+        )
+    if config_id != offer.credential_configuration_id:
+        raise CredentialRequestError(
+            "invalid_credential_request", "the access token is for another credential"
+        )
+
+    issuer = credential_issuer_id(public_base_url, org)
+    proof = verify_key_proof(
+        request.proofs[0], audience=issuer, now=now, resolver=StaticDidResolver()
+    )
+    if not proof.holder_did.startswith("did:key:"):
+        raise KeyProofError("bind the credential to a did:key")
+    _consume_nonce(uow, org, str(proof.nonce), now)
+
+    if offer.redeemed_at is not None:
+        if offer.holder_did != proof.holder_did or offer.delivered_document is None:
+            raise CredentialRequestError(
+                "credential_request_denied", "this offer was redeemed by another holder"
+            )
+        delivered: JsonObject = json.loads(offer.delivered_document)
+        return {"credentials": [{"credential": delivered}]}
+
+    credential = uow.session.get(IssuedCredential, offer.issued_credential_id)
+    assert credential is not None  # guaranteed by the foreign key
+    if credential.revoked_at is not None:
+        raise CredentialRequestError("credential_request_denied", "the credential was revoked")
+    unsigned = bind_to_holder(json.loads(credential.document), proof.holder_did)
+    key, verification_method = active_signing_key(uow, org, box)
+    delivered = add_proof(unsigned, key, verification_method, created=now)
+    offer.redeemed_at = now
+    offer.holder_did = proof.holder_did
+    offer.delivered_document = json.dumps(delivered, ensure_ascii=False)
+    access.used_at = now
+    audit.record(
+        uow, organisation_id=org.id, actor="wallet", action="offer.redeem",
+        target=credential.credential_ref, now=now, offer_id=offer.id, holder=proof.holder_did,
+    )  # fmt: skip
+    return {"credentials": [{"credential": delivered}]}

@@ -19,7 +19,7 @@ from web_common.limits import BodySizeLimitMiddleware
 from web_common.logs import RequestIdMiddleware, configure_logging
 from web_common.problems import install_problem_handlers
 
-from .routes import vc_api
+from .routes import oid4vp, vc_api
 from .services.fetchers import StatusListFetcher
 from .settings import VerifierSettings
 
@@ -47,6 +47,8 @@ def create_app(
         app.state.engine = engine
         app.state.sessions = make_session_factory(engine)
         client = http_client or httpx.Client(timeout=settings.fetch_timeout)
+        app.state.http_client = client
+        app.state.resolve_host = resolve_host
         app.state.resolver = DidWebResolver(
             client,
             allow_http_hosts=settings.dev_allow_hosts,
@@ -82,4 +84,5 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
     app.include_router(vc_api.router)
+    app.include_router(oid4vp.router)
     return app

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import tables
+from . import request_tables, tables
 
-__all__ = ["tables"]
+__all__ = ["request_tables", "tables"]

@@ -1,0 +1,156 @@
+"""OpenID4VP presentation requests: make one (link + QR for a wallet), receive the wallet's
+direct_post answer once, and keep the checked result for the employer's page."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from credentials.did import DidResolver
+from credentials.oid4vp import (
+    OpenId4VpError,
+    build_authorization_request,
+    mbo_dcql_query,
+    parse_response_form,
+    request_uri,
+)
+from credentials.verification import StatusFetcher
+from web_common.db import UnitOfWork
+
+from ..db.request_tables import PresentationRequest
+from .checking import Report, check_document
+from .trust import list_trusted
+
+__all__ = [
+    "CreatedRequest",
+    "RequestError",
+    "create_presentation_request",
+    "receive_response",
+    "request_link",
+    "response_uri_for",
+]
+
+REQUEST_LIFETIME = timedelta(minutes=15)
+QUERY_ID = "mbo_credentials"
+CLIENT_NAME = "Werkgever"
+
+
+class RequestError(ValueError):
+    """The request is unknown, expired or already answered, or the answer is malformed.
+    ``oauth_error`` is the OpenID4VP error code to send back."""
+
+    def __init__(self, oauth_error: str, detail: str) -> None:
+        super().__init__(detail)
+        self.oauth_error = oauth_error
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedRequest:
+    id: str
+    link: str
+    expires_at: datetime
+
+
+def response_uri_for(public_base_url: str, request_id: str) -> str:
+    return f"{public_base_url.rstrip('/')}/oid4vp/response/{request_id}"
+
+
+def request_link(public_base_url: str, request_id: str, nonce: str) -> str:
+    """The ``openid4vp://`` link (request by value) a wallet opens or scans."""
+    request = build_authorization_request(
+        response_uri=response_uri_for(public_base_url, request_id),
+        nonce=nonce,
+        state=request_id,
+        dcql_query=mbo_dcql_query(QUERY_ID),
+        client_name=CLIENT_NAME,
+    )
+    return request_uri(request)
+
+
+def create_presentation_request(
+    uow: UnitOfWork,
+    *,
+    public_base_url: str,
+    now: datetime,
+    target: str | None = None,
+) -> CreatedRequest:
+    """A request for any of the wallet holder's mbo credentials, valid for 15 minutes."""
+    request_id = secrets.token_urlsafe(24)
+    nonce = secrets.token_urlsafe(24)
+    expires_at = now + REQUEST_LIFETIME
+    uow.session.add(
+        PresentationRequest(
+            id=request_id, nonce=nonce, target=target, status="pending", created_at=now,
+            expires_at=expires_at,
+        )
+    )  # fmt: skip
+    return CreatedRequest(request_id, request_link(public_base_url, request_id, nonce), expires_at)
+
+
+def _aware(moment: datetime, like: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=like.tzinfo)
+
+
+def receive_response(
+    uow: UnitOfWork,
+    request_id: str,
+    form: dict[str, str],
+    *,
+    public_base_url: str,
+    resolver: DidResolver,
+    fetch_status_list: StatusFetcher | None,
+    now: datetime,
+) -> Report:
+    """Check the wallet's answer against the stored request and keep the result, once."""
+    row = uow.session.scalar(
+        select(PresentationRequest).where(PresentationRequest.id == request_id).with_for_update()
+    )
+    if row is None:
+        raise RequestError("invalid_request", "this presentation request is unknown")
+    if row.status != "pending":
+        raise RequestError("invalid_request", "this presentation request was already answered")
+    if now > _aware(row.expires_at, now):
+        raise RequestError("invalid_request", "this presentation request has expired")
+    try:
+        vp_token, state = parse_response_form(form)
+    except OpenId4VpError as exc:
+        raise RequestError("invalid_request", str(exc)) from None
+    if state != request_id:
+        raise RequestError("invalid_request", "state does not match the request")
+    presentations = vp_token.get(QUERY_ID)
+    if presentations is None or len(vp_token) != 1:
+        raise RequestError("invalid_request", f"vp_token must answer the query {QUERY_ID!r}")
+    client_id = "redirect_uri:" + response_uri_for(public_base_url, request_id)
+    trusted = list_trusted(uow)
+    reports = [
+        check_document(
+            presentation, resolver=resolver, fetch_status_list=fetch_status_list,
+            trusted=trusted, now=now, challenge=row.nonce, domain=client_id,
+        )
+        for presentation in presentations
+    ]  # fmt: skip
+    merged = Report(
+        tuple(c for r in reports for c in r.credentials),
+        reports[0].presentation if len(reports) == 1 else None,
+        tuple(ch for r in reports if r.presentation for ch in r.presentation.checks),
+    )
+    row.status = "answered"
+    row.answered_at = now
+    row.result = json.dumps(_summary(merged), ensure_ascii=False)
+    return merged
+
+
+def _summary(report: Report) -> dict[str, Any]:
+    return {
+        "verdict": report.verdict.value,
+        "presentationChecks": [c.to_json() for c in report.own_checks],
+        "credentials": [
+            {"title": c.title, "issuerName": c.issuer_name, **c.result.to_json()}
+            for c in report.credentials
+        ],
+    }

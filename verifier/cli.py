@@ -1,0 +1,145 @@
+"""Operator commands: ``python -m verifier migrate | serve | trust …``.
+
+python -m verifier migrate
+python -m verifier trust import trusted-issuers.json [--replace]
+python -m verifier trust list
+python -m verifier serve --port 8003
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from web_common.db import UnitOfWork, make_engine, make_session_factory
+from web_common.migrations import upgrade
+
+from .services.trust import (
+    TrustListError,
+    export_trust_list,
+    import_trust_list,
+    list_trusted,
+    remove_trusted_issuer,
+)
+from .settings import VerifierSettings
+
+app = typer.Typer(help="The mbo-wallet verifier service.", no_args_is_help=True,
+                  add_completion=False)  # fmt: skip
+trust = typer.Typer(help="The list of recognised issuers.", no_args_is_help=True)
+app.add_typer(trust, name="trust")
+out = Console(emoji=False, highlight=False)
+err = Console(stderr=True, emoji=False, highlight=False, soft_wrap=True)
+
+
+def _uow(settings: VerifierSettings) -> UnitOfWork:
+    return UnitOfWork(make_session_factory(make_engine(settings.database_url)))
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database to the newest schema."""
+    settings = VerifierSettings()
+    upgrade("verifier", settings.database_url)
+    out.print("verifier database is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8003,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+) -> None:
+    """Run the verifier with uvicorn."""
+    import uvicorn
+
+    from .app import create_app
+
+    settings = VerifierSettings()
+    if migrate_first:
+        upgrade("verifier", settings.database_url)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+@trust.command("import")
+def trust_import(
+    file: Annotated[Path, typer.Argument(help="trust list JSON file")],
+    replace: Annotated[bool, typer.Option(help="replace the whole list")] = False,
+) -> None:
+    """Add the issuers in a trust list file (``{"issuers": [...]}``)."""
+    settings = VerifierSettings()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        err.print(f"[red]Cannot read {file}:[/] {exc}")
+        raise typer.Exit(2) from None
+    with _uow(settings) as uow:
+        try:
+            count = import_trust_list(
+                uow, data, source=f"file:{file.name}", now=datetime.now(UTC), replace=replace
+            )
+        except TrustListError as exc:
+            err.print(f"[red]{file} is not a valid trust list:[/] {exc}")
+            raise typer.Exit(1) from None
+        uow.commit()
+    out.print(f"{count} issuer(s) imported")
+
+
+@trust.command("export")
+def trust_export() -> None:
+    """Print the trust list as a file another verifier can import."""
+    with _uow(VerifierSettings()) as uow:
+        sys.stdout.write(json.dumps(export_trust_list(uow), indent=2, ensure_ascii=False) + "\n")
+
+
+@trust.command("list")
+def trust_list() -> None:
+    """Show the recognised issuers."""
+    with _uow(VerifierSettings()) as uow:
+        entries = list_trusted(uow)
+    table = Table("name", "kind", "may issue", "DID")
+    for entry in entries.values():
+        table.add_row(entry.name, entry.kind, ", ".join(entry.credential_types), entry.did)
+    out.print(table)
+
+
+@trust.command("add")
+def trust_add(
+    did: Annotated[str, typer.Argument()],
+    name: Annotated[str, typer.Option()],
+    kind: Annotated[str, typer.Option()] = "school",
+    types: Annotated[str, typer.Option(help="comma-separated VC types, or *")] = "*",
+) -> None:
+    """Recognise one issuer."""
+    with _uow(VerifierSettings()) as uow:
+        raw = {"did": did, "name": name, "kind": kind,
+               "credentialTypes": [t.strip() for t in types.split(",") if t.strip()]}  # fmt: skip
+        try:
+            import_trust_list(uow, json.dumps({"issuers": [raw]}), source="cli",
+                              now=datetime.now(UTC))  # fmt: skip
+        except TrustListError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(1) from None
+        uow.commit()
+    out.print(f"recognised {name}")
+
+
+@trust.command("remove")
+def trust_remove(did: Annotated[str, typer.Argument()]) -> None:
+    """Stop recognising an issuer."""
+    with _uow(VerifierSettings()) as uow:
+        removed = remove_trusted_issuer(uow, did)
+        uow.commit()
+    if not removed:
+        err.print(f"{did} was not on the list")
+        raise typer.Exit(1)
+    out.print("removed")
+
+
+__all__ = ["app"]

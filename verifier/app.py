@@ -13,11 +13,8 @@ from fastapi import FastAPI
 from credentials.did_web import DidWebResolver
 from credentials.net import HostResolver, system_resolve
 from qualifications import load_catalog
-from web_common.db import check_database, make_engine, make_session_factory
-from web_common.health import health_router
-from web_common.limits import BodySizeLimitMiddleware
-from web_common.logs import RequestIdMiddleware, configure_logging
-from web_common.problems import install_problem_handlers
+from web_common.logs import configure_logging
+from web_common.service import database, install_common
 
 from .routes import oid4vp, vc_api
 from .services.fetchers import StatusListFetcher
@@ -43,9 +40,6 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
-        app.state.engine = engine
-        app.state.sessions = make_session_factory(engine)
         client = http_client or httpx.Client(timeout=settings.fetch_timeout)
         app.state.http_client = client
         app.state.resolve_host = resolve_host
@@ -65,11 +59,11 @@ def create_app(
             resolve=resolve_host,
         )
         try:
-            yield
+            with database(app, settings.database_url):
+                yield
         finally:
             if http_client is None:
                 client.close()
-            engine.dispose()
 
     app = FastAPI(
         title="mbo-wallet verifier",
@@ -79,10 +73,7 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock
     app.state.catalog = load_catalog(Path(settings.catalog_path))
-    app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes)
-    app.add_middleware(RequestIdMiddleware)
-    install_problem_handlers(app)
-    app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
+    install_common(app, settings)
     app.include_router(vc_api.router)
     app.include_router(oid4vp.router)
     return app

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from credentials.did import DidResolver
 from qualifications import Catalog
-from web_common.db import UnitOfWork
+from web_common.deps import NowDep, UowDep
 
 from .services.fetchers import StatusListFetcher
 from .settings import VerifierSettings
@@ -21,16 +19,6 @@ __all__ = ["CatalogDep", "FetcherDep", "NowDep", "ResolverDep", "SettingsDep", "
 def _settings(request: Request) -> VerifierSettings:
     settings: VerifierSettings = request.app.state.settings
     return settings
-
-
-def _uow(request: Request) -> Iterator[UnitOfWork]:
-    with UnitOfWork(request.app.state.sessions) as uow:
-        yield uow
-
-
-def _now(request: Request) -> datetime:
-    clock: Callable[[], datetime] = request.app.state.clock
-    return clock()
 
 
 def _resolver(request: Request) -> DidResolver:
@@ -49,8 +37,6 @@ def _catalog(request: Request) -> Catalog:
 
 
 SettingsDep = Annotated[VerifierSettings, Depends(_settings)]
-UowDep = Annotated[UnitOfWork, Depends(_uow)]
-NowDep = Annotated[datetime, Depends(_now)]
 ResolverDep = Annotated[DidResolver, Depends(_resolver)]
 FetcherDep = Annotated[StatusListFetcher, Depends(_fetcher)]
 CatalogDep = Annotated[Catalog, Depends(_catalog)]

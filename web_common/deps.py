@@ -1,0 +1,31 @@
+"""Dependencies every service shares: one unit of work per request, and the clock.
+
+A service's ``create_app`` puts ``sessions`` (a sessionmaker) and ``clock`` on
+``app.state``; routes state their needs as ``uow: UowDep, now: NowDep``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from .db import UnitOfWork
+
+__all__ = ["NowDep", "UowDep", "get_now", "get_uow"]
+
+
+def get_uow(request: Request) -> Iterator[UnitOfWork]:
+    with UnitOfWork(request.app.state.sessions) as uow:
+        yield uow
+
+
+def get_now(request: Request) -> datetime:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+NowDep = Annotated[datetime, Depends(get_now)]

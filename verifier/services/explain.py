@@ -1,0 +1,264 @@
+"""Plain-language explanations of verification results for employers (Dutch and English).
+
+Every check code the engine, the trust list or the JWT verifier can produce has a sentence a
+non-technical person understands; an unknown code falls back to the engine's own detail. The
+summary verdict separates "not genuine: stop" from "genuine, but check this".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from credentials.results import CheckResult, Outcome, Verdict
+
+__all__ = ["CHECK_NAMES", "explain", "verdict_text"]
+
+Lang = str
+
+CHECK_NAMES: Mapping[str, tuple[str, str]] = {
+    "format": ("Vorm", "Format"),
+    "proof": ("Handtekening", "Signature"),
+    "issuer": ("Uitgever", "Issuer"),
+    "trust": ("Erkende uitgever", "Recognised issuer"),
+    "validity": ("Geldigheid", "Validity dates"),
+    "status": ("Niet ingetrokken", "Not revoked"),
+    "schema": ("Inhoud volgens het formaat", "Matches its format"),
+    "holder_binding": ("Gedeeld door de houder", "Shared by its holder"),
+    "holder": ("Op naam van de houder", "Issued to the holder"),
+}
+
+_EXPLANATIONS: Mapping[str, tuple[str, str]] = {
+    "ok": ("In orde.", "All good."),
+    # proof
+    "invalid_signature": (
+        "De digitale handtekening klopt niet: er is iets veranderd na het ondertekenen, of het "
+        "is niet door deze uitgever ondertekend.",
+        "The digital signature does not match: something was changed after signing, or it was "
+        "not signed by this issuer.",
+    ),
+    "bad_signature": (
+        "De digitale handtekening klopt niet: er is iets veranderd na het ondertekenen.",
+        "The digital signature does not match: something was changed after signing.",
+    ),
+    "missing_proof": (
+        "Er staat geen digitale handtekening op.",
+        "It carries no digital signature.",
+    ),
+    "malformed_proof": ("De handtekening is onleesbaar.", "The signature cannot be read."),
+    "malformed_proof_value": ("De handtekening is onleesbaar.", "The signature cannot be read."),
+    "malformed": ("Dit is geen leesbaar bewijsstuk.", "This is not a readable credential."),
+    "unsupported_cryptosuite": (
+        "De handtekening gebruikt een methode die wij niet ondersteunen.",
+        "The signature uses a method we do not support.",
+    ),
+    "unsupported_proof_type": (
+        "De handtekening gebruikt een methode die wij niet ondersteunen.",
+        "The signature uses a method we do not support.",
+    ),
+    "wrong_typ": (
+        "Dit is geen bewijsstuk in het verwachte formaat.",
+        "This is not a credential in the expected format.",
+    ),
+    "bad_kid": (
+        "De handtekening zegt niet met welke sleutel zij is gezet.",
+        "The signature does not say which key made it.",
+    ),
+    "unsupported_alg": (
+        "De handtekening gebruikt een methode die wij niet ondersteunen.",
+        "The signature uses a method we do not support.",
+    ),
+    "invalid_document": (
+        "Het bewijsstuk bevat gegevens die niet bij de ondertekende inhoud horen.",
+        "The credential contains data that is not part of what was signed.",
+    ),
+    "wrong_proof_purpose": (
+        "De handtekening is niet bedoeld voor dit soort bewijs.",
+        "The signature was not made for this purpose.",
+    ),
+    "proof_expired": ("De handtekening is verlopen.", "The signature has expired."),
+    "context_mismatch": (
+        "De handtekening hoort niet bij dit document.",
+        "The signature does not belong to this document.",
+    ),
+    "unknown_key": (
+        "De sleutel van de uitgever is niet gevonden, dus de handtekening kan niet worden "
+        "gecontroleerd.",
+        "The issuer's key was not found, so the signature cannot be checked.",
+    ),
+    "key_not_found": (
+        "De sleutel van de uitgever is niet gevonden.",
+        "The issuer's key was not found.",
+    ),
+    # issuer
+    "issuer_mismatch": (
+        "Het is ondertekend door een andere organisatie dan de genoemde uitgever.",
+        "It was signed by another organisation than the issuer it names.",
+    ),
+    "issuer_unresolved": (
+        "De identiteit van de uitgever kon niet worden opgezocht.",
+        "The issuer's identity could not be looked up.",
+    ),
+    "proof_failed": (
+        "Niet gecontroleerd, omdat de handtekening niet klopt.",
+        "Not checked, because the signature does not match.",
+    ),
+    # trust
+    "unknown_issuer": (
+        "De handtekening is echt, maar deze uitgever staat niet op uw lijst van erkende scholen "
+        "en leerbedrijven. Controleer wie dit heeft uitgegeven.",
+        "The signature is genuine, but this issuer is not on your list of recognised schools "
+        "and leerbedrijven. Check who issued it.",
+    ),
+    "not_authorised_for_type": (
+        "Deze uitgever is erkend, maar mag dit soort bewijs niet uitgeven (bijvoorbeeld een "
+        "leerbedrijf dat een diploma uitgeeft).",
+        "This issuer is recognised, but may not issue this kind of credential (for example a "
+        "leerbedrijf issuing a diploma).",
+    ),
+    "no_issuer": ("De uitgever is onbekend.", "The issuer is unknown."),
+    # validity
+    "expired": ("De geldigheid is verlopen.", "It has expired."),
+    "not_yet_valid": ("Het is nog niet geldig.", "It is not valid yet."),
+    "no_clock": ("Niet gecontroleerd.", "Not checked."),
+    # status
+    "revoked": (
+        "De uitgever heeft dit bewijs ingetrokken. Het telt niet meer.",
+        "The issuer has revoked this credential. It no longer counts.",
+    ),
+    "suspension": (
+        "De uitgever heeft dit bewijs tijdelijk geschorst.",
+        "The issuer has suspended this credential for now.",
+    ),
+    "status_unavailable": (
+        "Of het is ingetrokken, kon nu niet worden nagegaan (de uitgever was niet bereikbaar). "
+        "Probeer het later opnieuw.",
+        "Whether it was revoked could not be checked now (the issuer could not be reached). "
+        "Try again later.",
+    ),
+    "status_not_checked": (
+        "Of het is ingetrokken, is niet nagegaan.",
+        "Whether it was revoked was not checked.",
+    ),
+    "status_list_untrusted": (
+        "De intrekkingslijst is niet door de uitgever ondertekend; de status is onbekend.",
+        "The revocation list is not signed by the issuer; the status is unknown.",
+    ),
+    "status_list_invalid": (
+        "De intrekkingslijst is onleesbaar; de status is onbekend.",
+        "The revocation list cannot be read; the status is unknown.",
+    ),
+    "unsupported_status": (
+        "De status wordt op een manier bijgehouden die wij niet kennen.",
+        "The status is kept in a way we do not know.",
+    ),
+    "no_status": (
+        "De uitgever houdt voor dit bewijs geen intrekkingen bij.",
+        "The issuer keeps no revocation status for this credential.",
+    ),
+    # schema
+    "schema_mismatch": (
+        "De inhoud past niet bij het formaat dat de uitgever opgeeft.",
+        "The content does not match the format the issuer names.",
+    ),
+    "unknown_schema": (
+        "Het formaat van de inhoud is ons onbekend.",
+        "The content's format is unknown to us.",
+    ),
+    "unsupported_schema": (
+        "Het formaat van de inhoud is ons onbekend.",
+        "The content's format is unknown to us.",
+    ),
+    "no_schema": ("Geen formaat opgegeven.", "No format given."),
+    "schema_not_checked": ("Niet gecontroleerd.", "Not checked."),
+    # format
+    "malformed_credential": (
+        "Het bewijsstuk is niet volgens de standaard opgebouwd.",
+        "The credential is not built according to the standard.",
+    ),
+    "malformed_presentation": (
+        "Het gedeelde pakket is niet volgens de standaard opgebouwd.",
+        "The shared package is not built according to the standard.",
+    ),
+    "malformed_envelope": ("Het bewijsstuk is onleesbaar.", "The credential cannot be read."),
+    "not_an_object": ("Dit is geen bewijsstuk.", "This is not a credential."),
+    "not_json": ("Dit is geen bewijsstuk.", "This is not a credential."),
+    "too_deep": ("Dit bestand is te ingewikkeld opgebouwd.", "This file is nested too deeply."),
+    "too_large": ("Dit bestand is te groot.", "This file is too large."),
+    "not_a_presentation": ("Dit is geen gedeeld pakket.", "This is not a shared package."),
+    # holder binding
+    "challenge_mismatch": (
+        "Dit pakket is niet voor uw verzoek gemaakt; het kan een kopie van een eerder verzoek "
+        "zijn.",
+        "This package was not made for your request; it may be a copy of an earlier one.",
+    ),
+    "nonce_mismatch": (
+        "Dit pakket is niet voor uw verzoek gemaakt.",
+        "This package was not made for your request.",
+    ),
+    "domain_mismatch": (
+        "Dit pakket is voor een andere plek gemaakt dan waar u het vandaan heeft.",
+        "This package was made for another place than where you got it.",
+    ),
+    "audience_mismatch": (
+        "Dit pakket is voor iemand anders bedoeld.",
+        "This package is meant for someone else.",
+    ),
+    "holder_mismatch": (
+        "Het pakket is ondertekend door iemand anders dan de genoemde houder.",
+        "The package is signed by someone other than the holder it names.",
+    ),
+    "unbound": (
+        "Niet te zien of de houder dit zelf met u deelt.",
+        "It cannot be seen whether the holder shares this with you in person.",
+    ),
+    "not_subject": (
+        "Gedeeld door iemand anders dan aan wie het is uitgereikt.",
+        "Shared by someone other than the person it was issued to.",
+    ),
+    "no_holder": ("Niet gecontroleerd.", "Not checked."),
+}
+
+_VERDICTS: Mapping[Verdict, tuple[tuple[str, str], tuple[str, str]]] = {
+    Verdict.VALID: (
+        ("Echt en geldig", "Genuine and valid"),
+        (
+            "Alle controles zijn in orde: de bewijzen zijn echt, niet ingetrokken en van een "
+            "erkende uitgever.",
+            "Every check passed: the credentials are genuine, not revoked and from a "
+            "recognised issuer.",
+        ),
+    ),
+    Verdict.WARNING: (
+        ("Echt, maar let op", "Genuine, but check this"),
+        (
+            "De handtekeningen zijn echt, maar er is iets om na te gaan (zie de oranje punten).",
+            "The signatures are genuine, but something needs checking (see the orange points).",
+        ),
+    ),
+    Verdict.INVALID: (
+        ("Niet echt of niet geldig: stop", "Not genuine or not valid: stop"),
+        (
+            "Vertrouw dit niet. Minstens één controle is mislukt (zie de rode punten).",
+            "Do not rely on this. At least one check failed (see the red points).",
+        ),
+    ),
+}
+
+
+def _pick(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def explain(check: CheckResult, lang: Lang = "nl") -> tuple[str, str]:
+    """(name of the check, what it means) for a person."""
+    name = _pick(CHECK_NAMES.get(check.name, (check.name, check.name)), lang)
+    if check.code == "ok" and check.outcome is Outcome.PASSED:
+        return name, _pick(_EXPLANATIONS["ok"], lang)
+    text = _EXPLANATIONS.get(check.code)
+    return name, _pick(text, lang) if text else check.detail
+
+
+def verdict_text(verdict: Verdict, lang: Lang = "nl") -> tuple[str, str]:
+    """(headline, one sentence) for the summary at the top of the page."""
+    headline, sentence = _VERDICTS[verdict]
+    return _pick(headline, lang), _pick(sentence, lang)

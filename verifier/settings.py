@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from web_common.settings import ServiceSettings
@@ -20,6 +21,11 @@ class VerifierSettings(ServiceSettings):
     status_list_cache_seconds: int = 300
     did_cache_seconds: int = 300
     max_status_list_bytes: int = 4 * 1024 * 1024
+    # Argon2id hash of the trust-list administrator's password (``python -m verifier
+    # hash-password``); without it the trust list page is closed.
+    admin_password_hash: SecretStr | None = None
+    # How long a checked submission is kept for the result page (and stacking).
+    check_lifetime_minutes: int = 60
     catalog_path: str = str(
         Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
     )

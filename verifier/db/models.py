@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import request_tables, tables
+from . import check_tables, request_tables, tables
 
-__all__ = ["request_tables", "tables"]
+__all__ = ["check_tables", "request_tables", "tables"]

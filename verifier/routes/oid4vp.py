@@ -4,6 +4,7 @@ receive the wallet's direct_post answer, read the result; and check a share link
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -104,6 +105,7 @@ async def direct_post(
         receive_response(
             uow, request_id, form, public_base_url=settings.public_base_url,
             resolver=resolver, fetch_status_list=fetcher, now=now,
+            keep_for=timedelta(minutes=settings.check_lifetime_minutes),
         )  # fmt: skip
     except RequestError as exc:
         return JSONResponse(

@@ -31,11 +31,18 @@ from qualifications.achievements import (
 
 from .trust import TrustEntry, trust_check
 
-__all__ = ["CredentialReport", "Report", "check_document", "parse_upload"]
+__all__ = ["CredentialReport", "InputError", "Report", "check_document", "parse_upload"]
 
 
 class InputError(ValueError):
-    """What was pasted or uploaded is not a credential or presentation we can read."""
+    """What was pasted or uploaded is not a credential or presentation we can read.
+
+    ``code`` says which way (``empty``, ``not_text``, ``not_json``, ``too_deep``,
+    ``bad_jwt``, ``unknown_format``), so a page can explain it in the reader's language."""
+
+    def __init__(self, message: str, code: str = "unknown_format") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +71,9 @@ class Report:
     @property
     def verdict(self) -> Verdict:
         verdicts = [c.verdict for c in self.credentials]
-        if self.presentation is not None:
-            own = [c.outcome for c in self.presentation.checks]
+        own_checks = self.presentation.checks if self.presentation else self.own_checks
+        if own_checks:
+            own = [c.outcome for c in own_checks]
             if Outcome.FAILED in own:
                 verdicts.append(Verdict.INVALID)
             elif Outcome.WARNING in own:
@@ -85,24 +93,29 @@ class Report:
 
 def parse_upload(data: bytes | str) -> Any:
     """Pasted text or an uploaded file: JSON (credential or presentation) or a compact JWT."""
-    text = data.decode("utf-8-sig", errors="strict") if isinstance(data, bytes) else data
+    try:
+        text = data.decode("utf-8-sig", errors="strict") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise InputError("this is not text (UTF-8)", "not_text") from None
     text = text.strip()
     if not text:
-        raise InputError("nothing was given")
+        raise InputError("nothing was given", "empty")
     if text.startswith("{"):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"this is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+            raise InputError(
+                f"this is not valid JSON ({exc.msg}, line {exc.lineno})", "not_json"
+            ) from None
         except RecursionError:
-            raise InputError("this JSON is nested too deeply") from None
+            raise InputError("this JSON is nested too deeply", "too_deep") from None
     if text.count(".") == 2 and " " not in text:
         try:
             decode_vc_jwt(text)
         except JwtFormatError as exc:
-            raise InputError(f"this is not a valid vc+jwt: {exc}") from None
+            raise InputError(f"this is not a valid vc+jwt: {exc}", "bad_jwt") from None
         return text
-    raise InputError("this is neither a JSON credential nor a vc+jwt")
+    raise InputError("this is neither a JSON credential nor a vc+jwt", "unknown_format")
 
 
 def _types(document: Any) -> list[Any]:

@@ -24,6 +24,7 @@ from web_common.db import UnitOfWork
 
 from ..db.request_tables import PresentationRequest
 from .checking import Report, check_document
+from .submissions import DEFAULT_LIFETIME, save_submission
 from .trust import list_trusted
 
 __all__ = [
@@ -105,8 +106,11 @@ def receive_response(
     resolver: DidResolver,
     fetch_status_list: StatusFetcher | None,
     now: datetime,
+    keep_for: timedelta = DEFAULT_LIFETIME,
 ) -> Report:
-    """Check the wallet's answer against the stored request and keep the result, once."""
+    """Check the wallet's answer against the stored request and keep the result, once.
+    The presentations are also kept for ``keep_for`` so the employer's page can show them
+    in full (and stack them) — see :mod:`verifier.services.submissions`."""
     row = uow.session.scalar(
         select(PresentationRequest).where(PresentationRequest.id == request_id).with_for_update()
     )
@@ -142,6 +146,8 @@ def receive_response(
     row.status = "answered"
     row.answered_at = now
     row.result = json.dumps(_summary(merged), ensure_ascii=False)
+    save_submission(uow, list(presentations), source="oid4vp", now=now, lifetime=keep_for,
+                    challenge=row.nonce, domain=client_id, request_id=request_id)  # fmt: skip
     return merged
 
 

@@ -1,0 +1,345 @@
+"""What the employer's result page shows, built from a checked :class:`Report`.
+
+The page needs plain words, not check codes: who issued each credential (by name when it is
+on the trust list), what it proves (kind, qualification, kerntaken and werkprocessen with
+their catalog titles), its validity dates, and each check with a mark and a sentence from
+:mod:`verifier.services.explain`. Templates only lay these values out.
+
+    view = result_view(report, catalog, trusted, lang="nl")
+    view.headline          # "Echt en geldig"
+    view.credentials[0].checks[0].mark   # "ok" | "warn" | "bad" | "skip"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from credentials.results import CheckResult, Outcome, Verdict
+from credentials.timestamps import parse_datetime_stamp
+from qualifications import Catalog, Evidence, ProgressReport, Qualification
+from qualifications.achievements import KINDS
+from qualifications.model import PartKey
+
+from .checking import CredentialReport, Report
+from .explain import explain, verdict_text
+from .trust import TrustEntry
+
+__all__ = [
+    "CheckLine",
+    "CredentialView",
+    "GenericLine",
+    "KerntaakLine",
+    "PartLine",
+    "ResultView",
+    "StackingView",
+    "WerkprocesLine",
+    "result_view",
+    "stacking_view",
+    "suggested_targets",
+]
+
+Mark = Literal["ok", "warn", "bad", "skip"]
+_MARKS: Mapping[Outcome, Mark] = {
+    Outcome.PASSED: "ok",
+    Outcome.WARNING: "warn",
+    Outcome.FAILED: "bad",
+    Outcome.SKIPPED: "skip",
+}
+_TRUST_KINDS: Mapping[str, tuple[str, str]] = {
+    "school": ("erkende school", "recognised school"),
+    "leerbedrijf": ("erkend leerbedrijf", "recognised training company"),
+    "evc_provider": ("erkende EVC-aanbieder", "recognised EVC provider"),
+    "branche": ("erkende branche-organisatie", "recognised industry body"),
+    "other": ("erkende uitgever", "recognised issuer"),
+}
+_ORDER = ("format", "proof", "issuer", "trust", "status", "validity", "schema", "holder")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckLine:
+    """One check for people (``label``, ``text``) and for IT staff (``name``, ``code``,
+    ``detail``). ``mark`` is ok / warn / bad / skip (shown as ✓ / ! / ✗ / –)."""
+
+    name: str
+    mark: Mark
+    label: str
+    text: str
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class PartLine:
+    code: str
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialView:
+    verdict: str
+    headline: str
+    kind_label: str | None
+    title: str | None
+    issuer_name: str | None
+    issuer_did: str | None
+    issuer_role: str | None  # "erkende school" … when on the trust list
+    recognised: bool
+    qualification: str | None
+    crebo: str | None
+    niveau: Any
+    parts: tuple[PartLine, ...]
+    subject_name: str | None
+    valid_from: datetime | None
+    valid_until: datetime | None
+    counts_toward_diploma: bool | None
+    checks: tuple[CheckLine, ...]
+    credential_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultView:
+    verdict: str
+    headline: str
+    sentence: str
+    credentials: tuple[CredentialView, ...]
+    presentation_checks: tuple[CheckLine, ...]
+    holder: str | None
+    counts: Mapping[str, int]
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def _line(check: CheckResult, lang: str) -> CheckLine:
+    label, text = explain(check, lang)
+    return CheckLine(check.name, _MARKS[check.outcome], label, text, check.code, check.detail)
+
+
+def _lines(checks: Sequence[CheckResult], lang: str) -> tuple[CheckLine, ...]:
+    def order(check: CheckResult) -> int:
+        return _ORDER.index(check.name) if check.name in _ORDER else len(_ORDER)
+
+    return tuple(_line(c, lang) for c in sorted(checks, key=order))
+
+
+def _strings(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if isinstance(v, str)]
+
+
+def _text(mapping: Mapping[str, Any], name: str) -> str | None:
+    value = mapping.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _credential_document(report: CredentialReport) -> Mapping[str, Any]:
+    credential = report.result.credential
+    if isinstance(credential, Mapping):
+        return credential
+    return {}
+
+
+def _parts(achievement: Mapping[str, Any], catalog: Catalog) -> tuple[PartLine, ...]:
+    crebo, version = _text(achievement, "dossierCrebo"), _text(achievement, "dossierVersion")
+    lines: list[PartLine] = []
+    for code in _strings(achievement.get("kerntaken")) + _strings(achievement.get("werkprocessen")):
+        unit = catalog.unit(PartKey(crebo, version, code)) if crebo and version else None
+        lines.append(PartLine(code, unit.title if unit else None))
+    keuzedeel = _text(achievement, "keuzedeel")
+    if keuzedeel:
+        found = catalog.keuzedeel(keuzedeel)
+        lines.append(PartLine(keuzedeel, found.title if found else None))
+    certificate = _text(achievement, "certificaatCode")
+    if certificate:
+        cert = catalog.certificate(certificate)
+        lines.append(PartLine(certificate, cert.title if cert else None))
+    return tuple(lines)
+
+
+def _credential_view(
+    report: CredentialReport, catalog: Catalog, trusted: Mapping[str, TrustEntry], lang: str
+) -> CredentialView:
+    credential = _credential_document(report)
+    subject = credential.get("credentialSubject")
+    subject = subject if isinstance(subject, Mapping) else {}
+    achievement = subject.get("achievement")
+    achievement = achievement if isinstance(achievement, Mapping) else {}
+    issuer_did = report.result.issuer
+    entry = trusted.get(issuer_did or "")
+    trust = report.result.check("trust")
+    recognised = entry is not None and trust is not None and trust.outcome is Outcome.PASSED
+    kind_label = _pick((KINDS[report.kind].title_nl, KINDS[report.kind].title_en), lang) \
+        if report.kind else None  # fmt: skip
+    formal: bool | None = None
+    if report.evidence:
+        formal = any(e.kind.counts_toward_diploma for e in report.evidence)
+    headline, _ = verdict_text(report.verdict, lang)
+    return CredentialView(
+        verdict=report.verdict.value,
+        headline=headline,
+        kind_label=kind_label,
+        title=report.title,
+        issuer_name=entry.name if entry else report.issuer_name,
+        issuer_did=issuer_did,
+        issuer_role=_pick(_TRUST_KINDS.get(entry.kind, _TRUST_KINDS["other"]), lang)
+        if entry
+        else None,
+        recognised=recognised,
+        qualification=_text(achievement, "qualificationTitle"),
+        crebo=_text(achievement, "crebo"),
+        niveau=achievement.get("niveau") if isinstance(achievement.get("niveau"), int) else None,
+        parts=_parts(achievement, catalog),
+        subject_name=_text(subject, "name"),
+        valid_from=parse_datetime_stamp(credential.get("validFrom")),
+        valid_until=parse_datetime_stamp(credential.get("validUntil")),
+        counts_toward_diploma=formal,
+        checks=_lines(report.result.checks, lang),
+        credential_id=_text(credential, "id"),
+    )
+
+
+def result_view(
+    report: Report, catalog: Catalog, trusted: Mapping[str, TrustEntry], *, lang: str
+) -> ResultView:
+    """Everything the result page shows, in ``lang`` (nl or en)."""
+    headline, sentence = verdict_text(report.verdict, lang)
+    presentation_checks: tuple[CheckResult, ...] = ()
+    holder = None
+    if report.presentation is not None:
+        presentation_checks = report.presentation.checks
+        holder = report.presentation.holder
+    elif report.own_checks:
+        presentation_checks = report.own_checks
+    views = tuple(_credential_view(c, catalog, trusted, lang) for c in report.credentials)
+    counts = {v.value: sum(1 for c in views if c.verdict == v.value) for v in Verdict}
+    return ResultView(
+        report.verdict.value,
+        headline,
+        sentence,
+        views,
+        _lines(presentation_checks, lang),
+        holder,
+        counts,
+    )
+
+
+# --- stacking -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WerkprocesLine:
+    code: str
+    title: str
+    state: Literal["diploma", "experience", "missing"]
+    sources: tuple[str, ...]  # titles of the credentials that cover it
+
+
+@dataclass(frozen=True, slots=True)
+class KerntaakLine:
+    code: str
+    title: str
+    part: str  # basisdeel / profieldeel
+    state: Literal["complete", "partial", "experience", "missing"]
+    werkprocessen: tuple[WerkprocesLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GenericLine:
+    subject: str
+    level: str | None
+    met: bool
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class StackingView:
+    qualification: Qualification
+    kerntaken: tuple[KerntaakLine, ...]
+    covered: int
+    shown: int
+    total: int
+    kerntaken_complete: int
+    kerntaken_total: int
+    missing: tuple[str, ...]
+    experience_only: tuple[str, ...]
+    generic: tuple[GenericLine, ...]
+    keuzedelen_required: bool
+    keuzedelen_met: bool | None
+    keuzedelen_codes: tuple[str, ...]
+    nothing_counts: bool
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.covered / self.total) if self.total else 0
+
+    @property
+    def percent_shown(self) -> int:
+        return round(100 * self.shown / self.total) if self.total else 0
+
+
+def stacking_view(report: ProgressReport, evidence: Sequence[Evidence]) -> StackingView | None:
+    """The progress report as lines for the page; None when the target was not resolved."""
+    if report.qualification is None:
+        return None
+    titles = {e.id: e.title or e.id for e in evidence}
+    kerntaken: list[KerntaakLine] = []
+    for k in report.kerntaken:
+        lines = []
+        for w in k.werkprocessen:
+            state: Literal["diploma", "experience", "missing"] = (
+                "diploma" if w.covered else "experience" if w.shown else "missing"
+            )
+            sources = tuple(
+                dict.fromkeys(titles.get(s.evidence_id, s.evidence_id)
+                              for s in (*w.toward_diploma, *w.experience))
+            )  # fmt: skip
+            lines.append(WerkprocesLine(w.code, w.title, state, sources))
+        if k.complete:
+            k_state: Literal["complete", "partial", "experience", "missing"] = "complete"
+        elif any(w.covered for w in k.werkprocessen):
+            k_state = "partial"
+        elif any(w.shown for w in k.werkprocessen):
+            k_state = "experience"
+        else:
+            k_state = "missing"
+        kerntaken.append(KerntaakLine(k.code, k.title, k.part.value, k_state, tuple(lines)))
+    generic = tuple(
+        GenericLine(g.requirement.subject.value, g.requirement.level, g.met, g.status.value)
+        for g in report.generic
+        if g.required
+    )
+    return StackingView(
+        qualification=report.qualification,
+        kerntaken=tuple(kerntaken),
+        covered=report.toward_diploma.werkprocessen_covered,
+        shown=report.with_experience.werkprocessen_covered,
+        total=report.toward_diploma.werkprocessen_total,
+        kerntaken_complete=report.toward_diploma.kerntaken_complete,
+        kerntaken_total=report.toward_diploma.kerntaken_total,
+        missing=report.missing_werkprocessen,
+        experience_only=report.vrijstelling_candidates,
+        generic=generic,
+        keuzedelen_required=report.keuzedelen.required,
+        keuzedelen_met=report.keuzedelen.met,
+        keuzedelen_codes=report.keuzedelen.codes,
+        nothing_counts=not evidence,
+    )
+
+
+def suggested_targets(catalog: Catalog, evidence: Sequence[Evidence]) -> list[Qualification]:
+    """Qualifications the credentials themselves name (a diploma's crebo, or every
+    qualification of the dossier an exam result or praktijkverklaring belongs to)."""
+    found: dict[str, Qualification] = {}
+    for item in evidence:
+        if item.qualification_crebo:
+            for q in catalog.qualification(item.qualification_crebo):
+                found.setdefault(q.id, q)
+        if item.dossier_crebo and item.dossier_version:
+            dossier = catalog.dossier(item.dossier_crebo, item.dossier_version)
+            for q in dossier.kwalificaties if dossier else ():
+                found.setdefault(q.id, q)
+    return list(found.values())[:8]

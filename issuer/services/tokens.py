@@ -13,9 +13,9 @@ from web_common.db import UnitOfWork
 
 from ..db.tables import ApiToken, Organisation
 from . import audit
-from .errors import IssuanceError
+from .errors import IssuanceError, NotFoundError
 
-__all__ = ["SCOPES", "authenticate_token", "create_api_token"]
+__all__ = ["SCOPES", "authenticate_token", "create_api_token", "revoke_api_token"]
 
 SCOPES = ("credentials:issue", "credentials:status")
 _PREFIX = "mbo_"
@@ -64,4 +64,20 @@ def authenticate_token(uow: UnitOfWork, token: str, scope: str, now: datetime) -
     if row is None or row.revoked_at is not None or scope not in row.scopes.split():
         return None
     row.last_used_at = now
+    return row
+
+
+def revoke_api_token(
+    uow: UnitOfWork, org: Organisation, token_id: int, *, now: datetime, actor: str
+) -> ApiToken:
+    """Revoke a token for good; systems using it get 401 from now on."""
+    row = uow.session.get(ApiToken, token_id)
+    if row is None or row.organisation_id != org.id:
+        raise NotFoundError("no such API token")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        audit.record(
+            uow, organisation_id=org.id, actor=actor, action="token.revoke", target=row.name,
+            now=now,
+        )  # fmt: skip
     return row

@@ -1,9 +1,10 @@
 """A tiny gettext: Dutch source strings, an English catalog per service.
 
 Templates call ``_("Inloggen")``; with ``lang="en"`` the catalog's English text is shown,
-otherwise the Dutch source. Strings may carry ``{name}`` placeholders:
-``_("Welkom, {name}", name=user.name)``. A string missing from a catalog falls back to the
-Dutch source, so an untranslated page is still readable.
+otherwise the Dutch source. A Dutch catalog (``"nl"``) may translate messages that come
+from English-speaking code (a service's error text) into Dutch. Strings may carry
+``{name}`` placeholders: ``_("Welkom, {name}", name=user.name)``. A string missing from a
+catalog falls back to the Dutch source, so an untranslated page is still readable.
 
     >>> t = Translations({"en": {"Inloggen": "Log in"}})
     >>> t.gettext("en")("Inloggen")
@@ -57,7 +58,7 @@ class Translations:
 
     def gettext(self, lang: str) -> Gettext:
         """The ``_`` function for ``lang``: translate, then fill ``{placeholders}``."""
-        catalog = self._catalogs.get(lang, {}) if lang != DEFAULT_LANGUAGE else {}
+        catalog = self._catalogs.get(lang, {})
 
         def _(source: str, /, **values: Any) -> str:
             text = catalog.get(source, source)

@@ -84,3 +84,70 @@ def issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Issuer]:
     else:
         url = request.getfixturevalue("postgres_url")
         yield from _issuer(url)
+
+
+# --------------------------------------------------------------------------- staff pages
+
+STAFF_PASSWORD = "correct horse battery"
+HTML = {"Accept": "text/html"}
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    return html.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def login_client(issuer: Issuer, email: str, password: str = STAFF_PASSWORD) -> TestClient:
+    """A separate browser (own cookies) on the same app, logged in as ``email``."""
+    client = TestClient(issuer.client.app, base_url=BASE_URL, headers=HTML)
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return client
+
+
+@pytest.fixture
+def staff(issuer: Issuer) -> Issuer:
+    """The issuer with three staff members: admin@, issuer@ and viewer@roc-midden.nl."""
+    from issuer.db.tables import Organisation
+    from issuer.services.staff import create_staff
+
+    app = issuer.client.app
+    with UnitOfWork(app.state.sessions) as uow:  # type: ignore[attr-defined]
+        org = uow.session.query(Organisation).filter_by(slug="roc-midden").one()
+        for role in ("admin", "issuer", "viewer"):
+            create_staff(
+                uow,
+                org,
+                email=f"{role}@roc-midden.nl",
+                name=f"{role.title()} Jansen",
+                role=role,
+                password=STAFF_PASSWORD,
+                now=issuer.clock(),
+                actor="test",
+            )
+        uow.commit()
+    return issuer
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
+    """An issuer app on an empty, migrated database (no organisation yet)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    upgrade("issuer", url)
+    settings = IssuerSettings(
+        environment="test",
+        database_url=url,
+        public_base_url=BASE_URL,
+        log_json=False,
+        batch_worker_in_process=False,
+    )
+    with TestClient(create_app(settings, clock=Clock()), base_url=BASE_URL, headers=HTML) as c:
+        yield c

@@ -1,0 +1,183 @@
+"""First-run setup, login and logout."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from web_common.ui import FormErrors, PageError, flash, get_session
+
+from ..deps import BoxDep, NowDep, SettingsDep, UowDep
+from ..services.errors import IssuanceError
+from ..services.organisations import ORGANISATION_KINDS
+from ..services.staff import (
+    LoginError,
+    authenticate,
+    end_session,
+    needs_setup,
+    run_first_setup,
+    start_session,
+)
+from ..web import SESSION_KEY, page_router, render
+
+router = page_router()
+
+KIND_LABELS = {
+    "school": "School (ROC/AOC)",
+    "leerbedrijf": "Erkend leerbedrijf",
+    "evc_provider": "EVC-aanbieder",
+    "branche": "Branche-organisatie",
+    "other": "Anders",
+}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (no ``//host`` or scheme): no open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+def _closed_setup() -> PageError:
+    return PageError(
+        404,
+        "Inrichting al gedaan",
+        "Deze school of organisatie is al ingericht. Log in met je account.",
+        slug="not-found",
+    )
+
+
+@router.get("/setup")
+def setup_form(request: Request, uow: UowDep) -> Response:
+    if not needs_setup(uow):
+        raise _closed_setup()
+    return render(
+        request,
+        "issuer/setup.html",
+        {
+            "values": {"kind": "school"},
+            "errors": FormErrors(),
+            "kinds": _kinds(),
+        },
+    )
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [(kind, KIND_LABELS.get(kind, kind)) for kind in ORGANISATION_KINDS]
+
+
+@router.post("/setup")
+def setup_submit(
+    request: Request,
+    uow: UowDep,
+    now: NowDep,
+    settings: SettingsDep,
+    box: BoxDep,
+    name: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    identifier: Annotated[str, Form()] = "",
+    slug: Annotated[str, Form()] = "",
+    admin_name: Annotated[str, Form()] = "",
+    admin_email: Annotated[str, Form()] = "",
+    admin_password: Annotated[str, Form()] = "",
+    admin_password_confirm: Annotated[str, Form()] = "",
+) -> Response:
+    if not needs_setup(uow):
+        raise _closed_setup()
+    errors = FormErrors()
+    try:
+        result = run_first_setup(
+            uow,
+            slug=slug.strip().lower(),
+            name=name,
+            kind=kind,
+            identifier=identifier,
+            admin_name=admin_name,
+            admin_email=admin_email,
+            admin_password=admin_password,
+            public_base_url=settings.public_base_url,
+            box=box,
+            now=now,
+        )
+    except IssuanceError as exc:
+        errors.extend(exc.problems)
+    if admin_password and admin_password != admin_password_confirm:
+        errors.add("admin_password_confirm", "De wachtwoorden zijn niet gelijk.")
+    if errors:
+        values = {
+            "name": name,
+            "kind": kind,
+            "identifier": identifier,
+            "slug": slug,
+            "admin_name": admin_name,
+            "admin_email": admin_email,
+        }
+        return render(
+            request,
+            "issuer/setup.html",
+            {"values": values, "errors": errors, "kinds": _kinds()},
+            status_code=400,
+        )
+    uow.commit()
+    flash(
+        request,
+        "{name} is ingericht. Log in met je nieuwe account.",
+        "success",
+        name=result.organisation.name,
+    )
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, uow: UowDep, next: str = "/") -> Response:
+    if needs_setup(uow):
+        return RedirectResponse("/setup", status_code=303)
+    return render(
+        request, "issuer/login.html", {"next": _safe_next(next), "email": "", "error": None}
+    )
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    uow: UowDep,
+    now: NowDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    try:
+        user = authenticate(uow, email, password, now)
+    except LoginError as exc:
+        uow.commit()  # failed attempts are counted and audited
+        if exc.locked_until is not None:
+            error = "Te veel mislukte pogingen. Dit account is 15 minuten geblokkeerd."
+        else:
+            error = "Het e-mailadres of wachtwoord klopt niet."
+        return render(
+            request,
+            "issuer/login.html",
+            {"next": _safe_next(next), "email": email, "error": error},
+            status_code=429 if exc.locked_until else 400,
+        )
+    token = start_session(uow, user, now)
+    uow.commit()
+    session = get_session(request)
+    session.rotate()
+    session.set(SESSION_KEY, token)
+    flash(request, "Welkom, {name}.", "success", name=user.name)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, uow: UowDep, now: NowDep) -> Response:
+    session = get_session(request)
+    token = session.get(SESSION_KEY)
+    if isinstance(token, str):
+        end_session(uow, token, now)
+        uow.commit()
+    session.rotate()
+    flash(request, "Je bent uitgelogd.", "info")
+    return RedirectResponse("/login", status_code=303)

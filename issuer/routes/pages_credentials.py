@@ -1,0 +1,286 @@
+"""Dashboard, credential list and detail, status changes, new offers, audit log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from qualifications.achievements import KINDS
+from web_common.ui import FormErrors, PageError, flash
+
+from ..deps import NowDep, SettingsDep, UowDep
+from ..services.errors import ConflictError, IssuanceError
+from ..services.offers import create_offer
+from ..services.overview import (
+    STATUSES,
+    CredentialFilter,
+    dashboard_counts,
+    get_credential,
+    latest_offer,
+    list_audit,
+    search_credentials,
+    view_credential,
+)
+from ..services.staff import can
+from ..services.status import set_credential_status
+from ..web import OrganisationDep, StaffDep, StatusStaffDep, page_router, render
+from .pages_offers import offer_context
+
+router = page_router()
+
+STATUS_LABELS = {"active": "Geldig", "suspended": "Geschorst", "revoked": "Ingetrokken"}
+# action → (purpose, value, Dutch verb for the button, flash message)
+ACTIONS = {
+    "revoke": ("revocation", True, "Intrekken", "Het bewijs is ingetrokken."),
+    "suspend": ("suspension", True, "Schorsen", "Het bewijs is geschorst."),
+    "unsuspend": ("suspension", False, "Schorsing opheffen", "De schorsing is opgeheven."),
+}
+
+
+def _type_labels(lang: str) -> dict[str, str]:
+    return {
+        info.vc_type: info.title_en if lang == "en" else info.title_nl for info in KINDS.values()
+    }
+
+
+def _lang(request: Request) -> str:
+    return str(request.scope.get("ui.lang", "nl"))
+
+
+@router.get("/")
+def dashboard(
+    request: Request, user: StaffDep, org: OrganisationDep, uow: UowDep, now: NowDep
+) -> Response:
+    return render(
+        request,
+        "issuer/dashboard.html",
+        {
+            "org": org,
+            "counts": dashboard_counts(uow, org, now),
+            "events": list_audit(uow, org, page=1, per_page=10).items,
+            "may_issue": can(user.role, "issue"),
+        },
+    )
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/credentials")
+def credentials(
+    request: Request,
+    user: StaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    q: str = "",
+    type: str = "",
+    status: str = "",
+    issued_from: str = "",
+    issued_to: str = "",
+    page: int = 1,
+) -> Response:
+    where = CredentialFilter(
+        text=q[:200],
+        credential_type=type,
+        status=status if status in STATUSES else "",
+        issued_from=_date(issued_from),
+        issued_to=_date(issued_to),
+    )
+    found = search_credentials(uow, org, where, page=page)
+    query = {
+        "q": q,
+        "type": type,
+        "status": where.status,
+        "issued_from": issued_from,
+        "issued_to": issued_to,
+    }
+    return render(
+        request,
+        "issuer/credentials.html",
+        {
+            "found": found,
+            "query": query,
+            "status_labels": STATUS_LABELS,
+            "type_labels": _type_labels(_lang(request)),
+        },
+    )
+
+
+@router.get("/credentials/{credential_id:int}")
+def credential_detail(
+    request: Request,
+    credential_id: int,
+    user: StaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    now: NowDep,
+) -> Response:
+    row = get_credential(uow, org, credential_id)
+    offer = latest_offer(uow, row)
+    offer_state = None
+    if offer is not None:
+        expires = (
+            offer.expires_at
+            if offer.expires_at.tzinfo
+            else offer.expires_at.replace(tzinfo=now.tzinfo)
+        )
+        if offer.redeemed_at is not None:
+            offer_state = "Opgehaald door de student"
+        elif offer.revoked_at is not None:
+            offer_state = "Vervangen of ingetrokken"
+        elif expires <= now:
+            offer_state = "Verlopen"
+        else:
+            offer_state = "Open"
+    view = view_credential(row)
+    return render(
+        request,
+        "issuer/credential.html",
+        {
+            "view": view,
+            "offer": offer,
+            "offer_state": offer_state,
+            "status_labels": STATUS_LABELS,
+            "type_labels": _type_labels(_lang(request)),
+            "may_change": can(user.role, "status"),
+            "document_json": json.dumps(view.document, indent=2, ensure_ascii=False),
+        },
+    )
+
+
+@router.get("/credentials/{credential_id:int}/download")
+def download(credential_id: int, user: StaffDep, org: OrganisationDep, uow: UowDep) -> Response:
+    row = get_credential(uow, org, credential_id)
+    return Response(
+        row.document,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="credential-{row.id}.json"'},
+    )
+
+
+def _action(action: str) -> tuple[str, bool, str, str]:
+    if action not in ACTIONS:
+        raise PageError(404, "Pagina niet gevonden", "Deze actie bestaat niet.", slug="not-found")
+    return ACTIONS[action]
+
+
+@router.get("/credentials/{credential_id:int}/status")
+def confirm_status(
+    request: Request,
+    credential_id: int,
+    user: StatusStaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    action: str = "revoke",
+) -> Response:
+    _action(action)
+    row = get_credential(uow, org, credential_id)
+    return render(
+        request,
+        "issuer/confirm_status.html",
+        {
+            "view": view_credential(row),
+            "action": action,
+            "verb": ACTIONS[action][2],
+            "errors": FormErrors(),
+            "reason": "",
+        },
+    )
+
+
+@router.post("/credentials/{credential_id:int}/status")
+def change_status(
+    request: Request,
+    credential_id: int,
+    user: StatusStaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    now: NowDep,
+    action: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    purpose, value, verb, done = _action(action)
+    row = get_credential(uow, org, credential_id)
+    errors = FormErrors()
+    if not reason.strip():
+        errors.add("reason", "Vul een reden in; die komt in het logboek.")
+    else:
+        try:
+            set_credential_status(
+                uow,
+                org,
+                row.credential_ref,
+                purpose=purpose,
+                value=value,
+                reason=reason.strip()[:500],
+                actor=user.email,
+                now=now,
+            )
+        except IssuanceError as exc:
+            errors.extend(("reason", detail) for _, detail in exc.problems)
+    if errors:
+        return render(
+            request,
+            "issuer/confirm_status.html",
+            {
+                "view": view_credential(row),
+                "action": action,
+                "verb": verb,
+                "errors": errors,
+                "reason": reason,
+            },
+            status_code=400,
+        )
+    uow.commit()
+    flash(request, done, "success")
+    return RedirectResponse(f"/credentials/{row.id}", status_code=303)
+
+
+@router.post("/credentials/{credential_id:int}/offer")
+def new_offer(
+    request: Request,
+    credential_id: int,
+    user: StatusStaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    now: NowDep,
+    settings: SettingsDep,
+) -> Response:
+    row = get_credential(uow, org, credential_id)
+    try:
+        offer = create_offer(
+            uow,
+            org,
+            row,
+            public_base_url=settings.public_base_url,
+            now=now,
+            ttl=timedelta(days=settings.offer_ttl_days),
+            actor=user.email,
+        )
+    except ConflictError:
+        flash(request, "Een ingetrokken bewijs kan niet meer worden aangeboden.", "error")
+        return RedirectResponse(f"/credentials/{row.id}", status_code=303)
+    uow.commit()
+    view = view_credential(row)
+    return render(request, "issuer/offer.html", offer_context(org, row, offer, view.student_name))
+
+
+@router.get("/audit")
+def audit_log(
+    request: Request,
+    user: StaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    page: int = 1,
+    action: str = "",
+) -> Response:
+    found = list_audit(uow, org, page=page, action=action[:64])
+    return render(request, "issuer/audit.html", {"found": found, "action": action})

@@ -1,0 +1,221 @@
+"""Issue one result from a form: step 1 chooses the kind and qualification (a GET form, so
+it works without JavaScript), step 2 the parts, the student and the kind's own fields."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from qualifications import Catalog
+from qualifications.achievements import KINDS, AchievementRequest, CredentialKind
+from qualifications.model import GenericSubject, Qualification
+from web_common.ui import FormErrors, flash
+
+from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
+from ..services.errors import IssuanceError
+from ..services.issue_desk import issue_and_offer
+from ..services.student_results import StudentResult, unsigned_credential_for
+from ..web import IssuingStaffDep, OrganisationDep, page_router, render
+from .pages_offers import offer_context
+
+router = page_router()
+
+FORM_KINDS = (
+    CredentialKind.EXAMENRESULTAAT,
+    CredentialKind.MBO_CERTIFICAAT,
+    CredentialKind.PRAKTIJKVERKLARING,
+    CredentialKind.VRIJSTELLING,
+    CredentialKind.EVC,
+    CredentialKind.MBO_VERKLARING,
+    CredentialKind.DIPLOMA,
+)
+_NEEDS_QUALIFICATION = {
+    CredentialKind.PRAKTIJKVERKLARING,
+    CredentialKind.EVC,
+    CredentialKind.MBO_VERKLARING,
+    CredentialKind.DIPLOMA,
+}
+_TEXT_FIELDS = (
+    "student_name",
+    "student_number",
+    "student_email",
+    "keuzedeel",
+    "generic_subject",
+    "generic_level",
+    "grade",
+    "certificate_code",
+    "leerbedrijf",
+    "leerbedrijf_kvk",
+    "praktijkopleider",
+    "period_start",
+    "period_end",
+    "examencommissie",
+    "decision_date",
+)
+
+
+def _kind(value: str | None) -> CredentialKind | None:
+    try:
+        kind = CredentialKind(value or "")
+    except ValueError:
+        return None
+    return kind if kind in FORM_KINDS else None
+
+
+def _qualification(catalog: Catalog, ref: str | None) -> Qualification | None:
+    found = catalog.qualification(ref) if ref else ()
+    return found[0] if len(found) == 1 else None
+
+
+def _choices(catalog: Catalog, lang_en: bool) -> dict[str, Any]:
+    return {
+        "kinds": [
+            (k.value, KINDS[k].title_en if lang_en else KINDS[k].title_nl) for k in FORM_KINDS
+        ],
+        "qualifications": [
+            (q.id, f"{q.title} — crebo {q.crebo or q.dossier_crebo}, niveau {q.niveau}")
+            for q in sorted(catalog.qualifications, key=lambda q: q.title)
+        ],
+    }
+
+
+@router.get("/issue")
+def choose(
+    request: Request,
+    user: IssuingStaffDep,
+    catalog: CatalogDep,
+    kind: str = "",
+    qualification: str = "",
+) -> Response:
+    errors = FormErrors()
+    chosen_kind = _kind(kind)
+    chosen = _qualification(catalog, qualification)
+    if request.query_params.get("step") == "2":
+        if chosen_kind is None:
+            errors.add("kind", "Kies wat voor bewijs je uitgeeft.")
+        if qualification and chosen is None:
+            errors.add("qualification", "Kies een kwalificatie uit de lijst.")
+        elif chosen is None and chosen_kind in _NEEDS_QUALIFICATION:
+            errors.add("qualification", "Voor dit soort bewijs is een kwalificatie nodig.")
+        if not errors and chosen_kind is not None:
+            return _details(
+                request, catalog, chosen_kind, chosen, {}, FormErrors(), str(uuid.uuid4())
+            )
+    context = _choices(catalog, request.scope.get("ui.lang") == "en")
+    context.update({"errors": errors, "values": {"kind": kind, "qualification": qualification}})
+    return render(request, "issuer/issue_choose.html", context, status_code=400 if errors else 200)
+
+
+def _details(
+    request: Request,
+    catalog: Catalog,
+    kind: CredentialKind,
+    qualification: Qualification | None,
+    values: dict[str, Any],
+    errors: FormErrors,
+    reference: str,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "issuer/issue_details.html",
+        {
+            "kind": kind.value,
+            "kind_title": KINDS[kind].title_en
+            if request.scope.get("ui.lang") == "en"
+            else KINDS[kind].title_nl,
+            "qualification": qualification,
+            "values": values,
+            "codes": set(values.get("codes", [])),
+            "errors": errors,
+            "reference": reference,
+            "keuzedelen": [(k.code, f"{k.code} {k.title}") for k in catalog.keuzedelen],
+            "certificates": [
+                (c.code, f"{c.code} {c.title}") for c in catalog.certificates if c.code
+            ],
+            "generic_subjects": [
+                (s.value, s.value.replace("_", " ").capitalize()) for s in GenericSubject
+            ],
+        },
+        status_code=status_code,
+    )
+
+
+@router.post("/issue")
+async def issue(
+    request: Request,
+    user: IssuingStaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    now: NowDep,
+    settings: SettingsDep,
+    catalog: CatalogDep,
+    box: BoxDep,
+) -> Response:
+    form = await request.form()
+    values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in _TEXT_FIELDS}
+    values["codes"] = [str(code) for code in form.getlist("codes")]
+    kind = _kind(str(form.get("kind") or ""))
+    qualification = _qualification(catalog, str(form.get("qualification") or ""))
+    reference = str(form.get("reference") or "")
+    if kind is None or not _valid_uuid(reference):
+        flash(request, "Het formulier was niet compleet. Begin opnieuw.", "error")
+        return RedirectResponse("/issue", status_code=303)
+    errors = FormErrors()
+    if values["student_email"] and "@" not in values["student_email"]:
+        errors.add("student_email", "Vul een geldig e-mailadres in.")
+    optional: dict[str, Any] = {name: values[name] or None for name in _TEXT_FIELDS[3:]}
+    request_ = AchievementRequest(
+        kind=kind,
+        qualification=qualification.id if qualification else None,
+        codes=tuple(values["codes"]),
+        **optional,
+    )
+    result = StudentResult(
+        request=request_,
+        student_name=values["student_name"],
+        reference=reference,
+        student_number=values["student_number"] or None,
+        student_email=values["student_email"] or None,
+    )
+    if errors:  # report the service's field problems too, all at once
+        try:
+            unsigned_credential_for(catalog, org, result, now)
+        except IssuanceError as exc:
+            errors.extend(exc.problems)
+    else:
+        try:
+            done = issue_and_offer(
+                uow,
+                org,
+                catalog,
+                result,
+                box=box,
+                public_base_url=settings.public_base_url,
+                status_list_size=settings.status_list_entries,
+                offer_ttl=timedelta(days=settings.offer_ttl_days),
+                now=now,
+                actor=user.email,
+            )
+        except IssuanceError as exc:
+            errors.extend(exc.problems)
+    if errors:
+        return _details(request, catalog, kind, qualification, values, errors, reference, 400)
+    uow.commit()
+    if done.offer is None:
+        flash(request, "Dit bewijs was al uitgegeven; er is niets dubbel gemaakt.", "info")
+        return RedirectResponse(f"/credentials/{done.row.id}", status_code=303)
+    context = offer_context(org, done.row, done.offer, values["student_name"])
+    return render(request, "issuer/issue_result.html", context)
+
+
+def _valid_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -25,6 +25,19 @@ class IssuerSettings(ServiceSettings):
     """Seconds an access token from the token endpoint is valid (short: it is a bearer token)."""
     oid4vci_nonce_ttl: int = Field(default=300, ge=30, le=3600)
     """Seconds a ``c_nonce`` from the nonce endpoint is valid; each is used once."""
+    batch_max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    """Largest results file (CSV) accepted for batch issuance; larger uploads get 413."""
+    batch_max_rows: int = Field(default=100_000, ge=1)
+    """Most data rows in one results file."""
+    batch_chunk_size: int = Field(default=200, ge=1, le=5000)
+    """Rows a batch worker claims and issues in one transaction."""
+    batch_lease_seconds: float = Field(default=60.0, gt=0)
+    """How long a claim on a chunk lasts; a crashed worker's rows are taken over after it."""
+    batch_worker_in_process: bool = True
+    """Run one batch worker thread inside the web process (turn off when separate
+    ``python -m issuer worker`` processes do the work)."""
+    batch_poll_seconds: float = Field(default=1.0, gt=0)
+    """How often an idle batch worker looks for work."""
     catalog_path: str = str(
         Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
     )

@@ -25,6 +25,7 @@ from .errors import IssuanceError, NotFoundError
 __all__ = [
     "PURPOSES",
     "allocate_entries",
+    "allocate_entries_many",
     "find_status_list",
     "set_credential_status",
     "signed_status_list",
@@ -105,6 +106,61 @@ def allocate_entries(
             build_status_entry(list_credential_url=url, index=index, purpose=purpose),
         )
     return entries
+
+
+def _take_free_indexes(row: StatusListRow, count: int, rng: random.Random) -> list[int]:
+    """``count`` free random indexes of ``row``, marked allocated with one bitmap write."""
+    allocated = bytearray(row.allocated)
+    taken: list[int] = []
+    misses = 0
+    while len(taken) < count and misses < 64:
+        index = rng.randrange(row.size)
+        byte, mask = index // 8, 0x80 >> (index % 8)
+        if allocated[byte] & mask:
+            misses += 1
+            continue
+        allocated[byte] |= mask
+        taken.append(index)
+    if len(taken) < count:  # nearly full: take the first free indexes
+        for index in range(row.size):
+            if len(taken) == count:
+                break
+            byte, mask = index // 8, 0x80 >> (index % 8)
+            if not allocated[byte] & mask:
+                allocated[byte] |= mask
+                taken.append(index)
+    row.allocated = bytes(allocated)
+    row.allocated_count += len(taken)
+    return taken
+
+
+def allocate_entries_many(
+    uow: UnitOfWork,
+    org: Organisation,
+    count: int,
+    *,
+    public_base_url: str,
+    size: int,
+    now: datetime,
+    rng: random.Random,
+) -> list[dict[str, tuple[StatusListRow, int, dict[str, Any]]]]:
+    """Reserve entries for ``count`` credentials at once (batch issuance): like
+    :func:`allocate_entries` ``count`` times, but each list is locked once and its bitmap
+    written once, however many credentials share it."""
+    result: list[dict[str, tuple[StatusListRow, int, dict[str, Any]]]] = [{} for _ in range(count)]
+    for purpose in PURPOSES:
+        position = 0
+        while position < count:
+            row = _open_list(uow, org, purpose, size, now)
+            room = int(row.size * _FILL_LIMIT) - row.allocated_count
+            indexes = _take_free_indexes(row, min(room, count - position), rng)
+            url = status_list_url(public_base_url, org, purpose, row.number)
+            for index in indexes:
+                entry = build_status_entry(list_credential_url=url, index=index, purpose=purpose)
+                result[position][purpose] = (row, index, entry)
+                position += 1
+            uow.flush()
+    return result
 
 
 def find_status_list(

@@ -1,0 +1,3 @@
+from issuer.cli import main
+
+main()

@@ -1,0 +1,26 @@
+"""Command line of the issuer service.
+
+    python -m issuer worker [--database-url URL] [--until-idle]
+
+Settings come from ``ISSUER_*`` environment variables (see ``issuer/settings.py``).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from .worker import worker
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(help="mbo-wallet issuer.", no_args_is_help=True, add_completion=False)
+app.command("worker")(worker)
+
+
+@app.callback()
+def _root() -> None:
+    """Commands of the issuer service (batch workers, administration)."""
+
+
+def main() -> None:
+    app()

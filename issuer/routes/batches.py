@@ -1,0 +1,167 @@
+"""Batch issuance API: upload a results CSV, preview, confirm, follow progress.
+
+    GET  /batches/template.csv        the template (UTF-8 with BOM, ``;``, one example row)
+    POST /batches                     multipart ``file`` → preview (201 new, 200 same file)
+    POST /batches/{id}/confirm        queue the valid rows (202)
+    POST /batches/{id}/cancel         stop issuing the rest
+    GET  /batches/{id}                status, counts, progress, rows (paginated) with errors
+    GET  /batches/{id}/offers.csv     offer links and transaction codes, downloadable once
+
+Systems authenticate with a bearer token with scope ``credentials:issue``. Every error is
+``application/problem+json``; file-level problems are 422 with an ``errors`` list, files over
+``batch_max_upload_bytes`` 413.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+
+from web_common.problems import ProblemError
+
+from ..db.tables import ApiToken, Organisation
+from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep, require_scope
+from ..services.batch_csv import template_csv
+from ..services.batches import (
+    BatchFileError,
+    BatchGoneError,
+    cancel_batch,
+    confirm_batch,
+    create_batch,
+    delivery_csv,
+    get_batch,
+    list_batch_rows,
+    view_batch,
+)
+from ..worker import in_process_worker
+
+router = APIRouter(prefix="/batches", tags=["batches"], lifespan=in_process_worker)
+
+IssueToken = Annotated[ApiToken, Depends(require_scope("credentials:issue"))]
+_ROW_STATUSES = "^(pending|issued|already_issued|invalid|failed)$"
+_PREVIEW_ERRORS = 1000
+
+
+def _organisation(uow: UowDep, token: ApiToken) -> Organisation:
+    org = uow.session.get(Organisation, token.organisation_id)
+    assert org is not None  # guaranteed by the foreign key
+    return org
+
+
+def _wake_worker(request: Request) -> None:
+    wake = getattr(request.app.state, "batch_wakeup", None)
+    if wake is not None:
+        wake.set()
+
+
+@router.get("/template.csv")
+def template() -> Response:
+    """The CSV template: columns in Dutch (English names are accepted too), one example."""
+    return Response(
+        template_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="resultaten-sjabloon.csv"'},
+    )
+
+
+@router.post("", status_code=201)
+def upload(
+    file: Annotated[UploadFile, File(description="the results file (CSV)")],
+    token: IssueToken,
+    uow: UowDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> JSONResponse:
+    """Check a results file and show what would be issued; nothing is signed yet."""
+    limit = settings.batch_max_upload_bytes
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise ProblemError(
+            413, "Content too large", f"the file is larger than {limit} bytes; split it",
+            slug="content-too-large",
+        )  # fmt: skip
+    org = _organisation(uow, token)
+    try:
+        batch, created = create_batch(
+            uow, org, catalog, data, filename=file.filename or "upload.csv", now=now,
+            actor=f"token:{token.name}", max_rows=settings.batch_max_rows,
+        )  # fmt: skip
+    except BatchFileError as exc:
+        raise ProblemError(
+            422, "Unreadable results file", str(exc), slug="invalid-batch-file",
+            errors=[
+                {"pointer": "/file", "row": p.row, "column": p.column, "detail": p.detail}
+                for p in exc.problems
+            ],
+        ) from None  # fmt: skip
+    uow.commit()
+    body = view_batch(batch).to_json()
+    invalid, _ = list_batch_rows(uow, batch, status="invalid", limit=_PREVIEW_ERRORS)
+    body["rowErrors"] = [{"row": row["row"], **error} for row in invalid for error in row["errors"]]
+    body["rowErrorsTruncated"] = batch.invalid_count > _PREVIEW_ERRORS
+    return JSONResponse(body, status_code=201 if created else 200)
+
+
+@router.post("/{batch_id}/confirm", status_code=202)
+def confirm(
+    batch_id: int, request: Request, token: IssueToken, uow: UowDep, now: NowDep
+) -> dict[str, Any]:
+    """Issue the batch's valid rows in the background; follow progress with GET."""
+    batch = confirm_batch(
+        uow, _organisation(uow, token), batch_id, now=now, actor=f"token:{token.name}"
+    )
+    uow.commit()
+    _wake_worker(request)
+    return view_batch(batch).to_json()
+
+
+@router.post("/{batch_id}/cancel")
+def cancel(batch_id: int, token: IssueToken, uow: UowDep, now: NowDep) -> dict[str, Any]:
+    """Stop issuing; what is issued stays issued."""
+    batch = cancel_batch(
+        uow, _organisation(uow, token), batch_id, now=now, actor=f"token:{token.name}"
+    )
+    uow.commit()
+    return view_batch(batch).to_json()
+
+
+@router.get("/{batch_id}")
+def show(
+    batch_id: int,
+    token: IssueToken,
+    uow: UowDep,
+    status: Annotated[str | None, Query(pattern=_ROW_STATUSES)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Status, counts, progress (percent of valid rows done) and one page of rows."""
+    batch = get_batch(uow, _organisation(uow, token), batch_id)
+    rows, matching = list_batch_rows(uow, batch, status=status, offset=offset, limit=limit)
+    body = view_batch(batch).to_json()
+    body["rows"] = rows
+    body["page"] = {"offset": offset, "limit": limit, "total": matching}
+    return body
+
+
+@router.get("/{batch_id}/offers.csv")
+def offers_csv(batch_id: int, token: IssueToken, uow: UowDep, box: BoxDep, now: NowDep) -> Response:
+    """Mail-merge file with each learner's offer link and transaction code — once. Send the
+    link by e-mail and the code another way (SMS, in person)."""
+    try:
+        data = delivery_csv(
+            uow, _organisation(uow, token), batch_id, box, now=now, actor=f"token:{token.name}"
+        )
+    except BatchGoneError as exc:
+        raise ProblemError(410, "Gone", str(exc), slug="offers-downloaded") from None
+    uow.commit()
+    return Response(
+        data,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="batch-{batch_id}-offers.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,429 @@
+"""Read a CSV of student results for batch issuance — pure, no database, no clock.
+
+A school exports results from its student information system or Excel and uploads the file.
+:func:`parse_results_csv` turns the bytes into rows of canonical fields, or says what is
+wrong with the file as a whole; :func:`result_from_fields` turns one row into a
+:class:`~issuer.services.student_results.StudentResult` or names each bad field.
+
+    >>> parsed = parse_results_csv(template_csv())
+    >>> parsed.file_errors, parsed.rows[0].row_number
+    ((), 2)
+    >>> result, problems = result_from_fields(parsed.rows[0].fields)
+    >>> problems, result.request.kind
+    ((), <CredentialKind.EXAMENRESULTAAT: 'examenresultaat'>)
+
+What the reader accepts, because that is what Dutch offices produce:
+
+* encodings: UTF-8 with or without BOM, UTF-16 with BOM (Excel "Unicode text"), else
+  Windows-1252 (Excel "CSV" on Windows, with a warning); NUL bytes and workbooks (.xlsx,
+  .xls) are refused with a hint to save as CSV;
+* separators ``;`` (Dutch Excel), ``,`` or tab, sniffed from the header line;
+* headers in Dutch or English, any case, spaces or hyphens for underscores (``Student
+  nummer``, ``student_number``); unknown columns are ignored with a warning; missing
+  required columns are a file error;
+* dates as ``2026-07-01`` or ``1-7-2026`` / ``01-07-2026`` (Dutch Excel);
+* empty lines are skipped; at most :data:`MAX_ROWS` data rows.
+
+Every row gets a ``reference``: the given one (the result id from the student information
+system) or ``csv:`` plus a SHA-256 of its canonical fields, so the same row in any later
+upload maps to the same credential id and is never issued twice.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from qualifications.achievements import AchievementRequest, CredentialKind, Leeruitkomst
+
+from .student_results import StudentResult
+
+__all__ = [
+    "COLUMNS",
+    "MAX_ROWS",
+    "REQUIRED_COLUMNS",
+    "CsvProblem",
+    "CsvRow",
+    "ParsedCsv",
+    "column_for_field",
+    "parse_results_csv",
+    "result_from_fields",
+    "row_reference",
+    "template_csv",
+]
+
+MAX_ROWS = 100_000
+
+# canonical column -> accepted header spellings (after normalisation)
+COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "reference": ("reference", "referentie", "ref", "resultaat_id", "result_id"),
+    "studentnummer": ("studentnummer", "student_nummer", "student_number", "studentnumber"),
+    "naam": ("naam", "name", "student_name", "studentnaam", "student"),
+    "email": ("email", "e_mail", "mail", "emailadres", "e_mailadres"),
+    "soort": ("soort", "kind", "type", "credential_kind", "soort_credential"),
+    "kwalificatie": ("kwalificatie", "qualification", "crebo"),
+    "codes": ("codes", "kerntaken", "werkprocessen", "onderdelen"),
+    "keuzedeel": ("keuzedeel", "elective"),
+    "certificaat": ("certificaat", "certificate", "certificate_code", "certificaatcode"),
+    "generiek_vak": ("generiek_vak", "generic_subject", "vak"),
+    "generiek_niveau": ("generiek_niveau", "generic_level", "niveau"),
+    "cijfer": ("cijfer", "grade"),
+    "leerbedrijf": ("leerbedrijf", "company", "training_company"),
+    "leerbedrijf_kvk": ("leerbedrijf_kvk", "kvk", "company_kvk"),
+    "praktijkopleider": ("praktijkopleider", "workplace_trainer", "trainer"),
+    "periode_start": ("periode_start", "period_start", "start"),
+    "periode_eind": ("periode_eind", "period_end", "eind", "end"),
+    "examencommissie": ("examencommissie", "exam_board", "examination_board"),
+    "besluitdatum": ("besluitdatum", "decision_date"),
+    "geldig_vanaf": ("geldig_vanaf", "valid_from"),
+    "geldig_tot": ("geldig_tot", "valid_until"),
+    "titel": ("titel", "title"),
+    "leeruitkomsten": ("leeruitkomsten", "learning_outcomes"),
+    "gekoppeld_door": ("gekoppeld_door", "mapped_by"),
+}
+REQUIRED_COLUMNS = ("naam", "soort")
+_ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+
+# AchievementRequest / StudentResult field -> CSV column, to name errors as the user wrote them
+_FIELD_COLUMNS = {
+    "reference": "reference",
+    "student_name": "naam",
+    "student_number": "studentnummer",
+    "qualification": "kwalificatie",
+    "codes": "codes",
+    "keuzedeel": "keuzedeel",
+    "certificate_code": "certificaat",
+    "generic_subject": "generiek_vak",
+    "generic_level": "generiek_niveau",
+    "grade": "cijfer",
+    "leerbedrijf": "leerbedrijf",
+    "leerbedrijf_kvk": "leerbedrijf_kvk",
+    "praktijkopleider": "praktijkopleider",
+    "period_start": "periode_start",
+    "period_end": "periode_eind",
+    "examencommissie": "examencommissie",
+    "decision_date": "besluitdatum",
+    "valid_from": "geldig_vanaf",
+    "valid_until": "geldig_tot",
+    "title": "titel",
+    "leeruitkomsten": "leeruitkomsten",
+    "mapped_by": "gekoppeld_door",
+}
+
+_TEMPLATE_EXAMPLE = {
+    "reference": "SIS-2026-000123",
+    "studentnummer": "123456",
+    "naam": "Sanne de Vries",
+    "email": "sanne@example.nl",
+    "soort": "examenresultaat",
+    "kwalificatie": "25498",
+    "codes": "B1-K1",
+    "geldig_vanaf": "2026-07-01",
+}
+_SEPARATORS = (";", ",", "\t")
+_CODE_SPLIT = re.compile(r"[\s,;]+")
+_DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_CREDITS = re.compile(r"^(.*?)\s*\(\s*(\d+(?:[.,]\d+)?)\s*(?:ec|EC|studiepunten)?\s*\)$")
+_MAX_CELL = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class CsvProblem:
+    """A problem in the file (``row`` None) or in one row (``column`` None for the row)."""
+
+    detail: str
+    row: int | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One data row: its spreadsheet row number (the header is row 1), its canonical fields
+    (only non-empty ones) and the problems the reader found in it."""
+
+    row_number: int
+    fields: Mapping[str, str]
+    problems: tuple[CsvProblem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCsv:
+    """The outcome of reading a file. With ``file_errors`` there are no rows to trust."""
+
+    rows: tuple[CsvRow, ...]
+    file_errors: tuple[CsvProblem, ...] = ()
+    warnings: tuple[CsvProblem, ...] = ()
+    encoding: str = "utf-8"
+    separator: str = ";"
+    columns: tuple[str, ...] = ()
+
+
+def column_for_field(field: str) -> str:
+    """The CSV column a StudentResult/AchievementRequest field comes from."""
+    return _FIELD_COLUMNS.get(field, field)
+
+
+def template_csv() -> bytes:
+    """The downloadable template: UTF-8 with BOM, ``;`` separated, headers and one example."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(list(COLUMNS))
+    writer.writerow([_TEMPLATE_EXAMPLE.get(name, "") for name in COLUMNS])
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+def _normalise_header(header: str) -> str:
+    text = header.strip().strip("\ufeff").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _decode(data: bytes) -> tuple[str | None, str, CsvProblem | None]:
+    """Text, encoding name, and a file error when the bytes are not text."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig", None
+        except UnicodeDecodeError as exc:
+            return None, "", CsvProblem(f"the file says UTF-8 but byte {exc.start} is not")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", None
+        except UnicodeDecodeError:
+            return None, "", CsvProblem("the file says UTF-16 but is not")
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        return None, "", CsvProblem("this is a workbook (.xlsx/.xls); save it as CSV first")
+    if b"\x00" in data:
+        return None, "", CsvProblem("this is not a text file (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252", None
+    except UnicodeDecodeError:
+        return None, "", CsvProblem("the file is neither UTF-8 nor Windows-1252 text")
+
+
+def _sniff_separator(header_line: str) -> str:
+    counts = {sep: header_line.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] else ";"
+
+
+def _iso_date(value: str) -> str | None:
+    """``2026-07-01`` or ``1-7-2026`` as ISO, or None when it is not a date."""
+    text = value.strip()
+    if len(text) >= 10:
+        try:
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            pass
+    match = _DUTCH_DATE.fullmatch(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+_DATE_COLUMNS = (
+    "periode_start",
+    "periode_eind",
+    "besluitdatum",
+    "geldig_vanaf",
+    "geldig_tot",
+)
+
+
+def _clean_row(fields: dict[str, str], row_number: int) -> CsvRow:
+    problems: list[CsvProblem] = []
+    for name in _DATE_COLUMNS:
+        if name in fields:
+            iso = _iso_date(fields[name])
+            if iso is None:
+                problems.append(
+                    CsvProblem(
+                        f"{fields[name]!r} is not a date (use 2026-07-01 or 1-7-2026)",
+                        row_number,
+                        name,
+                    )
+                )
+            else:
+                fields[name] = iso
+    if "soort" in fields:
+        fields["soort"] = fields["soort"].strip().lower().replace("-", "_").replace(" ", "_")
+    if "codes" in fields:
+        fields["codes"] = " ".join(c.upper() for c in _CODE_SPLIT.split(fields["codes"]) if c)
+    for name, value in fields.items():
+        if len(value) > _MAX_CELL:
+            problems.append(CsvProblem(f"longer than {_MAX_CELL} characters", row_number, name))
+    return CsvRow(row_number, fields, tuple(problems))
+
+
+def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
+    """Read an uploaded results file. File-level problems end reading; row problems don't."""
+    if not data.strip():
+        return ParsedCsv((), (CsvProblem("the file is empty"),))
+    text, encoding, problem = _decode(data)
+    if problem is not None or text is None:
+        return ParsedCsv((), (problem or CsvProblem("unreadable"),))
+    warnings: list[CsvProblem] = []
+    if encoding == "cp1252":
+        warnings.append(CsvProblem("read as Windows-1252; save as 'CSV UTF-8' to be sure"))
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    separator = _sniff_separator(first_line)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=separator)
+    try:
+        header = next(reader, None)
+        while header is not None and not any(cell.strip() for cell in header):
+            header = next(reader, None)
+        if header is None:
+            return ParsedCsv((), (CsvProblem("the file has no header line"),))
+        columns: list[str | None] = []
+        seen: set[str] = set()
+        file_errors: list[CsvProblem] = []
+        for cell in header:
+            name = _ALIASES.get(_normalise_header(cell))
+            if name is None:
+                if cell.strip():
+                    warnings.append(CsvProblem(f"unknown column {cell.strip()!r} is ignored"))
+                columns.append(None)
+            elif name in seen:
+                file_errors.append(CsvProblem(f"column {name!r} appears twice", 1, name))
+                columns.append(None)
+            else:
+                seen.add(name)
+                columns.append(name)
+        missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+        if missing:
+            file_errors.append(
+                CsvProblem(
+                    f"required column(s) missing: {', '.join(missing)}; "
+                    "download the template for the column names"
+                )
+            )
+        if file_errors:
+            return ParsedCsv((), tuple(file_errors), tuple(warnings), encoding, separator)
+        rows: list[CsvRow] = []
+        row_number = 1
+        for record in reader:
+            row_number += 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) >= max_rows:
+                return ParsedCsv(
+                    (),
+                    (CsvProblem(f"more than {max_rows:,} rows; split the file".replace(",", ".")),),
+                    tuple(warnings),
+                    encoding,
+                    separator,
+                )
+            if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
+                problem = CsvProblem(
+                    f"the row has {len(record)} cells but the header {len(columns)}; "
+                    f"is there a {separator!r} inside a value without quotes?",
+                    row_number,
+                )
+                rows.append(CsvRow(row_number, {}, (problem,)))
+                continue
+            fields = {
+                name: cell.strip()
+                for name, cell in zip(columns, record, strict=False)
+                if name is not None and cell.strip()
+            }
+            rows.append(_clean_row(fields, row_number))
+    except csv.Error as exc:
+        return ParsedCsv(
+            (),
+            (CsvProblem(f"the file is not valid CSV: {exc}", reader.line_num or None),),
+            tuple(warnings),
+            encoding,
+            separator,
+        )
+    if not rows:
+        return ParsedCsv(
+            (), (CsvProblem("the file has no data rows"),), tuple(warnings), encoding, separator
+        )
+    used = tuple(name for name in columns if name is not None)
+    return ParsedCsv(tuple(rows), (), tuple(warnings), encoding, separator, used)
+
+
+def row_reference(fields: Mapping[str, str]) -> str:
+    """The row's idempotency reference: its own, or a digest of its canonical content."""
+    given = fields.get("reference", "").strip()
+    if given:
+        return given
+    content = {k: v for k, v in sorted(fields.items()) if k not in ("reference", "email")}
+    canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return "csv:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _leeruitkomsten(value: str) -> tuple[Leeruitkomst, ...]:
+    items = [item.strip() for item in re.split(r"[|\n]", value) if item.strip()]
+    outcomes = []
+    for item in items:
+        match = _CREDITS.match(item)
+        if match:
+            outcomes.append(Leeruitkomst(match.group(1), float(match.group(2).replace(",", "."))))
+        else:
+            outcomes.append(Leeruitkomst(item))
+    return tuple(outcomes)
+
+
+def _as_datetime(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso).replace(tzinfo=UTC) if iso else None
+
+
+def result_from_fields(
+    fields: Mapping[str, str],
+) -> tuple[StudentResult | None, tuple[tuple[str, str], ...]]:
+    """The result a row describes, or the problems as ``(column, reason)``.
+
+    Catalog checks happen later (``unsigned_credential_for``); this only reads the row.
+    """
+    kind_text = fields.get("soort", "")
+    try:
+        kind = CredentialKind(kind_text)
+    except ValueError:
+        choices = ", ".join(k.value for k in CredentialKind)
+        reason = f"{kind_text!r} is not one of {choices}" if kind_text else f"one of {choices}"
+        return None, (("soort", reason),)
+    get = fields.get
+    request = AchievementRequest(
+        kind=kind,
+        qualification=get("kwalificatie"),
+        codes=tuple(get("codes", "").split()),
+        certificate_code=get("certificaat"),
+        keuzedeel=get("keuzedeel"),
+        generic_subject=get("generiek_vak"),
+        generic_level=get("generiek_niveau"),
+        grade=get("cijfer"),
+        title=get("titel"),
+        period_start=get("periode_start"),
+        period_end=get("periode_eind"),
+        leerbedrijf=get("leerbedrijf"),
+        leerbedrijf_kvk=get("leerbedrijf_kvk"),
+        praktijkopleider=get("praktijkopleider"),
+        examencommissie=get("examencommissie"),
+        decision_date=get("besluitdatum"),
+        leeruitkomsten=_leeruitkomsten(get("leeruitkomsten", "")),
+        mapped_by=get("gekoppeld_door"),
+    )
+    result = StudentResult(
+        request=request,
+        student_name=get("naam", ""),
+        reference=row_reference(fields),
+        student_number=get("studentnummer"),
+        student_email=get("email"),
+        valid_from=_as_datetime(get("geldig_vanaf")),
+        valid_until=_as_datetime(get("geldig_tot")),
+    )
+    return result, ()

@@ -1,0 +1,308 @@
+"""Issue queued batch rows, a chunk at a time, exactly once — whatever crashes.
+
+The ``batch_row`` table is the queue. A worker runs three short units of work per chunk:
+
+1. :func:`claim_chunk` takes up to ``limit`` pending rows of one queued or running batch
+   (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so workers on many machines never
+   take the same rows; SQLite serialises writers), sets a lease (``claimed_by``,
+   ``claimed_until``), builds each row's unsigned credential, finds the ones that exist
+   already and reserves status-list entries for the others — the status lists are locked
+   only for this short transaction, never while signing.
+2. :func:`complete_chunk` re-checks that the lease is still ours, signs, stores the
+   credentials, creates their offers, marks the rows and updates the batch counters — all in
+   one transaction. A crash before its commit leaves the rows pending; when the lease runs
+   out another worker claims them again. The status entries reserved for the lost attempt
+   stay unused (indexes are never reused), so nothing is issued twice or lost.
+3. :func:`finish_if_complete` marks the batch done when no row is pending.
+
+Exactly-once does not depend on the queue: the credential id is derived from the row's
+reference and ``issued_credential`` is unique per ``(organisation, credential id)``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+
+from credentials.keys import Ed25519KeyPair
+from qualifications import Catalog
+from web_common.db import UnitOfWork
+from web_common.secrets import SecretBox
+
+from ..db.batch_tables import Batch, BatchRow
+from ..db.tables import IssuedCredential, Organisation
+from .batch_csv import result_from_fields
+from .errors import IssuerError
+from .issuance import BulkIssue, StatusEntries, issue_credentials_many
+from .offers import create_offers_many
+from .status import allocate_entries_many
+from .student_results import unsigned_credential_for
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "ChunkOutcome",
+    "ClaimedChunk",
+    "claim_chunk",
+    "complete_chunk",
+    "finish_if_complete",
+]
+
+MAX_ATTEMPTS = 5
+_ACTIVE = ("queued", "running")
+
+
+@dataclass(slots=True)
+class ClaimedChunk:
+    """Rows claimed by one worker, with what :func:`complete_chunk` needs to issue them."""
+
+    batch_id: int
+    organisation: Organisation
+    worker_id: str
+    row_ids: list[int]
+    to_issue: list[tuple[int, dict[str, Any], StatusEntries]] = field(default_factory=list)
+    existing: dict[int, tuple[str, int]] = field(default_factory=dict)  # row -> (ref, id)
+    failed: dict[int, list[dict[str, str]]] = field(default_factory=dict)  # row -> errors
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkOutcome:
+    batch_id: int
+    issued: int
+    already_issued: int
+    failed: int
+    lost: int  # rows whose lease another worker took over
+
+
+def claim_chunk(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    *,
+    worker_id: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    public_base_url: str,
+    status_list_size: int,
+    rng: random.Random | None = None,
+) -> ClaimedChunk | None:
+    """Claim and prepare the next chunk, or None when no batch has claimable rows.
+    The caller commits."""
+    session = uow.session
+    claimable = or_(BatchRow.claimed_until.is_(None), BatchRow.claimed_until < now)
+    batch_ids = session.scalars(
+        select(Batch.id).where(Batch.status.in_(_ACTIVE)).order_by(Batch.id)
+    ).all()
+    rows: list[BatchRow] = []
+    for batch_id in batch_ids:
+        rows = list(
+            session.scalars(
+                select(BatchRow)
+                .where(
+                    BatchRow.batch_id == batch_id,
+                    BatchRow.status == "pending",
+                    claimable,
+                )
+                .order_by(BatchRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if rows:
+            break
+    if not rows:
+        return None
+    batch_id = rows[0].batch_id
+    # the WHERE repeats the claim condition: on SQLite, where SELECT does not lock, a second
+    # claimer's UPDATE finds the rows taken and claims nothing
+    claimed_ids = set(
+        session.scalars(
+            update(BatchRow)
+            .where(
+                BatchRow.id.in_([r.id for r in rows]),
+                BatchRow.status == "pending",
+                claimable,
+            )
+            .values(
+                claimed_by=worker_id,
+                claimed_until=now + lease,
+                attempts=BatchRow.attempts + 1,
+            )
+            .returning(BatchRow.id)
+        )
+    )
+    rows = [r for r in rows if r.id in claimed_ids]
+    if not rows:
+        return None
+    session.execute(
+        update(Batch)
+        .where(Batch.id == batch_id, Batch.status == "queued")
+        .values(status="running", started_at=now)
+    )
+    batch = session.get(Batch, batch_id)
+    assert batch is not None  # it holds the rows
+    org = session.get(Organisation, batch.organisation_id)
+    assert org is not None  # foreign key
+    chunk = ClaimedChunk(batch_id, org, worker_id, [r.id for r in rows])
+
+    planned: list[tuple[int, dict[str, Any], str]] = []
+    for row in rows:
+        if row.attempts >= MAX_ATTEMPTS:  # attempts before this claim
+            chunk.failed[row.id] = [
+                {"column": "", "field": "", "detail": f"gave up after {row.attempts} attempts"}
+            ]
+            continue
+        result, problems = result_from_fields(json.loads(row.payload))
+        try:
+            if result is None:
+                raise IssuerError("; ".join(detail for _, detail in problems))
+            credential = unsigned_credential_for(catalog, org, result, now)
+        except IssuerError as exc:  # the catalog changed since the preview
+            chunk.failed[row.id] = [{"column": "", "field": "", "detail": str(exc)}]
+            continue
+        planned.append((row.id, credential, str(credential["id"])))
+
+    found = session.execute(
+        select(IssuedCredential.credential_ref, IssuedCredential.id).where(
+            IssuedCredential.organisation_id == org.id,
+            IssuedCredential.credential_ref.in_([ref for _, _, ref in planned]),
+        )
+    )
+    existing = {ref: credential_id for ref, credential_id in found}
+    new = [(row_id, credential) for row_id, credential, ref in planned if ref not in existing]
+    for row_id, _, ref in planned:
+        if ref in existing:
+            chunk.existing[row_id] = (ref, existing[ref])
+    entries = allocate_entries_many(
+        uow, org, len(new), public_base_url=public_base_url, size=status_list_size, now=now,
+        rng=rng or random.SystemRandom(),
+    )  # fmt: skip
+    chunk.to_issue = [
+        (row_id, credential, entry)
+        for (row_id, credential), entry in zip(new, entries, strict=True)
+    ]
+    return chunk
+
+
+def complete_chunk(
+    uow: UnitOfWork,
+    chunk: ClaimedChunk,
+    *,
+    key: Ed25519KeyPair,
+    verification_method: str,
+    box: SecretBox,
+    public_base_url: str,
+    offer_ttl: timedelta,
+    now: datetime,
+) -> ChunkOutcome:
+    """Sign, store and offer a claimed chunk and mark its rows, in one unit of work.
+    The caller commits."""
+    session = uow.session
+    org = chunk.organisation
+    owned = set(
+        session.scalars(
+            select(BatchRow.id)
+            .where(
+                BatchRow.id.in_(chunk.row_ids),
+                BatchRow.claimed_by == chunk.worker_id,
+                BatchRow.status == "pending",
+            )
+            .with_for_update()
+        )
+    )
+    to_issue = [item for item in chunk.to_issue if item[0] in owned]
+    actor = f"batch:{chunk.batch_id}"
+    results = issue_credentials_many(
+        uow, org, [BulkIssue(credential, entries) for _, credential, entries in to_issue],
+        key=key, verification_method=verification_method, now=now, actor=actor,
+        batch=chunk.batch_id,
+    )  # fmt: skip
+    updates: list[dict[str, Any]] = []
+    created_rows: list[tuple[int, IssuedCredential]] = []
+    counts = {"issued": 0, "already_issued": 0, "failed": 0}
+
+    def mark(row_id: int, status: str, **values: Any) -> None:
+        counts[status] += 1
+        updates.append(
+            {
+                "id": row_id,
+                "status": status,
+                "claimed_by": None,
+                "claimed_until": None,
+                "processed_at": now,
+                "credential_ref": values.get("credential_ref"),
+                "issued_credential_id": values.get("issued_credential_id"),
+                "errors": json.dumps(values.get("errors", []), ensure_ascii=False),
+                "delivery_secret": None,
+            }
+        )
+
+    for (row_id, _, _), result in zip(to_issue, results, strict=True):
+        if result.error is not None:
+            errors = [{"column": "", "field": p, "detail": d} for p, d in result.error.problems]
+            mark(row_id, "failed", errors=errors)
+        elif result.row is not None and result.created:
+            created_rows.append((row_id, result.row))
+        elif result.row is not None:
+            mark(row_id, "already_issued", credential_ref=result.reference,
+                 issued_credential_id=result.row.id)  # fmt: skip
+    for row_id, (ref, credential_id) in chunk.existing.items():
+        if row_id in owned:
+            mark(row_id, "already_issued", credential_ref=ref, issued_credential_id=credential_id)
+    for row_id, errors in chunk.failed.items():
+        if row_id in owned:
+            mark(row_id, "failed", errors=errors)
+
+    offers = create_offers_many(
+        uow, org, [row for _, row in created_rows], public_base_url=public_base_url, now=now,
+        ttl=offer_ttl, actor=actor, batch=chunk.batch_id,
+    )  # fmt: skip
+    for (row_id, credential), offer in zip(created_rows, offers, strict=True):
+        mark(row_id, "issued", credential_ref=credential.credential_ref,
+             issued_credential_id=credential.id)  # fmt: skip
+        secret = {
+            "offer_uri": offer.offer_uri,
+            "qr_url": offer.qr_url,
+            "tx_code": offer.tx_code,
+            "expires_at": offer.expires_at.isoformat(),
+        }
+        updates[-1]["delivery_secret"] = box.encrypt(json.dumps(secret).encode("utf-8"))
+    if updates:
+        session.execute(update(BatchRow), updates)
+    session.execute(
+        update(Batch)
+        .where(Batch.id == chunk.batch_id)
+        .values(
+            issued_count=Batch.issued_count + counts["issued"],
+            skipped_count=Batch.skipped_count + counts["already_issued"],
+            failed_count=Batch.failed_count + counts["failed"],
+        )
+    )
+    return ChunkOutcome(
+        chunk.batch_id,
+        counts["issued"],
+        counts["already_issued"],
+        counts["failed"],
+        len(chunk.row_ids) - len(owned),
+    )
+
+
+def finish_if_complete(uow: UnitOfWork, batch_ids: Sequence[int], *, now: datetime) -> None:
+    """Mark each running batch with no pending rows left as done. The caller commits."""
+    for batch_id in batch_ids:
+        pending = uow.session.scalar(
+            select(func.count())
+            .select_from(BatchRow)
+            .where(BatchRow.batch_id == batch_id, BatchRow.status == "pending")
+        )
+        if not pending:
+            uow.session.execute(
+                update(Batch)
+                .where(Batch.id == batch_id, Batch.status.in_(_ACTIVE))
+                .values(status="done", finished_at=now)
+            )

@@ -1,0 +1,397 @@
+"""Batch issuance from an uploaded results file: preview, confirm, follow, cancel.
+
+:func:`create_batch` reads the file (:mod:`.batch_csv`), checks every row against the catalog
+exactly as issuing would (``unsigned_credential_for``, no signing) and stores the batch with
+per-row errors, so staff see what will happen before anything is signed. The same file again
+is the same batch. Rows whose credential exists already (a row seen in an earlier file, or
+issued one at a time) are marked ``already_issued`` and will not be issued again.
+
+:func:`confirm_batch` queues the valid rows; workers (:mod:`.batch_jobs`) issue them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from qualifications import Catalog
+from web_common.db import UnitOfWork
+from web_common.secrets import SecretBox
+
+from ..db.batch_tables import Batch, BatchRow
+from ..db.tables import IssuedCredential, Organisation
+from . import audit
+from .batch_csv import CsvProblem, column_for_field, parse_results_csv, result_from_fields
+from .errors import ConflictError, IssuerError, NotFoundError
+from .student_results import credential_id_for, unsigned_credential_for
+
+__all__ = [
+    "BatchFileError",
+    "BatchGoneError",
+    "BatchView",
+    "cancel_batch",
+    "confirm_batch",
+    "create_batch",
+    "delivery_csv",
+    "get_batch",
+    "list_batch_rows",
+    "view_batch",
+]
+
+_IN_CHUNK = 500
+
+
+class BatchFileError(IssuerError):
+    """The uploaded file cannot be read as a results file; ``problems`` say why."""
+
+    def __init__(self, problems: Sequence[CsvProblem]) -> None:
+        super().__init__("; ".join(p.detail for p in problems))
+        self.problems = list(problems)
+
+
+class BatchGoneError(IssuerError):
+    """What was asked for existed once but is gone for good (e.g. a one-time download)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchView:
+    """A batch as the API and the pages show it."""
+
+    batch: Batch
+    progress: int  # percent of valid rows processed
+
+    def to_json(self) -> dict[str, Any]:
+        b = self.batch
+        return {
+            "id": b.id,
+            "filename": b.filename,
+            "status": b.status,
+            "fileSha256": b.file_sha256,
+            "counts": {
+                "total": b.total_count,
+                "valid": b.valid_count,
+                "invalid": b.invalid_count,
+                "issued": b.issued_count,
+                "alreadyIssued": b.skipped_count,
+                "failed": b.failed_count,
+                "pending": max(
+                    b.valid_count - b.issued_count - b.skipped_count - b.failed_count, 0
+                ),
+            },
+            "progress": self.progress,
+            "warnings": json.loads(b.warnings),
+            "createdAt": _iso(b.created_at),
+            "confirmedAt": _iso(b.confirmed_at),
+            "startedAt": _iso(b.started_at),
+            "finishedAt": _iso(b.finished_at),
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def _progress(batch: Batch) -> int:
+    if batch.valid_count == 0:
+        return 100 if batch.status != "previewed" else 0
+    done = batch.issued_count + batch.skipped_count + batch.failed_count
+    return min(100, done * 100 // batch.valid_count)
+
+
+def view_batch(batch: Batch) -> BatchView:
+    return BatchView(batch, _progress(batch))
+
+
+def _row_errors(problems: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
+    return [
+        {"column": column_for_field(field), "field": field, "detail": detail}
+        for field, detail in problems
+    ]
+
+
+def create_batch(
+    uow: UnitOfWork,
+    org: Organisation,
+    catalog: Catalog,
+    data: bytes,
+    *,
+    filename: str,
+    now: datetime,
+    actor: str,
+    max_rows: int,
+) -> tuple[Batch, bool]:
+    """Read and check a results file and store it as a previewed batch. Nothing is signed.
+
+    Returns the batch and whether it is new (the same file again returns the first batch).
+    Raises :class:`BatchFileError` when the file as a whole is unusable (nothing is stored).
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    existing = uow.session.scalar(
+        select(Batch).where(Batch.organisation_id == org.id, Batch.file_sha256 == digest)
+    )
+    if existing is not None:
+        return existing, False
+    parsed = parse_results_csv(data, max_rows=max_rows)
+    if parsed.file_errors:
+        raise BatchFileError(parsed.file_errors)
+
+    rows: list[dict[str, Any]] = []
+    first_row_of: dict[str, int] = {}
+    for csv_row in parsed.rows:
+        fields = dict(csv_row.fields)
+        errors: list[dict[str, str]] = [
+            {"column": p.column or "", "field": p.column or "", "detail": p.detail}
+            for p in csv_row.problems
+        ]
+        reference = ""
+        credential_ref: str | None = None
+        if not errors:
+            result, problems = result_from_fields(fields)
+            if result is None:
+                errors = _row_errors(problems)
+            else:
+                reference = result.reference
+                try:
+                    unsigned_credential_for(catalog, org, result, now)
+                except IssuerError as exc:
+                    errors = _row_errors(getattr(exc, "problems", [("", str(exc))]))
+                earlier = first_row_of.get(reference)
+                if earlier is not None:
+                    errors.append(
+                        {
+                            "column": "reference",
+                            "field": "reference",
+                            "detail": f"the same result as row {earlier}",
+                        }
+                    )
+                else:
+                    first_row_of[reference] = csv_row.row_number
+                    credential_ref = credential_id_for(org, reference)
+        rows.append(
+            {
+                "row_number": csv_row.row_number,
+                "reference": reference[:300],
+                "payload": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+                "status": "invalid" if errors else "pending",
+                "errors": json.dumps(errors, ensure_ascii=False),
+                "credential_ref": None if errors else credential_ref,
+                "attempts": 0,
+            }
+        )
+
+    # rows whose credential exists already: issued from an earlier file or one at a time
+    wanted = [r["credential_ref"] for r in rows if r["status"] == "pending"]
+    issued: dict[str, int] = {}
+    for start in range(0, len(wanted), _IN_CHUNK):
+        found = uow.session.execute(
+            select(IssuedCredential.credential_ref, IssuedCredential.id).where(
+                IssuedCredential.organisation_id == org.id,
+                IssuedCredential.credential_ref.in_(wanted[start : start + _IN_CHUNK]),
+            )
+        )
+        issued.update((ref, credential_id) for ref, credential_id in found)
+    for row in rows:
+        if row["status"] == "pending" and row["credential_ref"] in issued:
+            row["status"] = "already_issued"
+            row["issued_credential_id"] = issued[row["credential_ref"]]
+            row["processed_at"] = now
+
+    invalid = sum(1 for r in rows if r["status"] == "invalid")
+    skipped = sum(1 for r in rows if r["status"] == "already_issued")
+    batch = Batch(
+        organisation_id=org.id,
+        file_sha256=digest,
+        filename=(filename or "upload.csv")[:255],
+        status="previewed",
+        total_count=len(rows),
+        valid_count=len(rows) - invalid,
+        invalid_count=invalid,
+        issued_count=0,
+        skipped_count=skipped,
+        failed_count=0,
+        warnings=json.dumps([w.detail for w in parsed.warnings], ensure_ascii=False),
+        created_by=actor[:200],
+        created_at=now,
+    )
+    uow.session.add(batch)
+    uow.flush()
+    for row in rows:
+        row["batch_id"] = batch.id
+        row.setdefault("issued_credential_id", None)
+        row.setdefault("processed_at", None)
+    if rows:
+        uow.session.execute(insert(BatchRow), rows)
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="batch.upload", target=str(batch.id),
+        now=now, filename=batch.filename, sha256=digest, rows=len(rows), invalid=invalid,
+    )  # fmt: skip
+    return batch, True
+
+
+def get_batch(uow: UnitOfWork, org: Organisation, batch_id: int) -> Batch:
+    batch = uow.session.get(Batch, batch_id)
+    if batch is None or batch.organisation_id != org.id:
+        raise NotFoundError(f"no batch {batch_id}")
+    return batch
+
+
+def confirm_batch(
+    uow: UnitOfWork, org: Organisation, batch_id: int, *, now: datetime, actor: str
+) -> Batch:
+    """Queue a previewed batch for issuance; confirming again changes nothing."""
+    batch = get_batch(uow, org, batch_id)
+    if batch.status == "cancelled":
+        raise ConflictError("the batch was cancelled; upload the file again as a new batch")
+    if batch.status != "previewed":
+        return batch
+    pending = uow.session.scalar(
+        select(func.count())
+        .select_from(BatchRow)
+        .where(BatchRow.batch_id == batch.id, BatchRow.status == "pending")
+    )
+    batch.status = "queued" if pending else "done"
+    batch.confirmed_at = now
+    if not pending:
+        batch.finished_at = now
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="batch.confirm", target=str(batch.id),
+        now=now, pending=pending,
+    )  # fmt: skip
+    return batch
+
+
+def cancel_batch(
+    uow: UnitOfWork, org: Organisation, batch_id: int, *, now: datetime, actor: str
+) -> Batch:
+    """Stop a batch: rows not yet issued stay unissued. Issued credentials stay issued
+    (revoke them one by one if needed)."""
+    batch = get_batch(uow, org, batch_id)
+    if batch.status in ("done", "failed", "cancelled"):
+        raise ConflictError(f"the batch is {batch.status} already")
+    batch.status = "cancelled"
+    batch.finished_at = now
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="batch.cancel", target=str(batch.id),
+        now=now,
+    )  # fmt: skip
+    return batch
+
+
+def list_batch_rows(
+    uow: UnitOfWork,
+    batch: Batch,
+    *,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a batch's rows (in file order) and how many rows match."""
+    query = select(BatchRow).where(BatchRow.batch_id == batch.id)
+    count_query = select(func.count()).select_from(BatchRow).where(BatchRow.batch_id == batch.id)
+    if status:
+        query = query.where(BatchRow.status == status)
+        count_query = count_query.where(BatchRow.status == status)
+    total = uow.session.scalar(count_query) or 0
+    rows = uow.session.scalars(query.order_by(BatchRow.row_number).offset(offset).limit(limit))
+    page = []
+    for row in rows:
+        fields = json.loads(row.payload)
+        page.append(
+            {
+                "row": row.row_number,
+                "reference": row.reference or None,
+                "name": fields.get("naam"),
+                "studentNumber": fields.get("studentnummer"),
+                "kind": fields.get("soort"),
+                "status": row.status,
+                "errors": json.loads(row.errors),
+                "credentialId": row.credential_ref if row.status != "invalid" else None,
+            }
+        )
+    return page, total
+
+
+_DELIVERY_COLUMNS = (
+    "rij",
+    "reference",
+    "studentnummer",
+    "naam",
+    "email",
+    "credential_id",
+    "offer_link",
+    "qr_link",
+    "transactiecode",
+    "geldig_tot",
+)
+
+
+def delivery_csv(
+    uow: UnitOfWork,
+    org: Organisation,
+    batch_id: int,
+    box: SecretBox,
+    *,
+    now: datetime,
+    actor: str,
+) -> bytes:
+    """The mail-merge file of a finished batch: per issued row the offer link, QR link and
+    transaction code — available once. The secrets are stored encrypted until this download
+    and erased in the same transaction, so a second download gets :class:`BatchGoneError`.
+    Send the link by e-mail and the code over another channel (SMS, in person)."""
+    batch = get_batch(uow, org, batch_id)
+    if batch.status not in ("done", "cancelled", "failed"):
+        raise ConflictError("the batch is still being issued; download when it is done")
+    rows = list(
+        uow.session.scalars(
+            select(BatchRow)
+            .where(BatchRow.batch_id == batch.id, BatchRow.delivery_secret.is_not(None))
+            .order_by(BatchRow.row_number)
+            .with_for_update()
+        )
+    )
+    if not rows:
+        raise BatchGoneError(
+            "the offer links and codes of this batch were downloaded already (they are "
+            "shown once); make new offers for the credentials to send them again"
+        )
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(_DELIVERY_COLUMNS)
+    for row in rows:
+        assert row.delivery_secret is not None
+        secret = json.loads(box.decrypt(row.delivery_secret))
+        fields = json.loads(row.payload)
+        writer.writerow(
+            [
+                row.row_number,
+                fields.get("reference", ""),
+                fields.get("studentnummer", ""),
+                fields.get("naam", ""),
+                fields.get("email", ""),
+                row.credential_ref or "",
+                secret["offer_uri"],
+                secret["qr_url"],
+                secret["tx_code"],
+                secret["expires_at"][:10],
+            ]
+        )
+    uow.session.execute(
+        update(BatchRow)
+        .where(BatchRow.batch_id == batch.id, BatchRow.delivery_secret.is_not(None))
+        .values(delivery_secret=None)
+    )
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="batch.offers_download",
+        target=str(batch.id), now=now, rows=len(rows),
+    )  # fmt: skip
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")

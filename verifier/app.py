@@ -9,18 +9,39 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from starlette.requests import Request
 
 from credentials.did_web import DidWebResolver
 from credentials.net import HostResolver, system_resolve
 from qualifications import load_catalog
 from web_common.logs import configure_logging
 from web_common.service import database, install_common
+from web_common.ui import Renderer, Translations, install_ui, make_environment
 
-from .routes import oid4vp, vc_api
+from .routes import oid4vp, pages, pages_requests, pages_trust, vc_api
+from .services.admin import LoginThrottle
 from .services.fetchers import StatusListFetcher
 from .settings import VerifierSettings
 
 __all__ = ["create_app"]
+
+_HERE = Path(__file__).resolve().parent
+TEMPLATES = _HERE / "templates"
+STATIC = _HERE / "static"
+EN_CATALOG = _HERE / "i18n" / "en.json"
+_NAV = (("/", "Bewijs controleren"), ("/trust", "Erkende uitgevers"))
+# Pasted or uploaded documents may be up to 1 MB; the form around them needs a little more.
+_PAGE_BODY_LIMITS = {"/check": 3 * 1024 * 1024, "/trust/import": 1024 * 1024}
+
+
+def _page_context(request: Request) -> dict[str, object]:
+    path = request.url.path
+    nav = [
+        {"href": href, "label": label,
+         "current": path == href or (href != "/" and path.startswith(href))}
+        for href, label in _NAV
+    ]  # fmt: skip
+    return {"nav": nav}
 
 
 def _utc_now() -> datetime:
@@ -73,7 +94,26 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock
     app.state.catalog = load_catalog(Path(settings.catalog_path))
-    install_common(app, settings)
+    app.state.login_throttle = LoginThrottle()
+    install_common(app, settings, body_limit_overrides=_PAGE_BODY_LIMITS)
     app.include_router(vc_api.router)
     app.include_router(oid4vp.router)
+    app.include_router(pages.router)
+    app.include_router(pages_requests.router)
+    app.include_router(pages_trust.router)
+    renderer = Renderer(
+        make_environment(TEMPLATES),
+        Translations.from_files({"en": EN_CATALOG}),
+        site_name="Bewijs controleren",
+        context=_page_context,
+    )
+    install_ui(
+        app,
+        renderer,
+        secret_key=settings.secret_key.get_secret_value(),
+        public_base_url=settings.public_base_url,
+        cookie_name="verifier_session",
+        static_dirs=[("/static/verifier", STATIC)],
+        page_prefixes=("/check", "/requests/", "/trust", "/logout"),
+    )
     return app

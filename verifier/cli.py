@@ -4,6 +4,7 @@ python -m verifier migrate
 python -m verifier trust import trusted-issuers.json [--replace]
 python -m verifier trust list
 python -m verifier serve --port 8003
+python -m verifier hash-password      # then set VERIFIER_ADMIN_PASSWORD_HASH to what it prints
 """
 
 from __future__ import annotations
@@ -65,6 +66,34 @@ def serve(
     if migrate_first:
         upgrade("verifier", settings.database_url)
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+@app.command("hash-password")
+def hash_password_command(
+    password: Annotated[
+        str | None,
+        typer.Option(help="read from stdin when not given (avoid shell history)", hidden=True),
+    ] = None,
+) -> None:
+    """Make the Argon2id hash for VERIFIER_ADMIN_PASSWORD_HASH (the trust list login).
+
+    Asks for the password twice; prints only the hash. Set it in the environment, e.g.
+    ``VERIFIER_ADMIN_PASSWORD_HASH='$argon2id$v=19$...'`` (quote it: it contains ``$``).
+    """
+    from .services.admin import MIN_PASSWORD_LENGTH, hash_password
+
+    if password is None:
+        if sys.stdin.isatty():
+            password = typer.prompt("Admin password", hide_input=True,
+                                    confirmation_prompt=True)  # fmt: skip
+        else:
+            password = sys.stdin.readline().rstrip("\n")
+    try:
+        hashed = hash_password(password)
+    except ValueError:
+        err.print(f"[red]Use at least {MIN_PASSWORD_LENGTH} characters.[/]")
+        raise typer.Exit(1) from None
+    sys.stdout.write(hashed + "\n")
 
 
 @trust.command("import")

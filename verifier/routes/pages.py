@@ -1,0 +1,130 @@
+"""The employer's pages: the home page (share link, paste, upload) and the result page with
+the stacking report. Thin: parse the form, call one use case, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from web_common.ui import FormErrors, PageError, get_language, verify_csrf
+
+from ..deps import CatalogDep, FetcherDep, NowDep, ResolverDep, SettingsDep, UowDep
+from ..services.employer import (
+    MAX_INPUT_BYTES,
+    SubmissionError,
+    check_submission,
+    submit_share_link,
+    submit_text,
+)
+from ..services.result_view import result_view, stacking_view, suggested_targets
+from ..services.stacking import search_qualifications, stacking_report
+from .rendering import render
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+
+
+def _home(
+    request: Request,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {"errors": errors or FormErrors(), "values": values or {}}
+    return render(request, "verifier/home.html", context, status_code)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, share: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    """``/?share=<url>``: a wallet's QR code may point here; the employer confirms with one
+    click (a GET does not fetch, so link previews cannot use up a holder's link)."""
+    return _home(request, values={"share": share or ""})
+
+
+@router.post("/check", response_class=HTMLResponse)
+async def submit(
+    request: Request,
+    uow: UowDep,
+    settings: SettingsDep,
+    now: NowDep,
+    mode: Annotated[str, Form(max_length=10)] = "",
+    share: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    file: UploadFile | None = None,
+) -> Response:
+    state = request.app.state
+    lifetime = timedelta(minutes=settings.check_lifetime_minutes)
+    try:
+        if mode == "share":
+            handle = submit_share_link(
+                uow, share, client=state.http_client, allow_hosts=settings.dev_allow_hosts,
+                now=now, resolve_host=state.resolve_host, timeout=settings.fetch_timeout,
+                lifetime=lifetime,
+            )  # fmt: skip
+        elif mode == "upload":
+            if file is None or not file.filename:
+                raise SubmissionError("file", "Kies een bestand.")
+            data = await file.read(MAX_INPUT_BYTES + 1)
+            handle = submit_text(uow, data, source="upload", now=now, field="file",
+                                 lifetime=lifetime)  # fmt: skip
+        elif mode == "paste":
+            handle = submit_text(uow, text, source="paste", now=now, field="text",
+                                 lifetime=lifetime)  # fmt: skip
+        else:
+            raise PageError(400, "Ongeldig verzoek", "Kies hoe u het bewijs wilt aanleveren.")
+    except SubmissionError as exc:
+        errors = FormErrors()
+        errors.add(exc.field, exc.message, **exc.values)
+        values = {"share": share, "text": text if len(text) < 200_000 else "", "mode": mode}
+        return _home(request, errors=errors, values=values, status_code=400)
+    uow.commit()
+    return RedirectResponse(f"/check/{handle}", status_code=303)
+
+
+@router.get("/check/{handle}", response_class=HTMLResponse)
+def result(
+    handle: str,
+    request: Request,
+    uow: UowDep,
+    catalog: CatalogDep,
+    resolver: ResolverDep,
+    fetcher: FetcherDep,
+    now: NowDep,
+    target: Annotated[str | None, Query(max_length=120)] = None,
+    q: Annotated[str | None, Query(max_length=120)] = None,
+) -> Response:
+    checked = check_submission(uow, handle, resolver=resolver, fetch_status_list=fetcher,
+                               now=now)  # fmt: skip
+    if checked is None:
+        raise PageError(
+            404,
+            "Deze controle is niet (meer) beschikbaar",
+            "Een controle blijft een uur bewaard en wordt daarna gewist. Begin een nieuwe "
+            "controle op de startpagina.",
+            slug="check-expired",
+        )
+    lang = get_language(request)
+    report = checked.report
+    evidence = report.evidence
+    context: dict[str, Any] = {
+        "handle": handle,
+        "view": result_view(report, catalog, checked.trusted, lang=lang),
+        "submission": checked.submission,
+        "checked_at": now,
+        "target": target or "",
+        "q": q or "",
+        "matches": search_qualifications(catalog, q) if q else [],
+        "suggestions": suggested_targets(catalog, evidence),
+        "stacking": None,
+        "target_unknown": False,
+        "genuine": len({e.id for e in evidence}),
+        "not_counted": sum(1 for c in report.credentials if c.verdict.value == "invalid"),
+    }
+    if target:
+        progress = stacking_report(catalog, evidence, target)
+        context["stacking"] = stacking_view(progress, evidence) if progress else None
+        context["target_unknown"] = context["stacking"] is None
+    return render(request, "verifier/result.html", context)

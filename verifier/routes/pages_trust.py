@@ -1,0 +1,215 @@
+"""The trust list page for the verifier's administrator: log in, list, add, remove, import a
+file, export. Every form carries the session's CSRF token; a login lasts two hours."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from web_common.ui import FormErrors, Redirect, flash, get_session, verify_csrf
+
+from ..deps import NowDep, SettingsDep, UowDep
+from ..services.admin import ADMIN_SESSION, LoginThrottle, verify_password
+from ..services.trust import (
+    KINDS,
+    TrustEntry,
+    TrustListError,
+    add_trusted_issuer,
+    export_trust_list,
+    import_trust_list,
+    list_trusted,
+    parse_trust_list,
+    remove_trusted_issuer,
+)
+from .rendering import render
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+
+_ADMIN_KEY = "admin_until"
+_MAX_TRUST_FILE = 512 * 1024
+KIND_LABELS = {
+    "school": "School (ROC, AOC, vakschool)",
+    "leerbedrijf": "Erkend leerbedrijf",
+    "evc_provider": "EVC-aanbieder",
+    "branche": "Branche-organisatie",
+    "other": "Anders",
+}
+ADMIN_USER = {"name": "Beheerder", "role_label": "vertrouwenslijst"}
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
+def _client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def require_admin(request: Request) -> None:
+    """Dependency: a logged-in administrator, else to the login page."""
+    until = get_session(request).get(_ADMIN_KEY)
+    if not isinstance(until, int | float) or until < time.time():
+        raise Redirect("/trust/login")
+
+
+AdminDep = Depends(require_admin)
+
+
+@router.get("/trust/login", response_class=HTMLResponse)
+def login_page(request: Request, settings: SettingsDep) -> Response:
+    enabled = settings.admin_password_hash is not None
+    return render(request, "verifier/login.html", {"errors": FormErrors(), "enabled": enabled})
+
+
+@router.post("/trust/login", response_class=HTMLResponse)
+def login(
+    request: Request, settings: SettingsDep, password: Annotated[str, Form(max_length=1024)] = ""
+) -> Response:
+    enabled = settings.admin_password_hash is not None
+    throttle = _throttle(request)
+    key = _client_key(request)
+    errors = FormErrors()
+    if throttle.locked(key):
+        errors.add("password", "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.")
+        return render(request, "verifier/login.html", {"errors": errors, "enabled": enabled}, 429)
+    hashed = settings.admin_password_hash.get_secret_value() if settings.admin_password_hash \
+        else None  # fmt: skip
+    if not verify_password(hashed, password):
+        throttle.failed(key)
+        errors.add("password", "Dit wachtwoord klopt niet.")
+        return render(request, "verifier/login.html", {"errors": errors, "enabled": enabled}, 400)
+    throttle.succeeded(key)
+    session = get_session(request)
+    session.rotate()
+    session.set(_ADMIN_KEY, int(time.time() + ADMIN_SESSION.total_seconds()))
+    return RedirectResponse("/trust", status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    session = get_session(request)
+    session.rotate()
+    flash(request, "U bent uitgelogd.", "success")
+    return RedirectResponse("/trust/login", status_code=303)
+
+
+def _trust_page(
+    request: Request,
+    uow: UowDep,
+    *,
+    errors: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "verifier/trust.html",
+        {
+            "entries": list(list_trusted(uow).values()),
+            "errors": errors or FormErrors(),
+            "values": values or {"kind": "school", "types": "*"},
+            "kinds": [(k, KIND_LABELS[k]) for k in KINDS],
+            "kind_labels": KIND_LABELS,
+            "user": ADMIN_USER,
+        },
+        status,
+    )
+
+
+@router.get("/trust", response_class=HTMLResponse, dependencies=[AdminDep])
+def trust_page(request: Request, uow: UowDep) -> Response:
+    return _trust_page(request, uow)
+
+
+@router.post("/trust/add", response_class=HTMLResponse, dependencies=[AdminDep])
+def trust_add(
+    request: Request,
+    uow: UowDep,
+    now: NowDep,
+    did: Annotated[str, Form(max_length=400)] = "",
+    name: Annotated[str, Form(max_length=400)] = "",
+    kind: Annotated[str, Form(max_length=40)] = "school",
+    types: Annotated[str, Form(max_length=1000)] = "*",
+) -> Response:
+    did, name = did.strip(), name.strip()
+    type_list = [t for t in types.replace(",", " ").split() if t]
+    raw = {"did": did, "name": name, "kind": kind, "credentialTypes": type_list}
+    errors = FormErrors()
+    if not did.startswith("did:"):
+        errors.add("did", "Vul een DID in (begint met did:web: of did:key:).")
+    if not name:
+        errors.add("name", "Vul de naam van de organisatie in.")
+    if kind not in KINDS:
+        errors.add("kind", "Kies een soort organisatie.")
+    if not type_list:
+        errors.add("types", "Vul * in of de soorten bewijs die deze uitgever mag uitgeven.")
+    entry: TrustEntry | None = None
+    if not errors:
+        try:
+            entry = parse_trust_list(json.dumps({"issuers": [raw]}))[0]
+        except TrustListError:
+            errors.add("did", "Deze gegevens zijn niet geldig. Controleer de DID.")
+    if entry is None:
+        values = {"did": did, "name": name, "kind": kind, "types": types}
+        return _trust_page(request, uow, errors=errors, values=values, status=400)
+    add_trusted_issuer(uow, entry, source="page", now=now)
+    uow.commit()
+    flash(request, "{name} staat nu op de lijst.", "success", name=entry.name)
+    return RedirectResponse("/trust", status_code=303)
+
+
+@router.post("/trust/remove", dependencies=[AdminDep])
+def trust_remove(
+    request: Request, uow: UowDep, did: Annotated[str, Form(max_length=400)] = ""
+) -> Response:
+    if remove_trusted_issuer(uow, did):
+        uow.commit()
+        flash(request, "De uitgever is van de lijst gehaald.", "success")
+    else:
+        flash(request, "Deze uitgever stond niet (meer) op de lijst.", "warning")
+    return RedirectResponse("/trust", status_code=303)
+
+
+@router.post("/trust/import", response_class=HTMLResponse, dependencies=[AdminDep])
+async def trust_import(
+    request: Request,
+    uow: UowDep,
+    now: NowDep,
+    file: UploadFile | None = None,
+    replace: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    errors = FormErrors()
+    data = await file.read(_MAX_TRUST_FILE + 1) if file is not None and file.filename else b""
+    if not data:
+        errors.add("file", "Kies een bestand met een vertrouwenslijst.")
+    elif len(data) > _MAX_TRUST_FILE:
+        errors.add("file", "Dit bestand is te groot (meer dan 512 kB).")
+    else:
+        try:
+            source = f"page:{(file.filename or '')[:60]}" if file else "page"
+            count = import_trust_list(uow, data, source=source, now=now, replace=replace == "yes")
+        except TrustListError as exc:
+            errors.add("file", "Dit is geen geldige vertrouwenslijst: {reason}", reason=str(exc))
+    if errors:
+        return _trust_page(request, uow, errors=errors, status=400)
+    uow.commit()
+    flash(request, "{count} uitgever(s) ingelezen.", "success", count=count)
+    return RedirectResponse("/trust", status_code=303)
+
+
+@router.get("/trust/export", dependencies=[AdminDep])
+def trust_export(uow: UowDep) -> Response:
+    body = json.dumps(export_trust_list(uow), indent=2, ensure_ascii=False) + "\n"
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="vertrouwenslijst-{stamp}.json"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip

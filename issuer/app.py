@@ -21,6 +21,7 @@ from web_common.secrets import SecretBox
 from .routes import oid4vci, public, vc_api
 from .services.errors import ConflictError, IssuanceError, NotFoundError
 from .settings import IssuerSettings
+from .web import install_pages
 
 __all__ = ["create_app"]
 
@@ -71,6 +72,7 @@ def create_app(
     app.include_router(vc_api.router)
     app.include_router(public.router)
     app.include_router(oid4vci.router)
+    install_pages(app, settings)
     return app
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import typer
 
+from .admin_cli import register
 from .worker import worker
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(help="mbo-wallet issuer.", no_args_is_help=True, add_completion=False)
 app.command("worker")(worker)
+register(app)  # migrate, serve, create-organisation, create-admin, create-token
 
 
 @app.callback()

@@ -1,0 +1,156 @@
+"""Operator commands of the issuer (registered on ``python -m issuer``).
+
+    python -m issuer migrate
+    python -m issuer create-organisation --slug roc-midden --name "ROC Midden Nederland" \
+        --kind school --identifier 25PZ
+    python -m issuer create-admin --organisation roc-midden --email anna@rocmn.nl \
+        --name "Anna de Beheerder"            (asks for the password)
+    python -m issuer create-token --organisation roc-midden --name sis \
+        --scope credentials:issue             (prints the token once)
+    python -m issuer serve --port 8001
+
+Settings come from ``ISSUER_*`` environment variables.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from web_common.db import UnitOfWork, make_engine, make_session_factory
+from web_common.migrations import upgrade
+from web_common.secrets import SecretBox
+
+from .services.errors import ConflictError, IssuanceError, NotFoundError
+from .services.organisations import create_organisation, get_organisation
+from .services.staff import ROLES, create_staff
+from .services.tokens import create_api_token
+from .settings import IssuerSettings
+
+__all__ = ["register"]
+
+
+def _uow(settings: IssuerSettings) -> UnitOfWork:
+    return UnitOfWork(make_session_factory(make_engine(settings.database_url)))
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(1)
+
+
+def migrate() -> None:
+    """Bring the database to the newest schema."""
+    upgrade("issuer", IssuerSettings().database_url)
+    typer.echo("issuer database is up to date")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8001,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+) -> None:
+    """Run the issuer with uvicorn."""
+    import uvicorn
+
+    from .app import create_app
+
+    settings = IssuerSettings()
+    if migrate_first:
+        upgrade("issuer", settings.database_url)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+def create_organisation_command(
+    slug: Annotated[str, typer.Option(help="short name in web addresses, e.g. roc-midden")],
+    name: Annotated[str, typer.Option(help="name as shown on credentials")],
+    kind: Annotated[str, typer.Option(help="school, leerbedrijf, evc_provider, …")] = "school",
+    identifier: Annotated[str, typer.Option(help="BRIN or KvK number")] = "",
+) -> None:
+    """Create an issuing organisation with its first signing key."""
+    settings = IssuerSettings()
+    box = SecretBox.from_setting(
+        settings.data_encryption_keys.get_secret_value(),
+        fallback_secret=settings.secret_key.get_secret_value(),
+    )
+    with _uow(settings) as uow:
+        try:
+            org = create_organisation(
+                uow,
+                slug=slug,
+                name=name,
+                kind=kind,
+                identifier=identifier or None,
+                public_base_url=settings.public_base_url,
+                box=box,
+                now=datetime.now(UTC),
+                actor="cli",
+            )
+        except (IssuanceError, ConflictError) as exc:
+            raise _fail(f"cannot create the organisation: {exc}") from None
+        uow.commit()
+        typer.echo(f"created {org.slug}: {org.did}")
+
+
+def create_admin(
+    organisation: Annotated[str, typer.Option(help="organisation slug")],
+    email: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+    role: Annotated[str, typer.Option(help=" | ".join(ROLES))] = "admin",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create a staff account (an admin unless --role says otherwise)."""
+    settings = IssuerSettings()
+    with _uow(settings) as uow:
+        try:
+            org = get_organisation(uow, organisation)
+            create_staff(
+                uow,
+                org,
+                email=email,
+                name=name,
+                role=role,
+                password=password,
+                now=datetime.now(UTC),
+                actor="cli",
+            )
+        except NotFoundError as exc:
+            raise _fail(str(exc)) from None
+        except IssuanceError as exc:
+            raise _fail(
+                "; ".join(f"{field}: {message}" for field, message in exc.problems)
+            ) from None
+        uow.commit()
+    typer.echo(f"{email} can log in as {role}")
+
+
+def create_token(
+    organisation: Annotated[str, typer.Option(help="organisation slug")],
+    name: Annotated[str, typer.Option(help="what the token is for")],
+    scope: Annotated[list[str], typer.Option(help="credentials:issue and/or credentials:status")],
+) -> None:
+    """Create an API token for a system; it is printed once."""
+    settings = IssuerSettings()
+    with _uow(settings) as uow:
+        try:
+            org = get_organisation(uow, organisation)
+            token = create_api_token(
+                uow, org, name=name, scopes=scope, now=datetime.now(UTC), actor="cli"
+            )
+        except (NotFoundError, IssuanceError) as exc:
+            raise _fail(str(exc)) from None
+        uow.commit()
+    typer.echo(token)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the operator commands to the issuer's command line."""
+    app.command("migrate")(migrate)
+    app.command("serve")(serve)
+    app.command("create-organisation")(create_organisation_command)
+    app.command("create-admin")(create_admin)
+    app.command("create-token")(create_token)

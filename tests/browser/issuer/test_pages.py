@@ -1,0 +1,190 @@
+"""The issuer's staff pages in Chromium, against a real uvicorn server process.
+
+First-run setup → login → issue one credential from the form → see the QR offer → find it in
+the list → revoke it with a reason → see it revoked → switch to English. Screenshots of every
+step go to ``artifacts/screenshots/issuer/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from web_common.migrations import upgrade
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parents[3]
+SHOTS = REPO / "artifacts" / "screenshots" / "issuer"
+PASSWORD = "een lange zin als wachtwoord"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    base = f"http://localhost:{port}"  # did:web refuses IP addresses
+    database_url = f"sqlite:///{tmp_path / 'issuer.db'}"
+    upgrade("issuer", database_url)
+    env = {
+        **os.environ,
+        "ISSUER_ENVIRONMENT": "test",
+        "ISSUER_DATABASE_URL": database_url,
+        "ISSUER_PUBLIC_BASE_URL": base,
+        "ISSUER_LOG_JSON": "false",
+        "ISSUER_LOG_LEVEL": "WARNING",
+    }
+    code = (
+        "import uvicorn; from issuer.app import create_app; "
+        f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
+    )
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                if health.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the issuer did not start:\n" + (tmp_path / "server.log").read_text())
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is required in CI (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="nl-NL")
+        errors: list[str] = []
+        page = context.new_page()
+        # form pages answer 400 on purpose; only script and CSP errors count
+        page.on(
+            "console",
+            lambda m: (
+                errors.append(m.text)
+                if m.type == "error" and "Failed to load resource" not in m.text
+                else None
+            ),
+        )
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page
+        browser.close()
+        assert not errors, f"console errors (CSP violations?): {errors}"
+
+
+def _shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_setup_issue_offer_revoke_in_english_too(server: str, page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    page.goto(server + "/")
+    expect(page).to_have_url(server + "/setup")
+    _shot(page, "01-setup")
+    page.get_by_label("Naam van de organisatie").fill("ROC Midden Nederland")
+    page.get_by_label("Soort organisatie").select_option("school")
+    page.get_by_label("BRIN- of KvK-nummer").fill("25PZ")
+    page.get_by_label("Korte naam in webadressen").fill("roc-midden")
+    page.get_by_label("Je naam").fill("Anna de Beheerder")
+    page.get_by_label("E-mailadres").fill("anna@rocmn.nl")
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_label("Herhaal het wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inrichten").click()
+    expect(page.get_by_role("status")).to_contain_text("ROC Midden Nederland is ingericht")
+    _shot(page, "02-login")
+
+    page.get_by_label("E-mailadres").fill("anna@rocmn.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ROC Midden Nederland")
+    _shot(page, "03-dashboard")
+
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Uitgeven").click()
+    page.get_by_label("Soort bewijs").select_option("examenresultaat")
+    page.get_by_label("Kwalificatie").select_option("mbo-25498-helpende-zorg-en-welzijn")
+    page.get_by_role("button", name="Verder").click()
+    page.get_by_role("button", name="Uitgeven en ondertekenen").click()  # nothing filled in
+    expect(page.locator(".error-summary")).to_be_visible()
+    _shot(page, "04-issue-errors")
+    page.get_by_label("Hele kerntaak B1-K1").check()
+    expect(page.get_by_label("B1-K1-W1 ", exact=False).first).to_be_disabled()  # issue.js ran
+    page.get_by_label("Naam student").fill("Sanne de Vries")
+    page.get_by_label("Studentnummer").fill("123456")
+    _shot(page, "05-issue-form")
+    page.get_by_role("button", name="Uitgeven en ondertekenen").click()
+    expect(page.locator("#tx-code")).to_have_text(__import__("re").compile(r"^\d{6}$"))
+    expect(page.get_by_role("img", name="QR-code")).to_be_visible()
+    expect(page.locator("#offer-link")).to_contain_text("openid-credential-offer://")
+    _shot(page, "06-offer")
+
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Bewijzen").click()
+    page.get_by_label("Zoeken").fill("Sanne")
+    page.get_by_role("button", name="Zoeken").click()
+    expect(page.get_by_role("status")).to_contain_text("1 bewijzen gevonden")
+    _shot(page, "07-list")
+    page.get_by_role("link", name="Examenresultaat").first.click()
+    page.get_by_role("link", name="Intrekken").click()
+    page.get_by_label("Reden").fill("Uitgegeven aan de verkeerde student")
+    _shot(page, "08-confirm-revoke")
+    page.get_by_role("button", name="Ja, intrekken").click()
+    expect(page.locator("#status")).to_have_text("Ingetrokken")
+    _shot(page, "09-revoked")
+
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#status")).to_have_text("Revoked")
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Log").click()
+    expect(page.get_by_role("cell", name="Credential revoked")).to_be_visible()
+    _shot(page, "10-english-audit")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Credentials").click()
+    _shot(page, "11-phone-list")

@@ -99,6 +99,7 @@ def create_app(
     app.include_router(vc_api.router)
     app.include_router(oid4vp.router)
     app.include_router(pages.router)
+    app.include_router(pages.forms)
     app.include_router(pages_requests.router)
     app.include_router(pages_trust.router)
     renderer = Renderer(

@@ -3,11 +3,14 @@ the stacking report. Thin: parse the form, call one use case, render."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from web_common.ui import FormErrors, PageError, get_language, verify_csrf
 
@@ -24,6 +27,7 @@ from ..services.stacking import search_qualifications, stacking_report
 from .rendering import render
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+_MAX_FORM_PART = 2 * MAX_INPUT_BYTES
 
 
 def _home(
@@ -44,17 +48,38 @@ def home(request: Request, share: Annotated[str | None, Query(max_length=2000)] 
     return _home(request, values={"share": share or ""})
 
 
-@router.post("/check", response_class=HTMLResponse)
-async def submit(
-    request: Request,
-    uow: UowDep,
-    settings: SettingsDep,
-    now: NowDep,
-    mode: Annotated[str, Form(max_length=10)] = "",
-    share: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
-    file: UploadFile | None = None,
-) -> Response:
+async def read_page_form(request: Request) -> AsyncIterator[None]:
+    """Parse the form with the page's limits before anything else reads it (Starlette keeps
+    the parsed form): a pasted credential may be up to 1 MB, more than the default field.
+    Uploaded files are closed after the response."""
+    try:
+        form = await request.form(max_files=1, max_fields=8, max_part_size=_MAX_FORM_PART)
+    except HTTPException:
+        raise PageError(
+            413, "Bestand te groot", "Dit is te groot om te controleren (meer dan 1 MB). Een "
+            "bewijsstuk is meestal een paar kilobyte.", slug="too-large",
+        ) from None  # fmt: skip
+    try:
+        yield
+    finally:
+        await form.close()
+
+
+# The form is read first (page limits), then the CSRF token is checked.
+forms = APIRouter(include_in_schema=False,
+                  dependencies=[Depends(read_page_form), Depends(verify_csrf)])  # fmt: skip
+
+
+def _field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+@forms.post("/check", response_class=HTMLResponse)
+async def submit(request: Request, uow: UowDep, settings: SettingsDep, now: NowDep) -> Response:
+    form = await request.form()
+    mode, share, text = _field(form, "mode"), _field(form, "share"), _field(form, "text")
+    upload = form.get("file")
     state = request.app.state
     lifetime = timedelta(minutes=settings.check_lifetime_minutes)
     try:
@@ -65,9 +90,9 @@ async def submit(
                 lifetime=lifetime,
             )  # fmt: skip
         elif mode == "upload":
-            if file is None or not file.filename:
+            if not isinstance(upload, StarletteUploadFile) or not upload.filename:
                 raise SubmissionError("file", "Kies een bestand.")
-            data = await file.read(MAX_INPUT_BYTES + 1)
+            data = await upload.read(MAX_INPUT_BYTES + 1)
             handle = submit_text(uow, data, source="upload", now=now, field="file",
                                  lifetime=lifetime)  # fmt: skip
         elif mode == "paste":
@@ -78,7 +103,7 @@ async def submit(
     except SubmissionError as exc:
         errors = FormErrors()
         errors.add(exc.field, exc.message, **exc.values)
-        values = {"share": share, "text": text if len(text) < 200_000 else "", "mode": mode}
+        values = {"share": share[:2100], "text": text if len(text) < 200_000 else "", "mode": mode}
         return _home(request, errors=errors, values=values, status_code=400)
     uow.commit()
     return RedirectResponse(f"/check/{handle}", status_code=303)

@@ -27,6 +27,34 @@ CHECK_NAMES: Mapping[str, tuple[str, str]] = {
     "holder": ("Op naam van de houder", "Issued to the holder"),
 }
 
+# What a passed check means, per check (an unnamed check falls back to "In orde.").
+_PASSED: Mapping[str, tuple[str, str]] = {
+    "format": ("Het is opgebouwd volgens de standaard.", "It is built to the standard."),
+    "proof": (
+        "De digitale handtekening klopt: er is niets veranderd na het uitgeven.",
+        "The digital signature matches: nothing was changed after it was issued.",
+    ),
+    "issuer": (
+        "Ondertekend door de uitgever die erop staat.",
+        "Signed by the issuer it names.",
+    ),
+    "trust": (
+        "De uitgever staat op uw lijst van erkende scholen en leerbedrijven.",
+        "The issuer is on your list of recognised schools and training companies.",
+    ),
+    "status": ("De uitgever heeft het niet ingetrokken.", "The issuer has not revoked it."),
+    "validity": ("Het is vandaag geldig.", "It is valid today."),
+    "schema": ("De inhoud past bij het opgegeven formaat.", "The content matches its format."),
+    "holder_binding": (
+        "De houder heeft dit zelf met u gedeeld.",
+        "The holder shared this with you in person.",
+    ),
+    "holder": (
+        "Het staat op naam van wie het deelt.",
+        "It was issued to the person who shares it.",
+    ),
+}
+
 _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
     "ok": ("In orde.", "All good."),
     # proof
@@ -253,7 +281,7 @@ def explain(check: CheckResult, lang: Lang = "nl") -> tuple[str, str]:
     """(name of the check, what it means) for a person."""
     name = _pick(CHECK_NAMES.get(check.name, (check.name, check.name)), lang)
     if check.code == "ok" and check.outcome is Outcome.PASSED:
-        return name, _pick(_EXPLANATIONS["ok"], lang)
+        return name, _pick(_PASSED.get(check.name, _EXPLANATIONS["ok"]), lang)
     text = _EXPLANATIONS.get(check.code)
     return name, _pick(text, lang) if text else check.detail
 

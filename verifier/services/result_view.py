@@ -246,6 +246,11 @@ class KerntaakLine:
     state: Literal["complete", "partial", "experience", "missing"]
     werkprocessen: tuple[WerkprocesLine, ...]
 
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The credentials that cover any of its werkprocessen, each once."""
+        return tuple(dict.fromkeys(s for w in self.werkprocessen for s in w.sources))
+
 
 @dataclass(frozen=True, slots=True)
 class GenericLine:

@@ -1,0 +1,220 @@
+"""The employer's page in Chromium, against a real uvicorn verifier process.
+
+Paste a genuine credential → green verdict; paste a tampered one → red verdict with the
+reason; choose a target diploma → the stacking report; switch to English; the same result at
+phone width. Screenshots of every step go to ``artifacts/screenshots/verifier/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from verifier.services.trust import TrustEntry, add_trusted_issuer
+from web_common.db import UnitOfWork, make_engine, make_session_factory
+from web_common.migrations import upgrade
+
+from ...api.verifier.test_pages import _credential
+from ...api.verifier.test_vc_api import SCHOOL
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parents[3]
+SHOTS = REPO / "artifacts" / "screenshots" / "verifier"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The verifier on a free port, with a temporary SQLite database that recognises the
+    test school."""
+    port = _free_port()
+    database_url = f"sqlite:///{tmp_path / 'verifier.db'}"
+    upgrade("verifier", database_url)
+    engine = make_engine(database_url)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        entry = TrustEntry(SCHOOL.did_key, "ROC Midden Nederland", "school", ("*",))
+        add_trusted_issuer(uow, entry, source="test", now=datetime.now(UTC))
+        uow.commit()
+    engine.dispose()
+    env = {
+        **os.environ,
+        "VERIFIER_ENVIRONMENT": "test",
+        "VERIFIER_DATABASE_URL": database_url,
+        "VERIFIER_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "VERIFIER_LOG_JSON": "false",
+        "VERIFIER_LOG_LEVEL": "WARNING",
+    }
+    code = (
+        "import uvicorn; from verifier.app import create_app; "
+        f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
+    )
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the verifier did not start:\n" + (tmp_path / "server.log").read_text())
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is required in CI (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(browser: Any, errors: list[str], *, width: int = 1100, height: int = 900) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
+    page = context.new_page()
+    # a form answered with 400 on purpose logs "Failed to load resource"; CSP and script
+    # errors are what count
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
+            and "Failed to load resource" not in m.text else None)  # fmt: skip
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page
+
+
+def _shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _paste(page: Any, base: str, document: Any) -> None:
+    page.goto(base + "/")
+    page.fill("#field-text", json.dumps(document, ensure_ascii=False))
+    page.click("text=Tekst controleren")
+    page.wait_for_selector(".verdict")
+
+
+def test_employer_checks_credentials_and_stacking(server: str, browser: Any) -> None:
+    errors: list[str] = []
+    page = _page(browser, errors)
+    page.goto(server + "/")
+    assert page.locator("h1").inner_text() == "Bewijs van een mbo-opleiding controleren"
+    _shot(page, "01-home")
+
+    genuine = _credential(qualification="25498", codes=("B1-K1",))
+    _paste(page, server, genuine)
+    verdict = page.locator(".verdict")
+    assert "verdict-valid" in (verdict.get_attribute("class") or "")
+    assert "Echt en geldig" in verdict.inner_text()
+    assert "ROC Midden Nederland" in page.locator(".credential").inner_text()
+    _shot(page, "02-genuine")
+    result_url = page.url
+
+    page.click("text=Technische details")
+    assert page.locator(".tech-details table.tech").first.is_visible()
+
+    tampered = copy.deepcopy(genuine)
+    tampered["credentialSubject"]["achievement"]["kerntaken"] = ["B1-K1", "P2-K1"]
+    _paste(page, server, tampered)
+    verdict = page.locator(".verdict")
+    assert "verdict-invalid" in (verdict.get_attribute("class") or "")
+    assert "Niet echt of niet geldig: stop" in verdict.inner_text()
+    assert "De digitale handtekening klopt niet" in page.locator(".credential").inner_text()
+    _shot(page, "03-tampered")
+
+    page.goto(result_url)
+    page.click("ul.targets a:has-text('Helpende Zorg en Welzijn')")
+    page.wait_for_selector(".stack-result")
+    stack = page.locator(".stack-result").inner_text()
+    assert "9 van de 12 werkprocessen" in stack
+    assert "P2-K1" in stack
+    assert "ontbreekt nog" in stack
+    _shot(page, "04-stacking")
+
+    page.fill("#field-q", "verpleeg")
+    page.click("button:has-text('Zoeken')")
+    page.click("ul.targets a:has-text('Mbo-Verpleegkundige')")
+    page.wait_for_selector(".stack-result")
+    assert "Mbo-Verpleegkundige" in page.locator(".stack-result h3").inner_text()
+
+    page.goto(result_url)
+    page.click("a.lang-switch")
+    page.wait_for_selector("html[lang=en]")
+    assert "Genuine and valid" in page.locator(".verdict").inner_text()
+    page.click("ul.targets a:has-text('Helpende Zorg en Welzijn')")
+    page.wait_for_selector(".stack-result")
+    assert "9 of the 12 work processes" in page.locator(".stack-result").inner_text()
+    _shot(page, "05-english")
+
+    phone = _page(browser, errors, width=375, height=800)
+    phone.goto(result_url + "?lang=nl&target=25498")
+    phone.wait_for_selector(".stack-result")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
+    _shot(phone, "06-phone-result")
+    phone.screenshot(path=str(SHOTS / "06a-phone-top.png"))
+    phone.locator(".stack-result").screenshot(path=str(SHOTS / "06b-phone-stacking.png"))
+    phone.goto(server + "/")
+    _shot(phone, "07-phone-home")
+    assert not errors, f"console errors (CSP violations?): {errors}"
+
+
+def test_ask_for_proof_shows_a_qr_code_and_waits(server: str, browser: Any) -> None:
+    errors: list[str] = []
+    page = _page(browser, errors)
+    page.goto(server + "/")
+    page.click("text=QR-code maken")
+    page.wait_for_selector("img.qr")
+    for _ in range(50):  # wait_for_function would need eval, which the CSP forbids
+        if page.evaluate("document.querySelector('img.qr').naturalWidth") > 0:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("document.querySelector('img.qr').naturalWidth") > 0
+    assert "Wachten op de wallet" in page.locator(".waiting").inner_text()
+    _shot(page, "08-request-qr")
+    state_url = page.locator("#request").get_attribute("data-state-url")
+    assert httpx.get(server + state_url).status_code == 404  # not this browser's request
+    page.wait_for_timeout(2500)  # the poller has asked at least once, without errors
+    assert not errors, f"console errors (CSP violations?): {errors}"

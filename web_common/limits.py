@@ -1,7 +1,8 @@
 """Refuse request bodies over a size limit before they are read into memory.
 
 Pure ASGI: checks ``Content-Length`` up front and counts streamed bytes as they arrive, so
-a chunked upload cannot get around it. Over the limit: ``413`` problem+json.
+a chunked upload cannot get around it. Over the limit: ``413``, as problem+json for programs
+and as a short bilingual page for browsers (``Accept: text/html``).
 """
 
 from __future__ import annotations
@@ -65,7 +66,40 @@ class BodySizeLimitMiddleware:
                 await _reject(scope, send, limit)
 
 
+_HTML = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>Bestand te groot / File too large</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body>
+<h1>Het bestand is te groot</h1>
+<p>U kunt hier hoogstens {mib} MB tegelijk versturen. Ga terug en kies een kleiner bestand.</p>
+<h2 lang="en">The file is too large</h2>
+<p lang="en">At most {mib} MB can be sent at once. Go back and choose a smaller file.</p>
+</body></html>
+"""
+
+
+def _wants_html(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"accept":
+            return b"text/html" in value
+    return False
+
+
 async def _reject(scope: Scope, send: Send, limit: int) -> None:
+    if _wants_html(scope):
+        page = _HTML.format(mib=max(1, round(limit / (1024 * 1024)))).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"text/html; charset=utf-8"),
+                    (b"content-length", str(len(page)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": page})
+        return
     body = json.dumps(
         {
             "type": "https://w3id.org/mbo-wallet/problems/content-too-large",

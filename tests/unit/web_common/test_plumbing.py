@@ -221,3 +221,7 @@ def test_body_size_limit_refuses_large_and_chunked_bodies() -> None:
             yield b"x" * 100
 
     assert client.post("/small", content=chunks()).status_code == 413
+    page = client.post("/small", content=b"x" * 2000, headers={"Accept": "text/html"})
+    assert page.status_code == 413
+    assert page.headers["content-type"].startswith("text/html")
+    assert "te groot" in page.text

@@ -280,7 +280,9 @@ def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
         warnings.append(CsvProblem("read as Windows-1252; save as 'CSV UTF-8' to be sure"))
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     separator = _sniff_separator(first_line)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=separator)
+    reader = csv.reader(
+        io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=separator, strict=True
+    )
     try:
         header = next(reader, None)
         while header is not None and not any(cell.strip() for cell in header):

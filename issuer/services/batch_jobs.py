@@ -134,6 +134,7 @@ def claim_chunk(
                 attempts=BatchRow.attempts + 1,
             )
             .returning(BatchRow.id)
+            .execution_options(synchronize_session=False)
         )
     )
     rows = [r for r in rows if r.id in claimed_ids]

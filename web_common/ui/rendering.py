@@ -13,9 +13,10 @@ other language) and whatever the service's ``context`` function returns. Autoesc
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from starlette.requests import Request
@@ -31,12 +32,18 @@ __all__ = ["UI_TEMPLATES", "Renderer", "format_datetime", "make_environment"]
 UI_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+DISPLAY_ZONE = ZoneInfo("Europe/Amsterdam")
+
+
 def format_datetime(value: datetime | date | None, with_time: bool = True) -> str:
-    """``24-06-2026 14:05`` (the Dutch order; English readers know it too)."""
+    """``24-06-2026 14:05`` in Dutch local time (the Dutch order; English readers know it
+    too). Times are stored in UTC; a naive datetime (as SQLite returns them) is UTC."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        local = aware.astimezone(DISPLAY_ZONE)
+        return local.strftime("%d-%m-%Y %H:%M" if with_time else "%d-%m-%Y")
     return value.strftime("%d-%m-%Y")
 
 

@@ -15,7 +15,9 @@ for a URL, or raises). Time is the ``now`` parameter.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,7 +31,7 @@ from .did import DidResolver
 from .errors import JwtFormatError, StatusListError
 from .jose import JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
-from .results import CheckResult, Outcome, PresentationResult, VerificationResult
+from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
 from .status_list import check_status
 from .timestamps import parse_datetime_stamp
 
@@ -38,6 +40,7 @@ __all__ = [
     "MAX_DOCUMENT_BYTES",
     "SchemaLookup",
     "StatusFetcher",
+    "StatusListCache",
     "issuer_id",
     "sign_presentation",
     "verify_credential",
@@ -53,6 +56,43 @@ MAX_DEPTH = 48
 DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 
 PASSED, FAILED, WARNING, SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.WARNING, Outcome.SKIPPED
+
+
+class StatusListCache:
+    """Status list credentials whose signature already checked out, by content digest.
+
+    Many credentials share one status list: without this, verifying a presentation of five
+    credentials verifies the same two list credentials ten times. Entries live ``ttl``
+    seconds (keep it no longer than the fetcher's own cache), at most ``max_entries``.
+    Thread-safe enough for CPython: plain dict operations only.
+    """
+
+    def __init__(
+        self,
+        ttl: float = 300.0,
+        max_entries: int = 256,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl
+        self._max_entries = max_entries
+        self._clock = clock
+        self._entries: dict[str, tuple[float, bool]] = {}
+
+    @staticmethod
+    def digest(list_credential: Mapping[str, Any]) -> str:
+        text = json.dumps(list_credential, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get(self, digest: str) -> bool | None:
+        hit = self._entries.get(digest)
+        if hit is None or hit[0] <= self._clock():
+            return None
+        return hit[1]
+
+    def put(self, digest: str, trusted: bool) -> None:
+        if len(self._entries) >= self._max_entries:
+            self._entries.clear()
+        self._entries[digest] = (self._clock() + self._ttl, trusted)
 
 
 def _check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
@@ -186,6 +226,7 @@ def _status_check(
     resolver: DidResolver,
     now: datetime | None,
     engine: JsonLdEngine,
+    list_cache: StatusListCache,
 ) -> CheckResult:
     raw = credential.get("credentialStatus")
     if raw is None:
@@ -212,10 +253,15 @@ def _status_check(
                 "status_unavailable",
                 f"the status list could not be fetched ({type(exc).__name__}: {exc})",
             )
-        list_result = verify_credential(
-            list_credential, resolver=resolver, now=now, engine=engine, check_status=False
-        )
-        if list_result.verdict.value == "invalid" or issuer_id(list_credential) != issuer:
+        digest = StatusListCache.digest(list_credential)
+        trusted = list_cache.get(digest)
+        if trusted is None:
+            list_result = verify_credential(
+                list_credential, resolver=resolver, now=now, engine=engine, check_status=False
+            )
+            trusted = list_result.verdict is not Verdict.INVALID
+            list_cache.put(digest, trusted)
+        if not trusted or issuer_id(list_credential) != issuer:
             return _check(
                 "status",
                 WARNING,
@@ -273,11 +319,13 @@ def verify_credential(
     check_status: bool = True,
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     engine: JsonLdEngine | None = None,
+    status_list_cache: StatusListCache | None = None,
 ) -> VerificationResult:
     """Check a credential; see the module docstring.
 
     ``credential`` is a JSON-LD credential with a Data Integrity proof, a ``vc+jwt`` compact
-    token (a string), or an ``EnvelopedVerifiableCredential`` carrying one.
+    token (a string), or an ``EnvelopedVerifiableCredential`` carrying one. A long-lived
+    ``status_list_cache`` saves re-verifying the same status list credentials.
     """
     token = _jwt_token(credential)
     if token is not None:
@@ -310,6 +358,7 @@ def verify_credential(
                 resolver=resolver,
                 now=now,
                 engine=engine,
+                list_cache=status_list_cache or StatusListCache(),
             )
         )
     checks.append(_schema_check(credential, schema_lookup))
@@ -386,12 +435,17 @@ def verify_presentation(
     schema_lookup: SchemaLookup | None = None,
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     engine: JsonLdEngine | None = None,
+    status_list_cache: StatusListCache | None = None,
 ) -> PresentationResult:
-    """Check a presentation's holder proof (challenge, domain) and every credential in it."""
+    """Check a presentation's holder proof (challenge, domain) and every credential in it.
+
+    Credentials sharing a status list have it verified once per call (or once per
+    ``status_list_cache`` lifetime when one is given)."""
     guard = _guard(presentation, "presentation")
     if guard is not None:
         return PresentationResult((guard,))
     engine = engine or default_engine()
+    list_cache = status_list_cache or StatusListCache()
     checks: list[CheckResult] = []
     ctx = presentation.get("@context")
     first = ctx[0] if isinstance(ctx, list) and ctx else ctx
@@ -422,6 +476,7 @@ def verify_presentation(
             schema_lookup=schema_lookup,
             max_clock_skew=max_clock_skew,
             engine=engine,
+            status_list_cache=list_cache,
         )
         subject_check = _subject_check(result.credential, signer)
         results.append(

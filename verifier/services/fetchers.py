@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from credentials.net import HostResolver, fetch_json, system_resolve
+from credentials.verification import StatusListCache
 
 __all__ = ["StatusListFetcher"]
 
@@ -45,6 +46,8 @@ class StatusListFetcher:
         self._resolve = resolve
         self._cache: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
+        self.list_cache = StatusListCache(ttl=ttl, max_entries=max_entries, clock=clock)
+        """Verified status list credentials, so a list is not re-verified per credential."""
 
     def __call__(self, url: str) -> dict[str, Any]:
         now = self._clock()
@@ -72,3 +75,6 @@ class StatusListFetcher:
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
+        self.list_cache = StatusListCache(
+            ttl=self._ttl, max_entries=self._max_entries, clock=self._clock
+        )

@@ -453,3 +453,53 @@ def test_domain_without_challenge_binds_to_the_domain() -> None:
         fetch_status_list=_lists(),
     )  # fmt: skip
     assert _outcome(elsewhere, "holder_binding") == (Outcome.FAILED, "domain_mismatch")
+
+
+class _CountingResolver:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        self.calls.append(did)
+        return RESOLVER.resolve(did)
+
+
+def test_a_shared_status_list_is_verified_once_per_presentation() -> None:
+    credentials = [
+        _credential(id=f"urn:uuid:00000000-0000-4000-8000-00000000000{i}") for i in range(5)
+    ]
+    vp = _presentation(*credentials)
+    resolver = _CountingResolver()
+    result = verify_presentation(
+        vp, resolver=resolver, now=NOW, challenge="c-1", domain="https://employer.example",
+        fetch_status_list=_lists(),
+    )  # fmt: skip
+    assert result.verdict is Verdict.VALID
+    # holder 1 + five credentials + the two status lists once each (not ten times)
+    assert len(resolver.calls) == 1 + 5 + 2
+
+
+def test_status_list_cache_re_verifies_changed_content() -> None:
+    from credentials.verification import StatusListCache
+
+    cache = StatusListCache(ttl=60)
+    credential = _credential()
+    first = verify_credential(
+        credential, resolver=RESOLVER, now=NOW, fetch_status_list=_lists(), status_list_cache=cache
+    )
+    assert _outcome(first, "status") == (Outcome.PASSED, "ok")
+    revoked = verify_credential(
+        credential,
+        resolver=RESOLVER,
+        now=NOW,
+        fetch_status_list=_lists(revoked=True),
+        status_list_cache=cache,
+    )
+    assert _outcome(revoked, "status") == (Outcome.FAILED, "revoked")
+    tampered = _status_list_credential(LIST_URL, "revocation", None)
+    tampered["credentialSubject"]["encodedList"] = StatusList.new().set(1, True).encode()
+    lists = Lists({LIST_URL: tampered, SUSPEND_URL: _lists().lists[SUSPEND_URL]})
+    untrusted = verify_credential(
+        credential, resolver=RESOLVER, now=NOW, fetch_status_list=lists, status_list_cache=cache
+    )
+    assert _outcome(untrusted, "status") == (Outcome.WARNING, "status_list_untrusted")

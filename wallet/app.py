@@ -1,0 +1,107 @@
+"""The wallet service: ``create_app(settings)`` builds it; nothing happens at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from credentials.did_web import DidWebResolver
+from credentials.net import HostResolver, system_resolve
+from credentials.status_fetching import CachingStatusFetcher
+from qualifications import load_catalog
+from web_common.logs import configure_logging
+from web_common.secrets import SecretBox
+from web_common.service import database, install_common
+
+from .errors import install_error_handlers
+from .routes import api_account, api_credentials, api_shares, public
+from .services.accounts import LoginThrottle
+from .services.checking import Checker
+from .services.transport import GuardedHttp
+from .settings import WalletSettings
+
+__all__ = ["create_app"]
+
+_HERE = Path(__file__).resolve().parent
+# Uploads and imports may be larger than the default body limit.
+_BODY_LIMITS = {"/api/import": 24 * 1024 * 1024, "/import": 24 * 1024 * 1024}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: WalletSettings | None = None,
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+    http_client: httpx.Client | None = None,
+    resolve_host: HostResolver = system_resolve,
+) -> FastAPI:
+    """``http_client`` and ``resolve_host`` are for tests that reach issuers and verifiers
+    in-process; the network rules apply to them all the same."""
+    settings = settings or WalletSettings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = http_client or httpx.Client(timeout=settings.fetch_timeout)
+        resolver = DidWebResolver(
+            client,
+            allow_http_hosts=settings.dev_allow_hosts,
+            timeout=settings.fetch_timeout,
+            cache_ttl=settings.did_cache_seconds,
+            resolve_host=resolve_host,
+        )
+        fetcher = CachingStatusFetcher(
+            client,
+            allow_hosts=settings.dev_allow_hosts,
+            ttl=settings.status_list_cache_seconds,
+            max_bytes=settings.max_status_list_bytes,
+            timeout=settings.fetch_timeout,
+            resolve=resolve_host,
+        )
+        app.state.status_fetcher = fetcher
+        app.state.checker = Checker(resolver, fetcher)
+        app.state.http = GuardedHttp(
+            client,
+            allow_hosts=settings.dev_allow_hosts,
+            resolve=resolve_host,
+            timeout=settings.fetch_timeout,
+        )
+        try:
+            with database(app, settings.database_url):
+                yield
+        finally:
+            if http_client is None:
+                client.close()
+
+    app = FastAPI(
+        title="mbo-wallet wallet",
+        summary="A person's skills passport: receive, keep and share mbo credentials.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.catalog = load_catalog(Path(settings.catalog_path))
+    app.state.box = SecretBox.from_setting(
+        settings.data_encryption_keys.get_secret_value(),
+        fallback_secret=settings.secret_key.get_secret_value(),
+    )
+    app.state.login_throttle = LoginThrottle()
+    install_common(app, settings, body_limit_overrides=_BODY_LIMITS)
+    install_error_handlers(app)
+    app.include_router(api_account.open_router)
+    app.include_router(api_account.router)
+    app.include_router(api_credentials.router)
+    app.include_router(api_shares.router)
+    app.include_router(public.router)
+    from .web import install_pages
+
+    install_pages(app, settings)
+    return app

@@ -1,0 +1,1 @@
+"""The wallet's tables and how they are stored."""

@@ -1,0 +1,199 @@
+"""The wallet's tables. Every row a person owns carries ``account_id``; every query of the
+services filters on it, so one account never sees another's data.
+
+Secrets at rest: holder key seeds are encrypted with the service's
+:class:`web_common.secrets.SecretBox`; login sessions and share links are stored only as the
+SHA-256 of their random tokens.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from web_common.db import new_metadata
+
+__all__ = [
+    "Account",
+    "HolderKey",
+    "LoginSession",
+    "SelfDeclared",
+    "Share",
+    "ShareAccess",
+    "ShareItem",
+    "StoredCredential",
+    "WalletBase",
+]
+
+
+class WalletBase(DeclarativeBase):
+    metadata = new_metadata()
+
+
+class Account(WalletBase):
+    """A person's wallet account. ``failed_logins`` counts wrong passwords since the last
+    success; at the limit the account is locked until ``locked_until``."""
+
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    goal_qualification: Mapped[str | None] = mapped_column(String(100))
+    """The diploma the person works toward (a catalog qualification id), for progress."""
+
+
+class LoginSession(WalletBase):
+    """A login: valid until ``expires_at`` or logout (the row is deleted)."""
+
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HolderKey(WalletBase):
+    """An Ed25519 holder key (``did:key``). ``is_primary`` marks the key new credentials are bound
+    to; imported keys stay so credentials bound to them can still be presented."""
+
+    __tablename__ = "holder_key"
+    __table_args__ = (UniqueConstraint("account_id", "did"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    did: Mapped[str] = mapped_column(String(200))
+    encrypted_seed: Mapped[bytes] = mapped_column(LargeBinary)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoredCredential(WalletBase):
+    """A received credential: the document exactly as received, what the wallet read from
+    it, and the result of its most recent check.
+
+    ``public_id`` (random) is what URLs use. ``digest`` (SHA-256 of the document) keeps the
+    same credential from being stored twice in one account. ``evidence`` is the catalog
+    evidence read from it (JSON), so the passport does not re-read every document.
+    """
+
+    __tablename__ = "wallet_credential"
+    __table_args__ = (UniqueConstraint("account_id", "digest"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(16))  # ldp_vc | jwt_vc
+    document: Mapped[str] = mapped_column(Text)
+    credential_id: Mapped[str | None] = mapped_column(String(500))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    types: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(500))
+    issuer: Mapped[str] = mapped_column(String(500))
+    issuer_name: Mapped[str | None] = mapped_column(String(300))
+    subject_id: Mapped[str | None] = mapped_column(String(500))
+    holder_did: Mapped[str | None] = mapped_column(String(200))
+    """The account's holder key DID the credential is bound to (None: not bound to ours)."""
+    valid_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(16))  # oid4vci | upload | import
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    evidence: Mapped[str] = mapped_column(Text)
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    verdict: Mapped[str] = mapped_column(String(16))  # valid | warning | invalid
+    state: Mapped[str] = mapped_column(String(24))
+    """What a person needs to know first: ok, revoked, suspended, expired, not_yet_valid,
+    status_unknown, invalid."""
+    checks: Mapped[str] = mapped_column(Text)  # JSON list of CheckResult.to_json()
+
+
+class SelfDeclared(WalletBase):
+    """Something the person states without proof (a course, work experience, a non-formal
+    training), optionally mapped to werkprocessen. Always shown as self-declared."""
+
+    __tablename__ = "self_declared"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(16))  # course | work | training | other
+    title: Mapped[str] = mapped_column(String(300))
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    started_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    dossier_crebo: Mapped[str | None] = mapped_column(String(20))
+    dossier_version: Mapped[str | None] = mapped_column(String(20))
+    werkprocessen: Mapped[str] = mapped_column(Text, default="")  # space separated codes
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Share(WalletBase):
+    """A share link: the signed presentation it publishes, until ``expires_at`` or
+    ``revoked_at``. Only the SHA-256 of the link's token is stored."""
+
+    __tablename__ = "share"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(16))  # link | pdf
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    challenge: Mapped[str] = mapped_column(String(100))
+    domain: Mapped[str] = mapped_column(String(300))
+    presentation: Mapped[str] = mapped_column(Text)
+
+
+class ShareItem(WalletBase):
+    """Which credentials a share holds."""
+
+    __tablename__ = "share_item"
+    share_id: Mapped[int] = mapped_column(
+        ForeignKey("share.id", ondelete="CASCADE"), primary_key=True
+    )
+    credential_id: Mapped[int] = mapped_column(
+        ForeignKey("wallet_credential.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ShareAccess(WalletBase):
+    """One opening of a share link: when, by what kind of client, and what it got."""
+
+    __tablename__ = "share_access"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    share_id: Mapped[int] = mapped_column(ForeignKey("share.id", ondelete="CASCADE"), index=True)
+    accessed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(16))  # served | expired | revoked
+    as_json: Mapped[bool] = mapped_column(Boolean)
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    network: Mapped[str | None] = mapped_column(String(64))
+    """The client's network, shortened (IPv4 /24, IPv6 /48): enough to tell openers apart,
+    not to identify a person."""

@@ -1,0 +1,84 @@
+"""Typed dependencies of the wallet's routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from qualifications import Catalog
+from web_common.deps import NowDep, UowDep
+from web_common.secrets import SecretBox
+from web_common.ui import get_session
+
+from .db.tables import Account
+from .services.accounts import session_account
+from .services.checking import Checker
+from .services.transport import GuardedHttp
+from .settings import WalletSettings
+
+__all__ = [
+    "SESSION_KEY",
+    "AccountDep",
+    "BoxDep",
+    "CatalogDep",
+    "CheckerDep",
+    "HttpDep",
+    "NowDep",
+    "OptionalAccountDep",
+    "SettingsDep",
+    "UowDep",
+]
+
+SESSION_KEY = "wallet"
+
+
+def _settings(request: Request) -> WalletSettings:
+    settings: WalletSettings = request.app.state.settings
+    return settings
+
+
+def _catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+def _box(request: Request) -> SecretBox:
+    box: SecretBox = request.app.state.box
+    return box
+
+
+def _checker(request: Request) -> Checker:
+    checker: Checker = request.app.state.checker
+    return checker
+
+
+def _http(request: Request) -> GuardedHttp:
+    http: GuardedHttp = request.app.state.http
+    return http
+
+
+def _optional_account(request: Request, uow: UowDep, now: NowDep) -> Account | None:
+    token = get_session(request).get(SESSION_KEY)
+    account = session_account(uow, token, now=now)
+    request.state.account = account
+    return account
+
+
+def _account(
+    request: Request, account: Annotated[Account | None, Depends(_optional_account)]
+) -> Account:
+    if account is None:
+        from .errors import not_logged_in
+
+        raise not_logged_in(request)
+    return account
+
+
+SettingsDep = Annotated[WalletSettings, Depends(_settings)]
+CatalogDep = Annotated[Catalog, Depends(_catalog)]
+BoxDep = Annotated[SecretBox, Depends(_box)]
+CheckerDep = Annotated[Checker, Depends(_checker)]
+HttpDep = Annotated[GuardedHttp, Depends(_http)]
+OptionalAccountDep = Annotated[Account | None, Depends(_optional_account)]
+AccountDep = Annotated[Account, Depends(_account)]

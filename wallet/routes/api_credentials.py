@@ -1,0 +1,261 @@
+"""JSON API: receiving (OpenID4VCI offers, uploads), the credentials, the passport and
+self-declared entries."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Response, UploadFile
+from fastapi.encoders import jsonable_encoder
+
+from web_common.ui import verify_csrf
+
+from ..api_models import (
+    CredentialPublic,
+    CredentialUpload,
+    OfferAccept,
+    OfferText,
+    SelfDeclaredCreate,
+)
+from ..deps import (
+    AccountDep,
+    BoxDep,
+    CatalogDep,
+    CheckerDep,
+    HttpDep,
+    NowDep,
+    SettingsDep,
+    UowDep,
+)
+from ..services import passport as passport_service
+from ..services import receive, wallet_credentials
+from .common import checks_of, credential_public
+
+router = APIRouter(prefix="/api", tags=["credentials"], dependencies=[Depends(verify_csrf)])
+
+
+@router.post("/offers/preview")
+def preview_offer(body: OfferText, account: AccountDep, http: HttpDep) -> dict[str, Any]:
+    """What an OpenID4VCI credential offer is about, and whether it needs a code."""
+    preview = receive.preview_offer(body.offer, http)
+    tx = preview.offer.tx_code
+    return {
+        "credential_issuer": preview.offer.credential_issuer,
+        "issuer_name": preview.issuer_name,
+        "credentials": list(preview.credential_names),
+        "tx_code": None
+        if tx is None
+        else {"input_mode": tx.input_mode, "length": tx.length, "description": tx.description},
+    }
+
+
+@router.post("/offers/accept", status_code=201)
+def accept_offer(
+    body: OfferAccept, uow: UowDep, account: AccountDep, http: HttpDep, checker: CheckerDep,
+    box: BoxDep, now: NowDep, settings: SettingsDep,
+) -> dict[str, list[CredentialPublic]]:  # fmt: skip
+    """Complete the pre-authorized code flow; 422 ``tx_code_required`` asks for the code."""
+    rows = receive.accept_offer(
+        uow, account, body.offer, tx_code=body.tx_code, http=http, checker=checker, box=box,
+        now=now, max_credentials=settings.max_credentials_per_account,
+        max_credential_bytes=settings.max_credential_bytes,
+    )  # fmt: skip
+    uow.commit()
+    return {"credentials": [credential_public(r) for r in rows]}
+
+
+@router.post("/credentials", status_code=201)
+def upload_json(
+    body: CredentialUpload, uow: UowDep, account: AccountDep, checker: CheckerDep,
+    now: NowDep, settings: SettingsDep,
+) -> CredentialPublic:  # fmt: skip
+    """Add a credential sent as JSON (``{"credential": {...} | "<vc+jwt>"}``)."""
+    raw = (
+        body.credential if isinstance(body.credential, str) else receive.serialise(body.credential)
+    )
+    document, fmt = receive.parse_upload(raw, max_bytes=settings.max_credential_bytes)
+    row = receive.receive_document(
+        uow, account, document, fmt, source="upload", checker=checker, now=now,
+        max_credentials=settings.max_credentials_per_account,
+    )  # fmt: skip
+    uow.commit()
+    return credential_public(row)
+
+
+@router.post("/credentials/upload", status_code=201)
+async def upload_file(
+    uow: UowDep, account: AccountDep, checker: CheckerDep, now: NowDep, settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+) -> CredentialPublic:  # fmt: skip
+    """Add a credential file (JSON-LD with a Data Integrity proof, or a vc+jwt)."""
+    data = await file.read(settings.max_credential_bytes + 1)
+    document, fmt = receive.parse_upload(data, max_bytes=settings.max_credential_bytes)
+    row = receive.receive_document(
+        uow, account, document, fmt, source="upload", checker=checker, now=now,
+        max_credentials=settings.max_credentials_per_account,
+    )  # fmt: skip
+    uow.commit()
+    return credential_public(row)
+
+
+@router.get("/credentials")
+def list_credentials(uow: UowDep, account: AccountDep) -> list[CredentialPublic]:
+    return [credential_public(r) for r in wallet_credentials.list_credentials(uow, account)]
+
+
+@router.get("/credentials/{public_id}")
+def get_credential(
+    public_id: str, uow: UowDep, account: AccountDep, checker: CheckerDep, now: NowDep
+) -> dict[str, Any]:
+    """One credential, checked again now (status, validity, proof)."""
+    row = wallet_credentials.get_credential(uow, account, public_id)
+    receive.check_stored(row, checker=checker, now=now)
+    uow.commit()
+    return {
+        **credential_public(row).model_dump(mode="json"),
+        "checks": checks_of(row),
+        "document": receive.load_document(row),
+    }
+
+
+@router.get("/credentials/{public_id}/download")
+def download(public_id: str, uow: UowDep, account: AccountDep) -> Response:
+    """The credential exactly as received (JSON-LD, or the vc+jwt as text)."""
+    row = wallet_credentials.get_credential(uow, account, public_id)
+    if row.format == "jwt_vc":
+        media, name = "application/vc+jwt", f"{row.public_id}.jwt"
+    else:
+        media, name = "application/vc+ld+json", f"{row.public_id}.json"
+    return Response(
+        row.document, media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )  # fmt: skip
+
+
+@router.delete("/credentials/{public_id}", status_code=204)
+def delete_credential(public_id: str, uow: UowDep, account: AccountDep, now: NowDep) -> Response:
+    wallet_credentials.delete_credential(uow, account, public_id, now=now)
+    uow.commit()
+    return Response(status_code=204)
+
+
+@router.get("/passport")
+def passport(
+    uow: UowDep, account: AccountDep, catalog: CatalogDep, goal: str | None = None,
+    lang: str = "nl",
+) -> Any:  # fmt: skip
+    """The skills passport as data (the home page renders the same view)."""
+    view = passport_service.build_passport(
+        catalog,
+        wallet_credentials.list_credentials(uow, account),
+        wallet_credentials.list_self_declared(uow, account),
+        goal=goal or account.goal_qualification,
+        lang="en" if lang == "en" else "nl",
+    )
+    return passport_json(view)
+
+
+def passport_json(view: passport_service.PassportView) -> Any:
+    progress = view.goal_progress
+    goal: dict[str, Any] | None = None
+    if view.goal is not None and progress is not None:
+        goal = {
+            "qualification": view.goal.id,
+            "title": view.goal.title,
+            "toward_diploma": {
+                "covered": progress.toward_diploma.werkprocessen_covered,
+                "total": progress.toward_diploma.werkprocessen_total,
+            },
+            "with_experience": {
+                "covered": progress.with_experience.werkprocessen_covered,
+                "total": progress.with_experience.werkprocessen_total,
+            },
+            "kerntaken": [
+                {
+                    "code": k.code,
+                    "title": k.title,
+                    "werkprocessen": [
+                        {
+                            "code": w.code,
+                            "title": w.title,
+                            "covered_by": sorted({s.evidence_id for s in w.toward_diploma}),
+                            "experience": sorted({s.evidence_id for s in w.experience}),
+                        }
+                        for w in k.werkprocessen
+                    ],
+                }
+                for k in progress.kerntaken
+            ],
+            "missing": list(progress.missing),
+            "vrijstelling_candidates": list(progress.vrijstelling_candidates),
+        }
+    related = None
+    if view.related is not None:
+        related = [
+            {
+                "qualification": r.id,
+                "title": r.title,
+                "shared": r.shared,
+                "shared_toward_diploma": r.shared_toward_diploma,
+                "total": r.total,
+                "missing_kerntaken": list(r.missing_kerntaken),
+                "certificates": [
+                    {"code": c.code, "title": c.title, "covers_missing": list(c.covers_missing)}
+                    for c in r.certificates
+                ],
+            }
+            for r in view.related.results
+        ]
+    return jsonable_encoder(
+        {
+            "credentials": view.credentials,
+            "groups": view.groups,
+            "unmapped": view.unmapped,
+            "problems": view.problems,
+            "self_declared": view.self_declared,
+            "goal": goal,
+            "related": related,
+        }
+    )
+
+
+@router.get("/self-declared")
+def list_self_declared(uow: UowDep, account: AccountDep) -> list[dict[str, Any]]:
+    return [_self_json(e) for e in wallet_credentials.list_self_declared(uow, account)]
+
+
+def _self_json(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.public_id,
+        "self_declared": True,
+        "category": e.category,
+        "title": e.title,
+        "organisation": e.organisation,
+        "description": e.description,
+        "started_on": e.started_on.isoformat() if e.started_on else None,
+        "ended_on": e.ended_on.isoformat() if e.ended_on else None,
+        "dossier_crebo": e.dossier_crebo,
+        "dossier_version": e.dossier_version,
+        "werkprocessen": e.werkprocessen.split(),
+    }
+
+
+@router.post("/self-declared", status_code=201)
+def add_self_declared(
+    body: SelfDeclaredCreate, uow: UowDep, account: AccountDep, catalog: CatalogDep, now: NowDep
+) -> dict[str, Any]:
+    row = wallet_credentials.add_self_declared(
+        uow, account,
+        wallet_credentials.SelfDeclaredInput(**{**body.model_dump(),
+                                                 "werkprocessen": tuple(body.werkprocessen)}),
+        catalog=catalog, now=now,
+    )  # fmt: skip
+    uow.commit()
+    return _self_json(row)
+
+
+@router.delete("/self-declared/{public_id}", status_code=204)
+def delete_self_declared(public_id: str, uow: UowDep, account: AccountDep) -> Response:
+    wallet_credentials.delete_self_declared(uow, account, public_id)
+    uow.commit()
+    return Response(status_code=204)

@@ -1,0 +1,113 @@
+"""JSON API: share links (create, list, access log, revoke) and OpenID4VP answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from web_common.qr import qr_svg
+from web_common.ui import verify_csrf
+
+from ..api_models import AnswerRequest, RequestText, ShareCreate
+from ..db.tables import ShareAccess
+from ..deps import AccountDep, BoxDep, HttpDep, NowDep, SettingsDep, UowDep
+from ..services import presentation_requests, shares
+from .common import aware
+
+router = APIRouter(prefix="/api", tags=["shares"], dependencies=[Depends(verify_csrf)])
+
+
+def _summary(summary: shares.ShareSummary, now: datetime) -> dict[str, Any]:
+    share = summary.share
+    return {
+        "id": share.public_id,
+        "label": share.label,
+        "purpose": share.purpose,
+        "status": summary.status(now),
+        "created_at": aware(share.created_at),
+        "expires_at": aware(share.expires_at),
+        "revoked_at": aware(share.revoked_at),
+        "credentials": [
+            {
+                "id": c.public_id,
+                "title": c.title,
+                "state": c.state,
+                "valid_until": aware(c.valid_until),
+            }
+            for c in summary.credentials
+        ],
+        "openings": summary.openings,
+        "last_opened": summary.last_opened,
+    }
+
+
+def _access(row: ShareAccess) -> dict[str, Any]:
+    return {
+        "at": aware(row.accessed_at),
+        "outcome": row.outcome,
+        "as_json": row.as_json,
+        "user_agent": row.user_agent,
+        "network": row.network,
+    }
+
+
+@router.post("/shares", status_code=201)
+def create_share(
+    body: ShareCreate, uow: UowDep, account: AccountDep, box: BoxDep, now: NowDep,
+    settings: SettingsDep,
+) -> dict[str, Any]:  # fmt: skip
+    """A share link for the chosen credentials. The link (``url``) is shown only now."""
+    created = shares.create_share(
+        uow, account, body.credentials, label=body.label, valid_days=body.valid_days,
+        max_days=settings.share_max_days, public_base_url=settings.public_base_url, box=box,
+        now=now,
+    )  # fmt: skip
+    uow.commit()
+    summary = shares.get_share(uow, account, created.share.public_id)
+    return {**_summary(summary, now), "url": created.url, "qr_svg": qr_svg(created.url)}
+
+
+@router.get("/shares")
+def list_shares(uow: UowDep, account: AccountDep, now: NowDep) -> list[dict[str, Any]]:
+    return [_summary(s, now) for s in shares.list_shares(uow, account)]
+
+
+@router.get("/shares/{public_id}")
+def get_share(public_id: str, uow: UowDep, account: AccountDep, now: NowDep) -> dict[str, Any]:
+    """A share with its access log (who opened it when)."""
+    summary = shares.get_share(uow, account, public_id)
+    accesses = shares.list_accesses(uow, account, public_id)
+    return {**_summary(summary, now), "accesses": [_access(a) for a in accesses]}
+
+
+@router.post("/shares/{public_id}/revoke")
+def revoke_share(public_id: str, uow: UowDep, account: AccountDep, now: NowDep) -> dict[str, Any]:
+    shares.revoke_share(uow, account, public_id, now=now)
+    uow.commit()
+    return _summary(shares.get_share(uow, account, public_id), now)
+
+
+@router.post("/requests/preview")
+def preview_request(body: RequestText, account: AccountDep) -> dict[str, Any]:
+    """Who asks (the verifier's response address and name) and for what."""
+    request = presentation_requests.read_request(body.request)
+    return {
+        "verifier": request.response_uri,
+        "client_name": request.client_metadata.get("client_name"),
+        "queries": list(request.query_ids),
+    }
+
+
+@router.post("/requests/answer")
+def answer_request(
+    body: AnswerRequest, uow: UowDep, account: AccountDep, http: HttpDep, box: BoxDep,
+    now: NowDep,
+) -> dict[str, Any]:  # fmt: skip
+    """Send the chosen credentials to the verifier (OpenID4VP direct_post)."""
+    answered = presentation_requests.answer_request(
+        uow, account, body.request, body.credentials, http=http, box=box, now=now
+    )
+    return {"verifier": answered.verifier, "status": answered.status,
+            "redirect_uri": answered.redirect_uri}  # fmt: skip

@@ -1,0 +1,49 @@
+"""Small helpers shared by the wallet's routes (no logic of their own)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+
+from ..api_models import CredentialPublic
+from ..db.tables import StoredCredential
+
+__all__ = ["aware", "client_address", "credential_public"]
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def credential_public(row: StoredCredential) -> CredentialPublic:
+    return CredentialPublic(
+        id=row.public_id,
+        title=row.title,
+        kind=row.kind,
+        types=row.types.split(),
+        issuer=row.issuer,
+        issuer_name=row.issuer_name,
+        format=row.format,
+        source=row.source,
+        received_at=aware(row.received_at) or row.received_at,
+        valid_from=aware(row.valid_from),
+        valid_until=aware(row.valid_until),
+        state=row.state,
+        verdict=row.verdict,
+        checked_at=aware(row.checked_at) or row.checked_at,
+        bound_to_holder=row.holder_did is not None,
+    )
+
+
+def checks_of(row: StoredCredential) -> list[dict[str, Any]]:
+    value = json.loads(row.checks or "[]")
+    return value if isinstance(value, list) else []

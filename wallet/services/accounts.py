@@ -1,0 +1,290 @@
+"""Accounts: registration, login with lockout, server-side sessions, the holder key, and
+deleting an account with everything in it (AVG/GDPR).
+
+Passwords are Argon2id hashes; five wrong passwords lock an account for fifteen minutes
+(per address throttling is the route's :class:`LoginThrottle`). Sessions are random 256-bit
+tokens stored as SHA-256 digests. The holder key is an Ed25519 ``did:key`` made at
+registration; its seed is stored encrypted with the service's :class:`SecretBox`. Neither
+passwords, tokens nor keys are ever logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+
+from credentials.keys import Ed25519KeyPair
+from web_common.db import UnitOfWork
+from web_common.secrets import SecretBox
+
+from ..db.tables import (
+    Account,
+    HolderKey,
+    LoginSession,
+    SelfDeclared,
+    Share,
+    ShareAccess,
+    ShareItem,
+    StoredCredential,
+)
+from .errors import ConflictError, InputError, LoginError
+
+__all__ = [
+    "LOCK_DURATION",
+    "MAX_FAILED_LOGINS",
+    "MIN_PASSWORD_LENGTH",
+    "LoginThrottle",
+    "add_holder_key",
+    "authenticate",
+    "delete_account",
+    "end_session",
+    "holder_key",
+    "holder_keys",
+    "register",
+    "session_account",
+    "set_goal",
+    "start_session",
+]
+
+MAX_FAILED_LOGINS = 5
+LOCK_DURATION = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# OWASP's Argon2id minimum (19 MiB, 2 passes): ~20 ms per login.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+_DUMMY_HASH = _HASHER.hash("not a password: equalises the time of unknown e-mail addresses")
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything stored is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def register(
+    uow: UnitOfWork, *, email: str, name: str, password: str, box: SecretBox, now: datetime
+) -> Account:
+    """A new account with a fresh holder key. Raises :class:`InputError` (field problems) or
+    :class:`ConflictError` when the e-mail address already has an account."""
+    email = email.strip().lower()
+    name = name.strip()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise InputError("invalid_email", "Vul een geldig e-mailadres in.", field="email")
+    if not name or len(name) > 200:
+        raise InputError("invalid_name", "Vul je naam in (hoogstens 200 tekens).", field="name")
+    if len(password) < MIN_PASSWORD_LENGTH or len(password) > 1024:
+        raise InputError(
+            "weak_password",
+            f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens.",
+            field="password",
+        )
+    if uow.session.scalar(select(Account.id).where(Account.email == email)) is not None:
+        raise ConflictError("email_taken", "Er is al een account met dit e-mailadres.")
+    account = Account(
+        email=email,
+        name=name,
+        password_hash=_HASHER.hash(password),
+        created_at=now,
+        failed_logins=0,
+    )
+    uow.session.add(account)
+    uow.flush()
+    add_holder_key(uow, account, Ed25519KeyPair.generate(), box=box, now=now, primary=True)
+    return account
+
+
+def add_holder_key(
+    uow: UnitOfWork,
+    account: Account,
+    key: Ed25519KeyPair,
+    *,
+    box: SecretBox,
+    now: datetime,
+    primary: bool = False,
+) -> HolderKey:
+    """Store ``key`` for ``account`` (encrypted); an existing key with the same DID is kept."""
+    existing = uow.session.scalar(
+        select(HolderKey).where(HolderKey.account_id == account.id, HolderKey.did == key.did_key)
+    )
+    if existing is not None:
+        return existing
+    row = HolderKey(
+        account_id=account.id,
+        did=key.did_key,
+        encrypted_seed=box.encrypt(key.seed),
+        is_primary=primary,
+        created_at=now,
+    )
+    uow.session.add(row)
+    uow.flush()
+    return row
+
+
+def holder_keys(uow: UnitOfWork, account_id: int) -> list[HolderKey]:
+    return list(
+        uow.session.scalars(
+            select(HolderKey)
+            .where(HolderKey.account_id == account_id)
+            .order_by(HolderKey.is_primary.desc(), HolderKey.id)
+        )
+    )
+
+
+def holder_key(
+    uow: UnitOfWork, account_id: int, box: SecretBox, did: str | None = None
+) -> Ed25519KeyPair:
+    """The account's primary holder key, or the one with ``did``."""
+    query = select(HolderKey).where(HolderKey.account_id == account_id)
+    query = query.where(HolderKey.did == did) if did else query.where(HolderKey.is_primary)
+    row = uow.session.scalar(query)
+    if row is None:
+        raise LookupError("the account has no such holder key")
+    return Ed25519KeyPair.from_seed(box.decrypt(row.encrypted_seed))
+
+
+def authenticate(uow: UnitOfWork, *, email: str, password: str, now: datetime) -> Account:
+    """The account for these credentials, or :class:`LoginError` (the same for an unknown
+    address and a wrong password; a locked account says until when)."""
+    account = uow.session.scalar(select(Account).where(Account.email == email.strip().lower()))
+    if account is None:
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _HASHER.verify(_DUMMY_HASH, password)
+        raise LoginError()
+    locked_until = _aware(account.locked_until)
+    if locked_until is not None and locked_until > now:
+        raise LoginError(locked_until)
+    try:
+        _HASHER.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        account.failed_logins = (account.failed_logins or 0) + 1
+        if account.failed_logins >= MAX_FAILED_LOGINS:
+            account.locked_until = now + LOCK_DURATION
+            account.failed_logins = 0
+            uow.commit()
+            raise LoginError(now + LOCK_DURATION) from None
+        uow.commit()
+        raise LoginError() from None
+    if _HASHER.check_needs_rehash(account.password_hash):
+        account.password_hash = _HASHER.hash(password)
+    account.failed_logins = 0
+    account.locked_until = None
+    account.last_login_at = now
+    return account
+
+
+def start_session(uow: UnitOfWork, account: Account, *, now: datetime, ttl: timedelta) -> str:
+    """A new login session; the returned token goes into the signed session cookie only."""
+    token = secrets.token_urlsafe(32)
+    uow.session.execute(
+        delete(LoginSession).where(
+            LoginSession.account_id == account.id, LoginSession.expires_at < now
+        )
+    )
+    uow.session.add(
+        LoginSession(
+            account_id=account.id, token_hash=_sha256(token), created_at=now, expires_at=now + ttl
+        )
+    )
+    return token
+
+
+def session_account(uow: UnitOfWork, token: str | None, *, now: datetime) -> Account | None:
+    """The account of a live session token, or None."""
+    if not token or not isinstance(token, str) or len(token) > 100:
+        return None
+    row = uow.session.scalar(select(LoginSession).where(LoginSession.token_hash == _sha256(token)))
+    if row is None:
+        return None
+    expires = _aware(row.expires_at)
+    if expires is None or expires <= now:
+        return None
+    return uow.session.get(Account, row.account_id)
+
+
+def end_session(uow: UnitOfWork, token: str | None) -> None:
+    if token and isinstance(token, str):
+        uow.session.execute(delete(LoginSession).where(LoginSession.token_hash == _sha256(token)))
+
+
+def set_goal(uow: UnitOfWork, account: Account, qualification_id: str | None) -> None:
+    account.goal_qualification = qualification_id or None
+
+
+def delete_account(uow: UnitOfWork, account: Account, *, password: str) -> None:
+    """Delete the account and everything in it, after the password is confirmed. Rows are
+    deleted explicitly (children first), so nothing is left on databases without cascades."""
+    try:
+        _HASHER.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise InputError("wrong_password", "Het wachtwoord klopt niet.", field="password") from None
+    account_id = account.id
+    share_ids = select(Share.id).where(Share.account_id == account_id)
+    session = uow.session
+    session.execute(delete(ShareAccess).where(ShareAccess.share_id.in_(share_ids)))
+    session.execute(delete(ShareItem).where(ShareItem.share_id.in_(share_ids)))
+    session.execute(delete(Share).where(Share.account_id == account_id))
+    session.execute(delete(StoredCredential).where(StoredCredential.account_id == account_id))
+    session.execute(delete(SelfDeclared).where(SelfDeclared.account_id == account_id))
+    session.execute(delete(HolderKey).where(HolderKey.account_id == account_id))
+    session.execute(delete(LoginSession).where(LoginSession.account_id == account_id))
+    session.execute(delete(Account).where(Account.id == account_id))
+
+
+class LoginThrottle:
+    """Failed logins per client key (address), in memory, bounded; thread-safe. Stops a
+    guesser trying many accounts from one place (the per-account lock stops the rest)."""
+
+    def __init__(
+        self,
+        *,
+        limit: int = 10,
+        window: float = 15 * 60,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._limit = limit
+        self._window = window
+        self._max_keys = max_keys
+        self._clock = clock
+        self._failures: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        recent = [t for t in self._failures.get(key, []) if now - t < self._window]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)
+        return recent
+
+    def locked(self, key: str) -> bool:
+        with self._lock:
+            return len(self._recent(key, self._clock())) >= self._limit
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            now = self._clock()
+            self._failures[key] = [*self._recent(key, now), now]
+            self._failures.move_to_end(key)
+            while len(self._failures) > self._max_keys:
+                self._failures.popitem(last=False)
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)

@@ -1,0 +1,63 @@
+"""Errors of the wallet's use cases. Routes translate them (problem+json or a page).
+
+    WalletError
+    ├── NotFoundError     no such thing in this account (also for another account's ids)
+    ├── InputError        the person's input is refused; ``code`` is stable, ``detail`` Dutch
+    │   └── ReceiveError  a credential could not be received (offer, issuer, verification)
+    ├── LoginError        wrong e-mail address or password, or the account is locked
+    └── ConflictError     the request conflicts with what exists (e-mail address taken, …)
+
+Messages are plain Dutch source strings; the pages translate them with the English catalog.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+__all__ = [
+    "ConflictError",
+    "InputError",
+    "LoginError",
+    "NotFoundError",
+    "ReceiveError",
+    "WalletError",
+]
+
+
+class WalletError(Exception):
+    """Base of the wallet's errors."""
+
+
+class NotFoundError(WalletError):
+    def __init__(self, what: str = "Niet gevonden.") -> None:
+        super().__init__(what)
+
+
+class InputError(WalletError):
+    """``code`` names the problem for programs; ``detail`` explains it to a person;
+    ``extra`` carries what a form needs to ask again (such as a transaction code's length)."""
+
+    def __init__(self, code: str, detail: str, *, field: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.field = field
+        self.extra = extra
+
+
+class ReceiveError(InputError):
+    """A credential could not be received; nothing was stored."""
+
+
+class LoginError(WalletError):
+    def __init__(self, locked_until: datetime | None = None) -> None:
+        super().__init__("login refused")
+        self.locked_until = locked_until
+
+
+class ConflictError(WalletError):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail

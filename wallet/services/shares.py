@@ -1,0 +1,342 @@
+"""Share links: a Verifiable Presentation of chosen credentials, signed with the holder key,
+published at ``{public_base_url}/s/{token}`` until it expires or is revoked.
+
+The token has 256 bits of randomness and only its SHA-256 is stored, so the link cannot be
+guessed and a database leak does not reveal it; the person sees it once, when it is made.
+The presentation's proof is bound to a random challenge and to the wallet's origin
+(``domain``), so a copy published elsewhere does not pass as shared by its holder. Every
+opening is logged (time, kind of client, shortened network address), also of an expired or
+revoked link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+
+from credentials.contexts import VC_V2
+from credentials.jose import enveloped_credential
+from credentials.keys import Ed25519KeyPair
+from credentials.verification import sign_presentation
+from web_common.db import UnitOfWork
+from web_common.secrets import SecretBox
+
+from ..db.tables import Account, Share, ShareAccess, ShareItem, StoredCredential
+from .accounts import holder_key
+from .errors import InputError, NotFoundError
+from .receive import load_document, new_public_id
+
+__all__ = [
+    "MAX_SHARE_CREDENTIALS",
+    "TOKEN_BYTES",
+    "CreatedShare",
+    "OpenedShare",
+    "ShareGoneError",
+    "ShareSummary",
+    "build_presentation",
+    "create_share",
+    "get_share",
+    "list_accesses",
+    "list_shares",
+    "open_share",
+    "origin_of",
+    "revoke_share",
+    "share_credentials",
+]
+
+TOKEN_BYTES = 32
+MAX_SHARE_CREDENTIALS = 50
+
+
+class ShareGoneError(Exception):
+    """The link exists but no longer publishes anything: ``reason`` is expired or revoked."""
+
+    def __init__(self, reason: str, when: datetime | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.when = when
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedShare:
+    share: Share
+    url: str
+    token: str
+
+
+def _selected(
+    uow: UnitOfWork, account: Account, public_ids: Sequence[str]
+) -> list[StoredCredential]:
+    wanted = list(dict.fromkeys(public_ids))
+    if not wanted:
+        raise InputError(
+            "nothing_chosen", "Kies minstens één bewijs om te delen.", field="credentials"
+        )
+    if len(wanted) > MAX_SHARE_CREDENTIALS:
+        raise InputError(
+            "too_many", f"Deel hoogstens {MAX_SHARE_CREDENTIALS} bewijzen tegelijk.",
+            field="credentials",
+        )  # fmt: skip
+    rows = list(
+        uow.session.scalars(
+            select(StoredCredential).where(
+                StoredCredential.account_id == account.id,
+                StoredCredential.public_id.in_(wanted),
+            )
+        )
+    )
+    if len(rows) != len(wanted):
+        raise NotFoundError("Een gekozen bewijs staat niet in je portemonnee.")
+    order = {pid: i for i, pid in enumerate(wanted)}
+    return sorted(rows, key=lambda r: order[r.public_id])
+
+
+def _signing_key(
+    uow: UnitOfWork, account: Account, rows: Sequence[StoredCredential], box: SecretBox
+) -> Ed25519KeyPair:
+    """The holder key the chosen credentials are bound to (the primary key when none is)."""
+    holders = {r.holder_did for r in rows if r.holder_did}
+    if len(holders) > 1:
+        raise InputError(
+            "mixed_holders",
+            "Deze bewijzen horen bij verschillende sleutels (na een import). Deel ze apart.",
+            field="credentials",
+        )
+    return holder_key(uow, account.id, box, holders.pop() if holders else None)
+
+
+def build_presentation(
+    rows: Sequence[StoredCredential],
+    key: Ed25519KeyPair,
+    *,
+    challenge: str,
+    domain: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """A VC 2.0 presentation of ``rows`` signed by ``key`` for ``challenge`` and ``domain``
+    (``vc+jwt`` credentials travel inside an ``EnvelopedVerifiableCredential``)."""
+    items: list[Any] = []
+    for row in rows:
+        document = load_document(row)
+        items.append(enveloped_credential(document) if isinstance(document, str) else document)
+    presentation = {
+        "@context": [VC_V2],
+        "type": ["VerifiablePresentation"],
+        "holder": key.did_key,
+        "verifiableCredential": items,
+    }
+    return sign_presentation(
+        presentation, key, key.did_key_verification_method,
+        challenge=challenge, domain=domain, created=now,
+    )  # fmt: skip
+
+
+def create_share(
+    uow: UnitOfWork,
+    account: Account,
+    public_ids: Sequence[str],
+    *,
+    label: str,
+    valid_days: int,
+    max_days: int,
+    public_base_url: str,
+    box: SecretBox,
+    now: datetime,
+    purpose: str = "link",
+) -> CreatedShare:
+    """Make a share link for the chosen credentials of ``account``."""
+    if not 1 <= valid_days <= max_days:
+        raise InputError(
+            "invalid_expiry", f"Kies een geldigheid van 1 tot {max_days} dagen.", field="valid_days"
+        )
+    label = label.strip()[:200] or "Gedeelde bewijzen"
+    rows = _selected(uow, account, public_ids)
+    key = _signing_key(uow, account, rows, box)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    challenge = secrets.token_urlsafe(16)
+    domain = origin_of(public_base_url)
+    presentation = build_presentation(rows, key, challenge=challenge, domain=domain, now=now)
+    share = Share(
+        public_id=new_public_id(),
+        account_id=account.id,
+        token_hash=_sha256(token),
+        label=label,
+        purpose=purpose,
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days),
+        revoked_at=None,
+        challenge=challenge,
+        domain=domain,
+        presentation=json.dumps(presentation, ensure_ascii=False, separators=(",", ":")),
+    )
+    uow.session.add(share)
+    uow.flush()
+    for row in rows:
+        uow.session.add(ShareItem(share_id=share.id, credential_id=row.id))
+    uow.flush()
+    return CreatedShare(share, f"{public_base_url}/s/{token}", token)
+
+
+def _network(address: str | None) -> str | None:
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedShare:
+    share: Share
+    presentation: dict[str, Any]
+    credentials: list[StoredCredential]
+
+
+def open_share(
+    uow: UnitOfWork,
+    token: str,
+    *,
+    now: datetime,
+    as_json: bool,
+    user_agent: str | None,
+    client_address: str | None,
+) -> OpenedShare:
+    """What a share link publishes. Raises :class:`NotFoundError` for an unknown token and
+    :class:`ShareGoneError` for an expired or revoked link; every opening of a known link is
+    logged (the caller commits, also when the link is gone)."""
+    if not token or len(token) > 100:
+        raise NotFoundError("Deze link bestaat niet.")
+    share = uow.session.scalar(select(Share).where(Share.token_hash == _sha256(token)))
+    if share is None:
+        raise NotFoundError("Deze link bestaat niet.")
+    revoked = _aware(share.revoked_at)
+    expires = _aware(share.expires_at)
+    outcome = "served"
+    if revoked is not None:
+        outcome = "revoked"
+    elif expires is not None and expires <= now:
+        outcome = "expired"
+    uow.session.add(
+        ShareAccess(
+            share_id=share.id,
+            accessed_at=now,
+            outcome=outcome,
+            as_json=as_json,
+            user_agent=(user_agent or "")[:300] or None,
+            network=_network(client_address),
+        )
+    )
+    uow.flush()
+    if outcome != "served":
+        raise ShareGoneError(outcome, revoked if outcome == "revoked" else expires)
+    return OpenedShare(share, json.loads(share.presentation), share_credentials(uow, share))
+
+
+def share_credentials(uow: UnitOfWork, share: Share) -> list[StoredCredential]:
+    return list(
+        uow.session.scalars(
+            select(StoredCredential)
+            .join(ShareItem, ShareItem.credential_id == StoredCredential.id)
+            .where(ShareItem.share_id == share.id, StoredCredential.account_id == share.account_id)
+            .order_by(StoredCredential.id)
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ShareSummary:
+    share: Share
+    credentials: list[StoredCredential]
+    openings: int
+    last_opened: datetime | None
+
+    def status(self, now: datetime) -> str:
+        """active, expired or revoked."""
+        if self.share.revoked_at is not None:
+            return "revoked"
+        expires = _aware(self.share.expires_at)
+        return "expired" if expires is not None and expires <= now else "active"
+
+
+def _own_share(uow: UnitOfWork, account: Account, public_id: str) -> Share:
+    share = uow.session.scalar(
+        select(Share).where(Share.account_id == account.id, Share.public_id == public_id)
+    )
+    if share is None:
+        raise NotFoundError("Deze gedeelde link bestaat niet.")
+    return share
+
+
+def list_shares(uow: UnitOfWork, account: Account) -> list[ShareSummary]:
+    shares = list(
+        uow.session.scalars(
+            select(Share)
+            .where(Share.account_id == account.id)
+            .order_by(Share.created_at.desc(), Share.id.desc())
+        )
+    )
+    if not shares:
+        return []
+    ids = [s.id for s in shares]
+    stats: Mapping[int, tuple[int, datetime | None]] = {
+        share_id: (count, _aware(last))
+        for share_id, count, last in uow.session.execute(
+            select(ShareAccess.share_id, func.count(), func.max(ShareAccess.accessed_at))
+            .where(ShareAccess.share_id.in_(ids))
+            .group_by(ShareAccess.share_id)
+        )
+    }
+    return [ShareSummary(s, share_credentials(uow, s), *stats.get(s.id, (0, None))) for s in shares]
+
+
+def get_share(uow: UnitOfWork, account: Account, public_id: str) -> ShareSummary:
+    share = _own_share(uow, account, public_id)
+    accesses = list_accesses(uow, account, public_id)
+    last = _aware(accesses[0].accessed_at) if accesses else None
+    return ShareSummary(share, share_credentials(uow, share), len(accesses), last)
+
+
+def list_accesses(uow: UnitOfWork, account: Account, public_id: str) -> list[ShareAccess]:
+    share = _own_share(uow, account, public_id)
+    return list(
+        uow.session.scalars(
+            select(ShareAccess)
+            .where(ShareAccess.share_id == share.id)
+            .order_by(ShareAccess.accessed_at.desc(), ShareAccess.id.desc())
+        )
+    )
+
+
+def revoke_share(uow: UnitOfWork, account: Account, public_id: str, *, now: datetime) -> Share:
+    """Stop a share link at once (revoking twice keeps the first moment)."""
+    share = _own_share(uow, account, public_id)
+    if share.revoked_at is None:
+        share.revoked_at = now
+    return share

@@ -1,0 +1,36 @@
+"""Wallet settings: environment variables prefixed ``WALLET_`` (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from web_common.settings import ServiceSettings
+
+__all__ = ["WalletSettings"]
+
+
+class WalletSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="WALLET_", env_file=None, extra="ignore")
+
+    database_url: str = "sqlite:///var/wallet.db"
+    public_base_url: str = "http://localhost:8002"
+    fetch_timeout: float = 5.0
+    status_list_cache_seconds: int = 300
+    did_cache_seconds: int = 300
+    max_status_list_bytes: int = 4 * 1024 * 1024
+    max_credential_bytes: int = Field(default=256 * 1024, ge=1024)
+    """Largest credential accepted (upload, OpenID4VCI response, import entry)."""
+    max_credentials_per_account: int = Field(default=5000, ge=1)
+    max_import_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    share_default_days: int = Field(default=30, ge=1, le=365)
+    share_max_days: int = Field(default=365, ge=1, le=3650)
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    status_recheck_seconds: int = Field(default=3600, ge=0)
+    """A credential's stored check result older than this is shown as "not checked lately"
+    in the passport; the credential page always checks again."""
+    catalog_path: str = str(
+        Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
+    )

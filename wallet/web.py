@@ -33,7 +33,7 @@ NAV: tuple[tuple[str, str], ...] = (
 )
 PAGE_PREFIXES = (
     "/login", "/logout", "/register", "/receive", "/credentials/", "/shares", "/share",
-    "/self-declared", "/account", "/export", "/import", "/respond", "/s/",
+    "/self-declared", "/account", "/export", "/import", "/respond",
 )  # fmt: skip
 
 

@@ -44,17 +44,25 @@ class Person:
     did: str
     csrf: str
 
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+    def post(self, url: str, **kwargs: Any) -> Any:
         return self.client.post(url, headers={"X-CSRF-Token": self.csrf}, **kwargs)
 
-    def put(self, url: str, **kwargs: Any) -> httpx.Response:
+    def put(self, url: str, **kwargs: Any) -> Any:
         return self.client.put(url, headers={"X-CSRF-Token": self.csrf}, **kwargs)
 
-    def delete(self, url: str) -> httpx.Response:
+    def delete(self, url: str) -> Any:
         return self.client.delete(url, headers={"X-CSRF-Token": self.csrf})
 
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+    def get(self, url: str, **kwargs: Any) -> Any:
         return self.client.get(url, **kwargs)
+
+    def login(self) -> None:
+        """Log in again (after the clock passed the session's lifetime)."""
+        response = self.client.post(
+            "/api/session", json={"email": self.email, "password": PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        self.csrf = response.json()["csrf_token"]
 
 
 @dataclass

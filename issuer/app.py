@@ -18,7 +18,7 @@ from web_common.logs import RequestIdMiddleware, configure_logging
 from web_common.problems import install_problem_handlers, problem_response
 from web_common.secrets import SecretBox
 
-from .routes import oid4vci, public, vc_api
+from .routes import batches, oid4vci, pages_batches, public, vc_api
 from .services.errors import ConflictError, IssuanceError, NotFoundError
 from .settings import IssuerSettings
 from .web import install_pages
@@ -72,6 +72,8 @@ def create_app(
     app.include_router(vc_api.router)
     app.include_router(public.router)
     app.include_router(oid4vci.router)
+    app.include_router(pages_batches.router)  # first: same paths as the API, for browsers
+    app.include_router(batches.router)
     install_pages(app, settings)
     return app
 

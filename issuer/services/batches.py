@@ -27,22 +27,28 @@ from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.batch_tables import Batch, BatchRow
-from ..db.tables import IssuedCredential, Organisation
+from ..db.tables import AuditEvent, IssuedCredential, Organisation
 from . import audit
 from .batch_csv import CsvProblem, column_for_field, parse_results_csv, result_from_fields
 from .errors import ConflictError, IssuerError, NotFoundError
+from .overview import Page
 from .student_results import credential_id_for, unsigned_credential_for
 
 __all__ = [
     "BatchFileError",
     "BatchGoneError",
+    "BatchRowView",
     "BatchView",
+    "OffersState",
     "cancel_batch",
     "confirm_batch",
     "create_batch",
     "delivery_csv",
     "get_batch",
     "list_batch_rows",
+    "list_batches",
+    "offers_state",
+    "review_batch_rows",
     "view_batch",
 ]
 
@@ -395,3 +401,100 @@ def delivery_csv(
         target=str(batch.id), now=now, rows=len(rows),
     )  # fmt: skip
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+# ----------------------------------------------------------------------------- for the pages
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRowView:
+    """One row as the staff pages show it: the fields as read, errors, and the credential
+    it became (``issued_credential_id``, for a link) once issued."""
+
+    row_number: int
+    status: str
+    fields: dict[str, str]
+    errors: list[dict[str, str]]
+    issued_credential_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OffersState:
+    """Whether the one-time offers file can still be downloaded, and if not, when it was."""
+
+    available: int  # rows whose offer link and code are still stored
+    downloaded_at: datetime | None = None
+    downloaded_by: str | None = None
+
+
+def list_batches(
+    uow: UnitOfWork, org: Organisation, *, page: int, per_page: int = 25
+) -> Page[Batch]:
+    """The organisation's batches, newest first."""
+    page = max(1, page)
+    where = Batch.organisation_id == org.id
+    total = uow.session.scalar(select(func.count()).select_from(Batch).where(where)) or 0
+    rows = uow.session.scalars(
+        select(Batch)
+        .where(where)
+        .order_by(Batch.created_at.desc(), Batch.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(list(rows), page, per_page, total)
+
+
+def review_batch_rows(
+    uow: UnitOfWork,
+    batch: Batch,
+    *,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[list[BatchRowView], int]:
+    """Like :func:`list_batch_rows`, with all fields and the issued credential's row id."""
+    query = select(BatchRow).where(BatchRow.batch_id == batch.id)
+    count_query = select(func.count()).select_from(BatchRow).where(BatchRow.batch_id == batch.id)
+    if status:
+        query = query.where(BatchRow.status == status)
+        count_query = count_query.where(BatchRow.status == status)
+    total = uow.session.scalar(count_query) or 0
+    rows = uow.session.scalars(query.order_by(BatchRow.row_number).offset(offset).limit(limit))
+    views = [
+        BatchRowView(
+            row.row_number,
+            row.status,
+            json.loads(row.payload),
+            json.loads(row.errors),
+            row.issued_credential_id,
+        )
+        for row in rows
+    ]
+    return views, total
+
+
+def offers_state(uow: UnitOfWork, org: Organisation, batch: Batch) -> OffersState:
+    """How many offers wait in the one-time file, or who downloaded it and when."""
+    available = (
+        uow.session.scalar(
+            select(func.count())
+            .select_from(BatchRow)
+            .where(BatchRow.batch_id == batch.id, BatchRow.delivery_secret.is_not(None))
+        )
+        or 0
+    )
+    if available:
+        return OffersState(available)
+    event = uow.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.organisation_id == org.id,
+            AuditEvent.action == "batch.offers_download",
+            AuditEvent.target == str(batch.id),
+        )
+        .order_by(AuditEvent.created_at)
+        .limit(1)
+    ).first()
+    if event is None:
+        return OffersState(0)
+    return OffersState(0, event.created_at, event.actor)

@@ -1,0 +1,350 @@
+"""Batch pages: upload a results file, check the preview, issue, follow the progress bar,
+download the offers file once.
+
+    GET  /batches                      list of batches, upload form, template, column help
+    POST /batches                      upload → preview (nothing is signed yet)
+    GET  /batches/{id}                 preview, progress or summary, by the batch's status
+    POST /batches/{id}/confirm         issue the valid rows (a background job)
+    POST /batches/{id}/cancel          cancel a preview, or stop issuing the rest
+    GET  /batches/{id}/progress        JSON for ``static/batches.js`` (session login)
+    GET  /batches/{id}/offers.csv      offer links and transaction codes — once
+
+The pages share their addresses with the batch JSON API (:mod:`.batches`). A request with an
+``Authorization`` header is an API call; a request from a browser (the staff session cookie,
+or ``Accept: text/html``) gets these pages. ``create_app`` includes this router first.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import File, Request, UploadFile
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from starlette.datastructures import Headers
+from starlette.routing import Match
+from starlette.types import Scope
+
+from qualifications.achievements import KINDS
+from web_common.ui import flash
+
+from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
+from ..services.batch_csv import COLUMNS, REQUIRED_COLUMNS
+from ..services.batches import (
+    BatchFileError,
+    BatchGoneError,
+    cancel_batch,
+    confirm_batch,
+    create_batch,
+    delivery_csv,
+    get_batch,
+    list_batches,
+    offers_state,
+    review_batch_rows,
+    view_batch,
+)
+from ..services.errors import ConflictError
+from ..services.staff import can
+from ..web import IssuingStaffDep, OrganisationDep, StaffDep, page_router, render
+from .batch_messages import explain
+
+__all__ = ["router"]
+
+_SESSION_COOKIE = "issuer_session="  # install_pages names the staff session cookie so
+_ROWS_PER_PAGE = 100
+_FINISHED = ("done", "failed", "cancelled")
+
+BATCH_STATUS_LABELS = {
+    "previewed": "Te controleren",
+    "queued": "In de wachtrij",
+    "running": "Bezig met uitgeven",
+    "done": "Klaar",
+    "failed": "Mislukt",
+    "cancelled": "Geannuleerd",
+}
+ROW_STATUS_LABELS = {
+    "pending": "Klaar om uit te geven",
+    "issued": "Uitgegeven",
+    "already_issued": "Al eerder uitgegeven",
+    "invalid": "Fout",
+    "failed": "Mislukt",
+}
+_ROW_FILTERS = {"errors": "invalid", "issued": "issued", "already": "already_issued"}
+
+
+class _PageRoute(APIRoute):
+    """Matches only browser requests, so API clients on the same path reach the JSON API."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http":
+            headers = Headers(scope=scope)
+            browser = _SESSION_COOKIE in headers.get("cookie", "") or "text/html" in headers.get(
+                "accept", ""
+            )
+            if "authorization" in headers or not browser:
+                return Match.NONE, {}
+        return super().matches(scope)
+
+
+router = page_router()
+router.route_class = _PageRoute
+
+
+def _lang(request: Request) -> str:
+    return str(request.scope.get("ui.lang", "nl"))
+
+
+def _gettext(request: Request) -> Any:
+    return request.app.state.ui.gettext(request)
+
+
+def _kind_labels(lang: str) -> dict[str, str]:
+    return {k.value: KINDS[k].title_en if lang == "en" else KINDS[k].title_nl for k in KINDS}
+
+
+def _size(limit: int) -> str:
+    """``20 MB`` or ``1 kB``: a limit as people read it."""
+    if limit >= 1024 * 1024:
+        return f"{limit // (1024 * 1024)} MB"
+    return f"{max(1, limit // 1024)} kB"
+
+
+def _list_page(
+    request: Request,
+    user: StaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    settings: SettingsDep,
+    *,
+    page: int = 1,
+    file_errors: list[str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "batches/list.html",
+        {
+            "found": list_batches(uow, org, page=page),
+            "may_issue": can(user.role, "issue"),
+            "file_errors": file_errors or [],
+            "status_labels": BATCH_STATUS_LABELS,
+            "kind_labels": _kind_labels(_lang(request)),
+            "columns": list(COLUMNS),
+            "required_columns": REQUIRED_COLUMNS,
+            "max_size": _size(settings.batch_max_upload_bytes),
+            "max_rows": f"{settings.batch_max_rows:,}".replace(",", "."),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/batches")
+def batches(
+    request: Request,
+    user: StaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    settings: SettingsDep,
+    page: int = 1,
+) -> Response:
+    return _list_page(request, user, org, uow, settings, page=page)
+
+
+@router.post("/batches")
+def upload(
+    request: Request,
+    user: IssuingStaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    now: NowDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Check the file and show the preview; nothing is signed until confirmed."""
+    _ = _gettext(request)
+    limit = settings.batch_max_upload_bytes
+    data = file.file.read(limit + 1) if file is not None and file.filename else b""
+    if file is None or not file.filename:
+        errors, status = [_("Kies eerst een CSV-bestand met resultaten.")], 400
+    elif len(data) > limit:
+        message = _(
+            "Het bestand is groter dan {size}. Splits het in kleinere bestanden, "
+            "bijvoorbeeld per opleiding.",
+            size=_size(limit),
+        )
+        errors, status = [message], 413
+    else:
+        try:
+            batch, created = create_batch(
+                uow, org, catalog, data, filename=file.filename, now=now, actor=user.email,
+                max_rows=settings.batch_max_rows,
+            )  # fmt: skip
+        except BatchFileError as exc:
+            say = explain(_lang(request))
+            errors, status = [say(p.detail) for p in exc.problems], 422
+        else:
+            uow.commit()
+            if created:
+                flash(request, "Het bestand is gecontroleerd. Er is nog niets uitgegeven.", "info")
+            else:
+                flash(request, "Dit bestand is al eerder geüpload; dit is dezelfde batch.", "info")
+            return RedirectResponse(f"/batches/{batch.id}", status_code=303)
+    return _list_page(request, user, org, uow, settings, file_errors=errors, status_code=status)
+
+
+def _row_context(request: Request, rows: list[Any]) -> list[dict[str, Any]]:
+    say = explain(_lang(request))
+    kinds = _kind_labels(_lang(request))
+    return [
+        {
+            "number": row.row_number,
+            "name": row.fields.get("naam", ""),
+            "student_number": row.fields.get("studentnummer", ""),
+            "kind": kinds.get(row.fields.get("soort", ""), row.fields.get("soort", "")),
+            "qualification": row.fields.get("kwalificatie", ""),
+            "codes": row.fields.get("codes", ""),
+            "status": row.status,
+            "errors": [(e.get("column") or "", say(e.get("detail", ""))) for e in row.errors],
+            "credential_id": row.issued_credential_id,
+        }
+        for row in rows
+    ]
+
+
+@router.get("/batches/{batch_id:int}")
+def batch_page(
+    request: Request,
+    batch_id: int,
+    user: StaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    show: str = "",
+    page: int = 1,
+) -> Response:
+    batch = get_batch(uow, org, batch_id)
+    view = view_batch(batch).to_json()
+    page = max(1, page)
+    rows, matching = review_batch_rows(
+        uow, batch, status=_ROW_FILTERS.get(show), offset=(page - 1) * _ROWS_PER_PAGE,
+        limit=_ROWS_PER_PAGE,
+    )  # fmt: skip
+    say = explain(_lang(request))
+    return render(
+        request,
+        "batches/batch.html",
+        {
+            "batch": batch,
+            "view": view,
+            "counts": view["counts"],
+            "warnings": [say(w) for w in view["warnings"]],
+            "rows": _row_context(request, rows),
+            "show": show if show in _ROW_FILTERS else "",
+            "page": page,
+            "pages": max(1, -(-matching // _ROWS_PER_PAGE)),
+            "matching": matching,
+            "finished": batch.status in _FINISHED,
+            "in_progress": batch.status in ("queued", "running"),
+            "offers": offers_state(uow, org, batch) if batch.status in _FINISHED else None,
+            "may_issue": can(user.role, "issue"),
+            "status_labels": BATCH_STATUS_LABELS,
+            "row_status_labels": ROW_STATUS_LABELS,
+        },
+    )
+
+
+@router.get("/batches/{batch_id:int}/progress")
+def progress(batch_id: int, user: StaffDep, org: OrganisationDep, uow: UowDep) -> JSONResponse:
+    """What the progress bar needs; polled by ``static/batches.js``."""
+    batch = get_batch(uow, org, batch_id)
+    body = view_batch(batch).to_json()
+    body["finished"] = batch.status in _FINISHED
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+def _wake_worker(request: Request) -> None:
+    wake = getattr(request.app.state, "batch_wakeup", None)
+    if wake is not None:
+        wake.set()
+
+
+@router.post("/batches/{batch_id:int}/confirm")
+def confirm(
+    request: Request,
+    batch_id: int,
+    user: IssuingStaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    now: NowDep,
+) -> Response:
+    try:
+        confirm_batch(uow, org, batch_id, now=now, actor=user.email)
+    except ConflictError:
+        flash(request, "Deze batch is geannuleerd. Upload het bestand opnieuw.", "error")
+    else:
+        uow.commit()
+        _wake_worker(request)
+    return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+
+
+@router.post("/batches/{batch_id:int}/cancel")
+def cancel(
+    request: Request,
+    batch_id: int,
+    user: IssuingStaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    now: NowDep,
+) -> Response:
+    was_preview = get_batch(uow, org, batch_id).status == "previewed"
+    try:
+        cancel_batch(uow, org, batch_id, now=now, actor=user.email)
+    except ConflictError:
+        flash(request, "Deze batch is al klaar of geannuleerd.", "warning")
+        return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+    uow.commit()
+    if was_preview:
+        flash(request, "De batch is geannuleerd. Er is niets uitgegeven.", "success")
+    else:
+        flash(
+            request,
+            "De batch is gestopt. Wat al was uitgegeven, blijft geldig.",
+            "warning",
+        )
+    return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+
+
+@router.get("/batches/{batch_id:int}/offers.csv")
+def offers_file(
+    request: Request,
+    batch_id: int,
+    user: IssuingStaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    box: BoxDep,
+    now: NowDep,
+) -> Response:
+    """The mail-merge file with offer links and transaction codes; it can be downloaded once
+    (the codes are erased as it is made)."""
+    try:
+        data = delivery_csv(uow, org, batch_id, box, now=now, actor=user.email)
+    except ConflictError:
+        flash(request, "De batch is nog bezig. Download het bestand als hij klaar is.", "warning")
+        return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+    except BatchGoneError:
+        flash(
+            request,
+            "Het bestand met links en codes is al gedownload en kan maar één keer worden "
+            "gedownload. Maak bij een bewijs een nieuw aanbod om het opnieuw te sturen.",
+            "warning",
+        )
+        return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+    uow.commit()
+    return Response(
+        data,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="batch-{batch_id}-aanbiedingen.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for people and CI. Needs only python3 (3.11+) on the machine.
-#   ./dev.sh start   start the system (now: the credential engine's demo)
+#   ./dev.sh start   start issuer, wallet and verifier on SQLite with demo data (Ctrl-C stops)
 #   ./dev.sh test    install what is needed, then lint, type-check and run every test
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,7 +25,8 @@ ensure_env() {
 case "${1:-help}" in
   start)
     ensure_env
-    exec "$VENV/bin/python" -m credentials demo
+    shift || true
+    exec "$VENV/bin/python" -m devstack start "$@"
     ;;
   test)
     ensure_env

@@ -300,8 +300,18 @@ def read_offer(text: str, http: GuardedHttp) -> CredentialOffer:
         if parsed.credential_offer is not None:
             return parsed.credential_offer
         assert parsed.credential_offer_uri is not None
-        document = http.get_json(parsed.credential_offer_uri, max_bytes=64 * 1024)
-        return parse_credential_offer(document, allow_http=True)
+        answer = http.get(parsed.credential_offer_uri, max_bytes=64 * 1024)
+        if answer.status in (404, 410):
+            raise ReceiveError(
+                "offer_used",
+                "Dit aanbod is al gebruikt, verlopen of ingetrokken. Vraag de uitgever om een "
+                "nieuw aanbod.",
+            )
+        if answer.status != 200:
+            raise ReceiveError(
+                "issuer_unreachable", f"De uitgever gaf het aanbod niet (HTTP {answer.status})."
+            )
+        return parse_credential_offer(answer.body, allow_http=True)
     except FetchError as exc:
         raise _fetch_error(exc) from None
     except (Oid4vciError, ValueError, RecursionError) as exc:

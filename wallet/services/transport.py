@@ -66,6 +66,11 @@ class GuardedHttp:
             resolve=self.resolve,
         )
 
+    def get(self, url: str, *, max_bytes: int | None = None) -> HttpAnswer:
+        """GET with the status and JSON body, whatever the status (e.g. 410 for an offer
+        that was used)."""
+        return self.request("GET", url, max_bytes=max_bytes)
+
     def post(
         self,
         url: str,
@@ -77,6 +82,20 @@ class GuardedHttp:
     ) -> HttpAnswer:
         """POST a form or JSON body; the answer's JSON body with its status, whatever it is
         (the caller reads OAuth errors from it). Redirects are not followed."""
+        return self.request(
+            "POST", url, form=form, json_body=json_body, headers=headers, max_bytes=max_bytes
+        )
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        form: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> HttpAnswer:
         check_url_allowed(url, self.allow_hosts, resolve=self.resolve)
         limit = max_bytes or self.max_bytes
         deadline = time.monotonic() + self.timeout
@@ -89,7 +108,7 @@ class GuardedHttp:
             headers = {"Content-Type": "application/json", **(headers or {})}
         try:
             with self.client.stream(
-                "POST",
+                method,
                 url,
                 headers={"Accept": "application/json", **(headers or {})},
                 timeout=self.timeout,

@@ -1,0 +1,108 @@
+"""OpenID4VCI end to end over real HTTP: a real issuer process (``python -m issuer serve``)
+offers a credential; the wallet accepts the offer with the transaction code, proves its key,
+receives the credential bound to its did:key, verifies it (did:web and the status list
+fetched from the issuer over HTTP) and later sees it revoked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from credentials.did_web import DidWebResolver
+from credentials.results import Verdict
+from credentials.verification import verify_presentation
+from wallet.app import create_app
+from wallet.settings import WalletSettings
+from web_common.migrations import upgrade
+
+from ..browser.wallet.processes import IssuerProcess, issuer_process
+
+pytestmark = pytest.mark.slow
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IssuerProcess]:
+    with issuer_process(tmp_path_factory.mktemp("issuer")) as running:
+        yield running
+
+
+def _wallet(tmp_path: Path, issuer: IssuerProcess) -> TestClient:
+    url = f"sqlite:///{tmp_path / 'wallet.db'}"
+    upgrade("wallet", url)
+    host = issuer.base.removeprefix("http://")
+    settings = WalletSettings(
+        environment="test", database_url=url, public_base_url="http://wallet.test",
+        log_json=False, dev_allow_hosts=frozenset({host}),
+    )  # fmt: skip
+    return TestClient(create_app(settings), base_url="http://wallet.test")
+
+
+def test_receive_over_real_http_then_see_it_revoked(issuer: IssuerProcess, tmp_path: Path) -> None:
+    issued = issuer.issue(1)
+    offer_uri, tx_code = issuer.offer(issued["id"])
+    with _wallet(tmp_path, issuer) as client:
+        body = client.post(
+            "/api/accounts",
+            json={"email": "sanne@example.nl", "name": "Sanne", "password": PASSWORD},
+        ).json()
+        csrf = {"X-CSRF-Token": body["csrf_token"]}
+        preview = client.post("/api/offers/preview", json={"offer": offer_uri}, headers=csrf)
+        assert preview.status_code == 200, preview.text
+        assert preview.json()["tx_code"]["length"] == 6
+        assert preview.json()["credential_issuer"] == f"{issuer.base}/roc-midden"
+        asked = client.post("/api/offers/accept", json={"offer": offer_uri}, headers=csrf)
+        assert asked.json()["code"] == "tx_code_required"
+        wrong = "000000" if tx_code != "000000" else "111111"
+        refused = client.post(
+            "/api/offers/accept", json={"offer": offer_uri, "tx_code": wrong}, headers=csrf
+        )
+        assert refused.json()["code"] == "tx_code_wrong"
+        accepted = client.post(
+            "/api/offers/accept", json={"offer": offer_uri, "tx_code": tx_code}, headers=csrf
+        )
+        assert accepted.status_code == 201, accepted.text
+        [credential] = accepted.json()["credentials"]
+        assert credential["state"] == "ok"
+        assert credential["bound_to_holder"] is True
+        assert credential["issuer"] == issuer.did
+        detail = client.get(f"/api/credentials/{credential['id']}").json()
+        assert detail["document"]["credentialSubject"]["id"] == body["holder_did"]
+        status = next(c for c in detail["checks"] if c["check"] == "status")
+        assert status["outcome"] == "passed", status
+        # the offer is used up: a second accept is refused and stores nothing
+        again = client.post(
+            "/api/offers/accept", json={"offer": offer_uri, "tx_code": tx_code}, headers=csrf
+        )
+        assert again.json()["code"] == "offer_used"
+        assert len(client.get("/api/credentials").json()) == 1
+        # passport: filed under dossier 23189
+        passport = client.get("/api/passport?goal=25498").json()
+        assert passport["groups"][0]["crebo"] == "23189"
+        assert passport["goal"]["toward_diploma"]["covered"] == 9
+        # share it; the presentation verifies with did:web resolved over real HTTP
+        share = client.post(
+            "/api/shares", json={"credentials": [credential["id"]]}, headers=csrf
+        ).json()
+        vp = client.get(share["url"], headers={"Accept": "application/json"}).json()
+        host = issuer.base.removeprefix("http://")
+        with DidWebResolver(allow_http_hosts={host}) as resolver:
+            result = verify_presentation(
+                vp, resolver=resolver, now=datetime.now(UTC), challenge=None,
+                domain="http://wallet.test",
+            )  # fmt: skip
+        assert result.credentials[0].check("proof").outcome.value == "passed"  # type: ignore[union-attr]
+        assert result.check("holder_binding").outcome.value == "passed"  # type: ignore[union-attr]
+        assert result.verdict is not Verdict.INVALID
+        # the issuer revokes; the wallet sees it when the credential is shown again
+        issuer.revoke(issued["id"])
+        client.app.state.status_fetcher.clear()  # type: ignore[attr-defined]
+        revoked = client.get(f"/api/credentials/{credential['id']}").json()
+        assert revoked["state"] == "revoked"
+        passport = client.get("/api/passport?goal=25498").json()
+        assert passport["problems"][0]["state"] == "revoked"  # marked, never hidden
+        assert passport["goal"]["toward_diploma"]["covered"] == 0

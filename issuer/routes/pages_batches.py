@@ -63,7 +63,7 @@ BATCH_STATUS_LABELS = {
     "cancelled": "Geannuleerd",
 }
 ROW_STATUS_LABELS = {
-    "pending": "Klaar om uit te geven",
+    "pending": "Uit te geven",
     "issued": "Uitgegeven",
     "already_issued": "Al eerder uitgegeven",
     "invalid": "Fout",

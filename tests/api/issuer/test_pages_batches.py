@@ -175,7 +175,7 @@ def test_confirm_issues_in_background_and_offers_download_once(staff: Issuer) ->
     assert re.search(r'id="count-issued">1<', summary)
     assert "<progress" not in summary
     assert "maar één keer downloaden" in summary
-    link = re.search(r'<a href="/credentials/(\d+)">Uitgegeven</a>', summary)
+    link = re.search(r'<a href="/credentials/(\d+)">Bekijk bewijs</a>', summary)
     assert link, summary
     assert "Sanne Smit" in client.get(f"/credentials/{link.group(1)}").text
 

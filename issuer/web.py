@@ -63,7 +63,7 @@ ROLE_LABELS = {"admin": "Beheerder", "issuer": "Uitgever", "viewer": "Meekijker"
 NAV: tuple[tuple[str, str, str], ...] = (
     ("Overzicht", "/", "view"),
     ("Uitgeven", "/issue", "issue"),
-    ("Batches", "/batches", "issue"),
+    ("Batches", "/batches", "view"),
     ("Bewijzen", "/credentials", "view"),
     ("Logboek", "/audit", "view"),
     ("Sleutels", "/keys", "admin"),

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from issuer.app import create_app
 from issuer.db.tables import IssuedCredential, StatusListRow
+from issuer.services.organisations import create_organisation
+from issuer.services.staff import create_staff
+from issuer.settings import IssuerSettings
+from issuer.worker import BatchWorker
 from web_common.db import UnitOfWork
+from web_common.migrations import upgrade
 
-from .conftest import Issuer, csrf_of, login_client
+from .conftest import BASE_URL, HTML, STAFF_PASSWORD, Clock, Issuer, csrf_of, login_client
 
 GOOD = (
     "reference;naam;soort;kwalificatie;codes;studentnummer;email\n"
@@ -209,6 +218,7 @@ def test_viewer_may_look_but_not_upload_or_issue(staff: Issuer) -> None:
     listing = viewer.get("/batches")
     assert listing.status_code == 200
     assert 'enctype="multipart/form-data"' not in listing.text
+    assert '<a href="/batches" aria-current="page">Batches</a>' in listing.text  # in the menu
     preview = viewer.get(f"/batches/{batch_id}")
     assert preview.status_code == 200
     assert "Uitgeven (3)" not in preview.text
@@ -262,3 +272,73 @@ def test_pages_and_api_share_paths(staff: Issuer) -> None:
     redirect = anonymous.get(f"/batches/{batch_id}", follow_redirects=False)
     assert redirect.status_code == 303
     assert redirect.headers["location"].startswith("/login?next=")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def quiet_issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
+    """An issuer without the in-process worker (the test runs the worker itself), with an
+    organisation and one issuing staff member, logged in."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'quiet.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    upgrade("issuer", url)
+    settings = IssuerSettings(
+        environment="test", database_url=url, public_base_url=BASE_URL, log_json=False,
+        batch_worker_in_process=False,
+    )  # fmt: skip
+    clock = Clock()
+    app = create_app(settings, clock=clock)
+    with TestClient(app, base_url=BASE_URL, headers=HTML) as client:
+        with UnitOfWork(app.state.sessions) as uow:
+            org = create_organisation(
+                uow, slug="roc-midden", name="ROC Midden Nederland", kind="school",
+                identifier="25PZ", public_base_url=BASE_URL, box=app.state.box, now=clock(),
+                actor="test",
+            )  # fmt: skip
+            create_staff(
+                uow, org, email="issuer@roc-midden.nl", name="Ingrid Uitgever", role="issuer",
+                password=STAFF_PASSWORD, now=clock(), actor="test",
+            )  # fmt: skip
+            uow.commit()
+        token = csrf_of(client.get("/login").text)
+        client.post(
+            "/login",
+            data={"email": "issuer@roc-midden.nl", "password": STAFF_PASSWORD, "csrf_token": token},
+        )
+        yield client
+
+
+def test_progress_page_until_the_worker_is_done(quiet_issuer: TestClient) -> None:
+    client = quiet_issuer
+    batch_id = _batch_id(_upload(client, GOOD, follow_redirects=False))
+    token = csrf_of(client.get(f"/batches/{batch_id}").text)
+    queued = client.post(f"/batches/{batch_id}/confirm", data={"csrf_token": token})
+    assert queued.status_code == 200
+    assert '<progress id="batch-progress" max="100" value="0"' in queued.text
+    assert f'data-status-url="/batches/{batch_id}/progress"' in queued.text
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in queued.text
+    assert '<script src="/static/issuer/batches.js" defer></script>' in queued.text
+    assert "<script>" not in queued.text  # CSP: no inline scripts
+    assert client.get("/static/issuer/batches.js").status_code == 200
+    status = client.get(f"/batches/{batch_id}/progress", headers={"Accept": "application/json"})
+    assert status.headers["cache-control"] == "no-store"
+    assert status.json()["finished"] is False
+    assert status.json()["counts"]["pending"] == 3
+    early = client.get(f"/batches/{batch_id}/offers.csv", follow_redirects=False)
+    assert early.status_code == 303
+    assert "nog bezig" in client.get(early.headers["location"]).text
+
+    app = client.app
+    worker = BatchWorker(
+        app.state.sessions, catalog=app.state.catalog, box=app.state.box,  # type: ignore[attr-defined]
+        settings=app.state.settings, clock=app.state.clock,  # type: ignore[attr-defined]
+    )  # fmt: skip
+    assert worker.run_once() is not None
+    done = client.get(f"/batches/{batch_id}/progress", headers={"Accept": "application/json"})
+    assert done.json()["finished"] is True
+    assert done.json()["progress"] == 100
+    summary = client.get(f"/batches/{batch_id}").text
+    assert re.search(r'id="count-issued">3<', summary)
+    assert "<noscript>" not in summary
+    assert "Download links en codes (3 studenten)" in summary

@@ -42,8 +42,13 @@ class Ports:
 
 @dataclass
 class Stack:
+    """The three services on one machine. ``database_urls`` replaces the SQLite default per
+    service (e.g. one PostgreSQL database each); ``extra_env`` adds settings."""
+
     data_dir: Path
     ports: Ports = field(default_factory=Ports)
+    database_urls: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
@@ -80,13 +85,16 @@ class Stack:
         return {
             **base,
             prefix + "ENVIRONMENT": "development",
-            prefix + "DATABASE_URL": f"sqlite:///{self.data_dir / (service + '.db')}",
+            prefix + "DATABASE_URL": self.database_urls.get(
+                service, f"sqlite:///{self.data_dir / (service + '.db')}"
+            ),
             prefix + "PUBLIC_BASE_URL": self.url(service),
             prefix + "SECRET_KEY": keys[f"{service}_secret"],
             prefix + "DATA_ENCRYPTION_KEYS": keys[f"{service}_data_key"],
             prefix + "DEV_ALLOW_HOSTS": json.dumps(others),
             prefix + "LOG_JSON": "false",
             prefix + "LOG_LEVEL": "WARNING",
+            **{k: v for k, v in self.extra_env.items() if k.startswith(prefix)},
         }
 
     def run(self, service: str, *args: str) -> str:

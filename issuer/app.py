@@ -11,12 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from qualifications import load_catalog
-from web_common.db import check_database, make_engine, make_session_factory
-from web_common.health import health_router
-from web_common.limits import BodySizeLimitMiddleware
-from web_common.logs import RequestIdMiddleware, configure_logging
-from web_common.problems import install_problem_handlers, problem_response
+from web_common.logs import configure_logging
+from web_common.problems import problem_response
 from web_common.secrets import SecretBox
+from web_common.service import database, install_common
 
 from .routes import batches, oid4vci, pages_batches, public, vc_api
 from .services.errors import ConflictError, IssuanceError, NotFoundError
@@ -38,13 +36,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
-        app.state.engine = engine
-        app.state.sessions = make_session_factory(engine)
-        try:
+        with database(app, settings.database_url):
             yield
-        finally:
-            engine.dispose()
 
     app = FastAPI(
         title="mbo-wallet issuer",
@@ -58,17 +51,9 @@ def create_app(
         settings.data_encryption_keys.get_secret_value(),
         fallback_secret=settings.secret_key.get_secret_value(),
     )
-    app.add_middleware(
-        BodySizeLimitMiddleware,
-        limit=settings.max_body_bytes,
-        overrides={
-            "/batches": 25 * 1024 * 1024
-        },  # CSV uploads; the batch route checks its own limit
-    )
-    app.add_middleware(RequestIdMiddleware)
-    install_problem_handlers(app)
+    # CSV uploads may be larger; the batch route enforces its own (configured) limit
+    install_common(app, settings, body_limit_overrides={"/batches": 25 * 1024 * 1024})
     _install_domain_errors(app)
-    app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
     app.include_router(vc_api.router)
     app.include_router(public.router)
     app.include_router(oid4vci.router)

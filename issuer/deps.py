@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from qualifications import Catalog
-from web_common.db import UnitOfWork
+from web_common.deps import NowDep, UowDep
 from web_common.problems import ProblemError
 from web_common.secrets import SecretBox
 
@@ -25,19 +24,9 @@ def _settings(request: Request) -> IssuerSettings:
     return settings
 
 
-def _uow(request: Request) -> Iterator[UnitOfWork]:
-    with UnitOfWork(request.app.state.sessions) as uow:
-        yield uow
-
-
 def _box(request: Request) -> SecretBox:
     box: SecretBox = request.app.state.box
     return box
-
-
-def _now(request: Request) -> datetime:
-    clock: Callable[[], datetime] = request.app.state.clock
-    return clock()
 
 
 def _catalog(request: Request) -> Catalog:
@@ -47,9 +36,7 @@ def _catalog(request: Request) -> Catalog:
 
 SettingsDep = Annotated[IssuerSettings, Depends(_settings)]
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
-UowDep = Annotated[UnitOfWork, Depends(_uow)]
 BoxDep = Annotated[SecretBox, Depends(_box)]
-NowDep = Annotated[datetime, Depends(_now)]
 
 
 def require_scope(scope: str) -> Callable[..., ApiToken]:

@@ -37,14 +37,23 @@ def install_error_handlers(app: FastAPI) -> None:
                 error["pointer"] = f"/{exc.field}"
             extra = {"code": exc.code, **{k: v for k, v in exc.extra.items() if v is not None}}
             return problem_response(
-                request, 422, "Niet gelukt", exc.detail, slug=exc.code.replace("_", "-"),
-                errors=[error], extra=extra,
-            )  # fmt: skip
+                request,
+                422,
+                "Niet gelukt",
+                exc.detail,
+                slug=exc.code.replace("_", "-"),
+                errors=[error],
+                extra=extra,
+            )
         if isinstance(exc, ConflictError):
             return problem_response(
-                request, 409, "Bestaat al", exc.detail, slug=exc.code.replace("_", "-"),
+                request,
+                409,
+                "Bestaat al",
+                exc.detail,
+                slug=exc.code.replace("_", "-"),
                 extra={"code": exc.code},
-            )  # fmt: skip
+            )
         if isinstance(exc, LoginError):
             detail = "Het e-mailadres of wachtwoord klopt niet."
             if exc.locked_until is not None:

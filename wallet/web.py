@@ -32,9 +32,19 @@ NAV: tuple[tuple[str, str], ...] = (
     ("Mijn gegevens", "/account"),
 )
 PAGE_PREFIXES = (
-    "/login", "/logout", "/register", "/receive", "/credentials/", "/shares", "/share",
-    "/self-declared", "/account", "/export", "/import", "/respond",
-)  # fmt: skip
+    "/login",
+    "/logout",
+    "/register",
+    "/receive",
+    "/credentials/",
+    "/shares",
+    "/share",
+    "/self-declared",
+    "/account",
+    "/export",
+    "/import",
+    "/respond",
+)
 
 
 def _nav_context(request: Request) -> Mapping[str, Any]:
@@ -52,15 +62,20 @@ def _nav_context(request: Request) -> Mapping[str, Any]:
 def make_renderer() -> Renderer:
     translations = Translations.from_files({"en": sorted(TRANSLATIONS.glob("en*.json"))})
     return Renderer(
-        make_environment(TEMPLATES), translations, site_name="Mijn mbo-paspoort",
+        make_environment(TEMPLATES),
+        translations,
+        site_name="Mijn mbo-paspoort",
         context=_nav_context,
-    )  # fmt: skip
+    )
 
 
 def render(
-    request: Request, template: str, context: Mapping[str, Any] | None = None, *,
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
     status_code: int = 200,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     renderer: Renderer = request.app.state.ui
     return renderer.render(request, template, context, status_code=status_code)
 

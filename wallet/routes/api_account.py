@@ -59,9 +59,13 @@ def _log_in(request: Request, uow: UowDep, account: Account, now: NowDep, hours:
 
 @open_router.post("/accounts", status_code=201)
 def register(
-    body: AccountCreate, request: Request, uow: UowDep, box: BoxDep, now: NowDep,
+    body: AccountCreate,
+    request: Request,
+    uow: UowDep,
+    box: BoxDep,
+    now: NowDep,
     settings: SettingsDep,
-) -> AccountPublic:  # fmt: skip
+) -> AccountPublic:
     """Create an account (with its holder key) and log in."""
     account = accounts.register(
         uow, email=body.email, name=body.name, password=body.password, box=box, now=now
@@ -80,9 +84,12 @@ def login(
     key = client_address(request)
     if throttle.locked(key):
         raise ProblemError(
-            429, "Te veel pogingen", "Te veel mislukte pogingen. Probeer het later opnieuw.",
-            slug="too-many-attempts", headers={"Retry-After": "900"},
-        )  # fmt: skip
+            429,
+            "Te veel pogingen",
+            "Te veel mislukte pogingen. Probeer het later opnieuw.",
+            slug="too-many-attempts",
+            headers={"Retry-After": "900"},
+        )
     try:
         account = accounts.authenticate(uow, email=body.email, password=body.password, now=now)
     except Exception:
@@ -118,9 +125,10 @@ def set_goal(
         found = catalog.qualification(body.qualification)
         if len(found) != 1:
             raise InputError(
-                "unknown_qualification", "Deze kwalificatie staat niet in de catalogus.",
+                "unknown_qualification",
+                "Deze kwalificatie staat niet in de catalogus.",
                 field="qualification",
-            )  # fmt: skip
+            )
         target = found[0].id
     accounts.set_goal(uow, account, target)
     uow.commit()
@@ -132,15 +140,18 @@ def export(
     body: ExportRequest, uow: UowDep, account: AccountDep, box: BoxDep, now: NowDep
 ) -> Response:
     """Everything in the account as one passphrase-encrypted file."""
-    data = backup.encrypt_export(backup.export_account(uow, account, box=box, now=now),
-                                 body.passphrase)  # fmt: skip
+    data = backup.encrypt_export(
+        backup.export_account(uow, account, box=box, now=now), body.passphrase
+    )
     name = f"mbo-paspoort-{now:%Y%m%d}.json"
     return Response(
         data,
         media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{name}"',
-                 "Cache-Control": "no-store"},
-    )  # fmt: skip
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.post("/import")
@@ -161,10 +172,16 @@ async def import_file(
         raise InputError("too_large", "Het bestand is te groot.", field="file")
     payload = backup.decrypt_export(data, passphrase)
     result = backup.import_account(
-        uow, account, payload, checker=checker, box=box, catalog=catalog, now=now,
+        uow,
+        account,
+        payload,
+        checker=checker,
+        box=box,
+        catalog=catalog,
+        now=now,
         max_credentials=settings.max_credentials_per_account,
         max_credential_bytes=settings.max_credential_bytes,
-    )  # fmt: skip
+    )
     uow.commit()
     return {
         "credentials": result.credentials,

@@ -51,49 +51,82 @@ def preview_offer(body: OfferText, account: AccountDep, http: HttpDep) -> dict[s
 
 @router.post("/offers/accept", status_code=201)
 def accept_offer(
-    body: OfferAccept, uow: UowDep, account: AccountDep, http: HttpDep, checker: CheckerDep,
-    box: BoxDep, now: NowDep, settings: SettingsDep,
-) -> dict[str, list[CredentialPublic]]:  # fmt: skip
+    body: OfferAccept,
+    uow: UowDep,
+    account: AccountDep,
+    http: HttpDep,
+    checker: CheckerDep,
+    box: BoxDep,
+    now: NowDep,
+    settings: SettingsDep,
+) -> dict[str, list[CredentialPublic]]:
     """Complete the pre-authorized code flow; 422 ``tx_code_required`` asks for the code."""
     rows = receive.accept_offer(
-        uow, account, body.offer, tx_code=body.tx_code, http=http, checker=checker, box=box,
-        now=now, max_credentials=settings.max_credentials_per_account,
+        uow,
+        account,
+        body.offer,
+        tx_code=body.tx_code,
+        http=http,
+        checker=checker,
+        box=box,
+        now=now,
+        max_credentials=settings.max_credentials_per_account,
         max_credential_bytes=settings.max_credential_bytes,
-    )  # fmt: skip
+    )
     uow.commit()
     return {"credentials": [credential_public(r) for r in rows]}
 
 
 @router.post("/credentials", status_code=201)
 def upload_json(
-    body: CredentialUpload, uow: UowDep, account: AccountDep, checker: CheckerDep,
-    now: NowDep, settings: SettingsDep,
-) -> CredentialPublic:  # fmt: skip
+    body: CredentialUpload,
+    uow: UowDep,
+    account: AccountDep,
+    checker: CheckerDep,
+    now: NowDep,
+    settings: SettingsDep,
+) -> CredentialPublic:
     """Add a credential sent as JSON (``{"credential": {...} | "<vc+jwt>"}``)."""
     raw = (
         body.credential if isinstance(body.credential, str) else receive.serialise(body.credential)
     )
     document, fmt = receive.parse_upload(raw, max_bytes=settings.max_credential_bytes)
     row = receive.receive_document(
-        uow, account, document, fmt, source="upload", checker=checker, now=now,
+        uow,
+        account,
+        document,
+        fmt,
+        source="upload",
+        checker=checker,
+        now=now,
         max_credentials=settings.max_credentials_per_account,
-    )  # fmt: skip
+    )
     uow.commit()
     return credential_public(row)
 
 
 @router.post("/credentials/upload", status_code=201)
 async def upload_file(
-    uow: UowDep, account: AccountDep, checker: CheckerDep, now: NowDep, settings: SettingsDep,
+    uow: UowDep,
+    account: AccountDep,
+    checker: CheckerDep,
+    now: NowDep,
+    settings: SettingsDep,
     file: Annotated[UploadFile, File()],
-) -> CredentialPublic:  # fmt: skip
+) -> CredentialPublic:
     """Add a credential file (JSON-LD with a Data Integrity proof, or a vc+jwt)."""
     data = await file.read(settings.max_credential_bytes + 1)
     document, fmt = receive.parse_upload(data, max_bytes=settings.max_credential_bytes)
     row = receive.receive_document(
-        uow, account, document, fmt, source="upload", checker=checker, now=now,
+        uow,
+        account,
+        document,
+        fmt,
+        source="upload",
+        checker=checker,
+        now=now,
         max_credentials=settings.max_credentials_per_account,
-    )  # fmt: skip
+    )
     uow.commit()
     return credential_public(row)
 
@@ -127,9 +160,10 @@ def download(public_id: str, uow: UowDep, account: AccountDep) -> Response:
     else:
         media, name = "application/vc+ld+json", f"{row.public_id}.json"
     return Response(
-        row.document, media_type=media,
+        row.document,
+        media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )  # fmt: skip
+    )
 
 
 @router.delete("/credentials/{public_id}", status_code=204)
@@ -141,9 +175,12 @@ def delete_credential(public_id: str, uow: UowDep, account: AccountDep, now: Now
 
 @router.get("/passport")
 def passport(
-    uow: UowDep, account: AccountDep, catalog: CatalogDep, goal: str | None = None,
+    uow: UowDep,
+    account: AccountDep,
+    catalog: CatalogDep,
+    goal: str | None = None,
     lang: str = "nl",
-) -> Any:  # fmt: skip
+) -> Any:
     """The skills passport as data (the home page renders the same view)."""
     view = passport_service.build_passport(
         catalog,
@@ -245,11 +282,14 @@ def add_self_declared(
     body: SelfDeclaredCreate, uow: UowDep, account: AccountDep, catalog: CatalogDep, now: NowDep
 ) -> dict[str, Any]:
     row = wallet_credentials.add_self_declared(
-        uow, account,
-        wallet_credentials.SelfDeclaredInput(**{**body.model_dump(),
-                                                 "werkprocessen": tuple(body.werkprocessen)}),
-        catalog=catalog, now=now,
-    )  # fmt: skip
+        uow,
+        account,
+        wallet_credentials.SelfDeclaredInput(
+            **{**body.model_dump(), "werkprocessen": tuple(body.werkprocessen)}
+        ),
+        catalog=catalog,
+        now=now,
+    )
     uow.commit()
     return _self_json(row)
 

@@ -55,15 +55,25 @@ def _access(row: ShareAccess) -> dict[str, Any]:
 
 @router.post("/shares", status_code=201)
 def create_share(
-    body: ShareCreate, uow: UowDep, account: AccountDep, box: BoxDep, now: NowDep,
+    body: ShareCreate,
+    uow: UowDep,
+    account: AccountDep,
+    box: BoxDep,
+    now: NowDep,
     settings: SettingsDep,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """A share link for the chosen credentials. The link (``url``) is shown only now."""
     created = shares.create_share(
-        uow, account, body.credentials, label=body.label, valid_days=body.valid_days,
-        max_days=settings.share_max_days, public_base_url=settings.public_base_url, box=box,
+        uow,
+        account,
+        body.credentials,
+        label=body.label,
+        valid_days=body.valid_days,
+        max_days=settings.share_max_days,
+        public_base_url=settings.public_base_url,
+        box=box,
         now=now,
-    )  # fmt: skip
+    )
     uow.commit()
     summary = shares.get_share(uow, account, created.share.public_id)
     return {**_summary(summary, now), "url": created.url, "qr_svg": qr_svg(created.url)}
@@ -102,12 +112,19 @@ def preview_request(body: RequestText, account: AccountDep) -> dict[str, Any]:
 
 @router.post("/requests/answer")
 def answer_request(
-    body: AnswerRequest, uow: UowDep, account: AccountDep, http: HttpDep, box: BoxDep,
+    body: AnswerRequest,
+    uow: UowDep,
+    account: AccountDep,
+    http: HttpDep,
+    box: BoxDep,
     now: NowDep,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Send the chosen credentials to the verifier (OpenID4VP direct_post)."""
     answered = presentation_requests.answer_request(
         uow, account, body.request, body.credentials, http=http, box=box, now=now
     )
-    return {"verifier": answered.verifier, "status": answered.status,
-            "redirect_uri": answered.redirect_uri}  # fmt: skip
+    return {
+        "verifier": answered.verifier,
+        "status": answered.status,
+        "redirect_uri": answered.redirect_uri,
+    }

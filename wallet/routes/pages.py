@@ -8,4 +8,12 @@ __all__ = ["routers"]
 
 
 def routers() -> list[APIRouter]:
-    return []
+    from . import pages_account, pages_auth, pages_passport, pages_receive, pages_shares
+
+    return [
+        pages_auth.router,
+        pages_passport.router,
+        pages_receive.router,
+        pages_shares.router,
+        pages_account.router,
+    ]

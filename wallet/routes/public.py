@@ -22,22 +22,40 @@ def _wants_json(accept: str | None) -> bool:
     accept = (accept or "").lower()
     if "text/html" in accept:
         return False
-    return any(t in accept for t in ("application/json", "application/vp", "application/ld+json",
-                                     "application/vc", "*/*")) or not accept  # fmt: skip
+    return (
+        any(
+            t in accept
+            for t in (
+                "application/json",
+                "application/vp",
+                "application/ld+json",
+                "application/vc",
+                "*/*",
+            )
+        )
+        or not accept
+    )
 
 
 @router.get("/s/{token}")
 def open_share(
-    token: Token, request: Request, uow: UowDep, now: NowDep,
+    token: Token,
+    request: Request,
+    uow: UowDep,
+    now: NowDep,
     accept: Annotated[str | None, Header()] = None,
     user_agent: Annotated[str | None, Header()] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     as_json = _wants_json(accept)
     try:
         opened = shares.open_share(
-            uow, token, now=now, as_json=as_json, user_agent=user_agent,
+            uow,
+            token,
+            now=now,
+            as_json=as_json,
+            user_agent=user_agent,
             client_address=client_address(request),
-        )  # fmt: skip
+        )
     except shares.ShareGoneError:
         uow.commit()  # the access log keeps the attempt
         raise

@@ -94,9 +94,10 @@ def encrypt_export(payload: dict[str, Any], passphrase: str) -> bytes:
 
 def _bad_file() -> InputError:
     return InputError(
-        "bad_export", "Dit is geen exportbestand van een portemonnee, of het is beschadigd.",
+        "bad_export",
+        "Dit is geen exportbestand van een portemonnee, of het is beschadigd.",
         field="file",
-    )  # fmt: skip
+    )
 
 
 def decrypt_export(data: bytes, passphrase: str) -> dict[str, Any]:
@@ -241,10 +242,16 @@ def import_account(
             received = item.get("received_at")
             try:
                 receive_document(
-                    uow, account, document, fmt, source="import", checker=checker, now=now,
+                    uow,
+                    account,
+                    document,
+                    fmt,
+                    source="import",
+                    checker=checker,
+                    now=now,
                     max_credentials=max_credentials,
                     received_at=datetime.fromisoformat(received) if received else None,
-                )  # fmt: skip
+                )
             except ReceiveError as exc:
                 if exc.code == "duplicate":
                     result.duplicates += 1
@@ -253,18 +260,22 @@ def import_account(
             result.credentials += 1
         for item in payload.get("self_declared") or []:
             add_self_declared(
-                uow, account,
+                uow,
+                account,
                 SelfDeclaredInput(
-                    category=str(item["category"]), title=str(item["title"]),
-                    organisation=item.get("organisation"), description=item.get("description"),
+                    category=str(item["category"]),
+                    title=str(item["title"]),
+                    organisation=item.get("organisation"),
+                    description=item.get("description"),
                     started_on=_parse_date(item.get("started_on")),
                     ended_on=_parse_date(item.get("ended_on")),
                     dossier_crebo=item.get("dossier_crebo"),
                     dossier_version=item.get("dossier_version"),
                     werkprocessen=tuple(item.get("werkprocessen") or ()),
                 ),
-                catalog=catalog, now=now,
-            )  # fmt: skip
+                catalog=catalog,
+                now=now,
+            )
             result.self_declared += 1
     except (KeyError, TypeError, ValueError, AttributeError):
         raise _bad_file() from None

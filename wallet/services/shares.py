@@ -98,9 +98,10 @@ def _selected(
         )
     if len(wanted) > MAX_SHARE_CREDENTIALS:
         raise InputError(
-            "too_many", f"Deel hoogstens {MAX_SHARE_CREDENTIALS} bewijzen tegelijk.",
+            "too_many",
+            f"Deel hoogstens {MAX_SHARE_CREDENTIALS} bewijzen tegelijk.",
             field="credentials",
-        )  # fmt: skip
+        )
     rows = list(
         uow.session.scalars(
             select(StoredCredential).where(
@@ -150,9 +151,13 @@ def build_presentation(
         "verifiableCredential": items,
     }
     return sign_presentation(
-        presentation, key, key.did_key_verification_method,
-        challenge=challenge, domain=domain, created=now,
-    )  # fmt: skip
+        presentation,
+        key,
+        key.did_key_verification_method,
+        challenge=challenge,
+        domain=domain,
+        created=now,
+    )
 
 
 def create_share(

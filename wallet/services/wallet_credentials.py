@@ -109,9 +109,10 @@ def add_self_declared(
     if codes:
         if crebo is None:
             raise InputError(
-                "dossier_needed", "Kies het kwalificatiedossier van de werkprocessen.",
+                "dossier_needed",
+                "Kies het kwalificatiedossier van de werkprocessen.",
                 field="dossier_crebo",
-            )  # fmt: skip
+            )
         dossiers = catalog.versions(crebo)
         dossier = (
             next((d for d in dossiers if d.version == version), None)
@@ -120,9 +121,10 @@ def add_self_declared(
         )
         if dossier is None:
             raise InputError(
-                "unknown_dossier", f"Kwalificatiedossier {crebo} is onbekend.",
+                "unknown_dossier",
+                f"Kwalificatiedossier {crebo} is onbekend.",
                 field="dossier_crebo",
-            )  # fmt: skip
+            )
         version = dossier.version
         known = {
             w.code for q in dossier.kwalificaties for k in q.kerntaken for w in k.werkprocessen

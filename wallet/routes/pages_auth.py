@@ -1,0 +1,125 @@
+"""Pages: register, log in, log out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from web_common.ui import flash, get_session
+
+from ..db.tables import Account
+from ..deps import SESSION_KEY, BoxDep, NowDep, OptionalAccountDep, SettingsDep, UowDep
+from ..services import accounts
+from ..services.errors import ConflictError, InputError, LoginError
+from ..web import page_router, render
+from .common import client_address
+
+router = page_router()
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (no ``//host`` or scheme): no open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+def _log_in(request: Request, uow: UowDep, account: Account, now: NowDep, hours: int) -> None:
+    token = accounts.start_session(uow, account, now=now, ttl=timedelta(hours=hours))
+    session = get_session(request)
+    accounts.end_session(uow, session.get(SESSION_KEY))
+    session.rotate()
+    session.set(SESSION_KEY, token)
+
+
+@router.get("/register")
+def register_form(request: Request, account: OptionalAccountDep) -> Response:
+    if account is not None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "wallet/register.html", {"values": {}, "error": None})
+
+
+@router.post("/register")
+def register_submit(
+    request: Request,
+    uow: UowDep,
+    box: BoxDep,
+    now: NowDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=254)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    try:
+        account = accounts.register(
+            uow, email=email, name=name, password=password, box=box, now=now
+        )
+    except (InputError, ConflictError) as exc:
+        return render(
+            request,
+            "wallet/register.html",
+            {"values": {"email": email, "name": name}, "error": exc.detail},
+            status_code=400,
+        )
+    _log_in(request, uow, account, now, settings.session_hours)
+    uow.commit()
+    flash(request, "Welkom, {name}. Je paspoort is klaar.", "success", name=account.name)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    return render(
+        request, "wallet/login.html", {"next": safe_next(next), "email": "", "error": None}
+    )
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    uow: UowDep,
+    now: NowDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    throttle: accounts.LoginThrottle = request.app.state.login_throttle
+    key = client_address(request)
+    error = None
+    if throttle.locked(key):
+        error = "Te veel mislukte pogingen. Probeer het later opnieuw."
+    else:
+        try:
+            account = accounts.authenticate(uow, email=email, password=password, now=now)
+        except LoginError as exc:
+            throttle.failed(key)
+            error = (
+                "Te vaak een verkeerd wachtwoord. Probeer het over een kwartier opnieuw."
+                if exc.locked_until
+                else "Het e-mailadres of wachtwoord klopt niet."
+            )
+    if error is not None:
+        return render(
+            request,
+            "wallet/login.html",
+            {"next": safe_next(next), "email": email, "error": error},
+            status_code=400,
+        )
+    throttle.succeeded(key)
+    _log_in(request, uow, account, now, settings.session_hours)
+    uow.commit()
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, uow: UowDep) -> Response:
+    session = get_session(request)
+    accounts.end_session(uow, session.get(SESSION_KEY))
+    session.rotate()
+    uow.commit()
+    flash(request, "Je bent uitgelogd.", "info")
+    return RedirectResponse("/login", status_code=303)

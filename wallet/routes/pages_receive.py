@@ -1,0 +1,122 @@
+"""Pages: receive a credential (paste or scan an offer, enter a code, upload a file)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from web_common.ui import flash
+
+from ..deps import AccountDep, BoxDep, CheckerDep, HttpDep, NowDep, SettingsDep, UowDep
+from ..services import receive
+from ..services.errors import ReceiveError
+from ..web import page_router, render
+
+router = page_router()
+
+
+@router.get("/receive")
+def receive_page(
+    request: Request,
+    account: AccountDep,
+    credential_offer_uri: str | None = None,
+    credential_offer: str | None = None,
+) -> Response:
+    """Also the wallet's Credential Offer Endpoint: a link ``/receive?credential_offer_uri=…``
+    fills the form."""
+    offer = ""
+    if credential_offer_uri or credential_offer:
+        offer = str(request.url.include_query_params())
+    return render(request, "wallet/receive.html", {"offer": offer, "error": None, "tx": None})
+
+
+@router.post("/receive/offer")
+def receive_offer(
+    request: Request,
+    uow: UowDep,
+    account: AccountDep,
+    http: HttpDep,
+    checker: CheckerDep,
+    box: BoxDep,
+    now: NowDep,
+    settings: SettingsDep,
+    offer: Annotated[str, Form(max_length=16 * 1024)] = "",
+    tx_code: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    try:
+        rows = receive.accept_offer(
+            uow,
+            account,
+            offer,
+            tx_code=tx_code or None,
+            http=http,
+            checker=checker,
+            box=box,
+            now=now,
+            max_credentials=settings.max_credentials_per_account,
+            max_credential_bytes=settings.max_credential_bytes,
+        )
+    except ReceiveError as exc:
+        tx = None
+        if exc.code in ("tx_code_required", "tx_code_wrong"):
+            tx = dict(exc.extra) or {"input_mode": "numeric"}
+        return render(
+            request,
+            "wallet/receive.html",
+            {
+                "offer": offer,
+                "error": exc.detail if exc.code != "tx_code_required" else None,
+                "tx": tx,
+            },
+            status_code=200 if exc.code == "tx_code_required" else 400,
+        )
+    uow.commit()
+    flash(
+        request,
+        "Ontvangen: {title}. Het is gecontroleerd en staat in je paspoort.",
+        "success",
+        title=", ".join(r.title for r in rows),
+    )
+    return RedirectResponse(f"/credentials/{rows[0].public_id}", status_code=303)
+
+
+@router.post("/receive/upload")
+async def receive_upload(
+    request: Request,
+    uow: UowDep,
+    account: AccountDep,
+    checker: CheckerDep,
+    now: NowDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    data = await file.read(settings.max_credential_bytes + 1)
+    try:
+        document, fmt = receive.parse_upload(data, max_bytes=settings.max_credential_bytes)
+        row = receive.receive_document(
+            uow,
+            account,
+            document,
+            fmt,
+            source="upload",
+            checker=checker,
+            now=now,
+            max_credentials=settings.max_credentials_per_account,
+        )
+    except ReceiveError as exc:
+        return render(
+            request,
+            "wallet/receive.html",
+            {"offer": "", "error": exc.detail, "tx": None},
+            status_code=400,
+        )
+    uow.commit()
+    flash(
+        request,
+        "Ontvangen: {title}. Het is gecontroleerd en staat in je paspoort.",
+        "success",
+        title=row.title,
+    )
+    return RedirectResponse(f"/credentials/{row.public_id}", status_code=303)

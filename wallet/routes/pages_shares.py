@@ -1,0 +1,106 @@
+"""Pages: share links (create with QR code, list, access log, revoke)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from web_common.qr import qr_svg
+from web_common.ui import flash
+
+from ..deps import AccountDep, BoxDep, NowDep, SettingsDep, UowDep
+from ..services import shares, wallet_credentials
+from ..services.errors import InputError
+from ..web import page_router, render
+
+router = page_router()
+
+
+def _list(
+    request: Request,
+    uow: UowDep,
+    account: AccountDep,
+    now: NowDep,
+    settings: SettingsDep,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "wallet/shares.html",
+        {
+            "shares": shares.list_shares(uow, account),
+            "now": now,
+            "error": error,
+            "credentials": wallet_credentials.list_credentials(uow, account),
+            "default_days": settings.share_default_days,
+            "max_days": settings.share_max_days,
+        },
+        status_code=status,
+    )
+
+
+@router.get("/shares")
+def shares_page(
+    request: Request, uow: UowDep, account: AccountDep, now: NowDep, settings: SettingsDep
+) -> Response:
+    return _list(request, uow, account, now, settings)
+
+
+@router.post("/shares")
+async def create_share(
+    request: Request,
+    uow: UowDep,
+    account: AccountDep,
+    box: BoxDep,
+    now: NowDep,
+    settings: SettingsDep,
+    label: Annotated[str, Form(max_length=200)] = "",
+    valid_days: Annotated[int, Form()] = 30,
+) -> Response:
+    form = await request.form()
+    chosen = [str(v) for v in form.getlist("credential")][:60]
+    try:
+        created = shares.create_share(
+            uow,
+            account,
+            chosen,
+            label=label,
+            valid_days=valid_days,
+            max_days=settings.share_max_days,
+            public_base_url=settings.public_base_url,
+            box=box,
+            now=now,
+        )
+    except InputError as exc:
+        return _list(request, uow, account, now, settings, exc.detail, 400)
+    uow.commit()
+    summary = shares.get_share(uow, account, created.share.public_id)
+    return render(
+        request,
+        "wallet/share_created.html",
+        {"summary": summary, "url": created.url, "qr": qr_svg(created.url), "now": now},
+    )
+
+
+@router.get("/shares/{public_id}")
+def share_page(
+    public_id: str, request: Request, uow: UowDep, account: AccountDep, now: NowDep
+) -> Response:
+    summary = shares.get_share(uow, account, public_id)
+    accesses = shares.list_accesses(uow, account, public_id)
+    return render(
+        request, "wallet/share.html", {"summary": summary, "accesses": accesses, "now": now}
+    )
+
+
+@router.post("/shares/{public_id}/revoke")
+def revoke_share(
+    public_id: str, request: Request, uow: UowDep, account: AccountDep, now: NowDep
+) -> Response:
+    share = shares.revoke_share(uow, account, public_id, now=now)
+    uow.commit()
+    flash(request, "De link '{label}' werkt niet meer.", "success", label=share.label)
+    return RedirectResponse(f"/shares/{public_id}", status_code=303)

@@ -16,10 +16,10 @@ from credentials.net import HostResolver, system_resolve
 from qualifications import load_catalog
 from web_common.logs import configure_logging
 from web_common.service import database, install_common
+from web_common.throttle import LoginThrottle
 from web_common.ui import Renderer, Translations, install_ui, make_environment
 
 from .routes import oid4vp, pages, pages_requests, pages_trust, vc_api
-from .services.admin import LoginThrottle
 from .services.fetchers import StatusListFetcher
 from .settings import VerifierSettings
 

@@ -11,10 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from web_common.throttle import LoginThrottle
 from web_common.ui import FormErrors, Redirect, flash, get_session, verify_csrf
 
 from ..deps import NowDep, SettingsDep, UowDep
-from ..services.admin import ADMIN_SESSION, LoginThrottle, verify_password
+from ..services.admin import ADMIN_SESSION, verify_password
 from ..services.trust import (
     KINDS,
     TrustEntry,

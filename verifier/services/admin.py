@@ -12,10 +12,6 @@ client address: five in fifteen minutes lock that address out for fifteen minute
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -24,7 +20,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 __all__ = [
     "ADMIN_SESSION",
     "MIN_PASSWORD_LENGTH",
-    "LoginThrottle",
     "hash_password",
     "verify_password",
 ]
@@ -50,46 +45,3 @@ def verify_password(hashed: str | None, password: str) -> bool:
     except (VerificationError, InvalidHashError):
         return False
     return hashed is not None
-
-
-class LoginThrottle:
-    """Failed logins per client key (address), in memory, bounded; thread-safe."""
-
-    def __init__(
-        self,
-        *,
-        limit: int = 5,
-        window: float = 15 * 60,
-        max_keys: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._limit = limit
-        self._window = window
-        self._max_keys = max_keys
-        self._clock = clock
-        self._failures: OrderedDict[str, list[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self._failures.get(key, []) if now - t < self._window]
-        if recent:
-            self._failures[key] = recent
-        else:
-            self._failures.pop(key, None)
-        return recent
-
-    def locked(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent(key, self._clock())) >= self._limit
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            now = self._clock()
-            self._failures[key] = [*self._recent(key, now), now]
-            self._failures.move_to_end(key)
-            while len(self._failures) > self._max_keys:
-                self._failures.popitem(last=False)
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)

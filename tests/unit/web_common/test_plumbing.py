@@ -225,3 +225,23 @@ def test_body_size_limit_refuses_large_and_chunked_bodies() -> None:
     assert page.status_code == 413
     assert page.headers["content-type"].startswith("text/html")
     assert "te groot" in page.text
+
+
+def test_login_throttle_locks_after_the_limit_and_forgets_after_the_window() -> None:
+    from web_common.throttle import LoginThrottle
+
+    now = [1000.0]
+    throttle = LoginThrottle(limit=3, window=60, max_keys=2, clock=lambda: now[0])
+    for _ in range(3):
+        assert not throttle.locked("10.0.0.1")
+        throttle.failed("10.0.0.1")
+    assert throttle.locked("10.0.0.1")
+    assert not throttle.locked("10.0.0.2")
+    now[0] += 61
+    assert not throttle.locked("10.0.0.1")
+    throttle.failed("a")
+    throttle.succeeded("a")
+    assert not throttle.locked("a")
+    for key in ("x", "y", "z"):  # bounded: the oldest key is dropped
+        throttle.failed(key)
+    assert len(throttle._failures) <= 2

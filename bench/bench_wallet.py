@@ -37,7 +37,7 @@ def _credential(subject: str, number: int) -> dict[str, object]:
         subject_id=subject,
         credential_id=f"urn:uuid:6b7a0f44-0000-4000-8000-{number:012d}",
     )
-    credential["credentialSubject"]["achievement"]["dossierVersion"] = "sbb-2755"  # type: ignore[index]
+    credential["credentialSubject"]["achievement"]["dossierVersion"] = "sbb-2755"
     return add_proof(
         credential, ISSUER, ISSUER.did_key_verification_method, created="2026-07-01T00:00:00Z"
     )

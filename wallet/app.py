@@ -17,10 +17,10 @@ from qualifications import load_catalog
 from web_common.logs import configure_logging
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
+from web_common.throttle import LoginThrottle
 
 from .errors import install_error_handlers
 from .routes import api_account, api_credentials, api_shares, public
-from .services.accounts import LoginThrottle
 from .services.checking import Checker
 from .services.transport import GuardedHttp
 from .settings import WalletSettings
@@ -93,7 +93,8 @@ def create_app(
         settings.data_encryption_keys.get_secret_value(),
         fallback_secret=settings.secret_key.get_secret_value(),
     )
-    app.state.login_throttle = LoginThrottle()
+    # ten failures per address in 15 minutes; the per-account lock (five) does the rest
+    app.state.login_throttle = LoginThrottle(limit=10)
     install_common(app, settings, body_limit_overrides=_BODY_LIMITS)
     install_error_handlers(app)
     app.include_router(api_account.open_router)

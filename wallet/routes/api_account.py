@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
 from web_common.problems import ProblemError
+from web_common.throttle import LoginThrottle
 from web_common.ui import csrf_token, get_session, verify_csrf
 
 from ..api_models import (
@@ -80,7 +81,7 @@ def login(
     body: Login, request: Request, uow: UowDep, box: BoxDep, now: NowDep, settings: SettingsDep
 ) -> AccountPublic:
     """Log in. Too many failures from one address: 429; per account: locked 15 minutes."""
-    throttle: accounts.LoginThrottle = request.app.state.login_throttle
+    throttle: LoginThrottle = request.app.state.login_throttle
     key = client_address(request)
     if throttle.locked(key):
         raise ProblemError(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from web_common.throttle import LoginThrottle
 from web_common.ui import flash, get_session
 
 from ..db.tables import Account
@@ -87,7 +88,7 @@ def login_submit(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    throttle: accounts.LoginThrottle = request.app.state.login_throttle
+    throttle: LoginThrottle = request.app.state.login_throttle
     key = client_address(request)
     error = None
     if throttle.locked(key):

@@ -2,10 +2,10 @@
 deleting an account with everything in it (AVG/GDPR).
 
 Passwords are Argon2id hashes; five wrong passwords lock an account for fifteen minutes
-(per address throttling is the route's :class:`LoginThrottle`). Sessions are random 256-bit
-tokens stored as SHA-256 digests. The holder key is an Ed25519 ``did:key`` made at
-registration; its seed is stored encrypted with the service's :class:`SecretBox`. Neither
-passwords, tokens nor keys are ever logged.
+(per-address throttling is ``web_common.throttle.LoginThrottle``, kept on the app).
+Sessions are random 256-bit tokens stored as SHA-256 digests. The holder key is an Ed25519
+``did:key`` made at registration; its seed is stored encrypted with the service's
+:class:`SecretBox`. Neither passwords, tokens nor keys are ever logged.
 """
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ import contextlib
 import hashlib
 import re
 import secrets
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -44,7 +40,6 @@ __all__ = [
     "LOCK_DURATION",
     "MAX_FAILED_LOGINS",
     "MIN_PASSWORD_LENGTH",
-    "LoginThrottle",
     "add_holder_key",
     "authenticate",
     "delete_account",
@@ -244,47 +239,3 @@ def delete_account(uow: UnitOfWork, account: Account, *, password: str) -> None:
     session.execute(delete(HolderKey).where(HolderKey.account_id == account_id))
     session.execute(delete(LoginSession).where(LoginSession.account_id == account_id))
     session.execute(delete(Account).where(Account.id == account_id))
-
-
-class LoginThrottle:
-    """Failed logins per client key (address), in memory, bounded; thread-safe. Stops a
-    guesser trying many accounts from one place (the per-account lock stops the rest)."""
-
-    def __init__(
-        self,
-        *,
-        limit: int = 10,
-        window: float = 15 * 60,
-        max_keys: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._limit = limit
-        self._window = window
-        self._max_keys = max_keys
-        self._clock = clock
-        self._failures: OrderedDict[str, list[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self._failures.get(key, []) if now - t < self._window]
-        if recent:
-            self._failures[key] = recent
-        else:
-            self._failures.pop(key, None)
-        return recent
-
-    def locked(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent(key, self._clock())) >= self._limit
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            now = self._clock()
-            self._failures[key] = [*self._recent(key, now), now]
-            self._failures.move_to_end(key)
-            while len(self._failures) > self._max_keys:
-                self._failures.popitem(last=False)
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)

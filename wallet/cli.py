@@ -2,6 +2,7 @@
 
     python -m wallet migrate
     python -m wallet serve --port 8002
+    python -m wallet create-account --email sanne@example.nl --name "Sanne de Vries"
 
 Settings come from ``WALLET_*`` environment variables (see ``wallet/settings.py``).
 """
@@ -43,6 +44,45 @@ def serve(
     if migrate_first:
         upgrade("wallet", settings.database_url)
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+@app.command("create-account")
+def create_account(
+    email: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create an account with its holder key (for demos and support; people register on the
+    page)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import IntegrityError
+
+    from web_common.db import UnitOfWork, make_engine, make_session_factory
+    from web_common.secrets import SecretBox
+
+    from .services import accounts
+    from .services.errors import WalletError
+
+    settings = WalletSettings()
+    box = SecretBox.from_setting(
+        settings.data_encryption_keys.get_secret_value(),
+        fallback_secret=settings.secret_key.get_secret_value(),
+    )
+    engine = make_engine(settings.database_url)
+    try:
+        with UnitOfWork(make_session_factory(engine)) as uow:
+            account = accounts.register(
+                uow, email=email, name=name, password=password, box=box, now=datetime.now(UTC)
+            )
+            did = accounts.holder_key(uow, account.id, box).did_key
+            uow.commit()
+    except (WalletError, IntegrityError) as exc:
+        typer.echo(f"cannot create the account: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"account {account.email} created; holder {did}")
 
 
 def main() -> None:

@@ -1,0 +1,28 @@
+# One image for the three services; docker-compose.yml picks the command per service.
+# Builds from this repository alone; no secrets are baked in (see .env.example).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+RUN useradd --create-home --uid 10001 app
+
+COPY pyproject.toml README.md ./
+COPY credentials ./credentials
+COPY qualifications ./qualifications
+COPY issuer ./issuer
+COPY wallet ./wallet
+COPY verifier ./verifier
+COPY web_common ./web_common
+COPY devstack ./devstack
+COPY schemas ./schemas
+COPY migrations ./migrations
+# Editable install: the services find schemas/ and migrations/ beside their packages.
+RUN pip install -e . && chown -R app /app
+
+USER app
+EXPOSE 8001 8002 8003
+CMD ["python", "-m", "issuer", "serve", "--host", "0.0.0.0", "--port", "8001"]

@@ -13,19 +13,58 @@ exception, which verification reports as "status could not be checked", never "v
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import httpx
 
 from .net import HostResolver, fetch_json, system_resolve
 
-__all__ = ["CachingStatusFetcher"]
+__all__ = ["CachingStatusFetcher", "StatusListCache"]
 
 _ACCEPT = "application/vc, application/vc+ld+json, application/json"
+
+
+class StatusListCache:
+    """Status list credentials whose signature already checked out, by content digest.
+
+    Many credentials share one status list: without this, verifying a presentation of five
+    credentials verifies the same two list credentials ten times. Entries live ``ttl``
+    seconds (keep it no longer than the fetcher's own cache), at most ``max_entries``.
+    Thread-safe enough for CPython: plain dict operations only.
+    """
+
+    def __init__(
+        self,
+        ttl: float = 300.0,
+        max_entries: int = 256,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl
+        self._max_entries = max_entries
+        self._clock = clock
+        self._entries: dict[str, tuple[float, bool]] = {}
+
+    @staticmethod
+    def digest(list_credential: Mapping[str, Any]) -> str:
+        text = json.dumps(list_credential, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get(self, digest: str) -> bool | None:
+        hit = self._entries.get(digest)
+        if hit is None or hit[0] <= self._clock():
+            return None
+        return hit[1]
+
+    def put(self, digest: str, trusted: bool) -> None:
+        if len(self._entries) >= self._max_entries:
+            self._entries.clear()
+        self._entries[digest] = (self._clock() + self._ttl, trusted)
 
 
 class CachingStatusFetcher:
@@ -53,6 +92,9 @@ class CachingStatusFetcher:
         self._resolve = resolve
         self._cache: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
+        self.list_cache = StatusListCache(ttl=ttl, max_entries=max_entries, clock=clock)
+        """Status list credentials already verified, so a list shared by many credentials
+        is verified once per cache lifetime, not once per credential."""
 
     def __call__(self, url: str) -> dict[str, Any]:
         now = self._clock()
@@ -81,3 +123,6 @@ class CachingStatusFetcher:
         """Forget every cached list (e.g. to see a revocation at once)."""
         with self._lock:
             self._cache.clear()
+        self.list_cache = StatusListCache(
+            ttl=self._ttl, max_entries=self._max_entries, clock=self._clock
+        )

@@ -15,9 +15,7 @@ for a URL, or raises). Time is the ``now`` parameter.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +30,7 @@ from .errors import JwtFormatError, StatusListError
 from .jose import JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
 from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
+from .status_fetching import CachingStatusFetcher, StatusListCache
 from .status_list import check_status
 from .timestamps import parse_datetime_stamp
 
@@ -58,41 +57,13 @@ DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 PASSED, FAILED, WARNING, SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.WARNING, Outcome.SKIPPED
 
 
-class StatusListCache:
-    """Status list credentials whose signature already checked out, by content digest.
-
-    Many credentials share one status list: without this, verifying a presentation of five
-    credentials verifies the same two list credentials ten times. Entries live ``ttl``
-    seconds (keep it no longer than the fetcher's own cache), at most ``max_entries``.
-    Thread-safe enough for CPython: plain dict operations only.
-    """
-
-    def __init__(
-        self,
-        ttl: float = 300.0,
-        max_entries: int = 256,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._ttl = ttl
-        self._max_entries = max_entries
-        self._clock = clock
-        self._entries: dict[str, tuple[float, bool]] = {}
-
-    @staticmethod
-    def digest(list_credential: Mapping[str, Any]) -> str:
-        text = json.dumps(list_credential, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-    def get(self, digest: str) -> bool | None:
-        hit = self._entries.get(digest)
-        if hit is None or hit[0] <= self._clock():
-            return None
-        return hit[1]
-
-    def put(self, digest: str, trusted: bool) -> None:
-        if len(self._entries) >= self._max_entries:
-            self._entries.clear()
-        self._entries[digest] = (self._clock() + self._ttl, trusted)
+def _list_cache(given: StatusListCache | None, fetcher: StatusFetcher | None) -> StatusListCache:
+    """The cache to use: the caller's, else a caching fetcher's own, else one for this call."""
+    if given is not None:
+        return given
+    if isinstance(fetcher, CachingStatusFetcher):
+        return fetcher.list_cache
+    return StatusListCache()
 
 
 def _check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
@@ -358,7 +329,7 @@ def verify_credential(
                 resolver=resolver,
                 now=now,
                 engine=engine,
-                list_cache=status_list_cache or StatusListCache(),
+                list_cache=_list_cache(status_list_cache, fetch_status_list),
             )
         )
     checks.append(_schema_check(credential, schema_lookup))
@@ -445,7 +416,7 @@ def verify_presentation(
     if guard is not None:
         return PresentationResult((guard,))
     engine = engine or default_engine()
-    list_cache = status_list_cache or StatusListCache()
+    list_cache = _list_cache(status_list_cache, fetch_status_list)
     checks: list[CheckResult] = []
     ctx = presentation.get("@context")
     first = ctx[0] if isinstance(ctx, list) and ctx else ctx

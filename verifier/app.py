@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from credentials.did_web import DidWebResolver
 from credentials.net import HostResolver, system_resolve
+from credentials.status_fetching import CachingStatusFetcher
 from qualifications import load_catalog
 from web_common.logs import configure_logging
 from web_common.service import database, install_common
@@ -20,7 +21,6 @@ from web_common.throttle import LoginThrottle
 from web_common.ui import Renderer, Translations, install_ui, make_environment
 
 from .routes import oid4vp, pages, pages_requests, pages_trust, vc_api
-from .services.fetchers import StatusListFetcher
 from .settings import VerifierSettings
 
 __all__ = ["create_app"]
@@ -71,7 +71,7 @@ def create_app(
             cache_ttl=settings.did_cache_seconds,
             resolve_host=resolve_host,
         )
-        app.state.status_fetcher = StatusListFetcher(
+        app.state.status_fetcher = CachingStatusFetcher(
             client,
             allow_hosts=settings.dev_allow_hosts,
             ttl=settings.status_list_cache_seconds,

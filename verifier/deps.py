@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from credentials.did import DidResolver
+from credentials.status_fetching import CachingStatusFetcher
 from qualifications import Catalog
 from web_common.deps import NowDep, UowDep
 
-from .services.fetchers import StatusListFetcher
 from .settings import VerifierSettings
 
 __all__ = ["CatalogDep", "FetcherDep", "NowDep", "ResolverDep", "SettingsDep", "UowDep"]
@@ -26,8 +26,8 @@ def _resolver(request: Request) -> DidResolver:
     return resolver
 
 
-def _fetcher(request: Request) -> StatusListFetcher:
-    fetcher: StatusListFetcher = request.app.state.status_fetcher
+def _fetcher(request: Request) -> CachingStatusFetcher:
+    fetcher: CachingStatusFetcher = request.app.state.status_fetcher
     return fetcher
 
 
@@ -38,5 +38,5 @@ def _catalog(request: Request) -> Catalog:
 
 SettingsDep = Annotated[VerifierSettings, Depends(_settings)]
 ResolverDep = Annotated[DidResolver, Depends(_resolver)]
-FetcherDep = Annotated[StatusListFetcher, Depends(_fetcher)]
+FetcherDep = Annotated[CachingStatusFetcher, Depends(_fetcher)]
 CatalogDep = Annotated[Catalog, Depends(_catalog)]

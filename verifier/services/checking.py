@@ -29,7 +29,6 @@ from qualifications.achievements import (
     kind_of_credential,
 )
 
-from .fetchers import StatusListFetcher
 from .trust import TrustEntry, trust_check
 
 __all__ = ["CredentialReport", "InputError", "Report", "check_document", "parse_upload"]
@@ -165,9 +164,6 @@ def check_document(
     domain: str | None = None,
 ) -> Report:
     """Verify a credential (JSON-LD or vc+jwt) or a presentation and describe the result."""
-    list_cache = (
-        fetch_status_list.list_cache if isinstance(fetch_status_list, StatusListFetcher) else None
-    )
     if "VerifiablePresentation" in _types(document):
         presentation = verify_presentation(
             document,
@@ -177,7 +173,6 @@ def check_document(
             domain=domain,
             fetch_status_list=fetch_status_list,
             schema_lookup=credential_schema,
-            status_list_cache=list_cache,
         )
         reports = tuple(_describe(r, trusted) for r in presentation.credentials)
         return Report(reports, presentation)
@@ -187,6 +182,5 @@ def check_document(
         now=now,
         fetch_status_list=fetch_status_list,
         schema_lookup=credential_schema,
-        status_list_cache=list_cache,
     )
     return Report((_describe(result, trusted),))

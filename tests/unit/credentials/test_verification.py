@@ -480,7 +480,7 @@ def test_a_shared_status_list_is_verified_once_per_presentation() -> None:
 
 
 def test_status_list_cache_re_verifies_changed_content() -> None:
-    from credentials.verification import StatusListCache
+    from credentials.status_fetching import StatusListCache
 
     cache = StatusListCache(ttl=60)
     credential = _credential()

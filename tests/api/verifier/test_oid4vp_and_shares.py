@@ -128,22 +128,3 @@ def test_share_link_is_checked_and_bound_to_its_origin(tmp_path: Path) -> None:
         assert refused.headers["content-type"] == "application/problem+json"
         local = client.post("/shares/check", json={"url": "https://127.0.0.1/s/abc"})
         assert local.status_code == 400
-
-
-def test_verifier_migrations_round_trip(tmp_path: Path) -> None:
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-    from sqlalchemy import create_engine, inspect
-
-    import verifier.db.models  # noqa: F401
-    from verifier.db.tables import VerifierBase
-    from web_common.migrations import downgrade
-
-    url = f"sqlite:///{tmp_path / 'm.db'}"
-    upgrade("verifier", url)
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), VerifierBase.metadata) == []
-    downgrade("verifier", url, "base")
-    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
-    engine.dispose()

@@ -28,6 +28,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("Mijn paspoort", "/"),
     ("Ontvangen", "/receive"),
     ("Delen", "/shares"),
+    ("Verzoek beantwoorden", "/respond"),
     ("Eigen ervaring", "/self-declared"),
     ("Mijn gegevens", "/account"),
 )

@@ -8,12 +8,20 @@ __all__ = ["routers"]
 
 
 def routers() -> list[APIRouter]:
-    from . import pages_account, pages_auth, pages_passport, pages_receive, pages_shares
+    from . import (
+        pages_account,
+        pages_auth,
+        pages_passport,
+        pages_receive,
+        pages_respond,
+        pages_shares,
+    )
 
     return [
         pages_auth.router,
         pages_passport.router,
         pages_receive.router,
         pages_shares.router,
+        pages_respond.router,
         pages_account.router,
     ]

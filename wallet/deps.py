@@ -62,6 +62,9 @@ def _optional_account(request: Request, uow: UowDep, now: NowDep) -> Account | N
     token = get_session(request).get(SESSION_KEY)
     account = session_account(uow, token, now=now)
     request.state.account = account
+    # what the menu shows, read now: after a failed request the session is rolled back and
+    # the account's attributes can no longer be loaded for the error page
+    request.state.account_names = (account.name, account.email) if account else None
     return account
 
 

@@ -49,15 +49,16 @@ PAGE_PREFIXES = (
 
 
 def _nav_context(request: Request) -> Mapping[str, Any]:
-    account = getattr(request.state, "account", None)
-    if account is None:
+    names = getattr(request.state, "account_names", None)
+    if names is None:
         return {}
+    name, email = names
     path = request.url.path
     nav = []
     for label, href in NAV:
         current = path == href if href == "/" else path.startswith(href)
         nav.append({"label": label, "href": href, "current": current})
-    return {"nav": nav, "user": {"name": account.name, "role_label": account.email}}
+    return {"nav": nav, "user": {"name": name, "role_label": email}}
 
 
 def make_renderer() -> Renderer:

@@ -9,8 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from web_common.ui import flash, get_language
 
-from ..deps import AccountDep, CatalogDep, CheckerDep, NowDep, UowDep
-from ..services import accounts, receive, wallet_credentials
+from ..deps import AccountDep, BoxDep, CatalogDep, CheckerDep, NowDep, SettingsDep, UowDep
+from ..services import accounts, receive, shares, wallet_credentials
+from ..services.credential_pdf import credential_facts, render_credential_pdf
+from ..services.errors import InputError
 from ..services.passport import build_passport, kind_label
 from ..web import page_router, render
 from .common import checks_of
@@ -62,6 +64,73 @@ def credential_page(
         request,
         "wallet/credential.html",
         {"row": row, "checks": checks_of(row), "kind": kind_label(row.kind, get_language(request))},
+    )
+
+
+PDF_LINK_DAYS = 365
+NOT_PRINTABLE = frozenset({"revoked", "suspended", "invalid"})
+
+
+@router.get("/credentials/{public_id}/pdf")
+def credential_pdf_page(public_id: str, uow: UowDep, account: AccountDep) -> Response:
+    """Making the PDF creates a share link, so it is a POST (the button on the credential's
+    page); a GET (a bookmark) leads there."""
+    wallet_credentials.get_credential(uow, account, public_id)
+    return RedirectResponse(f"/credentials/{public_id}#pdf", status_code=303)
+
+
+@router.post("/credentials/{public_id}/pdf")
+def credential_pdf(
+    public_id: str,
+    request: Request,
+    uow: UowDep,
+    account: AccountDep,
+    catalog: CatalogDep,
+    box: BoxDep,
+    now: NowDep,
+    settings: SettingsDep,
+) -> Response:
+    """An A4 PDF of the credential whose QR code opens a new share link (purpose ``pdf``)
+    to just this credential, valid for a year (at most ``share_max_days``)."""
+    row = wallet_credentials.get_credential(uow, account, public_id)
+    if row.state in NOT_PRINTABLE:
+        raise InputError(
+            "not_printable", "Van een ingetrokken, geschorst of ongeldig bewijs maak je geen PDF."
+        )
+    lang = get_language(request)
+    created = shares.create_share(
+        uow,
+        account,
+        [row.public_id],
+        label=f"PDF: {row.title}",
+        valid_days=min(PDF_LINK_DAYS, settings.share_max_days),
+        max_days=settings.share_max_days,
+        public_base_url=settings.public_base_url,
+        box=box,
+        now=now,
+        purpose="pdf",
+    )
+    document = render_credential_pdf(
+        row,
+        credential_facts(catalog, row),
+        kind=kind_label(row.kind, lang),
+        holder_fallback=account.name,
+        share_url=created.url,
+        link_expires=created.share.expires_at,
+        printed=now,
+        _=request.app.state.ui.gettext(request),
+    )
+    uow.commit()
+    name = "".join(c if c.isascii() and c.isalnum() else "-" for c in row.title.lower())[:60].strip(
+        "-"
+    )
+    return Response(
+        document,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name or "bewijs"}.pdf"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "SelfDeclaredRef",
     "WerkprocesGroup",
     "build_passport",
+    "credential_parts",
     "kind_label",
 ]
 
@@ -213,6 +214,17 @@ def build_passport(
         covered_by=covered_by,
         qualification_choices=choices,
     )
+
+
+def credential_parts(catalog: Catalog, row: StoredCredential) -> list[DossierGroup]:
+    """Dossier → kerntaak → werkproces (catalog titles) that one credential shows, whatever
+    its state (for printing it)."""
+    ref = _ref(row, "nl")
+    by_werkproces: dict[PartKey, list[CredentialRef]] = {}
+    for item in evidence_of(row):
+        for reach in interpret(catalog, item).werkprocessen:
+            by_werkproces.setdefault(reach.werkproces, [ref])
+    return _groups(catalog, by_werkproces, {})
 
 
 def _groups(

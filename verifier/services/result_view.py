@@ -258,6 +258,7 @@ class GenericLine:
     level: str | None
     met: bool
     status: str
+    skill: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +314,13 @@ def stacking_view(report: ProgressReport, evidence: Sequence[Evidence]) -> Stack
             k_state = "missing"
         kerntaken.append(KerntaakLine(k.code, k.title, k.part.value, k_state, tuple(lines)))
     generic = tuple(
-        GenericLine(g.requirement.subject.value, g.requirement.level, g.met, g.status.value)
+        GenericLine(
+            g.requirement.subject.value,
+            g.requirement.level,
+            g.met,
+            g.status.value,
+            g.requirement.skill,
+        )
         for g in report.generic
         if g.required
     )

@@ -90,15 +90,13 @@ def upload_json(
     raw = (
         body.credential if isinstance(body.credential, str) else receive.serialise(body.credential)
     )
-    document, fmt = receive.parse_upload(raw, max_bytes=settings.max_credential_bytes)
-    row = receive.receive_document(
+    row = receive.receive_upload(
         uow,
         account,
-        document,
-        fmt,
-        source="upload",
+        raw,
         checker=checker,
         now=now,
+        max_bytes=settings.max_credential_bytes,
         max_credentials=settings.max_credentials_per_account,
     )
     uow.commit()
@@ -116,15 +114,13 @@ async def upload_file(
 ) -> CredentialPublic:
     """Add a credential file (JSON-LD with a Data Integrity proof, or a vc+jwt)."""
     data = await file.read(settings.max_credential_bytes + 1)
-    document, fmt = receive.parse_upload(data, max_bytes=settings.max_credential_bytes)
-    row = receive.receive_document(
+    row = receive.receive_upload(
         uow,
         account,
-        document,
-        fmt,
-        source="upload",
+        data,
         checker=checker,
         now=now,
+        max_bytes=settings.max_credential_bytes,
         max_credentials=settings.max_credentials_per_account,
     )
     uow.commit()

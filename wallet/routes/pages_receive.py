@@ -94,15 +94,13 @@ async def receive_upload(
 ) -> Response:
     data = await file.read(settings.max_credential_bytes + 1)
     try:
-        document, fmt = receive.parse_upload(data, max_bytes=settings.max_credential_bytes)
-        row = receive.receive_document(
+        row = receive.receive_upload(
             uow,
             account,
-            document,
-            fmt,
-            source="upload",
+            data,
             checker=checker,
             now=now,
+            max_bytes=settings.max_credential_bytes,
             max_credentials=settings.max_credentials_per_account,
         )
     except ReceiveError as exc:

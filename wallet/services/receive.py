@@ -166,6 +166,25 @@ def record_check(row: StoredCredential, result: VerificationResult, now: datetim
     row.checks = json.dumps([c.to_json() for c in result.checks], ensure_ascii=False)
 
 
+def receive_upload(
+    uow: UnitOfWork,
+    account: Account,
+    data: bytes | str,
+    *,
+    checker: Checker,
+    now: datetime,
+    max_bytes: int,
+    max_credentials: int,
+) -> StoredCredential:
+    """A credential uploaded as a file or pasted (JSON-LD or ``vc+jwt``): read, verify,
+    store. Raises :class:`ReceiveError`."""
+    document, fmt = parse_upload(data, max_bytes=max_bytes)
+    return receive_document(
+        uow, account, document, fmt, source="upload", checker=checker, now=now,
+        max_credentials=max_credentials,
+    )  # fmt: skip
+
+
 def receive_document(
     uow: UnitOfWork,
     account: Account,

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,19 +31,11 @@ import pytest
 from devstack.stack import LEERBEDRIJF, SCHOOL, WALLET_ACCOUNT, Ports, Stack, running, seed
 
 from ..conftest import PG_ADMIN_DSN
+from ..processes import free_port
+from .conftest import watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "artifacts" / "screenshots" / "journey"
 TIMEOUT = 30_000  # ms: generous, the three services share two cores with Chromium
@@ -57,12 +47,6 @@ EXAM_RESULTS_CSV = (
     f"JOURNEY-1;880001;{WORKER};{WALLET_ACCOUNT['email']};examenresultaat;25655;B1-K1;2026-07-01\n"
     f"JOURNEY-2;880001;{WORKER};{WALLET_ACCOUNT['email']};examenresultaat;25655;B1-K2;2026-07-01\n"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -78,7 +62,7 @@ def journey_stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tu
                 admin.execute(f'CREATE DATABASE "{name}"')
                 databases.append(name)
                 urls[service] = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    ports = Ports(_free_port(), _free_port(), _free_port())
+    ports = Ports(free_port(), free_port(), free_port())
     # status lists are re-fetched on every check, so a revocation shows at once
     extra = {"VERIFIER_STATUS_LIST_CACHE_SECONDS": "0", "WALLET_STATUS_LIST_CACHE_SECONDS": "0"}
     the_stack = Stack(tmp_path / "stack", ports, database_urls=urls, extra_env=extra)
@@ -91,20 +75,6 @@ def journey_stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tu
             with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as admin:
                 for name in databases:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is required in CI (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Shots:
@@ -124,14 +94,8 @@ class Shots:
 
 def _actor(browser: Any, errors: list[str], *, width: int = 1100) -> Any:
     """A page in its own browser context: every person has their own cookies."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
-    context.set_default_timeout(TIMEOUT)
-    page = context.new_page()
-    # forms answered with 400 on purpose log "Failed to load resource"; script and CSP
-    # errors are what count
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and "Failed to load resource" not in m.text else None)  # fmt: skip
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = watched_page(browser, errors, width=width)
+    page.context.set_default_timeout(TIMEOUT)
     return page
 
 

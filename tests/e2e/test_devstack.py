@@ -14,13 +14,9 @@ import httpx
 
 from devstack.stack import available_services
 
+from ..processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _port_closed(port: int) -> bool:
@@ -29,7 +25,7 @@ def _port_closed(port: int) -> bool:
 
 
 def test_demo_stack_starts_seeds_and_stops(tmp_path: Path) -> None:
-    ports = {"issuer": _free_port(), "wallet": _free_port(), "verifier": _free_port()}
+    ports = {"issuer": free_port(), "wallet": free_port(), "verifier": free_port()}
     command = [
         sys.executable, "-m", "devstack", "start", "--data-dir", str(tmp_path / "demo"),
         "--issuer-port", str(ports["issuer"]), "--wallet-port", str(ports["wallet"]),

@@ -6,7 +6,6 @@ The browser version of the same story is tests/browser/test_journey.py."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +18,7 @@ import pytest
 from devstack.stack import SCHOOL, WALLET_ACCOUNT, Ports, Seeded, Stack, running, seed
 
 from ..conftest import PG_ADMIN_DSN
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from ..processes import free_port
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -39,7 +33,7 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
                 admin.execute(f'CREATE DATABASE "{name}"')
                 databases.append(name)
                 urls[service] = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    ports = Ports(_free_port(), _free_port(), _free_port())
+    ports = Ports(free_port(), free_port(), free_port())
     # status lists are re-fetched on every check, so a revocation shows at once
     extra = {"VERIFIER_STATUS_LIST_CACHE_SECONDS": "0", "WALLET_STATUS_LIST_CACHE_SECONDS": "0"}
     the_stack = Stack(tmp_path / "stack", ports, database_urls=urls, extra_env=extra)

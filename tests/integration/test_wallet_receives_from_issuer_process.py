@@ -19,7 +19,7 @@ from wallet.app import create_app
 from wallet.settings import WalletSettings
 from web_common.migrations import upgrade
 
-from ..browser.wallet.processes import IssuerProcess, issuer_process
+from ..processes import IssuerProcess, issuer_process
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"

@@ -7,43 +7,32 @@ step go to ``artifacts/screenshots/issuer/`` (gitignored).
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 
 from web_common.migrations import upgrade
 
+from ...processes import free_port, serve
+from ..conftest import watched_page
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[3]
 SHOTS = REPO / "artifacts" / "screenshots" / "issuer"
 PASSWORD = "een lange zin als wachtwoord"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     base = f"http://localhost:{port}"  # did:web refuses IP addresses
     database_url = f"sqlite:///{tmp_path / 'issuer.db'}"
     upgrade("issuer", database_url)
     env = {
-        **os.environ,
         "ISSUER_ENVIRONMENT": "test",
         "ISSUER_DATABASE_URL": database_url,
         "ISSUER_PUBLIC_BASE_URL": base,
@@ -54,66 +43,15 @@ def server(tmp_path: Path) -> Iterator[str]:
         "import uvicorn; from issuer.app import create_app; "
         f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
     )
-    log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                if health.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the issuer did not start:\n" + (tmp_path / "server.log").read_text())
-            time.sleep(0.2)
+    with serve(code, env, port, tmp_path / "server.log"):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture
-def page(tmp_path: Path) -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is required in CI (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="nl-NL")
-        errors: list[str] = []
-        page = context.new_page()
-        # form pages answer 400 on purpose; only script and CSP errors count
-        page.on(
-            "console",
-            lambda m: (
-                errors.append(m.text)
-                if m.type == "error" and "Failed to load resource" not in m.text
-                else None
-            ),
-        )
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page
-        browser.close()
-        assert not errors, f"console errors (CSP violations?): {errors}"
+def page(browser: Any) -> Iterator[Any]:
+    errors: list[str] = []
+    yield watched_page(browser, errors)
+    assert not errors, f"console errors (CSP violations?): {errors}"
 
 
 def _shot(page: object, name: str) -> None:

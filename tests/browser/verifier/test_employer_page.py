@@ -9,11 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,35 +23,20 @@ from web_common.migrations import upgrade
 
 from ...api.verifier.test_pages import _credential
 from ...api.verifier.test_vc_api import SCHOOL
+from ...processes import free_port, serve
+from ..conftest import watched_page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[3]
 SHOTS = REPO / "artifacts" / "screenshots" / "verifier"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """The verifier on a free port, with a temporary SQLite database that recognises the
     test school."""
-    port = _free_port()
+    port = free_port()
     database_url = f"sqlite:///{tmp_path / 'verifier.db'}"
     upgrade("verifier", database_url)
     engine = make_engine(database_url)
@@ -66,7 +46,6 @@ def server(tmp_path: Path) -> Iterator[str]:
         uow.commit()
     engine.dispose()
     env = {
-        **os.environ,
         "VERIFIER_ENVIRONMENT": "test",
         "VERIFIER_DATABASE_URL": database_url,
         "VERIFIER_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
@@ -77,51 +56,8 @@ def server(tmp_path: Path) -> Iterator[str]:
         "import uvicorn; from verifier.app import create_app; "
         f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
     )
-    log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the verifier did not start:\n" + (tmp_path / "server.log").read_text())
-            time.sleep(0.2)
+    with serve(code, env, port, tmp_path / "server.log"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is required in CI (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _page(browser: Any, errors: list[str], *, width: int = 1100, height: int = 900) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
-    page = context.new_page()
-    # a form answered with 400 on purpose logs "Failed to load resource"; CSP and script
-    # errors are what count
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and "Failed to load resource" not in m.text else None)  # fmt: skip
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return page
 
 
 def _shot(page: Any, name: str) -> None:
@@ -138,7 +74,7 @@ def _paste(page: Any, base: str, document: Any) -> None:
 
 def test_employer_checks_credentials_and_stacking(server: str, browser: Any) -> None:
     errors: list[str] = []
-    page = _page(browser, errors)
+    page = watched_page(browser, errors)
     page.goto(server + "/")
     assert page.locator("h1").inner_text() == "Bewijs van een mbo-opleiding controleren"
     _shot(page, "01-home")
@@ -188,7 +124,7 @@ def test_employer_checks_credentials_and_stacking(server: str, browser: Any) -> 
     assert "9 of the 12 work processes" in page.locator(".stack-result").inner_text()
     _shot(page, "05-english")
 
-    phone = _page(browser, errors, width=375, height=800)
+    phone = watched_page(browser, errors, width=375, height=800)
     phone.goto(result_url + "?lang=nl&target=25498")
     phone.wait_for_selector(".stack-result")
     width = phone.evaluate("document.documentElement.scrollWidth")
@@ -203,7 +139,7 @@ def test_employer_checks_credentials_and_stacking(server: str, browser: Any) -> 
 
 def test_ask_for_proof_shows_a_qr_code_and_waits(server: str, browser: Any) -> None:
     errors: list[str] = []
-    page = _page(browser, errors)
+    page = watched_page(browser, errors)
     page.goto(server + "/")
     page.click("text=QR-code maken")
     page.wait_for_selector("img.qr")

@@ -5,7 +5,6 @@ the access log, and revokes the link. Screenshots go to ``artifacts/screenshots/
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
-from .processes import REPO, IssuerProcess, issuer_process, wallet_process
+from ...processes import REPO, IssuerProcess, issuer_process, wallet_process
+from ..conftest import watched_page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = REPO / "artifacts" / "screenshots" / "wallet"
 PASSWORD = "een lange zin als wachtwoord"
 
@@ -33,35 +32,10 @@ def servers(tmp_path: Path) -> Iterator[tuple[IssuerProcess, str]]:
 
 
 @pytest.fixture
-def page() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is required in CI (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        context = browser.new_context(viewport={"width": 430, "height": 900}, locale="nl-NL")
-        errors: list[str] = []
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda m: (
-                errors.append(m.text)
-                if m.type == "error" and "Failed to load resource" not in m.text
-                else None
-            ),
-        )
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page
-        browser.close()
-        assert not errors, f"console errors (CSP violations?): {errors}"
+def page(browser: Any) -> Iterator[Any]:
+    errors: list[str] = []
+    yield watched_page(browser, errors, width=430)
+    assert not errors, f"console errors (CSP violations?): {errors}"
 
 
 def _shot(page: Any, name: str) -> None:

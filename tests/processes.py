@@ -1,5 +1,6 @@
-"""Real service processes for cross-process tests: an issuer (``python -m issuer``) and a
-wallet (uvicorn), each on a free 127.0.0.1 port with its own temporary SQLite database.
+"""Real service processes for cross-process tests: ``free_port``, ``serve`` (start a
+process and wait for its ``/healthz``), and ready-made issuer (``python -m issuer``) and wallet
+(uvicorn) processes, each on a free 127.0.0.1 port with its own temporary SQLite database.
 
 The issuer's public URL uses ``localhost`` (did:web refuses IP addresses); the wallet
 allow-lists exactly that ``host:port`` for plain http and loopback.
@@ -23,7 +24,7 @@ import httpx
 
 from credentials.examples import mbo_certificaat
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from web_common.qr import qr_svg
+
 from ..db.tables import IssuedCredential, Organisation
-from ..services.offers import CreatedOffer, offer_email, qr_svg
+from ..services.offers import CreatedOffer, offer_email
 
 __all__ = ["offer_context"]
 
@@ -21,7 +23,7 @@ def offer_context(
         credential_title=row.title,
         offer=offer,
     )
-    svg = qr_svg(offer.offer_uri)
+    svg = qr_svg(offer.offer_uri).encode("utf-8")
     return {
         "credential": row,
         "student_name": student_name,

@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
@@ -56,6 +54,7 @@ from credentials.oid4vci import (
 )
 from qualifications.achievements import KINDS
 from web_common.db import UnitOfWork
+from web_common.qr import qr_svg
 from web_common.secrets import SecretBox
 
 from ..db.offer_tables import AccessTokenRow, CNonce, CredentialOffer
@@ -83,7 +82,6 @@ __all__ = [
     "offer_document",
     "offer_email",
     "offer_qr_svg",
-    "qr_svg",
     "redeem_credential",
 ]
 
@@ -360,20 +358,7 @@ def offer_qr_svg(
     """An SVG QR code of the offer URI (by reference), for a screen or a printed letter."""
     _usable_offer(uow, org, handle, now)
     uri = credential_offer_uri(by_reference=public_base_url.rstrip("/") + _offer_path(org, handle))
-    return qr_svg(uri)
-
-
-def qr_svg(text: str) -> bytes:
-    """An SVG QR code (error correction M) of ``text``."""
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=4,
-        image_factory=qrcode.image.svg.SvgPathImage,
-    )
-    code.add_data(text)
-    code.make(fit=True)
-    data = code.make_image().to_string()
-    return data if isinstance(data, bytes) else str(data).encode("utf-8")
+    return qr_svg(uri).encode("utf-8")
 
 
 def offer_email(

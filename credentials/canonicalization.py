@@ -23,6 +23,13 @@ A memoised result is the frozen context pyld itself returned, so the path is byt
 the plain pyld result; tests prove it with differential runs over generated credentials and
 the specification's vectors.
 
+Budgets: every document is measured against a :class:`~credentials.budget.Budget` first
+(depth, values, array items, ``@context`` entries), then expansion steps, blank nodes, runs of
+RDFC-1.0 Hash N-Degree Quads, the permutations tried inside it and the CPU time are metered
+while the work runs (see :mod:`credentials.budget`). Going over raises
+:class:`~credentials.errors.BudgetExceededError`; the algorithms themselves are pyld's, unchanged,
+so a document within budget gives the same bytes.
+
 Safe mode (as Data Integrity requires): a property that no context defines, which plain
 JSON-LD silently drops, and a relative IRI in ``@id`` or ``@type`` raise
 :class:`~credentials.errors.SafeModeError`.
@@ -41,8 +48,9 @@ from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
+from .budget import DEFAULT_BUDGET, Budget, Meter, check_document
 from .contexts import StaticDocumentLoader
-from .errors import CanonicalizationError, DocumentLoaderError, SafeModeError
+from .errors import BudgetExceededError, CanonicalizationError, DocumentLoaderError, SafeModeError
 
 __all__ = ["JsonLdEngine", "default_engine", "plain_pyld_canonicalize"]
 
@@ -77,11 +85,34 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         iri_memo: dict[tuple[Any, ...], Any],
         lock: threading.Lock,
         on_property_dropped: Callable[[str | None], Any],
+        meter: Meter,
     ) -> None:
         super().__init__(on_property_dropped=on_property_dropped)
         self._memo = memo
         self._iri_memo = iri_memo
         self._lock = lock
+        self._meter = meter
+
+    def _expand(
+        self,
+        active_ctx: Any,
+        active_property: Any,
+        element: Any,
+        options: Any,
+        inside_list: bool = False,
+        inside_index: bool = False,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
+        self._meter.charge("max_expansion_steps")
+        return super()._expand(
+            active_ctx,
+            active_property,
+            element,
+            options,
+            inside_list=inside_list,
+            inside_index=inside_index,
+            type_scoped_ctx=type_scoped_ctx,
+        )
 
     def _expand_iri(
         self,
@@ -111,6 +142,27 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 return result
         return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
 
+    def _create_term_definition(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        term: Any,
+        defined: Any,
+        options: Any,
+        override_protected: bool = False,
+        validate_scoped: bool = True,
+    ) -> Any:
+        self._meter.charge("max_expansion_steps")
+        return super()._create_term_definition(
+            active_ctx,
+            local_ctx,
+            term,
+            defined,
+            options,
+            override_protected=override_protected,
+            validate_scoped=validate_scoped,
+        )
+
     def _process_context(
         self,
         active_ctx: Any,
@@ -121,6 +173,7 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         validate_scoped: bool = True,
         cycles: Any = None,
     ) -> Any:
+        self._meter.charge("max_expansion_steps")
         key = _memo_key(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped
         )
@@ -173,6 +226,56 @@ def _memo_key(
         options.get("base"),
         options.get("processingMode"),
     )
+
+
+class _MeteredIssuer(IdentifierIssuer):  # type: ignore[misc]
+    """A temporary identifier issuer whose copies (one per permutation tried by Hash N-Degree
+    Quads, step 5.4.1) are charged to the meter."""
+
+    def __init__(self, prefix: str, meter: Meter) -> None:
+        super().__init__(prefix)
+        self._meter = meter
+
+    @classmethod
+    def of(cls, issuer: IdentifierIssuer, meter: Meter) -> _MeteredIssuer:
+        clone = cls(issuer.prefix, meter)
+        clone.counter = issuer.counter
+        clone.existing = dict(issuer.existing)
+        clone.order = list(issuer.order)
+        return clone
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _MeteredIssuer:
+        # existing maps str to str and order lists str: shallow copies are deep ones.
+        self._meter.charge("max_permutations")
+        return _MeteredIssuer.of(self, self._meter)
+
+
+class _MeteredUrdna2015(URDNA2015):  # type: ignore[misc]
+    """pyld's RDFC-1.0 (URDNA2015) with a work counter checked in Hash N-Degree Quads."""
+
+    def __init__(self, meter: Meter) -> None:
+        super().__init__()
+        self._meter = meter
+
+    def hash_n_degree_quads(self, id_: str, issuer: IdentifierIssuer) -> Any:
+        self._meter.charge("max_ndegree_calls")
+        if not isinstance(issuer, _MeteredIssuer):
+            issuer = _MeteredIssuer.of(issuer, self._meter)
+        return super().hash_n_degree_quads(id_, issuer)
+
+
+def _charge_blank_nodes(dataset: Mapping[str, Any], meter: Meter) -> None:
+    """Charge the distinct blank nodes of ``dataset`` before canonicalisation starts."""
+    blank: set[str] = set()
+    for name, triples in dataset.items():
+        if name.startswith("_:"):
+            blank.add(name)
+        for triple in triples:
+            for position in ("subject", "object"):
+                component = triple[position]
+                if component["type"] == "blank node":
+                    blank.add(component["value"])
+    meter.charge("max_blank_nodes", len(blank))
 
 
 def _check_safe_iris(node: Any, path: str = "$") -> None:
@@ -232,25 +335,47 @@ class JsonLdEngine:
             "processingMode": "json-ld-1.1",
         }
 
-    def _processor(self) -> _CachingProcessor:
-        return _CachingProcessor(self._memo, self._iri_memo, self._lock, _raise_dropped)
+    def _processor(self, meter: Meter) -> _CachingProcessor:
+        return _CachingProcessor(self._memo, self._iri_memo, self._lock, _raise_dropped, meter)
 
-    def expand(self, document: Mapping[str, Any]) -> list[Any]:
-        """Expanded form of ``document`` in safe mode."""
+    def expand(
+        self,
+        document: Mapping[str, Any],
+        budget: Budget = DEFAULT_BUDGET,
+        *,
+        meter: Meter | None = None,
+    ) -> list[Any]:
+        """Expanded form of ``document`` in safe mode, within ``budget`` (or ``meter``)."""
+        meter = meter or Meter(budget)
+        meter.check()
+        check_document(document, meter.budget)
         try:
-            expanded = self._processor().expand(dict(document), self._options())
+            expanded = self._processor(meter).expand(dict(document), self._options())
         except Exception as exc:
             raise _translate(exc) from None
         _check_safe_iris(expanded)
         return list(expanded)
 
-    def canonicalize(self, document: Mapping[str, Any]) -> str:
-        """RDFC-1.0 canonical N-Quads of ``document`` (safe mode).
+    def canonicalize(
+        self,
+        document: Mapping[str, Any],
+        budget: Budget = DEFAULT_BUDGET,
+        *,
+        meter: Meter | None = None,
+    ) -> str:
+        """RDFC-1.0 canonical N-Quads of ``document`` (safe mode), within ``budget``.
+
+        Pass a ``meter`` instead to charge several documents (a credential and its proof
+        configurations) to one budget. Raises :class:`~credentials.errors.BudgetExceededError`
+        when a limit is crossed.
 
         Expands once, then builds the RDF dataset from the expanded form the way pyld's
         ``to_rdf`` does (pyld's ``normalize`` would expand the expanded form a second time).
         """
-        processor = self._processor()
+        meter = meter or Meter(budget)
+        meter.check()
+        check_document(document, meter.budget)
+        processor = self._processor(meter)
         options = self._options()
         try:
             expanded = processor.expand(dict(document), options)
@@ -264,7 +389,9 @@ class JsonLdEngine:
                 for name, graph in sorted(node_map.items())
                 if name == "@default" or jsonld._is_absolute_iri(name)
             }
-            result = URDNA2015().main(dataset, {"format": _NQUADS})
+            _charge_blank_nodes(dataset, meter)
+            result = _MeteredUrdna2015(meter).main(dataset, {"format": _NQUADS})
+            meter.check()
         except SafeModeError:
             raise
         except Exception as exc:
@@ -276,6 +403,8 @@ def _translate(exc: BaseException) -> CanonicalizationError:
     """Turn pyld's nested errors into one readable engine error."""
     cause: BaseException | None = exc
     while cause is not None:
+        if isinstance(cause, BudgetExceededError):
+            return cause
         if isinstance(cause, _SafeModeViolationError):
             return SafeModeError(str(cause))
         if isinstance(cause, DocumentLoaderError):

@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .budget import BUDGET_CODE_PREFIX, DEFAULT_BUDGET, Budget, Meter, budget_code
 from .canonicalization import JsonLdEngine, default_engine
 from .contexts import DATA_INTEGRITY_V2, VC_V2
 from .did import DidResolver, resolve_verification_method
 from .errors import (
+    BudgetExceededError,
     CanonicalizationError,
     DidResolutionError,
     MultibaseError,
@@ -120,16 +122,27 @@ def proof_configuration(
     return config
 
 
-def canonical_document(document: Mapping[str, Any], engine: JsonLdEngine | None = None) -> str:
-    """Transformation (§3.3.2): RDFC-1.0 canonical N-Quads of the unsecured document."""
-    return (engine or default_engine()).canonicalize(document)
+def canonical_document(
+    document: Mapping[str, Any],
+    engine: JsonLdEngine | None = None,
+    *,
+    meter: Meter | None = None,
+) -> str:
+    """Transformation (§3.3.2): RDFC-1.0 canonical N-Quads of the unsecured document.
+
+    Charged to ``meter`` when given, else to a fresh default budget; raises
+    :class:`~credentials.errors.BudgetExceededError` when it is spent."""
+    return (engine or default_engine()).canonicalize(document, meter=meter)
 
 
 def canonical_proof_configuration(
-    config: Mapping[str, Any], engine: JsonLdEngine | None = None
+    config: Mapping[str, Any],
+    engine: JsonLdEngine | None = None,
+    *,
+    meter: Meter | None = None,
 ) -> str:
-    """RDFC-1.0 canonical N-Quads of a proof configuration."""
-    return (engine or default_engine()).canonicalize(config)
+    """RDFC-1.0 canonical N-Quads of a proof configuration (budget as for the document)."""
+    return (engine or default_engine()).canonicalize(config, meter=meter)
 
 
 def hash_data(canonical_config: str, canonical_doc: str) -> bytes:
@@ -154,12 +167,15 @@ def add_proof(
     proof_id: str | None = None,
     previous_proof: str | Sequence[str] | None = None,
     engine: JsonLdEngine | None = None,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> JsonObject:
     """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof added.
 
     An existing ``proof`` is kept (a proof set); a new proof is added beside it. ``created`` is
     a parameter, not the clock, so signing is reproducible. Raises :class:`SigningError` or
-    :class:`~credentials.errors.SafeModeError` when the document cannot be signed as given.
+    :class:`~credentials.errors.SafeModeError` when the document cannot be signed as given,
+    and :class:`~credentials.errors.BudgetExceededError` when canonicalising it would cost more
+    than ``budget`` allows (a hostile document given to an issuing API).
     """
     if not isinstance(document, Mapping):
         raise SigningError("the document to sign must be a JSON object")
@@ -186,9 +202,12 @@ def add_proof(
         previous_proof=previous_proof,
     )
     engine = engine or default_engine()
+    meter = Meter(budget)
     try:
-        canon_doc = canonical_document(unsecured, engine)
-        canon_config = canonical_proof_configuration(config, engine)
+        canon_doc = canonical_document(unsecured, engine, meter=meter)
+        canon_config = canonical_proof_configuration(config, engine, meter=meter)
+    except BudgetExceededError:
+        raise
     except CanonicalizationError as exc:
         # SafeModeError is a CanonicalizationError: keep its type, it names the term.
         raise type(exc)(f"cannot sign: {exc}") from None
@@ -209,8 +228,19 @@ def _stamp(value: str | datetime | None) -> str | None:
     return format_datetime(value)
 
 
-def _previous_proofs(existing: Any, previous: str | Sequence[str]) -> Any:
-    wanted = [previous] if isinstance(previous, str) else list(previous)
+def _previous_proofs(existing: Any, previous: Any) -> Any:
+    """The proofs named by ``previousProof`` (an id or a list of ids) among ``existing``.
+
+    Raises :class:`SigningError` for a ``previousProof`` of any other shape (a number, a
+    boolean, an object, a list with non-strings) or one that names no existing proof."""
+    if isinstance(previous, str):
+        wanted = [previous]
+    elif isinstance(previous, Sequence) and all(isinstance(p, str) for p in previous):
+        wanted = list(previous)
+    else:
+        raise SigningError("previousProof must be a proof id or a list of proof ids")
+    if not wanted:
+        raise SigningError("previousProof names no proof")
     proofs = existing if isinstance(existing, list) else [existing] if existing else []
     found = [p for p in proofs if isinstance(p, dict) and p.get("id") in wanted]
     if len(found) != len(wanted):
@@ -227,8 +257,14 @@ def verify_proofs(
     domain: str | None = None,
     now: datetime | None = None,
     engine: JsonLdEngine | None = None,
+    budget: Budget = DEFAULT_BUDGET,
+    meter: Meter | None = None,
 ) -> list[ProofResult]:
     """Check every proof of ``document``; never raises.
+
+    All canonicalisation is charged to one meter (``meter``, else a fresh one for
+    ``budget``); once it is spent, the remaining proofs fail with the code
+    ``budget_exceeded:<limit>`` (see :mod:`credentials.budget`).
 
     A document with no proof gives one failed result (``missing_proof``). For each proof:
     type and cryptosuite, ``proofPurpose``, ``challenge``/``domain`` when expected, ``expires``
@@ -243,6 +279,16 @@ def verify_proofs(
     proofs = raw if isinstance(raw, list) else [raw]
     if not proofs:
         return [ProofResult(False, "missing_proof", "the document carries no proof")]
+    meter = meter or Meter(budget)
+    if len(proofs) > meter.budget.max_proofs:
+        limit = meter.budget.max_proofs
+        return [
+            ProofResult(
+                False,
+                BUDGET_CODE_PREFIX + "max_proofs",
+                f"the document carries {len(proofs)} proofs (limit max_proofs = {limit})",
+            )
+        ]
     engine = engine or default_engine()
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     canon_doc_cache: dict[str, str] = {}
@@ -257,6 +303,7 @@ def verify_proofs(
             domain=domain,
             now=now,
             engine=engine,
+            meter=meter,
             canon_doc_cache=canon_doc_cache,
         )
         for proof in proofs
@@ -274,6 +321,7 @@ def _verify_one(
     domain: str | None,
     now: datetime | None,
     engine: JsonLdEngine,
+    meter: Meter,
     canon_doc_cache: dict[str, str],
 ) -> ProofResult:
     if not isinstance(proof, Mapping):
@@ -348,10 +396,12 @@ def _verify_one(
         plain = previous is None and proof_ctx is None
         canon_doc = canon_doc_cache.get("plain") if plain else None
         if canon_doc is None:
-            canon_doc = canonical_document(target, engine)
+            canon_doc = canonical_document(target, engine, meter=meter)
             if plain:
                 canon_doc_cache["plain"] = canon_doc
-        canon_config = canonical_proof_configuration(options, engine)
+        canon_config = canonical_proof_configuration(options, engine, meter=meter)
+    except BudgetExceededError as exc:
+        return fail(budget_code(exc), f"the signed data is too costly to check: {exc}")
     except CanonicalizationError as exc:
         return fail("invalid_document", f"the signed data is not valid JSON-LD: {exc}")
     if not verify_ed25519(resolved.public_key, signature, hash_data(canon_config, canon_doc)):

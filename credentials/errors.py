@@ -8,7 +8,8 @@ context when signing). Verification outcomes are data (see ``verification``), ne
     ├── KeyFormatError          key material of the wrong type or length
     ├── DocumentLoaderError     a URL outside the bundled contexts was asked for
     ├── CanonicalizationError   JSON-LD could not be expanded or canonicalised
-    │   └── SafeModeError       a term or IRI would be silently dropped (undefined term)
+    │   ├── SafeModeError       a term or IRI would be silently dropped (undefined term)
+    │   └── BudgetExceededError the document would cost more work than its budget allows
     ├── SigningError            a credential cannot be signed as given
     ├── DidResolutionError      a DID could not be resolved
     ├── DidDocumentError        a DID or DID document cannot be built from the given values
@@ -20,6 +21,7 @@ context when signing). Verification outcomes are data (see ``verification``), ne
 from __future__ import annotations
 
 __all__ = [
+    "BudgetExceededError",
     "CanonicalizationError",
     "CredentialsError",
     "DidDocumentError",
@@ -57,6 +59,19 @@ class CanonicalizationError(CredentialsError):
 
 class SafeModeError(CanonicalizationError):
     """A term or relative IRI would be dropped from the signed data (JSON-LD safe mode)."""
+
+
+class BudgetExceededError(CanonicalizationError):
+    """A document would cost more JSON-LD or canonicalisation work than its budget allows.
+
+    ``limit`` names the :class:`~credentials.budget.Budget` field that was crossed
+    (``max_blank_nodes``, ``max_permutations``, ``max_cpu_seconds``, …), ``value`` its value.
+    """
+
+    def __init__(self, limit: str, value: int | float, message: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value
 
 
 class SigningError(CredentialsError):

@@ -22,11 +22,12 @@ from typing import Any
 
 import jsonschema
 
+from .budget import DEFAULT_BUDGET, Budget, Meter, budget_code, check_document
 from .canonicalization import JsonLdEngine, default_engine
 from .contexts import VC_V2
 from .data_integrity import ProofResult, add_proof, verify_proofs
 from .did import DidResolver
-from .errors import JwtFormatError, StatusListError
+from .errors import BudgetExceededError, JwtFormatError, StatusListError
 from .jose import JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
 from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
@@ -50,8 +51,8 @@ JsonObject = dict[str, Any]
 StatusFetcher = Callable[[str], Mapping[str, Any]]
 SchemaLookup = Callable[[str], Mapping[str, Any] | None]
 
-MAX_DOCUMENT_BYTES = 1_048_576
-MAX_DEPTH = 48
+MAX_DOCUMENT_BYTES = DEFAULT_BUDGET.max_bytes
+MAX_DEPTH = DEFAULT_BUDGET.max_depth
 DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 
 PASSED, FAILED, WARNING, SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.WARNING, Outcome.SKIPPED
@@ -93,25 +94,33 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
-def _guard(document: Any, what: str) -> CheckResult | None:
-    """Refuse what is not a JSON object, too large or too deeply nested, before JSON-LD."""
+def _guard(document: Any, what: str, budget: Budget = DEFAULT_BUDGET) -> CheckResult | None:
+    """Refuse what is not a JSON object, too large, too deeply nested or otherwise over the
+    structural limits of ``budget`` (see :mod:`credentials.budget`), before JSON-LD."""
     if not isinstance(document, Mapping):
         return _check("format", FAILED, "not_an_object", f"the {what} is not a JSON object")
-    if _depth_exceeds(document, MAX_DEPTH):
+    if _depth_exceeds(document, budget.max_depth):
         return _check(
-            "format", FAILED, "too_deep", f"the {what} is nested more than {MAX_DEPTH} levels"
+            "format",
+            FAILED,
+            "too_deep",
+            f"the {what} is nested more than {budget.max_depth} levels",
         )
     try:
         size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError):
         return _check("format", FAILED, "not_json", f"the {what} is not plain JSON data")
-    if size > MAX_DOCUMENT_BYTES:
+    if size > budget.max_bytes:
         return _check(
             "format",
             FAILED,
             "too_large",
-            f"the {what} is {size} bytes; at most {MAX_DOCUMENT_BYTES} are accepted",
+            f"the {what} is {size} bytes; at most {budget.max_bytes} are accepted",
         )
+    try:
+        check_document(document, budget)
+    except BudgetExceededError as exc:
+        return _check("format", FAILED, budget_code(exc), f"the {what} is refused: {exc}")
     return None
 
 
@@ -291,29 +300,34 @@ def verify_credential(
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     engine: JsonLdEngine | None = None,
     status_list_cache: StatusListCache | None = None,
+    budget: Budget = DEFAULT_BUDGET,
+    meter: Meter | None = None,
 ) -> VerificationResult:
     """Check a credential; see the module docstring.
 
     ``credential`` is a JSON-LD credential with a Data Integrity proof, a ``vc+jwt`` compact
     token (a string), or an ``EnvelopedVerifiableCredential`` carrying one. A long-lived
-    ``status_list_cache`` saves re-verifying the same status list credentials.
+    ``status_list_cache`` saves re-verifying the same status list credentials. The work is
+    bounded by ``budget`` (or charged to ``meter``, a presentation's): over it, a check fails
+    with the code ``budget_exceeded:<limit>``.
     """
+    meter = meter or Meter(budget)
     token = _jwt_token(credential)
     if token is not None:
         if isinstance(token, CheckResult):
             return VerificationResult((token,))
         jwt = verify_vc_jwt(token, resolver, now=now, leeway=max_clock_skew.total_seconds())
         credential = jwt.payload
-        guard = _guard(credential, "credential") if credential else None
+        guard = _guard(credential, "credential", meter.budget) if credential else None
         if not credential or guard is not None:
             return VerificationResult((_jwt_proof_check(jwt),) + ((guard,) if guard else ()))
         checks = [_format_check(credential), *_jwt_checks(jwt, credential)]
     else:
-        guard = _guard(credential, "credential")
+        guard = _guard(credential, "credential", meter.budget)
         if guard is not None:
             return VerificationResult((guard,))
         engine = engine or default_engine()
-        proofs = verify_proofs(credential, resolver=resolver, now=now, engine=engine)
+        proofs = verify_proofs(credential, resolver=resolver, now=now, engine=engine, meter=meter)
         checks = [
             _format_check(credential),
             _proof_check(proofs, "credential"),
@@ -407,14 +421,17 @@ def verify_presentation(
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     engine: JsonLdEngine | None = None,
     status_list_cache: StatusListCache | None = None,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> PresentationResult:
     """Check a presentation's holder proof (challenge, domain) and every credential in it.
 
     Credentials sharing a status list have it verified once per call (or once per
-    ``status_list_cache`` lifetime when one is given)."""
-    guard = _guard(presentation, "presentation")
+    ``status_list_cache`` lifetime when one is given). The presentation and the credentials
+    it carries share one ``budget``."""
+    guard = _guard(presentation, "presentation", budget)
     if guard is not None:
         return PresentationResult((guard,))
+    meter = Meter(budget)
     engine = engine or default_engine()
     list_cache = _list_cache(status_list_cache, fetch_status_list)
     checks: list[CheckResult] = []
@@ -434,7 +451,13 @@ def verify_presentation(
     else:
         checks.append(_check("format", PASSED, "ok", "the presentation is well-formed"))
     holder_check, signer = _holder_binding(
-        presentation, resolver=resolver, now=now, challenge=challenge, domain=domain, engine=engine
+        presentation,
+        resolver=resolver,
+        now=now,
+        challenge=challenge,
+        domain=domain,
+        engine=engine,
+        meter=meter,
     )
     checks.append(holder_check)
     results = []
@@ -448,6 +471,7 @@ def verify_presentation(
             max_clock_skew=max_clock_skew,
             engine=engine,
             status_list_cache=list_cache,
+            meter=meter,
         )
         subject_check = _subject_check(result.credential, signer)
         results.append(
@@ -464,6 +488,7 @@ def _holder_binding(
     challenge: str | None,
     domain: str | None,
     engine: JsonLdEngine,
+    meter: Meter,
 ) -> tuple[CheckResult, str | None]:
     if domain is None:
         detail = "no challenge and domain were given, so a replayed presentation is not detected"
@@ -480,6 +505,7 @@ def _holder_binding(
         domain=domain,
         now=now,
         engine=engine,
+        meter=meter,
     )
     failed = [p for p in proofs if not p.verified]
     if failed:

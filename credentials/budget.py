@@ -25,11 +25,12 @@ checked inside Hash N-Degree Quads) and the CPU time spent. Going over any limit
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 from .errors import BudgetExceededError
+from .results import CheckResult, Outcome
 
 __all__ = [
     "BUDGET_CODE_PREFIX",
@@ -38,6 +39,7 @@ __all__ = [
     "BudgetExceededError",
     "Meter",
     "budget_code",
+    "budget_failure",
     "check_document",
     "exceeded_limit",
 ]
@@ -98,6 +100,13 @@ def exceeded_limit(code: str) -> str | None:
         limit = code.removeprefix(BUDGET_CODE_PREFIX)
         return limit if limit in _LIMIT_NAMES else None
     return None
+
+
+def budget_failure(checks: Iterable[CheckResult]) -> CheckResult | None:
+    """The first failed check among ``checks`` whose code names a budget limit, else None.
+
+    For service edges that answer a refused document with a 4xx instead of a verdict."""
+    return next((c for c in checks if c.outcome is Outcome.FAILED and exceeded_limit(c.code)), None)
 
 
 def _exceeded(budget: Budget, limit: str, what: str) -> BudgetExceededError:

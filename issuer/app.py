@@ -12,12 +12,12 @@ from fastapi.responses import JSONResponse
 
 from qualifications import load_catalog
 from web_common.logs import configure_logging
-from web_common.problems import problem_response
+from web_common.problems import budget_exceeded, problem_response
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 
 from .routes import batches, oid4vci, pages_batches, public, vc_api
-from .services.errors import ConflictError, IssuanceError, NotFoundError
+from .services.errors import ConflictError, IssuanceBudgetError, IssuanceError, NotFoundError
 from .settings import IssuerSettings
 from .web import install_pages
 
@@ -66,6 +66,12 @@ def create_app(
 def _install_domain_errors(app: FastAPI) -> None:
     @app.exception_handler(IssuanceError)
     async def _invalid(request: Request, exc: IssuanceError) -> JSONResponse:
+        if isinstance(exc, IssuanceBudgetError):
+            problem = budget_exceeded(exc.limit, exc.problems[0][1])
+            return problem_response(
+                request, problem.status, problem.title, problem.detail, slug=problem.slug,
+                extra=problem.extra,
+            )  # fmt: skip
         return problem_response(
             request,
             400,

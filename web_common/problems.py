@@ -17,7 +17,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-__all__ = ["PROBLEM_JSON", "ProblemError", "install_problem_handlers", "problem_response"]
+__all__ = [
+    "BUDGET_EXCEEDED",
+    "PROBLEM_JSON",
+    "ProblemError",
+    "budget_exceeded",
+    "install_problem_handlers",
+    "problem_response",
+]
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://w3id.org/mbo-wallet/problems/"
@@ -50,6 +57,20 @@ class ProblemError(Exception):
         self.errors = list(errors or [])
         self.extra = dict(extra or {})
         self.headers = headers
+
+
+BUDGET_EXCEEDED = "budget-exceeded"
+"""Problem type slug for a document refused by a work budget (``credentials.budget``)."""
+
+
+def budget_exceeded(limit: str, detail: str) -> ProblemError:
+    """422 for a document that would cost more checking work than its budget allows.
+
+    Type ``{base}budget-exceeded``; the extension member ``limit`` names the limit that was
+    crossed (a ``credentials.budget.Budget`` field such as ``max_permutations``)."""
+    return ProblemError(
+        422, "Budget exceeded", detail, slug=BUDGET_EXCEEDED, extra={"limit": limit}
+    )
 
 
 def problem_response(

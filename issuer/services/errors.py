@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["ConflictError", "IssuanceError", "IssuerError", "NotFoundError"]
+__all__ = [
+    "ConflictError",
+    "IssuanceBudgetError",
+    "IssuanceError",
+    "IssuerError",
+    "NotFoundError",
+]
 
 
 class IssuerError(Exception):
@@ -17,6 +23,15 @@ class IssuanceError(IssuerError):
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{p}: {d}" for p, d in problems))
         self.problems = list(problems)
+
+
+class IssuanceBudgetError(IssuanceError):
+    """The credential would cost more canonicalisation work than the budget allows
+    (``credentials.budget``); ``limit`` names the limit crossed."""
+
+    def __init__(self, limit: str, detail: str) -> None:
+        super().__init__([("/credential", detail)])
+        self.limit = limit
 
 
 class NotFoundError(IssuerError):

@@ -24,7 +24,12 @@ from sqlalchemy import select
 
 from credentials.contexts import VC_V2
 from credentials.data_integrity import add_proof
-from credentials.errors import CanonicalizationError, SafeModeError, SigningError
+from credentials.errors import (
+    BudgetExceededError,
+    CanonicalizationError,
+    SafeModeError,
+    SigningError,
+)
 from credentials.keys import Ed25519KeyPair
 from credentials.timestamps import format_datetime, parse_datetime_stamp
 from credentials.verification import issuer_id
@@ -32,7 +37,7 @@ from web_common.db import UnitOfWork
 
 from ..db.tables import AuditEvent, IssuedCredential, Organisation, StatusListRow
 from . import audit
-from .errors import ConflictError, IssuanceError
+from .errors import ConflictError, IssuanceBudgetError, IssuanceError
 from .status import allocate_entries
 
 __all__ = [
@@ -183,6 +188,8 @@ def issue_credential(
     completed["credentialStatus"] = [entry for _, _, entry in entries.values()]
     try:
         signed = add_proof(completed, key, verification_method, created=now)
+    except BudgetExceededError as exc:
+        raise IssuanceBudgetError(exc.limit, str(exc)) from None
     except SafeModeError as exc:
         problem = f"{exc} (define it in a context, or remove it)"
         raise IssuanceError([("/credential", problem)]) from None
@@ -244,6 +251,8 @@ def _sign(
     completed["credentialStatus"] = [entry for _, _, entry in item.entries.values()]
     try:
         signed = add_proof(completed, key, verification_method, created=now)
+    except BudgetExceededError as exc:
+        raise IssuanceBudgetError(exc.limit, str(exc)) from None
     except SafeModeError as exc:
         problem = f"{exc} (define it in a context, or remove it)"
         raise IssuanceError([("/credential", problem)]) from None

@@ -25,7 +25,7 @@ from ..services.presentation_requests import (
 )
 from ..services.shares import check_share_link
 from ..services.trust import list_trusted
-from .vc_api import _credential_json
+from .vc_api import _credential_json, refuse_over_budget
 
 router = APIRouter(tags=["OpenID4VP"])
 
@@ -141,6 +141,7 @@ def check_share(
         raise ProblemError(
             400, "Share link not available", str(exc), slug="share-link-unavailable"
         ) from None
+    refuse_over_budget(report)
     checks = report.presentation.checks if report.presentation else report.own_checks
     body_json = {
         "verified": report.verdict.value != "invalid",

@@ -12,7 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from web_common.ui import FormErrors, PageError, get_language, verify_csrf
+from credentials.budget import exceeded_limit
+from web_common.ui import FormErrors, PageError, budget_page_error, get_language, verify_csrf
 
 from ..deps import CatalogDep, FetcherDep, NowDep, ResolverDep, SettingsDep, UowDep
 from ..services.employer import (
@@ -133,6 +134,9 @@ def result(
         )
     lang = get_language(request)
     report = checked.report
+    over = report.budget_failure
+    if over is not None:
+        raise budget_page_error(exceeded_limit(over.code) or "")
     evidence = report.evidence
     context: dict[str, Any] = {
         "handle": handle,

@@ -14,7 +14,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
+from credentials.budget import exceeded_limit
 from credentials.results import CheckResult, Outcome, Verdict
+from web_common.problems import budget_exceeded
 
 from ..deps import FetcherDep, NowDep, ResolverDep, UowDep
 from ..services.checking import CredentialReport, Report, check_document
@@ -73,6 +75,14 @@ def _credential_json(report: CredentialReport) -> dict[str, Any]:
     }
 
 
+def refuse_over_budget(report: Report) -> None:
+    """Raise 422 ``budget-exceeded`` (naming the limit) for a submission refused by a work
+    budget: a hostile document, not a verdict on a credential."""
+    failure = report.budget_failure
+    if failure is not None:
+        raise budget_exceeded(exceeded_limit(failure.code) or "", failure.detail)
+
+
 def _respond(body: dict[str, Any], report: Report) -> JSONResponse:
     return JSONResponse(body, status_code=200 if report.verdict is not Verdict.INVALID else 400)
 
@@ -92,6 +102,7 @@ def verify_credential_route(
         trusted=list_trusted(uow),
         now=now,
     )
+    refuse_over_budget(report)
     return _respond(_credential_json(report.credentials[0]), report)
 
 
@@ -114,6 +125,7 @@ def verify_presentation_route(
         challenge=options.challenge,
         domain=options.domain,
     )
+    refuse_over_budget(report)
     if report.presentation is None:
         own: list[CheckResult] = [
             CheckResult("format", Outcome.FAILED, "not_a_presentation",

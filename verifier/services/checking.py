@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from credentials.budget import budget_failure
 from credentials.did import DidResolver
 from credentials.errors import JwtFormatError
 from credentials.jose import decode_vc_jwt
@@ -83,6 +84,13 @@ class Report:
         if Verdict.INVALID in verdicts:
             return Verdict.INVALID
         return Verdict.WARNING if Verdict.WARNING in verdicts else Verdict.VALID
+
+    @property
+    def budget_failure(self) -> CheckResult | None:
+        """The check that refused the submission for costing more work than its budget
+        allows (``credentials.budget``), if any: edges answer it with a 4xx, not a verdict."""
+        own = self.presentation.checks if self.presentation else self.own_checks
+        return budget_failure([*own, *(ch for c in self.credentials for ch in c.result.checks)])
 
     @property
     def evidence(self) -> tuple[Evidence, ...]:

@@ -143,6 +143,10 @@ def receive_response(
         reports[0].presentation if len(reports) == 1 else None,
         tuple(ch for r in reports if r.presentation for ch in r.presentation.checks),
     )
+    over = next((r.budget_failure for r in reports if r.budget_failure is not None), None)
+    if over is not None:
+        # A hostile answer, not a verdict: refused without using up the request.
+        raise RequestError("invalid_request", over.detail)
     row.status = "answered"
     row.answered_at = now
     row.result = json.dumps(_summary(merged), ensure_ascii=False)

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from sqlalchemy import func, select
 
+from credentials.budget import budget_failure, exceeded_limit
 from credentials.errors import FetchError, JwtFormatError
 from credentials.jose import decode_vc_jwt, unwrap_enveloped_credential
 from credentials.oid4vci import (
@@ -202,6 +203,13 @@ def receive_document(
     credential that is not genuine, is already in the wallet, or (``require_holder``) is not
     bound to the wallet's key."""
     result = checker.check(document, now=now)
+    over = budget_failure(result.checks)
+    if over is not None:
+        raise ReceiveError(
+            "budget_exceeded",
+            "Dit bewijs vraagt te veel rekenwerk om te controleren en is niet bewaard.",
+            limit=exceeded_limit(over.code),
+        )
     bad = tampered(result)
     if bad is not None or result.credential is None:
         detail = bad.detail if bad is not None else "het bewijs kon niet gelezen worden"

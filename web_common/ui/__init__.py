@@ -23,7 +23,7 @@ macros ``{% from "ui/forms.html" import field with context %}`` (``csrf_field``,
 from __future__ import annotations
 
 from .csrf import CSRF_FIELD, csrf_token, verify_csrf
-from .errors import PageError, Redirect, install_html_errors, wants_html
+from .errors import PageError, Redirect, budget_page_error, install_html_errors, wants_html
 from .flash import Flash, flash, pop_flashes
 from .forms import FormErrors
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, Translations, negotiate_language
@@ -46,6 +46,7 @@ __all__ = [
     "Translations",
     "UiMiddleware",
     "UiSession",
+    "budget_page_error",
     "csrf_token",
     "flash",
     "format_datetime",

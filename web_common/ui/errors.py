@@ -21,18 +21,32 @@ from fastapi.exceptions import WebSocketRequestValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from web_common.problems import PROBLEM_JSON, ProblemError
+from web_common.problems import BUDGET_EXCEEDED, PROBLEM_JSON, ProblemError
 
 if TYPE_CHECKING:
     from .rendering import Renderer
 
-__all__ = ["PageError", "Redirect", "install_html_errors", "wants_html"]
+__all__ = ["PageError", "Redirect", "budget_page_error", "install_html_errors", "wants_html"]
 
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 
 class PageError(ProblemError):
     """An error for a person: ``title`` and ``detail`` are Dutch source strings."""
+
+
+def budget_page_error(limit: str) -> PageError:
+    """The page for a document that would cost more checking work than its budget allows
+    (422, the same problem type as :func:`web_common.problems.budget_exceeded`)."""
+    return PageError(
+        422,
+        "Dit bewijs is te zwaar om te controleren",
+        "Het bewijs is zo opgebouwd dat controleren meer rekenwerk kost dan we toestaan. "
+        "Echte bewijzen komen nooit in de buurt van die grens. Vraag de afzender om het "
+        "bewijs opnieuw te sturen.",
+        slug=BUDGET_EXCEEDED,
+        extra={"limit": limit},
+    )
 
 
 class Redirect(Exception):  # noqa: N818 - a control-flow signal, not an error

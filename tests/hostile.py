@@ -21,9 +21,7 @@ _KNOWS = {"knows": {"@id": "https://schema.org/knows", "@type": "@id"}}
 def poison_nodes(n: int) -> list[dict[str, Any]]:
     """``n`` blank nodes that all point at each other (a clique): no first-degree hash tells
     them apart, so Hash N-Degree Quads tries every permutation (RDFC-1.0 "poison graph")."""
-    return [
-        {"id": f"_:b{i}", "knows": [f"_:b{j}" for j in range(n) if j != i]} for i in range(n)
-    ]
+    return [{"id": f"_:b{i}", "knows": [f"_:b{j}" for j in range(n) if j != i]} for i in range(n)]
 
 
 def fake_proof(key: Ed25519KeyPair, purpose: str = "assertionMethod", **extra: Any) -> Any:

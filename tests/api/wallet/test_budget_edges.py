@@ -84,9 +84,15 @@ def test_a_credential_delivered_by_an_issuer_is_refused(wallet: Wallet, kind: st
         with pytest.raises(ReceiveError) as caught:
             _timed(
                 lambda: receive.receive_document(
-                    uow, account, HOSTILE[kind], "ldp_vc", source="oid4vci",
-                    checker=app.state.checker, now=wallet.clock(), max_credentials=100,
-                )  # fmt: skip
+                    uow,
+                    account,
+                    HOSTILE[kind],
+                    "ldp_vc",
+                    source="oid4vci",
+                    checker=app.state.checker,
+                    now=wallet.clock(),
+                    max_credentials=100,
+                )
             )
     assert caught.value.code == "budget_exceeded"
     assert caught.value.extra["limit"] == LIMITS[kind]

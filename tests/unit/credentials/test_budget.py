@@ -180,7 +180,8 @@ def test_verify_credential_budget_is_overridable_per_call() -> None:
         credential, resolver=RESOLVER, now=NOW, budget=Budget(max_expansion_steps=5)
     )
     failure = budget_failure(tight.checks)
-    assert failure is not None and failure.code == "budget_exceeded:max_expansion_steps"
+    assert failure is not None
+    assert failure.code == "budget_exceeded:max_expansion_steps"
 
 
 def test_too_many_proofs_are_refused_before_any_work() -> None:
@@ -202,10 +203,12 @@ def test_presentation_carrying_a_poison_graph_fails_within_one_budget() -> None:
         lambda: verify_presentation(vp, resolver=RESOLVER, now=NOW, challenge="c", domain="d")
     )
     holder = result.check("holder_binding")
-    assert holder is not None and holder.code == "budget_exceeded:max_permutations"
+    assert holder is not None
+    assert holder.code == "budget_exceeded:max_permutations"
     # The presentation's meter is spent, so the credential inside is refused at once too.
     proof = result.credentials[0].check("proof")
-    assert proof is not None and proof.code == "budget_exceeded:max_permutations"
+    assert proof is not None
+    assert proof.code == "budget_exceeded:max_permutations"
 
 
 def test_honest_presentation_passes_within_the_default_budget() -> None:
@@ -262,7 +265,8 @@ def test_previous_proof_of_the_wrong_type_is_a_failed_check(previous: Any) -> No
     assert (results[1].verified, results[1].code) == (False, "malformed_proof")
     result = verify_credential(signed, resolver=RESOLVER, now=NOW)
     proof = result.check("proof")
-    assert proof is not None and proof.code == "malformed_proof"
+    assert proof is not None
+    assert proof.code == "malformed_proof"
 
 
 def test_signing_with_a_previous_proof_of_the_wrong_type_is_a_signing_error() -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from credentials.keys import Ed25519KeyPair
@@ -77,7 +76,7 @@ def test_upload_page_shows_a_readable_refusal(wallet: Wallet, kind: str) -> None
 def test_a_credential_delivered_by_an_issuer_is_refused(wallet: Wallet, kind: str) -> None:
     """What OpenID4VCI delivers goes through the same receive step as an upload."""
     person = wallet.person()
-    app = cast(FastAPI, wallet.app)
+    app = wallet.app
     with UnitOfWork(app.state.sessions) as uow:
         account = uow.session.scalar(select(Account).where(Account.email == person.email))
         assert account is not None

@@ -66,7 +66,7 @@ class Budget:
     """Proofs on one document (a proof set or chain)."""
     max_contexts: int = 32
     """``@context`` entries in the whole document, nested and scoped ones included."""
-    max_expansion_steps: int = 50_000
+    max_expansion_steps: int = 25_000
     """Elements visited, contexts processed and terms defined during JSON-LD expansion."""
     max_blank_nodes: int = 2_000
     """Distinct blank nodes in the RDF dataset to canonicalise."""
@@ -74,7 +74,7 @@ class Budget:
     """Runs of RDFC-1.0 Hash N-Degree Quads (recursions included)."""
     max_permutations: int = 5_000
     """Permutations of related blank nodes tried inside Hash N-Degree Quads."""
-    max_cpu_seconds: float = 3.0
+    max_cpu_seconds: float = 2.0
     """CPU time of the calling thread spent on JSON-LD and canonicalisation work."""
 
     def value(self, limit: str) -> int | float:

@@ -118,6 +118,8 @@ def resolve_verification_method(
         raise DidResolutionError(f"unknown proof purpose {purpose!r}")
     did = verification_method.split("#", 1)[0]
     document = resolver.resolve(did)
+    if not isinstance(document, Mapping):
+        raise DidResolutionError(f"the DID document of {did} is not a JSON object")
     if document.get("id") != did:
         raise DidResolutionError(f"DID document id {document.get('id')!r} does not match {did!r}")
     method = _find_method(document, verification_method)
@@ -143,11 +145,18 @@ def _absolute(did: str, ref: str) -> str:
     return did + ref if ref.startswith("#") else ref
 
 
+def _entries(document: JsonObject, name: str) -> list[Any]:
+    """The entries of a DID document set (``verificationMethod``, a relationship); a value of
+    any other shape than a list has none."""
+    value = document.get(name)
+    return value if isinstance(value, list) else []
+
+
 def _find_method(document: JsonObject, vm_id: str) -> JsonObject | None:
     did = str(document.get("id"))
-    candidates: list[Any] = list(document.get("verificationMethod") or [])
+    candidates: list[Any] = list(_entries(document, "verificationMethod"))
     for rel in VERIFICATION_RELATIONSHIPS:
-        candidates.extend(m for m in document.get(rel) or [] if isinstance(m, dict))
+        candidates.extend(m for m in _entries(document, rel) if isinstance(m, dict))
     for method in candidates:
         if isinstance(method, dict) and _absolute(did, str(method.get("id", ""))) == vm_id:
             return method
@@ -156,7 +165,7 @@ def _find_method(document: JsonObject, vm_id: str) -> JsonObject | None:
 
 def _authorised(document: JsonObject, vm_id: str, purpose: str) -> bool:
     did = str(document.get("id"))
-    for entry in document.get(purpose) or []:
+    for entry in _entries(document, purpose):
         ref = entry.get("id") if isinstance(entry, dict) else entry
         if isinstance(ref, str) and _absolute(did, ref) == vm_id:
             return True

@@ -123,31 +123,35 @@ def check_document(document: Any, budget: Budget = DEFAULT_BUDGET) -> None:
     """
     nodes = 0
     contexts = 0
-    stack: list[tuple[Any, int]] = [(document, 1)]
-    while stack:
-        node, depth = stack.pop()
-        nodes += 1
-        if nodes > budget.max_nodes:
-            raise _exceeded(budget, "max_nodes", "the document has too many JSON values")
+    level: list[Any] = [document]
+    depth = 1
+    while level:  # breadth first, one level of nesting at a time
         if depth > budget.max_depth:
             raise _exceeded(
                 budget, "max_depth", f"the document is nested more than {budget.max_depth} levels"
             )
-        if isinstance(node, Mapping):
-            if "@context" in node:
-                ctx = node["@context"]
-                contexts += len(ctx) if isinstance(ctx, list) else 1
-                if contexts > budget.max_contexts:
-                    raise _exceeded(
-                        budget,
-                        "max_contexts",
-                        f"the document has more than {budget.max_contexts} @context entries",
-                    )
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            if len(node) > budget.max_array_items:
-                raise _exceeded(budget, "max_array_items", f"an array has {len(node)} items")
-            stack.extend((v, depth + 1) for v in node)
+        nodes += len(level)
+        if nodes > budget.max_nodes:
+            raise _exceeded(budget, "max_nodes", "the document has too many JSON values")
+        below: list[Any] = []
+        for node in level:
+            if isinstance(node, Mapping):
+                if "@context" in node:
+                    ctx = node["@context"]
+                    contexts += len(ctx) if isinstance(ctx, list) else 1
+                    if contexts > budget.max_contexts:
+                        raise _exceeded(
+                            budget,
+                            "max_contexts",
+                            f"the document has more than {budget.max_contexts} @context entries",
+                        )
+                below.extend(node.values())
+            elif isinstance(node, list):
+                if len(node) > budget.max_array_items:
+                    raise _exceeded(budget, "max_array_items", f"an array has {len(node)} items")
+                below.extend(node)
+        level = below
+        depth += 1
 
 
 class Meter:
@@ -156,11 +160,11 @@ class Meter:
     Not thread-safe: one meter per document and thread (the CPU clock is the thread's).
     """
 
-    __slots__ = ("_counts", "_cpu_deadline", "_exceeded", "_ticks", "budget")
+    __slots__ = ("_cpu_deadline", "_exceeded", "_left", "_ticks", "budget")
 
     def __init__(self, budget: Budget = DEFAULT_BUDGET) -> None:
         self.budget = budget
-        self._counts: dict[str, int] = {}
+        self._left: dict[str, int] = {name: int(budget.value(name)) for name in _UNITS}
         self._ticks = 0
         self._cpu_deadline = time.thread_time() + budget.max_cpu_seconds
         self._exceeded: BudgetExceededError | None = None
@@ -172,13 +176,14 @@ class Meter:
 
     def count(self, limit: str) -> int:
         """How much of ``limit`` has been charged so far."""
-        return self._counts.get(limit, 0)
+        return int(self.budget.value(limit)) - self._left[limit]
 
     def charge(self, limit: str, amount: int = 1) -> None:
-        """Add ``amount`` to the counter of ``limit``; raise when it goes over the budget."""
-        total = self._counts.get(limit, 0) + amount
-        self._counts[limit] = total
-        if total > self.budget.value(limit):
+        """Add ``amount`` to the counter of ``limit`` (one of the counted limits:
+        expansion steps, blank nodes, N-degree runs, permutations); raise when it goes over."""
+        left = self._left[limit] - amount
+        self._left[limit] = left
+        if left < 0:
             self._spend(
                 _exceeded(
                     self.budget, limit, f"the document needs more {_UNITS[limit]} than allowed"

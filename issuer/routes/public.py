@@ -33,7 +33,7 @@ def did_json(slug: Slug, uow: UowDep) -> Response:
 @router.get("/{slug}/status/{purpose}/{number}")
 def status_list(
     slug: Slug,
-    purpose: Annotated[str, Path(pattern=r"^(revocation|suspension)$")],
+    purpose: Annotated[str, Path(pattern=r"^(message|revocation|suspension)$")],
     number: Annotated[int, Path(ge=1, le=1_000_000)],
     uow: UowDep,
     box: BoxDep,

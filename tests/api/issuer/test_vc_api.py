@@ -14,6 +14,7 @@ from credentials.did import StaticDidResolver
 from credentials.examples import mbo_certificaat
 from credentials.keys import Ed25519KeyPair
 from credentials.results import Outcome, Verdict
+from credentials.status_list import StatusList
 from credentials.verification import verify_credential
 from issuer.services.organisations import rotate_key
 from web_common.db import UnitOfWork
@@ -63,8 +64,12 @@ def test_issue_returns_a_credential_that_verifies(issuer: Issuer) -> None:
     assert response.status_code == 201, response.text
     vc = response.json()["verifiableCredential"]
     assert vc["issuer"]["id"] == issuer.did
-    assert vc["proof"]["verificationMethod"] == f"{issuer.did}#key-1"
-    assert {e["statusPurpose"] for e in vc["credentialStatus"]} == {"revocation", "suspension"}
+    assert [p["verificationMethod"] for p in vc["proof"]] == [f"{issuer.did}#key-1"]
+    status = vc["credentialStatus"]  # one entry: revocation and suspension in two bits
+    assert (status["statusPurpose"], status["statusSize"]) == ("message", 2)
+    assert [m["message"] for m in status["statusMessage"]] == [
+        "valid", "suspended", "revoked", "revoked"
+    ]  # fmt: skip
     sent = _request(issuer)["credential"]
     assert vc["credentialSubject"] == sent["credentialSubject"]  # never altered
     result = _verify(issuer, vc)
@@ -107,7 +112,8 @@ def test_revoke_and_suspend_show_in_the_status_list(issuer: Issuer) -> None:
     vc = issuer.client.post(
         "/credentials/issue", json=_request(issuer), headers=issuer.auth()
     ).json()["verifiableCredential"]
-    list_path = vc["credentialStatus"][0]["statusListCredential"].removeprefix(BASE_URL)
+    entry = vc["credentialStatus"]
+    list_path = entry["statusListCredential"].removeprefix(BASE_URL)
     before = issuer.client.get(list_path)
     etag = before.headers["etag"]
     assert issuer.client.get(list_path, headers={"If-None-Match": etag}).status_code == 304
@@ -123,12 +129,21 @@ def test_revoke_and_suspend_show_in_the_status_list(issuer: Issuer) -> None:
             headers=issuer.auth(issuer.status_token),
         )
 
+    def value() -> int:
+        listed = issuer.client.get(list_path).json()["credentialSubject"]["encodedList"]
+        return StatusList.decode(listed, status_size=2).get_value(int(entry["statusListIndex"]))
+
+    assert value() == 0
     suspended = set_status("suspension", True)
     assert suspended.json() == {"credentialId": vc["id"], "revoked": False, "suspended": True}
+    assert value() == 0b01
     assert _verify(issuer, vc).check("status").code == "suspension"
     assert set_status("suspension", False).status_code == 200
+    assert value() == 0
     assert _verify(issuer, vc).verdict is Verdict.VALID
+    assert set_status("suspension", True).status_code == 200
     assert set_status("revocation", True).status_code == 200
+    assert value() == 0b11  # revoked wins: statusMessage 0x3 is "revoked"
     after = issuer.client.get(list_path)
     assert after.headers["etag"] != etag
     result = _verify(issuer, vc)
@@ -234,8 +249,8 @@ def test_key_rotation_keeps_old_credentials_verifying(issuer: Issuer) -> None:
     new = issuer.client.post("/credentials/issue", json=new_request, headers=issuer.auth()).json()[
         "verifiableCredential"
     ]
-    assert old["proof"]["verificationMethod"].endswith("#key-1")
-    assert new["proof"]["verificationMethod"].endswith("#key-2")
+    assert old["proof"][0]["verificationMethod"].endswith("#key-1")
+    assert new["proof"][0]["verificationMethod"].endswith("#key-2")
     doc = issuer.client.get("/roc-midden/did.json").json()
     assert doc["assertionMethod"] == [f"{issuer.did}#key-1", f"{issuer.did}#key-2"]
     assert _verify(issuer, old).verdict is Verdict.VALID

@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from credentials.did import StaticDidResolver
@@ -271,3 +272,51 @@ def test_secrets_are_not_stored_in_clear(issuer: Issuer) -> None:
 def test_health_and_readiness(issuer: Issuer) -> None:
     assert issuer.client.get("/healthz").json() == {"status": "ok"}
     assert issuer.client.get("/readyz").json()["status"] == "ready"
+
+
+@pytest.mark.parametrize(
+    ("accept", "served"),
+    [
+        (None, "application/vc"),
+        ("*/*", "application/vc"),
+        ("application/vc", "application/vc"),
+        ("application/vc+ld+json", "application/vc+ld+json"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/json", "application/json"),
+        ('application/ld+json;profile="https://www.w3.org/ns/json-ld#compacted"',
+         "application/ld+json"),
+        ("application/json;q=0.5, application/ld+json;q=0.9", "application/ld+json"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "application/vc"),
+    ],
+)  # fmt: skip
+def test_status_list_media_type_follows_accept(
+    issuer: Issuer, accept: str | None, served: str
+) -> None:
+    vc = issuer.client.post(
+        "/credentials/issue", json=_request(issuer), headers=issuer.auth()
+    ).json()["verifiableCredential"]
+    path = vc["credentialStatus"]["statusListCredential"].removeprefix(BASE_URL)
+    response = issuer.client.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == served
+    assert response.headers["vary"] == "Accept"
+    assert response.json()["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    etag = response.headers["etag"]
+    again = issuer.client.get(path, headers={"If-None-Match": etag, "Accept": accept or "*/*"})
+    assert again.status_code == 304
+    assert again.headers["etag"] == etag
+    assert "max-age=" in again.headers["cache-control"]
+
+
+def test_status_list_refuses_media_types_it_cannot_serve(issuer: Issuer) -> None:
+    vc = issuer.client.post(
+        "/credentials/issue", json=_request(issuer), headers=issuer.auth()
+    ).json()["verifiableCredential"]
+    path = vc["credentialStatus"]["statusListCredential"].removeprefix(BASE_URL)
+    for accept in ("application/vc+jwt", "application/json;q=0", "image/png"):
+        response = issuer.client.get(path, headers={"Accept": accept})
+        assert response.status_code == 406, accept
+        assert response.headers["content-type"] == "application/problem+json"
+    page = issuer.client.get(path, headers={"Accept": "text/html"})  # a person: a page
+    assert page.status_code == 406
+    assert page.headers["content-type"].startswith("text/html")

@@ -159,7 +159,7 @@ def test_one_message_entry_carries_revocation_and_suspension(
 def test_a_status_message_we_do_not_know_is_shown_not_decided() -> None:
     result = _message_case(2, ["valid", "pending", "under review", "expired soon"])
     assert _outcome(result, "status") == (Outcome.WARNING, "status_message")
-    assert "under review" in result.check("status").detail  # type: ignore[union-attr]
+    assert "under review" in result.check("status").detail
     assert _outcome(_message_case(0, ["ok", "a", "b", "c"]), "status") == (Outcome.PASSED, "ok")
 
 

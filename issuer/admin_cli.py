@@ -25,6 +25,7 @@ from web_common.secrets import SecretBox
 
 from .services.errors import ConflictError, IssuanceError, NotFoundError
 from .services.organisations import create_organisation, get_organisation
+from .services.setup_code import setup_code
 from .services.staff import ROLES, create_staff
 from .services.tokens import create_api_token
 from .settings import IssuerSettings
@@ -60,21 +61,19 @@ def serve(
 ) -> None:
     """Run the issuer with uvicorn (https with --ssl-keyfile and --ssl-certfile, or the
     ISSUER_SSL_KEYFILE / ISSUER_SSL_CERTFILE settings)."""
-    from web_common.service import run_server
+    from web_common.service import run_server, tls_files
 
     from .app import create_app
 
     settings = IssuerSettings()
-    if migrate_first:
-        upgrade("issuer", settings.database_url)
     try:
-        run_server(
-            create_app(settings), settings, host=host, port=port,
-            ssl_keyfile=ssl_keyfile, ssl_certfile=ssl_certfile,
-        )  # fmt: skip
+        tls = tls_files(settings, ssl_keyfile, ssl_certfile)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
+    if migrate_first:
+        upgrade("issuer", settings.database_url)
+    run_server(create_app(settings), host=host, port=port, tls=tls)
 
 
 def create_organisation_command(
@@ -169,6 +168,13 @@ def create_token(
     typer.echo(token)
 
 
+def setup_code_command() -> None:
+    """Print the code that opens first-run setup at /setup (only the operator can see it)."""
+    settings = IssuerSettings()
+    configured = settings.setup_code.get_secret_value() if settings.setup_code else None
+    typer.echo(setup_code(settings.secret_key.get_secret_value(), configured))
+
+
 def register(app: typer.Typer) -> None:
     """Add the operator commands to the issuer's command line."""
     app.command("migrate")(migrate)
@@ -176,3 +182,4 @@ def register(app: typer.Typer) -> None:
     app.command("create-organisation")(create_organisation_command)
     app.command("create-admin")(create_admin)
     app.command("create-token")(create_token)
+    app.command("setup-code")(setup_code_command)

@@ -65,21 +65,19 @@ def serve(
 ) -> None:
     """Run the verifier with uvicorn (https with --ssl-keyfile and --ssl-certfile, or the
     VERIFIER_SSL_KEYFILE / VERIFIER_SSL_CERTFILE settings)."""
-    from web_common.service import run_server
+    from web_common.service import run_server, tls_files
 
     from .app import create_app
 
     settings = VerifierSettings()
-    if migrate_first:
-        upgrade("verifier", settings.database_url)
     try:
-        run_server(
-            create_app(settings), settings, host=host, port=port,
-            ssl_keyfile=ssl_keyfile, ssl_certfile=ssl_certfile,
-        )  # fmt: skip
+        tls = tls_files(settings, ssl_keyfile, ssl_certfile)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
+    if migrate_first:
+        upgrade("verifier", settings.database_url)
+    run_server(create_app(settings), host=host, port=port, tls=tls)
 
 
 @app.command("hash-password")

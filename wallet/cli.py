@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from web_common.migrations import upgrade
+from web_common.settings import run_command_line
 
 from .settings import WalletSettings
 
@@ -43,21 +44,19 @@ def serve(
 ) -> None:
     """Run the wallet with uvicorn (https with --ssl-keyfile and --ssl-certfile, or the
     WALLET_SSL_KEYFILE / WALLET_SSL_CERTFILE settings)."""
-    from web_common.service import run_server
+    from web_common.service import run_server, tls_files
 
     from .app import create_app
 
     settings = WalletSettings()
-    if migrate_first:
-        upgrade("wallet", settings.database_url)
     try:
-        run_server(
-            create_app(settings), settings, host=host, port=port,
-            ssl_keyfile=ssl_keyfile, ssl_certfile=ssl_certfile,
-        )  # fmt: skip
+        tls = tls_files(settings, ssl_keyfile, ssl_certfile)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
+    if migrate_first:
+        upgrade("wallet", settings.database_url)
+    run_server(create_app(settings), host=host, port=port, tls=tls)
 
 
 @app.command("create-account")
@@ -100,4 +99,4 @@ def create_account(
 
 
 def main() -> None:
-    app()
+    run_command_line(app, "WALLET_")

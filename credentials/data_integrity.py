@@ -167,14 +167,17 @@ def add_proof(
     proof_id: str | None = None,
     previous_proof: str | Sequence[str] | None = None,
     engine: JsonLdEngine | None = None,
+    proof_list: bool = False,
     budget: Budget = DEFAULT_BUDGET,
 ) -> JsonObject:
     """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof added.
 
     An existing ``proof`` is kept (a proof set); a new proof is added beside it. ``created`` is
-    a parameter, not the clock, so signing is reproducible. Raises :class:`SigningError` or
-    :class:`~credentials.errors.SafeModeError` when the document cannot be signed as given,
-    and :class:`~credentials.errors.BudgetExceededError` when canonicalising it would cost more
+    a parameter, not the clock, so signing is reproducible. ``proof_list`` makes ``proof`` an
+    array even when it holds one proof (VC 2.0 allows both; the Open Badges 3.0 schema wants
+    an array). Raises :class:`SigningError` or :class:`~credentials.errors.SafeModeError`
+    when the document cannot be signed as given, and
+    :class:`~credentials.errors.BudgetExceededError` when canonicalising it would cost more
     than ``budget`` allows (a hostile document given to an issuing API).
     """
     if not isinstance(document, Mapping):
@@ -216,7 +219,7 @@ def add_proof(
     proof["proofValue"] = encode_base58btc(signature)
     signed = dict(document)
     if existing is None:
-        signed["proof"] = proof
+        signed["proof"] = [proof] if proof_list else proof
     else:
         signed["proof"] = [*(existing if isinstance(existing, list) else [existing]), proof]
     return signed

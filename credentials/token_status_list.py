@@ -259,7 +259,7 @@ def status_reference(claims: Mapping[str, Any]) -> StatusReference | None:
     if not isinstance(reference, Mapping):
         raise StatusListError("status.status_list is a JSON object")
     index, uri = reference.get("idx"), reference.get("uri")
-    if not _is_int(index) or index < 0:
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
         raise StatusListError("status.status_list.idx is a non-negative integer")
     if not isinstance(uri, str) or not uri.startswith(("https://", "http://")):
         raise StatusListError("status.status_list.uri is an http(s) URI")

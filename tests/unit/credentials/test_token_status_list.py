@@ -184,6 +184,11 @@ def test_referenced_token_status_claim() -> None:
     claims = {"status": {"status_list": {"idx": 0, "uri": "https://example.com/statuslists/1"}}}
     assert status_reference(claims) == StatusReference(0, "https://example.com/statuslists/1")
     assert status_reference({}) is None
-    for bad in ({"status_list": {"idx": -1, "uri": "https://x"}}, {"status_list": {"idx": 1}}, []):
+    bad_values: list[object] = [
+        {"status_list": {"idx": -1, "uri": "https://x"}},
+        {"status_list": {"idx": 1}},
+        [],
+    ]
+    for bad in bad_values:
         with pytest.raises(StatusListError):
             status_reference({"status": bad})

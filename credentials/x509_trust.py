@@ -14,7 +14,9 @@ certificate (and the anchor) within its validity period at ``now``; the end enti
 CA, has ``digitalSignature`` in its key usage and a P-256 or Ed25519 key; every issuer in the
 chain is a CA (basic constraints) with ``keyCertSign`` and a path length that allows the
 chain below it; each certificate is signed by the next and names it as issuer; the last one
-is a trust anchor or is signed by one; no unknown critical extension anywhere. Revocation
+is a trust anchor or is signed by one; no unknown critical extension anywhere. A signing
+certificate that is itself configured as an anchor (pinned, e.g. self-signed) is trusted
+after the time and extension checks. Revocation
 (CRL/OCSP) is not checked: the trust list of a verifier names the CAs it accepts.
 """
 
@@ -171,14 +173,18 @@ def _verify(x5c: object, anchors: Sequence[x509.Certificate], now: datetime) -> 
     for cert in chain:
         _check_time(cert, now)
         _check_critical(cert)
+    pinned = {a.fingerprint(_SHA256) for a in anchors}
+    if chain[0].fingerprint(_SHA256) in pinned:
+        # the signing certificate itself is configured: trusted as it is (e.g. self-signed)
+        return ChainVerification(True, "ok", "pinned signing certificate", (chain[0],))
     _check_leaf(chain[0])
     for index in range(1, len(chain)):
         _check_issuer(chain[index], below=index - 1)
         if not _issued_by(chain[index - 1], chain[index]):
             raise _ChainError("signature_chain", "a certificate is not signed by the next in x5c")
     last = chain[-1]
-    if last.fingerprint(_SHA256) in {a.fingerprint(_SHA256) for a in anchors}:
-        # the anchor itself sent along, or a pinned end-entity certificate
+    if last.fingerprint(_SHA256) in pinned:
+        # the anchor itself sent along
         return ChainVerification(True, "ok", "chain to a trust anchor", tuple(chain))
     for anchor in anchors:
         if anchor.subject != last.issuer or not _issued_by(last, anchor):

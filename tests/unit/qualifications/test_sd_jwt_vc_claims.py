@@ -17,8 +17,8 @@ from credentials.nl_wallet_profile import (
     metadata_problems,
 )
 from credentials.results import Verdict
-from credentials.sd_jwt_holder import disclosure_paths
 from credentials.sd_jwt import parse_sd_jwt
+from credentials.sd_jwt_holder import disclosure_paths
 from credentials.sd_jwt_issuer import Sd
 from credentials.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc
 from credentials.type_metadata import integrity_of, parse_type_metadata

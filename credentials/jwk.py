@@ -61,6 +61,7 @@ SUPPORTED_ALGS = frozenset({ALG_ES256, ALG_EDDSA})
 JwsPublicKey = ec.EllipticCurvePublicKey | Ed25519PublicKey
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 _P256_COORDINATE = 32
 _THUMBPRINT_MEMBERS = {
     "EC": ("crv", "kty", "x", "y"),
@@ -71,7 +72,8 @@ _THUMBPRINT_MEMBERS = {
 
 def b64url_encode(data: bytes) -> str:
     """base64url without padding (RFC 7515 §2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    encoded = binascii.b2a_base64(data, newline=False).translate(_URLSAFE)
+    return encoded.rstrip(b"=").decode("ascii")
 
 
 def b64url_decode(value: str, name: str = "value") -> bytes:

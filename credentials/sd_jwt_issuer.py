@@ -56,6 +56,25 @@ def random_salt() -> str:
     return b64url_encode(secrets.token_bytes(SALT_BYTES))
 
 
+class _SaltStream:
+    """Salts for one issuance: 128 bits each from the CSPRNG (:func:`secrets.token_bytes`,
+    i.e. ``os.urandom``), drawn 32 salts at a time to save system calls."""
+
+    __slots__ = ("_buffer", "_offset")
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._offset = 0
+
+    def __call__(self) -> str:
+        if self._offset >= len(self._buffer):
+            self._buffer = secrets.token_bytes(SALT_BYTES * 32)
+            self._offset = 0
+        chunk = self._buffer[self._offset : self._offset + SALT_BYTES]
+        self._offset += SALT_BYTES
+        return b64url_encode(chunk)
+
+
 def random_decoy() -> str:
     """A decoy digest: the hash of a random value, indistinguishable from a real digest."""
     return b64url_encode(hashlib.sha256(secrets.token_bytes(SALT_BYTES)).digest())
@@ -82,13 +101,18 @@ class _Concealer:
         self.made.append(disclosure)
         return disclosure.digest
 
-    def value(self, value: Any, path: ClaimPath) -> Any:
+    def value(self, value: Any, parent: ClaimPath, step: str | int) -> Any:
+        """``value`` at ``parent + (step,)``, with its own Disclosures made (the path tuple
+        is only built for containers: most claims are scalars)."""
+        if isinstance(value, str | int | float | bool) or value is None:
+            return value
         if isinstance(value, Sd):
-            raise SigningError(f"Sd() at {list(path)} must be an object member or array element")
+            path = [*parent, step]
+            raise SigningError(f"Sd() at {path} must be an object member or array element")
         if isinstance(value, Mapping):
-            return self.obj(value, path)
+            return self.obj(value, (*parent, step))
         if isinstance(value, list | tuple):
-            return self.array(value, path)
+            return self.array(value, (*parent, step))
         return value
 
     def obj(self, value: Mapping[str, Any], path: ClaimPath) -> dict[str, Any]:
@@ -100,9 +124,9 @@ class _Concealer:
             if key in (SD_KEY, ARRAY_ELEMENT_KEY):
                 raise SigningError(f"claim name {key!r} is reserved by SD-JWT")
             if isinstance(member, Sd):
-                digests.append(self.disclose(key, self.value(member.value, (*path, key))))
+                digests.append(self.disclose(key, self.value(member.value, path, key)))
             else:
-                visible[key] = self.value(member, (*path, key))
+                visible[key] = self.value(member, path, key)
         digests.extend(self.decoy() for _ in range(self.decoys(path)))
         return {SD_KEY: sorted(digests), **visible} if digests else visible
 
@@ -110,10 +134,10 @@ class _Concealer:
         out: list[Any] = []
         for index, element in enumerate(value):
             if isinstance(element, Sd):
-                inner = self.value(element.value, (*path, index))
+                inner = self.value(element.value, path, index)
                 out.append({ARRAY_ELEMENT_KEY: self.disclose(None, inner)})
             else:
-                out.append(self.value(element, (*path, index)))
+                out.append(self.value(element, path, index))
         return out
 
 
@@ -123,18 +147,19 @@ def issue_sd_jwt(
     *,
     header: Mapping[str, Any] | None = None,
     holder_jwk: Mapping[str, Any] | None = None,
-    salt: Callable[[], str] = random_salt,
+    salt: Callable[[], str] | None = None,
     decoys: int | Callable[[ClaimPath], int] = 0,
     decoy: Callable[[], str] = random_decoy,
 ) -> IssuedSdJwt:
     """Build the payload and Disclosures, sign with ``signer`` (``alg`` first in the header,
     then ``header``), and serialize. ``holder_jwk`` becomes ``cnf.jwk`` (holder binding).
     ``decoys``: a number of decoy digests for the top-level object, or a function of the
-    object's path giving the number for each object."""
+    object's path giving the number for each object. ``salt`` replaces the CSPRNG (tests
+    with the published salts only)."""
     if SD_ALG_KEY in claims:
         raise SigningError("_sd_alg is set by the issuer, not a claim")
     count = decoys if callable(decoys) else (lambda _p, n=decoys: n if not _p else 0)
-    concealer = _Concealer(salt=salt, decoys=count, decoy=decoy)
+    concealer = _Concealer(salt=salt or _SaltStream(), decoys=count, decoy=decoy)
     payload = concealer.obj(claims, ())
     payload[SD_ALG_KEY] = SD_ALG
     if holder_jwk is not None:

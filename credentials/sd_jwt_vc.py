@@ -39,7 +39,7 @@ from .jwk import JwsPublicKey, JwsSigner
 from .jws import JsonObject
 from .results import CheckResult, Outcome, VerificationResult
 from .sd_jwt import DEFAULT_BUDGETS, Budgets, ClaimPath
-from .sd_jwt_issuer import IssuedSdJwt, issue_sd_jwt, random_salt
+from .sd_jwt_issuer import IssuedSdJwt, issue_sd_jwt
 from .sd_jwt_verifier import (
     IssuerKeyResolver,
     KeyBindingPolicy,
@@ -85,7 +85,7 @@ def issue_sd_jwt_vc(
     vct_integrity: str | None = None,
     kid: str | None = None,
     x5c: Sequence[str] | None = None,
-    salt: Callable[[], str] = random_salt,
+    salt: Callable[[], str] | None = None,
     decoys: int | Callable[[ClaimPath], int] = 0,
 ) -> IssuedSdJwt:
     """Issue one SD-JWT VC. ``claims`` must not repeat the registered claims above."""

@@ -353,3 +353,19 @@ def test_budgets_refuse_huge_and_deep_input() -> None:
         vct=VCT, iss=ISS, claims={"a": {"b": {"c": {"d": Sd(1)}}}}, signer=ISSUER_KEY, iat=NOW
     )
     assert verify_sd_jwt(deep.compact, _key, budgets=deep_budget).code == "too_deep"
+
+
+def test_dcql_simple_query_selects_the_disclosures_the_spec_expects() -> None:
+    query = json.loads((OPENID4VC / "dcql_simple.json").read_text(encoding="utf-8"))
+    wanted = query["credentials"][0]
+    example = VC_EXAMPLES["01"]
+    vct = parse_compact(example["sd_jwt"].split("~")[0]).payload["vct"]
+    assert vct in wanted["meta"]["vct_values"]
+    paths = [tuple(claim["path"]) for claim in wanted["claims"]]
+    shown = present(example["sd_jwt"], select=paths)
+    names = {Disclosure.decode(d).name for d in parse_sd_jwt(shown).disclosures}
+    assert names == {"family_name", "given_name", "address"}  # address is one flat block
+    result = verify_sd_jwt_vc(shown, lambda h, p: VC_ISSUER.public_key, now=1683000000)
+    assert result.credential is not None
+    assert result.credential["address"]["street_address"] == "123 Main St"
+    assert "email" not in result.credential

@@ -46,11 +46,19 @@ _DEFAULT_SEPARATORS = (", ", ": ")
 _COMPACT_SEPARATORS = (",", ":")
 
 
+_ENCODERS = {
+    (compact, sort_keys): json.JSONEncoder(
+        separators=_COMPACT_SEPARATORS if compact else _DEFAULT_SEPARATORS, sort_keys=sort_keys
+    ).encode
+    for compact in (False, True)
+    for sort_keys in (False, True)
+}
+
+
 def json_bytes(value: object, *, compact: bool = False, sort_keys: bool = False) -> bytes:
     """JSON as the JOSE segments use it: Python's default separators (as the SD-JWT vectors
     are written) or compact ones; ASCII-escaped either way."""
-    separators = _COMPACT_SEPARATORS if compact else _DEFAULT_SEPARATORS
-    return json.dumps(value, separators=separators, sort_keys=sort_keys).encode("ascii")
+    return _ENCODERS[compact, sort_keys](value).encode("ascii")
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> JsonObject:
@@ -116,7 +124,8 @@ def sign_compact(
         raise JwtFormatError("header alg does not match the signing key")
     full_header = {"alg": signer.alg, **{k: v for k, v in header.items() if k != "alg"}}
     head = b64url_encode(json_bytes(full_header, compact=compact_json, sort_keys=sort_keys))
-    body = b64url_encode(json_bytes(dict(payload), compact=compact_json, sort_keys=sort_keys))
+    body_json = payload if isinstance(payload, dict) else dict(payload)
+    body = b64url_encode(json_bytes(body_json, compact=compact_json, sort_keys=sort_keys))
     signing_input = f"{head}.{body}"
     signature = signer.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url_encode(signature)}"

@@ -8,8 +8,10 @@ from itertools import chain
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from credentials.jwk import P256KeyPair
+from credentials.jwk import P256KeyPair, b64url_encode
 from credentials.jws import parse_compact, verify_compact
 from credentials.sd_jwt import Disclosure, parse_sd_jwt, sd_hash
 from credentials.sd_jwt_holder import KeyBindingRequest, present
@@ -217,3 +219,20 @@ def test_holder_chooses_the_vector_disclosures_and_binds_them(
     assert json.dumps(result.claims, sort_keys=True) == json.dumps(
         example["processed_payload"], sort_keys=True
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.none() | st.text(max_size=8),
+    value=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+        ),
+        max_leaves=8,
+    ),
+)
+def test_disclosure_encoding_is_json_dumps_for_any_value(name: str | None, value: Any) -> None:
+    contents = ["salt", value] if name is None else ["salt", name, value]
+    made = Disclosure.create(name, value, salt="salt")
+    assert made.encoded == b64url_encode(json.dumps(contents).encode("utf-8"))

@@ -13,7 +13,6 @@ ES256 signatures are the raw 64-byte ``R || S`` of RFC 7518 §3.4, not DER.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import json
@@ -62,6 +61,8 @@ JwsPublicKey = ec.EllipticCurvePublicKey | Ed25519PublicKey
 
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
+_FROM_URLSAFE = str.maketrans("-_", "+/")
+_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _P256_COORDINATE = 32
 _THUMBPRINT_MEMBERS = {
     "EC": ("crv", "kty", "x", "y"),
@@ -82,13 +83,14 @@ def b64url_decode(value: str, name: str = "value") -> bytes:
     Raises :class:`KeyFormatError` (a ``ValueError``) on anything else."""
     if not isinstance(value, str) or not _B64URL.match(value) or len(value) % 4 == 1:
         raise KeyFormatError(f"{name} is not base64url without padding")
+    rest = len(value) % 4
+    # the bits of the last character that encode nothing must be zero (no malleable forms)
+    if rest and _B64_ALPHABET.index(value[-1]) & (0x0F if rest == 2 else 0x03):
+        raise KeyFormatError(f"{name} is not canonical base64url")
     try:
-        decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        return binascii.a2b_base64(value.translate(_FROM_URLSAFE) + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
         raise KeyFormatError(f"{name} is not base64url without padding") from None
-    if b64url_encode(decoded) != value:
-        raise KeyFormatError(f"{name} is not canonical base64url")
-    return decoded
 
 
 class JwsSigner(Protocol):

@@ -74,12 +74,13 @@ def _reject_constant(name: str) -> None:
     raise JwtFormatError(f"non-standard JSON constant {name}")
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+
+
 def parse_json(raw: bytes, name: str) -> Any:
     """Strict JSON: UTF-8, no duplicate member names, no NaN/Infinity."""
     try:
-        return json.loads(
-            raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_reject_constant
-        )
+        return _DECODER.decode(raw.decode("utf-8"))
     except JwtFormatError as exc:
         raise JwtFormatError(f"{name}: {exc}") from None
     except (UnicodeDecodeError, ValueError, RecursionError):

@@ -62,6 +62,8 @@ def progress_to_json(report: ProgressReport) -> dict[str, Any]:
             "dossierVersion": q.dossier_version,
         },
         "diplomaRequirementsMet": report.diploma_requirements_met,
+        "detailKnown": report.detail_known,
+        "diplomas": list(report.diplomas),
         "missing": list(report.missing),
         "towardDiploma": _tally(report.toward_diploma),
         "withExperience": _tally(report.with_experience),

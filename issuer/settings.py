@@ -39,5 +39,8 @@ class IssuerSettings(ServiceSettings):
     batch_poll_seconds: float = Field(default=1.0, gt=0)
     """How often an idle batch worker looks for work."""
     catalog_path: str = str(
-        Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
+        Path(__file__).resolve().parent.parent
+        / "schemas"
+        / "catalog"
+        / "kwalificatiestructuur.json"
     )

@@ -191,7 +191,9 @@ def add_trusted_issuer(uow: UnitOfWork, entry: TrustEntry, *, source: str, now: 
     row.name = entry.name
     row.kind = entry.kind
     row.credential_types = " ".join(entry.credential_types)
-    row.accreditations = _stored(entry.accreditations)
+    if entry.accreditations or row.accreditations is None:
+        # an entry that names none keeps what a register import stored before
+        row.accreditations = _stored(entry.accreditations)
     row.source = source
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from qualifications import load_catalog, save_catalog
@@ -31,7 +32,17 @@ from verifier.settings import VerifierSettings
 from web_common.db import UnitOfWork
 from web_common.migrations import upgrade
 
-from .test_pages import NOW, Clock, Pages, _credential, _resolve, _text, _world
+from .test_pages import (
+    NOW,
+    PASSWORD,
+    PASSWORD_HASH,
+    Clock,
+    Pages,
+    _credential,
+    _resolve,
+    _text,
+    _world,
+)
 from .test_vc_api import SCHOOL
 
 FULL_PATH = (
@@ -67,6 +78,7 @@ def pages(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pages]:
     settings = VerifierSettings(
         environment="test", database_url=database_url, log_json=False,
         catalog_path=str(_catalog_file(tmp_path)),
+        admin_password_hash=SecretStr(PASSWORD_HASH),
     )  # fmt: skip
     app = create_app(settings, clock=Clock(), http_client=cast(httpx.Client, TestClient(_world())),
                      resolve_host=_resolve)  # fmt: skip
@@ -203,3 +215,24 @@ def test_the_cli_imports_a_register_csv(tmp_path: Path, monkeypatch: pytest.Monk
     refused = runner.invoke(cli, ["trust", "accreditations", str(register)])
     assert refused.exit_code == 1
     assert "not on the trust list" in refused.output
+
+
+def test_the_trust_page_reads_a_register_csv_and_shows_it(pages: Pages) -> None:
+    _trust(pages)
+    client = pages.client
+    token = pages.csrf("/trust/login")
+    client.post("/trust/login", data={"password": PASSWORD, "csrf_token": token})
+    token = pages.csrf("/trust")
+    register = f"did;crebo;domein\n{SCHOOL.did_key};25498;\n{SCHOOL.did_key};;79080\n"
+    done = client.post("/trust/import", data={"csrf_token": token},
+                       files={"file": ("register.csv", register.encode())})  # fmt: skip
+    assert "2 erkenning(en) ingelezen." in _text(done)
+    assert "crebo 25498, domein 79080" in _text(done)
+    unknown = "did,crebo\ndid:web:elders.example,25498\n"
+    refused = client.post("/trust/import", data={"csrf_token": token},
+                          files={"file": ("register.csv", unknown.encode())})  # fmt: skip
+    assert refused.status_code == 400
+    assert "Dit is geen geldige lijst van erkenningen: not on the trust list" in _text(refused)
+    assert f"{ROC} is erkend voor deze opleiding (crebo 25167)." in _text(
+        pages.result(mode="paste", text=_diploma("25167"))
+    )

@@ -291,12 +291,12 @@ def related_command(
             f"{r.shared:>3}/{r.total:<3} {r.title} ({q.crebo or q.id}, n{q.niveau})  needs {needs}"
             + (f"  certificates: {certs}" if certs else "")
         )
-    for label, items in (
+    for label, near in (
         ("same dossier", report.same_dossier),
         ("same domain", report.same_domain),
     ):
-        if items:
-            typer.echo(f"{label}: " + "; ".join(f"{q.title} ({q.crebo or q.id})" for q in items))
+        if near:
+            typer.echo(f"{label}: " + "; ".join(f"{o.title} ({o.crebo or o.id})" for o in near))
     for issue in (*parse_issues, *report.issues):
         typer.echo(f"  ! {issue.code.value} [{issue.evidence_id or '-'}] {issue.detail}")
 

@@ -181,7 +181,7 @@ def _resolve_qualification(
     if not found:
         # A title works too, when exactly one current qualification has it.
         wanted = " ".join(ref.lower().split())
-        found = tuple(q for q in catalog.search(ref, limit=50) if q.title.lower() == wanted)
+        found = tuple(q for q in catalog.search(ref, limit=10_000) if q.title.lower() == wanted)
         if len(found) > 1:
             crebos = ", ".join(q.crebo or q.id for q in found)
             problems.append(("qualification", f"{ref!r} is the title of {crebos}; use the crebo"))

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from credentials.errors import FetchError
+from web_common.limits import BodyTooLargeError
 from web_common.problems import ProblemError
 from web_common.qr import qr_svg
 
@@ -89,6 +90,8 @@ async def read_response_form(request: Request) -> dict[str, str] | None:
     (the wallet's error, answered by the route)."""
     try:
         return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    except BodyTooLargeError:
+        raise
     except Exception:
         return None
 

@@ -19,6 +19,7 @@ from credentials.oid4vp import (
     parse_response_form,
     request_uri,
 )
+from credentials.results import Outcome
 from credentials.verification import StatusFetcher
 from web_common.db import UnitOfWork
 
@@ -138,6 +139,17 @@ def receive_response(
         )
         for presentation in presentations
     ]  # fmt: skip
+    for report in reports:
+        own = report.presentation.checks if report.presentation else ()
+        if report.presentation is None or any(c.outcome is Outcome.FAILED for c in own):
+            # Not this holder's answer to this request (no presentation, a bad proof, another
+            # nonce or audience): refused without using the request up, so whoever else saw
+            # the QR code cannot spoil it and the holder's real answer still works.
+            raise RequestError(
+                "invalid_request",
+                "the presentation is not a valid answer to this request "
+                "(proof, nonce or audience); the request is still open",
+            )
     merged = Report(
         tuple(c for r in reports for c in r.credentials),
         reports[0].presentation if len(reports) == 1 else None,

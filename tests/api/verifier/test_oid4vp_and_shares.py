@@ -74,9 +74,26 @@ def test_answer_for_another_request_or_expired_is_refused(verifier: Verifier) ->
     form = build_response_form(second, {"mbo_credentials": [replayed]})
     path = second.response_uri.removeprefix("http://localhost:8003")
     answer = verifier.client.post(path, data=form)
-    assert answer.status_code == 200  # received, but the holder binding fails
-    result = verifier.client.get(f"/oid4vp/requests/{second.state}").json()["result"]
-    assert result["verdict"] == "invalid"
+    assert answer.status_code == 400  # the holder binding fails: not an answer to this one
+    assert "still open" in answer.json()["error_description"]
+    status = verifier.client.get(f"/oid4vp/requests/{second.state}").json()
+    assert status["status"] == "pending"
+    assert status["result"] is None
+    tampered = _vp(STUDENT, challenge=second.nonce, domain=second.client_id)
+    tampered["holder"] = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    refused = verifier.client.post(
+        path, data=build_response_form(second, {"mbo_credentials": [tampered]})
+    )
+    assert refused.status_code == 400
+    # the holder's real answer still works after both
+    real = _vp(STUDENT, challenge=second.nonce, domain=second.client_id)
+    honest = verifier.client.post(
+        path, data=build_response_form(second, {"mbo_credentials": [real]})
+    )
+    assert honest.status_code == 200, honest.text
+    status = verifier.client.get(f"/oid4vp/requests/{second.state}").json()
+    assert status["status"] == "answered"
+    assert status["result"]["verdict"] == "warning"
     late = build_response_form(first, {"mbo_credentials": [replayed]})
     verifier.clock.now += timedelta(minutes=20)
     expired = verifier.client.post(

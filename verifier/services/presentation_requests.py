@@ -3,6 +3,8 @@ direct_post answer once, and keep the checked result for the employer's page."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -92,6 +94,19 @@ def create_presentation_request(
         )
     )  # fmt: skip
     return CreatedRequest(request_id, request_link(public_base_url, request_id, nonce), expires_at)
+
+
+def result_key(secret_key: str, request_id: str) -> str:
+    """The key that reads a request's result through the API. The request id travels in the
+    QR code (``state``, ``response_uri``), so it cannot be what unlocks the result; the key is
+    an HMAC of it under the service's secret and goes only to whoever made the request."""
+    mac = hmac.new(secret_key.encode("utf-8"), b"oid4vp result\x00" + request_id.encode(),
+                   hashlib.sha256).digest()  # fmt: skip
+    return mac[:24].hex()
+
+
+def result_key_matches(secret_key: str, request_id: str, key: str) -> bool:
+    return hmac.compare_digest(result_key(secret_key, request_id), key)
 
 
 def _aware(moment: datetime, like: datetime) -> datetime:

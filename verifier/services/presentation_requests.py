@@ -106,7 +106,7 @@ def result_key(secret_key: str, request_id: str) -> str:
 
 
 def result_key_matches(secret_key: str, request_id: str, key: str) -> bool:
-    return hmac.compare_digest(result_key(secret_key, request_id), key)
+    return hmac.compare_digest(result_key(secret_key, request_id).encode(), key.encode())
 
 
 def _aware(moment: datetime, like: datetime) -> datetime:

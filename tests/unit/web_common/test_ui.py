@@ -114,7 +114,7 @@ def test_csrf_token_required_and_bound_to_session(tmp_path: Path) -> None:
     assert wrong.status_code == 403
     for odd in ("é" * 43, "ü"):  # non-ASCII text is a wrong token, not a server error
         assert client.post("/save", data={"csrf_token": odd}).status_code == 403
-        assert client.post("/save", headers={"X-CSRF-Token": odd.encode()},
+        assert client.post("/save", headers=[(b"X-CSRF-Token", odd.encode())],
                            data={"name": "x"}).status_code == 403  # fmt: skip
     other = TestClient(_app(tmp_path))
     assert other.post("/save", data={"csrf_token": token}).status_code == 403

@@ -30,6 +30,7 @@ __all__ = [
     "MBO_V1",
     "MULTIKEY_V1",
     "OB_V3P0",
+    "VC_V1",
     "VC_V2",
     "StaticDocumentLoader",
     "bundled_contexts",
@@ -38,6 +39,8 @@ __all__ = [
 CONTEXTS_DIR = Path(__file__).resolve().parent.parent / "schemas" / "contexts"
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+"""VC Data Model 1.1, bundled for reading older credentials; the issuer signs 2.0 only."""
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 DID_V1 = "https://www.w3.org/ns/did/v1"

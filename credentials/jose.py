@@ -368,12 +368,12 @@ def verify_vc_jwt(
     """Verify a ``vc+jwt``; never raises for a bad token.
 
     Checks, in order: size, compact form and strict base64url/JSON; ``alg`` is ``EdDSA`` or
-    ``Ed25519``; no ``crit``; ``typ`` is ``expected_typ``, ``JWT`` or absent; ``kid`` is a DID URL; the payload has no
-    ``vc``/``vp`` claim; the payload ``issuer`` (and ``iss`` if present) is the DID of the
-    ``kid``; the resolver finds ``kid`` under ``assertionMethod`` as an Ed25519 key; the
-    signature verifies. With ``now`` given, the JWT ``exp``/``nbf`` claims (the validity of
-    the signature, not the credential's ``validFrom``/``validUntil``) are checked too, with
-    ``leeway`` seconds of clock skew.
+    ``Ed25519``; no ``crit``; ``typ`` is ``expected_typ``, ``JWT`` or absent; ``kid`` is a
+    DID URL; the payload has no ``vc``/``vp`` claim; the payload ``issuer`` (and ``iss`` if
+    present) is the DID of the ``kid``; the resolver finds ``kid`` under
+    ``assertionMethod`` as an Ed25519 key; the signature verifies. With ``now`` given, the
+    JWT ``exp``/``nbf`` claims (the validity of the signature, not the credential's
+    ``validFrom``/``validUntil``) are checked too, with ``leeway`` seconds of clock skew.
     """
     return _outcome(
         token,

@@ -155,7 +155,7 @@ class _Checker:
             )
             return
         if ctx[0] != base:
-            self.add("context_first", "4.3", "/@context/0", f"the first @context must be {base}")
+            self.add("context_first", "4.3", "/@context", f"the first @context must be {base}")
         for index, item in enumerate(ctx[1:], start=1):
             if not (is_url(item) or isinstance(item, Mapping)):
                 self.add(

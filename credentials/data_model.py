@@ -238,12 +238,12 @@ class _Checker:
                 )
 
     # §4.7, §4.13
-    def party(self, document: Mapping[str, Any], name: str, section: str) -> None:
+    def party(self, document: Mapping[str, Any], name: str, section: str, code: str) -> None:
         value = document[name]
         if isinstance(value, Mapping):
             if not is_url(value.get("id")):
                 self.add(
-                    f"{name}_invalid",
+                    code,
                     section,
                     f"/{name}/id",
                     f"{name} as an object must have an id that is a URL",
@@ -251,7 +251,7 @@ class _Checker:
             self.names(value, f"/{name}")
         elif not is_url(value):
             self.add(
-                f"{name}_invalid",
+                code,
                 section,
                 f"/{name}",
                 f"{name} must be a URL or an object with an id URL",
@@ -430,7 +430,7 @@ def credential_findings(
     checker.document_type(credential, "VerifiableCredential")
     checker.names(credential, "")
     if "issuer" in credential:
-        checker.party(credential, "issuer", "4.7")
+        checker.party(credential, "issuer", "4.7", "issuer_invalid")
     else:
         checker.add("issuer_missing", "4.7", "/issuer", "issuer is required")
     checker.subjects(credential)
@@ -458,7 +458,7 @@ def presentation_findings(
     checker.optional_id(presentation, "")
     checker.document_type(presentation, "VerifiablePresentation")
     if "holder" in presentation:
-        checker.party(presentation, "holder", "4.13")
+        checker.party(presentation, "holder", "4.13", "holder_invalid")
     for where, vc in _presented(presentation):
         if not isinstance(vc, Mapping):
             checker.add(

@@ -196,11 +196,11 @@ class _Checker:
             return
         value = document[name]
         if isinstance(value, list) and not value:
-            self.add("not_an_object", section, _pointer(name), f"{name} must not be empty")
+            self.add("entry_not_object", section, _pointer(name), f"{name} must not be empty")
         for index, item in enumerate(_items(value)):
             where = _pointer(name, index) if isinstance(value, list) else _pointer(name)
             if not isinstance(item, Mapping):
-                self.add("not_an_object", section, where, f"{name} entries must be objects")
+                self.add("entry_not_object", section, where, f"{name} entries must be objects")
                 continue
             if "type" not in item:
                 self.add("type_missing", "4.5", where, f"each {name} object must have a type")

@@ -119,11 +119,11 @@ CASES = [
          "validity_order", "/validFrom"),
     # §4.10, §4.11
     Case("status-a-string", _set(credentialStatus="https://school.example/s#1"),
-         "not_an_object", "/credentialStatus", issuer_side=False, json_ld=False),
+         "entry_not_object", "/credentialStatus", issuer_side=False, json_ld=False),
     Case("schema-without-id", _set(credentialSchema={"type": "JsonSchema"}), "id_missing",
          "/credentialSchema"),
     Case("evidence-a-string", _set(evidence=["https://school.example/evidence/1"]),
-         "not_an_object", "/evidence/0", json_ld=False),
+         "entry_not_object", "/evidence/0", json_ld=False),
     # §5.3 integrity of related resources
     Case("related-resource-strings", _related(RESOURCE_URL), "related_resource_not_object",
          "/relatedResource/0", json_ld=False),

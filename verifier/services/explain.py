@@ -244,7 +244,7 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "Het is niet als digitaal bewijsstuk gemarkeerd.",
         "It is not marked as a verifiable credential.",
     ),
-    "not_an_object": _NOT_STANDARD,
+    "entry_not_object": _NOT_STANDARD,
     "name_invalid": (
         "De naam of omschrijving is niet volgens de standaard opgeschreven.",
         "The name or description is not written according to the standard.",

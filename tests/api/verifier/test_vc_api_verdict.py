@@ -1,0 +1,184 @@
+"""The VC-API verdict (VC-API verify, VC Data Model 2.0 §7.1): by default an expired,
+not-yet-valid, revoked or suspended credential is not ``verified``; ``options.genuineOnly``
+asks only whether it is genuine. Status lists come from an in-process issuer."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import httpx
+import httpx2
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from credentials.contexts import VC_V2
+from credentials.data_integrity import add_proof
+from credentials.examples import mbo_certificaat
+from credentials.keys import Ed25519KeyPair
+from credentials.status_list import StatusList, build_status_entry, build_status_list_credential
+from credentials.verification import sign_presentation
+from verifier.app import create_app
+from verifier.settings import VerifierSettings
+from web_common.migrations import upgrade
+
+from .conftest import Clock
+
+SCHOOL = Ed25519KeyPair.from_seed(bytes(range(50, 82)))
+STUDENT = Ed25519KeyPair.from_seed(bytes(range(51, 83)))
+REVOCATION_URL = "https://school.example/status/revocation/1"
+SUSPENSION_URL = "https://school.example/status/suspension/1"
+REVOKED, SUSPENDED, CLEAN = 11, 22, 33
+CREATED = "2026-07-01T09:00:00Z"
+
+
+def _list(url: str, purpose: str, index: int) -> dict[str, Any]:
+    unsigned = build_status_list_credential(
+        list_id=url, issuer=SCHOOL.did_key, purpose=purpose,
+        encoded_list=StatusList.new().set(index, True).encode(),
+        valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    return add_proof(unsigned, SCHOOL, SCHOOL.did_key_verification_method, created=CREATED)
+
+
+def _issuer_site() -> FastAPI:
+    site = FastAPI()
+    lists = {
+        "/status/revocation/1": _list(REVOCATION_URL, "revocation", REVOKED),
+        "/status/suspension/1": _list(SUSPENSION_URL, "suspension", SUSPENDED),
+    }
+
+    @site.get("/status/{purpose}/1")
+    def status(purpose: str) -> dict[str, Any]:
+        return lists[f"/status/{purpose}/1"]
+
+    return site
+
+
+def _credential(index: int = CLEAN, **changes: Any) -> dict[str, Any]:
+    credential = mbo_certificaat(issuer_id=SCHOOL.did_key, subject_id=STUDENT.did_key)
+    credential["validFrom"] = "2026-07-01T00:00:00Z"
+    credential["credentialStatus"] = [
+        build_status_entry(list_credential_url=REVOCATION_URL, index=index, purpose="revocation"),
+        build_status_entry(list_credential_url=SUSPENSION_URL, index=index, purpose="suspension"),
+    ]
+    credential.update(changes)
+    return add_proof(credential, SCHOOL, SCHOOL.did_key_verification_method, created=CREATED)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
+    url = (
+        f"sqlite:///{tmp_path / 'verifier.db'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    upgrade("verifier", url)
+    settings = VerifierSettings(environment="test", database_url=url, log_json=False)
+    app = create_app(
+        settings, clock=Clock(), http_client=cast(httpx.Client, TestClient(_issuer_site())),
+        resolve_host=lambda host, port: ["93.184.216.34"],
+    )  # fmt: skip
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _verify(client: TestClient, credential: Any, **options: Any) -> httpx2.Response:
+    body: dict[str, Any] = {"verifiableCredential": credential}
+    if options:
+        body["options"] = options
+    return client.post("/credentials/verify", json=body)
+
+
+NOT_CURRENT = [
+    pytest.param({"validUntil": "2026-10-01T00:00:00Z"}, CLEAN, "expired", "RANGE_ERROR",
+                 id="expired"),
+    pytest.param({"validFrom": "2027-01-01T00:00:00Z"}, CLEAN, "not_yet_valid", "RANGE_ERROR",
+                 id="not-yet-valid"),
+    pytest.param({}, REVOKED, "revoked", "STATUS_VERIFICATION_ERROR", id="revoked"),
+    pytest.param({}, SUSPENDED, "suspension", "STATUS_VERIFICATION_ERROR", id="suspended"),
+]  # fmt: skip
+
+
+def test_a_current_genuine_credential_is_verified_either_way(client: TestClient) -> None:
+    for options in ({}, {"genuineOnly": True}, {"genuineOnly": False}):
+        response = _verify(client, _credential(), **options)
+        assert response.status_code == 200, response.text
+        assert response.json()["verified"] is True
+        assert response.json()["problemDetails"] == []
+
+
+@pytest.mark.parametrize(("changes", "index", "code", "error_type"), NOT_CURRENT)
+def test_not_current_is_not_verified_by_default(
+    client: TestClient, changes: dict[str, Any], index: int, code: str, error_type: str
+) -> None:
+    response = _verify(client, _credential(index, **changes))
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["verified"] is False
+    assert [(p["title"], p["type"].rsplit("#", 1)[1]) for p in body["problemDetails"]] == [
+        (code, error_type)
+    ]
+    assert code not in {w["title"] for w in body["warnings"]}
+
+
+@pytest.mark.parametrize(("changes", "index", "code", "error_type"), NOT_CURRENT)
+def test_genuine_only_reports_it_as_a_warning(
+    client: TestClient, changes: dict[str, Any], index: int, code: str, error_type: str
+) -> None:
+    response = _verify(client, _credential(index, **changes), genuineOnly=True)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["verified"] is True
+    assert body["problemDetails"] == []
+    assert code in {w["title"] for w in body["warnings"]}
+
+
+def test_genuine_only_still_refuses_what_is_not_genuine(client: TestClient) -> None:
+    tampered = copy.deepcopy(_credential())
+    tampered["credentialSubject"]["name"] = "Iemand Anders"
+    response = _verify(client, tampered, genuineOnly=True)
+    assert response.status_code == 400
+    assert response.json()["problemDetails"][0]["title"] == "invalid_signature"
+    assert _verify(client, _credential(), genuineOnly="yes please").status_code == 400
+
+
+def _presentation(*credentials: dict[str, Any]) -> dict[str, Any]:
+    vp = {"@context": [VC_V2], "type": ["VerifiablePresentation"], "holder": STUDENT.did_key,
+          "verifiableCredential": list(credentials)}  # fmt: skip
+    return sign_presentation(vp, STUDENT, STUDENT.did_key_verification_method,
+                             challenge="c-1", domain="https://werkgever.example",
+                             created="2026-11-24T11:59:00Z")  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "index", "code", "error_type"), NOT_CURRENT)
+def test_presentations_follow_the_same_rule(
+    client: TestClient, changes: dict[str, Any], index: int, code: str, error_type: str
+) -> None:
+    vp = _presentation(_credential(), _credential(index, **changes))
+    base = {"challenge": "c-1", "domain": "https://werkgever.example"}
+    strict = client.post(
+        "/presentations/verify", json={"verifiablePresentation": vp, "options": base}
+    )
+    assert strict.status_code == 400, strict.text
+    assert strict.json()["verified"] is False
+    assert [c["verified"] for c in strict.json()["credentials"]] == [True, False]
+    assert strict.json()["credentials"][1]["problemDetails"][0]["title"] == code
+    relaxed = client.post(
+        "/presentations/verify",
+        json={"verifiablePresentation": vp, "options": base | {"genuineOnly": True}},
+    )
+    assert relaxed.status_code == 200, relaxed.text
+    assert [c["verified"] for c in relaxed.json()["credentials"]] == [True, True]
+
+
+def test_the_option_is_documented_in_the_openapi_schema(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    option = schema["components"]["schemas"]["VerifyOptions"]["properties"]["genuineOnly"]
+    assert option["type"] == "boolean"
+    assert option["default"] is False
+    assert "expired" in option["description"]

@@ -23,7 +23,10 @@ class ServiceSettings(BaseSettings):
     ``secret_key`` signs session cookies and CSRF tokens; ``data_encryption_keys`` are Fernet
     keys (comma separated, newest first) that encrypt private keys and other secrets at rest.
     ``dev_allow_hosts`` lists ``host:port`` values that may be reached over plain http or on
-    loopback/private addresses (development and tests only).
+    loopback/private addresses (development and tests only). ``extra_contexts_dir`` is a
+    folder of operator-pinned JSON-LD contexts (a ``manifest.json`` in the bundled format,
+    each file with its SHA-256; ``ISSUER_``/``WALLET_``/``VERIFIER_EXTRA_CONTEXTS_DIR``),
+    loaded at start, never fetched.
     """
 
     environment: Literal["development", "test", "production"] = "development"
@@ -35,6 +38,7 @@ class ServiceSettings(BaseSettings):
     data_encryption_keys: SecretStr = SecretStr("")
     dev_allow_hosts: frozenset[str] = frozenset()
     max_body_bytes: int = 2 * 1024 * 1024
+    extra_contexts_dir: str | None = None
 
     @field_validator("public_base_url")
     @classmethod

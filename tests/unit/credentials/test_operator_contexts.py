@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,8 @@ from credentials.canonicalization import (
 from credentials.cli import app
 from credentials.contexts import VC_V2, load_context_dir
 from credentials.errors import DocumentLoaderError
+from tests.pinned_contexts import EXAMPLES_V2, pinned_folder
 
-EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 runner = CliRunner()
 
 
@@ -30,21 +29,6 @@ runner = CliRunner()
 def _bundled_only_afterwards() -> Iterator[None]:
     yield
     use_operator_contexts({})
-
-
-def pinned_folder(shared_dir: Path, target: Path, **overrides: Any) -> Path:
-    """A manifest folder with the vectors' examples/v2 context, as an operator writes it."""
-    source = shared_dir / "vectors" / "contexts" / "credentials-examples-v2.json"
-    target.mkdir(exist_ok=True)
-    shutil.copy(source, target / "examples-v2.json")
-    entry = {
-        "url": EXAMPLES_V2,
-        "file": "examples-v2.json",
-        "source": "w3c/vc-data-model contexts/credentials/examples/v2",
-        "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
-    } | overrides
-    (target / "manifest.json").write_text(json.dumps({"contexts": [entry]}))
-    return target
 
 
 def test_a_pinned_folder_is_served_beside_the_bundled_contexts(

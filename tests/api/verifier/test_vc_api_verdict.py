@@ -22,6 +22,7 @@ from credentials.examples import mbo_certificaat
 from credentials.keys import Ed25519KeyPair
 from credentials.status_list import StatusList, build_status_entry, build_status_list_credential
 from credentials.verification import sign_presentation
+from tests.vc11 import signed_v11, v11_jwt
 from verifier.app import create_app
 from verifier.settings import VerifierSettings
 from web_common.migrations import upgrade
@@ -182,3 +183,17 @@ def test_the_option_is_documented_in_the_openapi_schema(client: TestClient) -> N
     assert option["type"] == "boolean"
     assert option["default"] is False
     assert "expired" in option["description"]
+
+
+def test_vc_1_1_credentials_are_read_with_the_1_1_rules(client: TestClient) -> None:
+    current = signed_v11(SCHOOL, STUDENT.did_key, expirationDate="2030-01-01T00:00:00Z")
+    ok = _verify(client, current)
+    assert ok.status_code == 200, ok.text
+    checks = {c["check"]: c for c in ok.json()["checks"]}
+    assert checks["format"]["detail"] == "the credential follows the VC Data Model 1.1"
+    assert _verify(client, v11_jwt(SCHOOL, STUDENT.did_key)).status_code == 200
+    expired = signed_v11(SCHOOL, STUDENT.did_key, expirationDate="2025-01-01T00:00:00Z")
+    refused = _verify(client, expired)
+    assert refused.status_code == 400
+    assert refused.json()["problemDetails"][0]["title"] == "expired"
+    assert _verify(client, expired, genuineOnly=True).status_code == 200

@@ -29,6 +29,7 @@ from .did import DidResolver
 from .errors import JwtFormatError, StatusListError
 from .jose import JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
+from .related_resources import ResourceFetcher, related_resources_check
 from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
 from .status_fetching import CachingStatusFetcher, StatusListCache
 from .status_list import check_status
@@ -292,12 +293,15 @@ def verify_credential(
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     engine: JsonLdEngine | None = None,
     status_list_cache: StatusListCache | None = None,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> VerificationResult:
     """Check a credential; see the module docstring.
 
     ``credential`` is a JSON-LD credential with a Data Integrity proof, a ``vc+jwt`` compact
     token (a string), or an ``EnvelopedVerifiableCredential`` carrying one. A long-lived
     ``status_list_cache`` saves re-verifying the same status list credentials.
+    ``fetch_resource`` gets the bytes of ``relatedResource`` URLs for their digests
+    (:mod:`.related_resources`); without it they are reported as not checked.
     """
     token = _jwt_token(credential)
     if token is not None:
@@ -334,6 +338,9 @@ def verify_credential(
             )
         )
     checks.append(_schema_check(credential, schema_lookup))
+    related = related_resources_check(credential, fetch_resource)
+    if related is not None:
+        checks.append(related)
     return VerificationResult(tuple(checks), dict(credential), issuer_id(credential))
 
 
@@ -408,6 +415,7 @@ def verify_presentation(
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     engine: JsonLdEngine | None = None,
     status_list_cache: StatusListCache | None = None,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> PresentationResult:
     """Check a presentation's holder proof (challenge, domain) and every credential in it.
 
@@ -436,6 +444,7 @@ def verify_presentation(
             max_clock_skew=max_clock_skew,
             engine=engine,
             status_list_cache=list_cache,
+            fetch_resource=fetch_resource,
         )
         subject_check = _subject_check(result.credential, signer)
         results.append(

@@ -15,7 +15,7 @@ from typing import Any
 
 JsonObject = dict[str, Any]
 
-RESOURCE_URL = "https://school.example/regulations.pdf"
+RESOURCE_URL = "https://school.example/regulations.pdf"  # served by test issuer sites
 RESOURCE_BYTES = b"%PDF-1.7 examenreglement 2026"
 RESOURCE_SRI = "sha384-" + base64.b64encode(hashlib.sha384(RESOURCE_BYTES).digest()).decode()
 

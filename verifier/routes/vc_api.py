@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from credentials.results import CheckResult, Outcome
 
-from ..deps import FetcherDep, NowDep, ResolverDep, UowDep
+from ..deps import FetcherDep, NowDep, ResolverDep, ResourceFetcherDep, UowDep
 from ..services.checking import CredentialReport, check_document
 from ..services.trust import list_trusted
 
@@ -42,6 +42,7 @@ _ERROR_TYPES = {
     "schema": "MALFORMED_VALUE_ERROR",
     "trust": "POLICY_ERROR",
     "holder": "POLICY_ERROR",
+    "related_resources": "CRYPTOGRAPHIC_SECURITY_ERROR",
 }
 
 
@@ -123,6 +124,7 @@ def verify_credential_route(
     uow: UowDep,
     resolver: ResolverDep,
     fetcher: FetcherDep,
+    resources: ResourceFetcherDep,
     now: NowDep,
 ) -> JSONResponse:
     """Verify one credential (JSON-LD with Data Integrity, or vc+jwt); see the module
@@ -134,6 +136,7 @@ def verify_credential_route(
         fetch_status_list=fetcher,
         trusted=list_trusted(uow),
         now=now,
+        fetch_resource=resources,
     )
     return _respond(_credential_json(report.credentials[0], options.genuineOnly))
 
@@ -144,6 +147,7 @@ def verify_presentation_route(
     uow: UowDep,
     resolver: ResolverDep,
     fetcher: FetcherDep,
+    resources: ResourceFetcherDep,
     now: NowDep,
 ) -> JSONResponse:
     """Verify a presentation's holder proof and every credential in it; verified only when
@@ -158,6 +162,7 @@ def verify_presentation_route(
         now=now,
         challenge=options.challenge,
         domain=options.domain,
+        fetch_resource=resources,
     )
     if report.presentation is None:
         own: list[CheckResult] = [

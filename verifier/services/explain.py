@@ -25,6 +25,7 @@ CHECK_NAMES: Mapping[str, tuple[str, str]] = {
     "schema": ("Inhoud volgens het formaat", "Matches its format"),
     "holder_binding": ("Gedeeld door de houder", "Shared by its holder"),
     "holder": ("Op naam van de houder", "Issued to the holder"),
+    "related_resources": ("Bijbehorende documenten", "Related documents"),
 }
 
 # What a passed check means, per check (an unnamed check falls back to "In orde.").
@@ -52,6 +53,10 @@ _PASSED: Mapping[str, tuple[str, str]] = {
     "holder": (
         "Het staat op naam van wie het deelt.",
         "It was issued to the person who shares it.",
+    ),
+    "related_resources": (
+        "De documenten waarnaar het verwijst zijn ongewijzigd.",
+        "The documents it refers to are unchanged.",
     ),
 }
 
@@ -285,6 +290,14 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
     "related_resource_digest_missing": _RELATED_MALFORMED,
     "related_resource_digest_invalid": _RELATED_MALFORMED,
     "related_resource_media_type": _RELATED_MALFORMED,
+    "related_resource_mismatch": (
+        "Een document waarnaar het bewijsstuk verwijst is veranderd.",
+        "A document the credential refers to has changed.",
+    ),
+    "related_resource_not_checked": (
+        "Niet gecontroleerd of de documenten waarnaar het verwijst ongewijzigd zijn.",
+        "Not checked whether the documents it refers to are unchanged.",
+    ),
     "credential_not_object": (
         "Het pakket bevat iets dat geen bewijsstuk is.",
         "The package contains something that is not a credential.",

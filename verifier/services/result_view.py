@@ -56,7 +56,8 @@ _TRUST_KINDS: Mapping[str, tuple[str, str]] = {
     "branche": ("erkende branche-organisatie", "recognised industry body"),
     "other": ("erkende uitgever", "recognised issuer"),
 }
-_ORDER = ("format", "proof", "issuer", "trust", "status", "validity", "schema", "holder")
+_ORDER = ("format", "proof", "issuer", "trust", "status", "validity", "schema",
+          "related_resources", "holder")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

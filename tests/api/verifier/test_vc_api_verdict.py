@@ -5,6 +5,7 @@ asks only whether it is genuine. Status lists come from an in-process issuer."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ import httpx
 import httpx2
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import Response
 from fastapi.testclient import TestClient
 
 from credentials.contexts import VC_V2
@@ -23,6 +25,7 @@ from credentials.keys import Ed25519KeyPair
 from credentials.status_list import StatusList, build_status_entry, build_status_list_credential
 from credentials.verification import sign_presentation
 from tests.vc11 import signed_v11, v11_jwt
+from tests.vcdm_cases import RESOURCE_BYTES, RESOURCE_SRI, RESOURCE_URL
 from verifier.app import create_app
 from verifier.settings import VerifierSettings
 from web_common.migrations import upgrade
@@ -56,6 +59,10 @@ def _issuer_site() -> FastAPI:
     @site.get("/status/{purpose}/1")
     def status(purpose: str) -> dict[str, Any]:
         return lists[f"/status/{purpose}/1"]
+
+    @site.get("/regulations.pdf")
+    def regulations() -> Response:
+        return Response(RESOURCE_BYTES, media_type="application/pdf")
 
     return site
 
@@ -197,3 +204,31 @@ def test_vc_1_1_credentials_are_read_with_the_1_1_rules(client: TestClient) -> N
     assert refused.status_code == 400
     assert refused.json()["problemDetails"][0]["title"] == "expired"
     assert _verify(client, expired, genuineOnly=True).status_code == 200
+
+
+def test_related_resource_digests_are_checked_through_the_guarded_fetcher(
+    client: TestClient,
+) -> None:
+    good = _credential(relatedResource=[{"id": RESOURCE_URL, "digestSRI": RESOURCE_SRI}])
+    ok = _verify(client, good)
+    assert ok.status_code == 200, ok.text
+    checks = {c["check"]: c for c in ok.json()["checks"]}
+    assert checks["related_resources"]["outcome"] == "passed"
+    other = "sha256-" + "A" * 43 + "="
+    changed = _credential(relatedResource=[{"id": RESOURCE_URL, "digestSRI": other}])
+    refused = _verify(client, changed)
+    assert refused.status_code == 400
+    problem = refused.json()["problemDetails"][0]
+    assert problem["title"] == "related_resource_mismatch"
+    assert problem["type"].endswith("#CRYPTOGRAPHIC_SECURITY_ERROR")
+    missing = "https://school.example/gone.pdf"
+    gone = _credential(relatedResource=[{"id": missing, "digestSRI": RESOURCE_SRI}])
+    warned = _verify(client, gone)
+    assert warned.status_code == 200
+    assert "related_resource_not_checked" in {w["title"] for w in warned.json()["warnings"]}
+    internal = _credential(
+        relatedResource=[{"id": "http://127.0.0.1/x", "digestSRI": RESOURCE_SRI}]
+    )
+    guarded = _verify(client, internal)
+    assert "related_resource_not_checked" in {w["title"] for w in guarded.json()["warnings"]}
+    assert "plain http" in json.dumps(guarded.json()["warnings"])

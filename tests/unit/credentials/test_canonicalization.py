@@ -152,8 +152,10 @@ def test_tampered_bundled_context_is_detected(tmp_path: Any, monkeypatch: Any) -
     target.write_text(target.read_text().replace("crebo", "crebO", 1))
     monkeypatch.setattr(module, "CONTEXTS_DIR", copy_dir)
     module.bundled_contexts.cache_clear()
+    module.bundled_context_bytes.cache_clear()
     try:
         with pytest.raises(DocumentLoaderError, match="SHA-256"):
             module.bundled_contexts()
     finally:
         module.bundled_contexts.cache_clear()
+        module.bundled_context_bytes.cache_clear()

@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings
 
+from credentials.contexts import load_context_dir
+from credentials.errors import DocumentLoaderError
+
 __all__ = ["DEV_PLACEHOLDER", "ServiceSettings", "explain_invalid_settings", "run_command_line"]
 
 DEV_PLACEHOLDER = "development-only-change-me"
@@ -41,6 +44,17 @@ class ServiceSettings(BaseSettings):
     dev_allow_hosts: frozenset[str] = frozenset()
     max_body_bytes: int = 2 * 1024 * 1024
     extra_contexts_dir: str | None = None
+
+    @field_validator("extra_contexts_dir")
+    @classmethod
+    def _pinned_contexts_load(cls, value: str | None) -> str | None:
+        """Refuse at start a folder whose files do not match their pins (or cannot be read)."""
+        if value:
+            try:
+                load_context_dir(value)
+            except DocumentLoaderError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("public_base_url")
     @classmethod

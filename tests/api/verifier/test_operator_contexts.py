@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from credentials.canonicalization import use_operator_contexts
 from credentials.contexts import load_context_dir
 from credentials.data_integrity import add_proof
-from credentials.errors import DocumentLoaderError
 from credentials.keys import Ed25519KeyPair
 from issuer.app import create_app as create_issuer
 from issuer.settings import IssuerSettings
@@ -24,6 +24,7 @@ from verifier.settings import VerifierSettings
 from wallet.app import create_app as create_wallet
 from wallet.settings import WalletSettings
 from web_common.migrations import upgrade
+from web_common.settings import explain_invalid_settings
 
 from .conftest import Clock
 
@@ -87,7 +88,9 @@ def test_every_service_refuses_to_start_when_a_hash_differs(
     folder = pinned_folder(shared_dir, tmp_path / "ctx")
     (folder / "examples-v2.json").write_text('{"@context": {}}')
     monkeypatch.setenv(f"{prefix}_EXTRA_CONTEXTS_DIR", str(folder))
-    with pytest.raises(DocumentLoaderError, match="does not match its pinned SHA-256"):
+    with pytest.raises(ValidationError, match="does not match its pinned SHA-256") as refused:
         start()
+    explained = explain_invalid_settings(refused.value, f"{prefix}_")
+    assert f"{prefix}_EXTRA_CONTEXTS_DIR: operator context {EXAMPLES_V2}" in explained
     monkeypatch.setenv(f"{prefix}_EXTRA_CONTEXTS_DIR", str(pinned_folder(shared_dir, folder)))
     assert start() is not None  # the same folder, repaired, is accepted

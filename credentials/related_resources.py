@@ -26,10 +26,14 @@ from .errors import MultibaseError
 from .multibase import decode_multibase
 from .results import CheckResult, Outcome
 
-__all__ = ["ResourceFetcher", "digests_match", "related_resources_check"]
+__all__ = ["MAX_FETCHES", "ResourceFetcher", "digests_match", "related_resources_check"]
 
 ResourceFetcher = Callable[[str], bytes]
 """Returns the exact bytes of the resource at a URL, or raises."""
+
+MAX_FETCHES = 8
+"""At most this many resources are fetched for one credential (a hostile credential could
+list thousands); the rest are reported as not checked."""
 
 _MULTIHASH = {0x12: "sha256", 0x20: "sha384", 0x13: "sha512"}
 _BY_LENGTH = {size: name for name, size in SRI_ALGORITHMS.items()}
@@ -84,7 +88,10 @@ def _contexts(credential: Mapping[str, Any]) -> set[str]:
 
 
 def related_resources_check(
-    credential: Mapping[str, Any], fetch_resource: ResourceFetcher | None
+    credential: Mapping[str, Any],
+    fetch_resource: ResourceFetcher | None,
+    *,
+    max_fetches: int = MAX_FETCHES,
 ) -> CheckResult | None:
     """The ``related_resources`` check, or None when the credential lists none."""
     raw = credential.get("relatedResource")
@@ -94,7 +101,7 @@ def related_resources_check(
     contexts = _contexts(credential)
     mismatched: list[str] = []
     unchecked: list[str] = []
-    checked = 0
+    checked = fetches = 0
     for entry in entries:
         url = entry.get("id")
         if not is_url(url):
@@ -109,7 +116,11 @@ def related_resources_check(
         elif fetch_resource is None:
             unchecked.append(f"{url} (not fetched)")
             continue
+        elif fetches >= max_fetches:
+            unchecked.append(f"{url} (more than {max_fetches} resources; not fetched)")
+            continue
         else:
+            fetches += 1
             try:
                 content = fetch_resource(url)
             except Exception as exc:  # a fetcher may fail in any way: report, never "valid"

@@ -138,3 +138,14 @@ def test_verify_credential_reports_the_check() -> None:
         signed, resolver=resolver, now=now, fetch_resource=Site({URL: b"new rules"})
     )
     assert not tampered.verified
+
+
+def test_a_hostile_list_of_resources_is_not_fetched_past_the_limit() -> None:
+    urls = [f"https://school.example/r/{n}" for n in range(50)]
+    site = Site(dict.fromkeys(urls, CONTENT))
+    many = _credential(*({"id": u, "digestSRI": sri("sha256")} for u in urls))
+    check = related_resources_check(many, site, max_fetches=8)
+    assert check is not None
+    assert check.outcome is Outcome.WARNING
+    assert len(site.fetched) == 8
+    assert "more than 8 resources" in check.detail

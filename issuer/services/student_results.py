@@ -101,4 +101,5 @@ def issue_student_result(
         now=now,
         actor=actor,
         rng=rng,
+        result_key=result.reference,
     )

@@ -9,6 +9,7 @@ credential, or revoke it and issue the corrected one. SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -17,7 +18,9 @@ from sqlalchemy import select
 from issuer.db.tables import AuditEvent, IssuedCredential
 from web_common.db import UnitOfWork
 
-from .conftest import Issuer
+from .conftest import Issuer, csrf_of, login_client
+from .test_pages_batches import _batch_id, _confirm_and_wait
+from .test_pages_batches import _upload as _page_upload
 
 ISSUED = (
     "reference;naam;soort;kwalificatie;codes;studentnummer\n"
@@ -26,7 +29,9 @@ ISSUED = (
 )
 # R2's name corrected under the same SIS reference
 CORRECTED = ISSUED.replace("Daan Jansen", "Daan Janssen")
-NO_REFERENCE = "naam;soort;kwalificatie;codes;studentnummer\nSane de Vries;examenresultaat;25498;B1-K1;1001\n"
+NO_REFERENCE = (
+    "naam;soort;kwalificatie;codes;studentnummer\nSane de Vries;examenresultaat;25498;B1-K1;1001\n"
+)
 NO_REFERENCE_FIXED = NO_REFERENCE.replace("Sane de Vries", "Sanne de Vries")
 
 
@@ -112,8 +117,10 @@ def test_revoke_and_reissue_a_corrected_result(issuer: Issuer) -> None:
     assert done["counts"]["issued"] == 1
     assert done["counts"]["alreadyIssued"] == 1
     old, new = _credentials(issuer)[1], _credentials(issuer)[2]
-    assert _name(old) == "Daan Jansen" and old.revoked_at is not None
-    assert _name(new) == "Daan Janssen" and new.revoked_at is None
+    assert _name(old) == "Daan Jansen"
+    assert old.revoked_at is not None
+    assert _name(new) == "Daan Janssen"
+    assert new.revoked_at is None
     assert new.credential_ref != old.credential_ref
     revoked = _audit(issuer, "credential.revoke")
     assert [e.target for e in revoked] == [old.credential_ref]
@@ -190,3 +197,70 @@ def test_a_change_issued_between_preview_and_confirm_fails_the_row(issuer: Issue
     assert failed["row"] == 3
     assert "different credential" in failed["errors"][0]["detail"]
     assert len(_credentials(issuer)) == 2
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+def test_the_preview_page_shows_a_changed_row_and_resolves_it(staff: Issuer) -> None:
+    client = login_client(staff, "issuer@roc-midden.nl")
+    _confirm_and_wait(client, _batch_id(_page_upload(client, ISSUED, follow_redirects=False)))
+    batch_id = _batch_id(_page_upload(client, CORRECTED, follow_redirects=False))
+    page = client.get(f"/batches/{batch_id}").text
+    assert re.search(r'id="count-conflicts">1<', page)
+    assert "Gewijzigde resultaten" in page
+    assert "Uitgeven (" not in page  # nothing to issue until the change is decided
+    row3 = page.split('id="row-3"')[1].split("</tr>")[0]
+    assert "Gewijzigd" in row3
+    assert "Zegt iets anders dan het uitgegeven bewijs." in row3
+    assert f'href="/credentials/{_credentials(staff)[1].id}"' in row3
+    english = client.get(f"/batches/{batch_id}?lang=en").text
+    assert "Changed results" in english
+    assert "Keep the issued credential" in english
+    refused = client.post(
+        f"/batches/{batch_id}/confirm", data={"csrf_token": csrf_of(page)}, follow_redirects=True
+    )
+    assert "First decide what should happen to the changed rows." in refused.text  # ?lang=en
+
+    resolved = client.post(
+        f"/batches/{batch_id}/conflicts",
+        data={"csrf_token": csrf_of(page), "row": "3", "action": "replace"},
+        follow_redirects=True,
+    )
+    assert "the old credential is revoked and the corrected one issued" in resolved.text
+    assert "Issue (1)" in resolved.text
+    done = _confirm_and_wait(client, batch_id)
+    assert done["counts"]["issued"] == 1
+    old, new = _credentials(staff)[1:]
+    assert old.revoked_at is not None
+    assert new.revoked_at is None
+    assert _name(new) == "Daan Janssen"
+
+
+def test_keeping_the_issued_credential_from_the_page(staff: Issuer) -> None:
+    client = login_client(staff, "issuer@roc-midden.nl")
+    _confirm_and_wait(client, _batch_id(_page_upload(client, ISSUED, follow_redirects=False)))
+    batch_id = _batch_id(_page_upload(client, CORRECTED, follow_redirects=False))
+    page = client.get(f"/batches/{batch_id}").text
+    resolved = client.post(
+        f"/batches/{batch_id}/conflicts",
+        data={"csrf_token": csrf_of(page), "action": "skip"},
+        follow_redirects=True,
+    )
+    assert "Het eerder uitgegeven bewijs blijft geldig" in resolved.text
+    assert 'id="count-conflicts"' not in resolved.text
+    nonsense = client.post(
+        f"/batches/{batch_id}/conflicts",
+        data={"csrf_token": csrf_of(page), "action": "burn"},
+        follow_redirects=True,
+    )
+    assert "Kies wat er met de gewijzigde rijen moet gebeuren." in nonsense.text
+    viewer = login_client(staff, "viewer@roc-midden.nl")
+    forbidden = viewer.post(
+        f"/batches/{batch_id}/conflicts",
+        data={"csrf_token": csrf_of(viewer.get(f"/batches/{batch_id}").text), "action": "skip"},
+        follow_redirects=False,
+    )
+    assert forbidden.status_code == 403
+    assert len(_credentials(staff)) == 2
+    assert all(c.revoked_at is None for c in _credentials(staff))

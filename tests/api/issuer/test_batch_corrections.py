@@ -161,7 +161,8 @@ def test_resolving_refuses_nonsense(issuer: Issuer) -> None:
     _run(issuer, _upload(issuer, ISSUED)["id"])
     preview = _upload(issuer, CORRECTED)
     url = f"/batches/{preview['id']}/conflicts"
-    for body in ({"action": "burn"}, {"action": "skip", "rows": "all"}, []):
+    bodies: list[object] = [{"action": "burn"}, {"action": "skip", "rows": "all"}, []]
+    for body in bodies:
         bad = issuer.client.post(url, json=body, headers=issuer.auth())
         assert bad.status_code == 400, body
         assert bad.headers["content-type"] == "application/problem+json"

@@ -11,14 +11,21 @@ from __future__ import annotations
 import json
 import re
 import time
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from issuer.db.batch_tables import Batch, BatchRow
 from issuer.db.tables import AuditEvent, IssuedCredential
+from issuer.services.batch_csv import legacy_row_reference, result_from_fields, row_reference
+from issuer.services.issuance import issue_credential
+from issuer.services.organisations import active_signing_key, get_organisation
+from issuer.services.student_results import credential_id_for, unsigned_credential_for
 from web_common.db import UnitOfWork
+from web_common.migrations import downgrade, upgrade
 
-from .conftest import Issuer, csrf_of, login_client
+from .conftest import BASE_URL, Issuer, csrf_of, login_client
 from .test_pages_batches import _batch_id, _confirm_and_wait
 from .test_pages_batches import _upload as _page_upload
 
@@ -265,3 +272,64 @@ def test_keeping_the_issued_credential_from_the_page(staff: Issuer) -> None:
     assert forbidden.status_code == 403
     assert len(_credentials(staff)) == 2
     assert all(c.revoked_at is None for c in _credentials(staff))
+
+
+# --------------------------------------------------------------------------- earlier versions
+
+
+def test_credentials_issued_under_content_keys_keep_their_ids_and_are_corrected(
+    issuer: Issuer,
+) -> None:
+    """What an earlier version left: a row without reference keyed on its content, its
+    credential issued under the id derived from that digest and no result key. The
+    migration gives it its result key; the same row is already issued under its old id, a
+    corrected row is a conflict with it (not a second credential)."""
+    fields = {"naam": "Sane de Vries", "soort": "examenresultaat", "kwalificatie": "25498",
+              "codes": "B1-K1", "studentnummer": "1001"}  # fmt: skip
+    legacy = legacy_row_reference(fields)
+    assert legacy is not None
+    preview = _upload(issuer, NO_REFERENCE)  # the batch row; then issue as the old code did
+    state = issuer.client.app.state  # type: ignore[attr-defined]
+    with UnitOfWork(state.sessions) as uow:
+        org = get_organisation(uow, "roc-midden")
+        key, vm = active_signing_key(uow, org, state.box)
+        result, _ = result_from_fields(fields)
+        assert result is not None
+        old_style = replace(result, reference=legacy)
+        unsigned = unsigned_credential_for(state.catalog, org, old_style, issuer.clock())
+        issued = issue_credential(
+            uow, org, unsigned, None, key=key, verification_method=vm,
+            public_base_url=BASE_URL, status_list_size=131_072, now=issuer.clock(),
+            actor="test",
+        )  # fmt: skip
+        uow.session.execute(
+            update(BatchRow)
+            .where(BatchRow.batch_id == preview["id"])
+            .values(
+                status="issued",
+                issued_credential_id=issued.row.id,
+                reference=legacy,
+                credential_ref=issued.row.credential_ref,
+            )
+        )
+        uow.session.execute(update(Batch).where(Batch.id == preview["id"]).values(status="done"))
+        uow.commit()
+    old_ref = credential_id_for(org, legacy)
+    assert issued.row.result_key is None
+    assert issued.row.credential_ref == old_ref
+    with_email = NO_REFERENCE.replace("studentnummer", "studentnummer;email")
+    # found by its old id even without a result key (say its batch rows were deleted)
+    same = _upload(issuer, with_email.replace(";1001", ";1001;a@example.nl"))
+    assert same["counts"]["alreadyIssued"] == 1
+    assert _show(issuer, same["id"])["rows"][0]["credentialId"] == old_ref
+
+    downgrade("issuer", issuer.database_url, "0002_batch")
+    upgrade("issuer", issuer.database_url)
+    assert _credentials(issuer)[0].result_key == row_reference(fields)
+    same = _upload(issuer, with_email.replace(";1001", ";1001;b@example.nl"))
+    assert same["counts"]["alreadyIssued"] == 1
+    assert _show(issuer, same["id"])["rows"][0]["credentialId"] == old_ref
+    fixed = _upload(issuer, NO_REFERENCE_FIXED)
+    assert fixed["counts"]["conflicts"] == 1
+    assert fixed["counts"]["pending"] == 0
+    assert _show(issuer, fixed["id"])["rows"][0]["replacesCredentialId"] == old_ref

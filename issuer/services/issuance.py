@@ -274,17 +274,19 @@ def issue_credentials_many(
         )
         existing = {row.credential_ref: row for row in uow.session.scalars(query)}
     to_issue: list[_Planned] = []
+    taken: set[str] = set()  # ids issued by this call
     for plan in planned:
         found = existing.get(plan.reference)
         if found is not None and found.request_digest == plan.digest:
             results[plan.position] = BulkIssueResult(plan.reference, found, created=False)
-        elif found is not None or plan.reference in {p.reference for p in to_issue}:
+        elif found is not None or plan.reference in taken:
             conflict = ConflictError(
                 f"a different credential was already issued as {plan.reference}; use a new id"
             )
             results[plan.position] = BulkIssueResult(plan.reference, found, error=conflict)
         else:
             to_issue.append(plan)
+            taken.add(plan.reference)
     without = [plan for plan in to_issue if plan.item.entries is None]
     reserved: Iterator[StatusEntries] = iter(())
     if without:

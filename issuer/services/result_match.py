@@ -9,18 +9,21 @@ ids of credentials already issued never change. When a corrected result replaced
 credential, the newest one for the key is the current one.
 
 Whether a result says the same as its credential is decided by building the credential it
-would become at the moment the credential was issued and comparing the request digest the
-issuer stored: the same digest is "already issued", another one a conflict.
+would become with the credential's own ``validFrom`` as "now" (the default start date the
+build filled in) and comparing the request digest the issuer stored: the same digest is
+"already issued", another one a conflict.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
 
+from credentials.timestamps import parse_datetime_stamp
 from qualifications import Catalog
 from web_common.db import UnitOfWork
 
@@ -41,7 +44,7 @@ class Issued:
     id: int
     credential_ref: str
     request_digest: str
-    issued_at: datetime
+    valid_from: datetime  # as signed: the build's "now" when the result gave no start date
     revoked: bool
 
 
@@ -65,6 +68,7 @@ def current_credentials(
                 IssuedCredential.request_digest,
                 IssuedCredential.issued_at,
                 IssuedCredential.revoked_at,
+                IssuedCredential.document,
             ).where(
                 IssuedCredential.organisation_id == org.id,
                 or_(
@@ -73,12 +77,14 @@ def current_credentials(
                 ),
             )
         )
-        for row_id, ref, result_key, digest, issued_at, revoked_at in rows:
+        for row_id, ref, result_key, digest, issued_at, revoked_at, document in rows:
             key = result_key if result_key in wanted else by_ref.get(ref)
             if key is None or (key in found and found[key].id > row_id):
                 continue
-            moment = issued_at if issued_at.tzinfo else issued_at.replace(tzinfo=UTC)
-            found[key] = Issued(row_id, ref, digest, moment, revoked_at is not None)
+            valid_from = parse_datetime_stamp(json.loads(document).get("validFrom"))
+            if valid_from is None:
+                valid_from = issued_at if issued_at.tzinfo else issued_at.replace(tzinfo=UTC)
+            found[key] = Issued(row_id, ref, digest, valid_from, revoked_at is not None)
     return found
 
 
@@ -87,7 +93,7 @@ def says_the_same(
 ) -> bool:
     """Whether ``result`` would be signed as the very credential ``issued`` is."""
     try:
-        credential = unsigned_credential_for(catalog, org, result, issued.issued_at)
+        credential = unsigned_credential_for(catalog, org, result, issued.valid_from)
     except IssuerError:
         return False
     credential["id"] = issued.credential_ref

@@ -12,6 +12,7 @@ import json
 import re
 import time
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -296,7 +297,9 @@ def test_credentials_issued_under_content_keys_keep_their_ids_and_are_corrected(
         result, _ = result_from_fields(fields)
         assert result is not None
         old_style = replace(result, reference=legacy)
-        unsigned = unsigned_credential_for(state.catalog, org, old_style, issuer.clock())
+        # built when the worker claimed the row, signed seconds later (another clock reading)
+        claimed_at = issuer.clock() - timedelta(seconds=5)
+        unsigned = unsigned_credential_for(state.catalog, org, old_style, claimed_at)
         issued = issue_credential(
             uow, org, unsigned, None, key=key, verification_method=vm,
             public_base_url=BASE_URL, status_list_size=131_072, now=issuer.clock(),

@@ -8,8 +8,8 @@ The ``batch_row`` table is the queue. A worker runs three short units of work pe
    ``claimed_until``), builds each row's unsigned credential, looks again for a credential
    issued for its result (:mod:`.result_match`: the same is already issued, a changed one
    fails the row unless staff chose to replace it) and reserves status-list entries for the
-   others — the status lists are locked
-   only for this short transaction, never while signing.
+   others — the status lists are locked only for this short transaction, never while
+   signing.
 2. :func:`complete_chunk` re-checks that the lease is still ours, signs, stores the
    credentials, creates their offers, marks the rows and updates the batch counters — all in
    one transaction. A crash before its commit leaves the rows pending; when the lease runs

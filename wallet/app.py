@@ -15,6 +15,7 @@ from credentials.net import HostResolver, system_resolve
 from credentials.status_fetching import CachingStatusFetcher
 from qualifications import load_catalog
 from web_common.logs import configure_logging
+from web_common.outbound import outbound_client
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 from web_common.throttle import LoginThrottle
@@ -50,7 +51,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = http_client or httpx.Client(timeout=settings.fetch_timeout)
+        client = http_client or outbound_client(
+            timeout=settings.fetch_timeout,
+            dev_allow_hosts=settings.dev_allow_hosts,
+            dev_ca_file=settings.dev_ca_file,
+        )
         resolver = DidWebResolver(
             client,
             allow_http_hosts=settings.dev_allow_hosts,

@@ -15,7 +15,7 @@ from .logs import RequestIdMiddleware
 from .problems import install_problem_handlers
 from .settings import ServiceSettings
 
-__all__ = ["database", "install_common"]
+__all__ = ["database", "install_common", "run_server", "tls_files"]
 
 
 @contextmanager
@@ -43,3 +43,27 @@ def install_common(
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
     app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
+
+
+def tls_files(
+    settings: ServiceSettings, ssl_keyfile: str | None, ssl_certfile: str | None
+) -> tuple[str | None, str | None]:
+    """The key and certificate ``serve`` uses: the options, else the ``ssl_keyfile`` /
+    ``ssl_certfile`` settings; both or neither (ValueError)."""
+    keyfile = ssl_keyfile or settings.ssl_keyfile
+    certfile = ssl_certfile or settings.ssl_certfile
+    if bool(keyfile) != bool(certfile):
+        raise ValueError("--ssl-keyfile and --ssl-certfile go together: give both or neither")
+    return keyfile, certfile
+
+
+def run_server(
+    app: FastAPI, *, host: str, port: int, tls: tuple[str | None, str | None] = (None, None)
+) -> None:
+    """Serve ``app`` with uvicorn: https when ``tls`` names a key and a certificate."""
+    import uvicorn
+
+    keyfile, certfile = tls
+    uvicorn.run(
+        app, host=host, port=port, log_config=None, ssl_keyfile=keyfile, ssl_certfile=certfile
+    )

@@ -184,8 +184,11 @@ def claim_chunk(
             new.append((row.id, BulkIssue(credential, result_key=result.reference)))
         elif found.id == row.replaces_credential_id:
             ref = found.credential_ref
-            credential["id"] = replacement_id_for(org, result.reference, ref)
-            new.append((row.id, BulkIssue(credential, result_key=result.reference, replaces=ref)))
+            corrected = unsigned_credential_for(
+                catalog, org, result, now,
+                credential_id=replacement_id_for(org, result.reference, ref),
+            )  # fmt: skip
+            new.append((row.id, BulkIssue(corrected, result_key=result.reference, replaces=ref)))
         elif says_the_same(catalog, org, result, found):
             chunk.existing[row.id] = (found.credential_ref, found.id)
         else:

@@ -33,10 +33,16 @@ from credentials.timestamps import format_datetime, parse_datetime_stamp
 from credentials.verification import issuer_id
 from web_common.db import UnitOfWork
 
-from ..db.tables import IssuedCredential, Organisation, StatusListRow
+from ..db.tables import IssuedCredential, Organisation
 from . import audit
 from .errors import ConflictError, IssuanceError, IssuerError
-from .status import allocate_entries_many, set_credential_status
+from .status import (
+    Entries,
+    allocate_entries_many,
+    credential_status_value,
+    entry_columns,
+    set_credential_status,
+)
 
 __all__ = [
     "BulkIssue",
@@ -142,7 +148,7 @@ class IssueResult:
         self.created = created
 
 
-StatusEntries = Mapping[str, tuple[StatusListRow, int, dict[str, Any]]]
+StatusEntries = Entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +192,9 @@ def _sign(
     verification_method: str,
     now: datetime,
 ) -> JsonObject:
-    completed = completed | {"credentialStatus": [entry for _, _, entry in entries.values()]}
+    completed = completed | {"credentialStatus": credential_status_value(entries)}
     try:
-        return add_proof(completed, key, verification_method, created=now)
+        return add_proof(completed, key, verification_method, created=now, proof_list=True)
     except SafeModeError as exc:
         problem = f"{exc} (define it in a context, or remove it)"
         raise IssuanceError([("/credential", problem)]) from None
@@ -305,7 +311,6 @@ def issue_credentials_many(
             results[plan.position] = BulkIssueResult(plan.reference, error=exc)
             continue
         subject = plan.completed.get("credentialSubject")
-        revocation, suspension = entries["revocation"], entries["suspension"]
         row = IssuedCredential(
             organisation_id=org.id,
             credential_ref=plan.reference,
@@ -315,10 +320,7 @@ def issue_credentials_many(
             title=_title(plan.completed),
             document=json.dumps(signed, ensure_ascii=False),
             request_digest=plan.digest,
-            revocation_list_id=revocation[0].id,
-            revocation_index=revocation[1],
-            suspension_list_id=suspension[0].id,
-            suspension_index=suspension[1],
+            **entry_columns(entries),
             issued_at=now,
         )
         new_rows.append((plan, row))

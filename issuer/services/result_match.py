@@ -93,10 +93,11 @@ def says_the_same(
 ) -> bool:
     """Whether ``result`` would be signed as the very credential ``issued`` is."""
     try:
-        credential = unsigned_credential_for(catalog, org, result, issued.valid_from)
+        credential = unsigned_credential_for(
+            catalog, org, result, issued.valid_from, credential_id=issued.credential_ref
+        )
     except IssuerError:
         return False
-    credential["id"] = issued.credential_ref
     return request_digest(credential, None) == issued.request_digest
 
 

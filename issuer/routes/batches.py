@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from web_common.deps import MAX_ROW_ID, RowId
 from web_common.problems import ProblemError
 
 from ..db.tables import ApiToken, Organisation
@@ -113,7 +114,7 @@ def upload(
 
 @router.post("/{batch_id}/confirm", status_code=202)
 def confirm(
-    batch_id: int, request: Request, token: IssueToken, uow: UowDep, now: NowDep
+    batch_id: RowId, request: Request, token: IssueToken, uow: UowDep, now: NowDep
 ) -> dict[str, Any]:
     """Issue the batch's valid rows in the background; follow progress with GET."""
     batch = confirm_batch(
@@ -148,7 +149,7 @@ def conflicts(
 
 
 @router.post("/{batch_id}/cancel")
-def cancel(batch_id: int, token: IssueToken, uow: UowDep, now: NowDep) -> dict[str, Any]:
+def cancel(batch_id: RowId, token: IssueToken, uow: UowDep, now: NowDep) -> dict[str, Any]:
     """Stop issuing; what is issued stays issued."""
     batch = cancel_batch(
         uow, _organisation(uow, token), batch_id, now=now, actor=f"token:{token.name}"
@@ -159,11 +160,11 @@ def cancel(batch_id: int, token: IssueToken, uow: UowDep, now: NowDep) -> dict[s
 
 @router.get("/{batch_id}")
 def show(
-    batch_id: int,
+    batch_id: RowId,
     token: IssueToken,
     uow: UowDep,
     status: Annotated[str | None, Query(pattern=_ROW_STATUSES)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Status, counts, progress (percent of valid rows done) and one page of rows."""
@@ -176,7 +177,9 @@ def show(
 
 
 @router.get("/{batch_id}/offers.csv")
-def offers_csv(batch_id: int, token: IssueToken, uow: UowDep, box: BoxDep, now: NowDep) -> Response:
+def offers_csv(
+    batch_id: RowId, token: IssueToken, uow: UowDep, box: BoxDep, now: NowDep
+) -> Response:
     """Mail-merge file with each learner's offer link and transaction code — once. Send the
     link by e-mail and the code another way (SMS, in person)."""
     try:

@@ -28,6 +28,7 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 from qualifications.achievements import KINDS
+from web_common.deps import RowId
 from web_common.ui import flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
@@ -226,7 +227,7 @@ def _row_context(request: Request, rows: list[Any]) -> list[dict[str, Any]]:
 @router.get("/batches/{batch_id:int}")
 def batch_page(
     request: Request,
-    batch_id: int,
+    batch_id: RowId,
     user: StaffDep,
     org: OrganisationDep,
     uow: UowDep,
@@ -265,7 +266,7 @@ def batch_page(
 
 
 @router.get("/batches/{batch_id:int}/progress")
-def progress(batch_id: int, user: StaffDep, org: OrganisationDep, uow: UowDep) -> JSONResponse:
+def progress(batch_id: RowId, user: StaffDep, org: OrganisationDep, uow: UowDep) -> JSONResponse:
     """What the progress bar needs; polled by ``static/batches.js``."""
     batch = get_batch(uow, org, batch_id)
     body = view_batch(batch).to_json()
@@ -282,7 +283,7 @@ def _wake_worker(request: Request) -> None:
 @router.post("/batches/{batch_id:int}/confirm")
 def confirm(
     request: Request,
-    batch_id: int,
+    batch_id: RowId,
     user: IssuingStaffDep,
     org: OrganisationDep,
     uow: UowDep,
@@ -345,7 +346,7 @@ def conflicts(
 @router.post("/batches/{batch_id:int}/cancel")
 def cancel(
     request: Request,
-    batch_id: int,
+    batch_id: RowId,
     user: IssuingStaffDep,
     org: OrganisationDep,
     uow: UowDep,
@@ -372,7 +373,7 @@ def cancel(
 @router.get("/batches/{batch_id:int}/offers.csv")
 def offers_file(
     request: Request,
-    batch_id: int,
+    batch_id: RowId,
     user: IssuingStaffDep,
     org: OrganisationDep,
     uow: UowDep,

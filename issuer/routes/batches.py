@@ -131,12 +131,15 @@ class ConflictResolution(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     action: Literal["skip", "replace"]
-    rows: Annotated[list[int], Field(max_length=100_000)] | None = None
+    rows: (
+        Annotated[list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]], Field(max_length=100_000)]
+        | None
+    ) = None
 
 
 @router.post("/{batch_id}/conflicts")
 def conflicts(
-    batch_id: int, body: ConflictResolution, token: IssueToken, uow: UowDep, now: NowDep
+    batch_id: RowId, body: ConflictResolution, token: IssueToken, uow: UowDep, now: NowDep
 ) -> dict[str, Any]:
     """Resolve rows that change a credential issued before; the batch can be confirmed
     when none is left."""

@@ -28,7 +28,7 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 from qualifications.achievements import KINDS
-from web_common.deps import RowId
+from web_common.deps import MAX_ROW_ID, RowId
 from web_common.ui import flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
@@ -305,13 +305,13 @@ def confirm(
 @router.post("/batches/{batch_id:int}/conflicts")
 def conflicts(
     request: Request,
-    batch_id: int,
+    batch_id: RowId,
     user: IssuingStaffDep,
     org: OrganisationDep,
     uow: UowDep,
     now: NowDep,
     action: Annotated[str, Form()] = "",
-    row: Annotated[int | None, Form()] = None,
+    row: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None,
 ) -> Response:
     """Resolve one changed row (``row``) or all of them."""
     if action not in CONFLICT_ACTIONS:

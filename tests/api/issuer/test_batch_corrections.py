@@ -169,7 +169,13 @@ def test_resolving_refuses_nonsense(issuer: Issuer) -> None:
     _run(issuer, _upload(issuer, ISSUED)["id"])
     preview = _upload(issuer, CORRECTED)
     url = f"/batches/{preview['id']}/conflicts"
-    bodies: list[object] = [{"action": "burn"}, {"action": "skip", "rows": "all"}, []]
+    bodies: list[object] = [
+        {"action": "burn"},
+        {"action": "skip", "rows": "all"},
+        {"action": "skip", "rows": [2**40]},
+        {"action": "skip", "rows": [0]},
+        [],
+    ]
     for body in bodies:
         bad = issuer.client.post(url, json=body, headers=issuer.auth())
         assert bad.status_code == 400, body

@@ -13,7 +13,14 @@ from credentials.contexts import VC_V2
 from credentials.keys import Ed25519KeyPair
 from credentials.multibase import encode_base58btc
 
-__all__ = ["context_bomb", "fake_proof", "poison_credential", "poison_nodes", "with_proof"]
+__all__ = [
+    "context_bomb",
+    "fake_proof",
+    "poison_credential",
+    "poison_nodes",
+    "poison_subject",
+    "with_proof",
+]
 
 _KNOWS = {"knows": {"@id": "https://schema.org/knows", "@type": "@id"}}
 
@@ -22,6 +29,14 @@ def poison_nodes(n: int) -> list[dict[str, Any]]:
     """``n`` blank nodes that all point at each other (a clique): no first-degree hash tells
     them apart, so Hash N-Degree Quads tries every permutation (RDFC-1.0 "poison graph")."""
     return [{"id": f"_:b{i}", "knows": [f"_:b{j}" for j in range(n) if j != i]} for i in range(n)]
+
+
+def poison_subject(n: int) -> dict[str, Any]:
+    """A subject with a URL id that ``knows`` an ``n``-clique of blank nodes (keyword
+    ``@id``): well-formed by the VC Data Model (only ``id`` values must be URLs), so an
+    issuer's data-model checks let it through to canonicalisation."""
+    nodes = [{"@id": node.pop("id"), **node} for node in poison_nodes(n)]
+    return {"id": "did:example:learner", "knows": nodes}
 
 
 def fake_proof(key: Ed25519KeyPair, purpose: str = "assertionMethod", **extra: Any) -> Any:
@@ -41,14 +56,17 @@ def with_proof(document: dict[str, Any], key: Ed25519KeyPair, **extra: Any) -> d
     return {**document, "proof": fake_proof(key, **extra)}
 
 
-def poison_credential(issuer: Ed25519KeyPair, n: int = 8, *, proof: bool = True) -> Any:
-    """A credential of about 1 KiB whose subjects form an ``n``-clique of blank nodes."""
+def poison_credential(
+    issuer: Ed25519KeyPair, n: int = 8, *, proof: bool = True, well_formed: bool = False
+) -> Any:
+    """A credential of about 1 KiB whose subjects form an ``n``-clique of blank nodes (or,
+    ``well_formed``, whose one subject knows such a clique: see :func:`poison_subject`)."""
     credential = {
         "@context": [VC_V2, _KNOWS],
         "type": ["VerifiableCredential"],
         "issuer": issuer.did_key,
         "validFrom": "2026-07-01T00:00:00Z",
-        "credentialSubject": poison_nodes(n),
+        "credentialSubject": poison_subject(n) if well_formed else poison_nodes(n),
     }
     return with_proof(credential, issuer) if proof else credential
 

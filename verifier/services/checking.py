@@ -13,6 +13,7 @@ from credentials.budget import budget_failure
 from credentials.did import DidResolver
 from credentials.errors import JwtFormatError
 from credentials.jose import decode_vc_jwt
+from credentials.related_resources import ResourceFetcher
 from credentials.results import (
     CheckResult,
     Outcome,
@@ -170,6 +171,7 @@ def check_document(
     now: datetime,
     challenge: str | None = None,
     domain: str | None = None,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> Report:
     """Verify a credential (JSON-LD or vc+jwt) or a presentation and describe the result."""
     if "VerifiablePresentation" in _types(document):
@@ -181,6 +183,7 @@ def check_document(
             domain=domain,
             fetch_status_list=fetch_status_list,
             schema_lookup=credential_schema,
+            fetch_resource=fetch_resource,
         )
         reports = tuple(_describe(r, trusted) for r in presentation.credentials)
         return Report(reports, presentation)
@@ -190,5 +193,6 @@ def check_document(
         now=now,
         fetch_status_list=fetch_status_list,
         schema_lookup=credential_schema,
+        fetch_resource=fetch_resource,
     )
     return Report((_describe(result, trusted),))

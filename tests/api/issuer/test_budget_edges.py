@@ -22,7 +22,9 @@ HANG_GUARD_S = 30.0  # a hang guard only
 def _hostile(kind: str, issuer: Issuer) -> dict[str, Any]:
     key = Ed25519KeyPair.from_seed(bytes(32))  # only its did names the issuer; replaced below
     document = (
-        poison_credential(key, proof=False) if kind == "poison" else context_bomb(key, proof=False)
+        poison_credential(key, proof=False, well_formed=True)
+        if kind == "poison"
+        else context_bomb(key, proof=False)
     )
     return {**document, "issuer": issuer.did}
 

@@ -186,7 +186,7 @@ def test_cancel_stops_a_previewed_batch(issuer: Issuer) -> None:
 def test_offers_file_neutralises_spreadsheet_formulas(issuer: Issuer) -> None:
     hostile = (
         "reference;naam;soort;kwalificatie;codes;studentnummer;email\n"
-        "\"=HYPERLINK(\"\"https://evil.example\"\";\"\"klik\"\")\";+Sanne;examenresultaat;25498;"
+        '"=HYPERLINK(""https://evil.example"";""klik"")";+Sanne;examenresultaat;25498;'
         "B1-K1;-1001;@SUM(A1)@example.nl\n"
     )
     batch = _upload(issuer, hostile).json()

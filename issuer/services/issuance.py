@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from credentials.contexts import VC_V2
+from credentials.contexts import MBO_V1, OB_V3P0, VC_V2
 from credentials.data_integrity import add_proof
 from credentials.errors import CanonicalizationError, SafeModeError, SigningError
 from credentials.keys import Ed25519KeyPair
@@ -34,6 +34,7 @@ from ..db.tables import AuditEvent, IssuedCredential, Organisation, StatusListRo
 from . import audit
 from .errors import ConflictError, IssuanceError
 from .status import allocate_entries
+from .templates import issuer_profile
 
 __all__ = [
     "BulkIssue",
@@ -49,12 +50,32 @@ JsonObject = dict[str, Any]
 _OWN_TYPES = ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")
 
 
+def _registered_issuer(profile: Mapping[str, Any], contexts: Sequence[Any]) -> JsonObject:
+    """The organisation's registered profile as the credential's ``issuer`` object, limited
+    to the terms the credential's contexts define (``name`` is VC 2.0; ``Profile`` is Open
+    Badges; ``brin``/``kvk`` are the mbo vocabulary)."""
+    registered = dict(profile)
+    if OB_V3P0 not in contexts:
+        registered = {k: v for k, v in registered.items() if k in ("id", "name")}
+    elif MBO_V1 not in contexts:
+        registered = {k: v for k, v in registered.items() if k not in ("brin", "kvk")}
+    return registered
+
+
 def prepare_credential(
-    credential: Any, options: Mapping[str, Any] | None, *, issuer_did: str, now: datetime
+    credential: Any,
+    options: Mapping[str, Any] | None,
+    *,
+    issuer_did: str,
+    now: datetime,
+    issuer_profile: Mapping[str, Any] | None = None,
 ) -> tuple[JsonObject, str]:
     """Validate a credential to issue and complete it. Returns it and its reference id.
 
-    Raises :class:`IssuanceError` listing every problem (JSON pointer and reason).
+    An ``issuer`` object from the client is replaced by ``issuer_profile``, the
+    organisation's registered profile: a client names this issuer, it does not get to say
+    what the issuer is called (``name``, ``url``, ``image`` are signed as registered, not as
+    sent). Raises :class:`IssuanceError` listing every problem (JSON pointer and reason).
     """
     problems: list[tuple[str, str]] = []
     if not isinstance(credential, Mapping):
@@ -108,6 +129,9 @@ def prepare_credential(
     completed = dict(credential)
     if "issuer" not in completed:
         completed["issuer"] = issuer_did
+    elif isinstance(completed["issuer"], Mapping):
+        profile = issuer_profile if issuer_profile is not None else {"id": issuer_did}
+        completed["issuer"] = _registered_issuer(profile, ctx)
     if "id" not in completed and credential_id is None:
         completed["id"] = f"urn:uuid:{uuid.uuid4()}"
     if "validFrom" not in completed:
@@ -159,7 +183,9 @@ def issue_credential(
 ) -> IssueResult:
     """Sign and store a credential once. See the module docstring for idempotency."""
     request_digest = _digest(credential, options) if isinstance(credential, Mapping) else ""
-    completed, reference = prepare_credential(credential, options, issuer_did=org.did, now=now)
+    completed, reference = prepare_credential(
+        credential, options, issuer_did=org.did, now=now, issuer_profile=issuer_profile(org)
+    )
     existing = uow.session.scalar(
         select(IssuedCredential).where(
             IssuedCredential.organisation_id == org.id,
@@ -240,7 +266,9 @@ class BulkIssueResult:
 def _sign(
     item: BulkIssue, org: Organisation, key: Ed25519KeyPair, verification_method: str, now: datetime
 ) -> tuple[JsonObject, JsonObject, str]:
-    completed, reference = prepare_credential(item.credential, None, issuer_did=org.did, now=now)
+    completed, reference = prepare_credential(
+        item.credential, None, issuer_did=org.did, now=now, issuer_profile=issuer_profile(org)
+    )
     completed["credentialStatus"] = [entry for _, _, entry in item.entries.values()]
     try:
         signed = add_proof(completed, key, verification_method, created=now)

@@ -131,7 +131,7 @@ def prepare_credential(
         completed["issuer"] = issuer_did
     elif isinstance(completed["issuer"], Mapping):
         profile = issuer_profile if issuer_profile is not None else {"id": issuer_did}
-        completed["issuer"] = _registered_issuer(profile, ctx)
+        completed["issuer"] = _registered_issuer(profile, ctx or [])
     if "id" not in completed and credential_id is None:
         completed["id"] = f"urn:uuid:{uuid.uuid4()}"
     if "validFrom" not in completed:

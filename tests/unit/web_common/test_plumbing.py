@@ -245,3 +245,17 @@ def test_login_throttle_locks_after_the_limit_and_forgets_after_the_window() -> 
     for key in ("x", "y", "z"):  # bounded: the oldest key is dropped
         throttle.failed(key)
     assert len(throttle._failures) <= 2
+
+
+def test_keyed_digests_check_under_rotated_keys_and_never_under_others() -> None:
+    old, new, other = (Fernet.generate_key() for _ in range(3))
+    before = SecretBox([old])
+    stored = before.keyed_digest("tx", "123456")
+    assert stored.startswith("hmac-sha256$")
+    rotated = SecretBox([new, old])
+    assert rotated.check_keyed_digest("tx", "123456", stored)
+    assert not rotated.check_keyed_digest("tx", "123457", stored)
+    assert not rotated.check_keyed_digest("other purpose", "123456", stored)
+    assert not SecretBox([other]).check_keyed_digest("tx", "123456", stored)
+    assert not rotated.check_keyed_digest("tx", "123456", "$argon2id$v=19$whatever")
+    assert rotated.keyed_digest("tx", "123456") != stored  # new digests use the newest key

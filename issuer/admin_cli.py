@@ -53,14 +53,14 @@ def serve(
     migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
 ) -> None:
     """Run the issuer with uvicorn."""
-    import uvicorn
+    from web_common.service import run
 
     from .app import create_app
 
     settings = IssuerSettings()
     if migrate_first:
         upgrade("issuer", settings.database_url)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    run(create_app(settings), host=host, port=port)
 
 
 def create_organisation_command(

@@ -172,8 +172,10 @@ def issuer_process(tmp_path: Path) -> Iterator[IssuerProcess]:
 
 
 @contextmanager
-def wallet_process(tmp_path: Path, allow_hosts: list[str]) -> Iterator[str]:
-    """The wallet as a uvicorn process; yields its base URL."""
+def wallet_process(
+    tmp_path: Path, allow_hosts: list[str], extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """The wallet as a process (``python -m wallet serve``); yields its base URL."""
     from web_common.migrations import upgrade
 
     port = free_port()
@@ -187,10 +189,11 @@ def wallet_process(tmp_path: Path, allow_hosts: list[str]) -> Iterator[str]:
         "WALLET_LOG_JSON": "false",
         "WALLET_LOG_LEVEL": "WARNING",
         "WALLET_DEV_ALLOW_HOSTS": '["' + '","'.join(allow_hosts) + '"]',
+        **(extra_env or {}),
     }
     code = (
-        "import uvicorn; from wallet.app import create_app; "
-        f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
+        "import sys; from wallet.cli import main; "
+        f"sys.argv = ['wallet', 'serve', '--port', '{port}', '--no-migrate']; main()"
     )
     with serve(code, env, port, tmp_path / "wallet.log"):
         yield base

@@ -17,7 +17,7 @@ from qualifications import load_catalog
 from web_common.logs import configure_logging
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
-from web_common.throttle import LoginThrottle
+from web_common.throttle import LoginGuard
 
 from .errors import install_error_handlers
 from .routes import api_account, api_credentials, api_shares, public
@@ -94,7 +94,7 @@ def create_app(
         fallback_secret=settings.secret_key.get_secret_value(),
     )
     # ten failures per address in 15 minutes; the per-account lock (five) does the rest
-    app.state.login_throttle = LoginThrottle(limit=10)
+    app.state.login_guard = LoginGuard(clock=lambda: clock().timestamp())
     install_common(app, settings, body_limit_overrides=_BODY_LIMITS)
     install_error_handlers(app)
     app.include_router(api_account.open_router)

@@ -36,14 +36,14 @@ def serve(
     migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
 ) -> None:
     """Run the wallet with uvicorn."""
-    import uvicorn
+    from web_common.service import run
 
     from .app import create_app
 
     settings = WalletSettings()
     if migrate_first:
         upgrade("wallet", settings.database_url)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    run(create_app(settings), host=host, port=port)
 
 
 @app.command("create-account")

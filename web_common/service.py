@@ -13,9 +13,10 @@ from .health import health_router
 from .limits import BodySizeLimitMiddleware
 from .logs import RequestIdMiddleware
 from .problems import install_problem_handlers
+from .proxies import install_trusted_proxies
 from .settings import ServiceSettings
 
-__all__ = ["database", "install_common"]
+__all__ = ["database", "install_common", "run"]
 
 
 @contextmanager
@@ -36,10 +37,21 @@ def install_common(
     *,
     body_limit_overrides: Mapping[str, int] | None = None,
 ) -> None:
-    """Body size limits, request ids, problem+json handlers, ``/healthz`` and ``/readyz``."""
+    """Body size limits, request ids, problem+json handlers, ``/healthz`` and ``/readyz``,
+    and the client address from trusted proxies only (outermost, so logs see it too)."""
     app.add_middleware(
         BodySizeLimitMiddleware, limit=settings.max_body_bytes, overrides=body_limit_overrides
     )
     app.add_middleware(RequestIdMiddleware)
+    install_trusted_proxies(app, settings.trusted_proxies)
     install_problem_handlers(app)
     app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
+
+
+def run(app: FastAPI, *, host: str, port: int) -> None:
+    """Serve ``app`` with uvicorn, the same way for every service: our own logging, and no
+    ``X-Forwarded-For`` trust of uvicorn's own (it trusts loopback by default); proxies are
+    trusted only through the ``trusted_proxies`` setting (:mod:`web_common.proxies`)."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=False)

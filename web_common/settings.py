@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings
 
+from .proxies import parse_trusted_proxies
+
 __all__ = ["DEV_PLACEHOLDER", "ServiceSettings"]
 
 DEV_PLACEHOLDER = "development-only-change-me"
@@ -23,7 +25,9 @@ class ServiceSettings(BaseSettings):
     ``secret_key`` signs session cookies and CSRF tokens; ``data_encryption_keys`` are Fernet
     keys (comma separated, newest first) that encrypt private keys and other secrets at rest.
     ``dev_allow_hosts`` lists ``host:port`` values that may be reached over plain http or on
-    loopback/private addresses (development and tests only).
+    loopback/private addresses (development and tests only). ``trusted_proxies`` lists the
+    reverse proxies (addresses or CIDR networks) whose ``X-Forwarded-For`` names the client
+    (see :mod:`web_common.proxies`); by default nobody's.
     """
 
     environment: Literal["development", "test", "production"] = "development"
@@ -35,6 +39,12 @@ class ServiceSettings(BaseSettings):
     data_encryption_keys: SecretStr = SecretStr("")
     dev_allow_hosts: frozenset[str] = frozenset()
     max_body_bytes: int = 2 * 1024 * 1024
+    trusted_proxies: tuple[str, ...] = ()
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return parse_trusted_proxies(value)
 
     @field_validator("public_base_url")
     @classmethod

@@ -48,6 +48,7 @@ from .net import (
     DEFAULT_TIMEOUT,
     HostResolver,
     fetch_json,
+    guarded_client,
     system_resolve,
 )
 
@@ -366,7 +367,7 @@ class DidWebResolver:
         ):
             url = "http://" + url.removeprefix("https://")
         if self._client is None:
-            self._client = httpx.Client(timeout=self._timeout, follow_redirects=False)
+            self._client = guarded_client(timeout=self._timeout)
         try:
             document = fetch_json(
                 url,

@@ -136,7 +136,9 @@ def _cli(args: list[str], env: dict[str, str]) -> str:
 
 
 @contextmanager
-def issuer_process(tmp_path: Path) -> Iterator[IssuerProcess]:
+def issuer_process(
+    tmp_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[IssuerProcess]:
     """An issuer with organisation ``roc-midden`` and two API tokens, made with its CLI."""
     port = free_port()
     base = f"http://localhost:{port}"
@@ -148,6 +150,7 @@ def issuer_process(tmp_path: Path) -> Iterator[IssuerProcess]:
         "ISSUER_LOG_JSON": "false",
         "ISSUER_LOG_LEVEL": "WARNING",
         "ISSUER_BATCH_WORKER_IN_PROCESS": "false",
+        **(extra_env or {}),
     }
     _cli(["migrate"], env)
     created = _cli(

@@ -11,7 +11,7 @@ import httpx
 from fastapi import FastAPI
 
 from credentials.did_web import DidWebResolver
-from credentials.net import HostResolver, system_resolve
+from credentials.net import HostResolver, guarded_client, system_resolve
 from credentials.status_fetching import CachingStatusFetcher
 from qualifications import load_catalog
 from web_common.logs import configure_logging
@@ -50,7 +50,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = http_client or httpx.Client(timeout=settings.fetch_timeout)
+        client = http_client or guarded_client(timeout=settings.fetch_timeout)
         resolver = DidWebResolver(
             client,
             allow_http_hosts=settings.dev_allow_hosts,
@@ -62,6 +62,7 @@ def create_app(
             client,
             allow_hosts=settings.dev_allow_hosts,
             ttl=settings.status_list_cache_seconds,
+            wall_clock=clock,
             max_bytes=settings.max_status_list_bytes,
             timeout=settings.fetch_timeout,
             resolve=resolve_host,

@@ -43,7 +43,7 @@ def status_list(
 ) -> Response:
     org = get_organisation(uow, slug)
     row = find_status_list(uow, org, purpose, number)
-    etag = f'"{row.id}-{row.version}"'
+    etag = f'"{row.id}-{row.version}-{settings.status_list_max_age}"'
     headers = {
         "ETag": etag,
         "Cache-Control": f"public, max-age={settings.status_list_max_age}",
@@ -53,6 +53,6 @@ def status_list(
     key, vm = active_signing_key(uow, org, box)
     body = signed_status_list(
         row, org, public_base_url=settings.public_base_url, key=key,
-        verification_method=vm, now=now,
+        verification_method=vm, now=now, ttl_seconds=settings.status_list_max_age,
     )  # fmt: skip
     return Response(body, media_type="application/vc", headers=headers)

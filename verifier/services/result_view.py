@@ -12,7 +12,7 @@ their catalog titles), its validity dates, and each check with a mark and a sent
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -97,6 +97,9 @@ class CredentialView:
     counts_toward_diploma: bool | None
     checks: tuple[CheckLine, ...]
     credential_id: str | None
+    status_checked_at: datetime | None = None
+    """When the issuer last sent or confirmed the status list(s) this verdict used (the
+    oldest, if several); None when no list was fetched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +163,32 @@ def _parts(achievement: Mapping[str, Any], catalog: Catalog) -> tuple[PartLine, 
     return tuple(lines)
 
 
+StatusCheckedAt = Callable[[str], datetime | None]
+"""When the status list at a URL was last fetched from (or confirmed by) its issuer."""
+
+
+def _status_checked_at(
+    credential: Mapping[str, Any], checked_at: StatusCheckedAt | None
+) -> datetime | None:
+    if checked_at is None:
+        return None
+    entries = credential.get("credentialStatus")
+    entries = entries if isinstance(entries, list) else [entries]
+    moments = [
+        moment
+        for entry in entries
+        if isinstance(entry, Mapping) and isinstance(entry.get("statusListCredential"), str)
+        if (moment := checked_at(entry["statusListCredential"])) is not None
+    ]
+    return min(moments) if moments else None
+
+
 def _credential_view(
-    report: CredentialReport, catalog: Catalog, trusted: Mapping[str, TrustEntry], lang: str
+    report: CredentialReport,
+    catalog: Catalog,
+    trusted: Mapping[str, TrustEntry],
+    lang: str,
+    status_checked_at: StatusCheckedAt | None = None,
 ) -> CredentialView:
     credential = _credential_document(report)
     subject = credential.get("credentialSubject")
@@ -199,13 +226,20 @@ def _credential_view(
         counts_toward_diploma=formal,
         checks=_lines(report.result.checks, lang),
         credential_id=_text(credential, "id"),
+        status_checked_at=_status_checked_at(credential, status_checked_at),
     )
 
 
 def result_view(
-    report: Report, catalog: Catalog, trusted: Mapping[str, TrustEntry], *, lang: str
+    report: Report,
+    catalog: Catalog,
+    trusted: Mapping[str, TrustEntry],
+    *,
+    lang: str,
+    status_checked_at: StatusCheckedAt | None = None,
 ) -> ResultView:
-    """Everything the result page shows, in ``lang`` (nl or en)."""
+    """Everything the result page shows, in ``lang`` (nl or en); ``status_checked_at`` (the
+    status fetcher's) dates each credential's revocation status."""
     headline, sentence = verdict_text(report.verdict, lang)
     presentation_checks: tuple[CheckResult, ...] = ()
     holder = None
@@ -214,7 +248,9 @@ def result_view(
         holder = report.presentation.holder
     elif report.own_checks:
         presentation_checks = report.own_checks
-    views = tuple(_credential_view(c, catalog, trusted, lang) for c in report.credentials)
+    views = tuple(
+        _credential_view(c, catalog, trusted, lang, status_checked_at) for c in report.credentials
+    )
     counts = {v.value: sum(1 for c in views if c.verdict == v.value) for v in Verdict}
     return ResultView(
         report.verdict.value,

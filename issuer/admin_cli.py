@@ -25,6 +25,7 @@ from web_common.secrets import SecretBox
 
 from .services.errors import ConflictError, IssuanceError, NotFoundError
 from .services.organisations import create_organisation, get_organisation
+from .services.setup_code import setup_code
 from .services.staff import ROLES, create_staff
 from .services.tokens import create_api_token
 from .settings import IssuerSettings
@@ -147,6 +148,13 @@ def create_token(
     typer.echo(token)
 
 
+def setup_code_command() -> None:
+    """Print the code that opens first-run setup at /setup (only the operator can see it)."""
+    settings = IssuerSettings()
+    configured = settings.setup_code.get_secret_value() if settings.setup_code else None
+    typer.echo(setup_code(settings.secret_key.get_secret_value(), configured))
+
+
 def register(app: typer.Typer) -> None:
     """Add the operator commands to the issuer's command line."""
     app.command("migrate")(migrate)
@@ -154,3 +162,4 @@ def register(app: typer.Typer) -> None:
     app.command("create-organisation")(create_organisation_command)
     app.command("create-admin")(create_admin)
     app.command("create-token")(create_token)
+    app.command("setup-code")(setup_code_command)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import typer
 
+from web_common.settings import run_command_line
+
 from .admin_cli import register
 from .worker import worker
 
@@ -25,4 +27,4 @@ def _root() -> None:
 
 
 def main() -> None:
-    app()
+    run_command_line(app, "ISSUER_")

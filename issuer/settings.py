@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from web_common.settings import ServiceSettings
@@ -40,6 +40,9 @@ class IssuerSettings(ServiceSettings):
     ``python -m issuer worker`` processes do the work)."""
     batch_poll_seconds: float = Field(default=1.0, gt=0)
     """How often an idle batch worker looks for work."""
+    setup_code: SecretStr | None = None
+    """The code that opens first-run setup (``/setup``); without it, a code derived from the
+    secret key, shown by ``python -m issuer setup-code``."""
     catalog_path: str = str(
         Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
     )

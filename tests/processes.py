@@ -59,7 +59,12 @@ def serve(code: str, env: dict[str, str], port: int, log: Path) -> Iterator[None
             yield
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # a hung server ignores SIGTERM; never leak it
+                process.kill()
+                process.wait(timeout=10)
+                raise
 
 
 @dataclass
@@ -137,12 +142,13 @@ def _cli(args: list[str], env: dict[str, str]) -> str:
 
 @contextmanager
 def issuer_process(
-    tmp_path: Path, extra_env: dict[str, str] | None = None
+    tmp_path: Path, database_url: str | None = None, extra_env: dict[str, str] | None = None
 ) -> Iterator[IssuerProcess]:
-    """An issuer with organisation ``roc-midden`` and two API tokens, made with its CLI."""
+    """An issuer with organisation ``roc-midden`` and two API tokens, made with its CLI, on
+    ``database_url`` (default: a new SQLite file), with ``extra_env`` settings."""
     port = free_port()
     base = f"http://localhost:{port}"
-    database_url = f"sqlite:///{tmp_path / 'issuer.db'}"
+    database_url = database_url or f"sqlite:///{tmp_path / 'issuer.db'}"
     env = {
         "ISSUER_ENVIRONMENT": "test",
         "ISSUER_DATABASE_URL": database_url,

@@ -1,3 +1,4 @@
 from verifier.cli import app
+from web_common.settings import run_command_line
 
-app()
+run_command_line(app, "VERIFIER_")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from argon2 import extract_parameters
+from argon2.exceptions import InvalidHashError
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from web_common.settings import ServiceSettings
@@ -32,3 +34,21 @@ class VerifierSettings(ServiceSettings):
     catalog_path: str = str(
         Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
     )
+
+    @field_validator("admin_password_hash")
+    @classmethod
+    def _argon2_hash(cls, value: SecretStr | None) -> SecretStr | None:
+        """Unset or empty closes the trust-list page (the docker-compose default); anything
+        else must be a real Argon2id hash, or the service does not start."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        try:
+            extract_parameters(value.get_secret_value())
+        except InvalidHashError:
+            raise ValueError(
+                "is not an Argon2id hash: make one with 'python -m verifier hash-password', "
+                "or leave the setting out to keep the trust-list page closed"
+            ) from None
+        if not value.get_secret_value().startswith("$argon2id$"):
+            raise ValueError("must be an Argon2id hash ('python -m verifier hash-password')")
+        return value

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from web_common.migrations import upgrade
+from web_common.settings import run_command_line
 
 from .settings import WalletSettings
 
@@ -86,4 +87,4 @@ def create_account(
 
 
 def main() -> None:
-    app()
+    run_command_line(app, "WALLET_")

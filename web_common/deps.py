@@ -22,10 +22,15 @@ def get_uow(request: Request) -> Iterator[UnitOfWork]:
         yield uow
 
 
+# ``scope="function"``: the unit of work ends (rolled back unless the route committed, in the
+# threadpool) as soon as the route has returned, before the response is sent; a client that
+# has its answer never meets a transaction or row lock of that request still open.
+
+
 def get_now(request: Request) -> datetime:
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
 
 
-UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+UowDep = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
 NowDep = Annotated[datetime, Depends(get_now)]

@@ -7,14 +7,16 @@ are refused at start-up.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings
 
 from .proxies import parse_trusted_proxies
 
-__all__ = ["DEV_PLACEHOLDER", "ServiceSettings"]
+__all__ = ["DEV_PLACEHOLDER", "ServiceSettings", "explain_invalid_settings", "run_command_line"]
 
 DEV_PLACEHOLDER = "development-only-change-me"
 
@@ -58,14 +60,40 @@ class ServiceSettings(BaseSettings):
         if self.environment != "production":
             return self
         problems = []
+        prefix = str(self.model_config.get("env_prefix", "")).upper()
         if self.secret_key.get_secret_value() in ("", DEV_PLACEHOLDER):
-            problems.append("secret_key must be set to a real secret")
+            problems.append(f"{prefix}SECRET_KEY must be set to a real secret")
         if not self.data_encryption_keys.get_secret_value():
-            problems.append("data_encryption_keys must be set (Fernet keys)")
+            problems.append(f"{prefix}DATA_ENCRYPTION_KEYS must be set (Fernet keys)")
         if self.dev_allow_hosts:
-            problems.append("dev_allow_hosts is for development only")
+            problems.append(f"{prefix}DEV_ALLOW_HOSTS is for development only")
         if not self.public_base_url.startswith("https://"):
-            problems.append("public_base_url must use https in production")
+            problems.append(f"{prefix}PUBLIC_BASE_URL must use https in production")
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+def explain_invalid_settings(error: ValidationError, env_prefix: str) -> str:
+    """One line per refused setting, named as the operator sets it (``VERIFIER_…``)."""
+    lines = ["The service cannot start: these settings are not valid."]
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"])
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if field:
+            lines.append(f"  {env_prefix}{field.upper()}: {message}")
+        else:  # checks across settings name their own settings
+            lines.extend(f"  {part}" for part in message.split("; "))
+    return "\n".join(lines)
+
+
+def run_command_line(app: Callable[[], object], env_prefix: str) -> None:
+    """Run a service's command line; refused settings end it with a clear message and exit
+    status 2 instead of a traceback."""
+    try:
+        app()
+    except ValidationError as exc:
+        if exc.title.endswith("Settings"):
+            sys.stderr.write(explain_invalid_settings(exc, env_prefix) + "\n")
+            raise SystemExit(2) from None
+        raise

@@ -12,10 +12,11 @@ import json
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from credentials.oid4vci import CredentialRequestError, Oid4vciError, TokenRequestError
+from web_common.bodies import body_of_type
 from web_common.problems import ProblemError
 
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep
@@ -39,13 +40,10 @@ def _gone(exc: offers.OfferUnavailableError) -> ProblemError:
     return ProblemError(410, "Offer no longer available", str(exc), slug="offer-unavailable")
 
 
-async def _body(request: Request, media_type: str) -> bytes | None:
-    """The raw body when it has the expected media type and size, else None."""
-    declared = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if declared != media_type:
-        return None
-    body = await request.body()
-    return body if len(body) <= _MAX_BODY else None
+FormBody = Annotated[
+    bytes | None, Depends(body_of_type("application/x-www-form-urlencoded", _MAX_BODY))
+]
+JsonBody = Annotated[bytes | None, Depends(body_of_type("application/json", _MAX_BODY))]
 
 
 @router.get("/.well-known/openid-credential-issuer/{slug}")
@@ -93,12 +91,11 @@ def credential_offer_qr(
 
 
 @router.post("/{slug}/token")
-async def token(
-    slug: Slug, request: Request, uow: UowDep, settings: SettingsDep, now: NowDep, box: BoxDep
+def token(
+    slug: Slug, body: FormBody, uow: UowDep, settings: SettingsDep, now: NowDep, box: BoxDep
 ) -> JSONResponse:
     """Token endpoint for the pre-authorized code grant (form-encoded, RFC 6749 errors)."""
     org = get_organisation(uow, slug)
-    body = await _body(request, "application/x-www-form-urlencoded")
     if body is None:
         return _oauth_error(
             TokenRequestError("invalid_request", "send an application/x-www-form-urlencoded body")
@@ -124,9 +121,10 @@ def nonce(slug: Slug, uow: UowDep, settings: SettingsDep, now: NowDep) -> JSONRe
 
 
 @router.post("/{slug}/credential")
-async def credential(
+def credential(
     slug: Slug,
     request: Request,
+    raw: JsonBody,
     uow: UowDep,
     box: BoxDep,
     settings: SettingsDep,
@@ -135,7 +133,6 @@ async def credential(
     """Credential endpoint: a Bearer access token, ``credential_configuration_id`` and a
     ``jwt`` key proof in; the credential bound to the holder out."""
     org = get_organisation(uow, slug)
-    raw = await _body(request, "application/json")
     body: Any = None
     if raw is not None:
         try:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web_common.ui import FormErrors, flash
+from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, NowDep, UowDep
 from ..services.errors import IssuanceError
@@ -147,10 +147,14 @@ def tokens(request: Request, user: AdminDep, org: OrganisationDep, uow: UowDep) 
 
 
 @router.post("/tokens")
-async def add_token(
-    request: Request, user: AdminDep, org: OrganisationDep, uow: UowDep, now: NowDep
+def add_token(
+    request: Request,
+    form: FormDep,
+    user: AdminDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    now: NowDep,
 ) -> Response:
-    form = await request.form()
     name = str(form.get("name") or "").strip()
     scopes = [str(scope) for scope in form.getlist("scopes")]
     errors = FormErrors()

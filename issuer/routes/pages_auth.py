@@ -14,6 +14,7 @@ from web_common.ui import FormErrors, PageError, flash, get_session
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep
 from ..services.errors import IssuanceError
 from ..services.organisations import ORGANISATION_KINDS
+from ..services.setup_code import setup_code, setup_code_matches
 from ..services.staff import (
     LoginError,
     authenticate,
@@ -22,6 +23,7 @@ from ..services.staff import (
     run_first_setup,
     start_session,
 )
+from ..settings import IssuerSettings
 from ..web import SESSION_KEY, page_router, render
 
 router = page_router()
@@ -66,6 +68,11 @@ def setup_form(request: Request, uow: UowDep) -> Response:
     )
 
 
+def _expected_setup_code(settings: IssuerSettings) -> str:
+    configured = settings.setup_code.get_secret_value() if settings.setup_code else None
+    return setup_code(settings.secret_key.get_secret_value(), configured)
+
+
 def _kinds() -> list[tuple[str, str]]:
     return [(kind, KIND_LABELS.get(kind, kind)) for kind in ORGANISATION_KINDS]
 
@@ -77,6 +84,7 @@ def setup_submit(
     now: NowDep,
     settings: SettingsDep,
     box: BoxDep,
+    code: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
     identifier: Annotated[str, Form()] = "",
@@ -89,25 +97,33 @@ def setup_submit(
     if not needs_setup(uow):
         raise _closed_setup()
     errors = FormErrors()
-    try:
-        result = run_first_setup(
-            uow,
-            slug=slug.strip().lower(),
-            name=name,
-            kind=kind,
-            identifier=identifier,
-            admin_name=admin_name,
-            admin_email=admin_email,
-            admin_password=admin_password,
-            public_base_url=settings.public_base_url,
-            box=box,
-            now=now,
+    result = None
+    if not setup_code_matches(code, _expected_setup_code(settings)):
+        errors.add(
+            "code",
+            "Deze inrichtcode klopt niet. De beheerder van de server vindt hem met "
+            "'python -m issuer setup-code'.",
         )
-    except IssuanceError as exc:
-        errors.extend(exc.problems)
+    else:
+        try:
+            result = run_first_setup(
+                uow,
+                slug=slug.strip().lower(),
+                name=name,
+                kind=kind,
+                identifier=identifier,
+                admin_name=admin_name,
+                admin_email=admin_email,
+                admin_password=admin_password,
+                public_base_url=settings.public_base_url,
+                box=box,
+                now=now,
+            )
+        except IssuanceError as exc:
+            errors.extend(exc.problems)
     if admin_password and admin_password != admin_password_confirm:
         errors.add("admin_password_confirm", "De wachtwoorden zijn niet gelijk.")
-    if errors:
+    if errors or result is None:
         values = {
             "name": name,
             "kind": kind,

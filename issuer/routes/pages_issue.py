@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from qualifications import Catalog
 from qualifications.achievements import KINDS, AchievementRequest, CredentialKind
 from qualifications.model import GenericSubject, Qualification
-from web_common.ui import FormErrors, flash
+from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services.errors import IssuanceError
@@ -146,8 +146,9 @@ def _details(
 
 
 @router.post("/issue")
-async def issue(
+def issue(
     request: Request,
+    form: FormDep,
     user: IssuingStaffDep,
     org: OrganisationDep,
     uow: UowDep,
@@ -156,7 +157,6 @@ async def issue(
     catalog: CatalogDep,
     box: BoxDep,
 ) -> Response:
-    form = await request.form()
     values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in _TEXT_FIELDS}
     values["codes"] = [str(code) for code in form.getlist("codes")]
     kind = _kind(str(form.get("kind") or ""))

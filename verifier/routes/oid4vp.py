@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -84,10 +84,19 @@ def request_qr(request_id: str, uow: UowDep, settings: SettingsDep) -> Response:
                     headers={"Cache-Control": "no-store"})  # fmt: skip
 
 
+async def read_response_form(request: Request) -> dict[str, str] | None:
+    """Dependency that only parses the wallet's form body; ``None`` when it is malformed
+    (the wallet's error, answered by the route)."""
+    try:
+        return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    except Exception:
+        return None
+
+
 @router.post("/oid4vp/response/{request_id}")
-async def direct_post(
+def direct_post(
     request_id: str,
-    request: Request,
+    form: Annotated[dict[str, str] | None, Depends(read_response_form)],
     uow: UowDep,
     settings: SettingsDep,
     resolver: ResolverDep,
@@ -96,9 +105,7 @@ async def direct_post(
 ) -> JSONResponse:
     """The wallet's Authorization Response (``application/x-www-form-urlencoded``)."""
     no_store = {"Cache-Control": "no-store"}
-    try:
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    except Exception:  # malformed form bodies are the wallet's error, not ours
+    if form is None:
         return JSONResponse({"error": "invalid_request", "error_description": "bad form body"},
                             status_code=400, headers=no_store)  # fmt: skip
     try:

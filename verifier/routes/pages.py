@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from web_common.ui import FormErrors, PageError, get_language, verify_csrf
+from web_common.ui import FormDep, FormErrors, PageError, get_language, verify_csrf
 
 from ..deps import CatalogDep, FetcherDep, NowDep, ResolverDep, SettingsDep, UowDep
 from ..services.employer import (
@@ -76,8 +76,9 @@ def _field(form: FormData, name: str) -> str:
 
 
 @forms.post("/check", response_class=HTMLResponse)
-async def submit(request: Request, uow: UowDep, settings: SettingsDep, now: NowDep) -> Response:
-    form = await request.form()
+def submit(
+    request: Request, form: FormDep, uow: UowDep, settings: SettingsDep, now: NowDep
+) -> Response:
     mode, share, text = _field(form, "mode"), _field(form, "share"), _field(form, "text")
     upload = form.get("file")
     state = request.app.state
@@ -92,7 +93,7 @@ async def submit(request: Request, uow: UowDep, settings: SettingsDep, now: NowD
         elif mode == "upload":
             if not isinstance(upload, StarletteUploadFile) or not upload.filename:
                 raise SubmissionError("file", "Kies een bestand.")
-            data = await upload.read(MAX_INPUT_BYTES + 1)
+            data = upload.file.read(MAX_INPUT_BYTES + 1)
             handle = submit_text(uow, data, source="upload", now=now, field="file",
                                  lifetime=lifetime)  # fmt: skip
         elif mode == "paste":

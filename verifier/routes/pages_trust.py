@@ -179,7 +179,7 @@ def trust_remove(
 
 
 @router.post("/trust/import", response_class=HTMLResponse, dependencies=[AdminDep])
-async def trust_import(
+def trust_import(
     request: Request,
     uow: UowDep,
     now: NowDep,
@@ -187,7 +187,7 @@ async def trust_import(
     replace: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     errors = FormErrors()
-    data = await file.read(_MAX_TRUST_FILE + 1) if file is not None and file.filename else b""
+    data = file.file.read(_MAX_TRUST_FILE + 1) if file is not None and file.filename else b""
     if not data:
         errors.add("file", "Kies een bestand met een vertrouwenslijst.")
     elif len(data) > _MAX_TRUST_FILE:

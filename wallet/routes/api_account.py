@@ -158,7 +158,7 @@ def export(
 
 
 @router.post("/import")
-async def import_file(
+def import_file(
     uow: UowDep,
     account: AccountDep,
     box: BoxDep,
@@ -170,7 +170,7 @@ async def import_file(
     passphrase: Annotated[str, Form(max_length=1024)],
 ) -> dict[str, Any]:
     """Add an exported file's content to this account (all or nothing)."""
-    data = await file.read(settings.max_import_bytes + 1)
+    data = file.file.read(settings.max_import_bytes + 1)
     if len(data) > settings.max_import_bytes:
         raise InputError("too_large", "Het bestand is te groot.", field="file")
     payload = backup.decrypt_export(data, passphrase)

@@ -104,7 +104,7 @@ def upload_json(
 
 
 @router.post("/credentials/upload", status_code=201)
-async def upload_file(
+def upload_file(
     uow: UowDep,
     account: AccountDep,
     checker: CheckerDep,
@@ -113,7 +113,7 @@ async def upload_file(
     file: Annotated[UploadFile, File()],
 ) -> CredentialPublic:
     """Add a credential file (JSON-LD with a Data Integrity proof, or a vc+jwt)."""
-    data = await file.read(settings.max_credential_bytes + 1)
+    data = file.file.read(settings.max_credential_bytes + 1)
     row = receive.receive_upload(
         uow,
         account,

@@ -133,7 +133,7 @@ def export(
 
 
 @router.post("/import")
-async def import_file(
+def import_file(
     request: Request,
     uow: UowDep,
     account: AccountDep,
@@ -145,7 +145,7 @@ async def import_file(
     file: Annotated[UploadFile, File()],
     passphrase: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
-    data = await file.read(settings.max_import_bytes + 1)
+    data = file.file.read(settings.max_import_bytes + 1)
     try:
         if len(data) > settings.max_import_bytes:
             raise InputError("too_large", "Het bestand is te groot.")

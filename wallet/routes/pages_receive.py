@@ -83,7 +83,7 @@ def receive_offer(
 
 
 @router.post("/receive/upload")
-async def receive_upload(
+def receive_upload(
     request: Request,
     uow: UowDep,
     account: AccountDep,
@@ -92,7 +92,7 @@ async def receive_upload(
     settings: SettingsDep,
     file: Annotated[UploadFile, File()],
 ) -> Response:
-    data = await file.read(settings.max_credential_bytes + 1)
+    data = file.file.read(settings.max_credential_bytes + 1)
     try:
         row = receive.receive_upload(
             uow,

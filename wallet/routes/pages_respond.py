@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from credentials.errors import FetchError
 from credentials.net import check_url_allowed
 from credentials.oid4vp import AuthorizationRequest
-from web_common.ui import get_language
+from web_common.ui import FormDep, get_language
 
 from ..db.tables import Account
 from ..deps import AccountDep, BoxDep, HttpDep, NowDep, UowDep
@@ -121,8 +121,9 @@ def respond_preview(
 
 
 @router.post("/respond/send")
-async def respond_send(
+def respond_send(
     request: Request,
+    form: FormDep,
     uow: UowDep,
     account: AccountDep,
     http: HttpDep,
@@ -130,7 +131,6 @@ async def respond_send(
     now: NowDep,
     request_text: Annotated[str, Form(alias="request", max_length=MAX_REQUEST)] = "",
 ) -> Response:
-    form = await request.form()
     chosen = [str(v) for v in form.getlist("credential")][:60]
     chosen_set = frozenset(chosen)
     try:

@@ -8,7 +8,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web_common.qr import qr_svg
-from web_common.ui import flash
+from web_common.ui import FormDep, flash
 
 from ..deps import AccountDep, BoxDep, NowDep, SettingsDep, UowDep
 from ..services import shares, wallet_credentials
@@ -50,8 +50,9 @@ def shares_page(
 
 
 @router.post("/shares")
-async def create_share(
+def create_share(
     request: Request,
+    form: FormDep,
     uow: UowDep,
     account: AccountDep,
     box: BoxDep,
@@ -60,7 +61,6 @@ async def create_share(
     label: Annotated[str, Form(max_length=200)] = "",
     valid_days: Annotated[int, Form()] = 30,
 ) -> Response:
-    form = await request.form()
     chosen = [str(v) for v in form.getlist("credential")][:60]
     try:
         created = shares.create_share(

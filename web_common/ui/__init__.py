@@ -25,7 +25,7 @@ from __future__ import annotations
 from .csrf import CSRF_FIELD, csrf_token, verify_csrf
 from .errors import PageError, Redirect, install_html_errors, wants_html
 from .flash import Flash, flash, pop_flashes
-from .forms import FormErrors
+from .forms import FormDep, FormErrors, read_form
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, Translations, negotiate_language
 from .install import UI_STATIC, install_ui
 from .rendering import UI_TEMPLATES, Renderer, format_datetime, make_environment
@@ -38,6 +38,7 @@ __all__ = [
     "UI_STATIC",
     "UI_TEMPLATES",
     "Flash",
+    "FormDep",
     "FormErrors",
     "PageError",
     "Redirect",
@@ -56,6 +57,7 @@ __all__ = [
     "make_environment",
     "negotiate_language",
     "pop_flashes",
+    "read_form",
     "verify_csrf",
     "wants_html",
 ]

@@ -14,9 +14,23 @@ not in the catalog is shown as it is. The ``ui/forms.html`` macros render the pa
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Annotated, Any
 
-__all__ = ["FormErrors"]
+from fastapi import Depends
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+__all__ = ["FormDep", "FormErrors", "read_form"]
+
+
+async def read_form(request: Request) -> FormData:
+    """Dependency that only parses the form (on the event loop: it waits for the client).
+    Starlette keeps the parsed form, so the CSRF check and the route share one parse; the
+    route that uses it stays a plain ``def`` and does its work in the threadpool."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
 
 
 class FormErrors:

@@ -6,9 +6,12 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from credentials.status_list import StatusList
+from issuer.services.setup_code import setup_code, setup_code_matches
+from issuer.settings import IssuerSettings
 
 from .conftest import BASE_URL, HTML, STAFF_PASSWORD, Issuer, csrf_of, login_client
 
@@ -17,6 +20,7 @@ QUALIFICATION = "mbo-25498-helpende-zorg-en-welzijn"
 
 def _setup_form(**overrides: str) -> dict[str, str]:
     form = {
+        "code": setup_code(IssuerSettings(environment="test").secret_key.get_secret_value()),
         "name": "ROC Test",
         "kind": "school",
         "identifier": "99XX",
@@ -28,6 +32,30 @@ def _setup_form(**overrides: str) -> dict[str, str]:
     }
     form.update(overrides)
     return form
+
+
+def test_setup_code_is_derived_from_the_secret_or_configured() -> None:
+    derived = setup_code("one secret")
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){3}", derived)
+    assert setup_code("another secret") != derived
+    assert setup_code("one secret", "MY-OWN-CODE") == "MY-OWN-CODE"
+    assert setup_code_matches(derived.lower().replace("-", " "), derived)
+    assert not setup_code_matches("", "")
+    assert not setup_code_matches(derived[:-1], derived)
+
+
+def test_setup_code_command_prints_the_accepted_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from issuer.cli import app
+
+    monkeypatch.setenv("ISSUER_SECRET_KEY", "operator secret")
+    monkeypatch.delenv("ISSUER_SETUP_CODE", raising=False)
+    printed = CliRunner().invoke(app, ["setup-code"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output.strip() == setup_code("operator secret")
+    monkeypatch.setenv("ISSUER_SETUP_CODE", "KNOWN-CODE")
+    assert CliRunner().invoke(app, ["setup-code"]).output.strip() == "KNOWN-CODE"
 
 
 def test_first_run_setup_then_closed(fresh_issuer: TestClient) -> None:
@@ -47,6 +75,10 @@ def test_first_run_setup_then_closed(fresh_issuer: TestClient) -> None:
     assert bad.status_code == 400
     for field in ("slug", "admin_email", "admin_password_confirm"):
         assert f'id="error-{field}"' in bad.text
+    wrong = client.post("/setup", data={**_setup_form(code="AAAA-BBBB"), "csrf_token": token})
+    assert wrong.status_code == 400
+    assert 'id="error-code"' in wrong.text
+    assert client.get("/setup").status_code == 200  # nothing was set up
     ok = client.post("/setup", data={**_setup_form(), "csrf_token": token}, follow_redirects=False)
     assert ok.status_code == 303
     assert ok.headers["location"] == "/login"

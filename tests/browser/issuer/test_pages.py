@@ -24,6 +24,7 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[3]
 SHOTS = REPO / "artifacts" / "screenshots" / "issuer"
 PASSWORD = "een lange zin als wachtwoord"
+SETUP_CODE = "ABCD-EFGH-2345-6789"
 
 
 @pytest.fixture
@@ -38,6 +39,7 @@ def server(tmp_path: Path) -> Iterator[str]:
         "ISSUER_PUBLIC_BASE_URL": base,
         "ISSUER_LOG_JSON": "false",
         "ISSUER_LOG_LEVEL": "WARNING",
+        "ISSUER_SETUP_CODE": SETUP_CODE,
     }
     code = (
         "import uvicorn; from issuer.app import create_app; "
@@ -68,6 +70,7 @@ def test_setup_issue_offer_revoke_in_english_too(server: str, page: object) -> N
     page.goto(server + "/")
     expect(page).to_have_url(server + "/setup")
     _shot(page, "01-setup")
+    page.get_by_label("Inrichtcode").fill(SETUP_CODE)
     page.get_by_label("Naam van de organisatie").fill("ROC Midden Nederland")
     page.get_by_label("Soort organisatie").select_option("school")
     page.get_by_label("BRIN- of KvK-nummer").fill("25PZ")
@@ -156,6 +159,7 @@ def test_batch_upload_preview_issue_offers_and_revoke(server: str, page: object)
     for old in SHOTS.glob("batch-*.png"):
         old.unlink()
     page.goto(server + "/setup")
+    page.get_by_label("Inrichtcode").fill(SETUP_CODE)
     page.get_by_label("Naam van de organisatie").fill("ROC Midden Nederland")
     page.get_by_label("Soort organisatie").select_option("school")
     page.get_by_label("BRIN- of KvK-nummer").fill("25PZ")

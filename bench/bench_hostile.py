@@ -1,0 +1,502 @@
+"""Honest traffic while attackers arrive: does anything freeze?
+
+    python bench/bench_hostile.py [--seconds 20] [--postgres]
+
+Loopback only, bounded in time. Starts a real issuer and a real verifier process (one uvicorn
+worker each; SQLite, or fresh PostgreSQL databases with ``--postgres``), issues an honest
+credential, then runs two phases of ``--seconds`` each:
+
+* **quiet**: ``/healthz`` probes on both services every 50 ms, and honest clients that verify a
+  credential at the verifier, issue one at the issuer and fetch a status list, in a loop;
+* **attack**: the same, while attackers send poison graphs (blank nodes that all point at each
+  other) and ``@context`` bombs to the verifier's VC-API and OpenID4VP ``direct_post``, a
+  hostile credential to the issuer's VC-API, slow request bodies and wrong or already used
+  offer codes to the issuer's token endpoint.
+
+Prints ``/healthz`` p50/p99 per service and honest p50/p95 per phase, and for every kind of
+hostile request how many were sent, how they were answered and the slowest answer. Targets
+(issue "Hardening"): ``/healthz`` p99 < 100 ms under attack; honest p95 within 2x of quiet;
+every hostile request answered with a 4xx within its budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from credentials.contexts import VC_V2
+from credentials.examples import mbo_certificaat
+from credentials.keys import Ed25519KeyPair
+from credentials.multibase import encode_base58btc
+from verifier.services.presentation_requests import QUERY_ID
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cli(service: str, args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", service, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def wait_ready(url: str, deadline: float = 40.0) -> None:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not become ready")
+
+
+def percentile(samples: list[float], p: float) -> float:
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# --- hostile documents ------------------------------------------------------------------------
+
+
+ATTACKER = Ed25519KeyPair.generate()
+
+
+def fake_proof() -> dict[str, Any]:
+    """A well-formed Data Integrity proof by a real did:key with a wrong 64-byte signature:
+    verification has to canonicalise the document before it can tell."""
+    return {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2026-01-01T00:00:00Z",
+        "verificationMethod": ATTACKER.did_key_verification_method,
+        "proofPurpose": "assertionMethod",
+        "proofValue": encode_base58btc(os.urandom(64)),
+    }
+
+
+def poison_graph(nodes: int = 8) -> dict[str, Any]:
+    """A credential whose subject is ``nodes`` blank nodes that all point at each other: the
+    worst case of RDFC-1.0's N-degree hash."""
+    ids = [f"_:b{i}" for i in range(nodes)]
+    subjects = [{"id": me, "knows": [other for other in ids if other != me]} for me in ids]
+    return {
+        "@context": [VC_V2, {"knows": {"@id": "https://example.org/knows", "@type": "@id"}}],
+        "type": ["VerifiableCredential"],
+        "issuer": ATTACKER.did_key,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": subjects,
+        "proof": fake_proof(),
+    }
+
+
+def context_bomb(entries: int = 20_000) -> dict[str, Any]:
+    """The same context repeated many times (about 700 KiB), below the body limit."""
+    return {
+        "@context": [VC_V2] * entries,
+        "type": ["VerifiableCredential"],
+        "issuer": ATTACKER.did_key,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:123"},
+        "proof": fake_proof(),
+    }
+
+
+# --- the system under test --------------------------------------------------------------------
+
+
+@dataclass
+class System:
+    issuer: str
+    verifier: str
+    token: str
+    did: str
+    honest: dict[str, Any]
+    status_url: str
+    used_code: str
+    locked_code: str
+    request_id: str
+
+
+@contextmanager
+def databases(postgres: bool, tmp: Path) -> Iterator[tuple[str, str]]:
+    if not postgres:
+        yield f"sqlite:///{tmp / 'issuer.db'}", f"sqlite:///{tmp / 'verifier.db'}"
+        return
+    import psycopg
+
+    names = [f"bench_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            urls = [f"postgresql+psycopg://postgres@127.0.0.1:5432/{n}" for n in names]
+            yield urls[0], urls[1]
+        finally:
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_offer(database_url: str, base: str, credential_id: str) -> tuple[str, str]:
+    """An OpenID4VCI offer made with the issuer's own service: (pre-authorized code, tx_code)."""
+    from sqlalchemy import select
+
+    from issuer.db.tables import IssuedCredential
+    from issuer.services.offers import create_offer
+    from issuer.services.organisations import get_organisation
+    from web_common.db import UnitOfWork, make_engine, make_session_factory
+
+    engine = make_engine(database_url)
+    try:
+        with UnitOfWork(make_session_factory(engine)) as uow:
+            org = get_organisation(uow, "roc")
+            row = uow.session.scalar(
+                select(IssuedCredential).where(IssuedCredential.credential_ref == credential_id)
+            )
+            assert row is not None
+            created = create_offer(uow, org, row, public_base_url=base, now=datetime.now(UTC))
+            uow.commit()
+    finally:
+        engine.dispose()
+    offer = httpx.get(created.credential_offer_uri, timeout=10).json()
+    grant = offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+    return str(grant["pre-authorized_code"]), created.tx_code
+
+
+def token_request(base: str, code: str, tx_code: str) -> httpx.Response:
+    return httpx.post(
+        f"{base}/roc/token",
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+            "pre-authorized_code": code,
+            "tx_code": tx_code,
+        },
+        timeout=TIMEOUT,
+    )
+
+
+def unsigned_credential(did: str) -> dict[str, Any]:
+    credential = mbo_certificaat(
+        issuer_id=did, subject_id="unused", credential_id=f"urn:uuid:{uuid.uuid4()}"
+    )
+    del credential["credentialSubject"]["id"]
+    return credential
+
+
+@contextmanager
+def system(postgres: bool) -> Iterator[System]:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
+    issuer_port, verifier_port = free_port(), free_port()
+    issuer, verifier = f"http://localhost:{issuer_port}", f"http://localhost:{verifier_port}"
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("ISSUER_", "VERIFIER_"))}
+    with databases(postgres, tmp) as (issuer_db, verifier_db):
+        issuer_env = {
+            **base_env,
+            "ISSUER_DATABASE_URL": issuer_db,
+            "ISSUER_PUBLIC_BASE_URL": issuer,
+            "ISSUER_BATCH_WORKER_IN_PROCESS": "false",
+            "ISSUER_LOG_LEVEL": "WARNING",
+        }
+        verifier_env = {
+            **base_env,
+            "VERIFIER_DATABASE_URL": verifier_db,
+            "VERIFIER_PUBLIC_BASE_URL": verifier,
+            "VERIFIER_DEV_ALLOW_HOSTS": f'["localhost:{issuer_port}"]',
+            "VERIFIER_LOG_LEVEL": "WARNING",
+        }
+        cli("issuer", ["migrate"], issuer_env)
+        cli("issuer", ["create-organisation", "--slug", "roc", "--name", "ROC Bench"], issuer_env)
+        token = cli(
+            "issuer",
+            [
+                "create-token",
+                "--organisation",
+                "roc",
+                "--name",
+                "bench",
+                "--scope",
+                "credentials:issue",
+            ],
+            issuer_env,
+        ).splitlines()[-1]
+        cli("verifier", ["migrate"], verifier_env)
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", service, "serve", "--port", str(port)],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for service, port, env in (
+                ("issuer", issuer_port, issuer_env),
+                ("verifier", verifier_port, verifier_env),
+            )
+        ]
+        try:
+            wait_ready(f"{issuer}/healthz")
+            wait_ready(f"{verifier}/healthz")
+            did = httpx.get(f"{issuer}/roc/did.json", timeout=10).json()["id"]
+            cli("verifier", ["trust", "add", did, "--name", "ROC Bench"], verifier_env)
+            auth = {"Authorization": f"Bearer {token}"}
+            issued = []
+            for _ in range(3):
+                response = httpx.post(
+                    f"{issuer}/credentials/issue",
+                    headers=auth,
+                    timeout=30,
+                    json={"credential": unsigned_credential(did)},
+                )
+                response.raise_for_status()
+                issued.append(response.json()["verifiableCredential"])
+            honest = issued[0]
+            status_url = honest["credentialStatus"]
+            status_url = (status_url[0] if isinstance(status_url, list) else status_url)[
+                "statusListCredential"
+            ]
+            used_code, tx_code = make_offer(issuer_db, issuer, issued[1]["id"])
+            assert token_request(issuer, used_code, tx_code).status_code == 200
+            locked_code, _ = make_offer(issuer_db, issuer, issued[2]["id"])
+            request = httpx.post(f"{verifier}/oid4vp/requests", json={}, timeout=10)
+            request.raise_for_status()
+            request_id = str(request.json()["id"])
+            yield System(
+                issuer, verifier, token, did, honest, status_url, used_code, locked_code, request_id
+            )
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()  # an issuer frozen by an attacker ignores SIGTERM
+
+
+# --- load -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Samples:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    answers: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def record(self, kind: str, started: float, answer: str) -> None:
+        with self.lock:
+            self.times[kind].append((time.perf_counter() - started) * 1000)
+            self.answers[kind][answer] += 1
+
+
+def loop(
+    until: float,
+    samples: Samples,
+    kind: str,
+    send: Callable[[], httpx.Response],
+    pause: float = 0.0,
+) -> None:
+    while time.monotonic() < until:
+        started = time.perf_counter()
+        try:
+            answer = str(send().status_code)
+        except httpx.HTTPError as exc:
+            answer = type(exc).__name__
+        samples.record(kind, started, answer)
+        if pause:
+            time.sleep(pause)
+
+
+def slow_body(until: float, samples: Samples, host: str, port: int) -> None:
+    """POST to the token endpoint, sending the declared body one byte every half second."""
+    while time.monotonic() < until:
+        started = time.perf_counter()
+        answer = "no answer"
+        try:
+            with socket.create_connection((host, port), timeout=TIMEOUT) as s:
+                s.sendall(
+                    b"POST /roc/token HTTP/1.1\r\nHost: localhost\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    b"Content-Length: 4000\r\n\r\n"
+                )
+                s.settimeout(0.5)
+                while time.monotonic() < until:
+                    try:
+                        s.sendall(b"a")
+                        data = s.recv(64)
+                        if data:
+                            answer = data.split(b" ", 2)[1].decode() if b" " in data else "?"
+                            break
+                        answer = "closed"
+                        break
+                    except TimeoutError:
+                        continue
+                    except OSError:
+                        answer = "closed"
+                        break
+        except OSError as exc:
+            answer = type(exc).__name__
+        samples.record("slow body → issuer token", started, answer)
+
+
+def phase(sut: System, seconds: float, attack: bool) -> Samples:
+    samples = Samples()
+    until = time.monotonic() + seconds
+    auth = {"Authorization": f"Bearer {sut.token}"}
+    jobs: list[Callable[[], None]] = []
+
+    def every(kind: str, send: Callable[[], httpx.Response], pause: float = 0.0) -> None:
+        jobs.append(lambda: loop(until, samples, kind, send, pause))
+
+    every("healthz issuer", lambda: httpx.get(f"{sut.issuer}/healthz", timeout=TIMEOUT), 0.05)
+    every("healthz verifier", lambda: httpx.get(f"{sut.verifier}/healthz", timeout=TIMEOUT), 0.05)
+    every(
+        "honest verify",
+        lambda: httpx.post(
+            f"{sut.verifier}/credentials/verify",
+            timeout=TIMEOUT,
+            json={"verifiableCredential": sut.honest},
+        ),
+    )
+    every(
+        "honest issue",
+        lambda: httpx.post(
+            f"{sut.issuer}/credentials/issue",
+            headers=auth,
+            timeout=TIMEOUT,
+            json={"credential": unsigned_credential(sut.did)},
+        ),
+    )
+    every("honest status list", lambda: httpx.get(sut.status_url, timeout=TIMEOUT))
+    if attack:
+        poison, bomb = poison_graph(), context_bomb()
+        poison_vp = {
+            "@context": [VC_V2],
+            "type": ["VerifiablePresentation"],
+            "verifiableCredential": [poison],
+            "proof": fake_proof(),
+        }
+        verify = f"{sut.verifier}/credentials/verify"
+        for _ in range(2):
+            every(
+                "poison graph → verifier VC-API",
+                lambda: httpx.post(verify, json={"verifiableCredential": poison}, timeout=TIMEOUT),
+            )
+        every(
+            "context bomb → verifier VC-API",
+            lambda: httpx.post(verify, json={"verifiableCredential": bomb}, timeout=TIMEOUT),
+        )
+        every(
+            "poison graph → verifier direct_post",
+            lambda: httpx.post(
+                f"{sut.verifier}/oid4vp/response/{sut.request_id}",
+                timeout=TIMEOUT,
+                data={"vp_token": json.dumps({QUERY_ID: [poison_vp]}), "state": sut.request_id},
+            ),
+        )
+        every(
+            "poison graph → issuer VC-API",
+            lambda: httpx.post(
+                f"{sut.issuer}/credentials/issue",
+                headers=auth,
+                json={"credential": poison},
+                timeout=TIMEOUT,
+            ),
+        )
+        for code, kind in ((sut.used_code, "used code"), (sut.locked_code, "wrong tx_code")):
+            for _ in range(2):
+                every(f"{kind} → issuer token", partial(token_request, sut.issuer, code, "000000"))
+        port = int(urlsplit(sut.issuer).port or 80)
+        for _ in range(4):
+            jobs.append(lambda: slow_body(until, samples, "127.0.0.1", port))
+    threads = [threading.Thread(target=job, daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + TIMEOUT + 5)
+    return samples
+
+
+def summary(quiet: Samples, attack: Samples) -> None:
+    print(
+        f"{'':34s} {'quiet p50':>10s} {'quiet p95/99':>12s} {'attack p50':>11s} "
+        f"{'attack p95/99':>13s} {'ratio':>6s}"
+    )
+    for kind, p in (
+        ("healthz issuer", 99),
+        ("healthz verifier", 99),
+        ("honest verify", 95),
+        ("honest issue", 95),
+        ("honest status list", 95),
+    ):
+        q, a = quiet.times[kind], attack.times[kind]
+        ratio = percentile(a, p) / percentile(q, p) if q else float("nan")
+        print(
+            f"  {kind:32s} {statistics.median(q):8.1f}ms {percentile(q, p):10.1f}ms "
+            f"{statistics.median(a) if a else float('nan'):9.1f}ms {percentile(a, p):11.1f}ms "
+            f"{ratio:5.1f}x   (n={len(q)}/{len(a)}, p{p}; attack answers "
+            f"{dict(attack.answers[kind])})"
+        )
+    print("hostile requests (answers by status; slowest answer):")
+    for kind in sorted(attack.times):
+        if kind.startswith(("healthz", "honest")):
+            continue
+        print(
+            f"  {kind:38s} n={len(attack.times[kind]):4d}  {dict(attack.answers[kind])}  "
+            f"max {max(attack.times[kind]):8.0f} ms"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--postgres", action="store_true")
+    options = parser.parse_args()
+    with system(options.postgres) as sut:
+        print(
+            f"issuer {sut.issuer}, verifier {sut.verifier}, "
+            f"{'PostgreSQL' if options.postgres else 'SQLite'}; "
+            f"{options.seconds:.0f} s per phase"
+        )
+        quiet = phase(sut, options.seconds, attack=False)
+        attack = phase(sut, options.seconds, attack=True)
+        summary(quiet, attack)
+
+
+if __name__ == "__main__":
+    main()

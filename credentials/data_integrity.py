@@ -154,12 +154,15 @@ def add_proof(
     proof_id: str | None = None,
     previous_proof: str | Sequence[str] | None = None,
     engine: JsonLdEngine | None = None,
+    proof_list: bool = False,
 ) -> JsonObject:
     """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof added.
 
     An existing ``proof`` is kept (a proof set); a new proof is added beside it. ``created`` is
-    a parameter, not the clock, so signing is reproducible. Raises :class:`SigningError` or
-    :class:`~credentials.errors.SafeModeError` when the document cannot be signed as given.
+    a parameter, not the clock, so signing is reproducible. ``proof_list`` makes ``proof`` an
+    array even when it holds one proof (VC 2.0 allows both; the Open Badges 3.0 schema wants
+    an array). Raises :class:`SigningError` or :class:`~credentials.errors.SafeModeError`
+    when the document cannot be signed as given.
     """
     if not isinstance(document, Mapping):
         raise SigningError("the document to sign must be a JSON object")
@@ -197,7 +200,7 @@ def add_proof(
     proof["proofValue"] = encode_base58btc(signature)
     signed = dict(document)
     if existing is None:
-        signed["proof"] = proof
+        signed["proof"] = [proof] if proof_list else proof
     else:
         signed["proof"] = [*(existing if isinstance(existing, list) else [existing]), proof]
     return signed

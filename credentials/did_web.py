@@ -284,9 +284,9 @@ class DidWebResolver:
 
     - ``client``: an ``httpx.Client`` to use (tests pass one on ``httpx.MockTransport``);
       without one the resolver builds its own on first use and :meth:`close` closes it.
-    - ``allow_http_hosts``: development hosts (``"localhost:8001"``) resolved over plain
-      http and exempt from the public-address rule. Everything else is https to a public
-      address.
+    - ``allow_http_hosts``: development hosts (``"localhost:8001"``) exempt from the
+      public-address rule, asked over https first (what did:web says) and over plain http
+      when https fails. Everything else is https only, to a public address.
     - ``timeout`` (seconds) and ``max_bytes`` bound each fetch.
     - ``cache_ttl`` (seconds) and ``cache_size`` bound the document cache; ``clock`` (a
       monotonic clock in seconds) and ``resolve_host`` are injectable for tests.
@@ -360,29 +360,40 @@ class DidWebResolver:
         self.close()
 
     def _fetch(self, did: str) -> JsonObject:
-        url = did_web_to_url(did)
+        url = did_web_to_url(did)  # https, as the did:web method says
         authority = urlsplit(url).netloc
-        if authority in self._allow_http_hosts or authority.split(":")[0] in (
+        allow_listed = authority in self._allow_http_hosts or authority.split(":")[0] in (
             self._allow_http_hosts
-        ):
-            url = "http://" + url.removeprefix("https://")
+        )
         if self._client is None:
             self._client = guarded_client(timeout=self._timeout)
         try:
-            document = fetch_json(
-                url,
-                self._client,
-                allow_hosts=self._allow_http_hosts,
-                max_bytes=self._max_bytes,
-                timeout=self._timeout,
-                resolve=self._resolve_host,
-                accept="application/did+json, application/json",
-                clock=self._clock,
-            )
+            document = self._get(url)
         except FetchError as exc:
-            raise DidResolutionError(f"cannot resolve {did}: {exc}") from None
+            if not allow_listed:
+                raise DidResolutionError(f"cannot resolve {did}: {exc}") from None
+            # a development host on the allow-list may serve plain http instead
+            try:
+                document = self._get("http://" + url.removeprefix("https://"))
+            except FetchError as plain:
+                raise DidResolutionError(
+                    f"cannot resolve {did}: over https: {exc}; over http: {plain}"
+                ) from None
         _check_document(did, document)
         return document
+
+    def _get(self, url: str) -> JsonObject:
+        assert self._client is not None
+        return fetch_json(
+            url,
+            self._client,
+            allow_hosts=self._allow_http_hosts,
+            max_bytes=self._max_bytes,
+            timeout=self._timeout,
+            resolve=self._resolve_host,
+            accept="application/did+json, application/json",
+            clock=self._clock,
+        )
 
     def _cached(self, did: str) -> JsonObject | None:
         with self._lock:

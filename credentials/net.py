@@ -39,6 +39,7 @@ import contextvars
 import ipaddress
 import json
 import socket
+import ssl
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -265,7 +266,7 @@ class GuardedTransport(httpx.HTTPTransport):
     def __init__(
         self,
         *,
-        verify: bool = True,
+        verify: bool | ssl.SSLContext = True,
         limits: httpx.Limits = _LIMITS,
         network_backend: httpcore.NetworkBackend | None = None,
     ) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +38,8 @@ from .multibase import decode_base64url, encode_base64url
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "MIN_ENTRIES",
+    "REVOKED_MESSAGES",
+    "SUSPENDED_MESSAGES",
     "StatusCheck",
     "StatusList",
     "build_status_entry",
@@ -54,6 +56,12 @@ MIN_ENTRIES = 131_072
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 """Largest uncompressed list :func:`decode_list` accepts (zip-bomb guard): 134M entries."""
+
+REVOKED_MESSAGES = frozenset({"revoked", "revocation"})
+"""``statusMessage`` texts that mean revoked (for ``statusPurpose`` ``message``)."""
+
+SUSPENDED_MESSAGES = frozenset({"suspended", "suspension"})
+"""``statusMessage`` texts that mean suspended (for ``statusPurpose`` ``message``)."""
 
 _MAX_ENCODED_CHARS = 8 * 1024 * 1024
 _INDEX = re.compile(r"^(?:0|[1-9][0-9]{0,17})$")
@@ -283,12 +291,24 @@ def build_status_entry(
     index: int,
     purpose: str,
     entry_id: str | None = None,
+    status_size: int = 1,
+    messages: Sequence[str] | None = None,
 ) -> JsonObject:
     """A ``BitstringStatusListEntry`` for a credential's ``credentialStatus``.
 
     ``entry_id`` defaults to ``{list_credential_url}#{index}``: an identifier of this entry,
     which the spec requires to differ from the list's own URL. Pick ``index`` at random
     among the free positions so it reveals nothing about issuance order.
+
+    ``status_size`` above 1 (e.g. purpose ``message``) needs ``messages``: the text of every
+    value, ``messages[v]`` for value ``v`` (``2 ** status_size`` of them, §2.1
+    ``statusMessage``).
+
+        >>> entry = build_status_entry(list_credential_url="https://s.example/status/1",
+        ...     index=7, purpose="message", status_size=2,
+        ...     messages=["valid", "suspended", "revoked", "revoked"])
+        >>> entry["statusSize"], entry["statusMessage"][2]
+        (2, {'status': '0x2', 'message': 'revoked'})
     """
     if isinstance(index, bool) or not isinstance(index, int) or index < 0:
         raise StatusListError(f"statusListIndex must be a non-negative integer, not {index!r}")
@@ -299,13 +319,29 @@ def build_status_entry(
     entry_id = entry_id if entry_id is not None else f"{list_credential_url}#{index}"
     if entry_id == list_credential_url:
         raise StatusListError("the entry id must not be the URL of the status list")
-    return {
+    entry: JsonObject = {
         "id": entry_id,
         "type": "BitstringStatusListEntry",
         "statusPurpose": purpose,
         "statusListIndex": str(index),
         "statusListCredential": list_credential_url,
     }
+    if isinstance(status_size, bool) or not isinstance(status_size, int):
+        raise StatusListError("statusSize must be an integer from 1 to 8")
+    if status_size != 1 or messages is not None:
+        if not 1 <= status_size <= 8:
+            raise StatusListError("statusSize must be an integer from 1 to 8")
+        if messages is None or len(messages) != 1 << status_size:
+            raise StatusListError(
+                f"statusSize {status_size} needs {1 << status_size} status messages"
+            )
+        if not all(isinstance(m, str) and m for m in messages):
+            raise StatusListError("each status message must be a non-empty string")
+        entry["statusSize"] = status_size
+        entry["statusMessage"] = [
+            {"status": hex(value), "message": message} for value, message in enumerate(messages)
+        ]
+    return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +364,25 @@ class StatusCheck:
     def valid(self) -> bool:
         """True when the entry is zero (the spec's ``valid`` result)."""
         return not self.is_set
+
+    @property
+    def outcome(self) -> str | None:
+        """What a set entry means: ``revocation`` or ``suspension``; None when not set.
+
+        For purpose ``message`` the entry's ``statusMessage`` decides (see
+        :data:`REVOKED_MESSAGES` and :data:`SUSPENDED_MESSAGES`); a set entry with another
+        message is None too: the caller shows :attr:`message` instead of deciding.
+        """
+        if not self.is_set:
+            return None
+        if self.purpose != "message":
+            return self.purpose
+        text = (self.message or "").strip().lower()
+        if text in REVOKED_MESSAGES:
+            return "revocation"
+        if text in SUSPENDED_MESSAGES:
+            return "suspension"
+        return None
 
 
 def _types(value: object) -> list[object]:

@@ -244,9 +244,16 @@ def _status_check(
         except StatusListError as exc:
             return _check("status", WARNING, "status_list_invalid", str(exc))
         if status.is_set:
-            purpose = status.purpose
-            code = "revoked" if purpose == "revocation" else purpose
-            return _check("status", FAILED, code, f"the issuer has marked it: {purpose}")
+            outcome = status.outcome
+            if outcome is None:  # a message we cannot interpret: show it, do not decide
+                return _check(
+                    "status",
+                    WARNING,
+                    "status_message",
+                    f"the issuer's status for it is {status.message or hex(status.status)!r}",
+                )
+            code = "revoked" if outcome == "revocation" else outcome
+            return _check("status", FAILED, code, f"the issuer has marked it: {outcome}")
         checked.append(str(entry.get("statusPurpose")))
     return _check(
         "status", PASSED, "ok", f"not revoked or suspended (checked: {', '.join(checked)})"

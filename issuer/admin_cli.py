@@ -2,7 +2,7 @@
 
     python -m issuer migrate
     python -m issuer create-organisation --slug roc-midden --name "ROC Midden Nederland" \
-        --kind school --identifier 25PZ
+        --kind school --identifier 25PZ            (--did-method key for a did:key issuer)
     python -m issuer create-admin --organisation roc-midden --email anna@rocmn.nl \
         --name "Anna de Beheerder"            (asks for the password)
     python -m issuer create-token --organisation roc-midden --name sis \
@@ -52,16 +52,28 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8001,
     migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+    ssl_keyfile: Annotated[
+        str | None, typer.Option(help="private key (PEM) to serve https with")
+    ] = None,
+    ssl_certfile: Annotated[
+        str | None, typer.Option(help="certificate chain (PEM) to serve https with")
+    ] = None,
 ) -> None:
-    """Run the issuer with uvicorn."""
-    from web_common.service import run
+    """Run the issuer with uvicorn (https with --ssl-keyfile and --ssl-certfile, or the
+    ISSUER_SSL_KEYFILE / ISSUER_SSL_CERTFILE settings)."""
+    from web_common.service import run_server, tls_files
 
     from .app import create_app
 
     settings = IssuerSettings()
+    try:
+        tls = tls_files(settings, ssl_keyfile, ssl_certfile)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     if migrate_first:
         upgrade("issuer", settings.database_url)
-    run(create_app(settings), host=host, port=port)
+    run_server(create_app(settings), host=host, port=port, tls=tls)
 
 
 def create_organisation_command(
@@ -69,6 +81,13 @@ def create_organisation_command(
     name: Annotated[str, typer.Option(help="name as shown on credentials")],
     kind: Annotated[str, typer.Option(help="school, leerbedrijf, evc_provider, …")] = "school",
     identifier: Annotated[str, typer.Option(help="BRIN or KvK number")] = "",
+    did_method: Annotated[
+        str,
+        typer.Option(
+            help="web (did:web, served here; default) or key (did:key: development, tests, "
+            "conformance suites; its key cannot rotate)"
+        ),
+    ] = "web",
 ) -> None:
     """Create an issuing organisation with its first signing key."""
     settings = IssuerSettings()
@@ -88,6 +107,7 @@ def create_organisation_command(
                 box=box,
                 now=datetime.now(UTC),
                 actor="cli",
+                did_method=did_method,
             )
         except (IssuanceError, ConflictError) as exc:
             raise _fail(f"cannot create the organisation: {exc}") from None

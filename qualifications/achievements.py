@@ -428,9 +428,11 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
     if problems:
         return AchievementResult(None, tuple(problems), qualification)
     achievement["name"] = (name or info.title_nl).strip()
-    if request.description:
-        achievement["description"] = request.description.strip()
-    achievement["criteria"] = {"narrative": narrative or achievement["name"]}
+    # Open Badges 3.0 requires a description (multiplicity 1): the request's own text, or
+    # the same sentence the criteria say, so every template-built achievement has one.
+    narrative = narrative or achievement["name"]
+    achievement["description"] = (request.description or "").strip() or narrative
+    achievement["criteria"] = {"narrative": narrative}
     achievement["inLanguage"] = "nl"
     return AchievementResult(achievement, (), qualification)
 

@@ -34,11 +34,13 @@ def free_port() -> int:
         return port
 
 
-def _wait(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait(port: int, process: subprocess.Popen[bytes], log: Path, scheme: str = "http") -> None:
     deadline = time.monotonic() + 40
     while True:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+            # a readiness probe of our own process: the certificate is checked by the test
+            probe = httpx.get(f"{scheme}://127.0.0.1:{port}/healthz", timeout=1, verify=False)
+            if probe.status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -48,14 +50,17 @@ def _wait(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def serve(code: str, env: dict[str, str], port: int, log: Path) -> Iterator[None]:
+def serve(
+    code: str, env: dict[str, str], port: int, log: Path, *, scheme: str = "http"
+) -> Iterator[None]:
+    """Run ``code`` in a new Python process until its ``/healthz`` answers over ``scheme``."""
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-c", code], cwd=REPO, env={**os.environ, **env},
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
-            _wait(port, process, log)
+            _wait(port, process, log, scheme)
             yield
         finally:
             process.terminate()
@@ -129,6 +134,11 @@ class IssuerProcess:
             headers={"Authorization": f"Bearer {self.status_token}"}, timeout=30,
         )  # fmt: skip
         assert response.status_code == 200, response.text
+
+
+def issuer_cli(args: list[str], env: dict[str, str]) -> str:
+    """Run ``python -m issuer ARGS`` with ``env``; its standard output (it must succeed)."""
+    return _cli(args, env)
 
 
 def _cli(args: list[str], env: dict[str, str]) -> str:

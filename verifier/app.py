@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from starlette.requests import Request
 
 from credentials.did_web import DidWebResolver
-from credentials.net import HostResolver, guarded_client, system_resolve
+from credentials.net import HostResolver, system_resolve
 from credentials.status_fetching import CachingStatusFetcher
 from qualifications import load_catalog
 from web_common.logs import configure_logging
+from web_common.outbound import outbound_client
 from web_common.service import database, install_common
 from web_common.throttle import LoginThrottle
 from web_common.ui import Renderer, Translations, install_ui, make_environment
@@ -61,7 +62,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = http_client or guarded_client(timeout=settings.fetch_timeout)
+        client = http_client or outbound_client(
+            timeout=settings.fetch_timeout,
+            dev_allow_hosts=settings.dev_allow_hosts,
+            dev_ca_file=settings.dev_ca_file,
+        )
         app.state.http_client = client
         app.state.resolve_host = resolve_host
         app.state.resolver = DidWebResolver(

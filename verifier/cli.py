@@ -56,16 +56,28 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8003,
     migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+    ssl_keyfile: Annotated[
+        str | None, typer.Option(help="private key (PEM) to serve https with")
+    ] = None,
+    ssl_certfile: Annotated[
+        str | None, typer.Option(help="certificate chain (PEM) to serve https with")
+    ] = None,
 ) -> None:
-    """Run the verifier with uvicorn."""
-    from web_common.service import run
+    """Run the verifier with uvicorn (https with --ssl-keyfile and --ssl-certfile, or the
+    VERIFIER_SSL_KEYFILE / VERIFIER_SSL_CERTFILE settings)."""
+    from web_common.service import run_server, tls_files
 
     from .app import create_app
 
     settings = VerifierSettings()
+    try:
+        tls = tls_files(settings, ssl_keyfile, ssl_certfile)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     if migrate_first:
         upgrade("verifier", settings.database_url)
-    run(create_app(settings), host=host, port=port)
+    run_server(create_app(settings), host=host, port=port, tls=tls)
 
 
 @app.command("hash-password")

@@ -11,10 +11,11 @@ import httpx
 from fastapi import FastAPI
 
 from credentials.did_web import DidWebResolver
-from credentials.net import HostResolver, guarded_client, system_resolve
+from credentials.net import HostResolver, system_resolve
 from credentials.status_fetching import CachingStatusFetcher
 from qualifications import load_catalog
 from web_common.logs import configure_logging
+from web_common.outbound import outbound_client
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 from web_common.throttle import LoginGuard
@@ -50,7 +51,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = http_client or guarded_client(timeout=settings.fetch_timeout)
+        client = http_client or outbound_client(
+            timeout=settings.fetch_timeout,
+            dev_allow_hosts=settings.dev_allow_hosts,
+            dev_ca_file=settings.dev_ca_file,
+        )
         resolver = DidWebResolver(
             client,
             allow_http_hosts=settings.dev_allow_hosts,

@@ -16,7 +16,7 @@ from .problems import install_problem_handlers
 from .proxies import install_trusted_proxies
 from .settings import ServiceSettings
 
-__all__ = ["database", "install_common", "run"]
+__all__ = ["database", "install_common", "run_server", "tls_files"]
 
 
 @contextmanager
@@ -48,10 +48,29 @@ def install_common(
     app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
 
 
-def run(app: FastAPI, *, host: str, port: int) -> None:
-    """Serve ``app`` with uvicorn, the same way for every service: our own logging, and no
-    ``X-Forwarded-For`` trust of uvicorn's own (it trusts loopback by default); proxies are
-    trusted only through the ``trusted_proxies`` setting (:mod:`web_common.proxies`)."""
+def tls_files(
+    settings: ServiceSettings, ssl_keyfile: str | None, ssl_certfile: str | None
+) -> tuple[str | None, str | None]:
+    """The key and certificate ``serve`` uses: the options, else the ``ssl_keyfile`` /
+    ``ssl_certfile`` settings; both or neither (ValueError)."""
+    keyfile = ssl_keyfile or settings.ssl_keyfile
+    certfile = ssl_certfile or settings.ssl_certfile
+    if bool(keyfile) != bool(certfile):
+        raise ValueError("--ssl-keyfile and --ssl-certfile go together: give both or neither")
+    return keyfile, certfile
+
+
+def run_server(
+    app: FastAPI, *, host: str, port: int, tls: tuple[str | None, str | None] = (None, None)
+) -> None:
+    """Serve ``app`` with uvicorn, the same way for every service: https when ``tls`` names
+    a key and a certificate, our own logging, and no ``X-Forwarded-For`` trust of uvicorn's
+    own (it trusts loopback by default): proxies are trusted only through the
+    ``trusted_proxies`` setting (:mod:`web_common.proxies`)."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=False)
+    keyfile, certfile = tls
+    uvicorn.run(
+        app, host=host, port=port, log_config=None, ssl_keyfile=keyfile, ssl_certfile=certfile,
+        proxy_headers=False,
+    )  # fmt: skip

@@ -40,6 +40,12 @@ class ServiceSettings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_PLACEHOLDER)
     data_encryption_keys: SecretStr = SecretStr("")
     dev_allow_hosts: frozenset[str] = frozenset()
+    dev_ca_file: str | None = None
+    """A CA certificate (PEM) trusted for https to the ``dev_allow_hosts`` only, e.g. a
+    self-signed development CA (development only)."""
+    ssl_keyfile: str | None = None
+    """``serve`` answers https with this private key (PEM) and ``ssl_certfile``."""
+    ssl_certfile: str | None = None
     max_body_bytes: int = 2 * 1024 * 1024
     trusted_proxies: tuple[str, ...] = ()
 
@@ -56,6 +62,15 @@ class ServiceSettings(BaseSettings):
         return value.rstrip("/")
 
     @model_validator(mode="after")
+    def _tls_needs_key_and_certificate(self) -> ServiceSettings:
+        if bool(self.ssl_keyfile) != bool(self.ssl_certfile):
+            prefix = str(self.model_config.get("env_prefix", "")).upper()
+            raise ValueError(
+                f"{prefix}SSL_KEYFILE and {prefix}SSL_CERTFILE go together: set both or neither"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> ServiceSettings:
         if self.environment != "production":
             return self
@@ -67,6 +82,8 @@ class ServiceSettings(BaseSettings):
             problems.append(f"{prefix}DATA_ENCRYPTION_KEYS must be set (Fernet keys)")
         if self.dev_allow_hosts:
             problems.append(f"{prefix}DEV_ALLOW_HOSTS is for development only")
+        if self.dev_ca_file:
+            problems.append(f"{prefix}DEV_CA_FILE is for development only")
         if not self.public_base_url.startswith("https://"):
             problems.append(f"{prefix}PUBLIC_BASE_URL must use https in production")
         if problems:

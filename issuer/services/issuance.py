@@ -30,10 +30,10 @@ from credentials.timestamps import format_datetime, parse_datetime_stamp
 from credentials.verification import issuer_id
 from web_common.db import UnitOfWork
 
-from ..db.tables import AuditEvent, IssuedCredential, Organisation, StatusListRow
+from ..db.tables import AuditEvent, IssuedCredential, Organisation
 from . import audit
 from .errors import ConflictError, IssuanceError
-from .status import allocate_entries
+from .status import Entries, allocate_entries, credential_status_value, entry_columns
 from .templates import issuer_profile
 
 __all__ = [
@@ -206,16 +206,15 @@ def issue_credential(
         now=now,
         rng=rng or random.SystemRandom(),
     )
-    completed["credentialStatus"] = [entry for _, _, entry in entries.values()]
+    completed["credentialStatus"] = credential_status_value(entries)
     try:
-        signed = add_proof(completed, key, verification_method, created=now)
+        signed = add_proof(completed, key, verification_method, created=now, proof_list=True)
     except SafeModeError as exc:
         problem = f"{exc} (define it in a context, or remove it)"
         raise IssuanceError([("/credential", problem)]) from None
     except (SigningError, CanonicalizationError) as exc:
         raise IssuanceError([("/credential", str(exc))]) from None
     subject = completed.get("credentialSubject")
-    revocation, suspension = entries["revocation"], entries["suspension"]
     row = IssuedCredential(
         organisation_id=org.id,
         credential_ref=reference,
@@ -224,10 +223,7 @@ def issue_credential(
         title=_title(completed),
         document=json.dumps(signed, ensure_ascii=False),
         request_digest=request_digest,
-        revocation_list_id=revocation[0].id,
-        revocation_index=revocation[1],
-        suspension_list_id=suspension[0].id,
-        suspension_index=suspension[1],
+        **entry_columns(entries),
         issued_at=now,
     )
     uow.session.add(row)
@@ -239,7 +235,7 @@ def issue_credential(
     return IssueResult(signed, row, created=True)
 
 
-StatusEntries = Mapping[str, tuple[StatusListRow, int, dict[str, Any]]]
+StatusEntries = Entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,9 +265,9 @@ def _sign(
     completed, reference = prepare_credential(
         item.credential, None, issuer_did=org.did, now=now, issuer_profile=issuer_profile(org)
     )
-    completed["credentialStatus"] = [entry for _, _, entry in item.entries.values()]
+    completed["credentialStatus"] = credential_status_value(item.entries)
     try:
-        signed = add_proof(completed, key, verification_method, created=now)
+        signed = add_proof(completed, key, verification_method, created=now, proof_list=True)
     except SafeModeError as exc:
         problem = f"{exc} (define it in a context, or remove it)"
         raise IssuanceError([("/credential", problem)]) from None
@@ -330,7 +326,6 @@ def issue_credentials_many(
             continue
         seen.add(reference)
         subject = completed.get("credentialSubject")
-        revocation, suspension = item.entries["revocation"], item.entries["suspension"]
         row = IssuedCredential(
             organisation_id=org.id,
             credential_ref=reference,
@@ -339,10 +334,7 @@ def issue_credentials_many(
             title=_title(completed),
             document=json.dumps(signed, ensure_ascii=False),
             request_digest=_digest(item.credential, None),
-            revocation_list_id=revocation[0].id,
-            revocation_index=revocation[1],
-            suspension_list_id=suspension[0].id,
-            suspension_index=suspension[1],
+            **entry_columns(item.entries),
             issued_at=now,
         )
         new_rows.append((position, row))

@@ -654,7 +654,7 @@ def redeem_credential(
         raise CredentialRequestError("credential_request_denied", "the credential was revoked")
     unsigned = bind_to_holder(json.loads(credential.document), proof.holder_did)
     key, verification_method = active_signing_key(uow, org, box)
-    delivered = add_proof(unsigned, key, verification_method, created=now)
+    delivered = add_proof(unsigned, key, verification_method, created=now, proof_list=True)
     offer.redeemed_at = now
     offer.holder_did = proof.holder_did
     offer.delivered_document = json.dumps(delivered, ensure_ascii=False)

@@ -1,4 +1,10 @@
-"""Organisations, their did:web identity and their signing keys (encrypted at rest)."""
+"""Organisations, their DID and their signing keys (encrypted at rest).
+
+An organisation's DID is ``did:web`` (the default: its document is served by this issuer,
+keys can rotate) or ``did:key`` (``did_method="key"``: for development, testing and
+conformance suites; the DID is the first key itself, so it resolves without the network and
+can never rotate — make a new organisation instead).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from . import audit
 from .errors import ConflictError, IssuanceError, NotFoundError
 
 __all__ = [
+    "DID_METHODS",
     "ORGANISATION_KINDS",
     "active_signing_key",
     "create_organisation",
@@ -25,9 +32,11 @@ __all__ = [
     "get_organisation",
     "organisation_did",
     "rotate_key",
+    "uses_did_key",
 ]
 
 ORGANISATION_KINDS = ("school", "leerbedrijf", "evc_provider", "branche", "other")
+DID_METHODS = ("web", "key")
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
 
@@ -47,9 +56,12 @@ def create_organisation(
     box: SecretBox,
     now: datetime,
     actor: str,
+    did_method: str = "web",
 ) -> Organisation:
-    """Create an organisation with its first signing key."""
+    """Create an organisation with its first signing key (``did_method`` ``web`` or ``key``)."""
     problems = []
+    if did_method not in DID_METHODS:
+        problems.append(("did_method", f"one of {', '.join(DID_METHODS)}"))
     if not _SLUG.fullmatch(slug):
         problems.append(("slug", "use lower-case letters, digits and hyphens (max 64)"))
     if not name.strip():
@@ -60,17 +72,18 @@ def create_organisation(
         raise IssuanceError(problems)
     if uow.session.scalar(select(Organisation).where(Organisation.slug == slug)):
         raise ConflictError(f"an organisation {slug!r} exists already")
+    key = Ed25519KeyPair.generate()
     org = Organisation(
         slug=slug,
         name=name.strip(),
         kind=kind,
         identifier=(identifier or "").strip() or None,
-        did=organisation_did(public_base_url, slug),
+        did=key.did_key if did_method == "key" else organisation_did(public_base_url, slug),
         created_at=now,
     )
     uow.session.add(org)
     uow.flush()
-    _add_key(uow, org, box, now, number=1)
+    _add_key(uow, org, box, now, number=1, key=key)
     audit.record(
         uow, organisation_id=org.id, actor=actor, action="organisation.create", target=org.did,
         now=now, name=org.name, kind=kind,
@@ -85,10 +98,21 @@ def get_organisation(uow: UnitOfWork, slug: str) -> Organisation:
     return org
 
 
+def uses_did_key(org: Organisation) -> bool:
+    """True when the organisation's DID is a ``did:key`` (no DID document, no rotation)."""
+    return org.did.startswith("did:key:")
+
+
 def _add_key(
-    uow: UnitOfWork, org: Organisation, box: SecretBox, now: datetime, *, number: int
+    uow: UnitOfWork,
+    org: Organisation,
+    box: SecretBox,
+    now: datetime,
+    *,
+    number: int,
+    key: Ed25519KeyPair | None = None,
 ) -> SigningKey:
-    key = Ed25519KeyPair.generate()
+    key = key or Ed25519KeyPair.generate()
     row = SigningKey(
         organisation_id=org.id,
         key_ref=f"key-{number}",
@@ -114,7 +138,12 @@ def rotate_key(
     uow: UnitOfWork, org: Organisation, box: SecretBox, now: datetime, actor: str
 ) -> SigningKey:
     """Retire the active key and make a new one. Retired keys stay in the DID document, so
-    credentials signed with them keep verifying; only new credentials use the new key."""
+    credentials signed with them keep verifying; only new credentials use the new key.
+    A ``did:key`` organisation cannot rotate: its DID is its key."""
+    if uses_did_key(org):
+        raise IssuanceError(
+            [("key", "the DID of this organisation is its key (did:key): it cannot rotate")]
+        )
     keys = _keys(uow, org)
     for row in keys:
         if row.active:
@@ -138,10 +167,15 @@ def active_signing_key(
     if row is None:
         raise NotFoundError(f"organisation {org.slug!r} has no active signing key")
     key = Ed25519KeyPair.from_seed(box.decrypt(row.encrypted_seed))
+    if uses_did_key(org):
+        return key, key.did_key_verification_method
     return key, f"{org.did}#{row.key_ref}"
 
 
 def did_document(uow: UnitOfWork, org: Organisation) -> dict[str, Any]:
-    """The DID document: every key ever used, all valid for assertions."""
+    """The did:web document: every key ever used, all valid for assertions. A did:key
+    organisation has none to serve (its DID resolves from the identifier)."""
+    if uses_did_key(org):
+        raise NotFoundError(f"organisation {org.slug!r} uses did:key; there is no did.json")
     keys = [(row.key_ref, row.public_multibase) for row in _keys(uow, org)]
     return build_did_web_document(org.did, keys)

@@ -2,6 +2,14 @@
 
 Indexes are picked at random among the free ones (so an index says nothing about issuance
 order) and never reused. A list that is 90 % allocated is closed and the next one opened.
+
+A credential gets **one** entry (Open Badges 3.0 allows one ``credentialStatus`` object): in
+a list with ``statusPurpose`` ``message`` and ``statusSize`` 2, whose high bit is "revoked"
+and low bit "suspended" (:data:`STATUS_MESSAGES`), so revocation and suspension both work on
+one entry. Credentials issued before have two entries, in 1-bit ``revocation`` and
+``suspension`` lists; those lists stay served and changeable. The list kind is its
+``purpose``; :func:`status_size_of` gives its entry width. ``IssuedCredential`` keeps the
+entry in both its revocation and suspension columns (same list, same index).
 """
 
 from __future__ import annotations
@@ -23,17 +31,73 @@ from . import audit
 from .errors import IssuanceError, NotFoundError
 
 __all__ = [
+    "LIST_PURPOSES",
     "PURPOSES",
+    "STATUS_MESSAGES",
+    "STATUS_PURPOSE",
+    "Entries",
     "allocate_entries",
     "allocate_entries_many",
+    "credential_status_value",
+    "entry_columns",
     "find_status_list",
     "set_credential_status",
     "signed_status_list",
     "status_list_url",
+    "status_size_of",
 ]
 
 PURPOSES = ("revocation", "suspension")
+"""What staff can do to a credential's status (and the 1-bit lists of older credentials)."""
+
+STATUS_PURPOSE = "message"
+"""The purpose of the lists new credentials get their one entry in."""
+
+STATUS_SIZE = 2
+_REVOKED_BIT = 0b10
+_SUSPENDED_BIT = 0b01
+STATUS_MESSAGES = ("valid", "suspended", "revoked", "revoked")
+"""``statusMessage`` of value 0-3: high bit revoked, low bit suspended (revoked wins)."""
+
+LIST_PURPOSES = (STATUS_PURPOSE, *PURPOSES)
+"""Every kind of list the issuer publishes at ``/{slug}/status/{purpose}/{n}``."""
+
 _FILL_LIMIT = 0.9
+
+Entries = dict[str, tuple[StatusListRow, int, dict[str, Any]]]
+
+
+def status_size_of(purpose: str) -> int:
+    """Bits per entry in a list of ``purpose``."""
+    return STATUS_SIZE if purpose == STATUS_PURPOSE else 1
+
+
+def _entry(url: str, index: int, purpose: str) -> dict[str, Any]:
+    if purpose == STATUS_PURPOSE:
+        return build_status_entry(
+            list_credential_url=url, index=index, purpose=purpose,
+            status_size=STATUS_SIZE, messages=STATUS_MESSAGES,
+        )  # fmt: skip
+    return build_status_entry(list_credential_url=url, index=index, purpose=purpose)
+
+
+def credential_status_value(entries: Entries) -> dict[str, Any] | list[dict[str, Any]]:
+    """The ``credentialStatus`` of a credential: one object, or a list for several entries."""
+    values = [entry for _, _, entry in entries.values()]
+    return values[0] if len(values) == 1 else values
+
+
+def entry_columns(entries: Entries) -> dict[str, int]:
+    """The ``IssuedCredential`` status columns for ``entries``."""
+    single = entries.get(STATUS_PURPOSE)
+    revocation = single or entries["revocation"]
+    suspension = single or entries["suspension"]
+    return {
+        "revocation_list_id": revocation[0].id,
+        "revocation_index": revocation[1],
+        "suspension_list_id": suspension[0].id,
+        "suspension_index": suspension[1],
+    }
 
 
 def status_list_url(public_base_url: str, org: Organisation, purpose: str, number: int) -> str:
@@ -54,14 +118,13 @@ def _open_list(
     if row is not None and row.allocated_count < int(row.size * _FILL_LIMIT):
         return row
     number = 1 if row is None else row.number + 1
-    empty = bytes(size // 8)
     row = StatusListRow(
         organisation_id=org.id,
         purpose=purpose,
         number=number,
         size=size,
-        bits=empty,
-        allocated=empty,
+        bits=bytes(size * status_size_of(purpose) // 8),
+        allocated=bytes(size // 8),
         allocated_count=0,
         version=1,
         updated_at=now,
@@ -93,19 +156,12 @@ def allocate_entries(
     size: int,
     now: datetime,
     rng: random.Random,
-) -> dict[str, tuple[StatusListRow, int, dict[str, Any]]]:
-    """Reserve one entry per purpose; returns ``{purpose: (list, index, entry)}``."""
-    entries = {}
-    for purpose in PURPOSES:
-        row = _open_list(uow, org, purpose, size, now)
-        index = _take_free_index(row, rng)
-        url = status_list_url(public_base_url, org, purpose, row.number)
-        entries[purpose] = (
-            row,
-            index,
-            build_status_entry(list_credential_url=url, index=index, purpose=purpose),
-        )
-    return entries
+) -> Entries:
+    """Reserve a credential's status entry; returns ``{purpose: (list, index, entry)}``."""
+    row = _open_list(uow, org, STATUS_PURPOSE, size, now)
+    index = _take_free_index(row, rng)
+    url = status_list_url(public_base_url, org, STATUS_PURPOSE, row.number)
+    return {STATUS_PURPOSE: (row, index, _entry(url, index, STATUS_PURPOSE))}
 
 
 def _take_free_indexes(row: StatusListRow, count: int, rng: random.Random) -> list[int]:
@@ -143,12 +199,12 @@ def allocate_entries_many(
     size: int,
     now: datetime,
     rng: random.Random,
-) -> list[dict[str, tuple[StatusListRow, int, dict[str, Any]]]]:
+) -> list[Entries]:
     """Reserve entries for ``count`` credentials at once (batch issuance): like
     :func:`allocate_entries` ``count`` times, but each list is locked once and its bitmap
     written once, however many credentials share it."""
-    result: list[dict[str, tuple[StatusListRow, int, dict[str, Any]]]] = [{} for _ in range(count)]
-    for purpose in PURPOSES:
+    result: list[Entries] = [{} for _ in range(count)]
+    for purpose in (STATUS_PURPOSE,):
         position = 0
         while position < count:
             row = _open_list(uow, org, purpose, size, now)
@@ -156,8 +212,7 @@ def allocate_entries_many(
             indexes = _take_free_indexes(row, min(room, count - position), rng)
             url = status_list_url(public_base_url, org, purpose, row.number)
             for index in indexes:
-                entry = build_status_entry(list_credential_url=url, index=index, purpose=purpose)
-                result[position][purpose] = (row, index, entry)
+                result[position][purpose] = (row, index, _entry(url, index, purpose))
                 position += 1
             uow.flush()
     return result
@@ -211,7 +266,13 @@ def set_credential_status(
         select(StatusListRow).where(StatusListRow.id == list_id).with_for_update()
     )
     assert row is not None  # guaranteed by the foreign key
-    bits = StatusList(row.bits).set(index, value)
+    if row.purpose == STATUS_PURPOSE:
+        bits = StatusList(row.bits, STATUS_SIZE)
+        bit = _REVOKED_BIT if purpose == "revocation" else _SUSPENDED_BIT
+        current = bits.get_value(index)
+        bits = bits.set(index, current | bit if value else current & ~bit)
+    else:
+        bits = StatusList(row.bits).set(index, value)
     row.bits = bits.bitstring
     row.version += 1
     row.updated_at = now
@@ -254,7 +315,7 @@ def signed_status_list(
         list_id=status_list_url(public_base_url, org, row.purpose, row.number),
         issuer=org.did,
         purpose=row.purpose,
-        encoded_list=StatusList(row.bits).encode(),
+        encoded_list=StatusList(row.bits, status_size_of(row.purpose)).encode(),
         valid_from=row.updated_at if row.updated_at.tzinfo else now,
         ttl_ms=ttl_seconds * 1000 if ttl_seconds else None,
     )

@@ -7,16 +7,18 @@ against the catalog; this module wraps it in a VC 2.0 + Open Badges 3.0
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
 from credentials.contexts import MBO_V1, OB_V3P0, VC_V2
+from credentials.identity_hash import hashed_identity
 from credentials.timestamps import format_datetime
 from qualifications.achievements import KINDS, CredentialKind, schema_id
 
 from ..db.tables import Organisation
 
-__all__ = ["build_unsigned_credential", "issuer_profile"]
+__all__ = ["build_unsigned_credential", "issuer_profile", "recipient_identifier"]
 
 
 def issuer_profile(org: Organisation) -> dict[str, Any]:
@@ -25,6 +27,19 @@ def issuer_profile(org: Organisation) -> dict[str, Any]:
     if org.identifier:
         profile["kvk" if org.kind == "leerbedrijf" else "brin"] = org.identifier
     return profile
+
+
+def recipient_identifier(
+    credential_id: str, subject_name: str, student_number: str | None
+) -> dict[str, Any]:
+    """The salted, hashed OB 3.0 ``identifier`` of a learner without a DID: the student
+    number (``sisSourcedId``: the id in the school's student information system) or, without
+    one, the name. The salt is derived from the credential id: unique per credential and
+    the same when the same result is submitted again (idempotent issuance)."""
+    salt = hashlib.sha256(f"mbo-wallet recipient salt|{credential_id}".encode()).hexdigest()[:32]
+    if student_number:
+        return hashed_identity(student_number, identity_type="sisSourcedId", salt=salt)
+    return hashed_identity(subject_name, identity_type="name", salt=salt)
 
 
 def build_unsigned_credential(
@@ -45,6 +60,8 @@ def build_unsigned_credential(
     subject: dict[str, Any] = {"type": ["AchievementSubject"]}
     if subject_id:
         subject["id"] = subject_id
+    else:
+        subject["identifier"] = [recipient_identifier(credential_id, subject_name, student_number)]
     subject["name"] = subject_name
     if student_number:
         subject["studentNumber"] = student_number

@@ -59,7 +59,7 @@ def test_demo_stack_starts_seeds_and_stops(tmp_path: Path) -> None:
         assert f"localhost%3A{ports['issuer']}" in offer_line
         if "verifier" in running:
             # the school's status list (which the verifier fetches) is live and signed by it
-            status = httpx.get(f"{issuer}/roc-midden/status/revocation/1")
+            status = httpx.get(f"{issuer}/roc-midden/status/message/1")
             assert status.status_code == 200
             assert status.json()["issuer"] == did
     finally:

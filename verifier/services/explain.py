@@ -157,6 +157,12 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "De uitgever heeft dit bewijs tijdelijk geschorst.",
         "The issuer has suspended this credential for now.",
     ),
+    "status_message": (
+        "De uitgever heeft een status bij dit bewijs gezet die wij niet kennen; vraag de "
+        "uitgever wat die betekent.",
+        "The issuer has set a status on this credential that we do not know; ask the issuer "
+        "what it means.",
+    ),
     "status_unavailable": (
         "Of het is ingetrokken, kon nu niet worden nagegaan (de uitgever was niet bereikbaar). "
         "Probeer het later opnieuw.",

@@ -8,12 +8,14 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, select, text
 
 from credentials.did import StaticDidResolver
 from credentials.examples import mbo_certificaat
 from credentials.keys import Ed25519KeyPair
 from credentials.results import Outcome, Verdict
+from credentials.status_list import StatusList
 from credentials.verification import verify_credential
 from issuer.db.tables import Organisation
 from issuer.services.organisations import rotate_key
@@ -64,8 +66,12 @@ def test_issue_returns_a_credential_that_verifies(issuer: Issuer) -> None:
     assert response.status_code == 201, response.text
     vc = response.json()["verifiableCredential"]
     assert vc["issuer"]["id"] == issuer.did
-    assert vc["proof"]["verificationMethod"] == f"{issuer.did}#key-1"
-    assert {e["statusPurpose"] for e in vc["credentialStatus"]} == {"revocation", "suspension"}
+    assert [p["verificationMethod"] for p in vc["proof"]] == [f"{issuer.did}#key-1"]
+    status = vc["credentialStatus"]  # one entry: revocation and suspension in two bits
+    assert (status["statusPurpose"], status["statusSize"]) == ("message", 2)
+    assert [m["message"] for m in status["statusMessage"]] == [
+        "valid", "suspended", "revoked", "revoked"
+    ]  # fmt: skip
     sent = _request(issuer)["credential"]
     assert vc["credentialSubject"] == sent["credentialSubject"]  # never altered
     result = _verify(issuer, vc)
@@ -108,7 +114,8 @@ def test_revoke_and_suspend_show_in_the_status_list(issuer: Issuer) -> None:
     vc = issuer.client.post(
         "/credentials/issue", json=_request(issuer), headers=issuer.auth()
     ).json()["verifiableCredential"]
-    list_path = vc["credentialStatus"][0]["statusListCredential"].removeprefix(BASE_URL)
+    entry = vc["credentialStatus"]
+    list_path = entry["statusListCredential"].removeprefix(BASE_URL)
     before = issuer.client.get(list_path)
     etag = before.headers["etag"]
     assert issuer.client.get(list_path, headers={"If-None-Match": etag}).status_code == 304
@@ -124,12 +131,21 @@ def test_revoke_and_suspend_show_in_the_status_list(issuer: Issuer) -> None:
             headers=issuer.auth(issuer.status_token),
         )
 
+    def value() -> int:
+        listed = issuer.client.get(list_path).json()["credentialSubject"]["encodedList"]
+        return StatusList.decode(listed, status_size=2).get_value(int(entry["statusListIndex"]))
+
+    assert value() == 0
     suspended = set_status("suspension", True)
     assert suspended.json() == {"credentialId": vc["id"], "revoked": False, "suspended": True}
+    assert value() == 0b01
     assert _verify(issuer, vc).check("status").code == "suspension"
     assert set_status("suspension", False).status_code == 200
+    assert value() == 0
     assert _verify(issuer, vc).verdict is Verdict.VALID
+    assert set_status("suspension", True).status_code == 200
     assert set_status("revocation", True).status_code == 200
+    assert value() == 0b11  # revoked wins: statusMessage 0x3 is "revoked"
     after = issuer.client.get(list_path)
     assert after.headers["etag"] != etag
     result = _verify(issuer, vc)
@@ -235,8 +251,8 @@ def test_key_rotation_keeps_old_credentials_verifying(issuer: Issuer) -> None:
     new = issuer.client.post("/credentials/issue", json=new_request, headers=issuer.auth()).json()[
         "verifiableCredential"
     ]
-    assert old["proof"]["verificationMethod"].endswith("#key-1")
-    assert new["proof"]["verificationMethod"].endswith("#key-2")
+    assert old["proof"][0]["verificationMethod"].endswith("#key-1")
+    assert new["proof"][0]["verificationMethod"].endswith("#key-2")
     doc = issuer.client.get("/roc-midden/did.json").json()
     assert doc["assertionMethod"] == [f"{issuer.did}#key-1", f"{issuer.did}#key-2"]
     assert _verify(issuer, old).verdict is Verdict.VALID
@@ -300,3 +316,51 @@ def test_without_open_badges_context_the_issuer_object_keeps_only_vc_terms(
     assert vc["issuer"]["name"] != "Iemand anders"
     assert set(vc["issuer"]) == {"id", "name"}
     assert _verify(issuer, vc).verdict is Verdict.VALID
+
+
+@pytest.mark.parametrize(
+    ("accept", "served"),
+    [
+        (None, "application/vc"),
+        ("*/*", "application/vc"),
+        ("application/vc", "application/vc"),
+        ("application/vc+ld+json", "application/vc+ld+json"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/json", "application/json"),
+        ('application/ld+json;profile="https://www.w3.org/ns/json-ld#compacted"',
+         "application/ld+json"),
+        ("application/json;q=0.5, application/ld+json;q=0.9", "application/ld+json"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "application/vc"),
+    ],
+)  # fmt: skip
+def test_status_list_media_type_follows_accept(
+    issuer: Issuer, accept: str | None, served: str
+) -> None:
+    vc = issuer.client.post(
+        "/credentials/issue", json=_request(issuer), headers=issuer.auth()
+    ).json()["verifiableCredential"]
+    path = vc["credentialStatus"]["statusListCredential"].removeprefix(BASE_URL)
+    response = issuer.client.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == served
+    assert response.headers["vary"] == "Accept"
+    assert response.json()["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    etag = response.headers["etag"]
+    again = issuer.client.get(path, headers={"If-None-Match": etag, "Accept": accept or "*/*"})
+    assert again.status_code == 304
+    assert again.headers["etag"] == etag
+    assert "max-age=" in again.headers["cache-control"]
+
+
+def test_status_list_refuses_media_types_it_cannot_serve(issuer: Issuer) -> None:
+    vc = issuer.client.post(
+        "/credentials/issue", json=_request(issuer), headers=issuer.auth()
+    ).json()["verifiableCredential"]
+    path = vc["credentialStatus"]["statusListCredential"].removeprefix(BASE_URL)
+    for accept in ("application/vc+jwt", "application/json;q=0", "image/png"):
+        response = issuer.client.get(path, headers={"Accept": accept})
+        assert response.status_code == 406, accept
+        assert response.headers["content-type"] == "application/problem+json"
+    page = issuer.client.get(path, headers={"Accept": "text/html"})  # a person: a page
+    assert page.status_code == 406
+    assert page.headers["content-type"].startswith("text/html")

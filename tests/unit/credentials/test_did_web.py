@@ -342,7 +342,11 @@ def test_resolver_http_only_for_allow_listed_hosts() -> None:
     client = httpx.Client(transport=httpx.MockTransport(handler))
     allowed = DidWebResolver(client, allow_http_hosts={"localhost:8001"}, resolve_host=loopback)
     assert allowed.resolve(did)["id"] == did
-    assert calls == ["http://localhost:8001/.well-known/did.json"]
+    # https first (what did:web says); plain http only because the host is allow-listed
+    assert calls == [
+        "https://localhost:8001/.well-known/did.json",
+        "http://localhost:8001/.well-known/did.json",
+    ]
 
     refused = DidWebResolver(client, resolve_host=loopback)
     with pytest.raises(DidResolutionError, match="non-public address"):
@@ -419,3 +423,25 @@ def test_resolver_without_client_builds_one_lazily_and_closes_it() -> None:
 def test_resolver_rejects_bad_limits() -> None:
     with pytest.raises(ValueError, match="positive"):
         DidWebResolver(timeout=0)
+
+
+def test_allow_listed_host_serving_https_is_asked_over_https_only() -> None:
+    did = "did:web:localhost%3A8443:school"
+    document = build_did_web_document(did, [("key-1", KEY_1)])
+    calls: list[str] = []
+    handler = serving({"https://localhost:8443/school/did.json": document}, calls)
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    resolver = DidWebResolver(
+        client, allow_http_hosts={"localhost:8443"}, resolve_host=lambda h, p: ["127.0.0.1"]
+    )
+    assert resolver.resolve(did)["id"] == did
+    assert calls == ["https://localhost:8443/school/did.json"]
+
+
+def test_a_public_host_never_falls_back_to_http() -> None:
+    calls: list[str] = []
+    handler = serving({"http://school.example/.well-known/did.json": {}}, calls)
+    resolver = resolver_for(handler)
+    with pytest.raises(DidResolutionError, match="cannot resolve"):
+        resolver.resolve("did:web:school.example")
+    assert all(call.startswith("https://") for call in calls)

@@ -427,3 +427,18 @@ def test_check_status_multi_bit_message() -> None:
         ).message
         == "pending_review"
     )
+
+
+def test_a_message_entry_names_every_value() -> None:
+    entry = build_status_entry(
+        list_credential_url=LIST_URL, index=3, purpose="message", status_size=2,
+        messages=["valid", "suspended", "revoked", "revoked"],
+    )  # fmt: skip
+    assert entry["statusSize"] == 2
+    assert [m["status"] for m in entry["statusMessage"]] == ["0x0", "0x1", "0x2", "0x3"]
+    for size, messages in ((2, ["a", "b"]), (2, None), (1, ["a", ""]), (9, ["a"] * 512)):
+        with pytest.raises(StatusListError):
+            build_status_entry(
+                list_credential_url=LIST_URL, index=3, purpose="message",
+                status_size=size, messages=messages,
+            )  # fmt: skip

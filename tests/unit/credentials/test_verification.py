@@ -118,6 +118,51 @@ def test_suspended_credential_fails_on_status() -> None:
     assert _outcome(result, "status") == (Outcome.FAILED, "suspension")
 
 
+MESSAGE_URL = "https://school.example/status/message/1"
+MESSAGES = ["valid", "suspended", "revoked", "revoked"]
+
+
+def _message_case(value: int, messages: list[str] = MESSAGES) -> Any:
+    """A credential with one 2-bit ``message`` entry (as the issuer emits) in state ``value``."""
+    credential = mbo_certificaat(issuer_id=SCHOOL.did_key, subject_id=STUDENT.did_key)
+    credential["credentialStatus"] = build_status_entry(
+        list_credential_url=MESSAGE_URL, index=INDEX, purpose="message",
+        status_size=2, messages=messages,
+    )  # fmt: skip
+    signed = add_proof(credential, SCHOOL, SCHOOL.did_key_verification_method, created=CREATED)
+    bits = StatusList.new(status_size=2).set(INDEX, value).set(INDEX + 1, 3)
+    unsigned = build_status_list_credential(
+        list_id=MESSAGE_URL, issuer=SCHOOL.did_key, purpose="message",
+        encoded_list=bits.encode(), valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    listed = add_proof(unsigned, SCHOOL, SCHOOL.did_key_verification_method, created=CREATED)
+    return verify_credential(
+        signed, resolver=RESOLVER, now=NOW, fetch_status_list=Lists({MESSAGE_URL: listed})
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, (Outcome.PASSED, "ok")),
+        (1, (Outcome.FAILED, "suspension")),
+        (2, (Outcome.FAILED, "revoked")),
+        (3, (Outcome.FAILED, "revoked")),
+    ],
+)
+def test_one_message_entry_carries_revocation_and_suspension(
+    value: int, expected: tuple[Outcome, str]
+) -> None:
+    assert _outcome(_message_case(value), "status") == expected
+
+
+def test_a_status_message_we_do_not_know_is_shown_not_decided() -> None:
+    result = _message_case(2, ["valid", "pending", "under review", "expired soon"])
+    assert _outcome(result, "status") == (Outcome.WARNING, "status_message")
+    assert "under review" in result.check("status").detail
+    assert _outcome(_message_case(0, ["ok", "a", "b", "c"]), "status") == (Outcome.PASSED, "ok")
+
+
 def test_other_index_revoked_leaves_this_credential_valid() -> None:
     fetch = Lists(
         {

@@ -44,7 +44,9 @@ def test_the_issuer_states_the_lifetime_and_the_verifier_sees_a_revocation_withi
     env = {"ISSUER_STATUS_LIST_MAX_AGE": str(MAX_AGE)}
     with issuer_process(tmp_path, extra_env=env) as issuer, _verifier(issuer, tmp_path) as verifier:
         vc = issuer.issue()
-        list_url = next(e["statusListCredential"] for e in vc["credentialStatus"])
+        status = vc["credentialStatus"]
+        entries = status if isinstance(status, list) else [status]
+        list_url = next(e["statusListCredential"] for e in entries)
         published = httpx.get(list_url, timeout=10)
         assert published.headers["cache-control"] == f"public, max-age={MAX_AGE}"
         assert published.json()["credentialSubject"]["ttl"] == MAX_AGE * 1000

@@ -10,7 +10,8 @@ goes through the same rules:
   multicast, unspecified, reserved or otherwise non-global address, unless allow-listed;
 - a time limit (per operation and in total) and a size limit on the body (streamed, aborted
   as soon as the limit is passed);
-- the body must be a JSON object.
+- the body must be a JSON object (:func:`fetch_json`; :func:`fetch_bytes` returns the exact
+  bytes, for digests of related resources).
 
     >>> import httpx
     >>> with httpx.Client() as client:                                  # doctest: +SKIP
@@ -60,6 +61,7 @@ __all__ = [
     "HttpAnswer",
     "PinnedBackend",
     "check_url_allowed",
+    "fetch_bytes",
     "fetch_json",
     "guarded_client",
     "guarded_request",
@@ -391,7 +393,7 @@ def parse_json_object(url: str, content: bytes) -> JsonObject:
     return document
 
 
-def fetch_json(
+def fetch_bytes(
     url: str,
     client: httpx.Client,
     *,
@@ -401,8 +403,8 @@ def fetch_json(
     resolve: HostResolver = system_resolve,
     accept: str = "application/json",
     clock: Callable[[], float] = time.monotonic,
-) -> JsonObject:
-    """GET ``url`` under the rules of this module and return its body as a JSON object.
+) -> bytes:
+    """GET ``url`` under the rules of this module and return the body's exact bytes.
 
     ``timeout`` bounds each network operation and the whole transfer (a server that drips
     bytes slowly is cut off too). Every failure raises :class:`FetchError` with a readable
@@ -414,4 +416,23 @@ def fetch_json(
     )  # fmt: skip
     if answer.status != 200:
         raise FetchError(f"{url} answered HTTP {answer.status}, expected 200")
-    return parse_json_object(url, answer.content)
+    return answer.content
+
+
+def fetch_json(
+    url: str,
+    client: httpx.Client,
+    *,
+    allow_hosts: Collection[str] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    resolve: HostResolver = system_resolve,
+    accept: str = "application/json",
+    clock: Callable[[], float] = time.monotonic,
+) -> JsonObject:
+    """:func:`fetch_bytes`, and the body must be a JSON object (returned parsed)."""
+    body = fetch_bytes(
+        url, client, allow_hosts=allow_hosts, max_bytes=max_bytes, timeout=timeout,
+        resolve=resolve, accept=accept, clock=clock,
+    )  # fmt: skip
+    return parse_json_object(url, body)

@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from .db import UnitOfWork
 
-__all__ = ["NowDep", "UowDep", "get_now", "get_uow"]
+__all__ = ["MAX_ROW_ID", "NowDep", "RowId", "UowDep", "get_now", "get_uow"]
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
@@ -34,3 +34,8 @@ def get_now(request: Request) -> datetime:
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
 NowDep = Annotated[datetime, Depends(get_now)]
+
+# Row ids are ``INTEGER`` columns (32-bit signed on PostgreSQL); a larger number in a path can
+# name no row, and handing it to the database driver would be an overflow (HTTP 500).
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]

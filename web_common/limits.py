@@ -10,13 +10,20 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodySizeLimitMiddleware"]
+__all__ = ["BodySizeLimitMiddleware", "BodyTooLargeError"]
 
 
-class _TooLargeError(Exception):
-    pass
+class BodyTooLargeError(HTTPException):
+    """Raised while a streamed body is read past the limit. An HTTP 413 exception, so the
+    app's handlers answer it as 413 (problem+json or page) wherever the body is read —
+    FastAPI turns any other exception from body parsing into a 400."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body is larger than {limit} bytes.")
+        self.limit = limit
 
 
 class BodySizeLimitMiddleware:
@@ -50,7 +57,7 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _TooLargeError
+                    raise BodyTooLargeError(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -61,7 +68,7 @@ class BodySizeLimitMiddleware:
 
         try:
             await self.app(scope, counting_receive, tracking_send)
-        except _TooLargeError:
+        except BodyTooLargeError:
             if not response_started:
                 await _reject(scope, send, limit)
 

@@ -13,20 +13,58 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["JsonFormatter", "RequestIdMiddleware", "configure_logging", "request_id_var"]
+__all__ = [
+    "JsonFormatter",
+    "RedactUrlsFilter",
+    "RequestIdMiddleware",
+    "configure_logging",
+    "redact_path",
+    "redact_target",
+    "request_id_var",
+]
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+# URLs carry secrets: share tokens, offer handles, verifier check handles, presentation
+# request ids. They are random (``secrets.token_urlsafe``, UUIDs), so any path segment that
+# is long and has a digit or a capital in it is replaced; the words of our own routes
+# (``openid-credential-issuer``, slugs) are lower case letters and hyphens. Query strings
+# (``/?share=<link>``) are dropped whole.
+REDACTED = "[redacted]"
+_SECRET_SEGMENT = re.compile(r"(?=[A-Za-z0-9_.~%-]*[0-9A-Z])[A-Za-z0-9_.~%-]{16,}")
+
+
+def redact_path(path: str) -> str:
+    """The path with every segment that may be a secret replaced by ``[redacted]``."""
+    return "/".join(
+        REDACTED if _SECRET_SEGMENT.fullmatch(part) else part for part in path.split("/")
+    )
+
+
+def redact_target(target: str) -> str:
+    """A request target (path and query) for a log line: secrets redacted, query dropped."""
+    path, sep, _ = target.partition("?")
+    return redact_path(path) + (f"?{REDACTED}" if sep else "")
+
+
+class RedactUrlsFilter(logging.Filter):
+    """For uvicorn's access log: its arguments are ``(client, method, target, version,
+    status)``; the target is redacted before the line is formatted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], redact_target(args[2]), *args[3:])
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -59,30 +97,47 @@ def configure_logging(level: str, *, json_lines: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactUrlsFilter) for f in access.filters):
+        access.addFilter(RedactUrlsFilter())
 
 
-class RequestIdMiddleware(BaseHTTPMiddleware):
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        incoming = request.headers.get("x-request-id", "")
+class RequestIdMiddleware:
+    """Pure ASGI (no task group around the app, nothing blocking): gives every request an id,
+    echoes it as ``X-Request-ID`` and writes one access line with the path redacted."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get("x-request-id", "")
         request_id = incoming if _SANE_ID.fullmatch(incoming) else secrets.token_hex(8)
-        request.state.request_id = request_id
+        scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, send_with_id)
         finally:
+            logging.getLogger("access").info(
+                "request",
+                extra={
+                    "requestId": request_id,
+                    "method": scope.get("method", ""),
+                    "path": redact_path(scope.get("path", "")),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
             request_id_var.reset(token)
-        response.headers["X-Request-ID"] = request_id
-        logging.getLogger("access").info(
-            "request",
-            extra={
-                "requestId": request_id,
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        return response

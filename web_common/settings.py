@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings
 
+from credentials.contexts import load_context_dir
+from credentials.errors import DocumentLoaderError
+
 from .proxies import parse_trusted_proxies
 
 __all__ = ["DEV_PLACEHOLDER", "ServiceSettings", "explain_invalid_settings", "run_command_line"]
@@ -29,7 +32,10 @@ class ServiceSettings(BaseSettings):
     ``dev_allow_hosts`` lists ``host:port`` values that may be reached over plain http or on
     loopback/private addresses (development and tests only). ``trusted_proxies`` lists the
     reverse proxies (addresses or CIDR networks) whose ``X-Forwarded-For`` names the client
-    (see :mod:`web_common.proxies`); by default nobody's.
+    (see :mod:`web_common.proxies`); by default nobody's. ``extra_contexts_dir`` is a
+    folder of operator-pinned JSON-LD contexts (a ``manifest.json`` in the bundled format,
+    each file with its SHA-256; ``ISSUER_``/``WALLET_``/``VERIFIER_EXTRA_CONTEXTS_DIR``),
+    loaded at start, never fetched.
     """
 
     environment: Literal["development", "test", "production"] = "development"
@@ -53,6 +59,19 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _check_proxies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return parse_trusted_proxies(value)
+
+    extra_contexts_dir: str | None = None
+
+    @field_validator("extra_contexts_dir")
+    @classmethod
+    def _pinned_contexts_load(cls, value: str | None) -> str | None:
+        """Refuse at start a folder whose files do not match their pins (or cannot be read)."""
+        if value:
+            try:
+                load_context_dir(value)
+            except DocumentLoaderError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("public_base_url")
     @classmethod

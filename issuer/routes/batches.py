@@ -3,6 +3,8 @@
     GET  /batches/template.csv        the template (UTF-8 with BOM, ``;``, one example row)
     POST /batches                     multipart ``file`` → preview (201 new, 200 same file)
     POST /batches/{id}/confirm        queue the valid rows (202)
+    POST /batches/{id}/conflicts      resolve changed rows: ``{"action": "skip"|"replace",
+                                      "rows": [3, 7]}`` (rows left out: all of them)
     POST /batches/{id}/cancel         stop issuing the rest
     GET  /batches/{id}                status, counts, progress, rows (paginated) with errors
     GET  /batches/{id}/offers.csv     offer links and transaction codes, downloadable once
@@ -14,11 +16,13 @@ Systems authenticate with a bearer token with scope ``credentials:issue``. Every
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
+from web_common.deps import MAX_ROW_ID, RowId
 from web_common.problems import ProblemError
 
 from ..db.tables import ApiToken, Organisation
@@ -33,6 +37,7 @@ from ..services.batches import (
     delivery_csv,
     get_batch,
     list_batch_rows,
+    resolve_conflicts,
     view_batch,
 )
 from ..worker import in_process_worker
@@ -40,7 +45,7 @@ from ..worker import in_process_worker
 router = APIRouter(prefix="/batches", tags=["batches"], lifespan=in_process_worker)
 
 IssueToken = Annotated[ApiToken, Depends(require_scope("credentials:issue"))]
-_ROW_STATUSES = "^(pending|issued|already_issued|invalid|failed)$"
+_ROW_STATUSES = "^(pending|issued|already_issued|conflict|invalid|failed)$"
 _PREVIEW_ERRORS = 1000
 
 
@@ -102,12 +107,14 @@ def upload(
     invalid, _ = list_batch_rows(uow, batch, status="invalid", limit=_PREVIEW_ERRORS)
     body["rowErrors"] = [{"row": row["row"], **error} for row in invalid for error in row["errors"]]
     body["rowErrorsTruncated"] = batch.invalid_count > _PREVIEW_ERRORS
+    changed, _ = list_batch_rows(uow, batch, status="conflict", limit=_PREVIEW_ERRORS)
+    body["conflictRows"] = [row["row"] for row in changed]
     return JSONResponse(body, status_code=201 if created else 200)
 
 
 @router.post("/{batch_id}/confirm", status_code=202)
 def confirm(
-    batch_id: int, request: Request, token: IssueToken, uow: UowDep, now: NowDep
+    batch_id: RowId, request: Request, token: IssueToken, uow: UowDep, now: NowDep
 ) -> dict[str, Any]:
     """Issue the batch's valid rows in the background; follow progress with GET."""
     batch = confirm_batch(
@@ -118,8 +125,34 @@ def confirm(
     return view_batch(batch).to_json()
 
 
+class ConflictResolution(BaseModel):
+    """``skip``: keep the credential issued before; ``replace``: revoke it and issue the
+    corrected one when the batch is issued. ``rows``: row numbers, or all changed rows."""
+
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["skip", "replace"]
+    rows: (
+        Annotated[list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]], Field(max_length=100_000)]
+        | None
+    ) = None
+
+
+@router.post("/{batch_id}/conflicts")
+def conflicts(
+    batch_id: RowId, body: ConflictResolution, token: IssueToken, uow: UowDep, now: NowDep
+) -> dict[str, Any]:
+    """Resolve rows that change a credential issued before; the batch can be confirmed
+    when none is left."""
+    batch = resolve_conflicts(
+        uow, _organisation(uow, token), batch_id, action=body.action, rows=body.rows, now=now,
+        actor=f"token:{token.name}",
+    )  # fmt: skip
+    uow.commit()
+    return view_batch(batch).to_json()
+
+
 @router.post("/{batch_id}/cancel")
-def cancel(batch_id: int, token: IssueToken, uow: UowDep, now: NowDep) -> dict[str, Any]:
+def cancel(batch_id: RowId, token: IssueToken, uow: UowDep, now: NowDep) -> dict[str, Any]:
     """Stop issuing; what is issued stays issued."""
     batch = cancel_batch(
         uow, _organisation(uow, token), batch_id, now=now, actor=f"token:{token.name}"
@@ -130,11 +163,11 @@ def cancel(batch_id: int, token: IssueToken, uow: UowDep, now: NowDep) -> dict[s
 
 @router.get("/{batch_id}")
 def show(
-    batch_id: int,
+    batch_id: RowId,
     token: IssueToken,
     uow: UowDep,
     status: Annotated[str | None, Query(pattern=_ROW_STATUSES)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """Status, counts, progress (percent of valid rows done) and one page of rows."""
@@ -147,7 +180,9 @@ def show(
 
 
 @router.get("/{batch_id}/offers.csv")
-def offers_csv(batch_id: int, token: IssueToken, uow: UowDep, box: BoxDep, now: NowDep) -> Response:
+def offers_csv(
+    batch_id: RowId, token: IssueToken, uow: UowDep, box: BoxDep, now: NowDep
+) -> Response:
     """Mail-merge file with each learner's offer link and transaction code — once. Send the
     link by e-mail and the code another way (SMS, in person)."""
     try:

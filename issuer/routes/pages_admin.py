@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from web_common.deps import RowId
 from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, NowDep, UowDep
@@ -96,7 +97,7 @@ def add_staff(
 @router.post("/staff/{staff_id:int}")
 def change_staff(
     request: Request,
-    staff_id: int,
+    staff_id: RowId,
     user: AdminDep,
     org: OrganisationDep,
     uow: UowDep,
@@ -178,7 +179,7 @@ def add_token(
 @router.post("/tokens/{token_id:int}/revoke")
 def revoke_token(
     request: Request,
-    token_id: int,
+    token_id: RowId,
     user: AdminDep,
     org: OrganisationDep,
     uow: UowDep,

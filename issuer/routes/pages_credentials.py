@@ -10,6 +10,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from qualifications.achievements import KINDS
+from web_common.deps import RowId
 from web_common.ui import FormErrors, PageError, flash
 
 from ..deps import NowDep, SettingsDep, UowDep
@@ -117,7 +118,7 @@ def credentials(
 @router.get("/credentials/{credential_id:int}")
 def credential_detail(
     request: Request,
-    credential_id: int,
+    credential_id: RowId,
     user: StaffDep,
     org: OrganisationDep,
     uow: UowDep,
@@ -157,7 +158,7 @@ def credential_detail(
 
 
 @router.get("/credentials/{credential_id:int}/download")
-def download(credential_id: int, user: StaffDep, org: OrganisationDep, uow: UowDep) -> Response:
+def download(credential_id: RowId, user: StaffDep, org: OrganisationDep, uow: UowDep) -> Response:
     row = get_credential(uow, org, credential_id)
     return Response(
         row.document,
@@ -175,7 +176,7 @@ def _action(action: str) -> tuple[str, bool, str, str]:
 @router.get("/credentials/{credential_id:int}/status")
 def confirm_status(
     request: Request,
-    credential_id: int,
+    credential_id: RowId,
     user: StatusStaffDep,
     org: OrganisationDep,
     uow: UowDep,
@@ -199,7 +200,7 @@ def confirm_status(
 @router.post("/credentials/{credential_id:int}/status")
 def change_status(
     request: Request,
-    credential_id: int,
+    credential_id: RowId,
     user: StatusStaffDep,
     org: OrganisationDep,
     uow: UowDep,
@@ -247,7 +248,7 @@ def change_status(
 @router.post("/credentials/{credential_id:int}/offer")
 def new_offer(
     request: Request,
-    credential_id: int,
+    credential_id: RowId,
     user: StatusStaffDep,
     org: OrganisationDep,
     uow: UowDep,

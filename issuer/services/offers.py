@@ -500,9 +500,12 @@ def exchange_pre_authorized_code(
         raise TokenRequestError("invalid_grant", invalid)
     if request.tx_code is None:
         raise TokenRequestError("invalid_request", "this offer needs the tx_code")
+    attempt = _reserve_attempt(uow, offer.id)
+    if attempt is None:  # used up meanwhile by concurrent requests
+        raise TokenRequestError("invalid_grant", invalid)
     if not _tx_code_matches(offer.tx_code_hash, request.tx_code, box):
-        offer.failed_attempts += 1
-        left = MAX_TX_CODE_ATTEMPTS - offer.failed_attempts
+        offer.failed_attempts = attempt
+        left = MAX_TX_CODE_ATTEMPTS - attempt
         if left == 0:
             audit.record(
                 uow, organisation_id=org.id, actor="wallet", action="offer.lock",
@@ -511,6 +514,7 @@ def exchange_pre_authorized_code(
         uow.commit()
         detail = f"{left} attempt(s) left" if left else "the offer is now locked"
         raise TokenRequestError("invalid_grant", f"the tx_code is wrong; {detail}")
+    offer.failed_attempts = attempt - 1  # the right code does not count against the limit
     offer.code_used_at = now
     token = secrets.token_urlsafe(32)
     uow.session.add(
@@ -526,6 +530,27 @@ def exchange_pre_authorized_code(
         "token_type": "Bearer",
         "expires_in": int(token_ttl.total_seconds()),
     }
+
+
+def _reserve_attempt(uow: UnitOfWork, offer_id: int) -> int | None:
+    """Count one transaction-code attempt before the code is checked, in one conditional
+    ``UPDATE``: the attempt's number, or None when the offer was used, withdrawn or locked
+    meanwhile. PostgreSQL's row lock already serialises attempts; SQLite has no row locks,
+    and this statement (which takes its write lock) is what keeps concurrent wrong codes from
+    all reading the same count and getting past the limit."""
+    attempt: int | None = uow.session.execute(
+        update(CredentialOffer)
+        .where(
+            CredentialOffer.id == offer_id,
+            CredentialOffer.code_used_at.is_(None),
+            CredentialOffer.revoked_at.is_(None),
+            CredentialOffer.failed_attempts < MAX_TX_CODE_ATTEMPTS,
+        )
+        .values(failed_attempts=CredentialOffer.failed_attempts + 1)
+        .returning(CredentialOffer.failed_attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    return attempt
 
 
 def issue_nonce(uow: UnitOfWork, org: Organisation, *, now: datetime, ttl: timedelta) -> str:

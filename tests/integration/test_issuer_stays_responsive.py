@@ -121,6 +121,10 @@ def test_used_and_wrong_codes_at_once_get_answers_and_healthz_keeps_answering(
         assert elapsed < ANSWER_WITHIN
     assert probe.probes > 0
     assert probe.slowest < HEALTH_WITHIN
+    # five wrong codes lock the offer however many arrive at once (SQLite has no row locks)
+    details = [r.json()["error_description"] for _, r in wrong_answers]
+    assert sum("is wrong" in d for d in details) == 5
+    assert sum("now locked" in d for d in details) == 1
     if issuer.database_url.startswith("postgresql"):
         assert _open_transactions(issuer.database_url) == 0
 

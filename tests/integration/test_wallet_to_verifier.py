@@ -56,7 +56,7 @@ def test_wallet_answers_an_openid4vp_request(wallet: Wallet, verifier: TestClien
         json={"request": created["link"], "credentials": [credential["id"]]},
     )
     assert answered.status_code == 200, answered.text
-    status = verifier.get(f"/oid4vp/requests/{created['id']}").json()
+    status = verifier.get(f"/oid4vp/requests/{created['id']}?key={created['resultKey']}").json()
     assert status["status"] == "answered", status
     binding = {c["check"]: c for c in status["result"]["presentationChecks"]}
     assert binding["holder_binding"]["outcome"] == "passed"

@@ -7,11 +7,12 @@ import json
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from credentials.errors import FetchError
+from web_common.limits import BodyTooLargeError
 from web_common.problems import ProblemError
 from web_common.qr import qr_svg
 
@@ -22,10 +23,12 @@ from ..services.presentation_requests import (
     create_presentation_request,
     receive_response,
     request_link,
+    result_key,
+    result_key_matches,
 )
 from ..services.shares import check_share_link
 from ..services.trust import list_trusted
-from .vc_api import _credential_json
+from .vc_api import _credential_json, _judge
 
 router = APIRouter(tags=["OpenID4VP"])
 
@@ -49,11 +52,13 @@ def new_request(
     )
     uow.commit()
     base = settings.public_base_url
+    key = result_key(settings.secret_key.get_secret_value(), created.id)
     return {
         "id": created.id,
         "link": created.link,
         "qr": f"{base}/oid4vp/requests/{created.id}/qr.svg",
-        "status": f"{base}/oid4vp/requests/{created.id}",
+        "status": f"{base}/oid4vp/requests/{created.id}?key={key}",
+        "resultKey": key,
         "expiresAt": created.expires_at.isoformat(),
     }
 
@@ -66,7 +71,17 @@ def _row(uow: UowDep, request_id: str) -> PresentationRequest:
 
 
 @router.get("/oid4vp/requests/{request_id}")
-def request_status(request_id: str, uow: UowDep) -> dict[str, Any]:
+def request_status(
+    request_id: str,
+    uow: UowDep,
+    settings: SettingsDep,
+    key: Annotated[str, Query(max_length=100)] = "",
+) -> dict[str, Any]:
+    """The request's state and result, for whoever made it: the ``status`` URL (with the
+    ``key`` the creation answer gave). Anyone else — e.g. someone who saw the QR code, which
+    holds the request id — gets 404."""
+    if not result_key_matches(settings.secret_key.get_secret_value(), request_id, key):
+        raise ProblemError(404, "Not found", "no such presentation request", slug="not-found")
     row = _row(uow, request_id)
     return {
         "id": row.id,
@@ -89,6 +104,8 @@ async def read_response_form(request: Request) -> dict[str, str] | None:
     (the wallet's error, answered by the route)."""
     try:
         return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    except BodyTooLargeError:
+        raise
     except Exception:
         return None
 
@@ -149,11 +166,14 @@ def check_share(
             400, "Share link not available", str(exc), slug="share-link-unavailable"
         ) from None
     checks = report.presentation.checks if report.presentation else report.own_checks
+    credentials = [_credential_json(c, genuine_only=False) for c in report.credentials]
+    own_problems, _ = _judge(tuple(checks), genuine_only=False)
     body_json = {
-        "verified": report.verdict.value != "invalid",
+        "verified": report.verdict.value != "invalid" and not own_problems
+        and all(c["verified"] for c in credentials),
         "verdict": report.verdict.value,
         "holder": report.presentation.holder if report.presentation else None,
         "checks": [c.to_json() for c in checks],
-        "credentials": [_credential_json(c) for c in report.credentials],
-    }
+        "credentials": credentials,
+    }  # fmt: skip
     return JSONResponse(body_json, status_code=200 if body_json["verified"] else 400)

@@ -3,6 +3,8 @@ direct_post answer once, and keep the checked result for the employer's page."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from credentials.oid4vp import (
     parse_response_form,
     request_uri,
 )
+from credentials.results import Outcome
 from credentials.verification import StatusFetcher
 from web_common.db import UnitOfWork
 
@@ -93,6 +96,19 @@ def create_presentation_request(
     return CreatedRequest(request_id, request_link(public_base_url, request_id, nonce), expires_at)
 
 
+def result_key(secret_key: str, request_id: str) -> str:
+    """The key that reads a request's result through the API. The request id travels in the
+    QR code (``state``, ``response_uri``), so it cannot be what unlocks the result; the key is
+    an HMAC of it under the service's secret and goes only to whoever made the request."""
+    mac = hmac.new(secret_key.encode("utf-8"), b"oid4vp result\x00" + request_id.encode(),
+                   hashlib.sha256).digest()  # fmt: skip
+    return mac[:24].hex()
+
+
+def result_key_matches(secret_key: str, request_id: str, key: str) -> bool:
+    return hmac.compare_digest(result_key(secret_key, request_id).encode(), key.encode())
+
+
 def _aware(moment: datetime, like: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=like.tzinfo)
 
@@ -138,6 +154,17 @@ def receive_response(
         )
         for presentation in presentations
     ]  # fmt: skip
+    for report in reports:
+        own = report.presentation.checks if report.presentation else ()
+        if report.presentation is None or any(c.outcome is Outcome.FAILED for c in own):
+            # Not this holder's answer to this request (no presentation, a bad proof, another
+            # nonce or audience): refused without using the request up, so whoever else saw
+            # the QR code cannot spoil it and the holder's real answer still works.
+            raise RequestError(
+                "invalid_request",
+                "the presentation is not a valid answer to this request "
+                "(proof, nonce or audience); the request is still open",
+            )
     merged = Report(
         tuple(c for r in reports for c in r.credentials),
         reports[0].presentation if len(reports) == 1 else None,

@@ -67,7 +67,9 @@ class SessionCodec:
 
     def decode(self, value: str, now: float | None = None) -> dict[str, Any] | None:
         payload, _, signature = value.partition(".")
-        if not payload or not hmac.compare_digest(self._sign(payload.encode("ascii")), signature):
+        if not payload or not payload.isascii() or not signature.isascii():
+            return None  # a cookie the service never wrote
+        if not hmac.compare_digest(self._sign(payload.encode("ascii")), signature):
             return None
         try:
             raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))

@@ -38,7 +38,12 @@ def test_wallet_answers_a_presentation_request_once(verifier: Verifier) -> None:
     created = verifier.client.post("/oid4vp/requests", json={"target": "25498"})
     assert created.status_code == 201, created.text
     info = created.json()
-    assert verifier.client.get(f"/oid4vp/requests/{info['id']}").json()["status"] == "pending"
+    status_url = f"/oid4vp/requests/{info['id']}?key={info['resultKey']}"
+    assert info["status"].endswith(status_url)
+    assert verifier.client.get(status_url).json()["status"] == "pending"
+    # the request id is in the QR code: it alone (or with a wrong key) does not read the result
+    assert verifier.client.get(f"/oid4vp/requests/{info['id']}").status_code == 404
+    assert verifier.client.get(f"{status_url[:-4]}0000").status_code == 404
     qr = verifier.client.get(f"/oid4vp/requests/{info['id']}/qr.svg")
     assert qr.headers["content-type"] == "image/svg+xml"
     assert qr.text.lstrip().startswith("<?xml") or "<svg" in qr.text
@@ -50,7 +55,7 @@ def test_wallet_answers_a_presentation_request_once(verifier: Verifier) -> None:
     answer = verifier.client.post(path, data=form)
     assert answer.status_code == 200, answer.text
     assert answer.headers["cache-control"] == "no-store"
-    status = verifier.client.get(f"/oid4vp/requests/{info['id']}").json()
+    status = verifier.client.get(status_url).json()
     assert status["status"] == "answered"
     assert status["result"]["verdict"] == "warning"  # genuine; issuer not on the trust list
     holder = next(
@@ -67,16 +72,33 @@ def test_answer_for_another_request_or_expired_is_refused(verifier: Verifier) ->
     first = parse_authorization_request(
         verifier.client.post("/oid4vp/requests", json={}).json()["link"]
     )
-    second = parse_authorization_request(
-        verifier.client.post("/oid4vp/requests", json={}).json()["link"]
-    )
+    created = verifier.client.post("/oid4vp/requests", json={}).json()
+    second = parse_authorization_request(created["link"])
+    status_url = f"/oid4vp/requests/{created['id']}?key={created['resultKey']}"
     replayed = _vp(STUDENT, challenge=first.nonce, domain=first.client_id)
     form = build_response_form(second, {"mbo_credentials": [replayed]})
     path = second.response_uri.removeprefix("http://localhost:8003")
     answer = verifier.client.post(path, data=form)
-    assert answer.status_code == 200  # received, but the holder binding fails
-    result = verifier.client.get(f"/oid4vp/requests/{second.state}").json()["result"]
-    assert result["verdict"] == "invalid"
+    assert answer.status_code == 400  # the holder binding fails: not an answer to this one
+    assert "still open" in answer.json()["error_description"]
+    status = verifier.client.get(status_url).json()
+    assert status["status"] == "pending"
+    assert status["result"] is None
+    tampered = _vp(STUDENT, challenge=second.nonce, domain=second.client_id)
+    tampered["holder"] = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    refused = verifier.client.post(
+        path, data=build_response_form(second, {"mbo_credentials": [tampered]})
+    )
+    assert refused.status_code == 400
+    # the holder's real answer still works after both
+    real = _vp(STUDENT, challenge=second.nonce, domain=second.client_id)
+    honest = verifier.client.post(
+        path, data=build_response_form(second, {"mbo_credentials": [real]})
+    )
+    assert honest.status_code == 200, honest.text
+    status = verifier.client.get(status_url).json()
+    assert status["status"] == "answered"
+    assert status["result"]["verdict"] == "warning"
     late = build_response_form(first, {"mbo_credentials": [replayed]})
     verifier.clock.now += timedelta(minutes=20)
     expired = verifier.client.post(

@@ -96,7 +96,7 @@ def test_answer_page_end_to_end_against_the_verifier(wallet: Wallet, verifier: T
     assert sent.status_code == 200, sent.text
     assert "verstuurd naar verifier.test" in sent.text
     assert 'href="http://verifier.test/requests/' in sent.text  # the verifier's redirect_uri
-    status = verifier.get(f"/oid4vp/requests/{created['id']}").json()
+    status = verifier.get(f"/oid4vp/requests/{created['id']}?key={created['resultKey']}").json()
     assert status["status"] == "answered", status
     [checked] = status["result"]["credentials"]
     assert checked["verified"] is True
@@ -115,7 +115,12 @@ def test_expired_or_foreign_credentials_are_not_sent(wallet: Wallet, verifier: T
     foreign = _send(other, created["link"], [good])
     assert foreign.status_code == 400
     assert "staat niet in je portemonnee" in foreign.text
-    assert verifier.get(f"/oid4vp/requests/{created['id']}").json()["status"] != "answered"
+    assert (
+        verifier.get(f"/oid4vp/requests/{created['id']}?key={created['resultKey']}").json()[
+            "status"
+        ]
+        != "answered"
+    )
 
 
 def test_paste_form_csrf_and_english(wallet: Wallet, verifier: TestClient) -> None:

@@ -227,6 +227,39 @@ def test_body_size_limit_refuses_large_and_chunked_bodies() -> None:
     assert "te groot" in page.text
 
 
+def test_a_chunked_body_over_the_limit_is_413_problem_json_where_fastapi_parses_it() -> None:
+    """FastAPI reads a JSON model or a form itself; a chunked body over the limit still gets
+    413 problem+json (FastAPI makes other errors while reading the body a 400)."""
+    from fastapi import Form
+
+    from web_common.limits import BodySizeLimitMiddleware
+
+    app = _app()
+    app.add_middleware(BodySizeLimitMiddleware, limit=1000)
+
+    @app.post("/form")
+    def form(name: str = Form()) -> dict[str, int]:
+        return {"size": len(name)}
+
+    def chunks(first: bytes) -> Iterator[bytes]:
+        yield first
+        for _ in range(20):
+            yield b"x" * 100
+
+    client = TestClient(app)
+    small = client.post("/items", json={"name": "a", "count": 1})
+    assert small.status_code == 200
+    for path, first, content_type in [
+        ("/items", b'{"name": "', "application/json"),
+        ("/form", b"name=", "application/x-www-form-urlencoded"),
+    ]:
+        response = client.post(path, content=chunks(first), headers={"content-type": content_type})
+        assert response.status_code == 413, response.text
+        assert response.headers["content-type"] == PROBLEM_JSON
+        assert response.json()["status"] == 413
+        assert "1000 bytes" in response.json()["detail"]
+
+
 def test_login_throttle_locks_after_the_limit_and_forgets_after_the_window() -> None:
     from web_common.throttle import LoginThrottle
 

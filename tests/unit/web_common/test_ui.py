@@ -112,6 +112,10 @@ def test_csrf_token_required_and_bound_to_session(tmp_path: Path) -> None:
     assert "<html" in missing.text
     wrong = client.post("/save", data={"name": "x", "csrf_token": "a" * 43}, headers=HTML)
     assert wrong.status_code == 403
+    for odd in ("é" * 43, "ü"):  # non-ASCII text is a wrong token, not a server error
+        assert client.post("/save", data={"csrf_token": odd}).status_code == 403
+        assert client.post("/save", headers=[(b"X-CSRF-Token", odd.encode())],
+                           data={"name": "x"}).status_code == 403  # fmt: skip
     other = TestClient(_app(tmp_path))
     assert other.post("/save", data={"csrf_token": token}).status_code == 403
     ok = client.post("/save", data={"name": "x", "csrf_token": token}, headers=HTML)
@@ -137,6 +141,9 @@ def test_codec_refuses_old_and_forged_values() -> None:
     assert codec.decode(value, now=1100) is None
     assert SessionCodec("other", max_age=60).decode(value, now=1010) is None
     assert codec.decode("garbage", now=1010) is None
+    payload, _, signature = value.partition(".")
+    assert codec.decode(f"{payload}é.{signature}", now=1010) is None  # non-ASCII: refused
+    assert codec.decode(f"{payload}.{signature[:-1]}é", now=1010) is None
 
 
 def test_language_switch_and_negotiation(tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ from .net import (
     DEFAULT_TIMEOUT,
     HostResolver,
     fetch_json,
+    guarded_client,
     system_resolve,
 )
 
@@ -365,7 +366,7 @@ class DidWebResolver:
             self._allow_http_hosts
         )
         if self._client is None:
-            self._client = httpx.Client(timeout=self._timeout, follow_redirects=False)
+            self._client = guarded_client(timeout=self._timeout)
         try:
             document = self._get(url)
         except FetchError as exc:

@@ -22,21 +22,33 @@ For development against a local service, allow-list its ``host:port``:
     >>> fetch_json("http://localhost:8001/status/1", client,            # doctest: +SKIP
     ...            allow_hosts={"localhost:8001"})
 
-Known limit: the host is resolved here and again by the HTTP client, so a DNS server that
-answers differently the second time (DNS rebinding) is not fully excluded. Deployments that
-need that guarantee put an egress proxy in front of the verifier.
+**DNS rebinding.** The host is resolved once, here; the connection then goes to exactly the
+addresses that were checked. A client made by :func:`guarded_client` connects through
+:class:`PinnedBackend`, which takes the checked addresses from the request in flight (set by
+:func:`guarded_request`) instead of resolving again, so a DNS server that answers a public
+address for the check and ``127.0.0.1`` for the connection gets nowhere. TLS is still
+verified against the host name (SNI and certificate), and the ``Host`` header is the URL's.
+Such a client refuses every connection that did not pass the guard.
+
+:func:`guarded_request` is the one guarded request (GET, POST …, any status, headers and
+body), :func:`fetch_json` the GET of a JSON object on top of it.
 """
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import json
 import socket
+import ssl
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
+import httpcore
 import httpx
 
 from .errors import FetchError
@@ -44,11 +56,17 @@ from .errors import FetchError
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_TIMEOUT",
+    "GuardedTransport",
     "HostResolver",
+    "HttpAnswer",
+    "PinnedBackend",
     "check_url_allowed",
     "fetch_bytes",
     "fetch_json",
+    "guarded_client",
+    "guarded_request",
     "is_public_address",
+    "parse_json_object",
     "system_resolve",
 ]
 
@@ -111,6 +129,19 @@ def check_url_allowed(
     port) for which plain ``http`` and non-global addresses are accepted. ``resolve`` is
     injectable so tests never touch DNS.
     """
+    _checked_target(url, allow_hosts, resolve)
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where a checked URL may connect: ``addresses`` None means by name (allow-listed)."""
+
+    host: str
+    port: int
+    addresses: tuple[str, ...] | None
+
+
+def _checked_target(url: str, allow_hosts: Collection[str], resolve: HostResolver) -> _Target:
     if not isinstance(url, str) or len(url) > 2048:
         raise FetchError("URL must be a string of at most 2048 characters")
     if not url.isascii() or not url.isprintable() or any(c in url for c in " \\"):
@@ -138,8 +169,9 @@ def check_url_allowed(
             f"URL {url!r} uses plain http; only https is fetched (http only for allow-listed "
             "development hosts)"
         )
+    port = parts.port or _DEFAULT_PORTS[scheme]
     if allow_listed:
-        return
+        return _Target(client_host, port, None)
     bare = host.strip("[]")
     try:
         ipaddress.ip_address(bare.split("%", 1)[0])
@@ -148,8 +180,7 @@ def check_url_allowed(
     else:
         if not is_public_address(bare):
             raise FetchError(f"URL {url!r} points at a non-public address")
-        return
-    port = parts.port or _DEFAULT_PORTS[scheme]
+        return _Target(client_host, port, (bare,))
     try:
         addresses = list(resolve(bare, port))
     except (OSError, UnicodeError) as exc:
@@ -159,6 +190,207 @@ def check_url_allowed(
     for address in addresses:
         if not is_public_address(address):
             raise FetchError(f"host {bare!r} resolves to a non-public address ({address})")
+    return _Target(client_host, port, tuple(addresses))
+
+
+# ------------------------------------------------------------------- connection pinning
+
+_PINS: contextvars.ContextVar[Mapping[tuple[str, int], tuple[str, ...] | None] | None] = (
+    contextvars.ContextVar("credentials_net_pins", default=None)
+)
+
+
+@contextmanager
+def _pinned(target: _Target) -> Iterator[None]:
+    token = _PINS.set({(target.host, target.port): target.addresses})
+    try:
+        yield
+    finally:
+        _PINS.reset(token)
+
+
+class PinnedBackend(httpcore.NetworkBackend):
+    """An httpcore network backend that connects only where :func:`guarded_request` checked.
+
+    For the request in flight it connects to the checked addresses (in order, the first that
+    answers), never resolving the name again; allow-listed development hosts connect by
+    name. A connection outside a guarded request is refused. TLS (SNI, certificate check)
+    is httpcore's, against the URL's host name.
+    """
+
+    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        pins = _PINS.get()
+        key = (host.lower(), port)
+        if pins is None or key not in pins:
+            raise httpcore.ConnectError(
+                f"refused to connect to {host}:{port}: not checked by credentials.net"
+            )
+        addresses = pins[key]
+        if addresses is None:
+            return self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        failure: Exception = httpcore.ConnectError(f"no address to connect to for {host}")
+        for address in addresses:
+            try:
+                return self._inner.connect_tcp(
+                    address.split("%", 1)[0], port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        raise failure
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used for guarded fetches")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=10)
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """``httpx.HTTPTransport`` whose connections go through :class:`PinnedBackend` (no proxy
+    from the environment: the connection goes where the guard checked). ``network_backend``
+    is the seam below it (tests pass httpcore's ``MockBackend``)."""
+
+    def __init__(
+        self,
+        *,
+        verify: bool | ssl.SSLContext = True,
+        limits: httpx.Limits = _LIMITS,
+        network_backend: httpcore.NetworkBackend | None = None,
+    ) -> None:
+        super().__init__(verify=verify, trust_env=False, limits=limits)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=PinnedBackend(network_backend),
+        )
+
+
+def guarded_client(
+    *, timeout: float = DEFAULT_TIMEOUT, network_backend: httpcore.NetworkBackend | None = None
+) -> httpx.Client:
+    """The HTTP client for :func:`guarded_request` and :func:`fetch_json`: pinned
+    connections, no redirects, no proxies or credentials from the environment."""
+    return httpx.Client(
+        transport=GuardedTransport(network_backend=network_backend),
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+# ---------------------------------------------------------------------------- requests
+
+
+@dataclass(frozen=True, slots=True)
+class HttpAnswer:
+    """What a guarded request got back, whatever the status."""
+
+    status: int
+    headers: httpx.Headers
+    content: bytes
+
+    @property
+    def body(self) -> Any:
+        """The parsed JSON body, or None when it was empty or not JSON."""
+        if not self.content:
+            return None
+        try:
+            return json.loads(self.content)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+
+
+def guarded_request(
+    method: str,
+    url: str,
+    client: httpx.Client,
+    *,
+    allow_hosts: Collection[str] = (),
+    resolve: HostResolver = system_resolve,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    headers: Mapping[str, str] | None = None,
+    content: bytes | None = None,
+    form: Mapping[str, str] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> HttpAnswer:
+    """``method`` ``url`` under the rules of this module: checked (and, with a
+    :func:`guarded_client`, pinned to the checked addresses), no redirects (a redirect is a
+    :class:`FetchError`), ``timeout`` per operation and for the whole transfer, at most
+    ``max_bytes`` of body. Any status is returned; every failure raises :class:`FetchError`.
+    """
+    target = _checked_target(url, allow_hosts, resolve)
+    deadline = clock() + timeout
+    body = bytearray()
+    send: dict[str, Any] = {}
+    if form is not None:
+        send["data"] = dict(form)
+    elif content is not None:
+        send["content"] = content
+    try:
+        with (
+            _pinned(target),
+            client.stream(
+                method,
+                url,
+                headers=dict(headers or {}),
+                timeout=timeout,
+                follow_redirects=False,
+                **send,
+            ) as response,
+        ):
+            if response.is_redirect and response.status_code != 304:  # 304: not modified
+                raise FetchError(
+                    f"{url} answered with a redirect ({response.status_code}); "
+                    "redirects are not followed"
+                )
+            declared = response.headers.get("content-length")
+            if (
+                declared is not None
+                and declared.isascii()
+                and declared.isdigit()
+                and int(declared) > max_bytes
+            ):
+                raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
+            for chunk in response.iter_bytes():
+                body.extend(chunk)
+                if len(body) > max_bytes:
+                    raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
+                if clock() > deadline:
+                    raise FetchError(f"{url} timed out after {timeout} s")
+            return HttpAnswer(response.status_code, response.headers, bytes(body))
+    except httpx.TimeoutException:
+        raise FetchError(f"{url} timed out after {timeout} s") from None
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{url} could not be fetched: {type(exc).__name__}: {exc}") from None
+
+
+def parse_json_object(url: str, content: bytes) -> JsonObject:
+    """``content`` as a JSON object, or :class:`FetchError` naming ``url``."""
+    try:
+        document = json.loads(content)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise FetchError(f"{url} did not return JSON") from None
+    if not isinstance(document, dict):
+        raise FetchError(f"{url} did not return a JSON object")
+    return document
 
 
 def fetch_bytes(
@@ -178,38 +410,13 @@ def fetch_bytes(
     bytes slowly is cut off too). Every failure raises :class:`FetchError` with a readable
     reason; nothing else escapes.
     """
-    check_url_allowed(url, allow_hosts, resolve=resolve)
-    deadline = clock() + timeout
-    body = bytearray()
-    try:
-        with client.stream(
-            "GET",
-            url,
-            headers={"Accept": accept},
-            timeout=timeout,
-            follow_redirects=False,
-        ) as response:
-            if response.is_redirect:
-                raise FetchError(
-                    f"{url} answered with a redirect ({response.status_code}); "
-                    "redirects are not followed"
-                )
-            if response.status_code != 200:
-                raise FetchError(f"{url} answered HTTP {response.status_code}, expected 200")
-            declared = response.headers.get("content-length")
-            if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
-            for chunk in response.iter_bytes():
-                body.extend(chunk)
-                if len(body) > max_bytes:
-                    raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
-                if clock() > deadline:
-                    raise FetchError(f"{url} timed out after {timeout} s")
-    except httpx.TimeoutException:
-        raise FetchError(f"{url} timed out after {timeout} s") from None
-    except httpx.HTTPError as exc:
-        raise FetchError(f"{url} could not be fetched: {type(exc).__name__}: {exc}") from None
-    return bytes(body)
+    answer = guarded_request(
+        "GET", url, client, allow_hosts=allow_hosts, resolve=resolve, timeout=timeout,
+        max_bytes=max_bytes, headers={"Accept": accept}, clock=clock,
+    )  # fmt: skip
+    if answer.status != 200:
+        raise FetchError(f"{url} answered HTTP {answer.status}, expected 200")
+    return answer.content
 
 
 def fetch_json(
@@ -228,10 +435,4 @@ def fetch_json(
         url, client, allow_hosts=allow_hosts, max_bytes=max_bytes, timeout=timeout,
         resolve=resolve, accept=accept, clock=clock,
     )  # fmt: skip
-    try:
-        document = json.loads(bytes(body))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise FetchError(f"{url} did not return JSON") from None
-    if not isinstance(document, dict):
-        raise FetchError(f"{url} did not return a JSON object")
-    return document
+    return parse_json_object(url, body)

@@ -2,11 +2,12 @@
 
 ``fetcher(url) -> status list credential``: fetched under the network rules of
 :mod:`credentials.net` (https only unless a development host is allow-listed, no private or
-loopback addresses, no redirects, time and size limits) and cached for a bounded time
-(thread-safe, bounded size). Pass it to the engine as ``fetch_status_list``; a failure is an
+loopback addresses, no redirects, time and size limits) and cached as long as the issuer
+states, under a low ceiling, then revalidated with ``If-None-Match`` (thread-safe, bounded
+size). Pass it to the engine as ``fetch_status_list``; a failure is an
 exception, which verification reports as "status could not be checked", never "valid".
 
-    >>> fetcher = CachingStatusFetcher(httpx.Client(), ttl=300)      # doctest: +SKIP
+    >>> fetcher = CachingStatusFetcher(guarded_client(), ttl=60)      # doctest: +SKIP
     >>> verify_credential(vc, resolver=r, now=now, fetch_status_list=fetcher)  # doctest: +SKIP
 """
 
@@ -19,11 +20,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from .net import HostResolver, fetch_json, system_resolve
+from .errors import FetchError
+from .net import HostResolver, guarded_request, parse_json_object, system_resolve
 
 __all__ = ["CachingStatusFetcher", "StatusListCache"]
 
@@ -67,19 +71,64 @@ class StatusListCache:
         self._entries[digest] = (self._clock() + self._ttl, trusted)
 
 
+def _max_age(headers: Mapping[str, str]) -> float | None:
+    """Freshness lifetime from ``Cache-Control`` (RFC 9111 §5.2.2; ``no-cache``/``no-store``
+    mean 0) less the ``Age`` the response already has; None when the header says nothing."""
+    directives: dict[str, str] = {}
+    for part in headers.get("cache-control", "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name:
+            directives[name.lower()] = value.strip().strip('"')
+    if "no-store" in directives or "no-cache" in directives:
+        return 0.0
+    max_age = directives.get("max-age")
+    if max_age is None or not (max_age.isascii() and max_age.isdigit()):
+        return None
+    age = headers.get("age", "0")
+    already = int(age) if age.isascii() and age.isdigit() else 0
+    return max(0.0, float(int(max_age) - already))
+
+
+def _list_ttl(document: Mapping[str, Any]) -> float | None:
+    """The Bitstring Status List's own ``ttl`` (milliseconds) in seconds, if it has one."""
+    subject = document.get("credentialSubject")
+    ttl = subject.get("ttl") if isinstance(subject, Mapping) else None
+    if isinstance(ttl, bool) or not isinstance(ttl, int | float) or ttl < 0:
+        return None
+    return float(ttl) / 1000
+
+
+@dataclass(slots=True)
+class _Entry:
+    fresh_until: float
+    document: dict[str, Any]
+    etag: str | None
+    checked_at: datetime
+
+
 class CachingStatusFetcher:
-    """Fetch status list credentials through ``client`` with a TTL cache."""
+    """Fetch status list credentials through ``client``, cached as long as the issuer says.
+
+    A list is kept as long as the issuer states (``Cache-Control: max-age`` less ``Age``, and
+    the list's own ``ttl``, whichever is shorter), never longer than ``ttl`` (the ceiling,
+    a setting). After that it is revalidated: with the list's ``ETag`` as ``If-None-Match``,
+    a ``304 Not Modified`` keeps the cached list — and, the content being the same, its
+    verified signature in :attr:`list_cache` — at the cost of a header exchange.
+    :meth:`checked_at` says when the issuer last confirmed a list, for pages that must say
+    how fresh a status is.
+    """
 
     def __init__(
         self,
         client: httpx.Client,
         *,
         allow_hosts: Collection[str] = (),
-        ttl: float = 300.0,
+        ttl: float = 60.0,
         max_bytes: int = 4 * 1024 * 1024,
         timeout: float = 5.0,
         max_entries: int = 512,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         resolve: HostResolver = system_resolve,
     ) -> None:
         self._client = client
@@ -89,8 +138,9 @@ class CachingStatusFetcher:
         self._timeout = timeout
         self._max_entries = max_entries
         self._clock = clock
+        self._wall_clock = wall_clock
         self._resolve = resolve
-        self._cache: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self.list_cache = StatusListCache(ttl=ttl, max_entries=max_entries, clock=clock)
         """Status list credentials already verified, so a list shared by many credentials
@@ -100,24 +150,41 @@ class CachingStatusFetcher:
         now = self._clock()
         with self._lock:
             hit = self._cache.get(url)
-            if hit is not None and hit[0] > now:
+            if hit is not None and hit.fresh_until > now:
                 self._cache.move_to_end(url)
-                return copy.deepcopy(hit[1])
-        document = fetch_json(
-            url,
-            self._client,
-            allow_hosts=self._allow_hosts,
-            max_bytes=self._max_bytes,
-            timeout=self._timeout,
-            resolve=self._resolve,
-            accept=_ACCEPT,
-        )
+                return copy.deepcopy(hit.document)
+        headers = {"Accept": _ACCEPT}
+        if hit is not None and hit.etag:
+            headers["If-None-Match"] = hit.etag
+        answer = guarded_request(
+            "GET", url, self._client, allow_hosts=self._allow_hosts, resolve=self._resolve,
+            timeout=self._timeout, max_bytes=self._max_bytes, headers=headers,
+        )  # fmt: skip
+        if answer.status == 304 and hit is not None and hit.etag:
+            document, etag = hit.document, answer.headers.get("etag") or hit.etag
+        elif answer.status == 200:
+            document, etag = parse_json_object(url, answer.content), answer.headers.get("etag")
+        else:
+            raise FetchError(f"{url} answered HTTP {answer.status}, expected 200")
+        stated = [t for t in (_max_age(answer.headers), _list_ttl(document)) if t is not None]
+        lifetime = min([self._ttl, *stated])
         with self._lock:
-            self._cache[url] = (now + self._ttl, document)
+            self._cache[url] = _Entry(now + lifetime, document, etag, self._wall_clock())
             self._cache.move_to_end(url)
             while len(self._cache) > self._max_entries:
                 self._cache.popitem(last=False)
         return copy.deepcopy(document)
+
+    @property
+    def ceiling(self) -> float:
+        """The most seconds a list is used without asking its issuer again."""
+        return self._ttl
+
+    def checked_at(self, url: str) -> datetime | None:
+        """When the issuer last sent or confirmed (304) the list at ``url``; None if never."""
+        with self._lock:
+            hit = self._cache.get(url)
+            return hit.checked_at if hit is not None else None
 
     def clear(self) -> None:
         """Forget every cached list (e.g. to see a revocation at once)."""

@@ -15,6 +15,7 @@ from web_common.logs import configure_logging
 from web_common.problems import budget_exceeded, problem_response
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
+from web_common.throttle import LoginGuard
 
 from .routes import batches, oid4vci, pages_batches, public, vc_api
 from .services.errors import ConflictError, IssuanceBudgetError, IssuanceError, NotFoundError
@@ -46,6 +47,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.clock = clock
+    app.state.login_guard = LoginGuard(clock=lambda: clock().timestamp())
     app.state.catalog = load_catalog(Path(settings.catalog_path))
     app.state.box = SecretBox.from_setting(
         settings.data_encryption_keys.get_secret_value(),

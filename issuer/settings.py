@@ -18,7 +18,9 @@ class IssuerSettings(ServiceSettings):
     database_url: str = "sqlite:///var/issuer.db"
     public_base_url: str = "http://localhost:8001"
     status_list_entries: int = 131_072
-    status_list_max_age: int = 300
+    status_list_max_age: int = Field(default=60, ge=0, le=86_400)
+    """Seconds verifiers may cache a status list (``Cache-Control: max-age`` and the list's own
+    ``ttl``): the longest a revocation can go unnoticed by a verifier that honours it."""
     offer_ttl_days: int = Field(default=30, ge=1, le=365)
     """How long an OpenID4VCI credential offer (link, QR code, e-mail) can be redeemed."""
     oid4vci_access_token_ttl: int = Field(default=300, ge=30, le=3600)

@@ -151,9 +151,11 @@ def _cli(args: list[str], env: dict[str, str]) -> str:
 
 
 @contextmanager
-def issuer_process(tmp_path: Path, database_url: str | None = None) -> Iterator[IssuerProcess]:
+def issuer_process(
+    tmp_path: Path, database_url: str | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[IssuerProcess]:
     """An issuer with organisation ``roc-midden`` and two API tokens, made with its CLI, on
-    ``database_url`` (default: a new SQLite file)."""
+    ``database_url`` (default: a new SQLite file), with ``extra_env`` settings."""
     port = free_port()
     base = f"http://localhost:{port}"
     database_url = database_url or f"sqlite:///{tmp_path / 'issuer.db'}"
@@ -164,6 +166,7 @@ def issuer_process(tmp_path: Path, database_url: str | None = None) -> Iterator[
         "ISSUER_LOG_JSON": "false",
         "ISSUER_LOG_LEVEL": "WARNING",
         "ISSUER_BATCH_WORKER_IN_PROCESS": "false",
+        **(extra_env or {}),
     }
     _cli(["migrate"], env)
     created = _cli(
@@ -188,8 +191,10 @@ def issuer_process(tmp_path: Path, database_url: str | None = None) -> Iterator[
 
 
 @contextmanager
-def wallet_process(tmp_path: Path, allow_hosts: list[str]) -> Iterator[str]:
-    """The wallet as a uvicorn process; yields its base URL."""
+def wallet_process(
+    tmp_path: Path, allow_hosts: list[str], extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """The wallet as a process (``python -m wallet serve``); yields its base URL."""
     from web_common.migrations import upgrade
 
     port = free_port()
@@ -203,10 +208,11 @@ def wallet_process(tmp_path: Path, allow_hosts: list[str]) -> Iterator[str]:
         "WALLET_LOG_JSON": "false",
         "WALLET_LOG_LEVEL": "WARNING",
         "WALLET_DEV_ALLOW_HOSTS": '["' + '","'.join(allow_hosts) + '"]',
+        **(extra_env or {}),
     }
     code = (
-        "import uvicorn; from wallet.app import create_app; "
-        f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
+        "import sys; from wallet.cli import main; "
+        f"sys.argv = ['wallet', 'serve', '--port', '{port}', '--no-migrate']; main()"
     )
     with serve(code, env, port, tmp_path / "wallet.log"):
         yield base

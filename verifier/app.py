@@ -81,6 +81,7 @@ def create_app(
             client,
             allow_hosts=settings.dev_allow_hosts,
             ttl=settings.status_list_cache_seconds,
+            wall_clock=clock,
             max_bytes=settings.max_status_list_bytes,
             timeout=settings.fetch_timeout,
             resolve=resolve_host,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from argon2 import extract_parameters
 from argon2.exceptions import InvalidHashError
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from web_common.settings import ServiceSettings
@@ -20,7 +20,10 @@ class VerifierSettings(ServiceSettings):
     database_url: str = "sqlite:///var/verifier.db"
     public_base_url: str = "http://localhost:8003"
     fetch_timeout: float = 5.0
-    status_list_cache_seconds: int = 300
+    status_list_cache_seconds: int = Field(default=60, ge=0, le=3600)
+    """The most seconds a fetched status list is used without asking its issuer again (a
+    ceiling: the issuer's shorter ``Cache-Control: max-age`` / list ``ttl`` wins); after
+    that it is revalidated with ``If-None-Match``."""
     did_cache_seconds: int = 300
     max_status_list_bytes: int = 4 * 1024 * 1024
     # relatedResource documents fetched to check their digests (VC Data Model 2.0 §5.3).

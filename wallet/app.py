@@ -18,7 +18,7 @@ from web_common.logs import configure_logging
 from web_common.outbound import outbound_client
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
-from web_common.throttle import LoginThrottle
+from web_common.throttle import LoginGuard
 
 from .errors import install_error_handlers
 from .routes import api_account, api_credentials, api_shares, public
@@ -67,6 +67,7 @@ def create_app(
             client,
             allow_hosts=settings.dev_allow_hosts,
             ttl=settings.status_list_cache_seconds,
+            wall_clock=clock,
             max_bytes=settings.max_status_list_bytes,
             timeout=settings.fetch_timeout,
             resolve=resolve_host,
@@ -99,7 +100,7 @@ def create_app(
         fallback_secret=settings.secret_key.get_secret_value(),
     )
     # ten failures per address in 15 minutes; the per-account lock (five) does the rest
-    app.state.login_throttle = LoginThrottle(limit=10)
+    app.state.login_guard = LoginGuard(clock=lambda: clock().timestamp())
     install_common(app, settings, body_limit_overrides=_BODY_LIMITS)
     install_error_handlers(app)
     app.include_router(api_account.open_router)

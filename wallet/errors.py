@@ -56,8 +56,6 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         if isinstance(exc, LoginError):
             detail = "Het e-mailadres of wachtwoord klopt niet."
-            if exc.locked_until is not None:
-                detail = "Te vaak een verkeerd wachtwoord. Probeer het over een kwartier opnieuw."
             return problem_response(request, 401, "Inloggen mislukt", detail, slug="login-failed")
         if isinstance(exc, ShareGoneError):
             detail = (

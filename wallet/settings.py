@@ -18,7 +18,10 @@ class WalletSettings(ServiceSettings):
     database_url: str = "sqlite:///var/wallet.db"
     public_base_url: str = "http://localhost:8002"
     fetch_timeout: float = 5.0
-    status_list_cache_seconds: int = 300
+    status_list_cache_seconds: int = Field(default=60, ge=0, le=3600)
+    """The most seconds a fetched status list is used without asking its issuer again (a
+    ceiling: the issuer's shorter ``Cache-Control: max-age`` / list ``ttl`` wins); after
+    that it is revalidated with ``If-None-Match``."""
     did_cache_seconds: int = 300
     max_status_list_bytes: int = 4 * 1024 * 1024
     max_credential_bytes: int = Field(default=256 * 1024, ge=1024)

@@ -3,7 +3,9 @@
 Certificates are checked against the system's trust store. A development CA
 (``dev_ca_file``) is trusted for https to the ``dev_allow_hosts`` only: those hosts get
 their own transport (an httpx mount per ``https://host:port``), every other host keeps the
-default one, so the development CA can never vouch for a public site.
+default one, so the development CA can never vouch for a public site. Every transport is a
+``credentials.net.GuardedTransport``: connections go only where the network guard checked
+(pinned to the checked addresses; no proxies from the environment).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import ssl
 from collections.abc import Collection
 
 import httpx
+
+from credentials.net import GuardedTransport
 
 __all__ = ["outbound_client"]
 
@@ -24,5 +28,11 @@ def outbound_client(
     if dev_ca_file:
         context = ssl.create_default_context(cafile=dev_ca_file)
         for host in sorted(dev_allow_hosts):
-            mounts[f"https://{host.lower()}"] = httpx.HTTPTransport(verify=context)
-    return httpx.Client(timeout=timeout, follow_redirects=False, mounts=mounts or None)
+            mounts[f"https://{host.lower()}"] = GuardedTransport(verify=context)
+    return httpx.Client(
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+        transport=GuardedTransport(),
+        mounts=mounts or None,
+    )

@@ -8,16 +8,28 @@
 Several keys may be configured, newest first: new values are encrypted with the first, and
 values under an older key still decrypt, so an operator can rotate the encryption key and
 re-encrypt at leisure (:meth:`SecretBox.rotate`).
+
+Short secrets that only need checking, never reading back (a six-digit transaction code),
+get a keyed digest instead (:meth:`SecretBox.keyed_digest`): HMAC-SHA-256 under a key derived
+from the configured keys, so a database dump alone gives nothing to guess against — unlike a
+plain or salted hash of six digits, which falls to a million guesses.
+
+    >>> stored = box.keyed_digest("tx-code", "123456")
+    >>> box.check_keyed_digest("tx-code", "123456", stored)
+    True
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-__all__ = ["SecretBox", "SecretBoxError"]
+__all__ = ["KEYED_DIGEST_PREFIX", "SecretBox", "SecretBoxError"]
+
+KEYED_DIGEST_PREFIX = "hmac-sha256$"
 
 
 class SecretBoxError(Exception):
@@ -29,6 +41,12 @@ class SecretBox:
         if not keys:
             raise ValueError("at least one encryption key is needed")
         self._fernet = MultiFernet([Fernet(k) for k in keys])
+        # One MAC key per configured key, newest first, named by a short fingerprint so a
+        # stored digest says which key made it (rotation keeps old digests checkable).
+        self._mac_keys = [
+            hashlib.sha256(b"mbo-wallet keyed digest\0" + base64.urlsafe_b64decode(k)).digest()
+            for k in keys
+        ]
 
     @classmethod
     def from_setting(cls, value: str, *, fallback_secret: str | None = None) -> SecretBox:
@@ -47,6 +65,32 @@ class SecretBox:
             return self._fernet.decrypt(token)
         except InvalidToken:
             raise SecretBoxError("a stored secret could not be decrypted") from None
+
+    @staticmethod
+    def _fingerprint(mac_key: bytes) -> str:
+        return hashlib.sha256(b"fingerprint\0" + mac_key).hexdigest()[:8]
+
+    @staticmethod
+    def _mac(mac_key: bytes, purpose: str, value: str) -> str:
+        message = purpose.encode("utf-8") + b"\0" + value.encode("utf-8")
+        return hmac.new(mac_key, message, hashlib.sha256).hexdigest()
+
+    def keyed_digest(self, purpose: str, value: str) -> str:
+        """``hmac-sha256$<key fingerprint>$<hex>`` of ``value`` under the newest key;
+        ``purpose`` separates uses (a digest for one purpose never checks for another)."""
+        key = self._mac_keys[0]
+        return f"{KEYED_DIGEST_PREFIX}{self._fingerprint(key)}${self._mac(key, purpose, value)}"
+
+    def check_keyed_digest(self, purpose: str, value: str, stored: str) -> bool:
+        """Whether ``stored`` (from :meth:`keyed_digest`, under any configured key) is the
+        digest of ``value``; constant time in ``value``. False for anything malformed."""
+        if not stored.startswith(KEYED_DIGEST_PREFIX):
+            return False
+        fingerprint, _, digest = stored.removeprefix(KEYED_DIGEST_PREFIX).partition("$")
+        for key in self._mac_keys:
+            if self._fingerprint(key) == fingerprint:
+                return hmac.compare_digest(self._mac(key, purpose, value), digest)
+        return False
 
     def rotate(self, token: bytes) -> bytes:
         """Re-encrypt ``token`` under the newest key."""

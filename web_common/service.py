@@ -17,6 +17,7 @@ from .health import health_router
 from .limits import BodySizeLimitMiddleware
 from .logs import RequestIdMiddleware
 from .problems import install_problem_handlers
+from .proxies import install_trusted_proxies
 from .settings import ServiceSettings
 
 __all__ = ["database", "install_common", "run_server", "tls_files"]
@@ -48,13 +49,15 @@ def install_common(
     *,
     body_limit_overrides: Mapping[str, int] | None = None,
 ) -> None:
-    """Body size limits, request ids, problem+json handlers, ``/healthz`` and ``/readyz``;
-    the operator's pinned contexts (``extra_contexts_dir``), refused here if a hash differs."""
+    """Body size limits, request ids, problem+json handlers, ``/healthz`` and ``/readyz``,
+    the client address from trusted proxies only (outermost, so logs see it too), and the
+    operator's pinned contexts (``extra_contexts_dir``), refused here if a hash differs."""
     use_operator_contexts(*_operator_contexts(settings))
     app.add_middleware(
         BodySizeLimitMiddleware, limit=settings.max_body_bytes, overrides=body_limit_overrides
     )
     app.add_middleware(RequestIdMiddleware)
+    install_trusted_proxies(app, settings.trusted_proxies)
     install_problem_handlers(app)
     app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
 
@@ -74,10 +77,14 @@ def tls_files(
 def run_server(
     app: FastAPI, *, host: str, port: int, tls: tuple[str | None, str | None] = (None, None)
 ) -> None:
-    """Serve ``app`` with uvicorn: https when ``tls`` names a key and a certificate."""
+    """Serve ``app`` with uvicorn, the same way for every service: https when ``tls`` names
+    a key and a certificate, our own logging, and no ``X-Forwarded-For`` trust of uvicorn's
+    own (it trusts loopback by default): proxies are trusted only through the
+    ``trusted_proxies`` setting (:mod:`web_common.proxies`)."""
     import uvicorn
 
     keyfile, certfile = tls
     uvicorn.run(
-        app, host=host, port=port, log_config=None, ssl_keyfile=keyfile, ssl_certfile=certfile
-    )
+        app, host=host, port=port, log_config=None, ssl_keyfile=keyfile, ssl_certfile=certfile,
+        proxy_headers=False,
+    )  # fmt: skip

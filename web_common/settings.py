@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings
 from credentials.contexts import load_context_dir
 from credentials.errors import DocumentLoaderError
 
+from .proxies import parse_trusted_proxies
+
 __all__ = ["DEV_PLACEHOLDER", "ServiceSettings", "explain_invalid_settings", "run_command_line"]
 
 DEV_PLACEHOLDER = "development-only-change-me"
@@ -28,7 +30,9 @@ class ServiceSettings(BaseSettings):
     ``secret_key`` signs session cookies and CSRF tokens; ``data_encryption_keys`` are Fernet
     keys (comma separated, newest first) that encrypt private keys and other secrets at rest.
     ``dev_allow_hosts`` lists ``host:port`` values that may be reached over plain http or on
-    loopback/private addresses (development and tests only). ``extra_contexts_dir`` is a
+    loopback/private addresses (development and tests only). ``trusted_proxies`` lists the
+    reverse proxies (addresses or CIDR networks) whose ``X-Forwarded-For`` names the client
+    (see :mod:`web_common.proxies`); by default nobody's. ``extra_contexts_dir`` is a
     folder of operator-pinned JSON-LD contexts (a ``manifest.json`` in the bundled format,
     each file with its SHA-256; ``ISSUER_``/``WALLET_``/``VERIFIER_EXTRA_CONTEXTS_DIR``),
     loaded at start, never fetched.
@@ -49,6 +53,13 @@ class ServiceSettings(BaseSettings):
     """``serve`` answers https with this private key (PEM) and ``ssl_certfile``."""
     ssl_certfile: str | None = None
     max_body_bytes: int = 2 * 1024 * 1024
+    trusted_proxies: tuple[str, ...] = ()
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return parse_trusted_proxies(value)
+
     extra_contexts_dir: str | None = None
 
     @field_validator("extra_contexts_dir")

@@ -19,8 +19,8 @@ __all__ = ["StaffSession", "StaffUser"]
 class StaffUser(IssuerBase):
     """A person who works with the issuer's pages: ``role`` is admin, issuer or viewer.
 
-    ``failed_logins`` counts wrong passwords since the last success; at the limit the account
-    is locked until ``locked_until``.
+    ``failed_logins`` and ``locked_until`` are no longer used (login backoff is in memory,
+    ``web_common.throttle.LoginGuard``, never a lock an outsider controls); a login clears them.
     """
 
     __tablename__ = "staff_user"

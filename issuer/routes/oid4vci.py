@@ -92,7 +92,7 @@ def credential_offer_qr(
 
 @router.post("/{slug}/token")
 def token(
-    slug: Slug, body: FormBody, uow: UowDep, settings: SettingsDep, now: NowDep
+    slug: Slug, body: FormBody, uow: UowDep, settings: SettingsDep, now: NowDep, box: BoxDep
 ) -> JSONResponse:
     """Token endpoint for the pre-authorized code grant (form-encoded, RFC 6749 errors)."""
     org = get_organisation(uow, slug)
@@ -103,7 +103,7 @@ def token(
     try:
         response = offers.exchange_pre_authorized_code(
             uow, org, body, now=now,
-            token_ttl=timedelta(seconds=settings.oid4vci_access_token_ttl),
+            token_ttl=timedelta(seconds=settings.oid4vci_access_token_ttl), box=box,
         )  # fmt: skip
     except Oid4vciError as exc:
         return _oauth_error(exc, 401 if exc.error == "invalid_client" else 400)

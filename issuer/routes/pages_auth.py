@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from web_common.proxies import client_address
+from web_common.throttle import TOO_MANY_ATTEMPTS, LoginGuard, retry_after
 from web_common.ui import FormErrors, PageError, flash, get_session
 
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep
@@ -164,20 +166,34 @@ def login_submit(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    guard: LoginGuard = request.app.state.login_guard
+    address = client_address(request)
+    wait = guard.wait(address, email)
+    if wait:
+        refused = render(
+            request,
+            "issuer/login.html",
+            {"next": _safe_next(next), "email": email, "error": TOO_MANY_ATTEMPTS},
+            status_code=429,
+        )
+        refused.headers["Retry-After"] = retry_after(wait)
+        return refused
     try:
         user = authenticate(uow, email, password, now)
-    except LoginError as exc:
-        uow.commit()  # failed attempts are counted and audited
-        if exc.locked_until is not None:
-            error = "Te veel mislukte pogingen. Dit account is 15 minuten geblokkeerd."
-        else:
-            error = "Het e-mailadres of wachtwoord klopt niet."
+    except LoginError:
+        uow.commit()  # failed attempts on existing accounts are audited
+        guard.failed(address, email)
         return render(
             request,
             "issuer/login.html",
-            {"next": _safe_next(next), "email": email, "error": error},
-            status_code=429 if exc.locked_until else 400,
+            {
+                "next": _safe_next(next),
+                "email": email,
+                "error": "Het e-mailadres of wachtwoord klopt niet.",
+            },
+            status_code=400,
         )
+    guard.succeeded(address, email)
     token = start_session(uow, user, now)
     uow.commit()
     session = get_session(request)

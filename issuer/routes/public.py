@@ -62,7 +62,7 @@ def status_list(
             406, "Not acceptable",
             f"the status list is served as {', '.join(STATUS_LIST_MEDIA_TYPES)}",
         )  # fmt: skip
-    etag = f'"{row.id}-{row.version}"'
+    etag = f'"{row.id}-{row.version}-{settings.status_list_max_age}"'
     headers = {
         "ETag": etag,
         "Cache-Control": f"public, max-age={settings.status_list_max_age}",
@@ -73,6 +73,6 @@ def status_list(
     key, vm = active_signing_key(uow, org, box)
     body = signed_status_list(
         row, org, public_base_url=settings.public_base_url, key=key,
-        verification_method=vm, now=now,
+        verification_method=vm, now=now, ttl_seconds=settings.status_list_max_age,
     )  # fmt: skip
     return Response(body, media_type=media_type, headers=headers)

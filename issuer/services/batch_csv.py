@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from qualifications.achievements import AchievementRequest, CredentialKind, Leeruitkomst
+from web_common.spreadsheet import csv_bytes
 
 from .student_results import StudentResult
 
@@ -175,11 +176,7 @@ def column_for_field(field: str) -> str:
 
 def template_csv() -> bytes:
     """The downloadable template: UTF-8 with BOM, ``;`` separated, headers and one example."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(list(COLUMNS))
-    writer.writerow([_TEMPLATE_EXAMPLE.get(name, "") for name in COLUMNS])
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    return csv_bytes([list(COLUMNS), [_TEMPLATE_EXAMPLE.get(name, "") for name in COLUMNS]])
 
 
 def _normalise_header(header: str) -> str:

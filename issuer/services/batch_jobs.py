@@ -284,7 +284,7 @@ def complete_chunk(
 
     offers = create_offers_many(
         uow, org, [row for _, row in created_rows], public_base_url=public_base_url, now=now,
-        ttl=offer_ttl, actor=actor, batch=chunk.batch_id,
+        box=box, ttl=offer_ttl, actor=actor, batch=chunk.batch_id,
     )  # fmt: skip
     for (row_id, credential), offer in zip(created_rows, offers, strict=True):
         mark(row_id, "issued", credential_ref=credential.credential_ref,

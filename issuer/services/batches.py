@@ -15,9 +15,7 @@ or revoke it and issue the corrected one.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from sqlalchemy import func, insert, select, update
 from qualifications import Catalog
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
+from web_common.spreadsheet import csv_bytes
 
 from ..db.batch_tables import Batch, BatchRow
 from ..db.tables import AuditEvent, IssuedCredential, Organisation
@@ -464,14 +463,12 @@ def delivery_csv(
             "the offer links and codes of this batch were downloaded already (they are "
             "shown once); make new offers for the credentials to send them again"
         )
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_DELIVERY_COLUMNS)
+    table: list[Sequence[object]] = [_DELIVERY_COLUMNS]
     for row in rows:
         assert row.delivery_secret is not None
         secret = json.loads(box.decrypt(row.delivery_secret))
         fields = json.loads(row.payload)
-        writer.writerow(
+        table.append(
             [
                 row.row_number,
                 fields.get("reference", ""),
@@ -494,7 +491,7 @@ def delivery_csv(
         uow, organisation_id=org.id, actor=actor, action="batch.offers_download",
         target=str(batch.id), now=now, rows=len(rows),
     )  # fmt: skip
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+    return csv_bytes(table)
 
 
 # ----------------------------------------------------------------------------- for the pages

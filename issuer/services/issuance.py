@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from credentials.contexts import MBO_V1, OB_V3P0
 from credentials.data_integrity import add_proof
 from credentials.data_model import credential_findings
 from credentials.errors import (
@@ -48,6 +49,7 @@ from .status import (
     entry_columns,
     set_credential_status,
 )
+from .templates import issuer_profile
 
 __all__ = [
     "BulkIssue",
@@ -64,12 +66,32 @@ JsonObject = dict[str, Any]
 _OWN_TYPES = ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")
 
 
+def _registered_issuer(profile: Mapping[str, Any], contexts: Sequence[Any]) -> JsonObject:
+    """The organisation's registered profile as the credential's ``issuer`` object, limited
+    to the terms the credential's contexts define (``name`` is VC 2.0; ``Profile`` is Open
+    Badges; ``brin``/``kvk`` are the mbo vocabulary)."""
+    registered = dict(profile)
+    if OB_V3P0 not in contexts:
+        registered = {k: v for k, v in registered.items() if k in ("id", "name")}
+    elif MBO_V1 not in contexts:
+        registered = {k: v for k, v in registered.items() if k not in ("brin", "kvk")}
+    return registered
+
+
 def prepare_credential(
-    credential: Any, options: Mapping[str, Any] | None, *, issuer_did: str, now: datetime
+    credential: Any,
+    options: Mapping[str, Any] | None,
+    *,
+    issuer_did: str,
+    now: datetime,
+    issuer_profile: Mapping[str, Any] | None = None,
 ) -> tuple[JsonObject, str]:
     """Validate a credential to issue and complete it. Returns it and its reference id.
 
-    Raises :class:`IssuanceError` listing every problem (JSON pointer and reason).
+    An ``issuer`` object from the client is replaced by ``issuer_profile``, the
+    organisation's registered profile: a client names this issuer, it does not get to say
+    what the issuer is called (``name``, ``url``, ``image`` are signed as registered, not as
+    sent). Raises :class:`IssuanceError` listing every problem (JSON pointer and reason).
     """
     problems: list[tuple[str, str]] = []
     if not isinstance(credential, Mapping):
@@ -99,6 +121,13 @@ def prepare_credential(
     completed = dict(credential)
     if "issuer" not in completed:
         completed["issuer"] = issuer_did
+    elif isinstance(completed["issuer"], Mapping) and named == issuer_did:
+        # (a wrong or missing issuer id is refused above and by the data model checks below)
+        profile = issuer_profile if issuer_profile is not None else {"id": issuer_did}
+        contexts = credential.get("@context")
+        completed["issuer"] = _registered_issuer(
+            profile, contexts if isinstance(contexts, list) else []
+        )
     if "id" not in completed and credential_id is None:
         completed["id"] = f"urn:uuid:{uuid.uuid4()}"
     if "validFrom" not in completed:
@@ -259,7 +288,11 @@ def issue_credentials_many(
     for position, item in enumerate(items):
         try:
             completed, reference = prepare_credential(
-                item.credential, item.options, issuer_did=org.did, now=now
+                item.credential,
+                item.options,
+                issuer_did=org.did,
+                now=now,
+                issuer_profile=issuer_profile(org),
             )
         except IssuanceError as exc:
             results[position] = BulkIssueResult(None, error=exc)

@@ -16,7 +16,8 @@ The learner's wallet redeems the offer once:
 
 Secrets: the offer handle (in the ``credential_offer_uri``), the pre-authorized code (derived
 from the handle), access tokens and nonces carry 256 bits of randomness and are stored as
-SHA-256 digests; the transaction code is stored as an Argon2id hash and shown once.
+SHA-256 digests; the transaction code is shown once and stored as an Argon2id hash (single
+offers) or a keyed HMAC-SHA-256 digest (batch offers, see :func:`create_offers_many`).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from credentials.oid4vci import (
 from qualifications.achievements import KINDS
 from web_common.db import UnitOfWork
 from web_common.qr import qr_svg
-from web_common.secrets import SecretBox
+from web_common.secrets import KEYED_DIGEST_PREFIX, SecretBox
 
 from ..db.offer_tables import AccessTokenRow, CNonce, CredentialOffer
 from ..db.tables import AuditEvent, IssuedCredential, Organisation
@@ -224,12 +225,21 @@ def create_offer(
 
 
 # Batch issuance makes thousands of offers at once; at ~17 ms per OWASP-strength hash that is
-# minutes. A transaction code is only usable together with the pre-authorized code, which is
-# derived from the offer handle and never stored, so a database dump alone gives nothing to
-# guess against; and with the link as well, six digits fall to any hash cost within hours.
-# The online attempt limit is the real protection. Bulk offers therefore use a light Argon2id
-# (~0.1 ms); the hash string carries its parameters, so verification is unchanged.
-_BULK_TX_HASHER = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+# minutes. Bulk offers therefore store a keyed digest of the transaction code (HMAC-SHA-256
+# under a key derived from the configured data encryption keys, ``SecretBox.keyed_digest``):
+# microseconds to make, and a database dump without the configuration gives nothing to guess
+# against. Offers made before this stored a light Argon2id hash; the hash string names its
+# scheme, so both keep verifying.
+_TX_CODE_PURPOSE = "oid4vci tx_code"
+
+
+def _tx_code_matches(stored: str, tx_code: str, box: SecretBox) -> bool:
+    if stored.startswith(KEYED_DIGEST_PREFIX):
+        return box.check_keyed_digest(_TX_CODE_PURPOSE, tx_code, stored)
+    try:
+        return bool(_TX_HASHER.verify(stored, tx_code))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def create_offers_many(
@@ -239,6 +249,7 @@ def create_offers_many(
     *,
     public_base_url: str,
     now: datetime,
+    box: SecretBox,
     ttl: timedelta = DEFAULT_OFFER_TTL,
     actor: str = "system",
     **audit_detail: Any,
@@ -273,7 +284,7 @@ def create_offers_many(
             credential_configuration_id=configuration_id_for(credential.credential_type),
             handle_hash=_sha256(handle),
             pre_authorized_code_hash=_sha256(_pre_authorized_code(handle)),
-            tx_code_hash=_BULK_TX_HASHER.hash(tx_code),
+            tx_code_hash=box.keyed_digest(_TX_CODE_PURPOSE, tx_code),
             failed_attempts=0,
             created_at=now,
             expires_at=now + ttl,
@@ -464,6 +475,7 @@ def exchange_pre_authorized_code(
     *,
     now: datetime,
     token_ttl: timedelta,
+    box: SecretBox,
 ) -> JsonObject:
     """The token endpoint (§6): check the pre-authorized code and transaction code, return a
     token response. Raises :class:`TokenRequestError` (``invalid_request``,
@@ -491,9 +503,7 @@ def exchange_pre_authorized_code(
     attempt = _reserve_attempt(uow, offer.id)
     if attempt is None:  # used up meanwhile by concurrent requests
         raise TokenRequestError("invalid_grant", invalid)
-    try:
-        _TX_HASHER.verify(offer.tx_code_hash, request.tx_code)
-    except (VerificationError, InvalidHashError):
+    if not _tx_code_matches(offer.tx_code_hash, request.tx_code, box):
         offer.failed_attempts = attempt
         left = MAX_TX_CODE_ATTEMPTS - attempt
         if left == 0:
@@ -503,7 +513,7 @@ def exchange_pre_authorized_code(
             )  # fmt: skip
         uow.commit()
         detail = f"{left} attempt(s) left" if left else "the offer is now locked"
-        raise TokenRequestError("invalid_grant", f"the tx_code is wrong; {detail}") from None
+        raise TokenRequestError("invalid_grant", f"the tx_code is wrong; {detail}")
     offer.failed_attempts = attempt - 1  # the right code does not count against the limit
     offer.code_used_at = now
     token = secrets.token_urlsafe(32)

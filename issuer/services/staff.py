@@ -2,7 +2,8 @@
 
 Roles: ``admin`` (everything, including keys, staff and API tokens), ``issuer`` (issue,
 offer, suspend and revoke credentials, batches) and ``viewer`` (read only). Passwords are
-Argon2id hashes; five wrong passwords lock an account for fifteen minutes. Sessions are
+Argon2id hashes; wrong passwords are slowed down per address and per account by the login
+route (``web_common.throttle.LoginGuard``), never a hard lock an outsider controls. Sessions are
 random 256-bit tokens stored as SHA-256 digests. Neither passwords nor tokens are logged or
 audited. Problem messages are Dutch source strings (the pages translate them).
 """
@@ -30,8 +31,6 @@ from .errors import ConflictError, IssuanceError, IssuerError, NotFoundError
 from .organisations import create_organisation
 
 __all__ = [
-    "LOCK_DURATION",
-    "MAX_FAILED_LOGINS",
     "MIN_PASSWORD_LENGTH",
     "ROLES",
     "LoginError",
@@ -54,8 +53,6 @@ _PERMISSIONS = {
     "issuer": frozenset({"view", "issue", "status"}),
     "viewer": frozenset({"view"}),
 }
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 SESSION_TTL = timedelta(hours=10)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -65,12 +62,11 @@ _DUMMY_HASH = _HASHER.hash("not a password: equalises the time of unknown e-mail
 
 
 class LoginError(IssuerError):
-    """Login refused; ``locked_until`` is set when the account is locked (the page says so,
-    without revealing whether the e-mail address exists otherwise)."""
+    """Login refused: the same for an unknown address, an inactive account and a wrong
+    password."""
 
-    def __init__(self, locked_until: datetime | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__("login refused")
-        self.locked_until = locked_until
 
 
 def can(role: str, permission: str) -> bool:
@@ -198,37 +194,23 @@ def run_first_setup(
 def authenticate(uow: UnitOfWork, email: str, password: str, now: datetime) -> StaffUser:
     """The active staff member with this e-mail and password, or :class:`LoginError`.
 
-    Failures are counted and audited (caller commits even on failure); the fifth failure in
-    a row locks the account for :data:`LOCK_DURATION`. An unknown address costs the same
-    hash time as a known one.
+    Failures of existing accounts are audited (caller commits even on failure); throttling
+    is the caller's (per address and account name, the same for unknown names). An unknown
+    address costs the same hash time as a known one.
     """
     user = uow.session.scalar(select(StaffUser).where(StaffUser.email == _normal_email(email)))
     if user is None or not user.active:
         with contextlib.suppress(VerificationError, InvalidHashError):
             _HASHER.verify(_DUMMY_HASH, password)
         raise LoginError()
-    locked_until = _aware(user.locked_until)
-    if locked_until is not None and locked_until > now:
-        audit.record(
-            uow, organisation_id=user.organisation_id, actor=user.email,
-            action="staff.login_locked", target=user.email, now=now,
-        )  # fmt: skip
-        raise LoginError(locked_until)
     try:
         _HASHER.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        locked = None
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            locked = now + LOCK_DURATION
-            user.locked_until = locked
-            user.failed_logins = 0
         audit.record(
             uow, organisation_id=user.organisation_id, actor=user.email,
             action="staff.login_failed", target=user.email, now=now,
-            locked=locked is not None,
         )  # fmt: skip
-        raise LoginError(locked) from None
+        raise LoginError() from None
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

@@ -289,7 +289,7 @@ def set_credential_status(
     return credential
 
 
-_signed_cache: dict[tuple[int, int, str, str], str] = {}
+_signed_cache: dict[tuple[int, int, str, str, int | None], str] = {}
 
 
 def signed_status_list(
@@ -300,9 +300,14 @@ def signed_status_list(
     key: Ed25519KeyPair,
     verification_method: str,
     now: datetime,
+    ttl_seconds: int | None = None,
 ) -> str:
-    """The signed BitstringStatusListCredential as JSON text, cached per list version."""
-    cache_key = (row.id, row.version, verification_method, key.public_multibase)
+    """The signed BitstringStatusListCredential as JSON text, cached per list version.
+
+    ``ttl_seconds`` is stated in the list as its ``ttl`` (Bitstring Status List §2.1, in
+    milliseconds): how long verifiers may cache it; the route sends the same lifetime as
+    ``Cache-Control: max-age``."""
+    cache_key = (row.id, row.version, verification_method, key.public_multibase, ttl_seconds)
     cached = _signed_cache.get(cache_key)
     if cached is not None:
         return cached
@@ -312,6 +317,7 @@ def signed_status_list(
         purpose=row.purpose,
         encoded_list=StatusList(row.bits, status_size_of(row.purpose)).encode(),
         valid_from=row.updated_at if row.updated_at.tzinfo else now,
+        ttl_ms=ttl_seconds * 1000 if ttl_seconds else None,
     )
     signed = add_proof(unsigned, key, verification_method, created=now)
     text = json.dumps(signed, ensure_ascii=False)

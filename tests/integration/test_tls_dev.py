@@ -22,8 +22,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from fastapi.testclient import TestClient
 
+from credentials.errors import FetchError
 from credentials.examples import mbo_certificaat
 from credentials.keys import Ed25519KeyPair
+from credentials.net import guarded_request
 from verifier.app import create_app
 from verifier.services.trust import TrustEntry, add_trusted_issuer
 from verifier.settings import VerifierSettings
@@ -219,10 +221,12 @@ def test_without_the_dev_ca_the_certificate_is_refused(
 def test_the_dev_ca_is_trusted_for_allow_listed_hosts_only(https_issuer: HttpsIssuer) -> None:
     health = f"{https_issuer.base}/healthz"
     ca = str(https_issuer.ca)
-    with outbound_client(
-        timeout=5, dev_allow_hosts={https_issuer.authority}, dev_ca_file=ca
-    ) as client:
-        assert client.get(health).status_code == 200
+    allowed = {https_issuer.authority}  # the network guard lets both requests through
+    with outbound_client(timeout=5, dev_allow_hosts=allowed, dev_ca_file=ca) as client:
+        assert guarded_request("GET", health, client, allow_hosts=allowed).status == 200
     other = outbound_client(timeout=5, dev_allow_hosts={"localhost:1"}, dev_ca_file=ca)
-    with other, pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
-        other.get(health)
+    with other, pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED"):
+        guarded_request("GET", health, other, allow_hosts=allowed)
+    outside = outbound_client(timeout=5, dev_allow_hosts=allowed, dev_ca_file=ca)
+    with outside, pytest.raises(httpx.ConnectError, match=r"not checked by credentials\.net"):
+        outside.get(health)  # outside the guard, the client connects nowhere

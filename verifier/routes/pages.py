@@ -157,9 +157,17 @@ def result(
     evidence = report.evidence
     context: dict[str, Any] = {
         "handle": handle,
-        "view": result_view(report, catalog, checked.trusted, lang=lang, today=now.date()),
+        "view": result_view(
+            report,
+            catalog,
+            checked.trusted,
+            lang=lang,
+            today=now.date(),
+            status_checked_at=fetcher.checked_at,
+        ),
         "submission": checked.submission,
         "checked_at": now,
+        "status_ceiling": round(fetcher.ceiling),
         "target": target or "",
         "q": q or "",
         "matches": search_qualifications(catalog, q) if q else [],

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from web_common.proxies import client_address
 from web_common.throttle import LoginThrottle
 from web_common.ui import FormErrors, Redirect, flash, get_session, verify_csrf
 
@@ -51,7 +52,7 @@ def _throttle(request: Request) -> LoginThrottle:
 
 
 def _client_key(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request)
 
 
 def require_admin(request: Request) -> None:

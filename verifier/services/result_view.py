@@ -12,7 +12,7 @@ their catalog titles), its validity dates, and each check with a mark and a sent
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -101,6 +101,9 @@ class CredentialView:
     counts_toward_diploma: bool | None
     checks: tuple[CheckLine, ...]
     credential_id: str | None
+    status_checked_at: datetime | None = None
+    """When the issuer last sent or confirmed the status list(s) this verdict used (the
+    oldest, if several); None when no list was fetched."""
     accredited: bool | None = None  # None: the trust list says nothing about it
     accreditation: str | None = None  # one sentence for the employer
     catalog_note: str | None = None  # replaced / withdrawn / not in the catalog
@@ -165,6 +168,26 @@ def _parts(achievement: Mapping[str, Any], catalog: Catalog) -> tuple[PartLine, 
         cert = catalog.certificate(certificate)
         lines.append(PartLine(certificate, cert.title if cert else None))
     return tuple(lines)
+
+
+StatusCheckedAt = Callable[[str], datetime | None]
+"""When the status list at a URL was last fetched from (or confirmed by) its issuer."""
+
+
+def _status_checked_at(
+    credential: Mapping[str, Any], checked_at: StatusCheckedAt | None
+) -> datetime | None:
+    if checked_at is None:
+        return None
+    entries = credential.get("credentialStatus")
+    entries = entries if isinstance(entries, list) else [entries]
+    moments = [
+        moment
+        for entry in entries
+        if isinstance(entry, Mapping) and isinstance(entry.get("statusListCredential"), str)
+        if (moment := checked_at(entry["statusListCredential"])) is not None
+    ]
+    return min(moments) if moments else None
 
 
 def _qualification_of(achievement: Mapping[str, Any], catalog: Catalog) -> Qualification | None:
@@ -273,6 +296,7 @@ def _credential_view(
     catalog: Catalog,
     trusted: Mapping[str, TrustEntry],
     lang: str,
+    status_checked_at: StatusCheckedAt | None = None,
     today: date | None = None,
 ) -> CredentialView:
     credential = _credential_document(report)
@@ -315,6 +339,7 @@ def _credential_view(
         counts_toward_diploma=formal,
         checks=_lines(report.result.checks, lang),
         credential_id=_text(credential, "id"),
+        status_checked_at=_status_checked_at(credential, status_checked_at),
         accredited=accredited,
         accreditation=accreditation,
         catalog_note=catalog_note(achievement, catalog, lang, today),
@@ -327,9 +352,11 @@ def result_view(
     trusted: Mapping[str, TrustEntry],
     *,
     lang: str,
+    status_checked_at: StatusCheckedAt | None = None,
     today: date | None = None,
 ) -> ResultView:
-    """Everything the result page shows, in ``lang`` (nl or en); ``today`` dates the
+    """Everything the result page shows, in ``lang`` (nl or en); ``status_checked_at`` (the
+    status fetcher's) dates each credential's revocation status; ``today`` dates the
     catalog's "no longer awarded" notes."""
     headline, sentence = verdict_text(report.verdict, lang)
     presentation_checks: tuple[CheckResult, ...] = ()
@@ -339,7 +366,10 @@ def result_view(
         holder = report.presentation.holder
     elif report.own_checks:
         presentation_checks = report.own_checks
-    views = tuple(_credential_view(c, catalog, trusted, lang, today) for c in report.credentials)
+    views = tuple(
+        _credential_view(c, catalog, trusted, lang, status_checked_at, today)
+        for c in report.credentials
+    )
     counts = {v.value: sum(1 for c in views if c.verdict == v.value) for v in Verdict}
     return ResultView(
         report.verdict.value,

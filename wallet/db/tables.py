@@ -43,8 +43,8 @@ class WalletBase(DeclarativeBase):
 
 
 class Account(WalletBase):
-    """A person's wallet account. ``failed_logins`` counts wrong passwords since the last
-    success; at the limit the account is locked until ``locked_until``."""
+    """A person's wallet account. ``failed_logins`` and ``locked_until`` are no longer used
+    (login backoff is in memory, ``web_common.throttle.LoginGuard``); a login clears them."""
 
     __tablename__ = "account"
     id: Mapped[int] = mapped_column(primary_key=True)

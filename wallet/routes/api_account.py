@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
 from web_common.problems import ProblemError
-from web_common.throttle import LoginThrottle
+from web_common.throttle import TOO_MANY_ATTEMPTS, LoginGuard, retry_after
 from web_common.ui import csrf_token, get_session, verify_csrf
 
 from ..api_models import (
@@ -31,7 +31,7 @@ from ..deps import (
     UowDep,
 )
 from ..services import accounts, backup
-from ..services.errors import InputError
+from ..services.errors import InputError, LoginError
 from .common import client_address
 
 router = APIRouter(prefix="/api", tags=["account"], dependencies=[Depends(verify_csrf)])
@@ -80,23 +80,25 @@ def register(
 def login(
     body: Login, request: Request, uow: UowDep, box: BoxDep, now: NowDep, settings: SettingsDep
 ) -> AccountPublic:
-    """Log in. Too many failures from one address: 429; per account: locked 15 minutes."""
-    throttle: LoginThrottle = request.app.state.login_throttle
-    key = client_address(request)
-    if throttle.locked(key):
+    """Log in. Wrong passwords slow down further attempts (429 with ``Retry-After``), per
+    address and per account name."""
+    guard: LoginGuard = request.app.state.login_guard
+    address = client_address(request)
+    wait = guard.wait(address, body.email)
+    if wait:
         raise ProblemError(
             429,
             "Te veel pogingen",
-            "Te veel mislukte pogingen. Probeer het later opnieuw.",
+            TOO_MANY_ATTEMPTS,
             slug="too-many-attempts",
-            headers={"Retry-After": "900"},
+            headers={"Retry-After": retry_after(wait)},
         )
     try:
         account = accounts.authenticate(uow, email=body.email, password=body.password, now=now)
-    except Exception:
-        throttle.failed(key)
+    except LoginError:
+        guard.failed(address, body.email)
         raise
-    throttle.succeeded(key)
+    guard.succeeded(address, body.email)
     _log_in(request, uow, account, now, settings.session_hours)
     uow.commit()
     return _public(request, uow, account, box)

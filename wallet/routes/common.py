@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Request
+from web_common.proxies import client_address
 
 from ..api_models import CredentialPublic
 from ..db.tables import StoredCredential
@@ -18,10 +18,6 @@ def aware(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=UTC)
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def credential_public(row: StoredCredential) -> CredentialPublic:

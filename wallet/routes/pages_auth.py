@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web_common.throttle import LoginThrottle
+from web_common.throttle import TOO_MANY_ATTEMPTS, LoginGuard, retry_after
 from web_common.ui import flash, get_session
 
 from ..db.tables import Account
@@ -88,29 +88,33 @@ def login_submit(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    throttle: LoginThrottle = request.app.state.login_throttle
-    key = client_address(request)
-    error = None
-    if throttle.locked(key):
-        error = "Te veel mislukte pogingen. Probeer het later opnieuw."
-    else:
-        try:
-            account = accounts.authenticate(uow, email=email, password=password, now=now)
-        except LoginError as exc:
-            throttle.failed(key)
-            error = (
-                "Te vaak een verkeerd wachtwoord. Probeer het over een kwartier opnieuw."
-                if exc.locked_until
-                else "Het e-mailadres of wachtwoord klopt niet."
-            )
-    if error is not None:
+    guard: LoginGuard = request.app.state.login_guard
+    address = client_address(request)
+    wait = guard.wait(address, email)
+    if wait:
+        refused = render(
+            request,
+            "wallet/login.html",
+            {"next": safe_next(next), "email": email, "error": TOO_MANY_ATTEMPTS},
+            status_code=429,
+        )
+        refused.headers["Retry-After"] = retry_after(wait)
+        return refused
+    try:
+        account = accounts.authenticate(uow, email=email, password=password, now=now)
+    except LoginError:
+        guard.failed(address, email)
         return render(
             request,
             "wallet/login.html",
-            {"next": safe_next(next), "email": email, "error": error},
+            {
+                "next": safe_next(next),
+                "email": email,
+                "error": "Het e-mailadres of wachtwoord klopt niet.",
+            },
             status_code=400,
         )
-    throttle.succeeded(key)
+    guard.succeeded(address, email)
     _log_in(request, uow, account, now, settings.session_hours)
     uow.commit()
     return RedirectResponse(safe_next(next), status_code=303)

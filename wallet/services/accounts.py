@@ -1,8 +1,9 @@
-"""Accounts: registration, login with lockout, server-side sessions, the holder key, and
-deleting an account with everything in it (AVG/GDPR).
+"""Accounts: registration, login, server-side sessions, the holder key, and deleting an
+account with everything in it (AVG/GDPR).
 
-Passwords are Argon2id hashes; five wrong passwords lock an account for fifteen minutes
-(per-address throttling is ``web_common.throttle.LoginThrottle``, kept on the app).
+Passwords are Argon2id hashes; wrong passwords are slowed down per address and per account
+name by the login routes (``web_common.throttle.LoginGuard``, kept on the app), the same for
+names without an account, never a hard lock an outsider controls.
 Sessions are random 256-bit tokens stored as SHA-256 digests. The holder key is an Ed25519
 ``did:key`` made at registration; its seed is stored encrypted with the service's
 :class:`SecretBox`. Neither passwords, tokens nor keys are ever logged.
@@ -37,8 +38,6 @@ from ..db.tables import (
 from .errors import ConflictError, InputError, LoginError
 
 __all__ = [
-    "LOCK_DURATION",
-    "MAX_FAILED_LOGINS",
     "MIN_PASSWORD_LENGTH",
     "add_holder_key",
     "authenticate",
@@ -52,8 +51,6 @@ __all__ = [
     "start_session",
 ]
 
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 # OWASP's Argon2id minimum (19 MiB, 2 passes): ~20 ms per login.
@@ -155,25 +152,15 @@ def holder_key(
 
 def authenticate(uow: UnitOfWork, *, email: str, password: str, now: datetime) -> Account:
     """The account for these credentials, or :class:`LoginError` (the same for an unknown
-    address and a wrong password; a locked account says until when)."""
+    address and a wrong password, and the same hash time)."""
     account = uow.session.scalar(select(Account).where(Account.email == email.strip().lower()))
     if account is None:
         with contextlib.suppress(VerificationError, InvalidHashError):
             _HASHER.verify(_DUMMY_HASH, password)
         raise LoginError()
-    locked_until = _aware(account.locked_until)
-    if locked_until is not None and locked_until > now:
-        raise LoginError(locked_until)
     try:
         _HASHER.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
-        account.failed_logins = (account.failed_logins or 0) + 1
-        if account.failed_logins >= MAX_FAILED_LOGINS:
-            account.locked_until = now + LOCK_DURATION
-            account.failed_logins = 0
-            uow.commit()
-            raise LoginError(now + LOCK_DURATION) from None
-        uow.commit()
         raise LoginError() from None
     if _HASHER.check_needs_rehash(account.password_hash):
         account.password_hash = _HASHER.hash(password)

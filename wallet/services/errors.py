@@ -4,7 +4,7 @@
     ├── NotFoundError     no such thing in this account (also for another account's ids)
     ├── InputError        the person's input is refused; ``code`` is stable, ``detail`` Dutch
     │   └── ReceiveError  a credential could not be received (offer, issuer, verification)
-    ├── LoginError        wrong e-mail address or password, or the account is locked
+    ├── LoginError        wrong e-mail address or password
     └── ConflictError     the request conflicts with what exists (e-mail address taken, …)
 
 Messages are plain Dutch source strings; the pages translate them with the English catalog.
@@ -12,7 +12,6 @@ Messages are plain Dutch source strings; the pages translate them with the Engli
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 __all__ = [
@@ -51,9 +50,10 @@ class ReceiveError(InputError):
 
 
 class LoginError(WalletError):
-    def __init__(self, locked_until: datetime | None = None) -> None:
+    """Wrong e-mail address or password (which of the two is not said)."""
+
+    def __init__(self) -> None:
         super().__init__("login refused")
-        self.locked_until = locked_until
 
 
 class ConflictError(WalletError):

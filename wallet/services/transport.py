@@ -2,32 +2,32 @@
 
 Everything the wallet fetches or posts to comes from an offer or request someone handed the
 person (a link, a QR code), so it goes through the same guard as a verifier's fetches: https
-only unless the host is allow-listed for development, no loopback or private addresses, no
-redirects, time and size limits, JSON objects only. ``credentials.net.fetch_json`` covers
-GET; this module adds the POSTs the OpenID4VCI and OpenID4VP flows need, and reads error
-bodies (OAuth errors come with status 400/401).
+only unless the host is allow-listed for development, no loopback or private addresses (the
+connection pinned to the checked address), no redirects, time and size limits.
+``credentials.net.guarded_request`` is that one guard, for GET and POST alike; this class
+only holds the wallet's settings and reads error bodies (OAuth errors come with status
+400/401).
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from credentials.errors import FetchError
-from credentials.net import HostResolver, check_url_allowed, fetch_json, system_resolve
+from credentials.net import (
+    HostResolver,
+    HttpAnswer,
+    check_url_allowed,
+    fetch_json,
+    guarded_request,
+    system_resolve,
+)
 
 __all__ = ["GuardedHttp", "HttpAnswer"]
-
-
-@dataclass(frozen=True, slots=True)
-class HttpAnswer:
-    status: int
-    body: Any  # the parsed JSON body, or None when it was empty or not JSON
 
 
 class GuardedHttp:
@@ -96,40 +96,13 @@ class GuardedHttp:
         headers: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
     ) -> HttpAnswer:
-        check_url_allowed(url, self.allow_hosts, resolve=self.resolve)
-        limit = max_bytes or self.max_bytes
-        deadline = time.monotonic() + self.timeout
-        body = bytearray()
-        send: dict[str, Any] = {}
-        if form is not None:
-            send["data"] = dict(form)
-        elif json_body is not None:
-            send["content"] = json.dumps(json_body).encode("utf-8")
-            headers = {"Content-Type": "application/json", **(headers or {})}
-        try:
-            with self.client.stream(
-                method,
-                url,
-                headers={"Accept": "application/json", **(headers or {})},
-                timeout=self.timeout,
-                follow_redirects=False,
-                **send,
-            ) as response:
-                status = response.status_code
-                if response.is_redirect:
-                    raise FetchError(f"{url} answered with a redirect; redirects are not followed")
-                for chunk in response.iter_bytes():
-                    body.extend(chunk)
-                    if len(body) > limit:
-                        raise FetchError(f"{url} answered more than {limit} bytes")
-                    if time.monotonic() > deadline:
-                        raise FetchError(f"{url} timed out after {self.timeout} s")
-        except httpx.TimeoutException:
-            raise FetchError(f"{url} timed out after {self.timeout} s") from None
-        except httpx.HTTPError as exc:
-            raise FetchError(f"{url} could not be reached: {type(exc).__name__}") from None
-        try:
-            parsed = json.loads(bytes(body)) if body else None
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            parsed = None
-        return HttpAnswer(status, parsed)
+        send_headers = {"Accept": "application/json", **(headers or {})}
+        content = None
+        if form is None and json_body is not None:
+            content = json.dumps(json_body).encode("utf-8")
+            send_headers = {"Content-Type": "application/json", **send_headers}
+        return guarded_request(
+            method, url, self.client, allow_hosts=self.allow_hosts, resolve=self.resolve,
+            timeout=self.timeout, max_bytes=max_bytes or self.max_bytes,
+            headers=send_headers, content=content, form=form,
+        )  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from typing import Any
 
@@ -181,3 +183,25 @@ def test_cancel_stops_a_previewed_batch(issuer: Issuer) -> None:
     refused = issuer.client.post(f"/batches/{batch['id']}/confirm", headers=issuer.auth())
     assert refused.status_code == 409
     assert issuer.client.get("/batches/999", headers=issuer.auth()).status_code == 404
+
+
+def test_offers_file_neutralises_spreadsheet_formulas(issuer: Issuer) -> None:
+    hostile = (
+        "reference;naam;soort;kwalificatie;codes;studentnummer;email\n"
+        '"=HYPERLINK(""https://evil.example"";""klik"")";+Sanne;examenresultaat;25498;'
+        "B1-K1;-1001;@SUM(A1)@example.nl\n"
+    )
+    batch = _upload(issuer, hostile).json()
+    assert batch["counts"]["valid"] == 1, batch
+    _run(issuer, batch["id"])
+    response = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["reference"] == '\'=HYPERLINK("https://evil.example";"klik")'
+    assert row["naam"] == "'+Sanne"
+    assert row["studentnummer"] == "'-1001"
+    assert row["email"] == "'@SUM(A1)@example.nl"
+    assert row["transactiecode"].isdigit()
+    for cell in rows[1]:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))

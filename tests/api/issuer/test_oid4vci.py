@@ -10,6 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, select, text
 
 from credentials.did import StaticDidResolver
@@ -33,11 +35,13 @@ from credentials.oid4vci import (
 )
 from credentials.results import Verdict
 from credentials.verification import verify_credential
+from issuer.db.offer_tables import CredentialOffer as OfferRow
 from issuer.db.tables import IssuedCredential
 from issuer.services.errors import ConflictError
-from issuer.services.offers import CreatedOffer, create_offer, offer_email
+from issuer.services.offers import CreatedOffer, create_offer, create_offers_many, offer_email
 from issuer.services.organisations import get_organisation
 from web_common.db import UnitOfWork
+from web_common.secrets import SecretBox
 
 from .conftest import BASE_URL, Issuer
 
@@ -509,6 +513,58 @@ def test_codes_and_tokens_are_not_stored_in_clear(issuer: Issuer) -> None:
     assert all(h.startswith("$argon2id$") for h in tx_hashes)
     assert '"offer.create"' in everything
     assert '"offer.redeem"' in everything
+
+
+def _batch_offer(issuer: Issuer, credential_id: str) -> tuple[CreatedOffer, str]:
+    """An offer as batch issuance makes them, and its stored transaction code hash."""
+    state = issuer.client.app.state  # type: ignore[attr-defined]
+    with UnitOfWork(state.sessions) as uow:
+        org = get_organisation(uow, "roc-midden")
+        row = uow.session.scalar(
+            select(IssuedCredential).where(IssuedCredential.credential_ref == credential_id)
+        )
+        assert row is not None
+        [created] = create_offers_many(
+            uow, org, [row], public_base_url=BASE_URL, now=issuer.clock(), box=state.box
+        )
+        stored = uow.session.get(OfferRow, created.offer_id)
+        assert stored is not None
+        tx_hash = stored.tx_code_hash
+        uow.commit()
+    return created, tx_hash
+
+
+def test_batch_transaction_codes_are_keyed_digests_that_a_dump_cannot_test(
+    issuer: Issuer,
+) -> None:
+    issued = _issue(issuer)
+    created, tx_hash = _batch_offer(issuer, issued["id"])
+    assert tx_hash.startswith("hmac-sha256$")
+    assert created.tx_code not in tx_hash
+    # Whoever has the dump but not the configured keys cannot check a guess:
+    outsider = SecretBox([Fernet.generate_key()])
+    assert not outsider.check_keyed_digest("oid4vci tx_code", created.tx_code, tx_hash)
+    wallet = Wallet(issuer)
+    offer = wallet.offer(created.offer_uri)
+    wrong = "000000" if created.tx_code != "000000" else "111111"
+    assert wallet.token(offer, wrong).status_code == 400
+    response = wallet.token(offer, created.tx_code)
+    assert response.status_code == 200, response.text
+
+
+def test_offers_stored_with_the_old_light_argon2_hash_still_redeem(issuer: Issuer) -> None:
+    issued = _issue(issuer)
+    created, _ = _batch_offer(issuer, issued["id"])
+    legacy = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1).hash(created.tx_code)
+    state = issuer.client.app.state  # type: ignore[attr-defined]
+    with UnitOfWork(state.sessions) as uow:
+        row = uow.session.get(OfferRow, created.offer_id)
+        assert row is not None
+        row.tx_code_hash = legacy
+        uow.commit()
+    wallet = Wallet(issuer)
+    offer = wallet.offer(created.offer_uri)
+    assert wallet.token(offer, created.tx_code).status_code == 200
 
 
 def _revoke(issuer: Issuer, credential_id: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -99,26 +100,60 @@ def test_first_run_setup_then_closed(fresh_issuer: TestClient) -> None:
     assert "ROC Test" in response.text
 
 
-def test_login_failure_and_lockout(staff: Issuer) -> None:
-    client = TestClient(staff.client.app, base_url=BASE_URL, headers=HTML)
+def _login_answers(client: TestClient, email: str, password: str, times: int) -> list[Any]:
     token = csrf_of(client.get("/login").text)
-    form = {"email": "issuer@roc-midden.nl", "password": "wrong password", "csrf_token": token}
-    for _ in range(4):
+    form = {"email": email, "password": password, "csrf_token": token}
+    answers = []
+    for _ in range(times):
         response = client.post("/login", data=form)
-        assert response.status_code == 400
-        assert "klopt niet" in response.text
-    locked = client.post("/login", data=form)
-    assert locked.status_code == 429
-    assert "geblokkeerd" in locked.text
-    right = client.post("/login", data={**form, "password": STAFF_PASSWORD})
-    assert right.status_code == 429  # still locked, even with the right password
-    staff.clock.now += timedelta(minutes=16)
-    assert client.post("/login", data={**form, "password": STAFF_PASSWORD}).status_code == 200
-    fresh = TestClient(staff.client.app, base_url=BASE_URL, headers=HTML)
-    form["csrf_token"] = csrf_of(fresh.get("/login").text)
-    unknown = fresh.post("/login", data={**form, "email": "nobody@roc-midden.nl"})
-    assert unknown.status_code == 400
+        answers.append((response.status_code, response.headers.get("retry-after")))
+        assert ("klopt niet" in response.text) == (response.status_code == 400)
+        assert ("Te veel mislukte pogingen" in response.text) == (response.status_code == 429)
+    return answers
+
+
+def test_wrong_passwords_slow_down_without_locking_out_the_staff_member(staff: Issuer) -> None:
+    attacker = TestClient(staff.client.app, base_url=BASE_URL, headers=HTML,
+                          client=("203.0.113.9", 5000))  # fmt: skip
+    answers = _login_answers(attacker, "issuer@roc-midden.nl", "wrong password", 7)
+    assert [code for code, _ in answers] == [400] * 5 + [429, 429]
+    assert answers[5][1] is not None
+    assert 1 <= int(answers[5][1]) <= 60
+    # the same for an address without an account: nothing tells them apart
+    assert _login_answers(attacker, "nobody@roc-midden.nl", "wrong password", 7) == answers
+    # no fifteen-minute lock: after a minute at most, the right password works
+    staff.clock.now += timedelta(seconds=61)
+    elsewhere = TestClient(staff.client.app, base_url=BASE_URL, headers=HTML,
+                           client=("198.51.100.20", 5000))  # fmt: skip
+    token = csrf_of(elsewhere.get("/login").text)
+    right = {"email": "issuer@roc-midden.nl", "password": STAFF_PASSWORD, "csrf_token": token}
+    assert elsewhere.post("/login", data=right, follow_redirects=False).status_code == 303
+
+
+def test_password_spraying_from_one_address_is_slowed_down(staff: Issuer) -> None:
+    sprayer = TestClient(staff.client.app, base_url=BASE_URL, headers=HTML,
+                         client=("203.0.113.50", 5000))  # fmt: skip
+    token = csrf_of(sprayer.get("/login").text)
+    codes = [
+        sprayer.post(
+            "/login",
+            data={
+                "email": f"staff{i}@roc-midden.nl",
+                "password": "Zomer2026!",
+                "csrf_token": token,
+            },
+        ).status_code
+        for i in range(12)
+    ]
+    assert codes[:10] == [400] * 10
+    assert codes[10:] == [429, 429]
+
+
+def test_failed_logins_are_audited(staff: Issuer) -> None:
+    client = TestClient(staff.client.app, base_url=BASE_URL, headers=HTML)
+    _login_answers(client, "issuer@roc-midden.nl", "wrong password", 1)
     audit = login_client(staff, "admin@roc-midden.nl").get("/audit?action=staff").text
+    assert "Mislukte inlogpoging" in audit
     assert "actie:staff.login_failed" not in audit  # labelled, not raw
     assert STAFF_PASSWORD not in audit
 

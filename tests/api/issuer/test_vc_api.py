@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from credentials.did import StaticDidResolver
 from credentials.examples import mbo_certificaat
@@ -17,6 +17,7 @@ from credentials.keys import Ed25519KeyPair
 from credentials.results import Outcome, Verdict
 from credentials.status_list import StatusList
 from credentials.verification import verify_credential
+from issuer.db.tables import Organisation
 from issuer.services.organisations import rotate_key
 from web_common.db import UnitOfWork
 
@@ -272,6 +273,49 @@ def test_secrets_are_not_stored_in_clear(issuer: Issuer) -> None:
 def test_health_and_readiness(issuer: Issuer) -> None:
     assert issuer.client.get("/healthz").json() == {"status": "ok"}
     assert issuer.client.get("/readyz").json()["status"] == "ready"
+
+
+def test_the_registered_profile_is_signed_not_the_clients_issuer_object(issuer: Issuer) -> None:
+    credential = _request(issuer)["credential"]
+    credential["issuer"] = {
+        "id": issuer.did,
+        "type": ["Profile"],
+        "name": "Universiteit van Nergens (officieel)",
+        "url": "https://phishing.example/",
+        "image": {"id": "https://phishing.example/logo.png", "type": "Image"},
+        "brin": "99XX",
+    }
+    response = issuer.client.post(
+        "/credentials/issue", json={"credential": credential}, headers=issuer.auth()
+    )
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
+        org = uow.session.scalars(select(Organisation).where(Organisation.did == issuer.did)).one()
+        registered = {"name": org.name, "brin": org.identifier}
+    assert vc["issuer"] == {"id": issuer.did, "type": ["Profile"], **registered}
+    assert "phishing" not in json.dumps(vc)
+    assert _verify(issuer, vc).verdict is Verdict.VALID
+
+
+def test_without_open_badges_context_the_issuer_object_keeps_only_vc_terms(
+    issuer: Issuer,
+) -> None:
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": {"id": issuer.did, "name": "Iemand anders"},
+        "credentialSubject": {"id": STUDENT.did_key},
+    }
+    response = issuer.client.post(
+        "/credentials/issue", json={"credential": credential}, headers=issuer.auth()
+    )
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert vc["issuer"]["id"] == issuer.did
+    assert vc["issuer"]["name"] != "Iemand anders"
+    assert set(vc["issuer"]) == {"id", "name"}
+    assert _verify(issuer, vc).verdict is Verdict.VALID
 
 
 @pytest.mark.parametrize(

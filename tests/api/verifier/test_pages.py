@@ -203,6 +203,9 @@ def test_genuine_credential_from_a_recognised_school_is_green(pages: Pages) -> N
     assert "B1-K1 Voert dienstverlenende werkzaamheden uit" in text
     assert "vanaf 01-07-2026" in text
     assert "Niet ingetrokken: De uitgever heeft het niet ingetrokken." in text
+    # when the status was asked, honestly: the list may be cached for a while
+    assert "Intrekking nagevraagd bij de uitgever op " in text
+    assert "(hier hooguit 60 seconden)" in text
     assert "Technische details" in text
     assert "<code>ok</code>" in page.text
     assert "verdict-warning" not in page.text
@@ -238,6 +241,8 @@ def test_revoked_credential_is_red(pages: Pages) -> None:
     text = _text(page)
     assert "verdict-invalid" in page.text
     assert "De uitgever heeft dit bewijs ingetrokken. Het telt niet meer." in text
+    english = pages.client.get(page.url.path + "?lang=en")
+    assert "Revocation checked with the issuer on" in _text(english)
 
 
 def test_paste_vc_jwt(pages: Pages) -> None:

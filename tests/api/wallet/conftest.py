@@ -72,8 +72,9 @@ class Wallet:
     clock: Clock
     database_url: str
 
-    def browser(self) -> TestClient:
-        return TestClient(self.app, base_url=BASE_URL)
+    def browser(self, address: str = "testclient") -> TestClient:
+        """A client whose connections come from ``address``."""
+        return TestClient(self.app, base_url=BASE_URL, client=(address, 50000))
 
     def person(self, email: str = "sanne@example.nl", name: str = "Sanne de Vries") -> Person:
         client = self.browser()
@@ -92,6 +93,7 @@ def make_wallet(
     resolve_host: Callable[[str, int], list[str]] | None = None,
     allow_hosts: frozenset[str] = frozenset(),
     clock: Clock | None = None,
+    trusted_proxies: tuple[str, ...] = (),
 ) -> Iterator[Wallet]:
     upgrade("wallet", database_url)
     settings = WalletSettings(
@@ -100,6 +102,7 @@ def make_wallet(
         public_base_url=BASE_URL,
         log_json=False,
         dev_allow_hosts=allow_hosts,
+        trusted_proxies=trusted_proxies,
     )
     clock = clock or Clock()
     extra: dict[str, Any] = {}

@@ -1,7 +1,13 @@
-"""Accounts: registration, login with lockout and throttling, sessions, CSRF, deletion."""
+"""Accounts: registration, login with backoff per address and account, sessions, CSRF,
+deletion."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
 from wallet.db.tables import (
@@ -14,7 +20,7 @@ from wallet.db.tables import (
     StoredCredential,
 )
 
-from .conftest import PASSWORD, Wallet, signed_credential
+from .conftest import PASSWORD, Wallet, make_wallet, signed_credential
 
 
 def test_register_gives_a_holder_key_stored_encrypted(wallet: Wallet) -> None:
@@ -69,20 +75,49 @@ def test_login_logout_and_session(wallet: Wallet) -> None:
     assert client.get("/api/credentials").status_code == 401
 
 
-def test_account_locks_after_five_wrong_passwords(wallet: Wallet) -> None:
+def _login(client: TestClient, email: str, password: str) -> Any:
+    return client.post("/api/session", json={"email": email, "password": password})
+
+
+def test_wrong_passwords_slow_the_account_down_briefly_not_lock_it(wallet: Wallet) -> None:
     wallet.person("piet@example.nl")
-    client = wallet.browser()
+    owner = wallet.browser("198.51.100.7")
+    assert _login(owner, "piet@example.nl", PASSWORD).status_code == 200  # a known address
+    attacker = wallet.browser("203.0.113.9")
     for _ in range(5):
-        response = client.post(
-            "/api/session", json={"email": "piet@example.nl", "password": "wrong password"}
-        )
-        assert response.status_code == 401
-    locked = client.post("/api/session", json={"email": "piet@example.nl", "password": PASSWORD})
-    assert locked.status_code == 401
-    assert "kwartier" in locked.json()["detail"]
-    wallet.clock.now = wallet.clock.now.replace(hour=wallet.clock.now.hour + 1)
-    ok = client.post("/api/session", json={"email": "piet@example.nl", "password": PASSWORD})
-    assert ok.status_code == 200
+        assert _login(attacker, "piet@example.nl", "wrong password").status_code == 401
+    slowed = _login(attacker, "piet@example.nl", PASSWORD)
+    assert slowed.status_code == 429
+    assert 1 <= int(slowed.headers["retry-after"]) <= 60
+    # the owner, from an address that logged in before, is not made to wait
+    assert _login(owner, "piet@example.nl", PASSWORD).status_code == 200
+    # a new address of the owner waits at most a minute, however long the attack goes on,
+    # from however many addresses
+    for i in range(20):
+        wallet.clock.now += timedelta(seconds=61)
+        botnet = wallet.browser(f"203.0.113.{100 + i}")
+        assert _login(botnet, "piet@example.nl", "wrong password").status_code == 401
+    elsewhere = wallet.browser("192.0.2.44")
+    wait = _login(elsewhere, "piet@example.nl", PASSWORD)
+    assert wait.status_code == 429
+    assert int(wait.headers["retry-after"]) <= 60
+    wallet.clock.now += timedelta(seconds=61)
+    assert _login(elsewhere, "piet@example.nl", PASSWORD).status_code == 200
+
+
+def test_the_answers_do_not_tell_whether_an_account_exists(wallet: Wallet) -> None:
+    wallet.person("piet@example.nl")
+    answers = {}
+    for email, address in (
+        ("piet@example.nl", "203.0.113.1"),
+        ("niemand@example.nl", "203.0.113.2"),
+    ):
+        client = wallet.browser(address)
+        seen = [_login(client, email, "wrong password") for _ in range(7)]
+        answers[email] = [(r.status_code, r.json()["detail"], r.headers.get("retry-after"))
+                          for r in seen]  # fmt: skip
+    assert answers["piet@example.nl"] == answers["niemand@example.nl"]
+    assert [code for code, _, _ in answers["piet@example.nl"]] == [401] * 5 + [429, 429]
 
 
 def test_many_failures_from_one_address_are_throttled(wallet: Wallet) -> None:
@@ -134,3 +169,40 @@ def test_delete_account_removes_everything(wallet: Wallet) -> None:
         "/api/session", json={"email": "sanne@example.nl", "password": PASSWORD}
     )
     assert relogin.status_code == 401
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'proxied.db'}"
+    for wallet in make_wallet(url, trusted_proxies=("10.0.0.0/24",)):
+        proxy = wallet.browser("10.0.0.2")
+
+        def attempt(client: TestClient, forwarded: str) -> int:
+            response = client.post(
+                "/api/session",
+                json={"email": f"x{forwarded}@example.nl", "password": "guess guess"},
+                headers={"X-Forwarded-For": forwarded},
+            )
+            return response.status_code
+
+        assert [attempt(proxy, "203.0.113.1") for _ in range(11)][-1] == 429
+        assert attempt(proxy, "203.0.113.2") == 401  # another person behind the same proxy
+        assert attempt(proxy, "203.0.113.2, 10.0.0.7") == 401  # chained trusted proxies
+        # from anyone else, the header is only text: no way to step out of one's bucket
+        stranger = wallet.browser("198.51.100.3")
+        codes = [attempt(stranger, f"192.0.2.{i}") for i in range(11)]
+        assert codes[-1] == 429
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored_even_from_loopback(
+    wallet: Wallet,
+) -> None:
+    local = wallet.browser("127.0.0.1")
+    codes = [
+        local.post(
+            "/api/session",
+            json={"email": f"x{i}@example.nl", "password": "guess guess"},
+            headers={"X-Forwarded-For": f"192.0.2.{i}"},
+        ).status_code
+        for i in range(11)
+    ]
+    assert codes[-1] == 429

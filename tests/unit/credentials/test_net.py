@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+import ssl
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
 from credentials.errors import FetchError
-from credentials.net import check_url_allowed, fetch_json, is_public_address
+from credentials.net import (
+    check_url_allowed,
+    fetch_json,
+    guarded_client,
+    guarded_request,
+    is_public_address,
+)
 
 PUBLIC_IP = "93.184.215.14"
 
@@ -238,3 +247,112 @@ def test_fetch_json_connection_error() -> None:
 
     with client_for(handler) as client, pytest.raises(FetchError, match="ConnectError"):
         fetch_json("https://school.example/doc", client, resolve=resolves_to(PUBLIC_IP))
+
+
+# ------------------------------------------------------------ DNS rebinding: pinned connects
+
+
+class RecordingStream(httpcore.MockStream):
+    """httpcore's mock socket, remembering what was written and the TLS server name."""
+
+    def __init__(self, buffer: list[bytes], log: dict[str, list[Any]]) -> None:
+        super().__init__(buffer)
+        self._log = log
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._log["written"].append(buffer)
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        self._log["sni"].append(server_hostname)
+        return self
+
+
+class RecordingBackend(httpcore.MockBackend):
+    """The network below httpx/httpcore: records where it was asked to connect."""
+
+    def __init__(self, body: bytes, refuse: Sequence[str] = ()) -> None:
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}"
+        super().__init__([head.encode() + b"\r\n\r\n" + body])
+        self.refuse = set(refuse)
+        self.log: dict[str, list[Any]] = {"connected": [], "written": [], "sni": []}
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        self.log["connected"].append((host, port))
+        if host in self.refuse:
+            raise httpcore.ConnectError(f"{host} refused")
+        return RecordingStream(list(self._buffer), self.log)
+
+
+def rebinding(first: str, then: str) -> tuple[Callable[[str, int], Sequence[str]], list[str]]:
+    """A DNS server that answers ``first`` once and ``then`` ever after."""
+    calls: list[str] = []
+
+    def resolve(host: str, port: int) -> Sequence[str]:
+        calls.append(host)
+        return [first] if len(calls) == 1 else [then]
+
+    return resolve, calls
+
+
+def test_get_connects_to_the_checked_address_not_a_second_answer() -> None:
+    backend = RecordingBackend(b'{"ok": true}')
+    resolve, calls = rebinding(PUBLIC_IP, "127.0.0.1")
+    with guarded_client(network_backend=backend) as client:
+        document = fetch_json("https://school.example/status/1", client, resolve=resolve)
+    assert document == {"ok": True}
+    assert calls == ["school.example"]  # resolved once, by the guard
+    assert backend.log["connected"] == [(PUBLIC_IP, 443)]
+    assert backend.log["sni"] == ["school.example"]  # TLS is checked against the name
+    assert b"Host: school.example\r\n" in b"".join(backend.log["written"])
+
+
+def test_post_is_pinned_the_same_way() -> None:
+    backend = RecordingBackend(b'{"access_token": "t"}')
+    resolve, calls = rebinding(PUBLIC_IP, "169.254.169.254")
+    with guarded_client(network_backend=backend) as client:
+        answer = guarded_request(
+            "POST", "https://issuer.example:8443/token", client, resolve=resolve,
+            form={"grant_type": "x"},
+        )  # fmt: skip
+    assert (answer.status, answer.body) == (200, {"access_token": "t"})
+    assert calls == ["issuer.example"]
+    assert backend.log["connected"] == [(PUBLIC_IP, 8443)]
+    written = b"".join(backend.log["written"])
+    assert written.startswith(b"POST /token HTTP/1.1")
+    assert b"grant_type=x" in written
+
+
+def test_the_next_checked_address_is_tried_when_the_first_does_not_answer() -> None:
+    backend = RecordingBackend(b"{}", refuse=["2001:4860:4860::8888"])
+    resolve = resolves_to("2001:4860:4860::8888", PUBLIC_IP)
+    with guarded_client(network_backend=backend) as client:
+        assert fetch_json("https://school.example/x", client, resolve=resolve) == {}
+    assert backend.log["connected"] == [("2001:4860:4860::8888", 443), (PUBLIC_IP, 443)]
+
+
+def test_a_guarded_client_refuses_connections_the_guard_did_not_check() -> None:
+    backend = RecordingBackend(b"{}")
+    with guarded_client(network_backend=backend) as client, pytest.raises(httpx.ConnectError):
+        client.get("https://school.example/")
+    assert backend.log["connected"] == []
+
+
+def test_allow_listed_development_hosts_connect_by_name() -> None:
+    backend = RecordingBackend(b"{}")
+    with guarded_client(network_backend=backend) as client:
+        fetch_json(
+            "http://localhost:8001/x", client, allow_hosts={"localhost:8001"}, resolve=no_dns
+        )
+    assert backend.log["connected"] == [("localhost", 8001)]

@@ -278,3 +278,48 @@ def test_login_throttle_locks_after_the_limit_and_forgets_after_the_window() -> 
     for key in ("x", "y", "z"):  # bounded: the oldest key is dropped
         throttle.failed(key)
     assert len(throttle._failures) <= 2
+
+
+def test_keyed_digests_check_under_rotated_keys_and_never_under_others() -> None:
+    old, new, other = (Fernet.generate_key() for _ in range(3))
+    before = SecretBox([old])
+    stored = before.keyed_digest("tx", "123456")
+    assert stored.startswith("hmac-sha256$")
+    rotated = SecretBox([new, old])
+    assert rotated.check_keyed_digest("tx", "123456", stored)
+    assert not rotated.check_keyed_digest("tx", "123457", stored)
+    assert not rotated.check_keyed_digest("other purpose", "123456", stored)
+    assert not SecretBox([other]).check_keyed_digest("tx", "123456", stored)
+    assert not rotated.check_keyed_digest("tx", "123456", "$argon2id$v=19$whatever")
+    assert rotated.keyed_digest("tx", "123456") != stored  # new digests use the newest key
+
+
+def test_backoff_doubles_after_the_free_failures_up_to_the_cap_and_forgets() -> None:
+    from web_common.throttle import Backoff
+
+    now = [1000.0]
+    backoff = Backoff(free=2, cap=8, forget_after=100, clock=lambda: now[0])
+    waits = []
+    for _ in range(6):
+        waits.append(backoff.wait("k"))
+        backoff.failed("k")
+    assert waits == [0, 0, 1, 2, 4, 8]  # the clock stands still: each failure is "now"
+    assert backoff.wait("k") == 8  # 2**(6-2) = 16, capped at 8
+    now[0] += 8
+    assert backoff.wait("k") == 0
+    now[0] += 100
+    backoff.failed("k")
+    assert backoff.wait("k") == 0  # forgotten: a fresh start
+
+
+def test_login_guard_exempts_known_addresses_from_the_account_backoff() -> None:
+    from web_common.throttle import LoginGuard
+
+    now = [0.0]
+    guard = LoginGuard(account_free=3, account_cap=60, clock=lambda: now[0])
+    guard.succeeded("10.0.0.1", "Anna@School.nl")
+    for i in range(3):
+        guard.failed(f"203.0.113.{i}", "anna@school.nl")
+    assert guard.wait("198.51.100.1", "anna@school.nl") == 1  # unknown address waits
+    assert guard.wait("10.0.0.1", "ANNA@school.nl") == 0  # the owner's address does not
+    assert guard.wait("203.0.113.0", "someone@else.nl") == 0

@@ -24,7 +24,7 @@ from qualifications.achievements import KINDS
 from qualifications.model import PartKey
 
 from .checking import CredentialReport, Report
-from .explain import explain, verdict_text
+from .explain import explain, headline
 from .trust import TrustEntry
 
 __all__ = [
@@ -108,6 +108,10 @@ class ResultView:
     presentation_checks: tuple[CheckLine, ...]
     holder: str | None
     counts: Mapping[str, int]
+    # The name the credentials are issued to, when they all name the same person.
+    holder_name: str | None = None
+    # A lone credential (pasted or uploaded), not a presentation signed by its holder.
+    loose: bool = False
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -177,10 +181,10 @@ def _credential_view(
     formal: bool | None = None
     if report.evidence:
         formal = any(e.kind.counts_toward_diploma for e in report.evidence)
-    headline, _ = verdict_text(report.verdict, lang)
+    title, _ = headline(report.result.checks, report.verdict, lang)
     return CredentialView(
         verdict=report.verdict.value,
-        headline=headline,
+        headline=title,
         kind_label=kind_label,
         title=report.title,
         issuer_name=entry.name if entry else report.issuer_name,
@@ -206,7 +210,6 @@ def result_view(
     report: Report, catalog: Catalog, trusted: Mapping[str, TrustEntry], *, lang: str
 ) -> ResultView:
     """Everything the result page shows, in ``lang`` (nl or en)."""
-    headline, sentence = verdict_text(report.verdict, lang)
     presentation_checks: tuple[CheckResult, ...] = ()
     holder = None
     if report.presentation is not None:
@@ -216,14 +219,19 @@ def result_view(
         presentation_checks = report.own_checks
     views = tuple(_credential_view(c, catalog, trusted, lang) for c in report.credentials)
     counts = {v.value: sum(1 for c in views if c.verdict == v.value) for v in Verdict}
+    all_checks = [*presentation_checks, *(k for c in report.credentials for k in c.result.checks)]
+    title, sentence = headline(all_checks, report.verdict, lang)
+    names = {c.subject_name for c in views if c.subject_name}
     return ResultView(
         report.verdict.value,
-        headline,
+        title,
         sentence,
         views,
         _lines(presentation_checks, lang),
         holder,
         counts,
+        holder_name=names.pop() if len(names) == 1 else None,
+        loose=report.presentation is None and bool(report.credentials),
     )
 
 

@@ -80,10 +80,29 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
         "Hetzelfde resultaat als rij {0}; dat geven we één keer uit.",
     ),
     (
+        r"a different credential was issued for this result since the preview \((.*)\); "
+        r"upload the file again to see the change and resolve it",
+        "Voor dit resultaat is na de controle een ander bewijs uitgegeven ({0}). Upload het "
+        "bestand opnieuw: dan zie je de wijziging en kies je wat er moet gebeuren.",
+    ),
+    (
+        r"a different credential was already issued as (.*); use a new id",
+        "Onder {0} is al een ander bewijs uitgegeven.",
+    ),
+    (
         r"'(.*)' is not one of (.*)",
         "‘{0}’ kennen we niet. Kies een van: {1}.",
     ),
     (r"one of (.*)", "Vul de soort in, een van: {0}."),
+    (
+        r"the kerntaken of dossier (\d+) are not in the catalog yet; import its SBB export",
+        "De kerntaken van dossier {0} staan nog niet in de catalogus; importeer de SBB-export"
+        " van dit dossier. Een diploma kan wel.",
+    ),
+    (
+        r"'(.*)' is the title of (.*); use the crebo",
+        "‘{0}’ is de naam van meer dan één kwalificatie ({1}); gebruik het crebonummer.",
+    ),
     (
         r"'(.*)' is not in the catalog",
         "‘{0}’ staat niet in de kwalificatiestructuur. Gebruik het crebonummer (bijvoorbeeld "

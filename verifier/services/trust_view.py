@@ -37,6 +37,7 @@ class TrustRow:
     may_issue_all: bool
     may_issue: tuple[str, ...]  # names of the kinds of credential, when not all
     did: str
+    accredited_for: tuple[str, ...] = ()  # "crebo 25655", "dossier 23189", "domein …"
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -52,5 +53,6 @@ def public_trust_rows(entries: Iterable[TrustEntry], *, lang: str) -> list[Trust
             _pick(_TYPE_NAMES[t], lang) if t in _TYPE_NAMES else t for t in entry.credential_types
         )  # fmt: skip
         kind = _pick(ORGANISATION_KINDS.get(entry.kind, ORGANISATION_KINDS["other"]), lang)
-        rows.append(TrustRow(entry.name, kind, every, named, entry.did))
+        accredited = tuple(f"{a.scope} {a.code}" for a in entry.accreditations)
+        rows.append(TrustRow(entry.name, kind, every, named, entry.did, accredited))
     return sorted(rows, key=lambda r: r.name.casefold())

@@ -39,7 +39,7 @@ from qualifications import Catalog
 from qualifications.achievements import AchievementRequest, CredentialKind, build_achievement
 from verifier.app import create_app
 from verifier.services.admin import hash_password
-from verifier.services.trust import TrustEntry, add_trusted_issuer
+from verifier.services.trust import Accreditation, TrustEntry, add_trusted_issuer
 from verifier.settings import VerifierSettings
 from web_common.db import UnitOfWork
 from web_common.migrations import upgrade
@@ -492,10 +492,16 @@ def test_an_expired_request_says_so(pages: Pages) -> None:
 def test_the_trust_list_is_public_and_changing_it_needs_login_and_csrf(pages: Pages) -> None:
     client = pages.client
     pages.trust(LEERBEDRIJF, "Zorggroep De Linde", "leerbedrijf", "PraktijkverklaringCredential")
+    with UnitOfWork(cast(FastAPI, client.app).state.sessions) as uow:
+        entry = TrustEntry(SCHOOL.did_key, "ROC Midden Nederland", "school", ("*",),
+                           (Accreditation("crebo", "25655"),))  # fmt: skip
+        add_trusted_issuer(uow, entry, source="test", now=NOW)
+        uow.commit()
     public = client.get("/trust", follow_redirects=False)
     assert public.status_code == 200
     text = _text(public)
     assert "Zorggroep De Linde Soort Erkend leerbedrijf Mag uitgeven Praktijkverklaring" in text
+    assert "Mag uitgeven alle soorten bewijs Erkend voor crebo 25655" in text
     assert "/trust/remove" not in public.text
     assert "/trust/add" not in public.text
     assert 'href="/trust/login"' in public.text
@@ -507,6 +513,7 @@ def test_the_trust_list_is_public_and_changing_it_needs_login_and_csrf(pages: Pa
         from verifier.services.trust import remove_trusted_issuer
 
         remove_trusted_issuer(uow, LEERBEDRIJF.did_key)
+        remove_trusted_issuer(uow, SCHOOL.did_key)
         uow.commit()
     token = pages.csrf("/trust/login")
     no_csrf = client.post("/trust/login", data={"password": PASSWORD},

@@ -92,6 +92,7 @@ class Stack:
             prefix + "SECRET_KEY": keys[f"{service}_secret"],
             prefix + "DATA_ENCRYPTION_KEYS": keys[f"{service}_data_key"],
             prefix + "DEV_ALLOW_HOSTS": json.dumps(others),
+            "WALLET_VERIFIER_URL": self.url("verifier"),
             prefix + "LOG_JSON": "false",
             prefix + "LOG_LEVEL": "WARNING",
             **{k: v for k, v in self.extra_env.items() if k.startswith(prefix)},

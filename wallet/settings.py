@@ -17,6 +17,9 @@ class WalletSettings(ServiceSettings):
 
     database_url: str = "sqlite:///var/wallet.db"
     public_base_url: str = "http://localhost:8002"
+    verifier_url: str = "http://localhost:8003"
+    """The verification service a person opening a share link (or scanning the PDF's QR
+    code) is sent to, so their first screen is the verdict; empty keeps the plain page."""
     fetch_timeout: float = 5.0
     status_list_cache_seconds: int = Field(default=60, ge=0, le=3600)
     """The most seconds a fetched status list is used without asking its issuer again (a

@@ -136,10 +136,12 @@ def _receive(page: Any, base: str, offer: str, tx_code: str) -> None:
     expect(page.get_by_text("Het is gecontroleerd en staat in je paspoort")).to_be_visible()
 
 
-def _check_share(page: Any, base: str, share_url: str) -> None:
-    page.goto(f"{base}/?share={share_url}")
-    page.get_by_role("button", name="Link controleren").click()
+def _open_share(page: Any, base: str, share_url: str) -> None:
+    """Follow the share link as an employer would (a click, or scanning the PDF's QR code):
+    the wallet sends the browser to the verifier, whose first screen is the verdict."""
+    page.goto(share_url)
     page.locator(".verdict").wait_for()
+    assert page.url.startswith(f"{base}/check/"), page.url
 
 
 def test_journey_in_the_browser(journey_stack: tuple[str, Stack], browser: Any) -> None:
@@ -252,12 +254,19 @@ def test_journey_in_the_browser(journey_stack: tuple[str, Stack], browser: Any) 
     assert share_url.startswith(wallet + "/s/")
     shot(worker, "share-link")
 
-    # 6. the employer checks the link: every check green, then the stacking report
+    # 6. the employer follows the link: the first screen is the verdict with the holder's
+    # name (every check green), then the stacking report
     employer = _actor(browser, errors)
-    _check_share(employer, verifier, share_url)
+    _open_share(employer, verifier, share_url)
     verdict = employer.locator(".verdict")
     expect(verdict).to_have_class(re.compile(r"\bverdict-valid\b"))
-    expect(verdict).to_contain_text("Echt en geldig")
+    expect(employer.locator("#verdict-title")).to_have_text("Echt en geldig")
+    expect(verdict).to_contain_text(f"Op naam van {WORKER}")
+    on_phone = _actor(browser, errors, width=390)
+    _open_share(on_phone, verifier, share_url)
+    expect(on_phone.locator(".verdict")).to_contain_text(f"Op naam van {WORKER}")
+    assert on_phone.evaluate("document.documentElement.scrollWidth") <= 390
+    on_phone.screenshot(path=str(shot.folder / "employer-first-screen-phone.png"))
     expect(employer.locator("article.credential")).to_have_count(4)
     expect(employer.locator("article.credential-valid")).to_have_count(4)
     checks = employer.locator("article.credential ul.checks li.check")
@@ -289,11 +298,14 @@ def test_journey_in_the_browser(journey_stack: tuple[str, Stack], browser: Any) 
     expect(school.locator("#status")).to_have_text("Ingetrokken")
     shot(school, "school-revoked")
 
-    # 8. the employer checks the link again: that credential is revoked
-    _check_share(employer, verifier, share_url)
+    # 8. the employer opens the link again: that credential is revoked, and the headline
+    # says so (genuine, but revoked: not "niet echt")
+    _open_share(employer, verifier, share_url)
     verdict = employer.locator(".verdict")
     expect(verdict).to_have_class(re.compile(r"\bverdict-invalid\b"))
-    expect(verdict).to_contain_text("Niet echt of niet geldig: stop")
+    expect(employer.locator("#verdict-title")).to_have_text("Ingetrokken door de uitgever")
+    expect(verdict).to_contain_text("ingetrokken")
+    expect(verdict).not_to_contain_text("niet echt")
     revoked = employer.locator("article.credential-invalid")
     expect(revoked).to_have_count(1)
     expect(revoked).to_contain_text("B1-K1")
@@ -302,7 +314,7 @@ def test_journey_in_the_browser(journey_stack: tuple[str, Stack], browser: Any) 
     shot(employer, "employer-revoked")
     employer.locator("ul.targets a", has_text="Mbo-Verpleegkundige").first.click()
     expect(employer.locator(".stacking")).to_contain_text(
-        "1 bewijs telt niet mee omdat het niet echt of niet geldig is."
+        "1 bewijs telt niet mee omdat het niet geldig is (zie hierboven waarom)."
     )
     report = employer.locator(".stack-result")
     expect(report).to_contain_text("Telt mee voor het diploma: 2 van de 14 werkprocessen")

@@ -58,10 +58,42 @@ def _home(
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, share: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
-    """``/?share=<url>``: a wallet's QR code may point here; the employer confirms with one
-    click (a GET does not fetch, so link previews cannot use up a holder's link)."""
-    return _home(request, values={"share": share or ""})
+def home(
+    request: Request,
+    uow: UowDep,
+    settings: SettingsDep,
+    now: NowDep,
+    share: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Response:
+    """``/?share=<url>``: where a wallet's share link and its PDF's QR code send a person.
+    The first screen they see is the verdict: the link is fetched and checked right away
+    (a share link is not used up by opening it; every opening shows in the holder's access
+    log). A link that cannot be used shows the home page with the reason."""
+    if not share:
+        return _home(request)
+    try:
+        handle = _check_share(request, uow, settings, now, share)
+    except SubmissionError as exc:
+        return _refused(request, exc, {"share": share[:2100], "mode": "share"})
+    uow.commit()
+    return RedirectResponse(f"/check/{handle}", status_code=303)
+
+
+def _check_share(
+    request: Request, uow: UowDep, settings: SettingsDep, now: NowDep, share: str
+) -> str:
+    state = request.app.state
+    return submit_share_link(
+        uow, share, client=state.http_client, allow_hosts=settings.dev_allow_hosts, now=now,
+        resolve_host=state.resolve_host, timeout=settings.fetch_timeout,
+        lifetime=timedelta(minutes=settings.check_lifetime_minutes),
+    )  # fmt: skip
+
+
+def _refused(request: Request, exc: SubmissionError, values: dict[str, str]) -> HTMLResponse:
+    errors = FormErrors()
+    errors.add(exc.field, exc.message, **exc.values)
+    return _home(request, errors=errors, values=values, status_code=400)
 
 
 async def read_page_form(request: Request) -> AsyncIterator[None]:
@@ -97,15 +129,10 @@ def submit(
 ) -> Response:
     mode, share, text = _field(form, "mode"), _field(form, "share"), _field(form, "text")
     upload = form.get("file")
-    state = request.app.state
     lifetime = timedelta(minutes=settings.check_lifetime_minutes)
     try:
         if mode == "share":
-            handle = submit_share_link(
-                uow, share, client=state.http_client, allow_hosts=settings.dev_allow_hosts,
-                now=now, resolve_host=state.resolve_host, timeout=settings.fetch_timeout,
-                lifetime=lifetime,
-            )  # fmt: skip
+            handle = _check_share(request, uow, settings, now, share)
         elif mode == "upload":
             if not isinstance(upload, StarletteUploadFile) or not upload.filename:
                 raise SubmissionError("file", "Kies een bestand.")
@@ -118,10 +145,8 @@ def submit(
         else:
             raise PageError(400, "Ongeldig verzoek", "Kies hoe u het bewijs wilt aanleveren.")
     except SubmissionError as exc:
-        errors = FormErrors()
-        errors.add(exc.field, exc.message, **exc.values)
         values = {"share": share[:2100], "text": text if len(text) < 200_000 else "", "mode": mode}
-        return _home(request, errors=errors, values=values, status_code=400)
+        return _refused(request, exc, values)
     uow.commit()
     return RedirectResponse(f"/check/{handle}", status_code=303)
 

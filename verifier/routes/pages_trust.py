@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from web_common.proxies import client_address
 from web_common.throttle import LoginThrottle
-from web_common.ui import FormErrors, Redirect, flash, get_session, verify_csrf
+from web_common.ui import FormErrors, Redirect, flash, get_language, get_session, verify_csrf
 
 from ..deps import NowDep, SettingsDep, UowDep
 from ..services.admin import ADMIN_SESSION, verify_password
@@ -30,6 +30,7 @@ from ..services.trust import (
     parse_trust_list,
     remove_trusted_issuer,
 )
+from ..services.trust_view import public_trust_rows
 from .rendering import render
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -55,10 +56,14 @@ def _client_key(request: Request) -> str:
     return client_address(request)
 
 
+def _is_admin(request: Request) -> bool:
+    until = get_session(request).get(_ADMIN_KEY)
+    return isinstance(until, int | float) and until >= time.time()
+
+
 def require_admin(request: Request) -> None:
     """Dependency: a logged-in administrator, else to the login page."""
-    until = get_session(request).get(_ADMIN_KEY)
-    if not isinstance(until, int | float) or until < time.time():
+    if not _is_admin(request):
         raise Redirect("/trust/login")
 
 
@@ -126,9 +131,13 @@ def _trust_page(
     )
 
 
-@router.get("/trust", response_class=HTMLResponse, dependencies=[AdminDep])
+@router.get("/trust", response_class=HTMLResponse)
 def trust_page(request: Request, uow: UowDep) -> Response:
-    return _trust_page(request, uow)
+    """The administrator manages the list here; everyone else reads it."""
+    if _is_admin(request):
+        return _trust_page(request, uow)
+    rows = public_trust_rows(list_trusted(uow).values(), lang=get_language(request))
+    return render(request, "verifier/trust_public.html", {"rows": rows})
 
 
 @router.post("/trust/add", response_class=HTMLResponse, dependencies=[AdminDep])

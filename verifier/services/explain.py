@@ -7,11 +7,12 @@ summary verdict separates "not genuine: stop" from "genuine, but check this".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from credentials.results import CheckResult, Outcome, Verdict
 
-__all__ = ["CHECK_NAMES", "explain", "verdict_text"]
+__all__ = ["CHECK_NAMES", "explain", "headline", "verdict_text"]
 
 Lang = str
 
@@ -347,6 +348,12 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
     "no_holder": ("Niet gecontroleerd.", "Not checked."),
 }
 
+_GENERIC_FAILED_HEADLINE = ("Niet geldig: stop", "Not valid: stop")
+_GENERIC_FAILED_SENTENCE = (
+    "Vertrouw dit niet. Minstens één controle is mislukt (zie de rode punten).",
+    "Do not rely on this. At least one check failed (see the red points).",
+)
+
 _VERDICTS: Mapping[Verdict, tuple[tuple[str, str], tuple[str, str]]] = {
     Verdict.VALID: (
         ("Echt en geldig", "Genuine and valid"),
@@ -365,11 +372,8 @@ _VERDICTS: Mapping[Verdict, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
     ),
     Verdict.INVALID: (
-        ("Niet echt of niet geldig: stop", "Not genuine or not valid: stop"),
-        (
-            "Vertrouw dit niet. Minstens één controle is mislukt (zie de rode punten).",
-            "Do not rely on this. At least one check failed (see the red points).",
-        ),
+        _GENERIC_FAILED_HEADLINE,
+        _GENERIC_FAILED_SENTENCE,
     ),
 }
 
@@ -391,3 +395,117 @@ def verdict_text(verdict: Verdict, lang: Lang = "nl") -> tuple[str, str]:
     """(headline, one sentence) for the summary at the top of the page."""
     headline, sentence = _VERDICTS[verdict]
     return _pick(headline, lang), _pick(sentence, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """One kind of failure: the check codes that mean it, and its headline and sentence."""
+
+    codes: frozenset[str]
+    headline: tuple[str, str]
+    sentence: tuple[str, str]
+
+
+# Most telling first: a changed credential says more than its unreachable status list.
+_KINDS: tuple[_Kind, ...] = (
+    _Kind(
+        frozenset({"invalid_signature", "bad_signature", "invalid_document", "context_mismatch"}),
+        ("Gewijzigd na het uitgeven: stop", "Changed after it was issued: stop"),
+        (
+            "De digitale handtekening klopt niet: er is iets veranderd na het uitgeven, of het "
+            "komt niet van deze uitgever. Vertrouw dit niet.",
+            "The digital signature does not match: something was changed after it was issued, "
+            "or it does not come from this issuer. Do not rely on this.",
+        ),
+    ),
+    _Kind(
+        frozenset({"missing_proof", "issuer_mismatch", "holder_mismatch"}),
+        ("Niet echt: stop", "Not genuine: stop"),
+        (
+            "Het is niet ondertekend door wie erop staat. Vertrouw dit niet.",
+            "It was not signed by whom it names. Do not rely on this.",
+        ),
+    ),
+    _Kind(
+        frozenset(
+            {"challenge_mismatch", "nonce_mismatch", "domain_mismatch", "audience_mismatch"}
+            | {"not_subject"}
+        ),
+        ("Niet door de houder zelf gedeeld", "Not shared by its holder"),
+        (
+            "De bewijzen kunnen echt zijn, maar dit pakket is niet door de houder voor u "
+            "gemaakt. Vraag de houder om een nieuwe link.",
+            "The credentials may be genuine, but this package was not made for you by their "
+            "holder. Ask the holder for a new link.",
+        ),
+    ),
+    _Kind(
+        frozenset({"revoked"}),
+        ("Ingetrokken door de uitgever", "Revoked by the issuer"),
+        (
+            "Het bewijs is echt, maar de uitgever heeft het ingetrokken: het telt niet meer.",
+            "The credential is genuine, but its issuer has revoked it: it no longer counts.",
+        ),
+    ),
+    _Kind(
+        frozenset({"suspension"}),
+        ("Geschorst door de uitgever", "Suspended by the issuer"),
+        (
+            "Het bewijs is echt, maar de uitgever heeft het tijdelijk geschorst: het telt nu "
+            "niet. Vraag de uitgever waarom.",
+            "The credential is genuine, but its issuer has suspended it for now: it does not "
+            "count at the moment. Ask the issuer why.",
+        ),
+    ),
+    _Kind(
+        frozenset({"expired", "proof_expired"}),
+        ("Verlopen", "Expired"),
+        (
+            "Het bewijs is echt, maar de geldigheid is verlopen.",
+            "The credential is genuine, but it has expired.",
+        ),
+    ),
+    _Kind(
+        frozenset({"not_yet_valid"}),
+        ("Nog niet geldig", "Not valid yet"),
+        (
+            "Het bewijs is echt, maar het gaat pas later in.",
+            "The credential is genuine, but it only takes effect later.",
+        ),
+    ),
+    _Kind(
+        frozenset({"unknown_issuer", "not_authorised_for_type", "no_issuer"}),
+        ("Uitgever niet erkend", "Issuer not recognised"),
+        (
+            "De handtekening is echt, maar de uitgever staat niet op uw lijst van erkende "
+            "scholen en leerbedrijven (of mag dit soort bewijs niet uitgeven). Ga na wie dit "
+            "heeft uitgegeven.",
+            "The signature is genuine, but the issuer is not on your list of recognised schools "
+            "and training companies (or may not issue this kind of credential). Check who "
+            "issued it.",
+        ),
+    ),
+    _Kind(
+        frozenset({"status_unavailable", "issuer_unresolved", "unknown_key", "key_not_found"}),
+        ("Nu niet te controleren", "Cannot be checked right now"),
+        (
+            "De server van de uitgever was niet bereikbaar, dus we konden niet nagaan of het "
+            "echt is of is ingetrokken. Dat zegt niet dat het nep is: probeer het later opnieuw.",
+            "The issuer's server could not be reached, so we could not check whether it is "
+            "genuine or was revoked. That does not mean it is fake: try again later.",
+        ),
+    ),
+)
+
+
+def headline(checks: Iterable[CheckResult], verdict: Verdict, lang: Lang = "nl") -> tuple[str, str]:
+    """(headline, one sentence) saying what happened, from the check codes: a genuine but
+    revoked credential is "ingetrokken", an unreachable school server "nu niet te
+    controleren"; a failure whose code we do not know gets the verdict's generic headline."""
+    if verdict is not Verdict.VALID:
+        worst = Outcome.FAILED if verdict is Verdict.INVALID else Outcome.WARNING
+        codes = {c.code for c in checks if c.outcome is worst}
+        for kind in _KINDS:
+            if codes & kind.codes:
+                return _pick(kind.headline, lang), _pick(kind.sentence, lang)
+    return verdict_text(verdict, lang)

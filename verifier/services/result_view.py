@@ -25,7 +25,7 @@ from qualifications.achievements import KINDS
 from qualifications.model import DossierKey, PartKey
 
 from .checking import CredentialReport, Report
-from .explain import explain, verdict_text
+from .explain import explain, headline
 from .trust import TrustEntry, accreditation_for
 
 __all__ = [
@@ -118,6 +118,10 @@ class ResultView:
     presentation_checks: tuple[CheckLine, ...]
     holder: str | None
     counts: Mapping[str, int]
+    # The name the credentials are issued to, when they all name the same person.
+    holder_name: str | None = None
+    # A lone credential (pasted or uploaded), not a presentation signed by its holder.
+    loose: bool = False
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -313,14 +317,14 @@ def _credential_view(
     formal: bool | None = None
     if report.evidence:
         formal = any(e.kind.counts_toward_diploma for e in report.evidence)
-    headline, _ = verdict_text(report.verdict, lang)
+    title, _ = headline(report.result.checks, report.verdict, lang)
     vc_types = [t for t in _strings(credential.get("type"))]
     accredited, accreditation = accreditation_sentence(
         entry if recognised else None, vc_types, achievement, catalog, lang
     )
     return CredentialView(
         verdict=report.verdict.value,
-        headline=headline,
+        headline=title,
         kind_label=kind_label,
         title=report.title,
         issuer_name=entry.name if entry else report.issuer_name,
@@ -358,7 +362,6 @@ def result_view(
     """Everything the result page shows, in ``lang`` (nl or en); ``status_checked_at`` (the
     status fetcher's) dates each credential's revocation status; ``today`` dates the
     catalog's "no longer awarded" notes."""
-    headline, sentence = verdict_text(report.verdict, lang)
     presentation_checks: tuple[CheckResult, ...] = ()
     holder = None
     if report.presentation is not None:
@@ -371,14 +374,19 @@ def result_view(
         for c in report.credentials
     )
     counts = {v.value: sum(1 for c in views if c.verdict == v.value) for v in Verdict}
+    all_checks = [*presentation_checks, *(k for c in report.credentials for k in c.result.checks)]
+    title, sentence = headline(all_checks, report.verdict, lang)
+    names = {c.subject_name for c in views if c.subject_name}
     return ResultView(
         report.verdict.value,
-        headline,
+        title,
         sentence,
         views,
         _lines(presentation_checks, lang),
         holder,
         counts,
+        holder_name=names.pop() if len(names) == 1 else None,
+        loose=report.presentation is None and bool(report.credentials),
     )
 
 

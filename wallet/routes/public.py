@@ -1,14 +1,17 @@
 """Public share links: ``GET /s/{token}`` publishes the presentation as JSON for programs
-(``Accept: application/json``) and as a page for people."""
+(``Accept: application/json``). A person's browser is sent on to the verification service
+(``verifier_url``), which fetches the JSON and shows the verdict: the wallet publishes, the
+verifier checks. Without a verifier set, people get a plain page."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from ..deps import NowDep, UowDep
+from ..deps import NowDep, SettingsDep, UowDep
 from ..services import shares
 from ..services.errors import NotFoundError
 from .common import aware, client_address
@@ -43,6 +46,7 @@ def open_share(
     request: Request,
     uow: UowDep,
     now: NowDep,
+    settings: SettingsDep,
     accept: Annotated[str | None, Header()] = None,
     user_agent: Annotated[str | None, Header()] = None,
 ) -> Response:
@@ -67,6 +71,13 @@ def open_share(
             opened.presentation,
             headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"},
         )
+    if settings.verifier_url:
+        link = quote(f"{settings.public_base_url.rstrip('/')}/s/{token}", safe="")
+        target = f"{settings.verifier_url.rstrip('/')}/?share={link}"
+        return RedirectResponse(
+            target, status_code=303, headers={"Cache-Control": "no-store",
+                                              "X-Robots-Tag": "noindex"},
+        )  # fmt: skip
     from ..web import render
 
     response = render(

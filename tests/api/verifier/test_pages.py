@@ -39,7 +39,7 @@ from qualifications import Catalog
 from qualifications.achievements import AchievementRequest, CredentialKind, build_achievement
 from verifier.app import create_app
 from verifier.services.admin import hash_password
-from verifier.services.trust import TrustEntry, add_trusted_issuer
+from verifier.services.trust import Accreditation, TrustEntry, add_trusted_issuer
 from verifier.settings import VerifierSettings
 from web_common.db import UnitOfWork
 from web_common.migrations import upgrade
@@ -66,6 +66,7 @@ def _credential(
     *,
     key: Ed25519KeyPair = SCHOOL,
     status_index: int | None = None,
+    status_url: str = STATUS_URL,
     catalog: Catalog = CATALOG,
     **fields: Any,
 ) -> dict[str, Any]:
@@ -80,7 +81,7 @@ def _credential(
     )  # fmt: skip
     if status_index is not None:
         unsigned["credentialStatus"] = build_status_entry(
-            list_credential_url=STATUS_URL, index=status_index, purpose="revocation"
+            list_credential_url=status_url, index=status_index, purpose="revocation"
         )
     return add_proof(unsigned, key, key.did_key_verification_method,
                      created="2026-07-01T09:00:00Z")  # fmt: skip
@@ -216,7 +217,8 @@ def test_unknown_issuer_is_genuine_but_check_this(pages: Pages) -> None:
     page = pages.result(mode="paste", text=json.dumps(_credential()))
     text = _text(page)
     assert 'class="verdict verdict-warning"' in page.text
-    assert "Echt, maar let op" in text
+    assert re.search(r'<h1 id="verdict-title">Uitgever niet erkend</h1>', page.text)
+    assert "Op naam van Sanne de Vries" in text
     assert "Onbekende uitgever" in text
     assert SCHOOL.did_key in text
     assert "deze uitgever staat niet op uw lijst van erkende scholen en leerbedrijven" in text
@@ -230,8 +232,9 @@ def test_tampered_credential_is_red_with_the_reason(pages: Pages) -> None:
     page = pages.result(mode="paste", text=json.dumps(tampered))
     text = _text(page)
     assert 'class="verdict verdict-invalid"' in page.text
-    assert "Niet echt of niet geldig: stop" in text
+    assert re.search(r'<h1 id="verdict-title">Gewijzigd na het uitgeven: stop</h1>', page.text)
     assert "De digitale handtekening klopt niet" in text
+    assert "Echt, maar wie stuurde het?" not in text  # nothing genuine to speak of
     assert "<code>invalid_signature</code>" in page.text
 
 
@@ -240,9 +243,37 @@ def test_revoked_credential_is_red(pages: Pages) -> None:
     page = pages.result(mode="paste", text=json.dumps(_credential(status_index=REVOKED_INDEX)))
     text = _text(page)
     assert "verdict-invalid" in page.text
+    assert re.search(r'<h1 id="verdict-title">Ingetrokken door de uitgever</h1>', page.text)
+    assert "Het bewijs is echt, maar de uitgever heeft het ingetrokken" in text
+    assert "niet echt" not in text.lower()
     assert "De uitgever heeft dit bewijs ingetrokken. Het telt niet meer." in text
     english = pages.client.get(page.url.path + "?lang=en")
     assert "Revocation checked with the issuer on" in _text(english)
+
+
+def test_an_unreachable_status_list_is_not_checkable_now(pages: Pages) -> None:
+    pages.trust(SCHOOL, "ROC Midden Nederland", "school")
+    credential = _credential(status_index=3, status_url="https://down.example/status/1")
+    page = pages.result(mode="paste", text=json.dumps(credential))
+    text = _text(page)
+    assert "verdict-warning" in page.text
+    assert re.search(r'<h1 id="verdict-title">Nu niet te controleren</h1>', page.text)
+    assert "Dat zegt niet dat het nep is: probeer het later opnieuw." in text
+    assert "<code>status_unavailable</code>" in page.text
+
+
+def test_a_loose_file_is_genuine_but_does_not_prove_who_sent_it(pages: Pages) -> None:
+    pages.trust(SCHOOL, "ROC Midden Nederland", "school")
+    page = pages.result(
+        mode="upload",
+        files={"file": ("bewijs.json", json.dumps(_credential()).encode(), "application/json")},
+    )
+    text = _text(page)
+    assert "verdict-valid" in page.text
+    assert "Echt, maar wie stuurde het?" in text
+    assert (
+        "het bewijst niet dat de persoon die het u gaf ook de persoon is op wie het staat" in text
+    )
 
 
 def test_paste_vc_jwt(pages: Pages) -> None:
@@ -266,6 +297,7 @@ def test_upload_a_presentation_file(pages: Pages) -> None:
     assert "Gedeeld door de houder zelf?" in text
     assert STUDENT.did_key in text
     assert "ROC Midden Nederland" in text
+    assert "Echt, maar wie stuurde het?" not in text  # a presentation signed by its holder
 
 
 @pytest.mark.parametrize(
@@ -321,9 +353,13 @@ def test_a_check_expires_after_an_hour(pages: Pages) -> None:
 
 def test_share_link_through_the_wallet(pages: Pages) -> None:
     pages.trust(SCHOOL, "ROC Midden Nederland", "school")
-    landing = pages.client.get("/?share=https://wallet.example/s/abc")
-    assert 'value="https://wallet.example/s/abc"' in landing.text
-    assert "Klik op de knop om de bewijzen op te halen" in _text(landing)
+    # the wallet sends a person's browser here: the first screen is the verdict
+    landing = pages.client.get("/?share=https://wallet.example/s/abc", follow_redirects=False)
+    assert landing.status_code == 303
+    assert landing.headers["location"].startswith("/check/")
+    first = pages.client.get(landing.headers["location"])
+    assert re.search(r'<h1 id="verdict-title">Uitgever niet erkend</h1>', first.text)
+    assert "Op naam van Sanne de Vries" in _text(first)
     page = pages.result(mode="share", share="https://wallet.example/s/abc")
     text = _text(page)
     assert "Over de gedeelde link" in text
@@ -331,7 +367,8 @@ def test_share_link_through_the_wallet(pages: Pages) -> None:
     assert "De link is alleen de verpakking" in text
     assert "Gedeeld door de houder zelf?" in text
     # the praktijkverklaring is genuine but its leerbedrijf is not on the list
-    assert "Echt, maar let op" in text
+    assert "Uitgever niet erkend" in text
+    assert "Echt, maar wie stuurde het?" not in text
     assert "Praktijkverklaring" in text
     assert "Praktijkervaring: laat zien wat iemand kan, maar is geen examen." in text
     assert "wallet.example/s/abc" not in page.text.split("Over de gedeelde link")[1]
@@ -350,6 +387,10 @@ def test_share_link_problems_are_readable(pages: Pages, url: str, message: str) 
     response = pages.submit(mode="share", share=url)
     assert response.status_code == 400
     assert message in _text(response)
+    opened = pages.client.get("/", params={"share": url})
+    assert opened.status_code == 400
+    assert message in _text(opened)
+    assert f'value="{url}"' in opened.text  # to try again later with one click
 
 
 # --- stacking --------------------------------------------------------------------------------
@@ -383,7 +424,11 @@ def test_stacking_toward_helpende_zorg_en_welzijn(pages: Pages) -> None:
     assert p2_w1.group(1) == "experience"
     assert p2_w2
     assert p2_w2.group(1) == "missing"
-    assert "Nederlands (2F): niet in deze bewijzen" in text
+    assert "Nederlands (2F): nog niet behaald (niet in deze bewijzen)" in text
+    stacking = text.split("Hoe telt dit mee voor een diploma?")[1]
+    assert "Mislukt" not in stacking
+    assert "Nog niet behaald: P2-K1-W2" in stacking
+    assert "ontbreekt" not in stacking
     assert "De examencommissie van een school kan er een vrijstelling voor geven." in text
     unknown = pages.client.get(location, params={"target": "99999"})
     assert "Dit diploma staat niet in onze lijst van kwalificaties." in _text(unknown)
@@ -395,7 +440,7 @@ def test_only_genuine_credentials_count(pages: Pages) -> None:
     response = pages.submit(mode="paste", text=json.dumps(tampered))
     page = pages.client.get(response.headers["location"], params={"target": "25498"})
     text = _text(page)
-    assert "1 bewijs telt niet mee omdat het niet echt of niet geldig is." in text
+    assert "1 bewijs telt niet mee omdat het niet geldig is (zie hierboven waarom)." in text
     assert "Telt mee voor het diploma: 0 van de 12 werkprocessen (0%)" in text
     assert "Geen van deze bewijzen telt mee" in text
 
@@ -434,7 +479,7 @@ def test_ask_for_proof_waits_then_shows_the_result(pages: Pages) -> None:
     text = _text(pages.client.get(shown.headers["location"]))
     assert "Gedeeld vanuit de wallet-app als antwoord op uw verzoek" in text
     assert "Gedeeld door de houder: De houder heeft dit zelf met u gedeeld." in text
-    assert "Echt, maar let op" in text  # the school is not on this verifier's list
+    assert "Uitgever niet erkend" in text  # the school is not on this verifier's list
     assert phone.get(f"{wait_url}/state").status_code == 404
 
 
@@ -449,9 +494,32 @@ def test_an_expired_request_says_so(pages: Pages) -> None:
 # --- trust list ------------------------------------------------------------------------------
 
 
-def test_trust_page_needs_login_and_csrf(pages: Pages) -> None:
+def test_the_trust_list_is_public_and_changing_it_needs_login_and_csrf(pages: Pages) -> None:
     client = pages.client
-    assert client.get("/trust", follow_redirects=False).headers["location"] == "/trust/login"
+    pages.trust(LEERBEDRIJF, "Zorggroep De Linde", "leerbedrijf", "PraktijkverklaringCredential")
+    with UnitOfWork(cast(FastAPI, client.app).state.sessions) as uow:
+        entry = TrustEntry(SCHOOL.did_key, "ROC Midden Nederland", "school", ("*",),
+                           (Accreditation("crebo", "25655"),))  # fmt: skip
+        add_trusted_issuer(uow, entry, source="test", now=NOW)
+        uow.commit()
+    public = client.get("/trust", follow_redirects=False)
+    assert public.status_code == 200
+    text = _text(public)
+    assert "Zorggroep De Linde Soort Erkend leerbedrijf Mag uitgeven Praktijkverklaring" in text
+    assert "Mag uitgeven alle soorten bewijs Erkend voor crebo 25655" in text
+    assert "/trust/remove" not in public.text
+    assert "/trust/add" not in public.text
+    assert 'href="/trust/login"' in public.text
+    assert client.get("/trust/export", follow_redirects=False).headers["location"] == (
+        "/trust/login"
+    )
+    pages.client.cookies.clear()
+    with UnitOfWork(cast(FastAPI, client.app).state.sessions) as uow:
+        from verifier.services.trust import remove_trusted_issuer
+
+        remove_trusted_issuer(uow, LEERBEDRIJF.did_key)
+        remove_trusted_issuer(uow, SCHOOL.did_key)
+        uow.commit()
     token = pages.csrf("/trust/login")
     no_csrf = client.post("/trust/login", data={"password": PASSWORD},
                           headers={"accept": "text/html"})  # fmt: skip
@@ -502,7 +570,13 @@ def test_trust_page_needs_login_and_csrf(pages: Pages) -> None:
     out = client.post("/logout", data={"csrf_token": pages.csrf("/trust")},
                       follow_redirects=False)  # fmt: skip
     assert out.headers["location"] == "/trust/login"
-    assert client.get("/trust", follow_redirects=False).status_code == 303
+    after = client.get("/trust", follow_redirects=False)
+    assert after.status_code == 200
+    assert "Zorggroep De Linde" in _text(after)
+    assert "/trust/remove" not in after.text
+    assert client.post("/trust/remove", data={"csrf_token": pages.csrf("/trust/login"),
+                                              "did": LEERBEDRIJF.did_key},
+                       follow_redirects=False).headers["location"] == "/trust/login"  # fmt: skip
 
 
 def test_login_is_throttled(pages: Pages) -> None:
@@ -536,7 +610,7 @@ def test_english_switch(pages: Pages) -> None:
     response = pages.submit(mode="paste", text=json.dumps(_credential()))
     page = pages.client.get(response.headers["location"], params={"target": "25498"})
     text = _text(page)  # the language is remembered in a cookie
-    assert "Genuine, but check this" in text
+    assert "Issuer not recognised" in text
     assert "Unknown issuer" in text
     assert "Exam result" in text
     assert "Counts toward the diploma: 9 of the 12 work processes (75%)" in text

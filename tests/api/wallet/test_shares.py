@@ -4,7 +4,7 @@ the wallet's origin; access log; expiry and revocation; unguessable tokens."""
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from credentials.did import StaticDidResolver
 from credentials.results import Verdict
@@ -64,7 +64,24 @@ def test_share_publishes_a_holder_signed_presentation_of_only_the_chosen(wallet:
     assert access["as_json"] is True
 
 
-def test_share_page_for_browsers_shows_both_expiries(wallet: Wallet) -> None:
+def test_a_browser_opening_a_share_link_is_sent_to_the_verifier(wallet: Wallet) -> None:
+    """The wallet publishes, the verifier checks: a person's first screen is its verdict."""
+    person, first, _ = _two(wallet)
+    share = person.post("/api/shares", json={"credentials": [first]}).json()
+    opened = wallet.browser().get(
+        share["url"], headers={"Accept": "text/html"}, follow_redirects=False
+    )
+    assert opened.status_code == 303
+    assert opened.headers["location"] == "http://localhost:8003/?share=" + quote(
+        share["url"], safe=""
+    )
+    assert opened.headers["cache-control"] == "no-store"
+    log = person.get(f"/api/shares/{share['id']}").json()
+    assert [a["as_json"] for a in log["accesses"]] == [False]
+
+
+def test_without_a_verifier_the_share_page_shows_both_expiries(wallet: Wallet) -> None:
+    wallet.app.state.settings.verifier_url = ""
     person, first, _ = _two(wallet)
     share = person.post("/api/shares", json={"credentials": [first]}).json()
     page = wallet.browser().get(share["url"], headers={"Accept": "text/html"})

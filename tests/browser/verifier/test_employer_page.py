@@ -17,12 +17,13 @@ from typing import Any
 import httpx
 import pytest
 
+from qualifications.achievements import CredentialKind
 from verifier.services.trust import TrustEntry, add_trusted_issuer
 from web_common.db import UnitOfWork, make_engine, make_session_factory
 from web_common.migrations import upgrade
 
 from ...api.verifier.test_pages import _credential
-from ...api.verifier.test_vc_api import SCHOOL
+from ...api.verifier.test_vc_api import LEERBEDRIJF, SCHOOL
 from ...processes import free_port, serve
 from ..conftest import watched_page
 
@@ -96,7 +97,7 @@ def test_employer_checks_credentials_and_stacking(server: str, browser: Any) -> 
     _paste(page, server, tampered)
     verdict = page.locator(".verdict")
     assert "verdict-invalid" in (verdict.get_attribute("class") or "")
-    assert "Niet echt of niet geldig: stop" in verdict.inner_text()
+    assert "Gewijzigd na het uitgeven: stop" in verdict.inner_text()
     assert "De digitale handtekening klopt niet" in page.locator(".credential").inner_text()
     _shot(page, "03-tampered")
 
@@ -106,7 +107,8 @@ def test_employer_checks_credentials_and_stacking(server: str, browser: Any) -> 
     stack = page.locator(".stack-result").inner_text()
     assert "9 van de 12 werkprocessen" in stack
     assert "P2-K1" in stack
-    assert "ontbreekt nog" in stack
+    assert "nog niet behaald" in stack
+    assert "Mislukt" not in stack
     _shot(page, "04-stacking")
 
     page.fill("#field-q", "verpleeg")
@@ -153,4 +155,64 @@ def test_ask_for_proof_shows_a_qr_code_and_waits(server: str, browser: Any) -> N
     state_url = page.locator("#request").get_attribute("data-state-url")
     assert httpx.get(server + state_url).status_code == 404  # not this browser's request
     page.wait_for_timeout(2500)  # the poller has asked at least once, without errors
+    assert not errors, f"console errors (CSP violations?): {errors}"
+
+
+@pytest.mark.parametrize("width", [390, 1100], ids=["phone", "desktop"])
+def test_each_kind_of_result_has_its_own_headline(server: str, browser: Any, width: int) -> None:
+    """Genuine loose file, unknown issuer, unreachable status server, changed credential:
+    each says what happened, in words, at phone and desktop width."""
+    errors: list[str] = []
+    page = watched_page(browser, errors, width=width)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    cases = [
+        ("loose", _credential(), "verdict-valid", "Echt en geldig"),
+        ("unknown-issuer", _credential(CredentialKind.PRAKTIJKVERKLARING, key=LEERBEDRIJF,
+                                       qualification="25498", codes=("P2-K1-W1",),
+                                       leerbedrijf="Zorggroep De Linde"),
+         "verdict-warning", "Uitgever niet erkend"),
+        ("unreachable", _credential(status_index=3, status_url="https://down.invalid/status/1"),
+         "verdict-warning", "Nu niet te controleren"),
+    ]  # fmt: skip
+    for name, document, css, title in cases:
+        _paste(page, server, document)
+        verdict = page.locator(".verdict")
+        assert css in (verdict.get_attribute("class") or "")
+        assert page.locator("#verdict-title").inner_text() == title
+        assert "Op naam van Sanne de Vries" in verdict.inner_text()
+        assert "niet echt" not in verdict.inner_text().lower()
+        width_now = page.evaluate("document.documentElement.scrollWidth")
+        assert width_now <= width, f"{name}: the page scrolls sideways ({width_now}px)"
+        page.screenshot(path=str(SHOTS / f"10-{name}-{width}.png"))
+    # a loose file is genuine, but says it does not prove who sent it
+    _paste(page, server, _credential())
+    note = page.locator(".loose-note")
+    assert note.is_visible()
+    assert "bewijst niet dat de persoon die het u gaf" in note.inner_text()
+    note.screenshot(path=str(SHOTS / f"11-loose-note-{width}.png"))
+    assert not errors, f"console errors (CSP violations?): {errors}"
+
+
+@pytest.mark.parametrize("width", [390, 1100], ids=["phone", "desktop"])
+def test_the_menu_shows_the_public_list_of_recognised_issuers(
+    server: str, browser: Any, width: int
+) -> None:
+    errors: list[str] = []
+    page = watched_page(browser, errors, width=width)
+    page.goto(server + "/")
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    nav.get_by_role("link", name="Erkende uitgevers").click()
+    page.wait_for_selector("h1")
+    assert page.url == server + "/trust"
+    assert page.locator("h1").inner_text() == "Erkende uitgevers"
+    entry = page.locator(".trust-entry")
+    assert entry.count() == 1
+    assert "ROC Midden Nederland" in entry.inner_text()
+    assert "alle soorten bewijs" in entry.inner_text()
+    assert page.get_by_label("Wachtwoord").count() == 0
+    assert page.locator("form[action='/trust/remove']").count() == 0
+    _shot(page, f"12-trust-public-{width}")
+    page.get_by_role("link", name="Inloggen als beheerder").click()
+    page.wait_for_url(server + "/trust/login")
+    assert page.locator("h1").inner_text() == "Inloggen als beheerder"
     assert not errors, f"console errors (CSP violations?): {errors}"

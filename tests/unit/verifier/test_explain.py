@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from credentials.results import CheckResult, Outcome, Verdict
-from verifier.services.explain import _EXPLANATIONS, explain, verdict_text
+from verifier.services.explain import _EXPLANATIONS, explain, headline, verdict_text
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = [
@@ -59,3 +59,59 @@ def test_explanations_and_verdicts(lang: str) -> None:
     headlines = {verdict_text(v, lang)[0] for v in Verdict}
     assert len(headlines) == 3
     assert verdict_text(Verdict.INVALID, "nl")[0].endswith("stop")
+
+
+def _checks(*failing: tuple[str, Outcome, str]) -> list[CheckResult]:
+    passed = [CheckResult(n, Outcome.PASSED, "ok", "") for n in ("proof", "issuer", "validity")]
+    return passed + [CheckResult(name, outcome, code, "detail") for name, outcome, code in failing]
+
+
+@pytest.mark.parametrize(
+    ("failing", "verdict", "nl", "en"),
+    [
+        (("status", Outcome.FAILED, "revoked"), Verdict.INVALID,
+         "Ingetrokken door de uitgever", "Revoked by the issuer"),
+        (("status", Outcome.FAILED, "suspension"), Verdict.INVALID,
+         "Geschorst door de uitgever", "Suspended by the issuer"),
+        (("proof", Outcome.FAILED, "invalid_signature"), Verdict.INVALID,
+         "Gewijzigd na het uitgeven: stop", "Changed after it was issued: stop"),
+        (("trust", Outcome.WARNING, "unknown_issuer"), Verdict.WARNING,
+         "Uitgever niet erkend", "Issuer not recognised"),
+        (("status", Outcome.WARNING, "status_unavailable"), Verdict.WARNING,
+         "Nu niet te controleren", "Cannot be checked right now"),
+        (("issuer", Outcome.FAILED, "issuer_unresolved"), Verdict.INVALID,
+         "Nu niet te controleren", "Cannot be checked right now"),
+        (("validity", Outcome.FAILED, "expired"), Verdict.INVALID, "Verlopen", "Expired"),
+        (("holder_binding", Outcome.FAILED, "domain_mismatch"), Verdict.INVALID,
+         "Niet door de houder zelf gedeeld", "Not shared by its holder"),
+    ],
+    ids=["revoked", "suspended", "tampered", "untrusted", "status-down", "did-down", "expired",
+         "copied"],
+)  # fmt: skip
+def test_the_headline_says_what_happened(
+    failing: tuple[str, Outcome, str], verdict: Verdict, nl: str, en: str
+) -> None:
+    assert headline(_checks(failing), verdict, "nl")[0] == nl
+    assert headline(_checks(failing), verdict, "en")[0] == en
+
+
+def test_a_genuine_revoked_credential_is_never_called_not_genuine() -> None:
+    title, sentence = headline(_checks(("status", Outcome.FAILED, "revoked")), Verdict.INVALID)
+    assert "niet echt" not in (title + sentence).lower()
+    assert "echt" in sentence
+
+
+def test_the_worst_failure_wins_and_unknown_codes_get_a_safe_headline() -> None:
+    both = _checks(
+        ("status", Outcome.FAILED, "revoked"), ("proof", Outcome.FAILED, "bad_signature")
+    )
+    assert headline(both, Verdict.INVALID)[0] == "Gewijzigd na het uitgeven: stop"
+    # a warning does not name an invalid result
+    mixed = _checks(("trust", Outcome.WARNING, "unknown_issuer"),
+                    ("format", Outcome.FAILED, "brand_new_code"))  # fmt: skip
+    assert headline(mixed, Verdict.INVALID) == verdict_text(Verdict.INVALID)
+    assert headline(mixed, Verdict.INVALID, "en")[0] == "Not valid: stop"
+    odd_warning = _checks(("schema", Outcome.WARNING, "brand_new_warning"))
+    assert headline(odd_warning, Verdict.WARNING) == verdict_text(Verdict.WARNING)
+    assert headline(_checks(), Verdict.VALID)[0] == "Echt en geldig"
+    assert headline([], Verdict.INVALID)[0] == "Niet geldig: stop"

@@ -50,7 +50,7 @@ def test_the_services_access_log_redacts_handles(tmp_path: Path) -> None:
         with TestClient(app) as client:
             assert client.get(f"/check/{handle}").status_code == 404
             assert client.get(f"/oid4vp/requests/{handle}").status_code == 404
-            assert client.get(f"/?share=http://w.example/s/{handle}").status_code == 200
+            assert client.get(f"/?share=http://w.example/s/{handle}").status_code == 400
     finally:
         logging.getLogger().removeHandler(captured)
     lines = [r for r in captured.records if r.name == "access"]

@@ -184,7 +184,17 @@ DEMO_RESULTS = [
     {"reference": "DEMO-0004", "studentnummer": "223344", "naam": "Mohamed El Amrani",
      "soort": "examenresultaat", "kwalificatie": "mbo-vig-verzorgende-ig",
      "codes": "B1-K1 B1-K2"},
+    # Pedagogisch medewerker kinderopvang: kerntaken from its SBB export
+    {"reference": "DEMO-0005", "studentnummer": "334455", "naam": "Lotte Visser",
+     "soort": "examenresultaat", "kwalificatie": "25486", "codes": "B1-K1"},
+    # Verkoper, Handel en ondernemerschap: known from the crebo list only, so a diploma
+    {"reference": "DEMO-0006", "studentnummer": "445566", "naam": "Kevin de Boer",
+     "soort": "diploma", "kwalificatie": "25167"},
 ]  # fmt: skip
+
+#: What the demo school offers, by crebo, in two opleidingsdomeinen (Zorg en welzijn 79140,
+#: Handel en ondernemerschap 79080); seeded as its accreditations on the verifier's trust list.
+SCHOOL_OFFERS = ("25498", "25499", "25486", "25655", "25167", "25153", "25162")
 
 
 def _csv(rows: Sequence[dict[str, str]]) -> bytes:
@@ -241,6 +251,12 @@ def seed(stack: Stack) -> Seeded:
         ),
     ):
         stack.run("verifier", "trust", "add", did, "--name", name, "--kind", kind, "--types", types)
+    register = stack.data_dir / "accreditations.csv"
+    register.write_text(
+        "did,crebo\n" + "".join(f"{seeded.school_did},{crebo}\n" for crebo in SCHOOL_OFFERS),
+        encoding="utf-8",
+    )
+    stack.run("verifier", "trust", "accreditations", str(register))
     if "wallet" not in stack.processes:
         return seeded
     try:

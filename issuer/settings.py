@@ -42,5 +42,8 @@ class IssuerSettings(ServiceSettings):
     """The code that opens first-run setup (``/setup``); without it, a code derived from the
     secret key, shown by ``python -m issuer setup-code``."""
     catalog_path: str = str(
-        Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
+        Path(__file__).resolve().parent.parent
+        / "schemas"
+        / "catalog"
+        / "kwalificatiestructuur.json"
     )

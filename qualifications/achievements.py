@@ -179,6 +179,14 @@ def _resolve_qualification(
         return None
     found = catalog.qualification(ref.strip())
     if not found:
+        # A title works too, when exactly one current qualification has it.
+        wanted = " ".join(ref.lower().split())
+        found = tuple(q for q in catalog.search(ref, limit=10_000) if q.title.lower() == wanted)
+        if len(found) > 1:
+            crebos = ", ".join(q.crebo or q.id for q in found)
+            problems.append(("qualification", f"{ref!r} is the title of {crebos}; use the crebo"))
+            return None
+    if not found:
         problems.append(("qualification", f"{ref!r} is not in the catalog"))
         return None
     if len(found) > 1:
@@ -199,6 +207,15 @@ def _check_codes(
     }
     kerntaken: list[str] = []
     werkprocessen: list[str] = []
+    if not qualification.has_detail:
+        problems.append(
+            (
+                "codes",
+                f"the kerntaken of dossier {qualification.dossier_crebo} are not in the catalog"
+                " yet; import its SBB export",
+            )
+        )
+        return kerntaken, werkprocessen
     if not codes:
         problems.append(("codes", "name at least one kerntaak or werkproces"))
     for raw in codes:

@@ -78,6 +78,9 @@ class _Index:
     keuzedelen: dict[str, Keuzedeel]
     generic_sets: dict[str, GenericRequirementSet]
     rules: dict[str, DiplomaRule]
+    search_crebos: tuple[str, ...]
+    search_titles: tuple[tuple[int, str], ...]
+    dossiers_by_domain: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ class Catalog:
     stacking_edges: tuple[StackingEdge, ...] = ()
     competentie_legend: Mapping[str, str] = field(default_factory=dict)
     description: str | None = None
+    domains: Mapping[str, str] = field(default_factory=dict)
     _index: _Index = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -115,6 +119,15 @@ class Catalog:
 
     def has_dossier(self, crebo: str) -> bool:
         return crebo in self._index.versions
+
+    def domain_title(self, code: str | None) -> str | None:
+        """The title of an opleidingsdomein by its code (``79140``), or ``None``."""
+        return None if code is None else self.domains.get(code)
+
+    def domain_of(self, qualification: Qualification) -> str | None:
+        """The opleidingsdomein code of a qualification's dossier, when known."""
+        dossier = self._index.dossiers.get(qualification.dossier)
+        return None if dossier is None else dossier.opleidingsdomein
 
     def with_dossier(self, dossier: Dossier) -> tuple[Catalog, ImportOutcome]:
         """A catalog with ``dossier`` added; the same crebo and version is replaced, other
@@ -152,6 +165,46 @@ class Catalog:
             return ()
         newest = matches[-1].dossier
         return tuple(q for q in matches if q.dossier == newest)
+
+    def successors(self, qualification: Qualification) -> tuple[Qualification, ...]:
+        """The qualifications the catalog names as replacing ``qualification`` (its
+        ``opvolgers``) that it also holds, newest version of each."""
+        out: list[Qualification] = []
+        for crebo in qualification.opvolgers:
+            out.extend(self.qualification(crebo)[:1])
+        return tuple(out)
+
+    def search(self, text: str, limit: int = 20) -> tuple[Qualification, ...]:
+        """Qualifications by crebo (exact or prefix) or words of the title (all must
+        occur, case-insensitive), current version per crebo; exact crebo matches first."""
+        needle = " ".join(text.lower().split())
+        if not needle:
+            return ()
+        index = self._index
+        if needle.isdigit():
+            hits = [c for c in index.search_crebos if c.startswith(needle)]
+            found = [q for c in hits for q in self.qualification(c)]
+        else:
+            words = needle.split()
+            found = [
+                index.qualifications[i]
+                for i, title in index.search_titles
+                if all(w in title for w in words)
+            ]
+            found = [q for q in found if q.crebo is None or self.qualification(q.crebo) == (q,)]
+            found.sort(key=lambda q: (q.title.lower(), q.niveau))
+        return tuple(found[:limit])
+
+    def in_dossier(self, crebo: str) -> tuple[Qualification, ...]:
+        """The qualifications of the newest version of a dossier."""
+        versions = self.versions(crebo)
+        return tuple(sorted(versions[-1].kwalificaties, key=lambda q: q.title)) if versions else ()
+
+    def in_domain(self, code: str) -> tuple[Qualification, ...]:
+        """The qualifications of the newest version of every dossier in a domain."""
+        return tuple(
+            q for c in self._index.dossiers_by_domain.get(code, ()) for q in self.in_dossier(c)
+        )
 
     def qualification_in(self, dossier: DossierKey, profiel_code: str) -> Qualification | None:
         i = self._index.qualification_by_profile.get((dossier, profiel_code))
@@ -291,7 +344,15 @@ def _build_index(catalog: Catalog) -> _Index:
             certs_by_dossier.setdefault(dossier_key, []).append(c)
 
     _check_sources(catalog)
+    by_domain: dict[str, dict[str, None]] = {}
+    for crebo, ds in versions.items():
+        domain = ds[-1].opleidingsdomein
+        if domain is not None:
+            by_domain.setdefault(domain, {})[crebo] = None
     return _Index(
+        search_crebos=tuple(sorted(crebo_lists)),
+        search_titles=tuple((i, q.title.lower()) for i, q in enumerate(qualifications)),
+        dossiers_by_domain={k: tuple(sorted(v)) for k, v in by_domain.items()},
         dossiers=dossiers,
         versions=versions,
         qualifications=tuple(qualifications),
@@ -321,7 +382,9 @@ def _unique(pairs: Iterable[tuple[str, _T]]) -> dict[str, _T]:
 
 
 def _order_versions(dossiers: list[Dossier]) -> tuple[Dossier, ...]:
-    """Oldest first: by geldig vanaf, then by the previous-version chain, then by name."""
+    """Oldest first: by geldig vanaf, then versions with kerntaken after list-only ones (an
+    import adds detail to what a crebo list said), then by the previous-version chain, then
+    by name."""
     by_version = {d.version: d for d in dossiers}
 
     def depth(d: Dossier) -> int:
@@ -332,7 +395,12 @@ def _order_versions(dossiers: list[Dossier]) -> tuple[Dossier, ...]:
             n += 1
         return n
 
-    return tuple(sorted(dossiers, key=lambda d: (d.geldig_vanaf or date.min, depth(d), d.version)))
+    return tuple(
+        sorted(
+            dossiers,
+            key=lambda d: (d.geldig_vanaf or date.min, d.has_detail, depth(d), d.version),
+        )
+    )
 
 
 def _index_kerntaken(

@@ -85,6 +85,7 @@ def catalog_from_json(*docs: object) -> Catalog:
     sources: dict[str, dict[str, str]] = {}
     descriptions: list[str] = []
     legend: dict[str, str] = {}
+    domains: dict[str, str] = {}
     for n, doc in enumerate(docs):
         r = _Reader(doc, f"doc[{n}]")
         if r.text("format") != FORMAT_NAME or r.integer("formatVersion") != FORMAT_VERSION:
@@ -102,6 +103,10 @@ def catalog_from_json(*docs: object) -> Catalog:
             if not isinstance(title, str) or legend.get(letter, title) != title:
                 raise CatalogError(f"doc[{n}].competentieLegend.{letter}: conflicting or not text")
             legend[letter] = title
+        for code, title in r.mapping("opleidingsdomeinen").items():
+            if not isinstance(title, str) or domains.get(code, title) != title:
+                raise CatalogError(f"doc[{n}].opleidingsdomeinen.{code}: conflicting or not text")
+            domains[code] = title
         generic = [_generic_set(x) for x in r.items("genericRequirementSets")]
         parts["generic_sets"].extend(generic)
         parts["diploma_rules"].extend(_rule(x) for x in r.items("diplomaRules"))
@@ -121,6 +126,7 @@ def catalog_from_json(*docs: object) -> Catalog:
         stacking_edges=tuple(parts["stacking_edges"]),
         competentie_legend=legend,
         description="\n".join(descriptions) or None,
+        domains=domains,
     )
 
 
@@ -248,6 +254,8 @@ def _dossier(r: _Reader) -> Dossier:
         basisdeel=basisdeel,
         kwalificaties=kwalificaties,
         geldig_vanaf=r.opt_date("geldigVanaf"),
+        geldig_tot=r.opt_date("geldigTot"),
+        opleidingsdomein=r.opt_text("opleidingsdomein"),
         sector=r.opt_text("sector"),
         sectorkamer=r.opt_text("sectorkamer"),
         status=r.opt_text("status"),
@@ -283,6 +291,10 @@ def _qualification(
         wettelijke_beroepsvereisten=r.opt_bool("wettelijkeBeroepsvereisten"),
         keuzedelen=r.strs("keuzedelen"),
         sbb_nr=r.opt_text("sbbNr"),
+        leerwegen=r.strs("leerwegen"),
+        geldig_vanaf=r.opt_date("geldigVanaf"),
+        geldig_tot=r.opt_date("geldigTot"),
+        opvolgers=r.strs("opvolgers"),
         uncertain=r.uncertain(),
         sources=r.strs("sources"),
         notes=r.strs("notes"),
@@ -414,13 +426,19 @@ def _edge(r: _Reader) -> StackingEdge:
 
 
 def catalog_to_json(catalog: Catalog) -> dict[str, Any]:
-    """The JSON document for a catalog; :func:`catalog_from_json` reads it back unchanged."""
+    """The JSON document for a catalog; :func:`catalog_from_json` reads it back unchanged.
+
+    Fields added for the full list (domains, validity, successors, leerwegen) are written
+    only when set, so older files round-trip byte for byte.
+    """
+    domains = {"opleidingsdomeinen": dict(catalog.domains)} if catalog.domains else {}
     return {
         "format": FORMAT_NAME,
         "formatVersion": FORMAT_VERSION,
         "description": catalog.description,
         "sources": {k: dict(v) for k, v in catalog.sources.items()},
         "competentieLegend": dict(catalog.competentie_legend),
+        **domains,
         "genericRequirementSets": [_generic_set_json(s) for s in catalog.generic_sets],
         "diplomaRules": [_rule_json(r) for r in catalog.diploma_rules],
         "dossiers": [_dossier_json(d) for d in catalog.dossiers],
@@ -476,12 +494,17 @@ def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
+def _set_only(**fields: Any) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v}
+
+
 def _dossier_json(d: Dossier) -> dict[str, Any]:
     return {
         "crebo": d.crebo,
         "version": d.version,
         "title": d.title,
         "geldigVanaf": _iso(d.geldig_vanaf),
+        **_set_only(geldigTot=_iso(d.geldig_tot), opleidingsdomein=d.opleidingsdomein),
         "sector": d.sector,
         "sectorkamer": d.sectorkamer,
         "status": d.status,
@@ -511,6 +534,12 @@ def _qualification_json(q: Qualification) -> dict[str, Any]:
         "diplomaRule": q.diploma_rule,
         "keuzedelen": list(q.keuzedelen),
         "sbbNr": q.sbb_nr,
+        **_set_only(
+            leerwegen=list(q.leerwegen),
+            geldigVanaf=_iso(q.geldig_vanaf),
+            geldigTot=_iso(q.geldig_tot),
+            opvolgers=list(q.opvolgers),
+        ),
         **_meta(q.uncertain, q.sources, q.notes),
         "profieldeel": [_kerntaak_json(kt) for kt in q.profieldeel],
     }

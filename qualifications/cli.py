@@ -2,23 +2,28 @@
 
 python -m qualifications list
 python -m qualifications show 25655
-python -m qualifications import ../shared/catalog/sbb-xml/*.xml --out catalog.json
+python -m qualifications import ../shared/catalog/sbb-xml/*.xml crebolijst.csv --out catalog.json
+python -m qualifications build [--shared ../shared/catalog] [--out FILE]
 python -m qualifications progress 25655 evidence.json [--json]
 python -m qualifications related 25498 | --evidence evidence.json [--limit 5] [--json]
 
-Every command reads ``schemas/catalog/sample.json`` unless ``--catalog`` names other files.
+Every command reads ``schemas/catalog/kwalificatiestructuur.json`` (the full catalog) unless
+``--catalog`` names other files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from qualifications.build import build_full_catalog
 from qualifications.catalog import Catalog
 from qualifications.catalog_format import load_catalog, save_catalog
+from qualifications.crebo_list import apply_crebo_list, rows_from_csv
 from qualifications.errors import QualificationsError
 from qualifications.evidence import evidence_from_json
 from qualifications.progress import ProgressReport, progress, resolve_qualification
@@ -28,7 +33,10 @@ from qualifications.sbb_xml import import_sbb_xml
 
 __all__ = ["app", "main"]
 
-DEFAULT_CATALOG = Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
+_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "catalog"
+DEFAULT_CATALOG = _SCHEMAS / "kwalificatiestructuur.json"
+SAMPLE_CATALOG = _SCHEMAS / "sample.json"
+DEFAULT_SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "catalog"
 
 app = typer.Typer(
     help="Qualification catalog and stacking engine for mbo credentials.",
@@ -38,7 +46,7 @@ app = typer.Typer(
 
 CatalogOption = Annotated[
     list[Path] | None,
-    typer.Option("--catalog", "-c", help="Catalog file(s); default: the shipped sample."),
+    typer.Option("--catalog", "-c", help="Catalog file(s); default: the shipped full catalog."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -92,6 +100,19 @@ def show(reference: str, catalog: CatalogOption = None) -> None:
         f"  dossier {dossier.title} {dossier.crebo} version {dossier.version}"
         f" (geldig vanaf {dossier.geldig_vanaf or 'unknown'})"
     )
+    domain = dossier.opleidingsdomein
+    if domain:
+        typer.echo(f"  opleidingsdomein {domain} {cat.domain_title(domain) or ''}".rstrip())
+    if q.geldig_tot or q.opvolgers:
+        typer.echo(
+            f"  geldig tot {q.geldig_tot or 'unknown'}; opvolger(s): "
+            + (", ".join(q.opvolgers) or "none named")
+        )
+    if not q.has_detail:
+        typer.echo(
+            "  kerntaken not in the catalog yet (known from a crebo list only);"
+            " import the dossier's SBB export"
+        )
     for kt in q.kerntaken:
         typer.echo(f"  {kt.code}  {kt.title}" + (f"  [{kt.sbu} SBU]" if kt.sbu else ""))
         for wp in kt.werkprocessen:
@@ -110,15 +131,26 @@ def show(reference: str, catalog: CatalogOption = None) -> None:
 
 @app.command("import")
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="SBB XML export(s).")],
+    files: Annotated[
+        list[Path], typer.Argument(help="SBB XML export(s) and/or crebo list CSV file(s).")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Catalog file to write.")],
     catalog: CatalogOption = None,
 ) -> None:
-    """Import SBB XML exports into a catalog; other dossier versions are kept."""
+    """Import SBB XML exports and crebo lists (see docs/catalog-import.md) into a catalog.
+
+    XML adds dossier versions with kerntaken (other versions are kept); a CSV crebo list
+    adds the crebos the catalog lacks as list-only records and updates validity and
+    successors of those it has. Files are applied in the order given.
+    """
     cat = _catalog(catalog)
     for path in files:
         try:
-            result = import_sbb_xml(cat, path.read_bytes(), source_name=path.name)
+            data = path.read_bytes()
+            if path.suffix.lower() == ".csv":
+                cat = _import_list(cat, path, data)
+                continue
+            result = import_sbb_xml(cat, data, source_name=path.name)
         except (OSError, QualificationsError) as exc:
             raise _fail(f"{path}: {exc}", 1) from None
         cat = result.catalog
@@ -127,6 +159,52 @@ def import_command(
     save_catalog(cat, out)
     counts = f"{len(cat.dossiers)} dossier versions, {len(cat.qualifications)} qualifications"
     typer.echo(f"wrote {out} ({counts})")
+
+
+def _import_list(cat: Catalog, path: Path, data: bytes) -> Catalog:
+    rows, domains = rows_from_csv(data)
+    digest = hashlib.sha256(data).hexdigest()
+    result = apply_crebo_list(
+        cat,
+        rows,
+        version=f"list-{digest[:12]}",
+        source_id=f"src-crebolijst-{digest[:12]}",
+        source={"kind": "file", "path": path.name, "sha256": digest, "what": "crebo list CSV"},
+        domains=domains,
+    )
+    for key, outcome in result.outcomes:
+        typer.echo(f"{path.name}: list-only dossier {key} {outcome.value}")
+    typer.echo(f"{path.name}: {len(rows)} rows, {result.updated} known qualifications updated")
+    for note in result.notes:
+        typer.echo(f"{path.name}: {note}")
+    return result.catalog
+
+
+@app.command("build")
+def build_command(
+    shared: Annotated[
+        Path, typer.Option(help="The shared catalog folder (sbb-xml/, qualification-lists/).")
+    ] = DEFAULT_SHARED,
+    out: Annotated[Path, typer.Option("--out", "-o")] = DEFAULT_CATALOG,
+    sample: Annotated[Path, typer.Option(help="The hand-checked sample.")] = SAMPLE_CATALOG,
+) -> None:
+    """Re-derive the shipped full catalog from the sample, SBB XML and the 2015 list."""
+    try:
+        exports = [(p.name, p.read_bytes()) for p in sorted((shared / "sbb-xml").glob("*.xml"))]
+        regeling = json.loads(
+            (shared / "qualification-lists" / "regeling-2015.json").read_text(encoding="utf-8")
+        )
+        result = build_full_catalog(load_catalog(sample), exports, regeling)
+    except (OSError, ValueError, QualificationsError) as exc:
+        raise _fail(f"cannot build: {exc}", 1) from None
+    for note in result.notes:
+        typer.echo(note)
+    save_catalog(result.catalog, out)
+    cat = result.catalog
+    typer.echo(
+        f"wrote {out} ({len(cat.dossiers)} dossier versions,"
+        f" {len(cat.qualifications)} qualifications)"
+    )
 
 
 def _print_progress(report: ProgressReport) -> None:
@@ -213,6 +291,12 @@ def related_command(
             f"{r.shared:>3}/{r.total:<3} {r.title} ({q.crebo or q.id}, n{q.niveau})  needs {needs}"
             + (f"  certificates: {certs}" if certs else "")
         )
+    for label, near in (
+        ("same dossier", report.same_dossier),
+        ("same domain", report.same_domain),
+    ):
+        if near:
+            typer.echo(f"{label}: " + "; ".join(f"{o.title} ({o.crebo or o.id})" for o in near))
     for issue in (*parse_issues, *report.issues):
         typer.echo(f"  ! {issue.code.value} [{issue.evidence_id or '-'}] {issue.detail}")
 

@@ -41,6 +41,7 @@ class IssueCode(StrEnum):
     DUPLICATE_EVIDENCE = "duplicate_evidence"
     CONFLICTING_EVIDENCE = "conflicting_evidence"
     INVALID_EVIDENCE = "invalid_evidence"
+    KERNTAKEN_UNKNOWN = "kerntaken_unknown"
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,6 +197,10 @@ class Qualification:
     wettelijke_beroepsvereisten: bool | None = None
     keuzedelen: tuple[str, ...] = ()
     sbb_nr: str | None = None
+    leerwegen: tuple[str, ...] = ()
+    geldig_vanaf: date | None = None
+    geldig_tot: date | None = None
+    opvolgers: tuple[str, ...] = ()
     uncertain: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -204,6 +208,19 @@ class Qualification:
     @property
     def dossier(self) -> DossierKey:
         return DossierKey(self.dossier_crebo, self.dossier_version)
+
+    @property
+    def has_detail(self) -> bool:
+        """Whether the catalog knows this qualification's kerntaken and werkprocessen.
+
+        Qualifications known only from a crebo list have none: diplomas and certificates can
+        be issued for them, credentials for kerntaken or werkprocessen cannot.
+        """
+        return bool(self.basisdeel or self.profieldeel)
+
+    def replaced_on(self, on: date) -> bool:
+        """Whether the qualification's validity had ended on ``on`` (``geldig_tot`` passed)."""
+        return self.geldig_tot is not None and on > self.geldig_tot
 
     @property
     def kerntaken(self) -> tuple[Kerntaak, ...]:
@@ -224,6 +241,8 @@ class Dossier:
     ``version`` is an opaque identifier, unique per dossier crebo (for SBB exports
     ``sbb-<document nr>``); ``geldig_vanaf`` and ``version_label`` are what people read.
     ``previous_version`` names the version this one replaces, when the source says so.
+    ``opleidingsdomein`` is the code of the domain the dossier belongs to (``79140``), or
+    ``None`` (the Entree dossiers belong to none).
     """
 
     crebo: str
@@ -232,6 +251,8 @@ class Dossier:
     basisdeel: tuple[Kerntaak, ...]
     kwalificaties: tuple[Qualification, ...]
     geldig_vanaf: date | None = None
+    geldig_tot: date | None = None
+    opleidingsdomein: str | None = None
     sector: str | None = None
     sectorkamer: str | None = None
     status: str | None = None
@@ -246,6 +267,11 @@ class Dossier:
     @property
     def key(self) -> DossierKey:
         return DossierKey(self.crebo, self.version)
+
+    @property
+    def has_detail(self) -> bool:
+        """Whether any kerntaak of this dossier version is known."""
+        return bool(self.basisdeel) or any(q.has_detail for q in self.kwalificaties)
 
 
 @dataclass(frozen=True, slots=True)

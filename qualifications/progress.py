@@ -165,6 +165,13 @@ class ProgressReport:
     unused_evidence: tuple[str, ...]
     issues: tuple[Issue, ...]
     uncertain: tuple[str, ...]
+    diplomas: tuple[str, ...] = ()
+
+    @property
+    def detail_known(self) -> bool:
+        """Whether the catalog knows the target's kerntaken; a qualification known only
+        from a crebo list has none, so werkproces counts say nothing about it."""
+        return self.qualification is not None and self.qualification.has_detail
 
     @property
     def missing_kerntaken(self) -> tuple[str, ...]:
@@ -205,6 +212,9 @@ class ProgressReport:
         (such as the keuzedeel obligation in SBU)."""
         if self.qualification is None:
             return False
+        if not self.qualification.has_detail:
+            # Nothing to count: only a diploma for the qualification itself says it is met.
+            return True if self.diplomas else None
         if self.missing:
             return False
         keuzedelen = self.keuzedelen.met
@@ -256,12 +266,16 @@ def progress(
     generic_claims: list[GenericClaim] = []
     keuzedeel_use: dict[str, list[str]] = {}
     unused: list[str] = []
+    diplomas: list[str] = []
     requirement_subjects = {
         r.subject for r in catalog.generic_set(target.generic_requirements).requirements
     }
     for c in claims:
         issues.extend(c.issues)
         used = False
+        if _is_diploma_for(catalog, c.evidence, target):
+            diplomas.append(c.evidence.id)
+            used = True
         stated_hits: dict[PartKey, set[PartKey | None]] = {}
         for wp in c.werkprocessen:
             hits = stated_hits.setdefault(wp.stated, set())
@@ -282,6 +296,13 @@ def progress(
             unused.append(c.evidence.id)
         issues.extend(_version_mismatch(catalog, c.evidence.id, stated_hits, target))
 
+    if not target.has_detail:
+        detail = (
+            f"the kerntaken of dossier {target.dossier_crebo} ({target.title}) are not in the"
+            " catalog yet; import its SBB export to count exam results and"
+            " praktijkverklaringen toward it"
+        )
+        issues.append(Issue(IssueCode.KERNTAKEN_UNKNOWN, None, detail, Severity.INFO))
     kerntaken = tuple(_kerntaak(target, kt, formal, shown) for kt in target.kerntaken)
     rule = catalog.diploma_rule(target.diploma_rule)
     requirements = catalog.generic_set(target.generic_requirements).requirements
@@ -303,7 +324,20 @@ def progress(
         unused_evidence=tuple(sorted(set(unused))),
         issues=sorted_issues(issues),
         uncertain=_uncertain(catalog, target),
+        diplomas=tuple(sorted(set(diplomas))),
     )
+
+
+def _is_diploma_for(catalog: Catalog, evidence: Evidence, target: Qualification) -> bool:
+    """A diploma naming ``target`` itself (same dossier version, crebo or profile)."""
+    if evidence.kind is not EvidenceKind.DIPLOMA or evidence.dossier_crebo is None:
+        return False
+    dossier = catalog.dossier(evidence.dossier_crebo, evidence.dossier_version or "")
+    if dossier is None or dossier.key != target.dossier:
+        return False
+    if evidence.qualification_crebo:
+        return evidence.qualification_crebo == target.crebo
+    return evidence.profiel_code == target.profiel_code
 
 
 def _version_mismatch(

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qualifications.catalog import Catalog
-from qualifications.claims import GenericClaim, diploma_claims, interpret
+from qualifications.claims import Claims, GenericClaim, diploma_claims, interpret
 from qualifications.evidence import Evidence, EvidenceKind, dedupe
 from qualifications.issues import Issue, sorted_issues
 from qualifications.model import PartKey, Qualification
@@ -74,11 +74,19 @@ class RelatedQualification:
 
 @dataclass(frozen=True, slots=True)
 class RelatedReport:
-    """Ranked results, best first. ``source`` is the held qualification, when one was given."""
+    """Ranked results, best first. ``source`` is the held qualification, when one was given.
+
+    Sharing werkprocessen needs kerntaken in the catalog. ``same_dossier`` and
+    ``same_domain`` list the other qualifications of the subject's dossiers and
+    opleidingsdomeinen that are not among ``results`` (most of the catalog is known only
+    from the crebo list), by title.
+    """
 
     source: Qualification | None
     results: tuple[RelatedQualification, ...]
     issues: tuple[Issue, ...]
+    same_dossier: tuple[Qualification, ...] = ()
+    same_domain: tuple[Qualification, ...] = ()
 
 
 def related(
@@ -152,7 +160,46 @@ def related(
         _describe(catalog, everything[i], shared[i], shared_formal.get(i, 0), shown, generic)
         for i in ranked
     )
-    return RelatedReport(source, results, sorted_issues(issues))
+    same_dossier, same_domain = _neighbours(catalog, claims, source, results, limit)
+    return RelatedReport(source, results, sorted_issues(issues), same_dossier, same_domain)
+
+
+def _neighbours(
+    catalog: Catalog,
+    claims: list[Claims],
+    source: Qualification | None,
+    results: tuple[RelatedQualification, ...],
+    limit: int | None,
+) -> tuple[tuple[Qualification, ...], tuple[Qualification, ...]]:
+    dossiers: dict[str, None] = {}
+    for c in claims:
+        if c.evidence.dossier_crebo and catalog.has_dossier(c.evidence.dossier_crebo):
+            dossiers[c.evidence.dossier_crebo] = None
+        if c.evidence.qualification_crebo:
+            for q in catalog.qualification(c.evidence.qualification_crebo):
+                dossiers[q.dossier_crebo] = None
+    domains: dict[str, None] = {}
+    for crebo in dossiers:
+        domain = catalog.versions(crebo)[-1].opleidingsdomein
+        if domain is not None:
+            domains[domain] = None
+    seen = {r.qualification.crebo or r.id for r in results}
+    if source is not None:
+        seen.add(source.crebo or source.id)
+    by_dossier: list[Qualification] = []
+    for crebo in dossiers:
+        for q in catalog.in_dossier(crebo):
+            if (q.crebo or q.id) not in seen:
+                seen.add(q.crebo or q.id)
+                by_dossier.append(q)
+    by_domain: list[Qualification] = []
+    for code in domains:
+        for q in catalog.in_domain(code):
+            if (q.crebo or q.id) not in seen:
+                seen.add(q.crebo or q.id)
+                by_domain.append(q)
+    by_domain.sort(key=lambda q: (q.title.lower(), q.niveau))
+    return tuple(by_dossier[:limit]), tuple(by_domain[:limit])
 
 
 def _describe(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from qualifications.issues import Issue
+from qualifications.model import Qualification
 from qualifications.progress import ProgressReport, Support, Tally
 from qualifications.related import RelatedReport
 
@@ -62,6 +63,8 @@ def progress_to_json(report: ProgressReport) -> dict[str, Any]:
             "dossierVersion": q.dossier_version,
         },
         "diplomaRequirementsMet": report.diploma_requirements_met,
+        "detailKnown": report.detail_known,
+        "diplomas": list(report.diplomas),
         "missing": list(report.missing),
         "towardDiploma": _tally(report.toward_diploma),
         "withExperience": _tally(report.with_experience),
@@ -139,5 +142,11 @@ def related_to_json(report: RelatedReport) -> dict[str, Any]:
             }
             for r in report.results
         ],
+        "sameDossier": [_brief(q) for q in report.same_dossier],
+        "sameDomain": [_brief(q) for q in report.same_domain],
         "issues": [issue_to_json(i) for i in report.issues],
     }
+
+
+def _brief(q: Qualification) -> dict[str, Any]:
+    return {"id": q.id, "crebo": q.crebo, "title": q.title, "niveau": q.niveau}

@@ -123,19 +123,42 @@ def import_sbb_xml(
             if rule is None:
                 raise CatalogError(f"no diploma rule configured for niveau {q.niveau}")
             existing = catalog.qualification_in(dossier.key, q.profiel_code)
-            qualifications.append(
-                dataclasses.replace(
-                    q,
-                    id=existing.id if existing is not None else q.id,
-                    generic_requirements=set_ids["4" if q.niveau == 4 else "2-3"],
-                    diploma_rule=rule,
-                )
+            q = dataclasses.replace(
+                q,
+                id=existing.id if existing is not None else q.id,
+                generic_requirements=set_ids["4" if q.niveau == 4 else "2-3"],
+                diploma_rule=rule,
             )
-        dossier = dataclasses.replace(dossier, kwalificaties=tuple(qualifications))
+            qualifications.append(_with_list_fields(catalog, q))
+        dossier = dataclasses.replace(
+            dossier,
+            kwalificaties=tuple(qualifications),
+            opleidingsdomein=dossier.opleidingsdomein
+            or next((d.opleidingsdomein for d in reversed(catalog.versions(dossier.crebo))), None),
+        )
         result = dataclasses.replace(result, generic_sets=tuple(generic_sets))
         result, outcome = result.with_dossier(dossier)
         outcomes.append((dossier.key, outcome))
     return ImportResult(result, tuple(outcomes))
+
+
+def _with_list_fields(catalog: Catalog, q: Qualification) -> Qualification:
+    """Keep what a crebo list said about the same crebo (validity, successors, leerwegen,
+    its source), which an SBB export does not carry."""
+    if q.crebo is None:
+        return q
+    known = catalog.qualification(q.crebo)
+    if not known:
+        return q
+    listed = known[0]
+    return dataclasses.replace(
+        q,
+        leerwegen=q.leerwegen or listed.leerwegen,
+        geldig_vanaf=q.geldig_vanaf or listed.geldig_vanaf,
+        geldig_tot=q.geldig_tot or listed.geldig_tot,
+        opvolgers=q.opvolgers or listed.opvolgers,
+        sources=tuple(dict.fromkeys((*q.sources, *listed.sources))),
+    )
 
 
 def _generic_set_id(

@@ -3,6 +3,7 @@
 python -m verifier migrate
 python -m verifier trust import trusted-issuers.json [--replace]
 python -m verifier trust list
+python -m verifier trust accreditations register.csv
 python -m verifier serve --port 8003
 python -m verifier hash-password      # then set VERIFIER_ADMIN_PASSWORD_HASH to what it prints
 """
@@ -25,8 +26,10 @@ from web_common.migrations import upgrade
 from .services.trust import (
     TrustListError,
     export_trust_list,
+    import_accreditations,
     import_trust_list,
     list_trusted,
+    parse_accreditations_csv,
     remove_trusted_issuer,
 )
 from .settings import VerifierSettings
@@ -132,6 +135,29 @@ def trust_import(
     out.print(f"{count} issuer(s) imported")
 
 
+@trust.command("accreditations")
+def trust_accreditations(
+    file: Annotated[Path, typer.Argument(help="register CSV: did, crebo|dossier|domein, ...")],
+) -> None:
+    """Set which crebos, dossiers or domains issuers on the list may award (docs/trust-list.md).
+
+    Replaces the accreditations of every DID the file names; others are left alone.
+    """
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        err.print(f"[red]Cannot read {file}:[/] {exc}")
+        raise typer.Exit(2) from None
+    with _uow(VerifierSettings()) as uow:
+        try:
+            count = import_accreditations(uow, parse_accreditations_csv(data))
+        except TrustListError as exc:
+            err.print(f"[red]{file} is not a valid accreditation list:[/] {exc}")
+            raise typer.Exit(1) from None
+        uow.commit()
+    out.print(f"{count} accreditation(s) imported")
+
+
 @trust.command("export")
 def trust_export() -> None:
     """Print the trust list as a file another verifier can import."""
@@ -144,9 +170,12 @@ def trust_list() -> None:
     """Show the recognised issuers."""
     with _uow(VerifierSettings()) as uow:
         entries = list_trusted(uow)
-    table = Table("name", "kind", "may issue", "DID")
+    table = Table("name", "kind", "may issue", "accredited for", "DID")
     for entry in entries.values():
-        table.add_row(entry.name, entry.kind, ", ".join(entry.credential_types), entry.did)
+        accredited = ", ".join(f"{a.scope} {a.code}" for a in entry.accreditations) or "-"
+        table.add_row(
+            entry.name, entry.kind, ", ".join(entry.credential_types), accredited, entry.did
+        )
     out.print(table)
 
 

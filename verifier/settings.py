@@ -29,7 +29,10 @@ class VerifierSettings(ServiceSettings):
     # How long a checked submission is kept for the result page (and stacking).
     check_lifetime_minutes: int = 60
     catalog_path: str = str(
-        Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
+        Path(__file__).resolve().parent.parent
+        / "schemas"
+        / "catalog"
+        / "kwalificatiestructuur.json"
     )
 
     @field_validator("admin_password_hash")

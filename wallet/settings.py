@@ -32,5 +32,8 @@ class WalletSettings(ServiceSettings):
     """A credential's stored check result older than this is shown as "not checked lately"
     in the passport; the credential page always checks again."""
     catalog_path: str = str(
-        Path(__file__).resolve().parent.parent / "schemas" / "catalog" / "sample.json"
+        Path(__file__).resolve().parent.parent
+        / "schemas"
+        / "catalog"
+        / "kwalificatiestructuur.json"
     )

@@ -85,6 +85,15 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     ),
     (r"one of (.*)", "Vul de soort in, een van: {0}."),
     (
+        r"the kerntaken of dossier (\d+) are not in the catalog yet; import its SBB export",
+        "De kerntaken van dossier {0} staan nog niet in de catalogus; importeer de SBB-export"
+        " van dit dossier. Een diploma kan wel.",
+    ),
+    (
+        r"'(.*)' is the title of (.*); use the crebo",
+        "‘{0}’ is de naam van meer dan één kwalificatie ({1}); gebruik het crebonummer.",
+    ),
+    (
         r"'(.*)' is not in the catalog",
         "‘{0}’ staat niet in de kwalificatiestructuur. Gebruik het crebonummer (bijvoorbeeld "
         "25498).",

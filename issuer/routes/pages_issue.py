@@ -39,6 +39,15 @@ _NEEDS_QUALIFICATION = {
     CredentialKind.MBO_VERKLARING,
     CredentialKind.DIPLOMA,
 }
+#: Kinds that can only name kerntaken or werkprocessen of a qualification.
+_NEEDS_KERNTAKEN = {
+    CredentialKind.PRAKTIJKVERKLARING,
+    CredentialKind.EVC,
+    CredentialKind.MBO_VERKLARING,
+}
+NO_KERNTAKEN = (
+    "De kerntaken van dit dossier staan nog niet in de catalogus; importeer de SBB-export."
+)
 _TEXT_FIELDS = (
     "student_name",
     "student_number",
@@ -71,15 +80,26 @@ def _qualification(catalog: Catalog, ref: str | None) -> Qualification | None:
     return found[0] if len(found) == 1 else None
 
 
-def _choices(catalog: Catalog, lang_en: bool) -> dict[str, Any]:
+def _choices(catalog: Catalog, lang_en: bool, search: str) -> dict[str, Any]:
+    found = (
+        catalog.search(search, limit=100)
+        if search.strip()
+        else sorted(catalog.qualifications, key=lambda q: (q.title, q.niveau))
+    )
     return {
         "kinds": [
             (k.value, KINDS[k].title_en if lang_en else KINDS[k].title_nl) for k in FORM_KINDS
         ],
         "qualifications": [
-            (q.id, f"{q.title} — crebo {q.crebo or q.dossier_crebo}, niveau {q.niveau}")
-            for q in sorted(catalog.qualifications, key=lambda q: q.title)
+            (
+                q.id,
+                f"{q.title} — crebo {q.crebo or q.dossier_crebo}, niveau {q.niveau}"
+                + ("" if q.has_detail else " (alleen diploma/certificaat)"),
+            )
+            for q in found
         ],
+        "search": search,
+        "found": len(found),
     }
 
 
@@ -90,10 +110,12 @@ def choose(
     catalog: CatalogDep,
     kind: str = "",
     qualification: str = "",
+    search: str = "",
 ) -> Response:
     errors = FormErrors()
     chosen_kind = _kind(kind)
     chosen = _qualification(catalog, qualification)
+    search = search[:100]
     if request.query_params.get("step") == "2":
         if chosen_kind is None:
             errors.add("kind", "Kies wat voor bewijs je uitgeeft.")
@@ -101,11 +123,13 @@ def choose(
             errors.add("qualification", "Kies een kwalificatie uit de lijst.")
         elif chosen is None and chosen_kind in _NEEDS_QUALIFICATION:
             errors.add("qualification", "Voor dit soort bewijs is een kwalificatie nodig.")
+        elif chosen is not None and not chosen.has_detail and chosen_kind in _NEEDS_KERNTAKEN:
+            errors.add("qualification", NO_KERNTAKEN)
         if not errors and chosen_kind is not None:
             return _details(
                 request, catalog, chosen_kind, chosen, {}, FormErrors(), str(uuid.uuid4())
             )
-    context = _choices(catalog, request.scope.get("ui.lang") == "en")
+    context = _choices(catalog, request.scope.get("ui.lang") == "en", search)
     context.update({"errors": errors, "values": {"kind": kind, "qualification": qualification}})
     return render(request, "issuer/issue_choose.html", context, status_code=400 if errors else 200)
 

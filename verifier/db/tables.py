@@ -20,7 +20,9 @@ class TrustedIssuer(VerifierBase):
     """An issuer DID the employer recognises, and for which credential types.
 
     ``credential_types`` is a space-separated list of VC types (``DiplomaCredential`` …);
-    ``*`` means every type.
+    ``*`` means every type. ``accreditations`` is a JSON list of what the issuer may award
+    (``[{"crebo": "25498"}, {"domein": "79140", "credentialTypes": [...]}]``); empty when
+    the list says nothing about it.
     """
 
     __tablename__ = "trusted_issuer"
@@ -29,5 +31,6 @@ class TrustedIssuer(VerifierBase):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     credential_types: Mapped[str] = mapped_column(Text)
+    accreditations: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     source: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -137,7 +137,7 @@ def result(
     evidence = report.evidence
     context: dict[str, Any] = {
         "handle": handle,
-        "view": result_view(report, catalog, checked.trusted, lang=lang),
+        "view": result_view(report, catalog, checked.trusted, lang=lang, today=now.date()),
         "submission": checked.submission,
         "checked_at": now,
         "target": target or "",

@@ -22,8 +22,10 @@ from ..services.trust import (
     TrustListError,
     add_trusted_issuer,
     export_trust_list,
+    import_accreditations,
     import_trust_list,
     list_trusted,
+    parse_accreditations_csv,
     parse_trust_list,
     remove_trusted_issuer,
 )
@@ -191,6 +193,17 @@ def trust_import(
         errors.add("file", "Kies een bestand met een vertrouwenslijst.")
     elif len(data) > _MAX_TRUST_FILE:
         errors.add("file", "Dit bestand is te groot (meer dan 512 kB).")
+    elif file is not None and (file.filename or "").lower().endswith(".csv"):
+        try:
+            count = import_accreditations(uow, parse_accreditations_csv(data))
+        except TrustListError as exc:
+            errors.add(
+                "file", "Dit is geen geldige lijst van erkenningen: {reason}", reason=str(exc)
+            )
+        if not errors:
+            uow.commit()
+            flash(request, "{count} erkenning(en) ingelezen.", "success", count=count)
+            return RedirectResponse("/trust", status_code=303)
     else:
         try:
             source = f"page:{(file.filename or '')[:60]}" if file else "page"

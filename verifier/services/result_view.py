@@ -14,18 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from credentials.results import CheckResult, Outcome, Verdict
 from credentials.timestamps import parse_datetime_stamp
 from qualifications import Catalog, Evidence, ProgressReport, Qualification
 from qualifications.achievements import KINDS
-from qualifications.model import PartKey
+from qualifications.model import DossierKey, PartKey
 
 from .checking import CredentialReport, Report
 from .explain import explain, verdict_text
-from .trust import TrustEntry
+from .trust import TrustEntry, accreditation_for
 
 __all__ = [
     "CheckLine",
@@ -36,6 +36,8 @@ __all__ = [
     "ResultView",
     "StackingView",
     "WerkprocesLine",
+    "accreditation_sentence",
+    "catalog_note",
     "result_view",
     "stacking_view",
     "suggested_targets",
@@ -97,6 +99,9 @@ class CredentialView:
     counts_toward_diploma: bool | None
     checks: tuple[CheckLine, ...]
     credential_id: str | None
+    accredited: bool | None = None  # None: the trust list says nothing about it
+    accreditation: str | None = None  # one sentence for the employer
+    catalog_note: str | None = None  # replaced / withdrawn / not in the catalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +165,113 @@ def _parts(achievement: Mapping[str, Any], catalog: Catalog) -> tuple[PartLine, 
     return tuple(lines)
 
 
+def _qualification_of(achievement: Mapping[str, Any], catalog: Catalog) -> Qualification | None:
+    crebo, dossier = _text(achievement, "crebo"), _text(achievement, "dossierCrebo")
+    version = _text(achievement, "dossierVersion")
+    if crebo and dossier and version:
+        found = catalog.qualification_by_crebo_in(DossierKey(dossier, version), crebo)
+        if found is not None:
+            return found
+    matches = catalog.qualification(crebo) if crebo else ()
+    return matches[0] if len(matches) == 1 else None
+
+
+def accreditation_sentence(
+    entry: TrustEntry | None,
+    vc_types: Sequence[str],
+    achievement: Mapping[str, Any],
+    catalog: Catalog,
+    lang: str,
+) -> tuple[bool | None, str | None]:
+    """Whether the issuer is known to be accredited for the credential's qualification, and
+    the one sentence that says so; ``(None, None)`` when the issuer is not on the list, its
+    entry lists no accreditations, or the credential names no qualification."""
+    crebo, dossier = _text(achievement, "crebo"), _text(achievement, "dossierCrebo")
+    if entry is None or not (crebo or dossier):
+        return None, None
+    q = _qualification_of(achievement, catalog)
+    dossier = dossier or (q.dossier_crebo if q else None)
+    domain = catalog.domain_of(q) if q else None
+    if domain is None and dossier:
+        versions = catalog.versions(dossier)
+        domain = versions[-1].opleidingsdomein if versions else None
+    answer = accreditation_for(entry, vc_types, crebo=crebo, dossier=dossier, domain=domain)
+    if answer is None:
+        return None, None  # the list says nothing about accreditations for this issuer
+    what_nl = f"crebo {crebo}" if crebo else f"dossier {dossier}"
+    what_en = what_nl
+    if answer:
+        return True, _pick(
+            (
+                f"{entry.name} is erkend voor deze opleiding ({what_nl}).",
+                f"{entry.name} is accredited for this programme ({what_en}).",
+            ),
+            lang,
+        )
+    return answer, _pick(
+        (
+            f"{entry.name} is niet bekend als erkend voor {what_nl}.",
+            f"{entry.name} is not known to be accredited for {what_en}.",
+        ),
+        lang,
+    )
+
+
+def catalog_note(
+    achievement: Mapping[str, Any], catalog: Catalog, lang: str, today: date | None
+) -> str | None:
+    """What the catalog says about the credential's qualification when it is no longer the
+    current one (replaced, or validity ended) or not in the catalog at all."""
+    crebo = _text(achievement, "crebo")
+    if not crebo:
+        return None
+    q = _qualification_of(achievement, catalog)
+    if q is None:
+        if catalog.qualification(crebo):
+            return None  # ambiguous without a dossier version: nothing certain to say
+        return _pick(
+            (
+                f"Crebo {crebo} staat niet in onze catalogus; de titel op het bewijs komt van de"
+                " uitgever.",
+                f"Crebo {crebo} is not in our catalog; the title on the credential comes from"
+                " the issuer.",
+            ),
+            lang,
+        )
+    successors = catalog.successors(q)
+    ended = today is not None and q.replaced_on(today)
+    if not successors and not ended:
+        return None
+    names = ", ".join(f"{s.title} (crebo {s.crebo})" for s in successors) or ", ".join(q.opvolgers)
+    if successors or q.opvolgers:
+        return _pick(
+            (
+                f"Deze kwalificatie is inmiddels vervangen door {names}. Het bewijs blijft"
+                " geldig voor wat het toen aantoonde.",
+                f"This qualification has since been replaced by {names}. The credential still"
+                " shows what it showed then.",
+            ),
+            lang,
+        )
+    assert q.geldig_tot is not None
+    until = q.geldig_tot.isoformat()
+    return _pick(
+        (
+            f"Deze kwalificatie wordt sinds {until} niet meer gegeven. Het bewijs blijft geldig"
+            " voor wat het toen aantoonde.",
+            f"This qualification is no longer awarded since {until}. The credential still"
+            " shows what it showed then.",
+        ),
+        lang,
+    )
+
+
 def _credential_view(
-    report: CredentialReport, catalog: Catalog, trusted: Mapping[str, TrustEntry], lang: str
+    report: CredentialReport,
+    catalog: Catalog,
+    trusted: Mapping[str, TrustEntry],
+    lang: str,
+    today: date | None = None,
 ) -> CredentialView:
     credential = _credential_document(report)
     subject = credential.get("credentialSubject")
@@ -178,6 +288,10 @@ def _credential_view(
     if report.evidence:
         formal = any(e.kind.counts_toward_diploma for e in report.evidence)
     headline, _ = verdict_text(report.verdict, lang)
+    vc_types = [t for t in _strings(credential.get("type"))]
+    accredited, accreditation = accreditation_sentence(
+        entry if recognised else None, vc_types, achievement, catalog, lang
+    )
     return CredentialView(
         verdict=report.verdict.value,
         headline=headline,
@@ -199,13 +313,22 @@ def _credential_view(
         counts_toward_diploma=formal,
         checks=_lines(report.result.checks, lang),
         credential_id=_text(credential, "id"),
+        accredited=accredited,
+        accreditation=accreditation,
+        catalog_note=catalog_note(achievement, catalog, lang, today),
     )
 
 
 def result_view(
-    report: Report, catalog: Catalog, trusted: Mapping[str, TrustEntry], *, lang: str
+    report: Report,
+    catalog: Catalog,
+    trusted: Mapping[str, TrustEntry],
+    *,
+    lang: str,
+    today: date | None = None,
 ) -> ResultView:
-    """Everything the result page shows, in ``lang`` (nl or en)."""
+    """Everything the result page shows, in ``lang`` (nl or en); ``today`` dates the
+    catalog's "no longer awarded" notes."""
     headline, sentence = verdict_text(report.verdict, lang)
     presentation_checks: tuple[CheckResult, ...] = ()
     holder = None
@@ -214,7 +337,7 @@ def result_view(
         holder = report.presentation.holder
     elif report.own_checks:
         presentation_checks = report.own_checks
-    views = tuple(_credential_view(c, catalog, trusted, lang) for c in report.credentials)
+    views = tuple(_credential_view(c, catalog, trusted, lang, today) for c in report.credentials)
     counts = {v.value: sum(1 for c in views if c.verdict == v.value) for v in Verdict}
     return ResultView(
         report.verdict.value,
@@ -277,6 +400,8 @@ class StackingView:
     keuzedelen_met: bool | None
     keuzedelen_codes: tuple[str, ...]
     nothing_counts: bool
+    detail_known: bool = True
+    diploma_held: bool = False
 
     @property
     def percent(self) -> int:
@@ -339,6 +464,8 @@ def stacking_view(report: ProgressReport, evidence: Sequence[Evidence]) -> Stack
         keuzedelen_met=report.keuzedelen.met,
         keuzedelen_codes=report.keuzedelen.codes,
         nothing_counts=not evidence,
+        detail_known=report.detail_known,
+        diploma_held=bool(report.diplomas),
     )
 
 

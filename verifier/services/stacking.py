@@ -8,16 +8,9 @@ __all__ = ["search_qualifications", "stacking_report"]
 
 
 def search_qualifications(catalog: Catalog, text: str, limit: int = 20) -> list[Qualification]:
-    """Qualifications whose title or crebo contains ``text`` (case-insensitive)."""
-    needle = text.strip().lower()
-    if not needle:
-        return []
-    found = [
-        q
-        for q in catalog.qualifications
-        if needle in q.title.lower() or (q.crebo is not None and needle in q.crebo)
-    ]
-    return sorted(found, key=lambda q: (q.title, q.niveau))[:limit]
+    """Qualifications by crebo (or its first digits) or words of the title
+    (case-insensitive): the catalog's own search."""
+    return list(catalog.search(text, limit=limit))
 
 
 def stacking_report(

@@ -3,15 +3,25 @@
 A valid signature from an issuer that is not on the list is shown as exactly that — a
 warning, not a failure. An issuer that is on the list but not for this kind of credential
 (a leerbedrijf issuing a diploma) fails the trust check.
+
+An entry may also say which qualifications the issuer is accredited to award
+(``accreditations``: per crebo, dossier or opleidingsdomein, optionally per credential
+type), imported from the trust list file or from a register CSV
+(:func:`parse_accreditations_csv`; formats in ``docs/trust-list.md``). The employer page
+answers in one sentence whether the issuer is known to be accredited for the credential's
+qualification (:func:`accreditation_for`); this never changes the verdict.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, select
 
@@ -21,12 +31,17 @@ from web_common.db import UnitOfWork
 from ..db.tables import TrustedIssuer
 
 __all__ = [
+    "SCOPES",
+    "Accreditation",
     "TrustEntry",
     "TrustListError",
+    "accreditation_for",
     "add_trusted_issuer",
     "export_trust_list",
+    "import_accreditations",
     "import_trust_list",
     "list_trusted",
+    "parse_accreditations_csv",
     "parse_trust_list",
     "remove_trusted_issuer",
     "trust_check",
@@ -36,8 +51,40 @@ KINDS = ("school", "leerbedrijf", "evc_provider", "branche", "other")
 _OWN_TYPES = {"VerifiableCredential", "OpenBadgeCredential", "AchievementCredential"}
 
 
+#: What an accreditation names: one qualification, a whole dossier, or a whole domain.
+SCOPES = ("crebo", "dossier", "domein")
+Scope = Literal["crebo", "dossier", "domein"]
+_CODE = re.compile(r"^[0-9]{5}$")
+_TYPE = re.compile(r"^(\*|[A-Za-z][A-Za-z0-9]{0,80})$")
+_MAX_ACCREDITATIONS = 2_000
+
+
 class TrustListError(ValueError):
     """A trust list file or entry is not valid; the message says where."""
+
+
+@dataclass(frozen=True, slots=True)
+class Accreditation:
+    """The issuer may award what ``code`` names (a crebo, dossier crebo or domain code),
+    for ``credential_types`` (``*``: every type it is recognised for)."""
+
+    scope: Scope
+    code: str
+    credential_types: tuple[str, ...] = ("*",)
+
+    def covers(self, crebo: str | None, dossier: str | None, domain: str | None) -> bool:
+        wanted = {"crebo": crebo, "dossier": dossier, "domein": domain}[self.scope]
+        return wanted is not None and wanted == self.code
+
+    def allows(self, vc_types: Iterable[str]) -> bool:
+        specific = [t for t in vc_types if t not in _OWN_TYPES]
+        return "*" in self.credential_types or all(t in self.credential_types for t in specific)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {self.scope: self.code}
+        if self.credential_types != ("*",):
+            out["credentialTypes"] = list(self.credential_types)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +93,58 @@ class TrustEntry:
     name: str
     kind: str
     credential_types: tuple[str, ...]
+    accreditations: tuple[Accreditation, ...] = ()
 
     def allows(self, vc_types: Iterable[str]) -> bool:
         specific = [t for t in vc_types if t not in _OWN_TYPES]
         return "*" in self.credential_types or all(t in self.credential_types for t in specific)
+
+
+def accreditation_for(
+    entry: TrustEntry,
+    vc_types: Iterable[str],
+    *,
+    crebo: str | None,
+    dossier: str | None,
+    domain: str | None,
+) -> bool | None:
+    """Whether ``entry`` is accredited to award this qualification in these types: ``None``
+    when the entry lists no accreditations at all (nothing is known either way)."""
+    if not entry.accreditations:
+        return None
+    types = list(vc_types)
+    return any(a.covers(crebo, dossier, domain) and a.allows(types) for a in entry.accreditations)
+
+
+def _accreditation(raw: Any, where: str) -> Accreditation:
+    if not isinstance(raw, Mapping):
+        raise TrustListError(f"{where}: each accreditation is an object")
+    scopes = [s for s in SCOPES if s in raw]
+    if len(scopes) != 1:
+        raise TrustListError(f"{where}: name exactly one of crebo, dossier or domein")
+    scope: Scope = scopes[0]  # type: ignore[assignment]
+    code = raw[scope]
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise TrustListError(f"{where}: {scope} must be a five-digit code")
+    types = raw.get("credentialTypes", ["*"])
+    if (
+        not isinstance(types, list)
+        or not types
+        or not all(isinstance(t, str) and _TYPE.match(t) for t in types)
+    ):
+        raise TrustListError(f"{where}: 'credentialTypes' must list VC types or '*'")
+    return Accreditation(scope, code, tuple(types))
+
+
+def _accreditations(raw: Any, where: str) -> tuple[Accreditation, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > _MAX_ACCREDITATIONS:
+        raise TrustListError(
+            f"{where}: 'accreditations' must be a list (at most {_MAX_ACCREDITATIONS})"
+        )
+    found = [_accreditation(a, f"{where}.accreditations[{i}]") for i, a in enumerate(raw)]
+    return tuple(dict.fromkeys(found))
 
 
 def _entry(raw: Any, where: str) -> TrustEntry:
@@ -67,11 +162,13 @@ def _entry(raw: Any, where: str) -> TrustEntry:
     types = raw.get("credentialTypes")
     if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
         raise TrustListError(f"{where}: 'credentialTypes' must list VC types or '*'")
-    return TrustEntry(did, name.strip()[:200], kind, tuple(types))
+    accreditations = _accreditations(raw.get("accreditations"), where)
+    return TrustEntry(did, name.strip()[:200], kind, tuple(types), accreditations)
 
 
 def parse_trust_list(data: bytes | str) -> list[TrustEntry]:
-    """Parse a trust list file: ``{"issuers": [{"did", "name", "kind", "credentialTypes"}]}``."""
+    """Parse a trust list file: ``{"issuers": [{"did", "name", "kind", "credentialTypes",
+    "accreditations"?}]}``."""
     try:
         document = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -94,7 +191,76 @@ def add_trusted_issuer(uow: UnitOfWork, entry: TrustEntry, *, source: str, now: 
     row.name = entry.name
     row.kind = entry.kind
     row.credential_types = " ".join(entry.credential_types)
+    if entry.accreditations or row.accreditations is None:
+        # an entry that names none keeps what a register import stored before
+        row.accreditations = _stored(entry.accreditations)
     row.source = source
+
+
+def _stored(accreditations: Iterable[Accreditation]) -> str:
+    return json.dumps([a.to_json() for a in accreditations], separators=(",", ":"))
+
+
+def _loaded(text: str | None) -> tuple[Accreditation, ...]:
+    try:
+        return _accreditations(json.loads(text or "[]"), "stored")
+    except (ValueError, TrustListError):
+        return ()
+
+
+def parse_accreditations_csv(data: bytes) -> dict[str, tuple[Accreditation, ...]]:
+    """Read a register CSV: header ``did`` plus one of ``crebo``/``dossier``/``domein`` per
+    row (columns may all be present, one filled), optional ``credential_types`` (space or
+    ``|`` separated). ``,`` or ``;`` separated, UTF-8. Returns the accreditations per DID."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TrustListError("the file is not UTF-8 text") from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [(h or "").strip().lower() for h in reader.fieldnames or []]
+    if "did" not in header or not any(s in header for s in SCOPES):
+        raise TrustListError("line 1: the header needs did and crebo, dossier or domein")
+    reader.fieldnames = header
+    found: dict[str, list[Accreditation]] = {}
+    try:
+        for n, row in enumerate(reader, start=2):
+            if n > _MAX_ACCREDITATIONS * 10:
+                raise TrustListError("the file has too many rows")
+            cells = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+            if not any(cells.values()):
+                continue
+            did = cells.get("did", "")
+            if not did.startswith("did:") or len(did) > 300:
+                raise TrustListError(f"line {n}: did must be a DID")
+            raw: dict[str, Any] = {s: cells[s] for s in SCOPES if cells.get(s)}
+            types = [t for t in re.split(r"[\s|]+", cells.get("credential_types", "")) if t]
+            if types:
+                raw["credentialTypes"] = types
+            found.setdefault(did, []).append(_accreditation(raw, f"line {n}"))
+    except csv.Error as exc:
+        raise TrustListError(f"not valid CSV: {exc}") from None
+    return {did: tuple(dict.fromkeys(items)) for did, items in found.items()}
+
+
+def import_accreditations(
+    uow: UnitOfWork, accreditations: Mapping[str, tuple[Accreditation, ...]]
+) -> int:
+    """Replace the accreditations of each DID named (a register export is the whole truth
+    for the issuers it names). Every DID must already be on the trust list."""
+    rows = {
+        r.did: r
+        for r in uow.session.scalars(
+            select(TrustedIssuer).where(TrustedIssuer.did.in_(list(accreditations)))
+        )
+    }
+    unknown = sorted(set(accreditations) - set(rows))
+    if unknown:
+        raise TrustListError(f"not on the trust list (add it first): {', '.join(unknown[:5])}")
+    for did, items in accreditations.items():
+        rows[did].accreditations = _stored(items)
+    return sum(len(items) for items in accreditations.values())
 
 
 def remove_trusted_issuer(uow: UnitOfWork, did: str) -> bool:
@@ -117,7 +283,10 @@ def import_trust_list(
 def list_trusted(uow: UnitOfWork) -> dict[str, TrustEntry]:
     rows = uow.session.scalars(select(TrustedIssuer).order_by(TrustedIssuer.name))
     return {
-        r.did: TrustEntry(r.did, r.name, r.kind, tuple(r.credential_types.split())) for r in rows
+        r.did: TrustEntry(
+            r.did, r.name, r.kind, tuple(r.credential_types.split()), _loaded(r.accreditations)
+        )
+        for r in rows
     }
 
 
@@ -129,6 +298,11 @@ def export_trust_list(uow: UnitOfWork) -> dict[str, Any]:
                 "name": e.name,
                 "kind": e.kind,
                 "credentialTypes": list(e.credential_types),
+                **(
+                    {"accreditations": [a.to_json() for a in e.accreditations]}
+                    if e.accreditations
+                    else {}
+                ),
             }
             for e in list_trusted(uow).values()
         ]

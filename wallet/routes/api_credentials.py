@@ -221,8 +221,11 @@ def passport_json(view: passport_service.PassportView) -> Any:
             ],
             "missing": list(progress.missing),
             "vrijstelling_candidates": list(progress.vrijstelling_candidates),
+            "kerntaken_known": progress.detail_known,
+            "diploma_held": bool(progress.diplomas),
         }
     related = None
+    nearby: dict[str, list[dict[str, Any]]] = {"same_dossier": [], "same_domain": []}
     if view.related is not None:
         related = [
             {
@@ -239,6 +242,14 @@ def passport_json(view: passport_service.PassportView) -> Any:
             }
             for r in view.related.results
         ]
+        for name, items in (
+            ("same_dossier", view.related.same_dossier),
+            ("same_domain", view.related.same_domain),
+        ):
+            nearby[name] = [
+                {"qualification": q.id, "title": q.title, "crebo": q.crebo, "niveau": q.niveau}
+                for q in items
+            ]
     return jsonable_encoder(
         {
             "credentials": view.credentials,
@@ -248,6 +259,8 @@ def passport_json(view: passport_service.PassportView) -> Any:
             "self_declared": view.self_declared,
             "goal": goal,
             "related": related,
+            "related_by_dossier": nearby["same_dossier"],
+            "related_by_domain": nearby["same_domain"],
         }
     )
 

@@ -35,6 +35,7 @@ from credentials.status_list import (
 from credentials.verification import sign_presentation
 from issuer.db.tables import Organisation
 from issuer.services.templates import build_unsigned_credential
+from qualifications import Catalog
 from qualifications.achievements import AchievementRequest, CredentialKind, build_achievement
 from verifier.app import create_app
 from verifier.services.admin import hash_password
@@ -65,10 +66,11 @@ def _credential(
     *,
     key: Ed25519KeyPair = SCHOOL,
     status_index: int | None = None,
+    catalog: Catalog = CATALOG,
     **fields: Any,
 ) -> dict[str, Any]:
     fields = fields or {"qualification": "25498", "codes": ("B1-K1",)}
-    achievement = build_achievement(CATALOG, AchievementRequest(kind, **fields)).achievement
+    achievement = build_achievement(catalog, AchievementRequest(kind, **fields)).achievement
     assert achievement is not None
     org = Organisation(slug="x", name="ROC Midden Nederland", kind="school", did=key.did_key)
     unsigned = build_unsigned_credential(

@@ -14,6 +14,7 @@ from ..services import accounts, receive, shares, wallet_credentials
 from ..services.credential_pdf import credential_facts, render_credential_pdf
 from ..services.errors import InputError
 from ..services.passport import build_passport, kind_label
+from ..services.rechecking import last_checked, recheck_stale
 from ..web import page_router, render
 from .common import checks_of
 
@@ -22,16 +23,29 @@ router = page_router()
 
 @router.get("/")
 def home(
-    request: Request, uow: UowDep, account: AccountDep, catalog: CatalogDep, now: NowDep
+    request: Request,
+    uow: UowDep,
+    account: AccountDep,
+    catalog: CatalogDep,
+    checker: CheckerDep,
+    now: NowDep,
 ) -> Response:
+    """The passport; first the few statuses checked longest ago are checked again."""
+    recheck_stale(uow, account, checker=checker, now=now)
+    uow.commit()
+    rows = wallet_credentials.list_credentials(uow, account)
     view = build_passport(
         catalog,
-        wallet_credentials.list_credentials(uow, account),
+        rows,
         wallet_credentials.list_self_declared(uow, account),
         goal=account.goal_qualification,
         lang=get_language(request),
     )
-    return render(request, "wallet/passport.html", {"view": view, "now": now})
+    return render(
+        request,
+        "wallet/passport.html",
+        {"view": view, "now": now, "last_checked": last_checked(rows)},
+    )
 
 
 @router.post("/goal")

@@ -16,7 +16,7 @@ from ..services.errors import InputError
 from ..services.passport import build_passport, kind_label
 from ..services.rechecking import last_checked, recheck_stale
 from ..web import page_router, render
-from .common import checks_of
+from .common import checks_of, explained_checks
 
 router = page_router()
 
@@ -68,16 +68,25 @@ def credential_page(
     request: Request,
     uow: UowDep,
     account: AccountDep,
+    catalog: CatalogDep,
     checker: CheckerDep,
     now: NowDep,
 ) -> Response:
+    """What the credential shows (qualification, crebo, kerntaken and werkprocessen with
+    their catalog titles, grade, dates, issuer) and its checks in plain language."""
     row = wallet_credentials.get_credential(uow, account, public_id)
     receive.check_stored(row, checker=checker, now=now)  # status re-checked when shown
     uow.commit()
+    lang = get_language(request)
     return render(
         request,
         "wallet/credential.html",
-        {"row": row, "checks": checks_of(row), "kind": kind_label(row.kind, get_language(request))},
+        {
+            "row": row,
+            "facts": credential_facts(catalog, row),
+            "checks": explained_checks(checks_of(row), lang),
+            "kind": kind_label(row.kind, lang),
+        },
     )
 
 

@@ -56,6 +56,7 @@ class PdfFacts:
     kerntaken: tuple[str, ...]
     werkprocessen: tuple[str, ...]
     parts: tuple[DossierGroup, ...]
+    grade: str | None = None
 
 
 def _document(row: StoredCredential) -> Mapping[str, Any]:
@@ -99,6 +100,7 @@ def credential_facts(catalog: Catalog, row: StoredCredential) -> PdfFacts:
         kerntaken=_codes(achievement.get("kerntaken")),
         werkprocessen=_codes(achievement.get("werkprocessen")),
         parts=tuple(credential_parts(catalog, row)),
+        grade=_text(achievement.get("grade")) or _text(subject.get("grade")),
     )
 
 
@@ -216,6 +218,8 @@ def render_credential_pdf(
         line(_("Crebo"), facts.crebo)
     if facts.dossier:
         line(_("Kwalificatiedossier"), facts.dossier)
+    if facts.grade:
+        line(_("Cijfer"), facts.grade)
     if facts.parts:
         for group in facts.parts:
             for kerntaak in group.kerntaken:

@@ -106,3 +106,44 @@ def test_receive_over_real_http_then_see_it_revoked(issuer: IssuerProcess, tmp_p
         passport = client.get("/api/passport?goal=25498").json()
         assert passport["problems"][0]["state"] == "revoked"  # marked, never hidden
         assert passport["goal"]["toward_diploma"]["covered"] == 0
+
+
+def test_receive_page_shows_who_offers_what_and_answers_in_dutch(
+    issuer: IssuerProcess, tmp_path: Path
+) -> None:
+    """The https link an issuer's QR code can carry (``{wallet}/receive?offer=…``) shows the
+    issuer's name and the credential's title before the code is asked; a wrong code is
+    answered in plain Dutch (English with the switch), never with the issuer's English."""
+    issued = issuer.issue(2)
+    offer_uri, tx_code = issuer.offer(issued["id"])
+    with _wallet(tmp_path, issuer) as client:
+        body = client.post(
+            "/api/accounts",
+            json={"email": "nikola@example.nl", "name": "Nikola", "password": PASSWORD},
+        ).json()
+        html = {"Accept": "text/html"}
+        page = client.get("/receive", params={"offer": offer_uri}, headers=html)
+        assert page.status_code == 200, page.text
+        preview = page.text[page.text.index('id="offer-preview"') :]
+        assert "ROC Midden Nederland" in preview[: preview.index("</section>")]
+        assert 'id="field-tx_code"' in page.text  # and only then the code
+        assert page.text.index('id="offer-preview"') < page.text.index('id="field-tx_code"')
+
+        wrong = "000000" if tx_code != "000000" else "111111"
+        refused = client.post(
+            "/receive/offer",
+            data={"offer": offer_uri, "tx_code": wrong, "csrf_token": body["csrf_token"]},
+            headers=html,
+        )
+        assert refused.status_code == 400
+        assert "De uitgever accepteerde deze code niet" in refused.text
+        assert "attempt" not in refused.text
+        assert "tx_code is" not in refused.text
+        assert 'id="offer-preview"' in refused.text  # still says who offers what
+
+        english = client.post(
+            "/receive/offer?lang=en",
+            data={"offer": offer_uri, "tx_code": wrong, "csrf_token": body["csrf_token"]},
+            headers=html,
+        )
+        assert "The issuer did not accept this code" in english.text

@@ -3,7 +3,7 @@
 The page needs plain words, not check codes: who issued each credential (by name when it is
 on the trust list), what it proves (kind, qualification, kerntaken and werkprocessen with
 their catalog titles), its validity dates, and each check with a mark and a sentence from
-:mod:`verifier.services.explain`. Templates only lay these values out.
+:mod:`credentials.explain`. Templates only lay these values out.
 
     view = result_view(report, catalog, trusted, lang="nl")
     view.headline          # "Echt en geldig"
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
+from credentials.explain import explain, headline
 from credentials.results import CheckResult, Outcome, Verdict
 from credentials.timestamps import parse_datetime_stamp
 from credentials.verification import validity_period
@@ -25,7 +26,6 @@ from qualifications.achievements import KINDS
 from qualifications.model import DossierKey, PartKey
 
 from .checking import CredentialReport, Report
-from .explain import explain, headline
 from .trust import TrustEntry, accreditation_for
 
 __all__ = [

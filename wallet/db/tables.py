@@ -153,7 +153,9 @@ class SelfDeclared(WalletBase):
 
 class Share(WalletBase):
     """A share link: the signed presentation it publishes, until ``expires_at`` or
-    ``revoked_at``. Only the SHA-256 of the link's token is stored."""
+    ``revoked_at``. The link's token is looked up by its SHA-256; the link itself is kept
+    only encrypted with the wallet's SecretBox (``link_sealed``), so its holder can see and
+    copy it again (None for links made before that)."""
 
     __tablename__ = "share"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +172,7 @@ class Share(WalletBase):
     challenge: Mapped[str] = mapped_column(String(100))
     domain: Mapped[str] = mapped_column(String(300))
     presentation: Mapped[str] = mapped_column(Text)
+    link_sealed: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class ShareItem(WalletBase):

@@ -6,12 +6,14 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from credentials.explain import explain
+from credentials.results import CheckResult, Outcome
 from web_common.proxies import client_address
 
 from ..api_models import CredentialPublic
 from ..db.tables import StoredCredential
 
-__all__ = ["aware", "client_address", "credential_public"]
+__all__ = ["aware", "checks_of", "client_address", "credential_public", "explained_checks"]
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -43,3 +45,22 @@ def credential_public(row: StoredCredential) -> CredentialPublic:
 def checks_of(row: StoredCredential) -> list[dict[str, Any]]:
     value = json.loads(row.checks or "[]")
     return value if isinstance(value, list) else []
+
+
+def explained_checks(checks: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    """The stored checks as a person reads them: the check's name and what its outcome means
+    (``credentials.explain``), with the outcome for the badge."""
+    shown = []
+    for item in checks:
+        if not isinstance(item, dict):
+            continue
+        try:
+            outcome = Outcome(str(item.get("outcome")))
+        except ValueError:
+            continue
+        check = CheckResult(
+            str(item.get("check", "")), outcome, str(item.get("code", "")), str(item.get("detail"))
+        )
+        name, text = explain(check, lang)
+        shown.append({"name": name, "text": text, "outcome": outcome.value, "check": check.name})
+    return shown

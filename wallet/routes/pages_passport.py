@@ -14,24 +14,38 @@ from ..services import accounts, receive, shares, wallet_credentials
 from ..services.credential_pdf import credential_facts, render_credential_pdf
 from ..services.errors import InputError
 from ..services.passport import build_passport, kind_label
+from ..services.rechecking import last_checked, recheck_stale
 from ..web import page_router, render
-from .common import checks_of
+from .common import checks_of, explained_checks
 
 router = page_router()
 
 
 @router.get("/")
 def home(
-    request: Request, uow: UowDep, account: AccountDep, catalog: CatalogDep, now: NowDep
+    request: Request,
+    uow: UowDep,
+    account: AccountDep,
+    catalog: CatalogDep,
+    checker: CheckerDep,
+    now: NowDep,
 ) -> Response:
+    """The passport; first the few statuses checked longest ago are checked again."""
+    recheck_stale(uow, account, checker=checker, now=now)
+    uow.commit()
+    rows = wallet_credentials.list_credentials(uow, account)
     view = build_passport(
         catalog,
-        wallet_credentials.list_credentials(uow, account),
+        rows,
         wallet_credentials.list_self_declared(uow, account),
         goal=account.goal_qualification,
         lang=get_language(request),
     )
-    return render(request, "wallet/passport.html", {"view": view, "now": now})
+    return render(
+        request,
+        "wallet/passport.html",
+        {"view": view, "now": now, "last_checked": last_checked(rows)},
+    )
 
 
 @router.post("/goal")
@@ -54,16 +68,25 @@ def credential_page(
     request: Request,
     uow: UowDep,
     account: AccountDep,
+    catalog: CatalogDep,
     checker: CheckerDep,
     now: NowDep,
 ) -> Response:
+    """What the credential shows (qualification, crebo, kerntaken and werkprocessen with
+    their catalog titles, grade, dates, issuer) and its checks in plain language."""
     row = wallet_credentials.get_credential(uow, account, public_id)
     receive.check_stored(row, checker=checker, now=now)  # status re-checked when shown
     uow.commit()
+    lang = get_language(request)
     return render(
         request,
         "wallet/credential.html",
-        {"row": row, "checks": checks_of(row), "kind": kind_label(row.kind, get_language(request))},
+        {
+            "row": row,
+            "facts": credential_facts(catalog, row),
+            "checks": explained_checks(checks_of(row), lang),
+            "kind": kind_label(row.kind, lang),
+        },
     )
 
 

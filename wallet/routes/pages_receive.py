@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import File, Form, Request, UploadFile
+from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from web_common.ui import flash
@@ -12,24 +12,48 @@ from web_common.ui import flash
 from ..deps import AccountDep, BoxDep, CheckerDep, HttpDep, NowDep, SettingsDep, UowDep
 from ..services import receive
 from ..services.errors import ReceiveError
+from ..services.transport import GuardedHttp
 from ..web import page_router, render
 
 router = page_router()
+
+
+def _tx_fields(preview: receive.OfferPreview | None) -> dict[str, Any] | None:
+    if preview is None or preview.offer.tx_code is None:
+        return None
+    code = preview.offer.tx_code
+    return {"input_mode": code.input_mode, "length": code.length, "description": code.description}
+
+
+def _preview(offer: str, http: GuardedHttp) -> tuple[receive.OfferPreview | None, str | None]:
+    """Who offers what, read before anything is accepted (or why the offer can't be read)."""
+    try:
+        return receive.preview_offer(offer, http), None
+    except ReceiveError as exc:
+        return None, exc.detail
 
 
 @router.get("/receive")
 def receive_page(
     request: Request,
     account: AccountDep,
-    credential_offer_uri: str | None = None,
-    credential_offer: str | None = None,
+    http: HttpDep,
+    credential_offer_uri: Annotated[str | None, Query(max_length=16 * 1024)] = None,
+    credential_offer: Annotated[str | None, Query(max_length=16 * 1024)] = None,
+    offer: Annotated[str | None, Query(max_length=16 * 1024)] = None,
 ) -> Response:
     """Also the wallet's Credential Offer Endpoint: a link ``/receive?credential_offer_uri=…``
-    fills the form."""
-    offer = ""
+    (or ``/receive?offer=<an openid-credential-offer:// link>``, the https link an issuer's
+    QR code can carry) shows who offers what, and asks for the code when one is needed."""
+    text = offer or ""
     if credential_offer_uri or credential_offer:
-        offer = str(request.url.include_query_params())
-    return render(request, "wallet/receive.html", {"offer": offer, "error": None, "tx": None})
+        text = str(request.url.remove_query_params("offer"))
+    preview, error = _preview(text, http) if text else (None, None)
+    return render(
+        request,
+        "wallet/receive.html",
+        {"offer": text, "error": error, "tx": _tx_fields(preview), "preview": preview},
+    )
 
 
 @router.post("/receive/offer")
@@ -60,8 +84,10 @@ def receive_offer(
         )
     except ReceiveError as exc:
         tx = None
+        preview = None
         if exc.code in ("tx_code_required", "tx_code_wrong"):
-            tx = dict(exc.extra) or {"input_mode": "numeric"}
+            preview, _error = _preview(offer, http)
+            tx = _tx_fields(preview) or dict(exc.extra) or {"input_mode": "numeric"}
         return render(
             request,
             "wallet/receive.html",
@@ -69,6 +95,7 @@ def receive_offer(
                 "offer": offer,
                 "error": exc.detail if exc.code != "tx_code_required" else None,
                 "tx": tx,
+                "preview": preview,
             },
             status_code=200 if exc.code == "tx_code_required" else 400,
         )
@@ -107,7 +134,7 @@ def receive_upload(
         return render(
             request,
             "wallet/receive.html",
-            {"offer": "", "error": exc.detail, "tx": None},
+            {"offer": "", "error": exc.detail, "tx": None, "preview": None},
             status_code=400,
         )
     uow.commit()

@@ -22,16 +22,19 @@ def _list(
     request: Request,
     uow: UowDep,
     account: AccountDep,
+    box: BoxDep,
     now: NowDep,
     settings: SettingsDep,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
+    listed = shares.list_shares(uow, account)
     return render(
         request,
         "wallet/shares.html",
         {
-            "shares": shares.list_shares(uow, account),
+            "shares": listed,
+            "links": {s.share.public_id: shares.share_link(s.share, box) for s in listed},
             "now": now,
             "error": error,
             "credentials": wallet_credentials.list_credentials(uow, account),
@@ -44,9 +47,14 @@ def _list(
 
 @router.get("/shares")
 def shares_page(
-    request: Request, uow: UowDep, account: AccountDep, now: NowDep, settings: SettingsDep
+    request: Request,
+    uow: UowDep,
+    account: AccountDep,
+    box: BoxDep,
+    now: NowDep,
+    settings: SettingsDep,
 ) -> Response:
-    return _list(request, uow, account, now, settings)
+    return _list(request, uow, account, box, now, settings)
 
 
 @router.post("/shares")
@@ -75,7 +83,7 @@ def create_share(
             now=now,
         )
     except InputError as exc:
-        return _list(request, uow, account, now, settings, exc.detail, 400)
+        return _list(request, uow, account, box, now, settings, exc.detail, 400)
     uow.commit()
     summary = shares.get_share(uow, account, created.share.public_id)
     return render(
@@ -87,12 +95,21 @@ def create_share(
 
 @router.get("/shares/{public_id}")
 def share_page(
-    public_id: str, request: Request, uow: UowDep, account: AccountDep, now: NowDep
+    public_id: str, request: Request, uow: UowDep, account: AccountDep, box: BoxDep, now: NowDep
 ) -> Response:
     summary = shares.get_share(uow, account, public_id)
     accesses = shares.list_accesses(uow, account, public_id)
+    url = shares.share_link(summary.share, box) if summary.status(now) == "active" else None
     return render(
-        request, "wallet/share.html", {"summary": summary, "accesses": accesses, "now": now}
+        request,
+        "wallet/share.html",
+        {
+            "summary": summary,
+            "accesses": accesses,
+            "now": now,
+            "url": url,
+            "qr": qr_svg(url) if url else None,
+        },
     )
 
 

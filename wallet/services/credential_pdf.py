@@ -4,8 +4,10 @@ verifiable original.
 The paper is a convenience, not the proof: it names the credential, its holder and issuer,
 what it shows (qualification, crebo, kerntaken and werkprocessen with their catalog titles)
 and its validity, and says that the QR code leads to the signed original, which anyone can
-check until the link expires. Text is real PDF text (the built-in Helvetica, so Latin-1:
-other characters are replaced by a close equivalent); the QR code is drawn as vector squares.
+check until the link expires. Text is real PDF text in DejaVu Sans (a Unicode TTF shipped in
+``wallet/fonts``, so "Nikola Đorđević" prints as written); the QR code is drawn as vector
+squares with nothing over it; and the signed credential itself is embedded as a PDF file
+attachment, so the file can be verified without the link.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import qrcode
@@ -31,23 +34,13 @@ __all__ = ["PdfFacts", "credential_facts", "render_credential_pdf"]
 
 Gettext = Callable[..., str]
 
-_REPLACEMENTS = str.maketrans(
-    {
-        "–": "-",
-        "—": "-",
-        "‘": "'",
-        "’": "'",
-        "“": '"',
-        "”": '"',
-        "…": "...",
-        "€": "EUR",
-        "\u00a0": " ",
-    }
-)
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "dejavu"
 
 
-def _latin1(text: str) -> str:
-    return text.translate(_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+def _plain(text: str) -> str:
+    """Text as printed: control characters (which no font draws) become spaces."""
+    return "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +56,7 @@ class PdfFacts:
     kerntaken: tuple[str, ...]
     werkprocessen: tuple[str, ...]
     parts: tuple[DossierGroup, ...]
+    grade: str | None = None
 
 
 def _document(row: StoredCredential) -> Mapping[str, Any]:
@@ -106,15 +100,21 @@ def credential_facts(catalog: Catalog, row: StoredCredential) -> PdfFacts:
         kerntaken=_codes(achievement.get("kerntaken")),
         werkprocessen=_codes(achievement.get("werkprocessen")),
         parts=tuple(credential_parts(catalog, row)),
+        grade=_text(achievement.get("grade")) or _text(subject.get("grade")),
     )
 
 
 class _Paper(FPDF):
     footer_text = ""
 
+    def __init__(self) -> None:
+        super().__init__(format="A4")
+        self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+
     def footer(self) -> None:
         self.set_y(-15)
-        self.set_font("helvetica", size=8)
+        self.set_font(FONT, size=8)
         self.set_text_color(110, 110, 110)
         self.cell(0, 8, self.footer_text, align="C")
 
@@ -138,6 +138,21 @@ def _qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
                 c += 1
 
 
+ATTACHMENT_NAMES = {"jwt_vc": "bewijs.jwt"}
+
+
+def _attach(pdf: FPDF, row: StoredCredential, when: datetime, _: Gettext) -> None:
+    """The signed credential exactly as received, as a file inside the PDF."""
+    jwt = row.format == "jwt_vc"
+    pdf.embed_file(
+        bytes=row.document.encode(),
+        basename=ATTACHMENT_NAMES.get(row.format, "bewijs.json"),
+        mime_type="application/vc+jwt" if jwt else "application/vc+ld+json",
+        modification_date=when,
+        desc=_("Het digitaal ondertekende origineel"),
+    )
+
+
 def render_credential_pdf(
     row: StoredCredential,
     facts: PdfFacts,
@@ -150,13 +165,13 @@ def render_credential_pdf(
     _: Gettext,
 ) -> bytes:
     """The A4 PDF (bytes, starting with ``%PDF``)."""
-    pdf = _Paper(format="A4")
-    pdf.set_title(_latin1(row.title))
-    pdf.set_author(_latin1(facts.holder_name or holder_fallback))
+    pdf = _Paper()
+    pdf.set_title(_plain(row.title))
+    pdf.set_author(_plain(facts.holder_name or holder_fallback))
     pdf.set_creator("mbo-wallet")
     pdf.set_creation_date(printed)
     pdf.set_auto_page_break(auto=True, margin=20)
-    pdf.footer_text = _latin1(
+    pdf.footer_text = _plain(
         _("Afgedrukt op {when} uit Mijn mbo-paspoort.", when=format_datetime(printed))
     )
     pdf.add_page()
@@ -164,24 +179,24 @@ def render_credential_pdf(
 
     def heading(text: str) -> None:
         pdf.ln(3)
-        pdf.set_font("helvetica", "B", 12)
-        pdf.multi_cell(width, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("helvetica", size=10)
+        pdf.set_font(FONT, "B", 12)
+        pdf.multi_cell(width, 7, _plain(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, size=10)
 
     def line(label: str, value: str) -> None:
-        pdf.set_font("helvetica", "B", 10)
-        pdf.cell(45, 6, _latin1(label))
-        pdf.set_font("helvetica", size=10)
-        pdf.multi_cell(width - 45, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", 10)
+        pdf.cell(45, 6, _plain(label))
+        pdf.set_font(FONT, size=10)
+        pdf.multi_cell(width - 45, 6, _plain(value), new_x="LMARGIN", new_y="NEXT")
 
-    pdf.set_font("helvetica", size=9)
+    pdf.set_font(FONT, size=9)
     pdf.set_text_color(90, 90, 90)
-    pdf.cell(width, 5, _latin1(kind), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 5, _plain(kind), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
-    pdf.set_font("helvetica", "B", 18)
-    pdf.multi_cell(width, 9, _latin1(row.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 18)
+    pdf.multi_cell(width, 9, _plain(row.title), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("helvetica", size=10)
+    pdf.set_font(FONT, size=10)
     line(_("Op naam van"), facts.holder_name or holder_fallback)
     line(_("Uitgegeven door"), row.issuer_name or row.issuer)
     line(_("Geldig vanaf"), format_datetime(row.valid_from, False) if row.valid_from else "-")
@@ -192,7 +207,7 @@ def render_credential_pdf(
 
     heading(_("Wat dit bewijs laat zien"))
     if facts.description:
-        pdf.multi_cell(width, 5.5, _latin1(facts.description), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5.5, _plain(facts.description), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
     if facts.qualification:
         value = facts.qualification
@@ -203,28 +218,30 @@ def render_credential_pdf(
         line(_("Crebo"), facts.crebo)
     if facts.dossier:
         line(_("Kwalificatiedossier"), facts.dossier)
+    if facts.grade:
+        line(_("Cijfer"), facts.grade)
     if facts.parts:
         for group in facts.parts:
             for kerntaak in group.kerntaken:
-                pdf.set_font("helvetica", "B", 10)
+                pdf.set_font(FONT, "B", 10)
                 pdf.multi_cell(
                     width,
                     6,
-                    _latin1(f"{_('Kerntaak')} {kerntaak.code}: {kerntaak.title}"),
+                    _plain(f"{_('Kerntaak')} {kerntaak.code}: {kerntaak.title}"),
                     new_x="LMARGIN",
                     new_y="NEXT",
                 )
-                pdf.set_font("helvetica", size=9.5)
+                pdf.set_font(FONT, size=9.5)
                 for werkproces in kerntaak.werkprocessen:
                     pdf.set_x(pdf.l_margin + 5)
                     pdf.multi_cell(
                         width - 5,
                         5,
-                        _latin1(f"{werkproces.code}  {werkproces.title}"),
+                        _plain(f"{werkproces.code}  {werkproces.title}"),
                         new_x="LMARGIN",
                         new_y="NEXT",
                     )
-        pdf.set_font("helvetica", size=10)
+        pdf.set_font(FONT, size=10)
     else:
         if facts.kerntaken:
             line(_("Kerntaken"), ", ".join(facts.kerntaken))
@@ -232,37 +249,34 @@ def render_credential_pdf(
             line(_("Werkprocessen"), ", ".join(facts.werkprocessen))
 
     heading(_("Controleer het origineel"))
+    pdf.multi_cell(
+        width,
+        5.5,
+        _(
+            "Deze afdruk is zelf geen bewijs. Scan de QR-code of open de link hieronder: "
+            "die leidt naar het digitaal ondertekende origineel, dat iedereen kan "
+            "controleren (echtheid, uitgever en of het is ingetrokken). Het ondertekende "
+            "origineel zit ook als bijlage in dit PDF-bestand."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     size = 45.0
-    if pdf.get_y() + size + 10 > pdf.h - pdf.b_margin:
+    # the QR code, the date and the link stay together, below one another: nothing over the QR
+    if pdf.get_y() + size + 25 > pdf.h - pdf.b_margin:
         pdf.add_page()
     top = pdf.get_y() + 1
     _qr(pdf, share_url, pdf.l_margin, top, size)
-    pdf.set_xy(pdf.l_margin + size + 6, top + 2)
-    text_width = width - size - 6
+    pdf.set_xy(pdf.l_margin, top + size + 1)
+    pdf.set_font(FONT, "B", 10)
     pdf.multi_cell(
-        text_width,
+        width,
         5.5,
-        _latin1(
-            _(
-                "Deze afdruk is zelf geen bewijs. Scan de QR-code of open de link hieronder: "
-                "die leidt naar het digitaal ondertekende origineel, dat iedereen kan "
-                "controleren (echtheid, uitgever en of het is ingetrokken)."
-            )
-        ),
-        new_x="LEFT",
+        _("De link werkt tot {when}.", when=format_datetime(link_expires, False)),
+        new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.ln(1)
-    pdf.set_font("helvetica", "B", 10)
-    pdf.multi_cell(
-        text_width,
-        5.5,
-        _latin1(_("De link werkt tot {when}.", when=format_datetime(link_expires, False))),
-        new_x="LEFT",
-        new_y="NEXT",
-    )
-    pdf.set_font("courier", size=8)
-    pdf.ln(1)
-    pdf.multi_cell(text_width, 4.5, _latin1(share_url), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(max(pdf.get_y(), top + size) + 2)
+    pdf.set_font(FONT, size=8)
+    pdf.multi_cell(width, 4.5, share_url, new_x="LMARGIN", new_y="NEXT")
+    _attach(pdf, row, printed, _)
     return bytes(pdf.output())

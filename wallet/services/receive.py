@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,7 +53,10 @@ from ..db.tables import Account, HolderKey, StoredCredential
 from .accounts import holder_key
 from .checking import Checker, state_of, tampered
 from .errors import ReceiveError
+from .issuer_errors import OFFER_USED, TX_CODE_REQUIRED, credential_error, token_error
 from .transport import GuardedHttp
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "OfferPreview",
@@ -292,16 +296,19 @@ class OfferPreview:
 
 
 def _offer_error(exc: Exception) -> ReceiveError:
+    log.info("invalid credential offer: %s", exc)
     return ReceiveError(
         "invalid_offer",
-        "Dit is geen geldig aanbod van een bewijs. Controleer de link of scan de QR-code "
-        f"opnieuw. ({exc})",
+        "Dit is geen geldig aanbod van een bewijs. Controleer de link of scan de QR-code opnieuw.",
     )
 
 
 def _fetch_error(exc: FetchError) -> ReceiveError:
+    log.info("issuer fetch refused: %s", exc)
     return ReceiveError(
-        "issuer_unreachable", f"De uitgever is niet bereikbaar of niet toegestaan. ({exc})"
+        "issuer_unreachable",
+        "De uitgever is nu niet bereikbaar, of deze portemonnee mag er geen verbinding mee "
+        "maken. Probeer het later opnieuw.",
     )
 
 
@@ -329,11 +336,7 @@ def read_offer(text: str, http: GuardedHttp) -> CredentialOffer:
         assert parsed.credential_offer_uri is not None
         answer = http.get(parsed.credential_offer_uri, max_bytes=64 * 1024)
         if answer.status in (404, 410):
-            raise ReceiveError(
-                "offer_used",
-                "Dit aanbod is al gebruikt, verlopen of ingetrokken. Vraag de uitgever om een "
-                "nieuw aanbod.",
-            )
+            raise ReceiveError("offer_used", OFFER_USED)
         if answer.status != 200:
             raise ReceiveError(
                 "issuer_unreachable", f"De uitgever gaf het aanbod niet (HTTP {answer.status})."
@@ -406,7 +409,7 @@ def accept_offer(
     if offer.tx_code is not None and tx_code is None:
         raise ReceiveError(
             "tx_code_required",
-            "Vul de code in die je van de uitgever kreeg (bijvoorbeeld per e-mail of sms).",
+            TX_CODE_REQUIRED,
             field="tx_code",
             input_mode=offer.tx_code.input_mode,
             length=offer.tx_code.length,
@@ -431,7 +434,11 @@ def accept_offer(
                 offer.pre_authorized_code, tx_code if offer.tx_code is not None else None
             ),
         )
-        _token_error(token_answer.status, token_answer.body)
+        refused = token_error(
+            token_answer.status, token_answer.body, sent_tx_code=offer.tx_code is not None
+        )
+        if refused is not None:
+            raise refused
         access = parse_token_response(token_answer.body)
         key = holder_key(uow, account.id, box)
         documents: list[Any] = []
@@ -453,16 +460,16 @@ def accept_offer(
                 max_bytes=max_credential_bytes + 4096,
             )
             if answer.status != 200:
-                raise ReceiveError(
-                    "issuer_refused",
-                    f"De uitgever weigerde het bewijs te geven ({_oauth_text(answer.body)}).",
-                )
+                raise credential_error(answer.status, answer.body)
             documents.extend(parse_credential_response(answer.body))
     except FetchError as exc:
         raise _fetch_error(exc) from None
     except Oid4vciError as exc:
+        log.info("issuer answer not understood: %s", exc.description)
         raise ReceiveError(
-            "issuer_error", f"Het ophalen bij de uitgever ging mis ({exc.description})."
+            "issuer_error",
+            "De uitgever gaf een antwoord dat deze portemonnee niet begrijpt. Probeer het later "
+            "opnieuw of neem contact op met de uitgever.",
         ) from None
     stored = []
     for document in documents:
@@ -483,32 +490,6 @@ def accept_offer(
             )
         )
     return stored
-
-
-def _oauth_text(body: Any) -> str:
-    if isinstance(body, Mapping):
-        text = body.get("error_description") or body.get("error") or body.get("detail")
-        if isinstance(text, str):
-            return text[:300]
-    return "onbekende fout"
-
-
-def _token_error(status: int, body: Any) -> None:
-    if status == 200:
-        return
-    error = body.get("error") if isinstance(body, Mapping) else None
-    description = _oauth_text(body)
-    if error == "invalid_grant" and "tx_code" in description:
-        raise ReceiveError("tx_code_wrong", f"De code klopt niet ({description}).", field="tx_code")
-    if error == "invalid_grant":
-        raise ReceiveError(
-            "offer_used",
-            "Dit aanbod is al gebruikt, verlopen of ingetrokken. Vraag de uitgever om een "
-            "nieuw aanbod.",
-        )
-    if error == "invalid_request" and "tx_code" in description:
-        raise ReceiveError("tx_code_required", "Vul de code in.", field="tx_code")
-    raise ReceiveError("issuer_refused", f"De uitgever weigerde ({description}).")
 
 
 def check_stored(row: StoredCredential, *, checker: Checker, now: datetime) -> VerificationResult:

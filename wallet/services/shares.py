@@ -1,8 +1,9 @@
 """Share links: a Verifiable Presentation of chosen credentials, signed with the holder key,
 published at ``{public_base_url}/s/{token}`` until it expires or is revoked.
 
-The token has 256 bits of randomness and only its SHA-256 is stored, so the link cannot be
-guessed and a database leak does not reveal it; the person sees it once, when it is made.
+The token has 256 bits of randomness and is looked up by its SHA-256, so the link cannot be
+guessed; the link itself is stored only encrypted with the wallet's SecretBox, so a database
+leak without the key does not reveal it, and its holder can see and copy it again.
 The presentation's proof is bound to a random challenge and to the wallet's origin
 (``domain``), so a copy published elsewhere does not pass as shared by its holder. Every
 opening is logged (time, kind of client, shortened network address), also of an expired or
@@ -28,7 +29,7 @@ from credentials.jose import enveloped_credential
 from credentials.keys import Ed25519KeyPair
 from credentials.verification import sign_presentation
 from web_common.db import UnitOfWork
-from web_common.secrets import SecretBox
+from web_common.secrets import SecretBox, SecretBoxError
 
 from ..db.tables import Account, Share, ShareAccess, ShareItem, StoredCredential
 from .accounts import holder_key
@@ -51,6 +52,7 @@ __all__ = [
     "origin_of",
     "revoke_share",
     "share_credentials",
+    "share_link",
 ]
 
 TOKEN_BYTES = 32
@@ -197,6 +199,7 @@ def create_share(
         challenge=challenge,
         domain=domain,
         presentation=json.dumps(presentation, ensure_ascii=False, separators=(",", ":")),
+        link_sealed=box.encrypt(f"{public_base_url}/s/{token}".encode()).decode("ascii"),
     )
     uow.session.add(share)
     uow.flush()
@@ -288,6 +291,17 @@ class ShareSummary:
             return "revoked"
         expires = _aware(self.share.expires_at)
         return "expired" if expires is not None and expires <= now else "active"
+
+
+def share_link(share: Share, box: SecretBox) -> str | None:
+    """The share's link, decrypted for its holder (None when it was not kept or the key that
+    sealed it is gone)."""
+    if not share.link_sealed:
+        return None
+    try:
+        return box.decrypt(share.link_sealed.encode("ascii")).decode()
+    except (SecretBoxError, UnicodeError):
+        return None
 
 
 def _own_share(uow: UnitOfWork, account: Account, public_id: str) -> Share:

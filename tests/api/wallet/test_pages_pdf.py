@@ -5,11 +5,18 @@ credential; making it needs the CSRF token; another account gets 404."""
 from __future__ import annotations
 
 import io
+import json
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
-from .conftest import Person, Wallet, signed_credential
+from credentials.did import StaticDidResolver, did_key_document
+from credentials.verification import verify_credential
+
+from .conftest import ISSUER_KEY, Person, Wallet, signed_credential
 
 HTML = {"Accept": "text/html"}
 JSON = {"Accept": "application/json"}
@@ -91,3 +98,82 @@ def test_pdf_in_english(wallet: Wallet) -> None:
     text = _text(response.content)
     assert "What this credential shows" in text
     assert "Mbo certificate" in text
+
+
+def _serbian_name(credential: dict[str, Any]) -> None:
+    credential["credentialSubject"]["name"] = "Nikola Đorđević"
+
+
+def test_pdf_prints_unicode_names_and_embeds_the_verifiable_original(wallet: Wallet) -> None:
+    person = wallet.person()
+    stored = person.post(
+        "/api/credentials",
+        json={"credential": signed_credential(person.did, mutate=_serbian_name)},
+    )
+    assert stored.status_code == 201, stored.text
+    response = person.client.post(
+        f"/credentials/{stored.json()['id']}/pdf", data={"csrf_token": person.csrf}
+    )
+    assert response.status_code == 200, response.text
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert "Nikola Đorđević" in text
+    assert "?or?evi?" not in text
+
+    # the signed credential is a file attachment, and it verifies on its own
+    assert list(reader.attachments) == ["bewijs.json"]
+    [content] = reader.attachments["bewijs.json"]
+    embedded = json.loads(content)
+    assert embedded["credentialSubject"]["name"] == "Nikola Đorđević"
+    outcome = verify_credential(
+        embedded,
+        resolver=StaticDidResolver({ISSUER_KEY.did_key: did_key_document(ISSUER_KEY.did_key)}),
+        now=datetime(2026, 9, 1, tzinfo=UTC),
+        check_status=False,
+    )
+    assert outcome.verified, outcome.failures
+    embedded["credentialSubject"]["name"] = "Iemand Anders"
+    forged = verify_credential(
+        embedded,
+        resolver=StaticDidResolver({ISSUER_KEY.did_key: did_key_document(ISSUER_KEY.did_key)}),
+        now=datetime(2026, 9, 1, tzinfo=UTC),
+        check_status=False,
+    )
+    assert not forged.verified
+
+
+def test_nothing_is_drawn_over_the_qr_code(wallet: Wallet) -> None:
+    """The QR code's square (found from its vector modules) holds no text: every text run's
+    position lies outside it."""
+    person, first, _second = _two(wallet)
+    response = person.client.post(f"/credentials/{first}/pdf", data={"csrf_token": person.csrf})
+    reader = PdfReader(io.BytesIO(response.content))
+    page = reader.pages[-1]
+    positions: list[tuple[float, float, str]] = []
+
+    def visit(text: str, _cm: Any, tm: Any, _font: Any, _size: Any) -> None:
+        if text.strip():
+            positions.append((float(tm[4]), float(tm[5]), text))
+
+    page.extract_text(visitor_text=visit)
+    rectangles: list[tuple[float, float]] = []
+    for operands, operator in _operations(page):
+        if operator == b"re":
+            x, y, w, h = (float(v) for v in operands)
+            if abs(abs(h) - abs(w)) > 0.01 or abs(h) > 5:  # QR modules are tiny squares
+                continue
+            rectangles.append((x, y))
+    assert len(rectangles) > 50  # the QR code is there
+    left = min(x for x, _y in rectangles)
+    right = max(x for x, _y in rectangles)
+    bottom = min(y for _x, y in rectangles)
+    top = max(y for _x, y in rectangles)
+    inside = [
+        t for x, y, t in positions if left - 1 <= x <= right + 1 and bottom - 1 <= y <= top + 1
+    ]
+    assert inside == []
+
+
+def _operations(page: Any) -> list[tuple[list[Any], bytes]]:
+    stream = ContentStream(page.get_contents(), page.pdf)
+    return [(list(operands), operator) for operands, operator in stream.operations]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from credentials.explain import _EXPLANATIONS, explain, headline, verdict_text
 from credentials.results import CheckResult, Outcome, Verdict
-from verifier.services.explain import _EXPLANATIONS, explain, headline, verdict_text
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = [

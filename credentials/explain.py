@@ -1,4 +1,5 @@
-"""Plain-language explanations of verification results for employers (Dutch and English).
+"""Plain-language explanations of verification results (Dutch and English), for the
+employer's verifier pages and the learner's own credential page.
 
 Every check code the engine, the trust list or the JWT verifier can produce has a sentence a
 non-technical person understands; an unknown code falls back to the engine's own detail. The

@@ -1,0 +1,81 @@
+"""Plain Dutch for what an issuer's OAuth 2.0 / OpenID4VCI endpoints answer.
+
+The wallet branches on the ``error`` code (RFC 6749 section 5.2, OpenID4VCI 1.0 sections 6.3
+and 8.3.1.2) and never on ``error_description``: that text is the issuer's, in whatever
+language it chose, and is not shown on Dutch pages. The messages are Dutch msgids (the
+wallet's English catalog translates them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import ReceiveError
+
+__all__ = [
+    "OFFER_USED",
+    "TX_CODE_REQUIRED",
+    "credential_error",
+    "error_code",
+    "token_error",
+]
+
+OFFER_USED = (
+    "Dit aanbod is al gebruikt, verlopen of ingetrokken. Vraag de uitgever om een nieuw aanbod."
+)
+TX_CODE_WRONG = (
+    "De uitgever accepteerde deze code niet. Controleer de code en probeer het opnieuw. Na te "
+    "veel foute pogingen, of als het aanbod verlopen is, vraag je de uitgever om een nieuw "
+    "aanbod."
+)
+TX_CODE_REQUIRED = "Vul de code in die je van de uitgever kreeg (bijvoorbeeld per e-mail of sms)."
+TX_CODE_UNEXPECTED = "De uitgever verwacht bij dit aanbod geen code. Probeer het zonder code."
+ISSUER_REFUSED = (
+    "De uitgever weigerde het bewijs te geven. Probeer het later opnieuw of neem contact op "
+    "met de uitgever."
+)
+ISSUER_BUSY = "De uitgever heeft het nu te druk. Probeer het over een paar minuten opnieuw."
+
+_CREDENTIAL_ERRORS = {
+    "invalid_token": OFFER_USED,
+    "invalid_nonce": "De uitgever weigerde de controle van je portemonnee. Probeer het opnieuw.",
+    "invalid_proof": "De uitgever weigerde de controle van je portemonnee. Probeer het opnieuw.",
+    "credential_request_denied": ISSUER_REFUSED,
+    "unknown_credential_configuration": "De uitgever kent het aangeboden bewijs niet (meer).",
+    "unknown_credential_identifier": "De uitgever kent het aangeboden bewijs niet (meer).",
+}
+
+
+def error_code(body: Any) -> str | None:
+    """The ``error`` member of an error answer, if it is a short string."""
+    value = body.get("error") if isinstance(body, Mapping) else None
+    return value if isinstance(value, str) and len(value) <= 100 else None
+
+
+def token_error(status: int, body: Any, *, sent_tx_code: bool) -> ReceiveError | None:
+    """The refusal of a token request (None for a 200). With ``invalid_grant`` the issuer says
+    that the pre-authorized code or the transaction code is wrong or expired; which of the two
+    follows from whether a code was sent."""
+    if status == 200:
+        return None
+    code = error_code(body)
+    if code == "invalid_grant" and sent_tx_code:
+        return ReceiveError("tx_code_wrong", TX_CODE_WRONG, field="tx_code")
+    if code == "invalid_grant":
+        return ReceiveError("offer_used", OFFER_USED)
+    if code == "invalid_request" and not sent_tx_code:
+        return ReceiveError("tx_code_required", TX_CODE_REQUIRED, field="tx_code")
+    if code == "invalid_request":
+        return ReceiveError("issuer_refused", TX_CODE_UNEXPECTED)
+    if status == 429 or code == "slow_down":
+        return ReceiveError("issuer_busy", ISSUER_BUSY)
+    return ReceiveError("issuer_refused", ISSUER_REFUSED)
+
+
+def credential_error(status: int, body: Any) -> ReceiveError:
+    """The refusal of a credential request."""
+    if status == 429:
+        return ReceiveError("issuer_busy", ISSUER_BUSY)
+    message = _CREDENTIAL_ERRORS.get(error_code(body) or "", ISSUER_REFUSED)
+    return ReceiveError("offer_used" if message is OFFER_USED else "issuer_refused", message)

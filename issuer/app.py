@@ -16,7 +16,7 @@ from web_common.problems import problem_response
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 
-from .routes import batches, oid4vci, pages_batches, public, token_status, vc_api
+from .routes import batches, oid4vci, pages_batches, public, token_status, type_metadata, vc_api
 from .services.errors import ConflictError, IssuanceError, NotFoundError
 from .settings import IssuerSettings
 from .web import install_pages
@@ -57,6 +57,7 @@ def create_app(
     app.include_router(vc_api.router)
     app.include_router(public.router)
     app.include_router(token_status.router)
+    app.include_router(type_metadata.router)
     app.include_router(oid4vci.router)
     app.include_router(pages_batches.router)  # first: same paths as the API, for browsers
     app.include_router(batches.router)
@@ -73,7 +74,10 @@ def _install_domain_errors(app: FastAPI) -> None:
             "Cannot issue",
             "The credential or request is not valid; see errors.",
             slug="invalid-credential",
-            errors=[{"pointer": pointer, "detail": detail} for pointer, detail in exc.problems],
+            errors=[
+                {"pointer": pointer, "detail": detail} | ({"code": code} if code else {})
+                for (pointer, detail), code in zip(exc.problems, exc.codes, strict=True)
+            ],
         )
 
     @app.exception_handler(NotFoundError)

@@ -21,6 +21,7 @@ from web_common.secrets import SecretBox
 
 from .admin_cli import _uow
 from .services.errors import IssuanceError, NotFoundError
+from .services.offers import credential_issuer_id
 from .services.organisations import get_organisation
 from .services.x509_keys import CREDENTIAL, PURPOSES, create_dev_chain, import_chain
 from .settings import IssuerSettings
@@ -53,8 +54,8 @@ def dev_ca(
         try:
             org = get_organisation(uow, organisation)
             root = create_dev_chain(
-                uow, org, _box(settings), public_base_url=settings.public_base_url,
-                now=datetime.now(UTC), actor="cli",
+                uow, org, _box(settings), now=datetime.now(UTC), actor="cli",
+                issuer_id=credential_issuer_id(settings.public_base_url, org),
             )  # fmt: skip
         except NotFoundError as exc:
             typer.echo(str(exc), err=True)

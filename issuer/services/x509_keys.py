@@ -28,7 +28,6 @@ from ..db.tables import Organisation
 from ..db.x509_tables import X509IssuerKey
 from . import audit
 from .errors import IssuanceError, NotFoundError
-from .offers import credential_issuer_id
 
 __all__ = [
     "CREDENTIAL",
@@ -178,14 +177,14 @@ def create_dev_chain(
     org: Organisation,
     box: SecretBox,
     *,
-    public_base_url: str,
+    issuer_id: str,
     now: datetime,
     actor: str,
 ) -> DevCertificate:
     """A development root CA with two leaves under it: the credential signer (SAN URI = the
     Credential Issuer Identifier, ``issuer_auth``) and a separate status list signer. Both
-    become active; the root (the trust anchor verifiers need) is returned, never stored."""
-    issuer_id = credential_issuer_id(public_base_url, org)
+    become active; the root (the trust anchor verifiers need) is returned, never stored.
+    ``issuer_id`` is the organisation's Credential Issuer Identifier."""
     root = create_root_ca(f"mbo-wallet development root for {org.slug}", now=now)
     credential = create_leaf(
         root, org.name, organization=org.name, san_uris=[issuer_id],

@@ -1,7 +1,7 @@
 """token status list: an IETF Token Status List entry per issued credential
 
 Revision ID: 0004_tsl
-Revises: 0003_x509
+Revises: 0003_x509, 0003_batchkey
 Create Date: 2026-12-02 02:40:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_tsl"
-down_revision: str | None = "0003_x509"
+down_revision: str | tuple[str, ...] | None = ("0003_x509", "0003_batchkey")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

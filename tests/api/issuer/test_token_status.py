@@ -31,7 +31,7 @@ def _dev_ca(issuer: Issuer) -> x509.Certificate:
     with UnitOfWork(app.state.sessions) as uow:  # type: ignore[attr-defined]
         root = create_dev_chain(
             uow, get_organisation(uow, "roc-midden"), app.state.box,  # type: ignore[attr-defined]
-            public_base_url=BASE_URL, now=issuer.clock(), actor="test",
+            issuer_id=f"{BASE_URL}/roc-midden", now=issuer.clock(), actor="test",
         )  # fmt: skip
         uow.commit()
     return root.certificate

@@ -30,6 +30,8 @@ from web_common.db import UnitOfWork, make_engine, make_session_factory
 from ...processes import issuer_cli
 from .conftest import BASE_URL, Issuer
 
+ISSUER_ID = f"{BASE_URL}/roc-midden"
+
 
 def _org(uow: UnitOfWork) -> Organisation:
     return get_organisation(uow, "roc-midden")
@@ -42,7 +44,12 @@ def test_dev_ca_makes_separate_credential_and_status_signers(issuer: Issuer) -> 
         with pytest.raises(NotFoundError, match="no credential certificate"):
             active_x509_signer(uow, _org(uow), box, CREDENTIAL)
         root = create_dev_chain(
-            uow, _org(uow), box, public_base_url=BASE_URL, now=issuer.clock(), actor="test"
+            uow,
+            _org(uow),
+            box,
+            issuer_id=f"{BASE_URL}/roc-midden",
+            now=issuer.clock(),
+            actor="test",
         )
         uow.commit()
     with UnitOfWork(app.state.sessions) as uow:  # type: ignore[attr-defined]
@@ -83,7 +90,12 @@ def test_import_chain_replaces_the_active_key_and_rejects_mismatches(issuer: Iss
     )
     with UnitOfWork(app.state.sessions) as uow:  # type: ignore[attr-defined]
         create_dev_chain(
-            uow, _org(uow), box, public_base_url=BASE_URL, now=issuer.clock(), actor="test"
+            uow,
+            _org(uow),
+            box,
+            issuer_id=f"{BASE_URL}/roc-midden",
+            now=issuer.clock(),
+            actor="test",
         )
         other_key = P256KeyPair.generate().private_key.private_bytes(
             serialization.Encoding.PEM,

@@ -71,3 +71,27 @@ def status_at(status_list: dict[str, Any], index: int) -> int:
 def list_size(status_list: dict[str, Any]) -> int:
     bits: int = status_list["bits"]
     return len(zlib.decompress(b64url_decode(status_list["lst"]))) * 8 // bits
+
+
+def es256_jws(
+    header: dict[str, Any], payload: dict[str, Any], key: ec.EllipticCurvePrivateKey
+) -> str:
+    """A compact ES256 JWS (RFC 7515 §7.1, RFC 7518 §3.4: raw r || s)."""
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    head = b64url(json.dumps({"alg": "ES256", **header}).encode("utf-8"))
+    body = b64url(json.dumps(payload).encode("utf-8"))
+    r, s = decode_dss_signature(
+        key.sign(f"{head}.{body}".encode("ascii"), ec.ECDSA(hashes.SHA256()))
+    )
+    return f"{head}.{body}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+
+
+def p256_public_jwk(key: ec.EllipticCurvePrivateKey) -> dict[str, str]:
+    numbers = key.public_key().public_numbers()
+    return {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": b64url(numbers.x.to_bytes(32, "big")),
+        "y": b64url(numbers.y.to_bytes(32, "big")),
+    }

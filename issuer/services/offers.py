@@ -685,6 +685,10 @@ def redeem_credential(
                 "credential_request_denied", "this offer was redeemed by another holder"
             )
         delivered: Any = json.loads(offer.delivered_document)
+        if isinstance(delivered, str) != as_sd_jwt:  # an SD-JWT VC is stored as its string
+            raise CredentialRequestError(
+                "credential_request_denied", "this offer was redeemed in the other format"
+            )
         return {"credentials": [{"credential": delivered}]}
 
     if credential.revoked_at is not None:

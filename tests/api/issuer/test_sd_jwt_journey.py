@@ -87,12 +87,14 @@ class SpecWallet:
         assert response.status_code == 200, response.text
         return str(response.json()["credentials"][0]["credential"])
 
-    def ldp_vc(self, access_token: str, config_id: str, key: Ed25519KeyPair) -> dict[str, Any]:
+    def eddsa_proof(self, key: Ed25519KeyPair) -> str:
         header = {"typ": PROOF_TYP, "alg": "EdDSA", "kid": key.did_key_verification_method}
         head = b64url(json.dumps(header).encode())
         body = b64url(json.dumps(self.claims()).encode())
-        proof = f"{head}.{body}.{b64url(key.sign(f'{head}.{body}'.encode()))}"
-        response = self.request(access_token, config_id, proof)
+        return f"{head}.{body}.{b64url(key.sign(f'{head}.{body}'.encode()))}"
+
+    def ldp_vc(self, access_token: str, config_id: str, key: Ed25519KeyPair) -> dict[str, Any]:
+        response = self.request(access_token, config_id, self.eddsa_proof(key))
         assert response.status_code == 200, response.text
         return dict(response.json()["credentials"][0]["credential"])
 
@@ -156,6 +158,11 @@ def test_batch_redeemed_as_sd_jwt_and_ldp_vc_both_revocable(issuer: Issuer) -> N
     sd_config = next(i for i in offer["credential_configuration_ids"] if i.endswith("_dc_sd_jwt"))
     holder = ec.generate_private_key(ec.SECP256R1())
     compact = wallet.sd_jwt(token, sd_config, holder)
+    assert wallet.sd_jwt(token, sd_config, holder) == compact  # a retry: the same credential
+    other = next(i for i in offer["credential_configuration_ids"] if i.endswith("_ldp_vc"))
+    refused = wallet.request(token, other, wallet.eddsa_proof(Ed25519KeyPair.generate()))
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "credential_request_denied"
     vct = metadata["credential_configurations_supported"][sd_config]["vct"]
     issuer_jwt, *disclosures = compact.split("~")
     assert disclosures[-1] == ""  # no KB-JWT at issuance

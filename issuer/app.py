@@ -17,7 +17,7 @@ from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 from web_common.throttle import LoginGuard
 
-from .routes import batches, oid4vci, pages_batches, public, vc_api
+from .routes import batches, oid4vci, pages_batches, public, token_status, type_metadata, vc_api
 from .services.errors import ConflictError, IssuanceBudgetError, IssuanceError, NotFoundError
 from .settings import IssuerSettings
 from .web import install_pages
@@ -58,6 +58,8 @@ def create_app(
     _install_domain_errors(app)
     app.include_router(vc_api.router)
     app.include_router(public.router)
+    app.include_router(token_status.router)
+    app.include_router(type_metadata.router)
     app.include_router(oid4vci.router)
     app.include_router(pages_batches.router)  # first: same paths as the API, for browsers
     app.include_router(batches.router)

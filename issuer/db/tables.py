@@ -92,6 +92,7 @@ class IssuedCredential(IssuerBase):
         # a status entry belongs to one credential, whatever happens concurrently
         UniqueConstraint("revocation_list_id", "revocation_index"),
         UniqueConstraint("suspension_list_id", "suspension_index"),
+        UniqueConstraint("token_status_list_id", "token_status_index"),
         Index("ix_issued_credential_result_key", "organisation_id", "result_key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +110,9 @@ class IssuedCredential(IssuerBase):
     revocation_index: Mapped[int] = mapped_column(Integer)
     suspension_list_id: Mapped[int] = mapped_column(ForeignKey("status_list.id"))
     suspension_index: Mapped[int] = mapped_column(Integer)
+    # the IETF Token Status List entry (SD-JWT VC); None for credentials issued before it
+    token_status_list_id: Mapped[int | None] = mapped_column(ForeignKey("status_list.id"))
+    token_status_index: Mapped[int | None] = mapped_column(Integer)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -19,7 +19,7 @@ from credentials.oid4vci import CredentialRequestError, Oid4vciError, TokenReque
 from web_common.bodies import body_of_type
 from web_common.problems import ProblemError
 
-from ..deps import BoxDep, NowDep, SettingsDep, UowDep
+from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services import offers
 from ..services.organisations import get_organisation
 
@@ -129,6 +129,7 @@ def credential(
     box: BoxDep,
     settings: SettingsDep,
     now: NowDep,
+    catalog: CatalogDep,
 ) -> JSONResponse:
     """Credential endpoint: a Bearer access token, ``credential_configuration_id`` and a
     ``jwt`` key proof in; the credential bound to the holder out."""
@@ -142,7 +143,7 @@ def credential(
     try:
         response = offers.redeem_credential(
             uow, org, authorization=request.headers.get("authorization"), body=body,
-            box=box, public_base_url=settings.public_base_url, now=now,
+            box=box, public_base_url=settings.public_base_url, now=now, catalog=catalog,
         )  # fmt: skip
     except offers.AccessTokenError as exc:
         challenge = f'Bearer error="invalid_token", error_description="{exc.description}"'

@@ -54,15 +54,23 @@ from credentials.oid4vci import (
     verify_key_proof,
 )
 from qualifications.achievements import KINDS
+from qualifications.catalog import Catalog
 from web_common.db import UnitOfWork
 from web_common.qr import qr_svg
 from web_common.secrets import KEYED_DIGEST_PREFIX, SecretBox
 
 from ..db.offer_tables import AccessTokenRow, CNonce, CredentialOffer
-from ..db.tables import AuditEvent, IssuedCredential, Organisation
+from ..db.tables import AuditEvent, IssuedCredential, Organisation, StatusListRow
 from . import audit
 from .errors import ConflictError, IssuerError, NotFoundError
 from .organisations import active_signing_key
+from .sd_jwt_delivery import (
+    sd_jwt_configuration_id,
+    sd_jwt_configurations,
+    sd_jwt_credential,
+    verify_holder_key_proof,
+)
+from .x509_keys import CREDENTIAL, active_x509_signer, has_x509_signer
 
 __all__ = [
     "DEFAULT_OFFER_TTL",
@@ -355,9 +363,14 @@ def offer_document(
     :class:`NotFoundError` for an unknown handle, :class:`OfferUnavailableError` once the offer
     is used, withdrawn, locked or expired."""
     row = _usable_offer(uow, org, handle, now)
+    ids = [row.credential_configuration_id]
+    credential = uow.session.get(IssuedCredential, row.issued_credential_id)
+    sd_jwt_id = sd_jwt_configuration_id(credential.credential_type) if credential else ""
+    if sd_jwt_id in _configurations(uow, org):  # the wallet picks the format
+        ids.append(sd_jwt_id)
     return build_credential_offer(
         credential_issuer_id(public_base_url, org),
-        [row.credential_configuration_id],
+        ids,
         pre_authorized_code=_pre_authorized_code(handle),
         tx_code=TxCode("numeric", TX_CODE_LENGTH, _TX_DESCRIPTION),
     )
@@ -444,6 +457,8 @@ def _configurations(uow: UnitOfWork, org: Organisation) -> dict[str, JsonObject]
             if credential_type != "VerifiableCredential":
                 types.append(credential_type)
             configs[config_id] = ldp_vc_configuration([VC_V2], types)
+    if has_x509_signer(uow, org, CREDENTIAL):  # dc+sd-jwt needs the X.509 credential key
+        configs.update(sd_jwt_configurations())
     return configs
 
 
@@ -621,6 +636,7 @@ def redeem_credential(
     box: SecretBox,
     public_base_url: str,
     now: datetime,
+    catalog: Catalog | None = None,
 ) -> JsonObject:
     """The credential endpoint (§8): check the access token, the request and the key proof,
     bind the credential to the holder, sign it and return the credential response.
@@ -652,40 +668,65 @@ def redeem_credential(
         raise CredentialRequestError(
             "unknown_credential_configuration", "unknown credential_configuration_id"
         )
-    if config_id != offer.credential_configuration_id:
+    credential = uow.session.get(IssuedCredential, offer.issued_credential_id)
+    assert credential is not None  # guaranteed by the foreign key
+    as_sd_jwt = config_id == sd_jwt_configuration_id(credential.credential_type)
+    if config_id != offer.credential_configuration_id and not as_sd_jwt:
         raise CredentialRequestError(
             "invalid_credential_request", "the access token is for another credential"
         )
 
     issuer = credential_issuer_id(public_base_url, org)
-    proof = verify_key_proof(
-        request.proofs[0], audience=issuer, now=now, resolver=StaticDidResolver()
-    )
-    if not proof.holder_did.startswith("did:key:"):
-        raise KeyProofError("bind the credential to a did:key")
-    _consume_nonce(uow, org, str(proof.nonce), now)
+    if as_sd_jwt:
+        holder = verify_holder_key_proof(request.proofs[0], audience=issuer, now=now)
+        holder_id, nonce = holder.holder_id, holder.nonce
+    else:
+        proof = verify_key_proof(
+            request.proofs[0], audience=issuer, now=now, resolver=StaticDidResolver()
+        )
+        if not proof.holder_did.startswith("did:key:"):
+            raise KeyProofError("bind the credential to a did:key")
+        holder_id, nonce = proof.holder_did, proof.nonce
+    _consume_nonce(uow, org, str(nonce), now)
 
     if offer.redeemed_at is not None:
-        if offer.holder_did != proof.holder_did or offer.delivered_document is None:
+        if offer.holder_did != holder_id or offer.delivered_document is None:
             raise CredentialRequestError(
                 "credential_request_denied", "this offer was redeemed by another holder"
             )
-        delivered: JsonObject = json.loads(offer.delivered_document)
+        delivered: Any = json.loads(offer.delivered_document)
+        if isinstance(delivered, str) != as_sd_jwt:  # an SD-JWT VC is stored as its string
+            raise CredentialRequestError(
+                "credential_request_denied", "this offer was redeemed in the other format"
+            )
         return {"credentials": [{"credential": delivered}]}
 
-    credential = uow.session.get(IssuedCredential, offer.issued_credential_id)
-    assert credential is not None  # guaranteed by the foreign key
     if credential.revoked_at is not None:
         raise CredentialRequestError("credential_request_denied", "the credential was revoked")
-    unsigned = bind_to_holder(json.loads(credential.document), proof.holder_did)
-    key, verification_method = active_signing_key(uow, org, box)
-    delivered = add_proof(unsigned, key, verification_method, created=now, proof_list=True)
+    document = json.loads(credential.document)
+    if as_sd_jwt:
+        if catalog is None:
+            raise CredentialRequestError("credential_request_denied", "SD-JWT VC unavailable")
+        token_list = (
+            uow.session.get(StatusListRow, credential.token_status_list_id)
+            if credential.token_status_list_id is not None
+            else None
+        )
+        delivered = sd_jwt_credential(
+            credential, document, org, token_list, holder=holder,
+            signer=active_x509_signer(uow, org, box, CREDENTIAL), issuer_id=issuer,
+            public_base_url=public_base_url, catalog=catalog, now=now,
+        )  # fmt: skip
+    else:
+        unsigned = bind_to_holder(document, holder_id)
+        key, verification_method = active_signing_key(uow, org, box)
+        delivered = add_proof(unsigned, key, verification_method, created=now, proof_list=True)
     offer.redeemed_at = now
-    offer.holder_did = proof.holder_did
+    offer.holder_did = holder_id
     offer.delivered_document = json.dumps(delivered, ensure_ascii=False)
     access.used_at = now
     audit.record(
         uow, organisation_id=org.id, actor="wallet", action="offer.redeem",
-        target=credential.credential_ref, now=now, offer_id=offer.id, holder=proof.holder_did,
+        target=credential.credential_ref, now=now, offer_id=offer.id, holder=holder_id,
     )  # fmt: skip
     return {"credentials": [{"credential": delivered}]}

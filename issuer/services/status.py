@@ -10,6 +10,10 @@ one entry. Credentials issued before have two entries, in 1-bit ``revocation`` a
 ``suspension`` lists; those lists stay served and changeable. The list kind is its
 ``purpose``; :func:`status_size_of` gives its entry width. ``IssuedCredential`` keeps the
 entry in both its revocation and suspension columns (same list, same index).
+
+Each credential also gets an entry in an IETF Token Status List (purpose ``tsl``, see
+:mod:`issuer.services.token_status`), allocated here the same way; revoking or suspending
+updates both in the same transaction.
 """
 
 from __future__ import annotations
@@ -29,6 +33,14 @@ from web_common.db import UnitOfWork
 from ..db.tables import IssuedCredential, Organisation, StatusListRow
 from . import audit
 from .errors import IssuanceError, NotFoundError
+from .token_status import (
+    TOKEN_BITS,
+    TSL_PURPOSE,
+    set_token_status,
+    token_entry,
+    token_status_url,
+    token_status_value,
+)
 
 __all__ = [
     "LIST_PURPOSES",
@@ -69,10 +81,20 @@ Entries = dict[str, tuple[StatusListRow, int, dict[str, Any]]]
 
 def status_size_of(purpose: str) -> int:
     """Bits per entry in a list of ``purpose``."""
+    if purpose == TSL_PURPOSE:
+        return TOKEN_BITS
     return STATUS_SIZE if purpose == STATUS_PURPOSE else 1
 
 
+def _list_url(public_base_url: str, org: Organisation, purpose: str, number: int) -> str:
+    if purpose == TSL_PURPOSE:
+        return token_status_url(public_base_url, org, number)
+    return status_list_url(public_base_url, org, purpose, number)
+
+
 def _entry(url: str, index: int, purpose: str) -> dict[str, Any]:
+    if purpose == TSL_PURPOSE:
+        return token_entry(url, index)
     if purpose == STATUS_PURPOSE:
         return build_status_entry(
             list_credential_url=url, index=index, purpose=purpose,
@@ -82,21 +104,25 @@ def _entry(url: str, index: int, purpose: str) -> dict[str, Any]:
 
 
 def credential_status_value(entries: Entries) -> dict[str, Any] | list[dict[str, Any]]:
-    """The ``credentialStatus`` of a credential: one object, or a list for several entries."""
-    values = [entry for _, _, entry in entries.values()]
+    """The ``credentialStatus`` of a credential: one object, or a list for several entries
+    (the Token Status List entry is not one of them: it goes into the SD-JWT VC)."""
+    values = [entry for purpose, (_, _, entry) in entries.items() if purpose != TSL_PURPOSE]
     return values[0] if len(values) == 1 else values
 
 
-def entry_columns(entries: Entries) -> dict[str, int]:
+def entry_columns(entries: Entries) -> dict[str, int | None]:
     """The ``IssuedCredential`` status columns for ``entries``."""
     single = entries.get(STATUS_PURPOSE)
     revocation = single or entries["revocation"]
     suspension = single or entries["suspension"]
+    token = entries.get(TSL_PURPOSE)
     return {
         "revocation_list_id": revocation[0].id,
         "revocation_index": revocation[1],
         "suspension_list_id": suspension[0].id,
         "suspension_index": suspension[1],
+        "token_status_list_id": token[0].id if token else None,
+        "token_status_index": token[1] if token else None,
     }
 
 
@@ -157,11 +183,15 @@ def allocate_entries(
     now: datetime,
     rng: random.Random,
 ) -> Entries:
-    """Reserve a credential's status entry; returns ``{purpose: (list, index, entry)}``."""
-    row = _open_list(uow, org, STATUS_PURPOSE, size, now)
-    index = _take_free_index(row, rng)
-    url = status_list_url(public_base_url, org, STATUS_PURPOSE, row.number)
-    return {STATUS_PURPOSE: (row, index, _entry(url, index, STATUS_PURPOSE))}
+    """Reserve a credential's status entries (Bitstring and Token Status List); returns
+    ``{purpose: (list, index, entry)}``."""
+    entries: Entries = {}
+    for purpose in (STATUS_PURPOSE, TSL_PURPOSE):
+        row = _open_list(uow, org, purpose, size, now)
+        index = _take_free_index(row, rng)
+        url = _list_url(public_base_url, org, purpose, row.number)
+        entries[purpose] = (row, index, _entry(url, index, purpose))
+    return entries
 
 
 def _take_free_indexes(row: StatusListRow, count: int, rng: random.Random) -> list[int]:
@@ -204,13 +234,13 @@ def allocate_entries_many(
     :func:`allocate_entries` ``count`` times, but each list is locked once and its bitmap
     written once, however many credentials share it."""
     result: list[Entries] = [{} for _ in range(count)]
-    for purpose in (STATUS_PURPOSE,):
+    for purpose in (STATUS_PURPOSE, TSL_PURPOSE):
         position = 0
         while position < count:
             row = _open_list(uow, org, purpose, size, now)
             room = int(row.size * _FILL_LIMIT) - row.allocated_count
             indexes = _take_free_indexes(row, min(room, count - position), rng)
-            url = status_list_url(public_base_url, org, purpose, row.number)
+            url = _list_url(public_base_url, org, purpose, row.number)
             for index in indexes:
                 result[position][purpose] = (row, index, _entry(url, index, purpose))
                 position += 1
@@ -280,6 +310,17 @@ def set_credential_status(
         credential.revoked_at = now if value else None
     else:
         credential.suspended = value
+    if credential.token_status_list_id is not None and credential.token_status_index is not None:
+        token_row = uow.session.scalar(
+            select(StatusListRow)
+            .where(StatusListRow.id == credential.token_status_list_id)
+            .with_for_update()
+        )
+        assert token_row is not None  # guaranteed by the foreign key
+        status = token_status_value(
+            revoked=credential.revoked_at is not None, suspended=credential.suspended
+        )
+        set_token_status(token_row, credential.token_status_index, status, now)
     action = {("revocation", True): "credential.revoke", ("suspension", True): "credential.suspend"}
     audit.record(
         uow, organisation_id=org.id, actor=actor,

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -19,7 +21,7 @@ from wallet.app import create_app
 from wallet.settings import WalletSettings
 from web_common.migrations import upgrade
 
-from ..processes import IssuerProcess, issuer_process
+from ..processes import IssuerProcess, issuer_cli, issuer_process
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery"
@@ -147,3 +149,33 @@ def test_receive_page_shows_who_offers_what_and_answers_in_dutch(
             headers=html,
         )
         assert "The issuer did not accept this code" in english.text
+
+
+def test_our_wallet_takes_ldp_vc_when_the_offer_also_names_dc_sd_jwt(
+    issuer: IssuerProcess, tmp_path: Path
+) -> None:
+    """With an X.509 credential certificate the issuer offers both formats; our wallet asks
+    only for the one it keeps (``ldp_vc``) and stores one credential."""
+    issuer_cli(
+        ["dev-ca", "--organisation", "roc-midden", "--anchor-out", str(tmp_path / "root.pem")],
+        issuer.env,
+    )
+    issued = issuer.issue(7)
+    offer_uri, tx_code = issuer.offer(issued["id"])
+    by_reference = parse_qs(urlsplit(offer_uri).query)["credential_offer_uri"][0]
+    ids = httpx.get(by_reference).json()["credential_configuration_ids"]
+    assert [i.rsplit("_", 2)[-2:] for i in ids] == [["ldp", "vc"], ["sd", "jwt"]]
+    with _wallet(tmp_path, issuer) as client:
+        body = client.post(
+            "/api/accounts",
+            json={"email": "daan@example.nl", "name": "Daan", "password": PASSWORD},
+        ).json()
+        csrf = {"X-CSRF-Token": body["csrf_token"]}
+        accepted = client.post(
+            "/api/offers/accept", json={"offer": offer_uri, "tx_code": tx_code}, headers=csrf
+        )
+        assert accepted.status_code == 201, accepted.text
+        [credential] = accepted.json()["credentials"]
+        assert credential["state"] == "ok"
+        detail = client.get(f"/api/credentials/{credential['id']}").json()
+        assert detail["document"]["credentialSubject"]["id"] == body["holder_did"]

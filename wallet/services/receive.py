@@ -443,6 +443,8 @@ def accept_offer(
         key = holder_key(uow, account.id, box)
         documents: list[Any] = []
         for config_id in offer.credential_configuration_ids:
+            if metadata.configurations.get(config_id, {}).get("format") == "dc+sd-jwt":
+                continue  # the same credential as SD-JWT VC, for other wallets
             nonce = None
             if metadata.nonce_endpoint is not None:
                 answer = http.post(metadata.nonce_endpoint, form={})

@@ -124,6 +124,11 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
         r"a vrijstelling is granted by an examencommissie",
         "Vul de examencommissie in die de vrijstelling verleent.",
     ),
+    (
+        r"an? (.*) carries no grade; leave it empty",
+        "Een {0} heeft geen cijfer; laat ‘cijfer’ leeg (alleen een examenresultaat of "
+        "mbo-certificaat heeft er een).",
+    ),
     (r"the period ends before it starts", "De periode eindigt voordat hij begint."),
     (r"a branchecertificaat needs its title", "Vul de titel van het branchecertificaat in."),
     (r"list at least one leeruitkomst", "Vul minstens één leeruitkomst in."),

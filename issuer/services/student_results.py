@@ -70,6 +70,7 @@ def unsigned_credential_for(
         student_number=(result.student_number or "").strip() or None,
         valid_from=valid_from,
         valid_until=result.valid_until,
+        results=built.results,
     )
 
 

@@ -108,6 +108,10 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     ),
     (r"keuzedeel (\S+) is not in the catalog", "Keuzedeel {0} staat niet in de catalogus."),
     (r"certificate (\S+) is not in the catalog", "Certificaat {0} staat niet in de catalogus."),
+    (
+        r"'(.*)' is not an e-mail address",
+        "‘{0}’ is geen e-mailadres (zoals naam@voorbeeld.nl); verbeter het of laat het leeg.",
+    ),
     (r"the student's name is required", "Vul de naam van de student in."),
     (r"a reference is required", "Vul een referentie in."),
     (r"must be later than the start date", "Moet later zijn dan de begindatum."),

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from qualifications import Catalog
 from qualifications.achievements import KINDS, AchievementRequest, CredentialKind
 from qualifications.model import GenericSubject, Qualification
+from web_common.emails import is_email_address
 from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
@@ -190,7 +191,7 @@ def issue(
         flash(request, "Het formulier was niet compleet. Begin opnieuw.", "error")
         return RedirectResponse("/issue", status_code=303)
     errors = FormErrors()
-    if values["student_email"] and "@" not in values["student_email"]:
+    if values["student_email"] and not is_email_address(values["student_email"]):
         errors.add("student_email", "Vul een geldig e-mailadres in.")
     optional: dict[str, Any] = {name: values[name] or None for name in _TEXT_FIELDS[3:]}
     request_ = AchievementRequest(

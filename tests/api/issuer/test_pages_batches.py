@@ -342,3 +342,15 @@ def test_progress_page_until_the_worker_is_done(quiet_issuer: TestClient) -> Non
     assert re.search(r'id="count-issued">3<', summary)
     assert "<noscript>" not in summary
     assert "Download links en codes (3 studenten)" in summary
+
+
+def test_excel_sep_line_is_read_and_a_bad_email_refuses_its_row(staff: Issuer) -> None:
+    client = login_client(staff, "issuer@roc-midden.nl")
+    data = "sep=;\r\n" + GOOD.replace("daan@example.nl", "daan@example")
+    batch_id = _batch_id(_upload(client, data, follow_redirects=False))
+    page = client.get(f"/batches/{batch_id}").text
+    assert "verplichte kolom" not in page
+    assert re.search(r'id="count-ready">2<', page)
+    assert re.search(r'id="count-invalid">1<', page)
+    row3 = page.split('id="row-3"')[1].split("</tr>")[0]
+    assert "‘daan@example’ is geen e-mailadres" in row3

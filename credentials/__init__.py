@@ -10,4 +10,7 @@ A few calls for everyday use; the modules behind them for experts:
 - :mod:`credentials.did`, :mod:`credentials.did_web` — DID documents and resolution.
 - :mod:`credentials.status_list` — Bitstring Status List.
 - :mod:`credentials.jose` — VC-JOSE ``vc+jwt``.
+- :mod:`credentials.sd_jwt_vc` — SD-JWT VC ``dc+sd-jwt`` over :mod:`credentials.sd_jwt`
+  (RFC 9901), with :mod:`credentials.token_status_list`, :mod:`credentials.type_metadata`
+  and :mod:`credentials.x509_trust`.
 """

@@ -62,6 +62,7 @@ from ..db.tables import AuditEvent, IssuedCredential, Organisation
 from . import audit
 from .errors import ConflictError, IssuerError, NotFoundError
 from .organisations import active_signing_key
+from .tx_codes import normalise_tx_code
 
 __all__ = [
     "DEFAULT_OFFER_TTL",
@@ -492,7 +493,7 @@ def exchange_pre_authorized_code(
     if attempt is None:  # used up meanwhile by concurrent requests
         raise TokenRequestError("invalid_grant", invalid)
     try:
-        _TX_HASHER.verify(offer.tx_code_hash, request.tx_code)
+        _TX_HASHER.verify(offer.tx_code_hash, normalise_tx_code(request.tx_code, TX_CODE_LENGTH))
     except (VerificationError, InvalidHashError):
         offer.failed_attempts = attempt
         left = MAX_TX_CODE_ATTEMPTS - attempt

@@ -11,9 +11,7 @@ issued one at a time) are marked ``already_issued`` and will not be issued again
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from ..db.batch_tables import Batch, BatchRow
 from ..db.tables import AuditEvent, IssuedCredential, Organisation
 from . import audit
 from .batch_csv import CsvProblem, column_for_field, parse_results_csv, result_from_fields
+from .delivery_files import offers_csv, offers_xlsx
 from .errors import ConflictError, IssuerError, NotFoundError
 from .overview import Page
 from .student_results import credential_id_for, unsigned_credential_for
@@ -39,11 +38,12 @@ __all__ = [
     "BatchGoneError",
     "BatchRowView",
     "BatchView",
+    "OffersFile",
     "OffersState",
     "cancel_batch",
     "confirm_batch",
     "create_batch",
-    "delivery_csv",
+    "delivery_file",
     "get_batch",
     "list_batch_rows",
     "list_batches",
@@ -341,7 +341,16 @@ _DELIVERY_COLUMNS = (
 )
 
 
-def delivery_csv(
+@dataclass(frozen=True, slots=True)
+class OffersFile:
+    """The offers file of a batch, in the format asked for."""
+
+    data: bytes
+    media_type: str
+    extension: str
+
+
+def delivery_file(
     uow: UnitOfWork,
     org: Organisation,
     batch_id: int,
@@ -349,10 +358,15 @@ def delivery_csv(
     *,
     now: datetime,
     actor: str,
-) -> bytes:
+    file_format: str = "csv",
+    keep: bool = False,
+) -> OffersFile:
     """The mail-merge file of a finished batch: per issued row the offer link, QR link and
-    transaction code — available once. The secrets are stored encrypted until this download
-    and erased in the same transaction, so a second download gets :class:`BatchGoneError`.
+    transaction code, as ``csv`` or ``xlsx`` (both Excel-safe, see
+    :mod:`.delivery_files`). The secrets are stored encrypted (the issuer's SecretBox);
+    with ``keep`` (staff on the pages) they stay for a later download, otherwise (the API)
+    they are erased in the same transaction and a second download gets
+    :class:`BatchGoneError`. Every download is audited with its format.
     Send the link by e-mail and the code over another channel (SMS, in person)."""
     batch = get_batch(uow, org, batch_id)
     if batch.status not in ("done", "cancelled", "failed"):
@@ -370,16 +384,14 @@ def delivery_csv(
             "the offer links and codes of this batch were downloaded already (they are "
             "shown once); make new offers for the credentials to send them again"
         )
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(_DELIVERY_COLUMNS)
+    lines: list[list[str]] = []
     for row in rows:
         assert row.delivery_secret is not None
         secret = json.loads(box.decrypt(row.delivery_secret))
         fields = json.loads(row.payload)
-        writer.writerow(
+        lines.append(
             [
-                row.row_number,
+                str(row.row_number),
                 fields.get("reference", ""),
                 fields.get("studentnummer", ""),
                 fields.get("naam", ""),
@@ -391,16 +403,23 @@ def delivery_csv(
                 secret["expires_at"][:10],
             ]
         )
-    uow.session.execute(
-        update(BatchRow)
-        .where(BatchRow.batch_id == batch.id, BatchRow.delivery_secret.is_not(None))
-        .values(delivery_secret=None)
-    )
+    if not keep:
+        uow.session.execute(
+            update(BatchRow)
+            .where(BatchRow.batch_id == batch.id, BatchRow.delivery_secret.is_not(None))
+            .values(delivery_secret=None)
+        )
     audit.record(
         uow, organisation_id=org.id, actor=actor, action="batch.offers_download",
-        target=str(batch.id), now=now, rows=len(rows),
+        target=str(batch.id), now=now, rows=len(rows), format=file_format,
     )  # fmt: skip
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+    if file_format == "xlsx":
+        return OffersFile(
+            offers_xlsx(_DELIVERY_COLUMNS, lines, title=f"Batch {batch.id}"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    return OffersFile(offers_csv(_DELIVERY_COLUMNS, lines), "text/csv; charset=utf-8", "csv")
 
 
 # ----------------------------------------------------------------------------- for the pages
@@ -474,7 +493,7 @@ def review_batch_rows(
 
 
 def offers_state(uow: UnitOfWork, org: Organisation, batch: Batch) -> OffersState:
-    """How many offers wait in the one-time file, or who downloaded it and when."""
+    """How many offers the file holds, and who downloaded it last and when."""
     available = (
         uow.session.scalar(
             select(func.count())
@@ -483,8 +502,6 @@ def offers_state(uow: UnitOfWork, org: Organisation, batch: Batch) -> OffersStat
         )
         or 0
     )
-    if available:
-        return OffersState(available)
     event = uow.session.scalars(
         select(AuditEvent)
         .where(
@@ -492,9 +509,9 @@ def offers_state(uow: UnitOfWork, org: Organisation, batch: Batch) -> OffersStat
             AuditEvent.action == "batch.offers_download",
             AuditEvent.target == str(batch.id),
         )
-        .order_by(AuditEvent.created_at)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         .limit(1)
     ).first()
     if event is None:
-        return OffersState(0)
-    return OffersState(0, event.created_at, event.actor)
+        return OffersState(available)
+    return OffersState(available, event.created_at, event.actor)

@@ -41,10 +41,16 @@ from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
-from .contexts import StaticDocumentLoader
+from .contexts import StaticDocumentLoader, bundled_context_bytes
 from .errors import CanonicalizationError, DocumentLoaderError, SafeModeError
 
-__all__ = ["JsonLdEngine", "default_engine", "plain_pyld_canonicalize"]
+__all__ = [
+    "JsonLdEngine",
+    "default_engine",
+    "pinned_context_bytes",
+    "plain_pyld_canonicalize",
+    "use_operator_contexts",
+]
 
 JsonObject = dict[str, Any]
 
@@ -293,13 +299,46 @@ _default_lock = threading.Lock()
 _default: JsonLdEngine | None = None
 
 
+_operator_contexts: dict[str, JsonObject] = {}
+_operator_bytes: dict[str, bytes] = {}
+
+
 def default_engine() -> JsonLdEngine:
-    """The engine over the bundled contexts, built once per process."""
+    """The engine over the bundled contexts (plus the operator's, see
+    :func:`use_operator_contexts`), built once per process."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = JsonLdEngine(StaticDocumentLoader.bundled())
+            _default = JsonLdEngine(StaticDocumentLoader.bundled(_operator_contexts))
         return _default
+
+
+def use_operator_contexts(
+    documents: Mapping[str, JsonObject], raw: Mapping[str, bytes] | None = None
+) -> JsonLdEngine:
+    """Serve the operator's pinned contexts (:func:`~credentials.contexts.load_context_dir`)
+    beside the bundled ones from now on, in this process, and return the default engine.
+
+    Each service runs in its own process and calls this once at start with its setting
+    (``…_EXTRA_CONTEXTS_DIR``; an empty mapping for none). ``raw`` are the files' bytes,
+    for :func:`pinned_context_bytes`. The engine, and its caches, are rebuilt only when the
+    set of contexts changes.
+    """
+    global _default
+    with _default_lock:
+        _operator_bytes.clear()
+        _operator_bytes.update(raw or {})
+        if dict(documents) != _operator_contexts or _default is None:
+            _operator_contexts.clear()
+            _operator_contexts.update(documents)
+            _default = JsonLdEngine(StaticDocumentLoader.bundled(_operator_contexts))
+        return _default
+
+
+def pinned_context_bytes(url: str) -> bytes | None:
+    """The exact bytes of a bundled or operator-pinned context, or None: what a
+    ``relatedResource`` digest of a context is checked against (contexts are never fetched)."""
+    return bundled_context_bytes().get(url) or _operator_bytes.get(url)
 
 
 def plain_pyld_canonicalize(document: Mapping[str, Any], loader: StaticDocumentLoader) -> str:

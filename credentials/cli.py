@@ -3,11 +3,13 @@
 python -m credentials keygen --out issuer-key.json
 python -m credentials sign credential.json --key issuer-key.json > signed.json
 python -m credentials verify signed.json
+python -m credentials verify --contexts ../shared/vectors/contexts signedDataInt.json
 python -m credentials demo
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -20,9 +22,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .canonicalization import use_operator_contexts
+from .contexts import load_context_dir
 from .data_integrity import add_proof
 from .did import StaticDidResolver
-from .errors import CredentialsError, KeyFormatError
+from .errors import CredentialsError, DocumentLoaderError, KeyFormatError
 from .examples import mbo_certificaat
 from .keys import Ed25519KeyPair
 from .results import Outcome, VerificationResult
@@ -129,12 +133,36 @@ def _print_result(result: VerificationResult, title: str) -> None:
     out.print(f"verdict: [bold {colour}]{result.verdict.value}[/]")
 
 
+def _use_contexts(directory: Path) -> None:
+    """Serve the JSON-LD contexts of ``directory`` beside the bundled ones (never fetched)."""
+    try:
+        documents, raw = load_context_dir(directory, require_pins=False)
+    except DocumentLoaderError as exc:
+        err.print(f"[red]Cannot use the contexts in {directory}:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    use_operator_contexts(documents, raw)
+    for url, content in sorted(raw.items()):
+        err.print(f"context {url} sha256 {hashlib.sha256(content).hexdigest()}")
+
+
 @app.command()
 def verify(
-    credential_file: Annotated[Path, typer.Argument(help="signed credential (JSON-LD)")],
+    credential_file: Annotated[
+        Path, typer.Argument(help="signed credential (JSON-LD, or a file holding a vc+jwt)")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+    contexts: Annotated[
+        Path | None,
+        typer.Option(
+            "--contexts",
+            help="a folder of extra JSON-LD contexts: manifest.json (pinned by SHA-256) or "
+            "contexts.map.json (URL to file); nothing is fetched",
+        ),
+    ] = None,
 ) -> None:
     """Verify a credential (did:key issuers) and show every check. Exit 1 when invalid."""
+    if contexts is not None:
+        _use_contexts(contexts)
     credential = _load_json(credential_file)
     result = verify_credential(credential, resolver=StaticDidResolver(), now=_now())
     if as_json:

@@ -16,10 +16,18 @@ serialization is used.
     (True, True)
 
 Verification never raises: :func:`verify_vc_jwt` returns a :class:`JwtVerification` whose
-``code`` and ``reason`` say what failed. Only ``EdDSA`` is accepted (never ``none``, HMAC or
-another algorithm chosen by the token), the ``kid`` must be a DID URL that the resolver
-finds under ``assertionMethod`` (``authentication`` for presentations), and the issuer
-(holder) must be the DID of that key.
+``code`` and ``reason`` say what failed. Only Ed25519 signatures are accepted, named ``EdDSA``
+(RFC 8037) or ``Ed25519`` (the fully specified name of RFC 9864) — never ``none``, HMAC or
+another algorithm chosen by the token; we sign with ``EdDSA``, which every JOSE library reads.
+The ``kid`` must be a DID URL that the resolver finds under ``assertionMethod``
+(``authentication`` for presentations), and the issuer (holder) must be the DID of that key.
+
+The ``typ`` rule: VC-JOSE-COSE §3.1.1 says ``typ`` SHOULD be ``vc+jwt`` (``vp+jwt`` for a
+presentation), so a token is accepted when ``typ`` is that media type (case-insensitive, with
+or without ``application/``), the generic ``JWT`` (RFC 7519 §5.1), or absent. Any other
+``typ`` (``vp+jwt`` for a credential, ``vc+ld+jwt``, ``vc+sd-jwt``, …) names another kind of
+token and is refused (``wrong_typ``), so one kind cannot be passed off as another
+(RFC 8725 §3.11).
 
 Deviation from the spec text: VC-JOSE-COSE asks for ``JsonWebKey`` verification methods;
 this project publishes Ed25519 ``Multikey`` methods (the same key also serves Data
@@ -68,6 +76,9 @@ MAX_TOKEN_BYTES = 1024 * 1024
 """Tokens longer than this are refused before any decoding (1 MiB)."""
 
 _ALG = "EdDSA"
+_ACCEPTED_ALGS = frozenset({"EdDSA", "Ed25519"})
+"""``EdDSA`` (RFC 8037) and its fully specified name ``Ed25519`` (RFC 9864)."""
+_GENERIC_TYP = "jwt"
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 _ENVELOPE_PREFIX = "data:application/vc+jwt,"
 
@@ -294,13 +305,18 @@ def _verify(
     except JwtFormatError as exc:
         raise _FailureError("malformed", str(exc)) from None
     alg = header.get("alg")
-    if alg != _ALG:
-        raise _FailureError("unsupported_alg", f"alg {alg!r} is not accepted; only {_ALG} is")
+    if not isinstance(alg, str) or alg not in _ACCEPTED_ALGS:
+        raise _FailureError(
+            "unsupported_alg", f"alg {alg!r} is not accepted; only EdDSA or Ed25519 is"
+        )
     if "crit" in header:
         raise _FailureError("malformed", "critical header parameters (crit) are not supported")
-    typ = _media_type(header.get("typ"))
-    if typ != _media_type(expected_typ):
-        raise _FailureError("wrong_typ", f"typ {header.get('typ')!r} is not {expected_typ!r}")
+    if "typ" in header:
+        typ = _media_type(header["typ"])
+        if typ not in {_media_type(expected_typ), _GENERIC_TYP}:
+            raise _FailureError(
+                "wrong_typ", f"typ {header['typ']!r} is not {expected_typ!r}, 'JWT' or absent"
+            )
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid.startswith("did:") or "#" not in kid:
         raise _FailureError("bad_kid", f"kid must be a DID URL (did:…#…), not {kid!r}")
@@ -328,9 +344,9 @@ def _verify(
 
     try:
         parsed = jws.JWS()
-        parsed.allowed_algs = [_ALG]
+        parsed.allowed_algs = [alg]
         parsed.deserialize(token.strip())
-        parsed.verify(public_jwk(resolved.public_key), alg=_ALG)
+        parsed.verify(public_jwk(resolved.public_key), alg=alg)
     except Exception as exc:  # jwcrypto signals failures with several exception types
         raise _FailureError(
             "bad_signature", f"signature does not verify ({type(exc).__name__})"
@@ -351,13 +367,13 @@ def verify_vc_jwt(
 ) -> JwtVerification:
     """Verify a ``vc+jwt``; never raises for a bad token.
 
-    Checks, in order: size, compact form and strict base64url/JSON; ``alg`` is ``EdDSA``;
-    no ``crit``; ``typ`` is ``expected_typ``; ``kid`` is a DID URL; the payload has no
-    ``vc``/``vp`` claim; the payload ``issuer`` (and ``iss`` if present) is the DID of the
-    ``kid``; the resolver finds ``kid`` under ``assertionMethod`` as an Ed25519 key; the
-    signature verifies. With ``now`` given, the JWT ``exp``/``nbf`` claims (the validity of
-    the signature, not the credential's ``validFrom``/``validUntil``) are checked too, with
-    ``leeway`` seconds of clock skew.
+    Checks, in order: size, compact form and strict base64url/JSON; ``alg`` is ``EdDSA`` or
+    ``Ed25519``; no ``crit``; ``typ`` is ``expected_typ``, ``JWT`` or absent; ``kid`` is a
+    DID URL; the payload has no ``vc``/``vp`` claim; the payload ``issuer`` (and ``iss`` if
+    present) is the DID of the ``kid``; the resolver finds ``kid`` under
+    ``assertionMethod`` as an Ed25519 key; the signature verifies. With ``now`` given, the
+    JWT ``exp``/``nbf`` claims (the validity of the signature, not the credential's
+    ``validFrom``/``validUntil``) are checked too, with ``leeway`` seconds of clock skew.
     """
     return _outcome(
         token,

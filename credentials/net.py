@@ -10,7 +10,8 @@ goes through the same rules:
   multicast, unspecified, reserved or otherwise non-global address, unless allow-listed;
 - a time limit (per operation and in total) and a size limit on the body (streamed, aborted
   as soon as the limit is passed);
-- the body must be a JSON object.
+- the body must be a JSON object (:func:`fetch_json`; :func:`fetch_bytes` returns the exact
+  bytes, for digests of related resources).
 
     >>> import httpx
     >>> with httpx.Client() as client:                                  # doctest: +SKIP
@@ -45,6 +46,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "HostResolver",
     "check_url_allowed",
+    "fetch_bytes",
     "fetch_json",
     "is_public_address",
     "system_resolve",
@@ -159,7 +161,7 @@ def check_url_allowed(
             raise FetchError(f"host {bare!r} resolves to a non-public address ({address})")
 
 
-def fetch_json(
+def fetch_bytes(
     url: str,
     client: httpx.Client,
     *,
@@ -169,8 +171,8 @@ def fetch_json(
     resolve: HostResolver = system_resolve,
     accept: str = "application/json",
     clock: Callable[[], float] = time.monotonic,
-) -> JsonObject:
-    """GET ``url`` under the rules of this module and return its body as a JSON object.
+) -> bytes:
+    """GET ``url`` under the rules of this module and return the body's exact bytes.
 
     ``timeout`` bounds each network operation and the whole transfer (a server that drips
     bytes slowly is cut off too). Every failure raises :class:`FetchError` with a readable
@@ -207,6 +209,25 @@ def fetch_json(
         raise FetchError(f"{url} timed out after {timeout} s") from None
     except httpx.HTTPError as exc:
         raise FetchError(f"{url} could not be fetched: {type(exc).__name__}: {exc}") from None
+    return bytes(body)
+
+
+def fetch_json(
+    url: str,
+    client: httpx.Client,
+    *,
+    allow_hosts: Collection[str] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    resolve: HostResolver = system_resolve,
+    accept: str = "application/json",
+    clock: Callable[[], float] = time.monotonic,
+) -> JsonObject:
+    """:func:`fetch_bytes`, and the body must be a JSON object (returned parsed)."""
+    body = fetch_bytes(
+        url, client, allow_hosts=allow_hosts, max_bytes=max_bytes, timeout=timeout,
+        resolve=resolve, accept=accept, clock=clock,
+    )  # fmt: skip
     try:
         document = json.loads(bytes(body))
     except (UnicodeDecodeError, ValueError, RecursionError):

@@ -23,12 +23,13 @@ from typing import Any
 import jsonschema
 
 from .canonicalization import JsonLdEngine, default_engine
-from .contexts import VC_V2
 from .data_integrity import ProofResult, add_proof, verify_proofs
+from .data_model import Finding, credential_findings, data_model_version, presentation_findings
 from .did import DidResolver
 from .errors import JwtFormatError, StatusListError
 from .jose import JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
+from .related_resources import ResourceFetcher, related_resources_check
 from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
 from .status_fetching import CachingStatusFetcher, StatusListCache
 from .status_list import check_status
@@ -42,6 +43,7 @@ __all__ = [
     "StatusListCache",
     "issuer_id",
     "sign_presentation",
+    "validity_period",
     "verify_credential",
     "verify_presentation",
 ]
@@ -120,27 +122,21 @@ def _types(document: Mapping[str, Any]) -> list[Any]:
     return t if isinstance(t, list) else [t]
 
 
-def _format_check(credential: Mapping[str, Any]) -> CheckResult:
-    """VC Data Model 2.0 shape: context, type, issuer, subject, date formats."""
-    problems: list[str] = []
-    ctx = credential.get("@context")
-    first = ctx[0] if isinstance(ctx, list) and ctx else ctx
-    if first != VC_V2:
-        problems.append(f"the first @context must be {VC_V2}")
-    if "VerifiableCredential" not in _types(credential):
-        problems.append("type must include VerifiableCredential")
-    issuer = issuer_id(credential)
-    if issuer is None or ":" not in issuer:
-        problems.append("issuer must be a URL or an object with an id URL")
-    subject = credential.get("credentialSubject")
-    if not isinstance(subject, Mapping | list) or not subject:
-        problems.append("credentialSubject is missing")
-    for name in ("validFrom", "validUntil"):
-        if name in credential and parse_datetime_stamp(credential[name]) is None:
-            problems.append(f"{name} is not a date-time with a time zone")
-    if problems:
-        return _check("format", FAILED, "malformed_credential", "; ".join(problems))
-    return _check("format", PASSED, "ok", "the credential has the shape of a VC 2.0 credential")
+def _findings_checks(findings: Sequence[Finding], what: str) -> list[CheckResult]:
+    """One failed ``format`` check per broken data-model rule, or one passed check."""
+    if findings:
+        return [_check("format", FAILED, f.code, str(f)) for f in findings]
+    return [_check("format", PASSED, "ok", f"the {what} follows the VC Data Model")]
+
+
+def _format_checks(credential: Mapping[str, Any]) -> list[CheckResult]:
+    """VC Data Model shape (2.0, or 1.1 for an older credential): see :mod:`.data_model`."""
+    version = data_model_version(credential) or "2.0"
+    checks = _findings_checks(credential_findings(credential), "credential")
+    if checks[0].outcome is PASSED:
+        detail = f"the credential follows the VC Data Model {version}"
+        checks = [_check("format", PASSED, "ok", detail)]
+    return checks
 
 
 def _proof_check(results: Sequence[ProofResult], kind: str) -> CheckResult:
@@ -172,21 +168,27 @@ def _issuer_check(credential: Mapping[str, Any], results: Sequence[ProofResult])
     return _check("issuer", PASSED, "ok", f"signed by the issuer {issuer}")
 
 
+def validity_period(credential: Mapping[str, Any]) -> tuple[Any, Any]:
+    """The raw (start, end) of the validity period: ``validFrom``/``validUntil`` (2.0), or
+    ``issuanceDate``/``expirationDate`` for a VC Data Model 1.1 credential."""
+    if data_model_version(credential) == "1.1":
+        return credential.get("issuanceDate"), credential.get("expirationDate")
+    return credential.get("validFrom"), credential.get("validUntil")
+
+
 def _validity_check(
     credential: Mapping[str, Any], now: datetime | None, skew: timedelta
 ) -> CheckResult:
     if now is None:
         return _check("validity", SKIPPED, "no_clock", "no time given to check validity against")
-    valid_from = parse_datetime_stamp(credential.get("validFrom"))
-    valid_until = parse_datetime_stamp(credential.get("validUntil"))
+    start, end = validity_period(credential)
+    valid_from, valid_until = parse_datetime_stamp(start), parse_datetime_stamp(end)
     if valid_from is not None and now + skew < valid_from:
-        return _check(
-            "validity", WARNING, "not_yet_valid", f"valid only from {credential['validFrom']}"
-        )
+        return _check("validity", WARNING, "not_yet_valid", f"valid only from {start}")
     if valid_until is not None and now - skew > valid_until:
-        return _check("validity", WARNING, "expired", f"expired on {credential['validUntil']}")
+        return _check("validity", WARNING, "expired", f"expired on {end}")
     if valid_until is not None:
-        return _check("validity", PASSED, "ok", f"valid until {credential['validUntil']}")
+        return _check("validity", PASSED, "ok", f"valid until {end}")
     return _check("validity", PASSED, "ok", "valid, with no end date")
 
 
@@ -298,12 +300,15 @@ def verify_credential(
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     engine: JsonLdEngine | None = None,
     status_list_cache: StatusListCache | None = None,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> VerificationResult:
     """Check a credential; see the module docstring.
 
     ``credential`` is a JSON-LD credential with a Data Integrity proof, a ``vc+jwt`` compact
     token (a string), or an ``EnvelopedVerifiableCredential`` carrying one. A long-lived
     ``status_list_cache`` saves re-verifying the same status list credentials.
+    ``fetch_resource`` gets the bytes of ``relatedResource`` URLs for their digests
+    (:mod:`.related_resources`); without it they are reported as not checked.
     """
     token = _jwt_token(credential)
     if token is not None:
@@ -314,7 +319,7 @@ def verify_credential(
         guard = _guard(credential, "credential") if credential else None
         if not credential or guard is not None:
             return VerificationResult((_jwt_proof_check(jwt),) + ((guard,) if guard else ()))
-        checks = [_format_check(credential), *_jwt_checks(jwt, credential)]
+        checks = [*_format_checks(credential), *_jwt_checks(jwt, credential)]
     else:
         guard = _guard(credential, "credential")
         if guard is not None:
@@ -322,7 +327,7 @@ def verify_credential(
         engine = engine or default_engine()
         proofs = verify_proofs(credential, resolver=resolver, now=now, engine=engine)
         checks = [
-            _format_check(credential),
+            *_format_checks(credential),
             _proof_check(proofs, "credential"),
             _issuer_check(credential, proofs),
         ]
@@ -340,6 +345,9 @@ def verify_credential(
             )
         )
     checks.append(_schema_check(credential, schema_lookup))
+    related = related_resources_check(credential, fetch_resource)
+    if related is not None:
+        checks.append(related)
     return VerificationResult(tuple(checks), dict(credential), issuer_id(credential))
 
 
@@ -414,6 +422,7 @@ def verify_presentation(
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     engine: JsonLdEngine | None = None,
     status_list_cache: StatusListCache | None = None,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> PresentationResult:
     """Check a presentation's holder proof (challenge, domain) and every credential in it.
 
@@ -424,22 +433,9 @@ def verify_presentation(
         return PresentationResult((guard,))
     engine = engine or default_engine()
     list_cache = _list_cache(status_list_cache, fetch_status_list)
-    checks: list[CheckResult] = []
-    ctx = presentation.get("@context")
-    first = ctx[0] if isinstance(ctx, list) and ctx else ctx
     raw_vcs = presentation.get("verifiableCredential", [])
     vcs = raw_vcs if isinstance(raw_vcs, list) else [raw_vcs]
-    if first != VC_V2 or "VerifiablePresentation" not in _types(presentation):
-        checks.append(
-            _check(
-                "format",
-                FAILED,
-                "malformed_presentation",
-                f"a presentation needs @context {VC_V2} and type VerifiablePresentation",
-            )
-        )
-    else:
-        checks.append(_check("format", PASSED, "ok", "the presentation is well-formed"))
+    checks = _findings_checks(presentation_findings(presentation), "presentation")
     holder_check, signer = _holder_binding(
         presentation, resolver=resolver, now=now, challenge=challenge, domain=domain, engine=engine
     )
@@ -455,6 +451,7 @@ def verify_presentation(
             max_clock_skew=max_clock_skew,
             engine=engine,
             status_list_cache=list_cache,
+            fetch_resource=fetch_resource,
         )
         subject_check = _subject_check(result.credential, signer)
         results.append(

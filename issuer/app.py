@@ -72,7 +72,10 @@ def _install_domain_errors(app: FastAPI) -> None:
             "Cannot issue",
             "The credential or request is not valid; see errors.",
             slug="invalid-credential",
-            errors=[{"pointer": pointer, "detail": detail} for pointer, detail in exc.problems],
+            errors=[
+                {"pointer": pointer, "detail": detail} | ({"code": code} if code else {})
+                for (pointer, detail), code in zip(exc.problems, exc.codes, strict=True)
+            ],
         )
 
     @app.exception_handler(NotFoundError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 
 from credentials.did_web import DidWebResolver
-from credentials.net import HostResolver, system_resolve
+from credentials.net import HostResolver, fetch_bytes, system_resolve
 from credentials.status_fetching import CachingStatusFetcher
 from qualifications import load_catalog
 from web_common.logs import configure_logging
@@ -84,6 +85,11 @@ def create_app(
             timeout=settings.fetch_timeout,
             resolve=resolve_host,
         )
+        app.state.resource_fetcher = functools.partial(
+            fetch_bytes, client=client, allow_hosts=settings.dev_allow_hosts,
+            max_bytes=settings.max_related_resource_bytes, timeout=settings.fetch_timeout,
+            resolve=resolve_host, accept="*/*",
+        )  # fmt: skip
         try:
             with database(app, settings.database_url):
                 yield

@@ -7,13 +7,22 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from credentials.did import DidResolver
+from credentials.related_resources import ResourceFetcher
 from credentials.status_fetching import CachingStatusFetcher
 from qualifications import Catalog
 from web_common.deps import NowDep, UowDep
 
 from .settings import VerifierSettings
 
-__all__ = ["CatalogDep", "FetcherDep", "NowDep", "ResolverDep", "SettingsDep", "UowDep"]
+__all__ = [
+    "CatalogDep",
+    "FetcherDep",
+    "NowDep",
+    "ResolverDep",
+    "ResourceFetcherDep",
+    "SettingsDep",
+    "UowDep",
+]
 
 
 def _settings(request: Request) -> VerifierSettings:
@@ -31,6 +40,11 @@ def _fetcher(request: Request) -> CachingStatusFetcher:
     return fetcher
 
 
+def _resource_fetcher(request: Request) -> ResourceFetcher:
+    fetcher: ResourceFetcher = request.app.state.resource_fetcher
+    return fetcher
+
+
 def _catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
@@ -40,3 +54,4 @@ SettingsDep = Annotated[VerifierSettings, Depends(_settings)]
 ResolverDep = Annotated[DidResolver, Depends(_resolver)]
 FetcherDep = Annotated[CachingStatusFetcher, Depends(_fetcher)]
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
+ResourceFetcherDep = Annotated[ResourceFetcher, Depends(_resource_fetcher)]

@@ -23,6 +23,8 @@ class VerifierSettings(ServiceSettings):
     status_list_cache_seconds: int = 300
     did_cache_seconds: int = 300
     max_status_list_bytes: int = 4 * 1024 * 1024
+    # relatedResource documents fetched to check their digests (VC Data Model 2.0 §5.3).
+    max_related_resource_bytes: int = 4 * 1024 * 1024
     # Argon2id hash of the trust-list administrator's password (``python -m verifier
     # hash-password``); without it the trust list page is closed.
     admin_password_hash: SecretStr | None = None

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from fastapi import FastAPI
+
+from credentials.canonicalization import use_operator_contexts
+from credentials.contexts import load_context_dir
 
 from .db import check_database, make_engine, make_session_factory
 from .health import health_router
@@ -30,13 +34,23 @@ def database(app: FastAPI, url: str) -> Iterator[None]:
         engine.dispose()
 
 
+def _operator_contexts(
+    settings: ServiceSettings,
+) -> tuple[dict[str, dict[str, Any]], dict[str, bytes]]:
+    if not settings.extra_contexts_dir:
+        return {}, {}
+    return load_context_dir(settings.extra_contexts_dir)
+
+
 def install_common(
     app: FastAPI,
     settings: ServiceSettings,
     *,
     body_limit_overrides: Mapping[str, int] | None = None,
 ) -> None:
-    """Body size limits, request ids, problem+json handlers, ``/healthz`` and ``/readyz``."""
+    """Body size limits, request ids, problem+json handlers, ``/healthz`` and ``/readyz``;
+    the operator's pinned contexts (``extra_contexts_dir``), refused here if a hash differs."""
+    use_operator_contexts(*_operator_contexts(settings))
     app.add_middleware(
         BodySizeLimitMiddleware, limit=settings.max_body_bytes, overrides=body_limit_overrides
     )

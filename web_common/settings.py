@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings
 
+from credentials.contexts import load_context_dir
+from credentials.errors import DocumentLoaderError
+
 __all__ = ["DEV_PLACEHOLDER", "ServiceSettings", "explain_invalid_settings", "run_command_line"]
 
 DEV_PLACEHOLDER = "development-only-change-me"
@@ -25,7 +28,10 @@ class ServiceSettings(BaseSettings):
     ``secret_key`` signs session cookies and CSRF tokens; ``data_encryption_keys`` are Fernet
     keys (comma separated, newest first) that encrypt private keys and other secrets at rest.
     ``dev_allow_hosts`` lists ``host:port`` values that may be reached over plain http or on
-    loopback/private addresses (development and tests only).
+    loopback/private addresses (development and tests only). ``extra_contexts_dir`` is a
+    folder of operator-pinned JSON-LD contexts (a ``manifest.json`` in the bundled format,
+    each file with its SHA-256; ``ISSUER_``/``WALLET_``/``VERIFIER_EXTRA_CONTEXTS_DIR``),
+    loaded at start, never fetched.
     """
 
     environment: Literal["development", "test", "production"] = "development"
@@ -43,6 +49,18 @@ class ServiceSettings(BaseSettings):
     """``serve`` answers https with this private key (PEM) and ``ssl_certfile``."""
     ssl_certfile: str | None = None
     max_body_bytes: int = 2 * 1024 * 1024
+    extra_contexts_dir: str | None = None
+
+    @field_validator("extra_contexts_dir")
+    @classmethod
+    def _pinned_contexts_load(cls, value: str | None) -> str | None:
+        """Refuse at start a folder whose files do not match their pins (or cannot be read)."""
+        if value:
+            try:
+                load_context_dir(value)
+            except DocumentLoaderError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("public_base_url")
     @classmethod

@@ -28,7 +28,7 @@ from .tables import IssuerBase
 __all__ = ["BATCH_STATUSES", "ROW_STATUSES", "Batch", "BatchRow"]
 
 BATCH_STATUSES = ("previewed", "queued", "running", "done", "failed", "cancelled")
-ROW_STATUSES = ("pending", "issued", "already_issued", "invalid", "failed")
+ROW_STATUSES = ("pending", "issued", "already_issued", "conflict", "invalid", "failed")
 
 
 class Batch(IssuerBase):
@@ -48,6 +48,7 @@ class Batch(IssuerBase):
     issued_count: Mapped[int] = mapped_column(Integer, default=0)
     skipped_count: Mapped[int] = mapped_column(Integer, default=0)  # already issued before
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    conflict_count: Mapped[int] = mapped_column(Integer, default=0)  # changed, unresolved
     warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of strings
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -73,6 +74,9 @@ class BatchRow(IssuerBase):
     errors: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{column, detail}]
     credential_ref: Mapped[str | None] = mapped_column(String(300))
     issued_credential_id: Mapped[int | None] = mapped_column(ForeignKey("issued_credential.id"))
+    # a ``conflict`` row: the credential issued for this result that says something else;
+    # a ``pending`` row with it revokes that credential when it issues the corrected one
+    replaces_credential_id: Mapped[int | None] = mapped_column(ForeignKey("issued_credential.id"))
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

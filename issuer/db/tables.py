@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -91,10 +92,14 @@ class IssuedCredential(IssuerBase):
         # a status entry belongs to one credential, whatever happens concurrently
         UniqueConstraint("revocation_list_id", "revocation_index"),
         UniqueConstraint("suspension_list_id", "suspension_index"),
+        Index("ix_issued_credential_result_key", "organisation_id", "result_key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     credential_ref: Mapped[str] = mapped_column(String(300))  # credential.id or credentialId
+    # the student result this credential states (a batch row's or the form's reference);
+    # a corrected result is a new credential with the same result_key, the old one revoked
+    result_key: Mapped[str | None] = mapped_column(String(300))
     credential_type: Mapped[str] = mapped_column(String(64))
     subject_id: Mapped[str | None] = mapped_column(String(300))
     title: Mapped[str] = mapped_column(String(300))

@@ -80,6 +80,16 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
         "Hetzelfde resultaat als rij {0}; dat geven we één keer uit.",
     ),
     (
+        r"a different credential was issued for this result since the preview \((.*)\); "
+        r"upload the file again to see the change and resolve it",
+        "Voor dit resultaat is na de controle een ander bewijs uitgegeven ({0}). Upload het "
+        "bestand opnieuw: dan zie je de wijziging en kies je wat er moet gebeuren.",
+    ),
+    (
+        r"a different credential was already issued as (.*); use a new id",
+        "Onder {0} is al een ander bewijs uitgegeven.",
+    ),
+    (
         r"'(.*)' is not one of (.*)",
         "‘{0}’ kennen we niet. Kies een van: {1}.",
     ),

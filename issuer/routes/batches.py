@@ -3,6 +3,8 @@
     GET  /batches/template.csv        the template (UTF-8 with BOM, ``;``, one example row)
     POST /batches                     multipart ``file`` → preview (201 new, 200 same file)
     POST /batches/{id}/confirm        queue the valid rows (202)
+    POST /batches/{id}/conflicts      resolve changed rows: ``{"action": "skip"|"replace",
+                                      "rows": [3, 7]}`` (rows left out: all of them)
     POST /batches/{id}/cancel         stop issuing the rest
     GET  /batches/{id}                status, counts, progress, rows (paginated) with errors
     GET  /batches/{id}/offers.csv     offer links and transaction codes, downloadable once
@@ -14,10 +16,11 @@ Systems authenticate with a bearer token with scope ``credentials:issue``. Every
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from web_common.deps import MAX_ROW_ID, RowId
 from web_common.problems import ProblemError
@@ -34,6 +37,7 @@ from ..services.batches import (
     delivery_file,
     get_batch,
     list_batch_rows,
+    resolve_conflicts,
     view_batch,
 )
 from ..worker import in_process_worker
@@ -41,7 +45,7 @@ from ..worker import in_process_worker
 router = APIRouter(prefix="/batches", tags=["batches"], lifespan=in_process_worker)
 
 IssueToken = Annotated[ApiToken, Depends(require_scope("credentials:issue"))]
-_ROW_STATUSES = "^(pending|issued|already_issued|invalid|failed)$"
+_ROW_STATUSES = "^(pending|issued|already_issued|conflict|invalid|failed)$"
 _PREVIEW_ERRORS = 1000
 
 
@@ -103,6 +107,8 @@ def upload(
     invalid, _ = list_batch_rows(uow, batch, status="invalid", limit=_PREVIEW_ERRORS)
     body["rowErrors"] = [{"row": row["row"], **error} for row in invalid for error in row["errors"]]
     body["rowErrorsTruncated"] = batch.invalid_count > _PREVIEW_ERRORS
+    changed, _ = list_batch_rows(uow, batch, status="conflict", limit=_PREVIEW_ERRORS)
+    body["conflictRows"] = [row["row"] for row in changed]
     return JSONResponse(body, status_code=201 if created else 200)
 
 
@@ -116,6 +122,32 @@ def confirm(
     )
     uow.commit()
     _wake_worker(request)
+    return view_batch(batch).to_json()
+
+
+class ConflictResolution(BaseModel):
+    """``skip``: keep the credential issued before; ``replace``: revoke it and issue the
+    corrected one when the batch is issued. ``rows``: row numbers, or all changed rows."""
+
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["skip", "replace"]
+    rows: (
+        Annotated[list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]], Field(max_length=100_000)]
+        | None
+    ) = None
+
+
+@router.post("/{batch_id}/conflicts")
+def conflicts(
+    batch_id: RowId, body: ConflictResolution, token: IssueToken, uow: UowDep, now: NowDep
+) -> dict[str, Any]:
+    """Resolve rows that change a credential issued before; the batch can be confirmed
+    when none is left."""
+    batch = resolve_conflicts(
+        uow, _organisation(uow, token), batch_id, action=body.action, rows=body.rows, now=now,
+        actor=f"token:{token.name}",
+    )  # fmt: skip
+    uow.commit()
     return view_batch(batch).to_json()
 
 

@@ -5,6 +5,8 @@ download the offers file once.
     POST /batches                      upload → preview (nothing is signed yet)
     GET  /batches/{id}                 preview, progress or summary, by the batch's status
     POST /batches/{id}/confirm         issue the valid rows (a background job)
+    POST /batches/{id}/conflicts       changed rows: keep the issued credential (``skip``) or
+                                       revoke it and issue the corrected one (``replace``)
     POST /batches/{id}/cancel          cancel a preview, or stop issuing the rest
     GET  /batches/{id}/progress        JSON for ``static/batches.js`` (session login)
     GET  /batches/{id}/offers.xlsx     offer links and transaction codes (also .csv), audited
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import File, Request, UploadFile
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
@@ -26,12 +28,13 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 from qualifications.achievements import KINDS
-from web_common.deps import RowId
+from web_common.deps import MAX_ROW_ID, RowId
 from web_common.ui import flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services.batch_csv import COLUMNS, REQUIRED_COLUMNS
 from ..services.batches import (
+    CONFLICT_ACTIONS,
     BatchFileError,
     BatchGoneError,
     cancel_batch,
@@ -41,6 +44,7 @@ from ..services.batches import (
     get_batch,
     list_batches,
     offers_state,
+    resolve_conflicts,
     review_batch_rows,
     view_batch,
 )
@@ -67,10 +71,16 @@ ROW_STATUS_LABELS = {
     "pending": "Uit te geven",
     "issued": "Uitgegeven",
     "already_issued": "Al eerder uitgegeven",
+    "conflict": "Gewijzigd",
     "invalid": "Fout",
     "failed": "Mislukt",
 }
-_ROW_FILTERS = {"errors": "invalid", "issued": "issued", "already": "already_issued"}
+_ROW_FILTERS = {
+    "errors": "invalid",
+    "issued": "issued",
+    "already": "already_issued",
+    "conflicts": "conflict",
+}
 
 
 class _PageRoute(APIRoute):
@@ -208,6 +218,7 @@ def _row_context(request: Request, rows: list[Any]) -> list[dict[str, Any]]:
             "status": row.status,
             "errors": [(e.get("column") or "", say(e.get("detail", ""))) for e in row.errors],
             "credential_id": row.issued_credential_id,
+            "replaces_id": row.replaces_credential_id,
         }
         for row in rows
     ]
@@ -281,11 +292,55 @@ def confirm(
     try:
         confirm_batch(uow, org, batch_id, now=now, actor=user.email)
     except ConflictError:
-        flash(request, "Deze batch is geannuleerd. Upload het bestand opnieuw.", "error")
+        if get_batch(uow, org, batch_id).conflict_count:
+            flash(request, "Beslis eerst wat er met de gewijzigde rijen moet gebeuren.", "error")
+        else:
+            flash(request, "Deze batch is geannuleerd. Upload het bestand opnieuw.", "error")
     else:
         uow.commit()
         _wake_worker(request)
     return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+
+
+@router.post("/batches/{batch_id:int}/conflicts")
+def conflicts(
+    request: Request,
+    batch_id: RowId,
+    user: IssuingStaffDep,
+    org: OrganisationDep,
+    uow: UowDep,
+    now: NowDep,
+    action: Annotated[str, Form()] = "",
+    row: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None,
+) -> Response:
+    """Resolve one changed row (``row``) or all of them."""
+    if action not in CONFLICT_ACTIONS:
+        flash(request, "Kies wat er met de gewijzigde rijen moet gebeuren.", "error")
+        return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+    try:
+        resolve_conflicts(
+            uow, org, batch_id, action=action, rows=None if row is None else [row], now=now,
+            actor=user.email,
+        )  # fmt: skip
+    except ConflictError:
+        flash(
+            request, "Deze rij is niet (meer) gewijzigd, of de batch is al uitgegeven.", "warning"
+        )
+        return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+    uow.commit()
+    if action == "skip":
+        flash(
+            request,
+            "Het eerder uitgegeven bewijs blijft geldig; de wijziging wordt niet uitgegeven.",
+            "success",
+        )
+    else:
+        flash(
+            request,
+            "Bij het uitgeven trekken we het oude bewijs in en geven we het verbeterde uit.",
+            "success",
+        )
+    return RedirectResponse(f"/batches/{batch_id}#rows", status_code=303)
 
 
 @router.post("/batches/{batch_id:int}/cancel")

@@ -25,9 +25,11 @@ What the reader accepts, because that is what Dutch offices produce:
 * dates as ``2026-07-01`` or ``1-7-2026`` / ``01-07-2026`` (Dutch Excel);
 * empty lines are skipped; at most :data:`MAX_ROWS` data rows.
 
-Every row gets a ``reference``: the given one (the result id from the student information
-system) or ``csv:`` plus a SHA-256 of its canonical fields, so the same row in any later
-upload maps to the same credential id and is never issued twice.
+Every row gets a ``reference`` that identifies its result: the given one (the result id from
+the student information system) or ``row:`` plus a SHA-256 of the student number (else the
+name), kind, qualification and parts — not of the name, grade or dates it states — so the
+same result in any later upload maps to the same credential, and a corrected one is seen as
+a change of it (:mod:`.result_match`), never as a second result.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ __all__ = [
     "CsvRow",
     "ParsedCsv",
     "column_for_field",
+    "legacy_row_reference",
     "parse_results_csv",
     "result_from_fields",
     "row_reference",
@@ -370,14 +373,46 @@ def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
     return ParsedCsv(tuple(rows), (), tuple(warnings), encoding, separator, used)
 
 
+# what identifies a row's result besides the student; everything else is what it says
+_IDENTITY_COLUMNS = (
+    "soort",
+    "kwalificatie",
+    "codes",
+    "keuzedeel",
+    "certificaat",
+    "generiek_vak",
+    "generiek_niveau",
+)
+
+
+def _digest(prefix: str, content: Mapping[str, str]) -> str:
+    canonical = json.dumps(dict(sorted(content.items())), ensure_ascii=False, separators=(",", ":"))
+    return prefix + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def row_reference(fields: Mapping[str, str]) -> str:
-    """The row's idempotency reference: its own, or a digest of its canonical content."""
+    """What identifies the row's result: its own reference, or a digest of the student
+    (number, else name) with the kind, qualification and parts — never of what it says
+    (name, grade, dates), so a corrected row maps to the credential it corrects."""
     given = fields.get("reference", "").strip()
     if given:
         return given
-    content = {k: v for k, v in sorted(fields.items()) if k not in ("reference", "email")}
-    canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    return "csv:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    number = fields.get("studentnummer", "").strip()
+    student = {"studentnummer": number} if number else {"naam": _folded(fields.get("naam", ""))}
+    identity = {name: fields[name] for name in _IDENTITY_COLUMNS if name in fields}
+    return _digest("row:", student | identity)
+
+
+def legacy_row_reference(fields: Mapping[str, str]) -> str | None:
+    """The reference earlier versions gave a row without one (a digest of everything it
+    says): credentials issued under it keep their id and are still found."""
+    if fields.get("reference", "").strip():
+        return None
+    return _digest("csv:", {k: v for k, v in fields.items() if k not in ("reference", "email")})
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _leeruitkomsten(value: str) -> tuple[Leeruitkomst, ...]:

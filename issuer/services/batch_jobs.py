@@ -5,9 +5,11 @@ The ``batch_row`` table is the queue. A worker runs three short units of work pe
 1. :func:`claim_chunk` takes up to ``limit`` pending rows of one queued or running batch
    (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so workers on many machines never
    take the same rows; SQLite serialises writers), sets a lease (``claimed_by``,
-   ``claimed_until``), builds each row's unsigned credential, finds the ones that exist
-   already and reserves status-list entries for the others — the status lists are locked
-   only for this short transaction, never while signing.
+   ``claimed_until``), builds each row's unsigned credential, looks again for a credential
+   issued for its result (:mod:`.result_match`: the same is already issued, a changed one
+   fails the row unless staff chose to replace it) and reserves status-list entries for the
+   others — the status lists are locked only for this short transaction, never while
+   signing.
 2. :func:`complete_chunk` re-checks that the lease is still ours, signs, stores the
    credentials, creates their offers, marks the rows and updates the batch counters — all in
    one transaction. A crash before its commit leaves the rows pending; when the lease runs
@@ -16,7 +18,8 @@ The ``batch_row`` table is the queue. A worker runs three short units of work pe
 3. :func:`finish_if_complete` marks the batch done when no row is pending.
 
 Exactly-once does not depend on the queue: the credential id is derived from the row's
-reference and ``issued_credential`` is unique per ``(organisation, credential id)``.
+result key (and, for a correction, from the credential it replaces) and
+``issued_credential`` is unique per ``(organisation, credential id)``.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,12 +40,13 @@ from web_common.secrets import SecretBox
 
 from ..db.batch_tables import Batch, BatchRow
 from ..db.tables import IssuedCredential, Organisation
-from .batch_csv import result_from_fields
-from .errors import IssuerError
-from .issuance import BulkIssue, StatusEntries, issue_credentials_many
+from .batch_csv import legacy_row_reference, result_from_fields
+from .errors import IssuanceError, IssuerError
+from .issuance import BulkIssue, issue_credentials_many
 from .offers import create_offers_many
+from .result_match import current_credentials, replacement_id_for, says_the_same
 from .status import allocate_entries_many
-from .student_results import unsigned_credential_for
+from .student_results import StudentResult, unsigned_credential_for
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -65,7 +69,7 @@ class ClaimedChunk:
     organisation: Organisation
     worker_id: str
     row_ids: list[int]
-    to_issue: list[tuple[int, dict[str, Any], StatusEntries]] = field(default_factory=list)
+    to_issue: list[tuple[int, BulkIssue]] = field(default_factory=list)  # entries reserved
     existing: dict[int, tuple[str, int]] = field(default_factory=dict)  # row -> (ref, id)
     failed: dict[int, list[dict[str, str]]] = field(default_factory=dict)  # row -> errors
 
@@ -151,43 +155,60 @@ def claim_chunk(
     assert org is not None  # foreign key
     chunk = ClaimedChunk(batch_id, org, worker_id, [r.id for r in rows])
 
-    planned: list[tuple[int, dict[str, Any], str]] = []
+    planned: list[tuple[BatchRow, StudentResult, dict[str, Any], str | None]] = []
     for row in rows:
         if row.attempts >= MAX_ATTEMPTS:  # attempts before this claim
-            chunk.failed[row.id] = [
-                {"column": "", "field": "", "detail": f"gave up after {row.attempts} attempts"}
-            ]
+            chunk.failed[row.id] = _errors(f"gave up after {row.attempts} attempts")
             continue
-        result, problems = result_from_fields(json.loads(row.payload))
+        fields = json.loads(row.payload)
+        result, problems = result_from_fields(fields)
         try:
             if result is None:
                 raise IssuerError("; ".join(detail for _, detail in problems))
             credential = unsigned_credential_for(catalog, org, result, now)
         except IssuerError as exc:  # the catalog changed since the preview
-            chunk.failed[row.id] = [{"column": "", "field": "", "detail": str(exc)}]
+            chunk.failed[row.id] = _errors(str(exc))
             continue
-        planned.append((row.id, credential, str(credential["id"])))
+        planned.append((row, result, credential, legacy_row_reference(fields)))
 
-    found = session.execute(
-        select(IssuedCredential.credential_ref, IssuedCredential.id).where(
-            IssuedCredential.organisation_id == org.id,
-            IssuedCredential.credential_ref.in_([ref for _, _, ref in planned]),
-        )
+    # the preview looked for a credential of each result; look again, one may have been
+    # issued since: the same is already issued, a changed one fails the row (nothing is
+    # issued twice, nothing silently dropped); a resolved conflict corrects and revokes
+    issued = current_credentials(
+        uow, org, [(result.reference, legacy) for _, result, _, legacy in planned]
     )
-    existing = {ref: credential_id for ref, credential_id in found}
-    new = [(row_id, credential) for row_id, credential, ref in planned if ref not in existing]
-    for row_id, _, ref in planned:
-        if ref in existing:
-            chunk.existing[row_id] = (ref, existing[ref])
+    new: list[tuple[int, BulkIssue]] = []
+    for row, result, credential, _ in planned:
+        found = issued.get(result.reference)
+        if found is None:
+            new.append((row.id, BulkIssue(credential, result_key=result.reference)))
+        elif found.id == row.replaces_credential_id:
+            ref = found.credential_ref
+            corrected = unsigned_credential_for(
+                catalog, org, result, now,
+                credential_id=replacement_id_for(org, result.reference, ref),
+            )  # fmt: skip
+            new.append((row.id, BulkIssue(corrected, result_key=result.reference, replaces=ref)))
+        elif says_the_same(catalog, org, result, found):
+            chunk.existing[row.id] = (found.credential_ref, found.id)
+        else:
+            chunk.failed[row.id] = _errors(
+                f"a different credential was issued for this result since the preview "
+                f"({found.credential_ref}); upload the file again to see the change and resolve it"
+            )
     entries = allocate_entries_many(
         uow, org, len(new), public_base_url=public_base_url, size=status_list_size, now=now,
         rng=rng or random.SystemRandom(),
     )  # fmt: skip
     chunk.to_issue = [
-        (row_id, credential, entry)
-        for (row_id, credential), entry in zip(new, entries, strict=True)
+        (row_id, replace(item, entries=entry))
+        for (row_id, item), entry in zip(new, entries, strict=True)
     ]
     return chunk
+
+
+def _errors(detail: str) -> list[dict[str, str]]:
+    return [{"column": "", "field": "", "detail": detail}]
 
 
 def complete_chunk(
@@ -219,7 +240,7 @@ def complete_chunk(
     to_issue = [item for item in chunk.to_issue if item[0] in owned]
     actor = f"batch:{chunk.batch_id}"
     results = issue_credentials_many(
-        uow, org, [BulkIssue(credential, entries) for _, credential, entries in to_issue],
+        uow, org, [item for _, item in to_issue],
         key=key, verification_method=verification_method, now=now, actor=actor,
         batch=chunk.batch_id,
     )  # fmt: skip
@@ -243,10 +264,12 @@ def complete_chunk(
             }
         )
 
-    for (row_id, _, _), result in zip(to_issue, results, strict=True):
-        if result.error is not None:
+    for (row_id, _), result in zip(to_issue, results, strict=True):
+        if isinstance(result.error, IssuanceError):
             errors = [{"column": "", "field": p, "detail": d} for p, d in result.error.problems]
             mark(row_id, "failed", errors=errors)
+        elif result.error is not None:  # issued under its id meanwhile, with other content
+            mark(row_id, "failed", errors=_errors(str(result.error)))
         elif result.row is not None and result.created:
             created_rows.append((row_id, result.row))
         elif result.row is not None:

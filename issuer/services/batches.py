@@ -3,8 +3,12 @@
 :func:`create_batch` reads the file (:mod:`.batch_csv`), checks every row against the catalog
 exactly as issuing would (``unsigned_credential_for``, no signing) and stores the batch with
 per-row errors, so staff see what will happen before anything is signed. The same file again
-is the same batch. Rows whose credential exists already (a row seen in an earlier file, or
-issued one at a time) are marked ``already_issued`` and will not be issued again.
+is the same batch. A row is keyed on the result it states (:mod:`.result_match`): when a
+credential was issued for that result before (from an earlier file, or one at a time) and
+says the same, the row is ``already_issued`` and will not be issued again; when it says
+something else (a corrected grade or name), the row is a ``conflict`` and the batch cannot
+be confirmed until staff resolve it (:func:`resolve_conflicts`): keep the issued credential,
+or revoke it and issue the corrected one.
 
 :func:`confirm_batch` queues the valid rows; workers (:mod:`.batch_jobs`) issue them.
 """
@@ -27,13 +31,21 @@ from web_common.secrets import SecretBox
 from ..db.batch_tables import Batch, BatchRow
 from ..db.tables import AuditEvent, IssuedCredential, Organisation
 from . import audit
-from .batch_csv import CsvProblem, column_for_field, parse_results_csv, result_from_fields
+from .batch_csv import (
+    CsvProblem,
+    column_for_field,
+    legacy_row_reference,
+    parse_results_csv,
+    result_from_fields,
+)
 from .delivery_files import offers_csv, offers_xlsx
 from .errors import ConflictError, IssuerError, NotFoundError
 from .overview import Page
-from .student_results import credential_id_for, unsigned_credential_for
+from .result_match import current_credentials, replacement_id_for, says_the_same
+from .student_results import StudentResult, credential_id_for, unsigned_credential_for
 
 __all__ = [
+    "CONFLICT_ACTIONS",
     "BatchFileError",
     "BatchGoneError",
     "BatchRowView",
@@ -48,11 +60,10 @@ __all__ = [
     "list_batch_rows",
     "list_batches",
     "offers_state",
+    "resolve_conflicts",
     "review_batch_rows",
     "view_batch",
 ]
-
-_IN_CHUNK = 500
 
 
 class BatchFileError(IssuerError):
@@ -88,8 +99,14 @@ class BatchView:
                 "issued": b.issued_count,
                 "alreadyIssued": b.skipped_count,
                 "failed": b.failed_count,
+                "conflicts": b.conflict_count,
                 "pending": max(
-                    b.valid_count - b.issued_count - b.skipped_count - b.failed_count, 0
+                    b.valid_count
+                    - b.issued_count
+                    - b.skipped_count
+                    - b.failed_count
+                    - b.conflict_count,
+                    0,
                 ),
             },
             "progress": self.progress,
@@ -153,6 +170,7 @@ def create_batch(
 
     rows: list[dict[str, Any]] = []
     first_row_of: dict[str, int] = {}
+    results: dict[int, tuple[StudentResult, str | None]] = {}  # row number -> result, legacy
     for csv_row in parsed.rows:
         fields = dict(csv_row.fields)
         errors: list[dict[str, str]] = [
@@ -183,6 +201,7 @@ def create_batch(
                 else:
                     first_row_of[reference] = csv_row.row_number
                     credential_ref = credential_id_for(org, reference)
+                    results[csv_row.row_number] = (result, legacy_row_reference(fields))
         rows.append(
             {
                 "row_number": csv_row.row_number,
@@ -192,28 +211,32 @@ def create_batch(
                 "errors": json.dumps(errors, ensure_ascii=False),
                 "credential_ref": None if errors else credential_ref,
                 "attempts": 0,
+                "issued_credential_id": None,
+                "replaces_credential_id": None,
+                "processed_at": None,
             }
         )
 
-    # rows whose credential exists already: issued from an earlier file or one at a time
-    wanted = [r["credential_ref"] for r in rows if r["status"] == "pending"]
-    issued: dict[str, int] = {}
-    for start in range(0, len(wanted), _IN_CHUNK):
-        found = uow.session.execute(
-            select(IssuedCredential.credential_ref, IssuedCredential.id).where(
-                IssuedCredential.organisation_id == org.id,
-                IssuedCredential.credential_ref.in_(wanted[start : start + _IN_CHUNK]),
-            )
-        )
-        issued.update((ref, credential_id) for ref, credential_id in found)
-    for row in rows:
-        if row["status"] == "pending" and row["credential_ref"] in issued:
-            row["status"] = "already_issued"
-            row["issued_credential_id"] = issued[row["credential_ref"]]
-            row["processed_at"] = now
+    # results issued before (from an earlier file or one at a time): the same again is
+    # already issued, a changed one a conflict the school resolves before issuing
+    pending = [(results[r["row_number"]], r) for r in rows if r["status"] == "pending"]
+    issued = current_credentials(
+        uow, org, [(result.reference, legacy) for (result, legacy), _ in pending]
+    )
+    for (result, _), row in pending:
+        found = issued.get(result.reference)
+        if found is None:
+            continue
+        if says_the_same(catalog, org, result, found):
+            row |= {"status": "already_issued", "credential_ref": found.credential_ref,
+                    "issued_credential_id": found.id, "processed_at": now}  # fmt: skip
+        else:
+            row |= {"status": "conflict", "credential_ref": None,
+                    "replaces_credential_id": found.id}  # fmt: skip
 
     invalid = sum(1 for r in rows if r["status"] == "invalid")
     skipped = sum(1 for r in rows if r["status"] == "already_issued")
+    conflicts = sum(1 for r in rows if r["status"] == "conflict")
     batch = Batch(
         organisation_id=org.id,
         file_sha256=digest,
@@ -225,6 +248,7 @@ def create_batch(
         issued_count=0,
         skipped_count=skipped,
         failed_count=0,
+        conflict_count=conflicts,
         warnings=json.dumps([w.detail for w in parsed.warnings], ensure_ascii=False),
         created_by=actor[:200],
         created_at=now,
@@ -233,13 +257,12 @@ def create_batch(
     uow.flush()
     for row in rows:
         row["batch_id"] = batch.id
-        row.setdefault("issued_credential_id", None)
-        row.setdefault("processed_at", None)
     if rows:
         uow.session.execute(insert(BatchRow), rows)
     audit.record(
         uow, organisation_id=org.id, actor=actor, action="batch.upload", target=str(batch.id),
         now=now, filename=batch.filename, sha256=digest, rows=len(rows), invalid=invalid,
+        conflicts=conflicts,
     )  # fmt: skip
     return batch, True
 
@@ -260,6 +283,11 @@ def confirm_batch(
         raise ConflictError("the batch was cancelled; upload the file again as a new batch")
     if batch.status != "previewed":
         return batch
+    if batch.conflict_count:
+        raise ConflictError(
+            f"{batch.conflict_count} row(s) change a credential issued before; keep the issued "
+            "credential or revoke it and issue the corrected one first (POST …/conflicts)"
+        )
     pending = uow.session.scalar(
         select(func.count())
         .select_from(BatchRow)
@@ -293,6 +321,77 @@ def cancel_batch(
     return batch
 
 
+CONFLICT_ACTIONS = ("skip", "replace")
+
+
+def resolve_conflicts(
+    uow: UnitOfWork,
+    org: Organisation,
+    batch_id: int,
+    *,
+    action: str,
+    rows: Sequence[int] | None,
+    now: datetime,
+    actor: str,
+) -> Batch:
+    """Resolve changed rows of a previewed batch (all, or the given row numbers): ``skip``
+    keeps the credential issued before (the row counts as already issued), ``replace``
+    issues the corrected credential and revokes the old one when the batch is issued."""
+    if action not in CONFLICT_ACTIONS:
+        raise ValueError(f"action must be one of {', '.join(CONFLICT_ACTIONS)}")
+    batch = get_batch(uow, org, batch_id)
+    if batch.status != "previewed":
+        raise ConflictError(f"the batch is {batch.status}; conflicts are resolved before issuing")
+    query = select(BatchRow, IssuedCredential.credential_ref).join(
+        IssuedCredential, IssuedCredential.id == BatchRow.replaces_credential_id
+    )
+    query = query.where(BatchRow.batch_id == batch.id, BatchRow.status == "conflict")
+    if rows is not None:
+        query = query.where(BatchRow.row_number.in_(list(rows)))
+    found = list(uow.session.execute(query.order_by(BatchRow.row_number).with_for_update()))
+    unknown = sorted(set(rows or ()) - {row.row_number for row, _ in found})
+    if unknown:
+        listed = ", ".join(str(n) for n in unknown)
+        raise ConflictError(f"row(s) {listed} of batch {batch.id} are not changed results")
+    for row, old_ref in found:
+        if action == "skip":
+            row.status, row.credential_ref = "already_issued", old_ref
+            row.issued_credential_id, row.replaces_credential_id = row.replaces_credential_id, None
+            row.processed_at = now
+        else:
+            row.status = "pending"
+            row.credential_ref = replacement_id_for(org, row.reference, old_ref)
+    batch.conflict_count -= len(found)
+    if action == "skip":
+        batch.skipped_count += len(found)
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action=f"batch.conflict_{action}",
+        target=str(batch.id), now=now, rows=[row.row_number for row, _ in found],
+        credentials=[old_ref for _, old_ref in found],
+    )  # fmt: skip
+    return batch
+
+
+def _rows_page(
+    uow: UnitOfWork, batch: Batch, status: str | None, offset: int, limit: int
+) -> tuple[list[tuple[BatchRow, str | None]], int]:
+    """One page of rows in file order, each with the id of the credential it changes (or
+    replaces), and how many rows match."""
+    where = [BatchRow.batch_id == batch.id]
+    if status:
+        where.append(BatchRow.status == status)
+    total = uow.session.scalar(select(func.count()).select_from(BatchRow).where(*where)) or 0
+    query = (
+        select(BatchRow, IssuedCredential.credential_ref)
+        .outerjoin(IssuedCredential, IssuedCredential.id == BatchRow.replaces_credential_id)
+        .where(*where)
+        .order_by(BatchRow.row_number)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(row, ref) for row, ref in uow.session.execute(query)], total
+
+
 def list_batch_rows(
     uow: UnitOfWork,
     batch: Batch,
@@ -302,15 +401,9 @@ def list_batch_rows(
     limit: int = 100,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of a batch's rows (in file order) and how many rows match."""
-    query = select(BatchRow).where(BatchRow.batch_id == batch.id)
-    count_query = select(func.count()).select_from(BatchRow).where(BatchRow.batch_id == batch.id)
-    if status:
-        query = query.where(BatchRow.status == status)
-        count_query = count_query.where(BatchRow.status == status)
-    total = uow.session.scalar(count_query) or 0
-    rows = uow.session.scalars(query.order_by(BatchRow.row_number).offset(offset).limit(limit))
+    rows, total = _rows_page(uow, batch, status, offset, limit)
     page = []
-    for row in rows:
+    for row, replaces in rows:
         fields = json.loads(row.payload)
         page.append(
             {
@@ -322,6 +415,7 @@ def list_batch_rows(
                 "status": row.status,
                 "errors": json.loads(row.errors),
                 "credentialId": row.credential_ref if row.status != "invalid" else None,
+                "replacesCredentialId": replaces,
             }
         )
     return page, total
@@ -435,6 +529,7 @@ class BatchRowView:
     fields: dict[str, str]
     errors: list[dict[str, str]]
     issued_credential_id: int | None
+    replaces_credential_id: int | None = None  # a changed row: the credential it changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,13 +567,7 @@ def review_batch_rows(
     limit: int = 100,
 ) -> tuple[list[BatchRowView], int]:
     """Like :func:`list_batch_rows`, with all fields and the issued credential's row id."""
-    query = select(BatchRow).where(BatchRow.batch_id == batch.id)
-    count_query = select(func.count()).select_from(BatchRow).where(BatchRow.batch_id == batch.id)
-    if status:
-        query = query.where(BatchRow.status == status)
-        count_query = count_query.where(BatchRow.status == status)
-    total = uow.session.scalar(count_query) or 0
-    rows = uow.session.scalars(query.order_by(BatchRow.row_number).offset(offset).limit(limit))
+    rows, total = _rows_page(uow, batch, status, offset, limit)
     views = [
         BatchRowView(
             row.row_number,
@@ -486,8 +575,9 @@ def review_batch_rows(
             json.loads(row.payload),
             json.loads(row.errors),
             row.issued_credential_id,
+            row.replaces_credential_id,
         )
-        for row in rows
+        for row, _ in rows
     ]
     return views, total
 

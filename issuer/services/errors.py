@@ -12,11 +12,15 @@ class IssuerError(Exception):
 
 
 class IssuanceError(IssuerError):
-    """A credential cannot be issued as asked; ``problems`` say where and why."""
+    """A credential cannot be issued as asked; ``problems`` say where and why, and ``codes``
+    (aligned with ``problems``, None where there is none) name the broken rule."""
 
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self, problems: Sequence[tuple[str, str]], *, codes: Sequence[str | None] = ()
+    ) -> None:
         super().__init__("; ".join(f"{p}: {d}" for p, d in problems))
         self.problems = list(problems)
+        self.codes: list[str | None] = [*codes, *([None] * (len(self.problems) - len(codes)))]
 
 
 class NotFoundError(IssuerError):

@@ -1,8 +1,11 @@
-"""Issue one credential: validate, complete, sign, store — exactly once per credential id.
+"""Issue credentials: validate, complete, sign, store — exactly once per credential id.
 
 ``prepare_credential`` is pure: it checks a VC-API request and returns the credential the
 issuer will sign (issuer, id, ``validFrom`` filled in where missing; ``credentialSubject``
-never touched). ``issue_credential`` adds the status entries, signs and stores it.
+never touched). ``issue_credentials_many`` is the one issuing path: it adds the status
+entries, signs and stores each credential, writes the audit log and revokes what a corrected
+credential replaces. ``issue_credential`` is the same with one credential (the VC API, the
+staff form); batches call the many form.
 
 Idempotency: the credential is keyed by ``options.credentialId`` or ``credential.id``. The
 same request twice returns the first result; another credential under the same id is a
@@ -15,25 +18,31 @@ import hashlib
 import json
 import random
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from credentials.contexts import VC_V2
 from credentials.data_integrity import add_proof
+from credentials.data_model import credential_findings
 from credentials.errors import CanonicalizationError, SafeModeError, SigningError
 from credentials.keys import Ed25519KeyPair
 from credentials.timestamps import format_datetime, parse_datetime_stamp
 from credentials.verification import issuer_id
 from web_common.db import UnitOfWork
 
-from ..db.tables import AuditEvent, IssuedCredential, Organisation
+from ..db.tables import IssuedCredential, Organisation
 from . import audit
-from .errors import ConflictError, IssuanceError
-from .status import Entries, allocate_entries, credential_status_value, entry_columns
+from .errors import ConflictError, IssuanceError, IssuerError
+from .status import (
+    Entries,
+    allocate_entries_many,
+    credential_status_value,
+    entry_columns,
+    set_credential_status,
+)
 
 __all__ = [
     "BulkIssue",
@@ -43,6 +52,7 @@ __all__ = [
     "issue_credential",
     "issue_credentials_many",
     "prepare_credential",
+    "request_digest",
 ]
 
 JsonObject = dict[str, Any]
@@ -62,49 +72,25 @@ def prepare_credential(
     options = options or {}
     if not isinstance(options, Mapping):
         raise IssuanceError([("/options", "must be a JSON object")])
-    ctx = credential.get("@context")
-    if not isinstance(ctx, list) or not ctx or ctx[0] != VC_V2:
-        problems.append(("/credential/@context", f"must be a list starting with {VC_V2}"))
-    types = credential.get("type")
-    if not isinstance(types, list) or "VerifiableCredential" not in types:
-        problems.append(("/credential/type", "must be a list including VerifiableCredential"))
     if "proof" in credential:
         problems.append(("/credential/proof", "must be absent; the issuer adds the proof"))
     if "credentialStatus" in credential:
         problems.append(
             ("/credential/credentialStatus", "must be absent; the issuer adds status entries")
         )
-    subject = credential.get("credentialSubject")
-    if not isinstance(subject, Mapping | list) or not subject:
-        problems.append(("/credential/credentialSubject", "is required"))
     named = issuer_id(credential) if "issuer" in credential else issuer_did
     if named != issuer_did:
         problems.append(("/credential/issuer", f"must be {issuer_did} (this issuer)"))
-    for name in ("validFrom", "validUntil"):
-        if name in credential and parse_datetime_stamp(credential[name]) is None:
-            problems.append(
-                (
-                    f"/credential/{name}",
-                    "must be a date-time with time zone, e.g. 2026-07-01T00:00:00Z",
-                )
-            )
     valid_from = parse_datetime_stamp(credential.get("validFrom"))
     valid_until = parse_datetime_stamp(credential.get("validUntil"))
-    if valid_from and valid_until and valid_until <= valid_from:
+    if valid_from and valid_until and valid_until == valid_from:  # later-than: data model
         problems.append(("/credential/validUntil", "must be later than validFrom"))
     credential_id = options.get("credentialId")
     if credential_id is not None and (not isinstance(credential_id, str) or not credential_id):
         problems.append(("/options/credentialId", "must be a non-empty string"))
-    if "id" in credential and (
-        not isinstance(credential["id"], str) or ":" not in credential["id"]
-    ):
-        problems.append(("/credential/id", "must be an absolute URI such as urn:uuid:…"))
     unknown_options = sorted(set(options) - {"credentialId", "mandatoryPointers"})
     if unknown_options:
         problems.append(("/options", f"unsupported option(s): {', '.join(unknown_options)}"))
-    if problems:
-        raise IssuanceError(problems)
-
     completed = dict(credential)
     if "issuer" not in completed:
         completed["issuer"] = issuer_did
@@ -112,13 +98,18 @@ def prepare_credential(
         completed["id"] = f"urn:uuid:{uuid.uuid4()}"
     if "validFrom" not in completed:
         completed["validFrom"] = format_datetime(now)
+    # Never sign what breaks a MUST of the VC Data Model 2.0 (1.1 is read, never issued).
+    findings = credential_findings(completed, versions=("2.0",))
+    if problems or findings:
+        raise IssuanceError(
+            [
+                *problems,
+                *((f"/credential{f.pointer}", f"{f.message} ({f.rule})") for f in findings),
+            ],
+            codes=[*(None for _ in problems), *(f.code for f in findings)],
+        )
     reference = str(credential_id or completed["id"])
     return completed, reference
-
-
-def _digest(credential: Mapping[str, Any], options: Mapping[str, Any] | None) -> str:
-    canonical = json.dumps([credential, options or {}], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _title(credential: Mapping[str, Any]) -> str:
@@ -130,7 +121,8 @@ def _title(credential: Mapping[str, Any]) -> str:
 
 
 def _kind(credential: Mapping[str, Any]) -> str:
-    types = [t for t in credential.get("type", []) if t not in _OWN_TYPES]
+    raw = credential.get("type", [])
+    types = [t for t in (raw if isinstance(raw, list) else [raw]) if t not in _OWN_TYPES]
     return str(types[0] if types else "VerifiableCredential")[:64]
 
 
@@ -141,6 +133,69 @@ class IssueResult:
         self.credential = credential
         self.row = row
         self.created = created
+
+
+StatusEntries = Entries
+
+
+@dataclass(frozen=True, slots=True)
+class BulkIssue:
+    """One credential to issue: the request (``credential`` and VC-API ``options``), the
+    status entries reserved for it beforehand (batch issuance reserves them in its claim
+    transaction; None: reserved here, only when it is really issued), the student result
+    it states (``result_key``) and the credential it corrects and revokes (``replaces``)."""
+
+    credential: Any
+    options: Mapping[str, Any] | None = None
+    entries: StatusEntries | None = None
+    result_key: str | None = None
+    replaces: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkIssueResult:
+    """What became of one :class:`BulkIssue`: ``row`` with ``created`` True when signed and
+    stored now, ``created`` False when the same request was issued before, or ``error``:
+    :class:`IssuanceError` when it cannot be issued, :class:`ConflictError` when another
+    credential was issued under its id."""
+
+    reference: str | None
+    row: IssuedCredential | None = None
+    created: bool = False
+    error: IssuerError | None = None
+
+
+def request_digest(credential: Any, options: Mapping[str, Any] | None) -> str:
+    """The digest of an issue request, stored with the credential: the same request again
+    is the same credential, another one under the same id a conflict."""
+    canonical = json.dumps([credential, options or {}], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _sign(
+    completed: JsonObject,
+    entries: StatusEntries,
+    key: Ed25519KeyPair,
+    verification_method: str,
+    now: datetime,
+) -> JsonObject:
+    completed = completed | {"credentialStatus": credential_status_value(entries)}
+    try:
+        return add_proof(completed, key, verification_method, created=now, proof_list=True)
+    except SafeModeError as exc:
+        problem = f"{exc} (define it in a context, or remove it)"
+        raise IssuanceError([("/credential", problem)]) from None
+    except (SigningError, CanonicalizationError) as exc:
+        raise IssuanceError([("/credential", str(exc))]) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    position: int
+    item: BulkIssue
+    completed: JsonObject
+    reference: str
+    digest: str
 
 
 def issue_credential(
@@ -156,96 +211,18 @@ def issue_credential(
     now: datetime,
     actor: str,
     rng: random.Random | None = None,
+    result_key: str | None = None,
 ) -> IssueResult:
-    """Sign and store a credential once. See the module docstring for idempotency."""
-    request_digest = _digest(credential, options) if isinstance(credential, Mapping) else ""
-    completed, reference = prepare_credential(credential, options, issuer_did=org.did, now=now)
-    existing = uow.session.scalar(
-        select(IssuedCredential).where(
-            IssuedCredential.organisation_id == org.id,
-            IssuedCredential.credential_ref == reference,
-        )
-    )
-    if existing is not None:
-        if existing.request_digest == request_digest:
-            return IssueResult(json.loads(existing.document), existing, created=False)
-        raise ConflictError(
-            f"a different credential was already issued as {reference}; use a new id"
-        )
-    entries = allocate_entries(
-        uow,
-        org,
-        public_base_url=public_base_url,
-        size=status_list_size,
-        now=now,
-        rng=rng or random.SystemRandom(),
-    )
-    completed["credentialStatus"] = credential_status_value(entries)
-    try:
-        signed = add_proof(completed, key, verification_method, created=now, proof_list=True)
-    except SafeModeError as exc:
-        problem = f"{exc} (define it in a context, or remove it)"
-        raise IssuanceError([("/credential", problem)]) from None
-    except (SigningError, CanonicalizationError) as exc:
-        raise IssuanceError([("/credential", str(exc))]) from None
-    subject = completed.get("credentialSubject")
-    row = IssuedCredential(
-        organisation_id=org.id,
-        credential_ref=reference,
-        credential_type=_kind(completed),
-        subject_id=subject.get("id") if isinstance(subject, Mapping) else None,
-        title=_title(completed),
-        document=json.dumps(signed, ensure_ascii=False),
-        request_digest=request_digest,
-        **entry_columns(entries),
-        issued_at=now,
-    )
-    uow.session.add(row)
-    uow.flush()
-    audit.record(
-        uow, organisation_id=org.id, actor=actor, action="credential.issue", target=reference,
-        now=now, type=row.credential_type,
+    """:func:`issue_credentials_many` with one credential; raises its error."""
+    [result] = issue_credentials_many(
+        uow, org, [BulkIssue(credential, options, result_key=result_key)], key=key,
+        verification_method=verification_method, now=now, actor=actor,
+        public_base_url=public_base_url, status_list_size=status_list_size, rng=rng,
     )  # fmt: skip
-    return IssueResult(signed, row, created=True)
-
-
-StatusEntries = Entries
-
-
-@dataclass(frozen=True, slots=True)
-class BulkIssue:
-    """One credential of a bulk issue, with status entries reserved for it beforehand
-    (:func:`~issuer.services.status.allocate_entries_many`)."""
-
-    credential: Mapping[str, Any]
-    entries: StatusEntries
-
-
-@dataclass(frozen=True, slots=True)
-class BulkIssueResult:
-    """What became of one :class:`BulkIssue`: ``row`` with ``created`` True when signed and
-    stored now, ``created`` False when a credential with this id existed already (it is not
-    compared: the caller decides), or ``error`` when it cannot be issued."""
-
-    reference: str | None
-    row: IssuedCredential | None = None
-    created: bool = False
-    error: IssuanceError | None = None
-
-
-def _sign(
-    item: BulkIssue, org: Organisation, key: Ed25519KeyPair, verification_method: str, now: datetime
-) -> tuple[JsonObject, JsonObject, str]:
-    completed, reference = prepare_credential(item.credential, None, issuer_did=org.did, now=now)
-    completed["credentialStatus"] = credential_status_value(item.entries)
-    try:
-        signed = add_proof(completed, key, verification_method, created=now, proof_list=True)
-    except SafeModeError as exc:
-        problem = f"{exc} (define it in a context, or remove it)"
-        raise IssuanceError([("/credential", problem)]) from None
-    except (SigningError, CanonicalizationError) as exc:
-        raise IssuanceError([("/credential", str(exc))]) from None
-    return completed, signed, reference
+    if result.error is not None:
+        raise result.error
+    assert result.row is not None  # no error: issued now or before
+    return IssueResult(json.loads(result.row.document), result.row, result.created)
 
 
 def issue_credentials_many(
@@ -257,76 +234,116 @@ def issue_credentials_many(
     verification_method: str,
     now: datetime,
     actor: str,
+    public_base_url: str = "",
+    status_list_size: int = 0,
+    rng: random.Random | None = None,
     **audit_detail: Any,
 ) -> list[BulkIssueResult]:
-    """Sign and store many credentials in one unit of work (batch issuance).
-
-    Unlike :func:`issue_credential` it makes a fixed number of round trips whatever the
-    count: one query for the ids that exist, one bulk insert of credentials and one of audit
-    events. The caller reserved the status entries. Signing happens before the first
-    query, so no database lock is held while signing. A credential whose id exists is not
-    stored again (its entries stay unused: indexes are never reused, so nothing leaks).
+    """Sign and store credentials once each, in one unit of work (see the module docstring
+    for idempotency). A fixed number of round trips whatever the count: one query for the
+    ids that exist, one reservation of status entries for the items that come without
+    (``public_base_url``, ``status_list_size`` and ``rng`` say where), one bulk insert of
+    credentials and one of audit events. Only credentials really issued get status entries;
+    entries reserved beforehand for one that is not stay unused (indexes are never reused).
+    A replaced credential is revoked in the same unit of work; both are in the audit log.
     """
-    results: list[BulkIssueResult] = []
-    signed_items: list[tuple[int, JsonObject, JsonObject, str, BulkIssue]] = []
+    results = [BulkIssueResult(None) for _ in items]
+    planned: list[_Planned] = []
     for position, item in enumerate(items):
         try:
-            completed, signed, reference = _sign(item, org, key, verification_method, now)
-        except IssuanceError as exc:
-            results.append(BulkIssueResult(None, error=exc))
-            continue
-        results.append(BulkIssueResult(reference))
-        signed_items.append((position, completed, signed, reference, item))
-    if not signed_items:
-        return results
-    references = [reference for _, _, _, reference, _ in signed_items]
-    existing = {
-        row.credential_ref: row
-        for row in uow.session.scalars(
-            select(IssuedCredential).where(
-                IssuedCredential.organisation_id == org.id,
-                IssuedCredential.credential_ref.in_(references),
+            completed, reference = prepare_credential(
+                item.credential, item.options, issuer_did=org.did, now=now
             )
-        )
-    }
-    new_rows: list[tuple[int, IssuedCredential]] = []
-    seen: set[str] = set()
-    for position, completed, signed, reference, item in signed_items:
-        found = existing.get(reference)
-        if found is not None or reference in seen:
-            results[position] = BulkIssueResult(reference, found, created=False)
+        except IssuanceError as exc:
+            results[position] = BulkIssueResult(None, error=exc)
             continue
-        seen.add(reference)
-        subject = completed.get("credentialSubject")
+        digest = request_digest(item.credential, item.options)
+        planned.append(_Planned(position, item, completed, reference, digest))
+    existing: dict[str, IssuedCredential] = {}
+    if planned:
+        query = select(IssuedCredential).where(
+            IssuedCredential.organisation_id == org.id,
+            IssuedCredential.credential_ref.in_([p.reference for p in planned]),
+        )
+        existing = {row.credential_ref: row for row in uow.session.scalars(query)}
+    to_issue: list[_Planned] = []
+    taken: set[str] = set()  # ids issued by this call
+    for plan in planned:
+        found = existing.get(plan.reference)
+        if found is not None and found.request_digest == plan.digest:
+            results[plan.position] = BulkIssueResult(plan.reference, found, created=False)
+        elif found is not None or plan.reference in taken:
+            conflict = ConflictError(
+                f"a different credential was already issued as {plan.reference}; use a new id"
+            )
+            results[plan.position] = BulkIssueResult(plan.reference, found, error=conflict)
+        else:
+            to_issue.append(plan)
+            taken.add(plan.reference)
+    without = [plan for plan in to_issue if plan.item.entries is None]
+    reserved: Iterator[StatusEntries] = iter(())
+    if without:
+        reserved = iter(
+            allocate_entries_many(
+                uow, org, len(without), public_base_url=public_base_url,
+                size=status_list_size, now=now, rng=rng or random.SystemRandom(),
+            )
+        )  # fmt: skip
+    new_rows: list[tuple[_Planned, IssuedCredential]] = []
+    for plan in to_issue:
+        entries = plan.item.entries or next(reserved)
+        try:
+            signed = _sign(plan.completed, entries, key, verification_method, now)
+        except IssuanceError as exc:
+            results[plan.position] = BulkIssueResult(plan.reference, error=exc)
+            continue
+        subject = plan.completed.get("credentialSubject")
         row = IssuedCredential(
             organisation_id=org.id,
-            credential_ref=reference,
-            credential_type=_kind(completed),
+            credential_ref=plan.reference,
+            result_key=plan.item.result_key,
+            credential_type=_kind(plan.completed),
             subject_id=subject.get("id") if isinstance(subject, Mapping) else None,
-            title=_title(completed),
+            title=_title(plan.completed),
             document=json.dumps(signed, ensure_ascii=False),
-            request_digest=_digest(item.credential, None),
-            **entry_columns(item.entries),
+            request_digest=plan.digest,
+            **entry_columns(entries),
             issued_at=now,
         )
-        new_rows.append((position, row))
+        new_rows.append((plan, row))
     uow.session.add_all([row for _, row in new_rows])
-    uow.session.add_all(
-        [
-            AuditEvent(
-                organisation_id=org.id,
-                actor=actor,
-                action="credential.issue",
-                target=row.credential_ref,
-                detail=json.dumps(
-                    {"type": row.credential_type, **audit_detail}, default=str, ensure_ascii=False
-                ),
-                created_at=now,
-            )
-            for _, row in new_rows
-        ]
-    )
+    for plan, row in new_rows:
+        replaces = {"replaces": plan.item.replaces} if plan.item.replaces else {}
+        audit.record(
+            uow, organisation_id=org.id, actor=actor, action="credential.issue",
+            target=row.credential_ref, now=now, type=row.credential_type, **replaces,
+            **audit_detail,
+        )  # fmt: skip
     uow.flush()
-    for position, row in new_rows:
-        results[position] = BulkIssueResult(row.credential_ref, row, created=True)
+    for plan, row in new_rows:
+        if plan.item.replaces:
+            _revoke_replaced(uow, org, plan.item.replaces, row, actor=actor, now=now)
+        results[plan.position] = BulkIssueResult(plan.reference, row, created=True)
     return results
+
+
+def _revoke_replaced(
+    uow: UnitOfWork,
+    org: Organisation,
+    replaced_ref: str,
+    corrected: IssuedCredential,
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    replaced = uow.session.scalar(
+        select(IssuedCredential.revoked_at).where(
+            IssuedCredential.organisation_id == org.id,
+            IssuedCredential.credential_ref == replaced_ref,
+        )
+    )
+    if replaced is None:  # not revoked yet (a credential revoked before stays as it was)
+        set_credential_status(
+            uow, org, replaced_ref, purpose="revocation", value=True, actor=actor, now=now,
+            reason=f"replaced by {corrected.credential_ref} (a corrected result)",
+        )  # fmt: skip

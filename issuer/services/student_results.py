@@ -46,9 +46,16 @@ def credential_id_for(org: Organisation, reference: str) -> str:
 
 
 def unsigned_credential_for(
-    catalog: Catalog, org: Organisation, result: StudentResult, now: datetime
+    catalog: Catalog,
+    org: Organisation,
+    result: StudentResult,
+    now: datetime,
+    *,
+    credential_id: str | None = None,
 ) -> dict[str, object]:
-    """The credential a result becomes, or :class:`IssuanceError` naming each bad field."""
+    """The credential a result becomes, or :class:`IssuanceError` naming each bad field.
+    Its id is derived from the result's reference unless ``credential_id`` is given (a
+    correction, or a credential issued under an earlier id)."""
     problems: list[tuple[str, str]] = []
     if not result.student_name.strip():
         problems.append(("student_name", "the student's name is required"))
@@ -65,7 +72,7 @@ def unsigned_credential_for(
         result.request.kind,
         built.achievement,
         org=org,
-        credential_id=credential_id_for(org, result.reference),
+        credential_id=credential_id or credential_id_for(org, result.reference),
         subject_name=result.student_name.strip(),
         student_number=(result.student_number or "").strip() or None,
         valid_from=valid_from,
@@ -102,4 +109,5 @@ def issue_student_result(
         now=now,
         actor=actor,
         rng=rng,
+        result_key=result.reference,
     )

@@ -28,7 +28,7 @@ from ..services.presentation_requests import (
 )
 from ..services.shares import check_share_link
 from ..services.trust import list_trusted
-from .vc_api import _credential_json
+from .vc_api import _credential_json, _judge
 
 router = APIRouter(tags=["OpenID4VP"])
 
@@ -166,11 +166,14 @@ def check_share(
             400, "Share link not available", str(exc), slug="share-link-unavailable"
         ) from None
     checks = report.presentation.checks if report.presentation else report.own_checks
+    credentials = [_credential_json(c, genuine_only=False) for c in report.credentials]
+    own_problems, _ = _judge(tuple(checks), genuine_only=False)
     body_json = {
-        "verified": report.verdict.value != "invalid",
+        "verified": report.verdict.value != "invalid" and not own_problems
+        and all(c["verified"] for c in credentials),
         "verdict": report.verdict.value,
         "holder": report.presentation.holder if report.presentation else None,
         "checks": [c.to_json() for c in checks],
-        "credentials": [_credential_json(c) for c in report.credentials],
-    }
+        "credentials": credentials,
+    }  # fmt: skip
     return JSONResponse(body_json, status_code=200 if body_json["verified"] else 400)

@@ -14,7 +14,15 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from web_common.ui import FormDep, FormErrors, PageError, get_language, verify_csrf
 
-from ..deps import CatalogDep, FetcherDep, NowDep, ResolverDep, SettingsDep, UowDep
+from ..deps import (
+    CatalogDep,
+    FetcherDep,
+    NowDep,
+    ResolverDep,
+    ResourceFetcherDep,
+    SettingsDep,
+    UowDep,
+)
 from ..services.employer import (
     MAX_INPUT_BYTES,
     SubmissionError,
@@ -118,12 +126,13 @@ def result(
     catalog: CatalogDep,
     resolver: ResolverDep,
     fetcher: FetcherDep,
+    resources: ResourceFetcherDep,
     now: NowDep,
     target: Annotated[str | None, Query(max_length=120)] = None,
     q: Annotated[str | None, Query(max_length=120)] = None,
 ) -> Response:
     checked = check_submission(uow, handle, resolver=resolver, fetch_status_list=fetcher,
-                               now=now)  # fmt: skip
+                               now=now, fetch_resource=resources)  # fmt: skip
     if checked is None:
         raise PageError(
             404,

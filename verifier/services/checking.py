@@ -12,6 +12,7 @@ from typing import Any
 from credentials.did import DidResolver
 from credentials.errors import JwtFormatError
 from credentials.jose import decode_vc_jwt
+from credentials.related_resources import ResourceFetcher
 from credentials.results import (
     CheckResult,
     Outcome,
@@ -162,6 +163,7 @@ def check_document(
     now: datetime,
     challenge: str | None = None,
     domain: str | None = None,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> Report:
     """Verify a credential (JSON-LD or vc+jwt) or a presentation and describe the result."""
     if "VerifiablePresentation" in _types(document):
@@ -173,6 +175,7 @@ def check_document(
             domain=domain,
             fetch_status_list=fetch_status_list,
             schema_lookup=credential_schema,
+            fetch_resource=fetch_resource,
         )
         reports = tuple(_describe(r, trusted) for r in presentation.credentials)
         return Report(reports, presentation)
@@ -182,5 +185,6 @@ def check_document(
         now=now,
         fetch_status_list=fetch_status_list,
         schema_lookup=credential_schema,
+        fetch_resource=fetch_resource,
     )
     return Report((_describe(result, trusted),))

@@ -21,6 +21,7 @@ import httpx
 from credentials.did import DidResolver
 from credentials.errors import FetchError
 from credentials.net import HostResolver, system_resolve
+from credentials.related_resources import ResourceFetcher
 from credentials.verification import StatusFetcher
 from web_common.db import UnitOfWork
 
@@ -143,6 +144,7 @@ def check_submission(
     resolver: DidResolver,
     fetch_status_list: StatusFetcher | None,
     now: datetime,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> Checked | None:
     """Check a kept submission again, now; None when it is unknown or expired."""
     submission = load_submission(uow, handle, now=now)
@@ -153,6 +155,7 @@ def check_submission(
         check_document(
             document, resolver=resolver, fetch_status_list=fetch_status_list, trusted=trusted,
             now=now, challenge=submission.challenge, domain=submission.domain,
+            fetch_resource=fetch_resource,
         )
         for document in submission.documents
     ]  # fmt: skip

@@ -25,6 +25,7 @@ CHECK_NAMES: Mapping[str, tuple[str, str]] = {
     "schema": ("Inhoud volgens het formaat", "Matches its format"),
     "holder_binding": ("Gedeeld door de houder", "Shared by its holder"),
     "holder": ("Op naam van de houder", "Issued to the holder"),
+    "related_resources": ("Bijbehorende documenten", "Related documents"),
 }
 
 # What a passed check means, per check (an unnamed check falls back to "In orde.").
@@ -53,7 +54,20 @@ _PASSED: Mapping[str, tuple[str, str]] = {
         "Het staat op naam van wie het deelt.",
         "It was issued to the person who shares it.",
     ),
+    "related_resources": (
+        "De documenten waarnaar het verwijst zijn ongewijzigd.",
+        "The documents it refers to are unchanged.",
+    ),
 }
+
+_NOT_STANDARD = (
+    "Het bewijsstuk is niet volgens de standaard opgebouwd.",
+    "The credential is not built according to the standard.",
+)
+_RELATED_MALFORMED = (
+    "De verwijzing naar een bijbehorend document is niet volgens de standaard vastgelegd.",
+    "The reference to a related document is not recorded according to the standard.",
+)
 
 _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
     "ok": ("In orde.", "All good."),
@@ -214,6 +228,87 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "The shared package is not built according to the standard.",
     ),
     "malformed_envelope": ("Het bewijsstuk is onleesbaar.", "The credential cannot be read."),
+    # format: the VC Data Model rules (credentials/data_model.py), one check per broken rule
+    "context_missing": _NOT_STANDARD,
+    "context_not_ordered_set": _NOT_STANDARD,
+    "context_first": (
+        "Het bewijsstuk volgt niet de standaard voor digitale bewijsstukken (verkeerde "
+        "versie of opbouw).",
+        "The credential does not follow the standard for digital credentials (wrong version "
+        "or structure).",
+    ),
+    "context_item": _NOT_STANDARD,
+    "id_not_url": (
+        "Een kenmerk (id) in het bewijsstuk is geen geldig webadres of identificatie.",
+        "An identifier (id) in the credential is not a valid URL.",
+    ),
+    "id_missing": (
+        "Een onderdeel van het bewijsstuk mist zijn verplichte kenmerk (id).",
+        "Part of the credential lacks its required identifier (id).",
+    ),
+    "type_missing": (
+        "Een onderdeel van het bewijsstuk zegt niet wat voor soort het is (type ontbreekt).",
+        "Part of the credential does not say what kind it is (type is missing).",
+    ),
+    "type_invalid": _NOT_STANDARD,
+    "type_required_missing": (
+        "Het is niet als digitaal bewijsstuk gemarkeerd.",
+        "It is not marked as a verifiable credential.",
+    ),
+    "entry_not_object": _NOT_STANDARD,
+    "name_invalid": (
+        "De naam of omschrijving is niet volgens de standaard opgeschreven.",
+        "The name or description is not written according to the standard.",
+    ),
+    "issuer_missing": ("Er staat geen uitgever op.", "No issuer is named."),
+    "issuer_invalid": (
+        "De uitgever is niet volgens de standaard aangeduid.",
+        "The issuer is not identified according to the standard.",
+    ),
+    "holder_invalid": (
+        "De houder is niet volgens de standaard aangeduid.",
+        "The holder is not identified according to the standard.",
+    ),
+    "subject_missing": (
+        "Er staat niet op over wie het gaat.",
+        "It does not say whom it is about.",
+    ),
+    "subject_not_object": _NOT_STANDARD,
+    "subject_empty": (
+        "Het bevat een lege vermelding over wie het gaat.",
+        "It contains an empty statement about whom it is about.",
+    ),
+    "issuance_date_missing": (
+        "Er staat niet op wanneer het is uitgegeven.",
+        "It does not say when it was issued.",
+    ),
+    "date_invalid": (
+        "Een datum is niet volgens de standaard geschreven (met tijdzone).",
+        "A date is not written according to the standard (with a time zone).",
+    ),
+    "validity_order": (
+        "Het zou eerder verlopen dan dat het geldig wordt.",
+        "It would expire before it becomes valid.",
+    ),
+    "related_resource_not_object": _NOT_STANDARD,
+    "related_resource_id_missing": _RELATED_MALFORMED,
+    "related_resource_id_repeated": _RELATED_MALFORMED,
+    "related_resource_digest_missing": _RELATED_MALFORMED,
+    "related_resource_digest_invalid": _RELATED_MALFORMED,
+    "related_resource_media_type": _RELATED_MALFORMED,
+    "related_resource_mismatch": (
+        "Een document waarnaar het bewijsstuk verwijst is veranderd.",
+        "A document the credential refers to has changed.",
+    ),
+    "related_resource_not_checked": (
+        "Niet gecontroleerd of de documenten waarnaar het verwijst ongewijzigd zijn.",
+        "Not checked whether the documents it refers to are unchanged.",
+    ),
+    "credential_not_object": (
+        "Het pakket bevat iets dat geen bewijsstuk is.",
+        "The package contains something that is not a credential.",
+    ),
+    "envelope_id_not_data_url": ("Het bewijsstuk is onleesbaar.", "The credential cannot be read."),
     "not_an_object": ("Dit is geen bewijsstuk.", "This is not a credential."),
     "not_json": ("Dit is geen bewijsstuk.", "This is not a credential."),
     "too_deep": ("Dit bestand is te ingewikkeld opgebouwd.", "This file is nested too deeply."),

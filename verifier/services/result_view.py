@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from credentials.results import CheckResult, Outcome, Verdict
 from credentials.timestamps import parse_datetime_stamp
+from credentials.verification import validity_period
 from qualifications import Catalog, Evidence, ProgressReport, Qualification
 from qualifications.achievements import KINDS
 from qualifications.model import DossierKey, PartKey
@@ -57,7 +58,8 @@ _TRUST_KINDS: Mapping[str, tuple[str, str]] = {
     "branche": ("erkende branche-organisatie", "recognised industry body"),
     "other": ("erkende uitgever", "recognised issuer"),
 }
-_ORDER = ("format", "proof", "issuer", "trust", "status", "validity", "schema", "holder")
+_ORDER = ("format", "proof", "issuer", "trust", "status", "validity", "schema",
+          "related_resources", "holder")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +310,8 @@ def _credential_view(
         niveau=achievement.get("niveau") if isinstance(achievement.get("niveau"), int) else None,
         parts=_parts(achievement, catalog),
         subject_name=_text(subject, "name"),
-        valid_from=parse_datetime_stamp(credential.get("validFrom")),
-        valid_until=parse_datetime_stamp(credential.get("validUntil")),
+        valid_from=parse_datetime_stamp(validity_period(credential)[0]),
+        valid_until=parse_datetime_stamp(validity_period(credential)[1]),
         counts_toward_diploma=formal,
         checks=_lines(report.result.checks, lang),
         credential_id=_text(credential, "id"),

@@ -41,7 +41,7 @@ from credentials.oid4vci import (
 )
 from credentials.results import VerificationResult
 from credentials.timestamps import parse_datetime_stamp
-from credentials.verification import issuer_id
+from credentials.verification import issuer_id, validity_period
 from qualifications.achievements import evidence_from_credential, kind_of_credential
 from qualifications.evidence import evidence_to_json
 from web_common.db import UnitOfWork
@@ -255,8 +255,8 @@ def receive_document(
         issuer_name=_issuer_name(credential),
         subject_id=subject[:500] if subject else None,
         holder_did=subject if subject in own_dids else None,
-        valid_from=parse_datetime_stamp(credential.get("validFrom")),
-        valid_until=parse_datetime_stamp(credential.get("validUntil")),
+        valid_from=parse_datetime_stamp(validity_period(credential)[0]),
+        valid_until=parse_datetime_stamp(validity_period(credential)[1]),
         source=source,
         received_at=received_at or now,
         evidence=json.dumps([evidence_to_json(e) for e in evidence], ensure_ascii=False),

@@ -72,7 +72,8 @@ def test_preview_names_row_and_column_and_signs_nothing(issuer: Issuer) -> None:
     body = response.json()
     assert body["status"] == "previewed"
     assert body["counts"] | {} == {"total": 4, "valid": 1, "invalid": 3, "issued": 0,
-                                   "alreadyIssued": 0, "failed": 0, "pending": 1}  # fmt: skip
+                                   "alreadyIssued": 0, "failed": 0, "conflicts": 0,
+                                   "pending": 1}  # fmt: skip
     assert body["warnings"] == ["unknown column 'opmerking' is ignored"]
     errors = {(e["row"], e["column"]) for e in body["rowErrors"]}
     assert errors == {(3, "naam"), (3, "codes"), (4, "soort"), (5, "geldig_vanaf")}
@@ -113,7 +114,8 @@ def test_rows_issued_by_an_earlier_file_are_already_issued(issuer: Issuer) -> No
     assert preview["counts"]["pending"] == 1
     done = _run(issuer, preview["id"])
     assert done["counts"] | {} == {"total": 4, "valid": 4, "invalid": 0, "issued": 1,
-                                   "alreadyIssued": 3, "failed": 0, "pending": 0}  # fmt: skip
+                                   "alreadyIssued": 3, "failed": 0, "conflicts": 0,
+                                   "pending": 0}  # fmt: skip
     assert _count(issuer, IssuedCredential) == 4
 
 

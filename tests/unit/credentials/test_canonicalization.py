@@ -119,7 +119,7 @@ def test_malformed_json_ld_is_a_canonicalization_error() -> None:
 def test_loader_refuses_unknown_urls_and_serves_copies() -> None:
     loader = StaticDocumentLoader.bundled()
     with pytest.raises(DocumentLoaderError):
-        loader("https://www.w3.org/2018/credentials/v1")
+        loader("https://www.w3.org/2018/credentials/v99")
     first = loader(VC_V2)
     first["document"]["@context"]["tampered"] = True
     assert "tampered" not in loader(VC_V2)["document"]["@context"]
@@ -130,6 +130,7 @@ def test_bundled_contexts_are_pinned_and_complete() -> None:
     contexts = bundled_contexts()
     for url in (
         VC_V2,
+        "https://www.w3.org/2018/credentials/v1",
         OB_V3P0,
         MBO_V1,
         "https://w3id.org/security/data-integrity/v2",
@@ -151,8 +152,10 @@ def test_tampered_bundled_context_is_detected(tmp_path: Any, monkeypatch: Any) -
     target.write_text(target.read_text().replace("crebo", "crebO", 1))
     monkeypatch.setattr(module, "CONTEXTS_DIR", copy_dir)
     module.bundled_contexts.cache_clear()
+    module.bundled_context_bytes.cache_clear()
     try:
         with pytest.raises(DocumentLoaderError, match="SHA-256"):
             module.bundled_contexts()
     finally:
         module.bundled_contexts.cache_clear()
+        module.bundled_context_bytes.cache_clear()

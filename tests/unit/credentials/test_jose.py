@@ -148,12 +148,16 @@ def test_non_canonical_signature_encoding_is_refused() -> None:
         (HEADER | {"alg": "none"}, "unsupported_alg"),
         (HEADER | {"alg": "HS256"}, "unsupported_alg"),
         (HEADER | {"alg": "ES256"}, "unsupported_alg"),
-        (HEADER | {"alg": "Ed25519"}, "unsupported_alg"),
+        (HEADER | {"alg": "Ed448"}, "unsupported_alg"),
+        (HEADER | {"alg": "ed25519"}, "unsupported_alg"),
+        (HEADER | {"alg": ["EdDSA"]}, "unsupported_alg"),
         ({k: v for k, v in HEADER.items() if k != "alg"}, "unsupported_alg"),
-        (HEADER | {"typ": "JWT"}, "wrong_typ"),
         (HEADER | {"typ": "vp+jwt"}, "wrong_typ"),
         (HEADER | {"typ": "vc+ld+jwt"}, "wrong_typ"),
-        ({k: v for k, v in HEADER.items() if k != "typ"}, "wrong_typ"),
+        (HEADER | {"typ": "vc+sd-jwt"}, "wrong_typ"),
+        (HEADER | {"typ": ""}, "wrong_typ"),
+        (HEADER | {"typ": None}, "wrong_typ"),
+        (HEADER | {"typ": ["vc+jwt"]}, "wrong_typ"),
         (HEADER | {"crit": ["exp"]}, "malformed"),
         (HEADER | {"kid": "key-1"}, "bad_kid"),
         (HEADER | {"kid": SCHOOL}, "bad_kid"),
@@ -172,6 +176,40 @@ def test_header_checks(header: dict[str, Any], code: str) -> None:
 def test_typ_with_media_type_prefix_is_accepted() -> None:
     token = forge(HEADER | {"typ": "application/VC+JWT"}, credential())
     assert verify_vc_jwt(token, RESOLVER).verified
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        HEADER | {"typ": "JWT"},
+        HEADER | {"typ": "jwt"},
+        {k: v for k, v in HEADER.items() if k != "typ"},
+        {k: v for k, v in HEADER.items() if k not in ("typ", "cty")},
+    ],
+    ids=["JWT", "jwt", "no-typ", "no-typ-no-cty"],
+)
+def test_typ_jwt_or_absent_is_accepted_as_vc_jose_cose_only_recommends_vc_jwt(
+    header: dict[str, Any],
+) -> None:
+    result = verify_vc_jwt(forge(header, credential()), RESOLVER)
+    assert result.verified, result.reason
+
+
+def test_fully_specified_alg_ed25519_rfc_9864_is_accepted() -> None:
+    token = forge(HEADER | {"alg": "Ed25519"}, credential())
+    result = verify_vc_jwt(token, RESOLVER)
+    assert result.verified, result.reason
+    # The signature is still checked under that name.
+    forged = forge(HEADER | {"alg": "Ed25519"}, credential(), OTHER_KEY)
+    assert verify_vc_jwt(forged, RESOLVER).code == "bad_signature"
+
+
+def test_vp_typ_rule_mirrors_the_vc_rule() -> None:
+    payload = presentation()
+    for typ, verified in (("vp+jwt", True), ("JWT", True), (None, True), ("vc+jwt", False)):
+        header = {"alg": "Ed25519", "kid": HOLDER_KID} | ({"typ": typ} if typ else {})
+        result = verify_vp_jwt(forge(header, payload, HOLDER_KEY), RESOLVER)
+        assert result.verified is verified, (typ, result.reason)
 
 
 def test_hmac_with_public_key_as_secret_is_refused() -> None:

@@ -333,11 +333,12 @@ def test_malformed_credential_shape_is_reported_with_every_problem() -> None:
     credential["validFrom"] = "1 July 2026"
     credential["type"] = ["OpenBadgeCredential"]
     result = verify_credential(credential, resolver=RESOLVER, now=NOW)
-    fmt = result.check("format")
-    assert fmt is not None
-    assert fmt.code == "malformed_credential"
-    assert "VerifiableCredential" in fmt.detail
-    assert "validFrom" in fmt.detail
+    failed = {c.code: c.detail for c in result.checks if c.name == "format"}
+    assert set(failed) == {"type_required_missing", "date_invalid"}
+    assert all(c.outcome is Outcome.FAILED for c in result.checks if c.name == "format")
+    assert "VerifiableCredential" in failed["type_required_missing"]
+    assert "/validFrom" in failed["date_invalid"]
+    assert "§4.9" in failed["date_invalid"]
 
 
 def _presentation(*credentials: dict[str, Any], holder: Ed25519KeyPair = STUDENT, **kw: Any) -> Any:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 
 import pytest
 
 from issuer.services.batch_csv import (
     COLUMNS,
+    legacy_row_reference,
     parse_results_csv,
     result_from_fields,
     row_reference,
@@ -153,9 +155,31 @@ def test_reference_is_given_or_a_stable_digest() -> None:
     )
     b = parse_results_csv(other_layout).rows[0].fields
     assert row_reference(a) == row_reference(b)  # same result, other file layout and e-mail
-    assert row_reference(a).startswith("csv:")
+    assert row_reference(a).startswith("row:")
     assert row_reference({**a, "reference": "SIS-1"}) == "SIS-1"
     assert row_reference({**a, "codes": "P2-K1"}) != row_reference(a)
+
+
+def test_reference_names_the_result_not_what_it_says() -> None:
+    row = {"naam": "Sane", "soort": "examenresultaat", "kwalificatie": "25498",
+           "codes": "B1-K1", "studentnummer": "1001", "cijfer": "6"}  # fmt: skip
+    corrected = row | {"naam": "Sanne", "cijfer": "7", "geldig_vanaf": "2026-07-02"}
+    assert row_reference(corrected) == row_reference(row)
+    for other in ({"studentnummer": "1002"}, {"soort": "diploma"}, {"kwalificatie": "25655"},
+                  {"codes": "B1-K1 B1-K2"}, {"keuzedeel": "K0125"}):  # fmt: skip
+        assert row_reference(row | other) != row_reference(row), other
+    # without a student number the (normalised) name says who it is about
+    nameless = {k: v for k, v in row.items() if k != "studentnummer"}
+    assert row_reference(nameless | {"naam": "  SANE "}) == row_reference(nameless)
+    assert row_reference(nameless | {"naam": "Sanne"}) != row_reference(nameless)
+
+
+def test_legacy_reference_is_the_content_digest_of_earlier_versions() -> None:
+    row = {"naam": "Sanne", "soort": "examenresultaat", "email": "s@example.nl"}
+    # the value earlier versions computed for this row, so its credential id stays found
+    expected = "csv:" + hashlib.sha256(b'{"naam":"Sanne","soort":"examenresultaat"}').hexdigest()
+    assert legacy_row_reference(row) == expected
+    assert legacy_row_reference(row | {"reference": "SIS-1"}) is None
 
 
 def test_unknown_kind_names_the_column() -> None:

@@ -15,6 +15,8 @@ SOURCES = [
     "credentials/verification.py",
     "credentials/data_integrity.py",
     "credentials/jose.py",
+    "credentials/data_model.py",
+    "credentials/related_resources.py",
     "verifier/services/trust.py",
     "verifier/routes/oid4vp.py",
 ]
@@ -29,6 +31,9 @@ def _codes_in_sources() -> set[str]:
         re.compile(r'_FailureError\(\s*"([a-z_]+)"'),
         re.compile(r'CheckResult\(\s*"[a-z_]+",\s*Outcome\.\w+,\s*"([a-z_]+)"'),
         re.compile(r'_failed\(\s*result,\s*"([a-z_]+)"'),
+        re.compile(r'\.add\(\s*"([a-z_]+)",\s*"[0-9.]+"'),
+        re.compile(r'Outcome\.\w+,\s*"([a-z_]+)",'),
+        re.compile(r'party\(\s*\w+,\s*"\w+",\s*"[0-9.]+",\s*"([a-z_]+)"'),
     ]
     for source in SOURCES:
         text = (ROOT / source).read_text(encoding="utf-8")

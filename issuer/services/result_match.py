@@ -1,0 +1,107 @@
+"""Which credential a student result was issued as, and whether it still says the same.
+
+A result is identified by its key (a batch row's or the form's ``reference``, see
+:func:`~issuer.services.batch_csv.row_reference`), not by what it says. The credential
+issued for a key is found by the key itself (``issued_credential.result_key``), by the id
+derived from the key (credentials issued before the column existed), or by the id derived
+from the content digest rows without a reference had before (``legacy_row_reference``), so
+ids of credentials already issued never change. When a corrected result replaced a
+credential, the newest one for the key is the current one.
+
+Whether a result says the same as its credential is decided by building the credential it
+would become with the credential's own ``validFrom`` as "now" (the default start date the
+build filled in) and comparing the request digest the issuer stored: the same digest is
+"already issued", another one a conflict.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import or_, select
+
+from credentials.timestamps import parse_datetime_stamp
+from qualifications import Catalog
+from web_common.db import UnitOfWork
+
+from ..db.tables import IssuedCredential, Organisation
+from .errors import IssuerError
+from .issuance import request_digest
+from .student_results import StudentResult, credential_id_for, unsigned_credential_for
+
+__all__ = ["Issued", "current_credentials", "replacement_id_for", "says_the_same"]
+
+_IN_CHUNK = 250
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """What is needed of an issued credential to compare a result with it."""
+
+    id: int
+    credential_ref: str
+    request_digest: str
+    valid_from: datetime  # as signed: the build's "now" when the result gave no start date
+    revoked: bool
+
+
+def current_credentials(
+    uow: UnitOfWork, org: Organisation, keys: Iterable[tuple[str, str | None]]
+) -> dict[str, Issued]:
+    """The current credential of each result key that has one. ``keys`` are pairs of a key
+    and the legacy reference of the same row (or None)."""
+    wanted = dict(keys)
+    found: dict[str, Issued] = {}
+    items = list(wanted.items())
+    for start in range(0, len(items), _IN_CHUNK):
+        chunk = items[start : start + _IN_CHUNK]
+        by_ref = {credential_id_for(org, key): key for key, _ in chunk}
+        by_ref |= {credential_id_for(org, legacy): key for key, legacy in chunk if legacy}
+        rows = uow.session.execute(
+            select(
+                IssuedCredential.id,
+                IssuedCredential.credential_ref,
+                IssuedCredential.result_key,
+                IssuedCredential.request_digest,
+                IssuedCredential.issued_at,
+                IssuedCredential.revoked_at,
+                IssuedCredential.document,
+            ).where(
+                IssuedCredential.organisation_id == org.id,
+                or_(
+                    IssuedCredential.credential_ref.in_(list(by_ref)),
+                    IssuedCredential.result_key.in_([key for key, _ in chunk]),
+                ),
+            )
+        )
+        for row_id, ref, result_key, digest, issued_at, revoked_at, document in rows:
+            key = result_key if result_key in wanted else by_ref.get(ref)
+            if key is None or (key in found and found[key].id > row_id):
+                continue
+            valid_from = parse_datetime_stamp(json.loads(document).get("validFrom"))
+            if valid_from is None:
+                valid_from = issued_at if issued_at.tzinfo else issued_at.replace(tzinfo=UTC)
+            found[key] = Issued(row_id, ref, digest, valid_from, revoked_at is not None)
+    return found
+
+
+def says_the_same(
+    catalog: Catalog, org: Organisation, result: StudentResult, issued: Issued
+) -> bool:
+    """Whether ``result`` would be signed as the very credential ``issued`` is."""
+    try:
+        credential = unsigned_credential_for(
+            catalog, org, result, issued.valid_from, credential_id=issued.credential_ref
+        )
+    except IssuerError:
+        return False
+    return request_digest(credential, None) == issued.request_digest
+
+
+def replacement_id_for(org: Organisation, key: str, replaced_ref: str) -> str:
+    """The id of the credential that corrects the credential ``replaced_ref`` of ``key``:
+    fixed, so a worker that retries issues the same one."""
+    return credential_id_for(org, f"{key}|replaces|{replaced_ref}")

@@ -243,6 +243,7 @@ def test_revoke_flow_updates_status_list(staff: Issuer) -> None:
     listing = client.get("/credentials")
     path = re.search(r'href="(/credentials/\d+)"', listing.text)
     assert path
+    assert "Open (geldig tot" in client.get(path.group(1)).text  # the offer from issuing
     confirm = client.get(path.group(1) + "/status?action=revoke")
     assert "definitief" in confirm.text
     token = csrf_of(confirm.text)
@@ -264,6 +265,9 @@ def test_revoke_flow_updates_status_list(staff: Issuer) -> None:
     assert bits.get_value(int(entry["statusListIndex"])) == 0b10  # "revoked"
     assert "Verkeerde student" in login_client(staff, "admin@roc-midden.nl").get("/audit").text
     assert client.get("/credentials?status=revoked").text.count("badge-revoked") == 1
+    offer_line = client.get(path.group(1)).text.split("Aanbod aan de student")[1][:200]
+    assert "Ingetrokken: het bewijs is ingetrokken" in offer_line
+    assert "Open" not in offer_line
 
 
 def test_admin_pages(staff: Issuer) -> None:

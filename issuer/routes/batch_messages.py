@@ -122,6 +122,10 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
         r"'(.*)' is not an e-mail address",
         "‘{0}’ is geen e-mailadres (zoals naam@voorbeeld.nl); verbeter het of laat het leeg.",
     ),
+    (
+        r"a (\S+) does not issue a (.*)",
+        "Een organisatie van het type {0} geeft geen {1} uit.",
+    ),
     (r"the student's name is required", "Vul de naam van de student in."),
     (r"a reference is required", "Vul een referentie in."),
     (r"must be later than the start date", "Moet later zijn dan de begindatum."),

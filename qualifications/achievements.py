@@ -32,6 +32,7 @@ from qualifications.model import GenericSubject, PartKey, Qualification
 
 __all__ = [
     "CATALOG_IRI",
+    "GRADED_KINDS",
     "KINDS",
     "SCHEMAS_DIR",
     "AchievementRequest",
@@ -169,6 +170,29 @@ class AchievementResult:
     achievement: JsonObject | None
     problems: tuple[tuple[str, str], ...] = ()
     qualification: Qualification | None = field(default=None, repr=False)
+    #: The Open Badges ``Result`` objects for ``credentialSubject.result`` (the grade the
+    #: school entered), each naming a ``resultDescription`` of the achievement.
+    results: tuple[JsonObject, ...] = ()
+
+
+#: Kinds that carry a grade ("Cijfer of beoordeling"); any other kind refuses one.
+GRADED_KINDS = frozenset({CredentialKind.EXAMENRESULTAAT, CredentialKind.MBO_CERTIFICAAT})
+GRADE_RESULT_NAME = "Cijfer of beoordeling"
+
+
+def _grade_result(achievement: JsonObject, grade: str) -> JsonObject:
+    """Describe the grade on ``achievement`` (OB 3.0 ``ResultDescription``, §B.1.17) and
+    return the learner's ``Result`` (§B.1.16) that names it."""
+    description_id = f"{achievement['id']}#cijfer"
+    achievement["resultDescription"] = [
+        {
+            "id": description_id,
+            "type": ["ResultDescription"],
+            "name": GRADE_RESULT_NAME,
+            "resultType": "Result",
+        }
+    ]
+    return {"type": ["Result"], "resultDescription": description_id, "value": grade}
 
 
 def _resolve_qualification(
@@ -442,8 +466,12 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
         achievement["id"] = _achievement_id("branche", (request.title or "").lower()[:80])
         narrative = narrative or f"{request.title}."
 
+    grade = " ".join((request.grade or "").split())
+    if grade and kind not in GRADED_KINDS:
+        problems.append(("grade", f"a {info.title_nl.lower()} carries no grade; leave it empty"))
     if problems:
         return AchievementResult(None, tuple(problems), qualification)
+    results = (_grade_result(achievement, grade),) if grade else ()
     achievement["name"] = (name or info.title_nl).strip()
     # Open Badges 3.0 requires a description (multiplicity 1): the request's own text, or
     # the same sentence the criteria say, so every template-built achievement has one.
@@ -451,7 +479,7 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
     achievement["description"] = (request.description or "").strip() or narrative
     achievement["criteria"] = {"narrative": narrative}
     achievement["inLanguage"] = "nl"
-    return AchievementResult(achievement, (), qualification)
+    return AchievementResult(achievement, (), qualification, results)
 
 
 def _period(

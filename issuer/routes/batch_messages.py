@@ -118,6 +118,14 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     ),
     (r"keuzedeel (\S+) is not in the catalog", "Keuzedeel {0} staat niet in de catalogus."),
     (r"certificate (\S+) is not in the catalog", "Certificaat {0} staat niet in de catalogus."),
+    (
+        r"'(.*)' is not an e-mail address",
+        "‘{0}’ is geen e-mailadres (zoals naam@voorbeeld.nl); verbeter het of laat het leeg.",
+    ),
+    (
+        r"a (\S+) does not issue a (.*)",
+        "Een organisatie van het type {0} geeft geen {1} uit.",
+    ),
     (r"the student's name is required", "Vul de naam van de student in."),
     (r"a reference is required", "Vul een referentie in."),
     (r"must be later than the start date", "Moet later zijn dan de begindatum."),
@@ -133,6 +141,11 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     (
         r"a vrijstelling is granted by an examencommissie",
         "Vul de examencommissie in die de vrijstelling verleent.",
+    ),
+    (
+        r"an? (.*) carries no grade; leave it empty",
+        "Een {0} heeft geen cijfer; laat ‘cijfer’ leeg (alleen een examenresultaat of "
+        "mbo-certificaat heeft er een).",
     ),
     (r"the period ends before it starts", "De periode eindigt voordat hij begint."),
     (r"a branchecertificaat needs its title", "Vul de titel van het branchecertificaat in."),

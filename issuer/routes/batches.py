@@ -34,7 +34,7 @@ from ..services.batches import (
     cancel_batch,
     confirm_batch,
     create_batch,
-    delivery_csv,
+    delivery_file,
     get_batch,
     list_batch_rows,
     resolve_conflicts,
@@ -186,9 +186,9 @@ def offers_csv(
     """Mail-merge file with each learner's offer link and transaction code — once. Send the
     link by e-mail and the code another way (SMS, in person)."""
     try:
-        data = delivery_csv(
+        data = delivery_file(
             uow, _organisation(uow, token), batch_id, box, now=now, actor=f"token:{token.name}"
-        )
+        ).data
     except BatchGoneError as exc:
         raise ProblemError(410, "Gone", str(exc), slug="offers-downloaded") from None
     uow.commit()

@@ -9,7 +9,7 @@ download the offers file once.
                                        revoke it and issue the corrected one (``replace``)
     POST /batches/{id}/cancel          cancel a preview, or stop issuing the rest
     GET  /batches/{id}/progress        JSON for ``static/batches.js`` (session login)
-    GET  /batches/{id}/offers.csv      offer links and transaction codes — once
+    GET  /batches/{id}/offers.xlsx     offer links and transaction codes (also .csv), audited
 
 The pages share their addresses with the batch JSON API (:mod:`.batches`). A request with an
 ``Authorization`` header is an API call; a request from a browser (the staff session cookie,
@@ -40,7 +40,7 @@ from ..services.batches import (
     cancel_batch,
     confirm_batch,
     create_batch,
-    delivery_csv,
+    delivery_file,
     get_batch,
     list_batches,
     offers_state,
@@ -370,37 +370,43 @@ def cancel(
     return RedirectResponse(f"/batches/{batch_id}", status_code=303)
 
 
-@router.get("/batches/{batch_id:int}/offers.csv")
+@router.get("/batches/{batch_id:int}/offers.{file_format}")
 def offers_file(
     request: Request,
     batch_id: RowId,
+    file_format: str,
     user: IssuingStaffDep,
     org: OrganisationDep,
     uow: UowDep,
     box: BoxDep,
     now: NowDep,
 ) -> Response:
-    """The mail-merge file with offer links and transaction codes; it can be downloaded once
-    (the codes are erased as it is made)."""
+    """The mail-merge file with offer links and transaction codes, ``.xlsx`` or ``.csv``
+    (both Excel-safe). Staff may download it again; every download is audited."""
+    if file_format not in ("csv", "xlsx"):
+        return RedirectResponse(f"/batches/{batch_id}", status_code=303)
     try:
-        data = delivery_csv(uow, org, batch_id, box, now=now, actor=user.email)
+        done = delivery_file(
+            uow, org, batch_id, box, now=now, actor=user.email, file_format=file_format, keep=True
+        )
     except ConflictError:
         flash(request, "De batch is nog bezig. Download het bestand als hij klaar is.", "warning")
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
     except BatchGoneError:
         flash(
             request,
-            "Het bestand met links en codes is al gedownload en kan maar één keer worden "
-            "gedownload. Maak bij een bewijs een nieuw aanbod om het opnieuw te sturen.",
+            "De codes van deze batch zijn gewist en kunnen niet opnieuw worden getoond. "
+            "Maak bij een bewijs een nieuw aanbod om het opnieuw te sturen.",
             "warning",
         )
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
     uow.commit()
+    name = f"batch-{batch_id}-aanbiedingen.{done.extension}"
     return Response(
-        data,
-        media_type="text/csv; charset=utf-8",
+        done.data,
+        media_type=done.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="batch-{batch_id}-aanbiedingen.csv"',
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",
         },
     )

@@ -15,7 +15,8 @@ from web_common.ui import FormErrors, PageError, flash
 
 from ..deps import NowDep, SettingsDep, UowDep
 from ..services.errors import ConflictError, IssuanceError
-from ..services.offers import create_offer
+from ..services.offer_state import offer_state
+from ..services.offers import MAX_TX_CODE_ATTEMPTS, create_offer
 from ..services.overview import (
     STATUSES,
     CredentialFilter,
@@ -126,21 +127,11 @@ def credential_detail(
 ) -> Response:
     row = get_credential(uow, org, credential_id)
     offer = latest_offer(uow, row)
-    offer_state = None
-    if offer is not None:
-        expires = (
-            offer.expires_at
-            if offer.expires_at.tzinfo
-            else offer.expires_at.replace(tzinfo=now.tzinfo)
-        )
-        if offer.redeemed_at is not None:
-            offer_state = "Opgehaald door de student"
-        elif offer.revoked_at is not None:
-            offer_state = "Vervangen of ingetrokken"
-        elif expires <= now:
-            offer_state = "Verlopen"
-        else:
-            offer_state = "Open"
+    state = (
+        offer_state(offer, row, now, max_attempts=MAX_TX_CODE_ATTEMPTS)
+        if offer is not None
+        else None
+    )
     view = view_credential(row)
     return render(
         request,
@@ -148,7 +139,7 @@ def credential_detail(
         {
             "view": view,
             "offer": offer,
-            "offer_state": offer_state,
+            "offer_state": state,
             "status_labels": STATUS_LABELS,
             "type_labels": _type_labels(_lang(request)),
             "may_change": can(user.role, "status"),

@@ -12,7 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from qualifications import Catalog
 from qualifications.achievements import KINDS, AchievementRequest, CredentialKind
+from qualifications.issuer_kinds import may_issue
 from qualifications.model import GenericSubject, Qualification
+from web_common.emails import is_email_address
 from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
@@ -67,12 +69,12 @@ _TEXT_FIELDS = (
 )
 
 
-def _kind(value: str | None) -> CredentialKind | None:
+def _kind(value: str | None, org_kind: str) -> CredentialKind | None:
     try:
         kind = CredentialKind(value or "")
     except ValueError:
         return None
-    return kind if kind in FORM_KINDS else None
+    return kind if kind in FORM_KINDS and may_issue(org_kind, kind) else None
 
 
 def _qualification(catalog: Catalog, ref: str | None) -> Qualification | None:
@@ -80,7 +82,12 @@ def _qualification(catalog: Catalog, ref: str | None) -> Qualification | None:
     return found[0] if len(found) == 1 else None
 
 
-def _choices(catalog: Catalog, lang_en: bool, search: str) -> dict[str, Any]:
+def _crebo_label(q: Qualification) -> str:
+    """A qualification's own crebo; one known only by its dossier says so."""
+    return f"crebo {q.crebo}" if q.crebo else f"dossier {q.dossier_crebo}"
+
+
+def _choices(catalog: Catalog, lang_en: bool, search: str, org_kind: str) -> dict[str, Any]:
     found = (
         catalog.search(search, limit=100)
         if search.strip()
@@ -88,12 +95,14 @@ def _choices(catalog: Catalog, lang_en: bool, search: str) -> dict[str, Any]:
     )
     return {
         "kinds": [
-            (k.value, KINDS[k].title_en if lang_en else KINDS[k].title_nl) for k in FORM_KINDS
+            (k.value, KINDS[k].title_en if lang_en else KINDS[k].title_nl)
+            for k in FORM_KINDS
+            if may_issue(org_kind, k)
         ],
         "qualifications": [
             (
                 q.id,
-                f"{q.title} — crebo {q.crebo or q.dossier_crebo}, niveau {q.niveau}"
+                f"{q.title} — {_crebo_label(q)}, niveau {q.niveau}"
                 + ("" if q.has_detail else " (alleen diploma/certificaat)"),
             )
             for q in found
@@ -107,13 +116,14 @@ def _choices(catalog: Catalog, lang_en: bool, search: str) -> dict[str, Any]:
 def choose(
     request: Request,
     user: IssuingStaffDep,
+    org: OrganisationDep,
     catalog: CatalogDep,
     kind: str = "",
     qualification: str = "",
     search: str = "",
 ) -> Response:
     errors = FormErrors()
-    chosen_kind = _kind(kind)
+    chosen_kind = _kind(kind, org.kind)
     chosen = _qualification(catalog, qualification)
     search = search[:100]
     if request.query_params.get("step") == "2":
@@ -129,7 +139,7 @@ def choose(
             return _details(
                 request, catalog, chosen_kind, chosen, {}, FormErrors(), str(uuid.uuid4())
             )
-    context = _choices(catalog, request.scope.get("ui.lang") == "en", search)
+    context = _choices(catalog, request.scope.get("ui.lang") == "en", search, org.kind)
     context.update({"errors": errors, "values": {"kind": kind, "qualification": qualification}})
     return render(request, "issuer/issue_choose.html", context, status_code=400 if errors else 200)
 
@@ -183,14 +193,14 @@ def issue(
 ) -> Response:
     values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in _TEXT_FIELDS}
     values["codes"] = [str(code) for code in form.getlist("codes")]
-    kind = _kind(str(form.get("kind") or ""))
+    kind = _kind(str(form.get("kind") or ""), org.kind)
     qualification = _qualification(catalog, str(form.get("qualification") or ""))
     reference = str(form.get("reference") or "")
     if kind is None or not _valid_uuid(reference):
         flash(request, "Het formulier was niet compleet. Begin opnieuw.", "error")
         return RedirectResponse("/issue", status_code=303)
     errors = FormErrors()
-    if values["student_email"] and "@" not in values["student_email"]:
+    if values["student_email"] and not is_email_address(values["student_email"]):
         errors.add("student_email", "Vul een geldig e-mailadres in.")
     optional: dict[str, Any] = {name: values[name] or None for name in _TEXT_FIELDS[3:]}
     request_ = AchievementRequest(

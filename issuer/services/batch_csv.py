@@ -17,7 +17,8 @@ What the reader accepts, because that is what Dutch offices produce:
 * encodings: UTF-8 with or without BOM, UTF-16 with BOM (Excel "Unicode text"), else
   Windows-1252 (Excel "CSV" on Windows, with a warning); NUL bytes and workbooks (.xlsx,
   .xls) are refused with a hint to save as CSV;
-* separators ``;`` (Dutch Excel), ``,`` or tab, sniffed from the header line;
+* separators ``;`` (Dutch Excel), ``,`` or tab, sniffed from the header line, or named by
+  Excel's ``sep=;`` first line (skipped, as Excel does, so row numbers match Excel's);
 * headers in Dutch or English, any case, spaces or hyphens for underscores (``Student
   nummer``, ``student_number``); unknown columns are ignored with a warning; missing
   required columns are a file error;
@@ -44,6 +45,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from qualifications.achievements import AchievementRequest, CredentialKind, Leeruitkomst
+from web_common.emails import is_email_address
 from web_common.spreadsheet import csv_bytes
 
 from .student_results import StudentResult
@@ -210,6 +212,10 @@ def _decode(data: bytes) -> tuple[str | None, str, CsvProblem | None]:
         return None, "", CsvProblem("the file is neither UTF-8 nor Windows-1252 text")
 
 
+#: Excel writes (and reads) a first line ``sep=;`` naming the separator.
+_SEP_LINE = re.compile(r"sep=([;,\t|])", re.IGNORECASE)
+
+
 def _sniff_separator(header_line: str) -> str:
     counts = {sep: header_line.count(sep) for sep in _SEPARATORS}
     best = max(_SEPARATORS, key=lambda sep: counts[sep])
@@ -258,6 +264,9 @@ def _clean_row(fields: dict[str, str], row_number: int) -> CsvRow:
                 )
             else:
                 fields[name] = iso
+    email = fields.get("email", "").strip()
+    if email and not is_email_address(email):
+        problems.append(CsvProblem(f"{email!r} is not an e-mail address", row_number, "email"))
     if "soort" in fields:
         fields["soort"] = fields["soort"].strip().lower().replace("-", "_").replace(" ", "_")
     if "codes" in fields:
@@ -278,11 +287,14 @@ def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
     warnings: list[CsvProblem] = []
     if encoding == "cp1252":
         warnings.append(CsvProblem("read as Windows-1252; save as 'CSV UTF-8' to be sure"))
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    separator = _sniff_separator(first_line)
-    reader = csv.reader(
-        io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=separator, strict=True
-    )
+    text = text.lstrip("\ufeff")
+    first_line, _, rest = text.partition("\n")
+    declared = _SEP_LINE.fullmatch(first_line.strip())
+    if declared:  # Excel's "sep=;" line names the separator; the header follows it
+        text, separator = rest, declared.group(1)
+    else:
+        separator = _sniff_separator(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     try:
         header = next(reader, None)
         while header is not None and not any(cell.strip() for cell in header):

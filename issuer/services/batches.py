@@ -27,7 +27,6 @@ from sqlalchemy import func, insert, select, update
 from qualifications import Catalog
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
-from web_common.spreadsheet import csv_bytes
 
 from ..db.batch_tables import Batch, BatchRow
 from ..db.tables import AuditEvent, IssuedCredential, Organisation
@@ -39,6 +38,7 @@ from .batch_csv import (
     parse_results_csv,
     result_from_fields,
 )
+from .delivery_files import offers_csv, offers_xlsx
 from .errors import ConflictError, IssuerError, NotFoundError
 from .overview import Page
 from .result_match import current_credentials, replacement_id_for, says_the_same
@@ -50,11 +50,12 @@ __all__ = [
     "BatchGoneError",
     "BatchRowView",
     "BatchView",
+    "OffersFile",
     "OffersState",
     "cancel_batch",
     "confirm_batch",
     "create_batch",
-    "delivery_csv",
+    "delivery_file",
     "get_batch",
     "list_batch_rows",
     "list_batches",
@@ -434,7 +435,16 @@ _DELIVERY_COLUMNS = (
 )
 
 
-def delivery_csv(
+@dataclass(frozen=True, slots=True)
+class OffersFile:
+    """The offers file of a batch, in the format asked for."""
+
+    data: bytes
+    media_type: str
+    extension: str
+
+
+def delivery_file(
     uow: UnitOfWork,
     org: Organisation,
     batch_id: int,
@@ -442,10 +452,15 @@ def delivery_csv(
     *,
     now: datetime,
     actor: str,
-) -> bytes:
+    file_format: str = "csv",
+    keep: bool = False,
+) -> OffersFile:
     """The mail-merge file of a finished batch: per issued row the offer link, QR link and
-    transaction code — available once. The secrets are stored encrypted until this download
-    and erased in the same transaction, so a second download gets :class:`BatchGoneError`.
+    transaction code, as ``csv`` or ``xlsx`` (both Excel-safe, see
+    :mod:`.delivery_files`). The secrets are stored encrypted (the issuer's SecretBox);
+    with ``keep`` (staff on the pages) they stay for a later download, otherwise (the API)
+    they are erased in the same transaction and a second download gets
+    :class:`BatchGoneError`. Every download is audited with its format.
     Send the link by e-mail and the code over another channel (SMS, in person)."""
     batch = get_batch(uow, org, batch_id)
     if batch.status not in ("done", "cancelled", "failed"):
@@ -463,14 +478,14 @@ def delivery_csv(
             "the offer links and codes of this batch were downloaded already (they are "
             "shown once); make new offers for the credentials to send them again"
         )
-    table: list[Sequence[object]] = [_DELIVERY_COLUMNS]
+    lines: list[list[str]] = []
     for row in rows:
         assert row.delivery_secret is not None
         secret = json.loads(box.decrypt(row.delivery_secret))
         fields = json.loads(row.payload)
-        table.append(
+        lines.append(
             [
-                row.row_number,
+                str(row.row_number),
                 fields.get("reference", ""),
                 fields.get("studentnummer", ""),
                 fields.get("naam", ""),
@@ -482,16 +497,23 @@ def delivery_csv(
                 secret["expires_at"][:10],
             ]
         )
-    uow.session.execute(
-        update(BatchRow)
-        .where(BatchRow.batch_id == batch.id, BatchRow.delivery_secret.is_not(None))
-        .values(delivery_secret=None)
-    )
+    if not keep:
+        uow.session.execute(
+            update(BatchRow)
+            .where(BatchRow.batch_id == batch.id, BatchRow.delivery_secret.is_not(None))
+            .values(delivery_secret=None)
+        )
     audit.record(
         uow, organisation_id=org.id, actor=actor, action="batch.offers_download",
-        target=str(batch.id), now=now, rows=len(rows),
+        target=str(batch.id), now=now, rows=len(rows), format=file_format,
     )  # fmt: skip
-    return csv_bytes(table)
+    if file_format == "xlsx":
+        return OffersFile(
+            offers_xlsx(_DELIVERY_COLUMNS, lines, title=f"Batch {batch.id}"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    return OffersFile(offers_csv(_DELIVERY_COLUMNS, lines), "text/csv; charset=utf-8", "csv")
 
 
 # ----------------------------------------------------------------------------- for the pages
@@ -561,7 +583,7 @@ def review_batch_rows(
 
 
 def offers_state(uow: UnitOfWork, org: Organisation, batch: Batch) -> OffersState:
-    """How many offers wait in the one-time file, or who downloaded it and when."""
+    """How many offers the file holds, and who downloaded it last and when."""
     available = (
         uow.session.scalar(
             select(func.count())
@@ -570,8 +592,6 @@ def offers_state(uow: UnitOfWork, org: Organisation, batch: Batch) -> OffersStat
         )
         or 0
     )
-    if available:
-        return OffersState(available)
     event = uow.session.scalars(
         select(AuditEvent)
         .where(
@@ -579,9 +599,9 @@ def offers_state(uow: UnitOfWork, org: Organisation, batch: Batch) -> OffersStat
             AuditEvent.action == "batch.offers_download",
             AuditEvent.target == str(batch.id),
         )
-        .order_by(AuditEvent.created_at)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         .limit(1)
     ).first()
     if event is None:
-        return OffersState(0)
-    return OffersState(0, event.created_at, event.actor)
+        return OffersState(available)
+    return OffersState(available, event.created_at, event.actor)

@@ -70,6 +70,7 @@ from .sd_jwt_delivery import (
     sd_jwt_credential,
     verify_holder_key_proof,
 )
+from .tx_codes import normalise_tx_code
 from .x509_keys import CREDENTIAL, active_x509_signer, has_x509_signer
 
 __all__ = [
@@ -518,7 +519,9 @@ def exchange_pre_authorized_code(
     attempt = _reserve_attempt(uow, offer.id)
     if attempt is None:  # used up meanwhile by concurrent requests
         raise TokenRequestError("invalid_grant", invalid)
-    if not _tx_code_matches(offer.tx_code_hash, request.tx_code, box):
+    if not _tx_code_matches(
+        offer.tx_code_hash, normalise_tx_code(request.tx_code, TX_CODE_LENGTH), box
+    ):
         offer.failed_attempts = attempt
         left = MAX_TX_CODE_ATTEMPTS - attempt
         if left == 0:

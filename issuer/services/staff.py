@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
 from web_common.db import UnitOfWork
+from web_common.emails import is_email_address
 from web_common.secrets import SecretBox
 
 from ..db.staff_tables import StaffSession, StaffUser
@@ -55,7 +55,6 @@ _PERMISSIONS = {
 }
 MIN_PASSWORD_LENGTH = 10
 SESSION_TTL = timedelta(hours=10)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # OWASP's Argon2id minimum (19 MiB, 2 passes): ~20 ms per login.
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 _DUMMY_HASH = _HASHER.hash("not a password: equalises the time of unknown e-mail addresses")
@@ -92,7 +91,7 @@ def _check_fields(
     uow: UnitOfWork, *, email: str, name: str, role: str, password: str
 ) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    if not _EMAIL.fullmatch(_normal_email(email)) or len(email) > 254:
+    if not is_email_address(_normal_email(email)):
         problems.append(("email", "Vul een geldig e-mailadres in."))
     elif uow.session.scalar(select(StaffUser.id).where(StaffUser.email == _normal_email(email))):
         problems.append(("email", "Er is al een account met dit e-mailadres."))

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from credentials.keys import Ed25519KeyPair
 from qualifications import Catalog
-from qualifications.achievements import AchievementRequest, build_achievement
+from qualifications.achievements import KINDS, AchievementRequest, build_achievement
+from qualifications.issuer_kinds import may_issue
 from web_common.db import UnitOfWork
 
 from ..db.tables import Organisation
@@ -64,6 +65,10 @@ def unsigned_credential_for(
     valid_from = result.valid_from or now
     if result.valid_until is not None and result.valid_until <= valid_from:
         problems.append(("valid_until", "must be later than the start date"))
+    if not may_issue(org.kind, result.request.kind):
+        problems.append(
+            ("kind", f"a {org.kind} does not issue a {KINDS[result.request.kind].title_nl}")
+        )
     built = build_achievement(catalog, result.request)
     problems.extend(built.problems)
     if problems or built.achievement is None:
@@ -77,6 +82,7 @@ def unsigned_credential_for(
         student_number=(result.student_number or "").strip() or None,
         valid_from=valid_from,
         valid_until=result.valid_until,
+        results=built.results,
     )
 
 

@@ -8,6 +8,7 @@ against the catalog; this module wraps it in a VC 2.0 + Open Badges 3.0
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from qualifications.achievements import KINDS, CredentialKind, schema_id
 
 from ..db.tables import Organisation
 
-__all__ = ["build_unsigned_credential", "issuer_profile", "recipient_identifier"]
+__all__ = ["build_unsigned_credential", "credential_name", "issuer_profile", "recipient_identifier"]
 
 
 def issuer_profile(org: Organisation) -> dict[str, Any]:
@@ -42,6 +43,15 @@ def recipient_identifier(
     return hashed_identity(subject_name, identity_type="name", salt=salt)
 
 
+def credential_name(kind: CredentialKind, achievement_name: str) -> str:
+    """The credential's name: the kind's title and the achievement's name, the title only
+    once when the achievement's name already starts with it."""
+    title = KINDS[kind].title_nl
+    if achievement_name.lower().startswith(title.lower()):
+        return achievement_name
+    return f"{title}: {achievement_name}"
+
+
 def build_unsigned_credential(
     kind: CredentialKind,
     achievement: dict[str, Any],
@@ -53,6 +63,7 @@ def build_unsigned_credential(
     subject_id: str | None = None,
     student_number: str | None = None,
     valid_until: datetime | None = None,
+    results: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The credential to sign. ``subject_id`` (the learner's DID) is usually unknown at
     issuance; delivery through OpenID4VCI binds the credential to the learner's key."""
@@ -66,11 +77,13 @@ def build_unsigned_credential(
     if student_number:
         subject["studentNumber"] = student_number
     subject["achievement"] = achievement
+    if results:
+        subject["result"] = [dict(r) for r in results]
     credential: dict[str, Any] = {
         "@context": [VC_V2, OB_V3P0, MBO_V1],
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential", info.vc_type],
-        "name": f"{info.title_nl}: {achievement['name']}",
+        "name": credential_name(kind, str(achievement["name"])),
         "issuer": issuer_profile(org),
         "validFrom": format_datetime(valid_from),
         "credentialSubject": subject,

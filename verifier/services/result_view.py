@@ -23,6 +23,7 @@ from credentials.timestamps import parse_datetime_stamp
 from credentials.verification import validity_period
 from qualifications import Catalog, Evidence, ProgressReport, Qualification
 from qualifications.achievements import KINDS
+from qualifications.checklist import DiplomaChecklist, diploma_checklist
 from qualifications.model import DossierKey, PartKey
 
 from .checking import CredentialReport, Report
@@ -442,6 +443,8 @@ class StackingView:
     nothing_counts: bool
     detail_known: bool = True
     diploma_held: bool = False
+    checklist: DiplomaChecklist | None = None
+    """The whole diploma as one checklist: the same function the wallet's progress uses."""
 
     @property
     def percent(self) -> int:
@@ -506,6 +509,7 @@ def stacking_view(report: ProgressReport, evidence: Sequence[Evidence]) -> Stack
         nothing_counts=not evidence,
         detail_known=report.detail_known,
         diploma_held=bool(report.diplomas),
+        checklist=diploma_checklist(report),
     )
 
 

@@ -28,6 +28,7 @@ from qualifications import (
     related,
 )
 from qualifications.achievements import KINDS, CredentialKind
+from qualifications.checklist import DiplomaChecklist, diploma_checklist
 from qualifications.claims import interpret
 from qualifications.model import PartKey
 
@@ -120,6 +121,8 @@ class PassportView:
     self_declared: tuple[SelfDeclaredRef, ...]
     goal: Qualification | None
     goal_progress: ProgressReport | None
+    goal_checklist: DiplomaChecklist | None
+    """The whole diploma (beroepsgericht, generiek, keuzedelen) as the verifier counts it."""
     related: RelatedReport | None
     covered_by: dict[str, list[CredentialRef]]
     """Evidence id → credential, for naming what covers each werkproces of the goal."""
@@ -210,6 +213,7 @@ def build_passport(
         self_declared=tuple(self_refs),
         goal=target,
         goal_progress=report,
+        goal_checklist=diploma_checklist(report) if report is not None else None,
         related=related_report,
         covered_by=covered_by,
         qualification_choices=choices,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from typing import Any
 
@@ -141,8 +142,9 @@ def test_offer_links_and_codes_download_once(issuer: Issuer) -> None:
     assert first.status_code == 200
     assert first.headers["cache-control"] == "no-store"
     lines = first.content.decode("utf-8-sig").splitlines()
-    assert len(lines) == 4
-    assert lines[1].split(";")[8].isdigit()  # the six-digit transaction code
+    assert lines[0] == "sep=;"  # Excel: the separator, and the codes stay text
+    assert len(lines) == 5
+    assert re.fullmatch(r'"=""\d{6}"""', lines[2].split(";")[8])  # ="077088" for Excel
     second = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     assert second.status_code == 410
     assert second.headers["content-type"] == "application/problem+json"

@@ -126,7 +126,7 @@ BATCH = (
     "reference;naam;soort;kwalificatie;codes;studentnummer;keuzedeel;certificaat;generiek_vak;"
     "generiek_niveau;cijfer;leerbedrijf;leerbedrijf_kvk;praktijkopleider;periode_start;"
     "periode_eind;examencommissie;besluitdatum;titel;leeruitkomsten;gekoppeld_door\n"
-    "B1;Sanne de Vries;examenresultaat;25498;B1-K1;1001;;;;;;;;;;;;;;;\n"
+    "B1;Sanne de Vries;examenresultaat;25498;B1-K1;1001;;;;;8;;;;;;;;;;\n"
     "B2;Daan Jansen;examenresultaat;;;;;;nederlands;3F;7,5;;;;;;;;;;\n"
     "B3;Noor Bakker;mbo_certificaat;;;1003;;C0021;;;;;;;;;;;;;\n"
     "B4;Lotte Visser;praktijkverklaring;25655;B1-K1-W1 B1-K1-W2;1004;;;;;;Zorggroep De Linde;"
@@ -155,5 +155,12 @@ def test_every_kind_issued_as_a_batch_passes_the_ob_schema(
     for document in documents:
         _conforms(ob_schema, document)
         _readable(issuer, document)
+    # the grades in the file reach the signed credentials, kerntaak and generic alike
+    grades = {
+        d["credentialSubject"]["name"]: [r["value"] for r in d["credentialSubject"]["result"]]
+        for d in documents
+        if "result" in d["credentialSubject"]
+    }
+    assert grades == {"Sanne de Vries": ["8"], "Daan Jansen": ["7,5"]}
     bound = _holder_bound(issuer, documents[0]["id"])
     _conforms(ob_schema, bound)

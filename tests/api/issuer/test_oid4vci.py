@@ -5,6 +5,7 @@ bound to it, which the real verification engine checks; every refusal has its OA
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -589,3 +590,21 @@ def test_revoking_the_credential_revokes_the_delivered_copy(issuer: Issuer) -> N
         result = _verify(issuer, document)
         assert result.verdict is Verdict.INVALID
         assert result.check("status").code == "revoked"
+
+
+def test_tx_code_with_spaces_or_without_its_leading_zero_is_accepted(
+    issuer: Issuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the code we send starts with 0 (about one in ten do)
+    monkeypatch.setattr(secrets, "randbelow", lambda _n: 77088)
+    ids = [f"urn:uuid:6b7a0f44-0000-4000-8000-00000000770{n}" for n in range(3)]
+    for credential_id, entered in zip(ids, ("77088", " 077 088 "), strict=False):
+        created = _offer(issuer, _issue(issuer, credential_id)["id"])
+        assert created.tx_code == "077088"
+        wallet = Wallet(issuer)
+        response = wallet.token(wallet.offer(created.offer_uri), entered)
+        assert response.status_code == 200, response.text
+    created = _offer(issuer, _issue(issuer, ids[2])["id"])
+    wallet = Wallet(issuer)
+    offer = wallet.offer(created.offer_uri)
+    assert "4 attempt" in _error(wallet.token(offer, "77089"), 400, "invalid_grant")

@@ -278,6 +278,7 @@ def test_revoke_flow_updates_status_list(staff: Issuer) -> None:
     listing = client.get("/credentials")
     path = re.search(r'href="(/credentials/\d+)"', listing.text)
     assert path
+    assert "Open (geldig tot" in client.get(path.group(1)).text  # the offer from issuing
     confirm = client.get(path.group(1) + "/status?action=revoke")
     assert "definitief" in confirm.text
     token = csrf_of(confirm.text)
@@ -299,6 +300,9 @@ def test_revoke_flow_updates_status_list(staff: Issuer) -> None:
     assert bits.get_value(int(entry["statusListIndex"])) == 0b10  # "revoked"
     assert "Verkeerde student" in login_client(staff, "admin@roc-midden.nl").get("/audit").text
     assert client.get("/credentials?status=revoked").text.count("badge-revoked") == 1
+    offer_line = client.get(path.group(1)).text.split("Aanbod aan de student")[1][:200]
+    assert "Ingetrokken: het bewijs is ingetrokken" in offer_line
+    assert "Open" not in offer_line
 
 
 def test_admin_pages(staff: Issuer) -> None:
@@ -366,3 +370,24 @@ def test_api_errors_stay_problem_json(staff: Issuer) -> None:
     page = staff.client.get("/nowhere", headers=HTML)
     assert page.headers["content-type"].startswith("text/html")
     assert "Pagina niet gevonden" in page.text
+
+
+def test_issue_form_signs_the_grade_and_names_the_kind_once(staff: Issuer) -> None:
+    client = login_client(staff, "issuer@roc-midden.nl")
+    status, html = _issue(client, grade="7,5")
+    assert status == 200, html
+    listing = client.get("/credentials?q=Sanne")
+    link = re.search(r'href="(/credentials/\d+)"', listing.text)
+    assert link
+    document = client.get(link.group(1) + "/download").json()
+    assert document["credentialSubject"]["result"][0]["value"] == "7,5"
+    description = document["credentialSubject"]["achievement"]["resultDescription"][0]
+    assert document["credentialSubject"]["result"][0]["resultDescription"] == description["id"]
+    assert document["name"].count("Examenresultaat") == 1, document["name"]
+
+
+def test_issue_form_refuses_a_grade_the_kind_cannot_carry(staff: Issuer) -> None:
+    client = login_client(staff, "issuer@roc-midden.nl")
+    status, html = _issue(client, kind="evc", grade="7")
+    assert status == 400
+    assert "carries no grade" in html or "geen cijfer" in html, html

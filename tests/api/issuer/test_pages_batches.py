@@ -3,12 +3,14 @@ background, download the offers file once; roles and CSRF. SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -183,7 +185,7 @@ def test_confirm_issues_in_background_and_offers_download_once(staff: Issuer) ->
     summary = client.get(f"/batches/{batch_id}").text
     assert re.search(r'id="count-issued">1<', summary)
     assert "<progress" not in summary
-    assert "maar één keer downloaden" in summary
+    assert "Open het in Excel als .xlsx-bestand." in summary
     link = re.search(r'<a href="/credentials/(\d+)">Bekijk bewijs</a>', summary)
     assert link, summary
     assert "Sanne Smit" in client.get(f"/credentials/{link.group(1)}").text
@@ -193,21 +195,34 @@ def test_confirm_issues_in_background_and_offers_download_once(staff: Issuer) ->
     assert offers.headers["content-type"].startswith("text/csv")
     assert offers.headers["cache-control"] == "no-store"
     lines = offers.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("rij;reference;studentnummer;naam")
-    assert len(lines) == 2
-    assert "Sanne Smit" in lines[1]
-    assert "openid-credential-offer://" in lines[1]
+    assert lines[0] == "sep=;"
+    assert lines[1].startswith("rij;reference;studentnummer;naam")
+    assert len(lines) == 3
+    assert "Sanne Smit" in lines[2]
+    assert "openid-credential-offer://" in lines[2]
+    code = re.search(r';"=""(\d{6})""";', lines[2])
+    assert code, lines[2]
 
+    # staff may download again, as .xlsx with text cells: the code keeps its leading zeros
     after = client.get(f"/batches/{batch_id}").text
     assert "Al gedownload" in after
     assert "issuer@roc-midden.nl" in after.split('id="offers-done"')[1]
-    assert f'href="/batches/{batch_id}/offers.csv"' not in after
-    second = client.get(f"/batches/{batch_id}/offers.csv", follow_redirects=False)
-    assert second.status_code == 303
-    explained = client.get(second.headers["location"]).text
-    assert "kan maar één keer worden gedownload" in explained
+    assert f'href="/batches/{batch_id}/offers.xlsx"' in after
+    workbook_response = client.get(f"/batches/{batch_id}/offers.xlsx")
+    assert workbook_response.status_code == 200
+    assert workbook_response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook_response.content)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    values = [c.value for c in sheet[2]]
+    assert values[header.index("transactiecode")] == code.group(1)
+    assert sheet.cell(row=2, column=header.index("transactiecode") + 1).data_type == "s"
+    assert values[header.index("naam")] == "Sanne Smit"
+    assert client.get(f"/batches/{batch_id}/offers.pdf", follow_redirects=False).status_code == 303
     audit = client.get("/audit").text
-    assert "Links en codes gedownload" in audit
+    assert audit.count("Links en codes gedownload") == 2
     assert "actie:batch" not in audit
 
 
@@ -342,3 +357,15 @@ def test_progress_page_until_the_worker_is_done(quiet_issuer: TestClient) -> Non
     assert re.search(r'id="count-issued">3<', summary)
     assert "<noscript>" not in summary
     assert "Download links en codes (3 studenten)" in summary
+
+
+def test_excel_sep_line_is_read_and_a_bad_email_refuses_its_row(staff: Issuer) -> None:
+    client = login_client(staff, "issuer@roc-midden.nl")
+    data = "sep=;\r\n" + GOOD.replace("daan@example.nl", "daan@example")
+    batch_id = _batch_id(_upload(client, data, follow_redirects=False))
+    page = client.get(f"/batches/{batch_id}").text
+    assert "verplichte kolom" not in page
+    assert re.search(r'id="count-ready">2<', page)
+    assert re.search(r'id="count-invalid">1<', page)
+    row3 = page.split('id="row-3"')[1].split("</tr>")[0]
+    assert "‘daan@example’ is geen e-mailadres" in row3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 from sqlalchemy import create_engine, func, select
@@ -193,3 +194,30 @@ def test_deleting_a_credential_revokes_its_shares(wallet: Wallet) -> None:
     assert person.get(f"/api/shares/{share['id']}").json()["status"] == "revoked"
     gone = wallet.browser().get(share["url"], headers={"Accept": "application/json"})
     assert gone.status_code == 410
+
+
+def test_passport_page_progress_is_the_whole_diploma_with_one_checklist(wallet: Wallet) -> None:
+    person = wallet.person()
+    person.post("/api/credentials", json={"credential": signed_credential(person.did)})
+    assert person.put("/api/goal", json={"qualification": "25498"}).status_code == 200
+    html = person.get("/").text
+    block = html.split('<div class="card" id="progress">', 1)[1].split("</section>")[0]
+    done = re.search(r'data-testid="diploma-progress">(\d+) van (\d+) onderdelen', block)
+    assert done, block
+    assert int(done.group(1)) < int(done.group(2))
+    bar = re.search(r'<progress max="(\d+)" value="(\d+)">', block)
+    assert bar
+    assert (bar.group(2), bar.group(1)) == done.groups()
+    assert 'data-testid="still-needed">' in block, block
+    needed = block.split('data-testid="still-needed">')[1].split("</ul>")[0]
+    assert needed.count("<li>") == int(done.group(2)) - int(done.group(1))
+    for name in ("P2-K1", "Rekenen (2F)", "Nederlands (2F)", "Loopbaan en burgerschap"):
+        assert name in needed, needed
+    assert "Keuzedelen" in needed
+    assert "loopbaan_burgerschap" not in block
+    english = (
+        person.get("/?lang=en")
+        .text.split('<div class="card" id="progress">', 1)[1]
+        .split("</section>")[0]
+    )
+    assert "Career and citizenship" in english

@@ -7,11 +7,13 @@ step go to ``artifacts/screenshots/issuer/`` (gitignored).
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from web_common.migrations import upgrade
@@ -211,19 +213,25 @@ def test_batch_upload_preview_issue_offers_and_revoke(server: str, page: object)
         _shot(page, "batch-05-progress")
     expect(page.locator("#count-issued")).to_have_text("5", timeout=30_000)  # batches.js reloads
     expect(page.locator("#batch-status")).to_have_text("Klaar")
-    expect(page.locator("#offers")).to_contain_text("maar één keer downloaden")
+    expect(page.locator("#offers")).to_contain_text("Open het in Excel als .xlsx-bestand.")
     _shot(page, "batch-06-done")
 
     with page.expect_download() as info:
-        page.get_by_role("link", name=re.compile("Download links en codes")).click()
+        page.get_by_role("link", name="of als CSV-bestand").click()
     offers = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
-    assert offers[0].startswith("rij;reference;studentnummer;naam;email")
-    assert len(offers) == 6
-    assert all("openid-credential-offer://" in line for line in offers[1:])
-    expect(page.locator("#offers-done")).to_be_visible()
-    expect(page.locator("#offers-download")).to_be_hidden()
+    assert offers[0] == "sep=;"
+    assert offers[1].startswith("rij;reference;studentnummer;naam;email")
+    assert len(offers) == 7
+    assert all("openid-credential-offer://" in line for line in offers[2:])
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Download links en codes")).click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
+    assert sheet is not None
+    assert sheet.max_row == 6
     page.reload()
     expect(page.locator("#offers-done")).to_contain_text("Al gedownload")
+    expect(page.locator("#offers-download")).to_be_visible()  # staff may download again
     _shot(page, "batch-07-offers-downloaded")
 
     page.locator("#row-3").get_by_role("link", name="Bekijk bewijs").click()

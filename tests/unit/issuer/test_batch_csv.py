@@ -197,3 +197,25 @@ def test_leeruitkomsten_with_credits() -> None:
     outcomes = result.request.leeruitkomsten
     assert [(o.name, o.credits) for o in outcomes] == [("Veilig werken", 2.5),
                                                         ("Gevaren herkennen", None)]  # fmt: skip
+
+
+@pytest.mark.parametrize("declared", ["sep=;", "SEP=;", "sep=,"])
+def test_excels_sep_line_names_the_separator_and_is_skipped(declared: str) -> None:
+    sep = declared[-1]
+    text = f"\ufeff{declared}\r\nnaam{sep}soort{sep}email\r\nSanne{sep}diploma{sep}\r\n"
+    parsed = parse_results_csv(text.encode())
+    assert parsed.file_errors == ()
+    assert parsed.separator == sep
+    assert [row.fields for row in parsed.rows] == [{"naam": "Sanne", "soort": "diploma"}]
+    assert parsed.rows[0].row_number == 2  # as Excel numbers it: the sep line is hidden
+
+
+@pytest.mark.parametrize("address", ["sanne", "sanne@example", "sanne @example.nl", "a@b@c.nl"])
+def test_a_row_with_an_invalid_email_address_is_refused(address: str) -> None:
+    text = f"naam;soort;email\nSanne;diploma;{address}\nDaan;diploma;daan@example.nl\n"
+    parsed = parse_results_csv(text.encode())
+    bad, good = parsed.rows
+    assert [(p.column, p.detail) for p in bad.problems] == [
+        ("email", f"{address!r} is not an e-mail address")
+    ]
+    assert good.problems == ()

@@ -19,6 +19,7 @@ from issuer.db.tables import Organisation
 from issuer.services.templates import build_unsigned_credential
 from qualifications import Evidence, EvidenceKind, load_catalog, progress
 from qualifications.achievements import (
+    KINDS,
     AchievementRequest,
     CredentialKind,
     Leeruitkomst,
@@ -92,6 +93,7 @@ def _signed(request: AchievementRequest) -> dict[str, Any]:
         subject_id="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
         student_number="123456",
         valid_from=NOW,
+        results=result.results,
     )
     return add_proof(unsigned, KEY, KEY.did_key_verification_method, created=NOW)
 
@@ -190,3 +192,59 @@ def test_foreign_credentials_are_reported_not_raised() -> None:
     evidence, issues = evidence_from_credential({"type": ["VerifiableCredential"], "id": "x"})
     assert evidence == ()
     assert [i.code.value for i in issues] == ["invalid_evidence"]
+
+
+GRADED = {
+    "kerntaak exam": AchievementRequest(
+        K.EXAMENRESULTAAT, qualification="25498", codes=("B1-K1",), grade=" 7,5 "
+    ),
+    "keuzedeel": AchievementRequest(K.EXAMENRESULTAAT, keuzedeel="K0071", grade="goed"),
+    "certificaat": AchievementRequest(K.MBO_CERTIFICAAT, certificate_code="C0021", grade="8"),
+    "generic result": AchievementRequest(
+        K.EXAMENRESULTAAT, generic_subject="nederlands", generic_level="3F", grade="6"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(GRADED))
+def test_the_grade_the_school_entered_is_signed_as_an_ob_result(name: str) -> None:
+    request = GRADED[name]
+    signed = _signed(request)  # safe mode: result terms come from the OB 3.0 context
+    subject = signed["credentialSubject"]
+    (description,) = subject["achievement"]["resultDescription"]
+    assert description["type"] == ["ResultDescription"]
+    assert description["resultType"] == "Result"
+    assert description["name"] == "Cijfer of beoordeling"
+    assert subject["result"] == [
+        {
+            "type": ["Result"],
+            "resultDescription": description["id"],
+            "value": " ".join((request.grade or "").split()),
+        }
+    ]
+    schema = credential_schema(schema_id(request.kind))
+    assert schema is not None
+    jsonschema.Draft202012Validator(schema).validate(signed)
+    verified = verify_credential(
+        signed, resolver=StaticDidResolver(), now=NOW, schema_lookup=credential_schema
+    )
+    assert verified.verdict is Verdict.VALID, verified.to_json()
+
+
+def test_a_kind_without_grades_refuses_one_instead_of_dropping_it() -> None:
+    request = AchievementRequest(K.EVC, qualification="25655", codes=("B1-K1",), grade="7")
+    result = build_achievement(CATALOG, request)
+    assert result.achievement is None
+    assert [field for field, _ in result.problems] == ["grade"]
+    ungraded = build_achievement(CATALOG, REQUESTS["kerntaak exam"])
+    assert ungraded.results == ()
+    assert ungraded.achievement is not None
+    assert "resultDescription" not in ungraded.achievement
+
+
+@pytest.mark.parametrize("name", list(REQUESTS))
+def test_the_credential_name_says_the_kind_once(name: str) -> None:
+    signed = _signed(REQUESTS[name])
+    title = KINDS[REQUESTS[name].kind].title_nl
+    assert signed["name"].lower().count(title.lower()) == 1, signed["name"]
+    assert signed["name"].startswith(title), signed["name"]

@@ -187,7 +187,13 @@ def offers_csv(
     link by e-mail and the code another way (SMS, in person)."""
     try:
         data = delivery_file(
-            uow, _organisation(uow, token), batch_id, box, now=now, actor=f"token:{token.name}"
+            uow,
+            _organisation(uow, token),
+            batch_id,
+            box,
+            now=now,
+            actor=f"token:{token.name}",
+            file_format="plain",
         ).data
     except BatchGoneError as exc:
         raise ProblemError(410, "Gone", str(exc), slug="offers-downloaded") from None

@@ -27,6 +27,7 @@ from sqlalchemy import func, insert, select, update
 from qualifications import Catalog
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
+from web_common.spreadsheet import csv_bytes
 
 from ..db.batch_tables import Batch, BatchRow
 from ..db.tables import AuditEvent, IssuedCredential, Organisation
@@ -456,11 +457,12 @@ def delivery_file(
     keep: bool = False,
 ) -> OffersFile:
     """The mail-merge file of a finished batch: per issued row the offer link, QR link and
-    transaction code, as ``csv`` or ``xlsx`` (both Excel-safe, see
-    :mod:`.delivery_files`). The secrets are stored encrypted (the issuer's SecretBox);
-    with ``keep`` (staff on the pages) they stay for a later download, otherwise (the API)
-    they are erased in the same transaction and a second download gets
-    :class:`BatchGoneError`. Every download is audited with its format.
+    transaction code, as ``csv`` or ``xlsx`` (both Excel-safe, see :mod:`.delivery_files`),
+    or ``plain`` CSV for programs (the API: no ``sep=`` line, codes as plain text, cells
+    neutralised by :func:`web_common.spreadsheet.csv_bytes`). The secrets are stored
+    encrypted (the issuer's SecretBox); with ``keep`` (staff on the pages) they stay for a
+    later download, otherwise (the API) they are erased in the same transaction and a second
+    download gets :class:`BatchGoneError`. Every download is audited with its format.
     Send the link by e-mail and the code over another channel (SMS, in person)."""
     batch = get_batch(uow, org, batch_id)
     if batch.status not in ("done", "cancelled", "failed"):
@@ -507,6 +509,8 @@ def delivery_file(
         uow, organisation_id=org.id, actor=actor, action="batch.offers_download",
         target=str(batch.id), now=now, rows=len(rows), format=file_format,
     )  # fmt: skip
+    if file_format == "plain":  # for programs (the API): no Excel hints, formulas neutralised
+        return OffersFile(csv_bytes([_DELIVERY_COLUMNS, *lines]), "text/csv; charset=utf-8", "csv")
     if file_format == "xlsx":
         return OffersFile(
             offers_xlsx(_DELIVERY_COLUMNS, lines, title=f"Batch {batch.id}"),

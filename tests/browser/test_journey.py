@@ -16,7 +16,6 @@ tests/e2e/test_journey_api.py.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import shutil
@@ -174,12 +173,17 @@ def test_journey_in_the_browser(journey_stack: tuple[str, Stack], browser: Any) 
     batch_url = school.url
     with school.expect_download() as download:
         school.get_by_role("link", name=re.compile("Download links en codes")).click()
-    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    from openpyxl import load_workbook  # the school opens the .xlsx as Excel would
+
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert sheet is not None
+    table = [["" if c.value is None else str(c.value) for c in r] for r in sheet.iter_rows()]
+    rows = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
     offers = {row["reference"]: (row["offer_link"], row["transactiecode"]) for row in rows}
     assert set(offers) == {"JOURNEY-1", "JOURNEY-2"}
     assert all(link.startswith("openid-credential-offer://") for link, _ in offers.values())
     assert all(re.fullmatch(r"\d{6}", code) for _, code in offers.values())
+    school.reload()  # the download is audited: the page then says who downloaded it, when
     expect(school.locator("#offers-done")).to_be_visible()
     shot(school, "batch-issued-offers-downloaded")
 

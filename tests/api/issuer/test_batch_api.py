@@ -142,9 +142,10 @@ def test_offer_links_and_codes_download_once(issuer: Issuer) -> None:
     assert first.status_code == 200
     assert first.headers["cache-control"] == "no-store"
     lines = first.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "sep=;"  # Excel: the separator, and the codes stay text
-    assert len(lines) == 5
-    assert re.fullmatch(r'"=""\d{6}"""', lines[2].split(";")[8])  # ="077088" for Excel
+    # for programs: a plain CSV (the staff pages give Excel its .xlsx or sep=; CSV)
+    assert lines[0].startswith("rij;reference;")
+    assert len(lines) == 4
+    assert re.fullmatch(r"\d{6}", lines[1].split(";")[8])
     second = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     assert second.status_code == 410
     assert second.headers["content-type"] == "application/problem+json"
@@ -191,7 +192,7 @@ def test_offers_file_neutralises_spreadsheet_formulas(issuer: Issuer) -> None:
     hostile = (
         "reference;naam;soort;kwalificatie;codes;studentnummer;email\n"
         '"=HYPERLINK(""https://evil.example"";""klik"")";+Sanne;examenresultaat;25498;'
-        "B1-K1;-1001;@SUM(A1)@example.nl\n"
+        "B1-K1;-1001;-sanne@example.nl\n"
     )
     batch = _upload(issuer, hostile).json()
     assert batch["counts"]["valid"] == 1, batch
@@ -203,7 +204,7 @@ def test_offers_file_neutralises_spreadsheet_formulas(issuer: Issuer) -> None:
     assert row["reference"] == '\'=HYPERLINK("https://evil.example";"klik")'
     assert row["naam"] == "'+Sanne"
     assert row["studentnummer"] == "'-1001"
-    assert row["email"] == "'@SUM(A1)@example.nl"
+    assert row["email"] == "'-sanne@example.nl"
     assert row["transactiecode"].isdigit()
     for cell in rows[1]:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))

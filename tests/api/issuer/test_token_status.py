@@ -50,11 +50,11 @@ def _fetch(issuer: Issuer, anchor: x509.Certificate, path: str) -> dict[str, Any
     response = issuer.client.get(path, headers={"Accept": MEDIA})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == MEDIA
-    assert response.headers["cache-control"] == "public, max-age=300"
+    assert response.headers["cache-control"] == "public, max-age=60"  # ISSUER_STATUS_LIST_MAX_AGE
     header, claims = read_x5c_jws(response.text, anchor, issuer.clock())
     assert header["typ"] == "statuslist+jwt"
     assert claims["sub"] == f"{BASE_URL}{path}"
-    assert claims["ttl"] == 300
+    assert claims["ttl"] == 60  # ISSUER_STATUS_LIST_MAX_AGE
     assert claims["iat"] <= issuer.clock().timestamp() < claims["exp"]
     return dict(claims["status_list"])
 

@@ -74,7 +74,7 @@ class Budget:
     """Runs of RDFC-1.0 Hash N-Degree Quads (recursions included)."""
     max_permutations: int = 5_000
     """Permutations of related blank nodes tried inside Hash N-Degree Quads."""
-    max_cpu_seconds: float = 2.0
+    max_cpu_seconds: float = 10.0
     """CPU time of the calling thread spent on JSON-LD and canonicalisation work."""
 
     def value(self, limit: str) -> int | float:

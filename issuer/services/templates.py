@@ -66,7 +66,9 @@ def build_unsigned_credential(
     results: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The credential to sign. ``subject_id`` (the learner's DID) is usually unknown at
-    issuance; delivery through OpenID4VCI binds the credential to the learner's key."""
+    issuance; delivery through OpenID4VCI binds the credential to the learner's key.
+    ``student_number`` only salts into the hashed ``identifier`` (OB 3.0): the plain number
+    is never signed; the issuer keeps it on its record (``issued_credential.student_number``)."""
     info = KINDS[kind]
     subject: dict[str, Any] = {"type": ["AchievementSubject"]}
     if subject_id:
@@ -74,8 +76,6 @@ def build_unsigned_credential(
     else:
         subject["identifier"] = [recipient_identifier(credential_id, subject_name, student_number)]
     subject["name"] = subject_name
-    if student_number:
-        subject["studentNumber"] = student_number
     subject["achievement"] = achievement
     if results:
         subject["result"] = [dict(r) for r in results]

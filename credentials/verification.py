@@ -28,7 +28,7 @@ from .data_integrity import ProofResult, add_proof, verify_proofs
 from .data_model import Finding, credential_findings, data_model_version, presentation_findings
 from .did import DidResolver
 from .errors import BudgetExceededError, JwtFormatError, StatusListError
-from .jose import JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
+from .jose import VC11_JWT, JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
 from .related_resources import ResourceFetcher, related_resources_check
 from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
@@ -377,10 +377,18 @@ def _jwt_token(credential: Any) -> str | CheckResult | None:
     return None
 
 
+_OLD_ENCODING = "VC-JWT of the VC Data Model 1.1, the older encoding: a 'vc' claim in a JWT"
+
+
 def _jwt_proof_check(jwt: JwtVerification) -> CheckResult:
+    old = jwt.encoding == VC11_JWT
     if jwt.verified:
-        return _check("proof", PASSED, "ok", "the credential's signature (vc+jwt) is valid")
-    return _check("proof", FAILED, jwt.code or "invalid", jwt.reason or "invalid vc+jwt")
+        detail = f"the credential's signature ({_OLD_ENCODING if old else 'vc+jwt'}) is valid"
+        return _check("proof", PASSED, "ok", detail)
+    reason = jwt.reason or "invalid vc+jwt"
+    return _check(
+        "proof", FAILED, jwt.code or "invalid", f"{reason} ({_OLD_ENCODING})" if old else reason
+    )
 
 
 def _jwt_checks(jwt: JwtVerification, credential: Mapping[str, Any]) -> list[CheckResult]:

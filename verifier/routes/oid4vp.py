@@ -17,7 +17,7 @@ from web_common.problems import ProblemError
 from web_common.qr import qr_svg
 
 from ..db.request_tables import PresentationRequest
-from ..deps import FetcherDep, NowDep, ResolverDep, SettingsDep, UowDep
+from ..deps import FetcherDep, NowDep, ResolverDep, ResourceFetcherDep, SettingsDep, UowDep
 from ..services.presentation_requests import (
     RequestError,
     create_presentation_request,
@@ -118,6 +118,7 @@ def direct_post(
     settings: SettingsDep,
     resolver: ResolverDep,
     fetcher: FetcherDep,
+    resources: ResourceFetcherDep,
     now: NowDep,
 ) -> JSONResponse:
     """The wallet's Authorization Response (``application/x-www-form-urlencoded``)."""
@@ -130,6 +131,7 @@ def direct_post(
             uow, request_id, form, public_base_url=settings.public_base_url,
             resolver=resolver, fetch_status_list=fetcher, now=now,
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
+            fetch_resource=resources,
         )  # fmt: skip
     except RequestError as exc:
         return JSONResponse(
@@ -160,6 +162,7 @@ def check_share(
             body.url, client=state.http_client, allow_hosts=settings.dev_allow_hosts,
             resolver=resolver, fetch_status_list=fetcher, trusted=list_trusted(uow), now=now,
             resolve_host=state.resolve_host, timeout=settings.fetch_timeout,
+            fetch_resource=state.resource_fetcher,
         )  # fmt: skip
     except FetchError as exc:
         raise ProblemError(

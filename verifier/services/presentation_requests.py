@@ -21,6 +21,7 @@ from credentials.oid4vp import (
     parse_response_form,
     request_uri,
 )
+from credentials.related_resources import ResourceFetcher
 from credentials.results import Outcome
 from credentials.verification import StatusFetcher
 from web_common.db import UnitOfWork
@@ -123,6 +124,7 @@ def receive_response(
     fetch_status_list: StatusFetcher | None,
     now: datetime,
     keep_for: timedelta = DEFAULT_LIFETIME,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> Report:
     """Check the wallet's answer against the stored request and keep the result, once.
     The presentations are also kept for ``keep_for`` so the employer's page can show them
@@ -151,6 +153,7 @@ def receive_response(
         check_document(
             presentation, resolver=resolver, fetch_status_list=fetch_status_list,
             trusted=trusted, now=now, challenge=row.nonce, domain=client_id,
+            fetch_resource=fetch_resource,
         )
         for presentation in presentations
     ]  # fmt: skip

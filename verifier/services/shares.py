@@ -15,6 +15,7 @@ import httpx
 
 from credentials.did import DidResolver
 from credentials.net import HostResolver, fetch_json, system_resolve
+from credentials.related_resources import ResourceFetcher
 from credentials.verification import StatusFetcher
 
 from .checking import Report, check_document
@@ -57,11 +58,13 @@ def check_share_link(
     now: datetime,
     resolve_host: HostResolver = system_resolve,
     timeout: float = 5.0,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> Report:
-    """Raises :class:`credentials.errors.FetchError` when the link cannot be fetched."""
+    """Raises :class:`credentials.errors.FetchError` when the link cannot be fetched.
+    ``fetch_resource`` checks ``relatedResource`` digests (else they are "not checked")."""
     document = fetch_shared(url, client=client, allow_hosts=allow_hosts,
                             resolve_host=resolve_host, timeout=timeout)  # fmt: skip
     return check_document(
         document, resolver=resolver, fetch_status_list=fetch_status_list, trusted=trusted,
-        now=now, challenge=None, domain=share_origin(url),
+        now=now, challenge=None, domain=share_origin(url), fetch_resource=fetch_resource,
     )  # fmt: skip

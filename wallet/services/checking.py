@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from credentials.did import DidResolver
+from credentials.related_resources import ResourceFetcher
 from credentials.results import CheckResult, Outcome, VerificationResult
 from credentials.verification import StatusFetcher, verify_credential
 from qualifications.achievements import credential_schema
@@ -61,8 +62,12 @@ def tampered(result: VerificationResult) -> CheckResult | None:
 
 @dataclass(frozen=True, slots=True)
 class Checker:
+    """``fetch_resource`` gets ``relatedResource`` bytes for their digests (the guarded,
+    size- and time-limited fetcher of the app); without it they are "not checked"."""
+
     resolver: DidResolver
     fetch_status_list: StatusFetcher | None
+    fetch_resource: ResourceFetcher | None = None
 
     def check(self, credential: Any, *, now: datetime) -> VerificationResult:
         return verify_credential(
@@ -71,6 +76,7 @@ class Checker:
             now=now,
             fetch_status_list=self.fetch_status_list,
             schema_lookup=_schema_lookup,
+            fetch_resource=self.fetch_resource,
         )
 
 

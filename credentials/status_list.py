@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .contexts import VC_V2
+from .data_model import is_url
 from .errors import MultibaseError, StatusListError
 from .multibase import decode_base64url, encode_base64url
 
@@ -411,7 +412,6 @@ def _types(value: object) -> list[object]:
 
 
 _HEX_STATUS = re.compile(r"^0x[0-9a-fA-F]{1,8}$")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
 
 def _status_size(entry: Mapping[str, Any]) -> int:
@@ -443,7 +443,7 @@ def _status_size(entry: Mapping[str, Any]) -> int:
     reference = entry.get("statusReference")
     if reference is not None:
         references = reference if isinstance(reference, list) else [reference]
-        if not references or not all(isinstance(r, str) and _URL.match(r) for r in references):
+        if not references or not all(is_url(r) for r in references):
             raise StatusListError("statusReference must be a URL or a list of URLs")
     return size
 
@@ -511,7 +511,7 @@ def check_status(
         )
     index = int(raw_index)
     url = entry.get("statusListCredential")
-    if not isinstance(url, str) or not url:
+    if not isinstance(url, str) or not is_url(url):
         raise StatusListError("credentialStatus.statusListCredential must be a URL")
     if entry.get("id") == url:
         raise StatusListError("credentialStatus.id must not be the URL of the status list")

@@ -118,7 +118,7 @@ def test_enveloped_credential_must_name_its_type_and_a_data_url() -> None:
 # --- Data Integrity (eddsa-rdfc-2022) -----------------------------------------------------
 
 
-@pytest.mark.parametrize("field", ["type", "verificationMethod", "proofPurpose"])
+@pytest.mark.parametrize("field", ["type", "verificationMethod", "proofPurpose", "proofValue"])
 def test_a_proof_without_type_verification_method_or_purpose_is_an_error(field: str) -> None:
     signed = _signed()
     proof = signed["proof"] if isinstance(signed["proof"], dict) else signed["proof"][0]
@@ -160,6 +160,33 @@ def test_a_previous_proof_that_is_not_in_the_proof_set_is_an_error() -> None:
         broken["proof"][1]["previousProof"] = missing
         results = verify_proofs(broken, resolver=RESOLVER)
         assert not all(r.verified for r in results), missing
+
+
+@pytest.mark.parametrize("value", [5, True, {"id": "urn:x:1"}, [3], ""])
+def test_previous_proof_must_be_a_string_or_a_list_of_strings(value: Any) -> None:
+    """A malformed previousProof is a failed proof, never an exception (issue #12's 500)."""
+    signed = _signed()
+    signed["proof"]["previousProof"] = value
+    [result] = verify_proofs(signed, resolver=RESOLVER)
+    assert not result.verified
+    assert not verify_credential(signed, resolver=RESOLVER, now=NOW).verified
+
+
+def test_each_of_several_schemas_is_applied_by_its_own_type() -> None:
+    """4.11 "If multiple schemas are present, validity is determined according to the
+    processing rules outlined by each associated type property": each one is checked."""
+    schemas = {
+        "https://school.example/a.json": {"type": "object", "required": ["credentialSubject"]},
+        "https://school.example/b.json": {"type": "object", "required": ["evidence"]},
+    }
+    credential = _credential()
+    credential["credentialSchema"] = [{"id": url, "type": "JsonSchema"} for url in schemas]
+    result = verify_credential(_signed(credential), resolver=RESOLVER, now=NOW,
+                               schema_lookup=schemas.get)  # fmt: skip
+    schema = result.check("schema")
+    assert schema is not None
+    assert schema.code == "schema_mismatch"  # the second one fails, the first alone would pass
+    assert "evidence" in schema.detail
 
 
 def test_strings_are_encoded_as_utf_8() -> None:

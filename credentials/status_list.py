@@ -46,6 +46,7 @@ __all__ = [
     "StatusList",
     "build_status_entry",
     "build_status_list_credential",
+    "check_entry",
     "check_status",
     "decode_list",
     "encode_list",
@@ -480,6 +481,34 @@ def _list_subject(list_credential: Mapping[str, Any], purpose: str) -> Mapping[s
     )
 
 
+def _entry_fields(entry: Mapping[str, Any]) -> tuple[str, int, str, int]:
+    if not isinstance(entry, Mapping):
+        raise StatusListError("credentialStatus entry must be an object")
+    if "BitstringStatusListEntry" not in _types(entry.get("type")):
+        raise StatusListError(f"credentialStatus type {entry.get('type')!r} is not supported")
+    purpose = entry.get("statusPurpose")
+    if not isinstance(purpose, str) or not purpose:
+        raise StatusListError("credentialStatus.statusPurpose must be a non-empty string")
+    raw_index = entry.get("statusListIndex")
+    if not isinstance(raw_index, str) or not _INDEX.match(raw_index):
+        raise StatusListError(
+            f"statusListIndex must be a base-10 integer in a string, not {raw_index!r}"
+        )
+    url = entry.get("statusListCredential")
+    if not isinstance(url, str) or not is_url(url):
+        raise StatusListError("credentialStatus.statusListCredential must be a URL")
+    if entry.get("id") == url:
+        raise StatusListError("credentialStatus.id must not be the URL of the status list")
+    return purpose, int(raw_index), url, _status_size(entry)
+
+
+def check_entry(entry: Mapping[str, Any]) -> None:
+    """Refuse a ``BitstringStatusListEntry`` that breaks a MUST of §2.1 (the spec's
+    MALFORMED_VALUE_ERROR), before anything is fetched: the credential itself is then
+    malformed, whatever its list says. Raises :class:`StatusListError`."""
+    _entry_fields(entry)
+
+
 def check_status(
     entry: Mapping[str, Any],
     list_credential: Mapping[str, Any],
@@ -497,25 +526,7 @@ def check_status(
     entry's ``statusPurpose``, and that ``encodedList`` decodes to a long enough list
     holding the index. Any problem raises :class:`StatusListError` with a readable message.
     """
-    if not isinstance(entry, Mapping):
-        raise StatusListError("credentialStatus entry must be an object")
-    if "BitstringStatusListEntry" not in _types(entry.get("type")):
-        raise StatusListError(f"credentialStatus type {entry.get('type')!r} is not supported")
-    purpose = entry.get("statusPurpose")
-    if not isinstance(purpose, str) or not purpose:
-        raise StatusListError("credentialStatus.statusPurpose must be a non-empty string")
-    raw_index = entry.get("statusListIndex")
-    if not isinstance(raw_index, str) or not _INDEX.match(raw_index):
-        raise StatusListError(
-            f"statusListIndex must be a base-10 integer in a string, not {raw_index!r}"
-        )
-    index = int(raw_index)
-    url = entry.get("statusListCredential")
-    if not isinstance(url, str) or not is_url(url):
-        raise StatusListError("credentialStatus.statusListCredential must be a URL")
-    if entry.get("id") == url:
-        raise StatusListError("credentialStatus.id must not be the URL of the status list")
-    size = _status_size(entry)
+    purpose, index, url, size = _entry_fields(entry)
 
     if not isinstance(list_credential, Mapping):
         raise StatusListError("the status list credential must be an object")

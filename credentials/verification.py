@@ -33,7 +33,7 @@ from .keys import Ed25519KeyPair
 from .related_resources import ResourceFetcher, related_resources_check
 from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
 from .status_fetching import CachingStatusFetcher, StatusListCache
-from .status_list import check_status
+from .status_list import check_entry, check_status
 from .timestamps import parse_datetime_stamp
 
 __all__ = [
@@ -214,6 +214,12 @@ def _status_check(
     if raw is None:
         return _check("status", SKIPPED, "no_status", "the credential has no status list entry")
     entries = raw if isinstance(raw, list) else [raw]
+    for entry in entries:  # Bitstring Status List §3.1: a malformed entry is an error
+        if isinstance(entry, Mapping) and entry.get("type") == "BitstringStatusListEntry":
+            try:
+                check_entry(entry)
+            except StatusListError as exc:
+                return _check("status", FAILED, "malformed_status_entry", str(exc))
     if fetch_status_list is None:
         return _check(
             "status", WARNING, "status_not_checked", "the revocation status was not checked"

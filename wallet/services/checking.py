@@ -41,6 +41,8 @@ def state_of(result: VerificationResult) -> str:
             return "invalid"
     status = result.check("status")
     if status is not None and status.outcome is Outcome.FAILED:
+        if status.code not in ("revoked", "suspension"):  # e.g. a malformed status entry
+            return "invalid"
         return "revoked" if status.code == "revoked" else "suspended"
     validity = result.check("validity")
     if validity is not None and validity.outcome is Outcome.WARNING:

@@ -222,3 +222,43 @@ def test_the_status_list_credential_property_must_be_a_url() -> None:
     )  # fmt: skip
     with pytest.raises(StatusListError, match="URL"):
         check_status(entry, listed | {"id": "status list"})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"statusListIndex": 94567},
+        {"statusListIndex": "-1"},
+        {"statusPurpose": ""},
+        {"statusSize": 0},
+        {"statusSize": 2},  # without statusMessage
+    ],
+)
+def test_a_malformed_status_entry_is_rejected_before_anything_is_fetched(
+    change: dict[str, Any],
+) -> None:
+    """BSL §3 "If an implementation of any of the algorithms in this section processes a
+    property defined in Section 2 whose value is malformed ... a MALFORMED_VALUE_ERROR MUST
+    be raised": the credential fails (not a warning), and no list is fetched for it. (A
+    ``statusListCredential`` that is not a URL cannot even be signed: safe-mode JSON-LD
+    refuses the relative IRI; ``check_status`` refuses it too, test above.)"""
+    entry = build_status_entry(
+        list_credential_url="https://school.example/status/1", index=94567, purpose="revocation"
+    )
+    credential = _credential()
+    credential["credentialStatus"] = entry | change
+    fetched: list[str] = []
+
+    def fetch(url: str) -> dict[str, Any]:
+        fetched.append(url)
+        raise AssertionError("nothing is fetched for a malformed entry")
+
+    result = verify_credential(_signed(credential), resolver=RESOLVER, now=NOW,
+                               fetch_status_list=fetch)  # fmt: skip
+    status = result.check("status")
+    assert status is not None
+    assert (status.outcome.value, status.code) == ("failed", "malformed_status_entry")
+    assert not result.verified
+    assert fetched == []
+    offline = verify_credential(_signed(credential), resolver=RESOLVER, now=NOW)
+    assert offline.check("status") == status  # the same without a fetcher

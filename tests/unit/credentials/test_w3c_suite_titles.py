@@ -262,3 +262,10 @@ def test_a_malformed_status_entry_is_rejected_before_anything_is_fetched(
     assert fetched == []
     offline = verify_credential(_signed(credential), resolver=RESOLVER, now=NOW)
     assert offline.check("status") == status  # the same without a fetcher
+
+
+@pytest.mark.parametrize("issuer", ["ROC Midden Nederland", None, {"id": None}, {"id": "roc"}])
+def test_the_issuer_must_be_a_url_or_an_object_with_an_id_url(issuer: Any) -> None:
+    credential = _credential()
+    credential["issuer"] = issuer
+    assert [code for code, _ in _codes(credential_findings(credential))] == ["issuer_invalid"]

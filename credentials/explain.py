@@ -133,6 +133,10 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "De sleutel van de uitgever is niet gevonden.",
         "The issuer's key was not found.",
     ),
+    "envelope_context": (
+        "Een ingepakt bewijs noemt de standaard niet waarin het is beschreven.",
+        "An enveloped credential does not name the standard that defines it.",
+    ),
     "claim_conflict": (
         "De gegevens in de handtekening spreken de inhoud van het bewijs tegen.",
         "The signed token's claims contradict what the credential says.",

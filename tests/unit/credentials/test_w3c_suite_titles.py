@@ -115,6 +115,17 @@ def test_enveloped_credential_must_name_its_type_and_a_data_url() -> None:
     assert [code for code, _ in _codes(presentation_findings(vp))] == ["envelope_id_not_data_url"]
 
 
+def test_an_enveloped_credential_s_context_must_define_it() -> None:
+    envelope = {"type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt,eyJ"}
+    vp = {"@context": [VC_V2], "type": ["VerifiablePresentation"]}
+    for context in (None, ["https://www.w3.org/ns/did/v1"]):
+        shaped = envelope if context is None else envelope | {"@context": context}
+        findings = presentation_findings(vp | {"verifiableCredential": [shaped]})
+        assert _codes(findings) == [("envelope_context", "/verifiableCredential/0/@context")]
+    fine = vp | {"verifiableCredential": [envelope | {"@context": [VC_V2]}]}
+    assert presentation_findings(fine) == ()
+
+
 # --- Data Integrity (eddsa-rdfc-2022) -----------------------------------------------------
 
 

@@ -316,10 +316,10 @@ def request_from_link(
     """An unsigned request by value: only the ``redirect_uri:`` prefix, never under HAIP."""
     if link.request_uri is not None or link.request is not None:
         raise _fail("invalid_request", "this request is by reference; fetch and verify it")
-    client_id = link.client_id or ""
+    request = _request(link.params, signed=False, budgets=budgets)
+    client_id = request.client_id
     if link.haip or not client_id.startswith(REDIRECT_URI):
         raise _fail("unsigned", "this verifier must sign its request, and it is not signed")
-    request = _request(link.params, signed=False, budgets=budgets)
     if client_id != REDIRECT_URI + request.response_uri:
         raise _fail("invalid_request", "with redirect_uri: the client_id is the response_uri")
     return request

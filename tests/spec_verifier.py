@@ -66,8 +66,10 @@ class SpecVerifier:
             **extra,
         }
 
-    def claims(self, dcql_query: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-        now = int(time.time())
+    def claims(
+        self, dcql_query: dict[str, Any], *, now: int | None = None, **overrides: Any
+    ) -> dict[str, Any]:
+        now = int(time.time()) if now is None else now
         claims: dict[str, Any] = {
             "iss": self.client_id,
             "aud": "https://self-issued.me/v2",

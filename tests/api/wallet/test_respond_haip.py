@@ -1,0 +1,324 @@
+"""The wallet answers an OpenID4VP 1.0 request as HAIP 1.0 makes it: a signed Request Object
+by reference (``x509_hash`` client id, ``request_uri_method=post`` with ``wallet_nonce``),
+a DCQL query, ``direct_post.jwt``. The verifier is written in the test from the spec
+(tests/spec_verifier.py, served in-process): it decrypts the answer and checks the KB-JWT
+with jwcrypto; only the claims the person left ticked are disclosed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import quote, urlencode
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from credentials.jwk import P256KeyPair, public_jwk_of
+from credentials.keys import public_key_from_multibase
+from credentials.sd_jwt_issuer import Sd
+from credentials.sd_jwt_vc import issue_sd_jwt_vc
+from credentials.x509_dev_ca import create_leaf, create_root_ca
+from qualifications.sd_jwt_vc_claims import VCT_BASE
+from tests.spec_verifier import SpecVerifier
+from wallet.db.tables import Account, StoredCredential
+
+from .conftest import Clock, Person, Wallet, make_wallet, signed_credential
+
+HTML = {"Accept": "text/html"}
+NOW = Clock().now
+VCT = VCT_BASE + "diploma"
+DCQL_SD = {
+    "credentials": [
+        {
+            "id": "diploma",
+            "format": "dc+sd-jwt",
+            "meta": {"vct_values": [VCT]},
+            "claims": [{"path": ["holder_name"]}, {"path": ["achievement_name"]}],
+        }
+    ]
+}
+DCQL_LDP = {
+    "credentials": [
+        {
+            "id": "mbo",
+            "format": "ldp_vc",
+            "meta": {"type_values": [["VerifiableCredential"]]},
+        }
+    ]
+}
+
+
+@dataclass
+class Served:
+    """The spec verifier as an HTTP server: Request Objects by id, and the response endpoint."""
+
+    spec: SpecVerifier
+    objects: dict[str, Any] = field(default_factory=dict)
+    fetches: list[dict[str, str]] = field(default_factory=list)
+    responses: list[dict[str, str]] = field(default_factory=list)
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.api_route("/request/{rid}", methods=["GET", "POST"])
+        async def request_object(rid: str, request: Request) -> Response:
+            form = dict(await request.form()) if request.method == "POST" else {}
+            self.fetches.append({"method": request.method, **{k: str(v) for k, v in form.items()}})
+            make = self.objects.pop(rid, None)  # served once, as careful verifiers do
+            if make is None:
+                return JSONResponse({"error": "invalid_request_uri"}, status_code=404)
+            token = make(form.get("wallet_nonce"))
+            return PlainTextResponse(token, media_type="application/oauth-authz-req+jwt")
+
+        @app.post("/response")
+        async def response(request: Request) -> Response:
+            self.responses.append({k: str(v) for k, v in (await request.form()).items()})
+            return JSONResponse({"redirect_uri": "https://verifier.example/done/abc"})
+
+        return app
+
+    def link(self, rid: str, *, method: str = "post", scheme: str = "haip-vp") -> str:
+        params = {
+            "client_id": self.spec.client_id,
+            "request_uri": f"https://verifier.example/request/{rid}",
+            "request_uri_method": method,
+        }
+        return f"{scheme}://?" + urlencode(params)
+
+    def offer(self, rid: str, dcql: dict[str, Any], **overrides: Any) -> str:
+        """Serve a Request Object for ``dcql`` under ``rid`` (the wallet_nonce included)."""
+
+        def make(wallet_nonce: str | None) -> str:
+            extra = {"wallet_nonce": wallet_nonce} if wallet_nonce else {}
+            claims = self.spec.claims(dcql, now=int(NOW.timestamp()), **{**extra, **overrides})
+            return self.spec.sign(claims)
+
+        self.objects[rid] = make
+        return self.link(rid)
+
+
+@pytest.fixture
+def served() -> Served:
+    root = create_root_ca("verifier root", now=NOW)
+    leaf = create_leaf(root, "verifier.example", organization="Werkgever BV", now=NOW)
+    return Served(
+        SpecVerifier(root=root, leaf=leaf, response_uri="https://verifier.example/response")
+    )
+
+
+@pytest.fixture
+def wallet(tmp_path: Path, served: Served) -> Iterator[Wallet]:
+    client = TestClient(served.app(), base_url="https://verifier.example")
+    yield from make_wallet(
+        f"sqlite:///{tmp_path / 'wallet.db'}",
+        http_client=cast(httpx.Client, client),
+        resolve_host=lambda host, port: ["93.184.216.34"],
+    )
+
+
+def _store_sd_jwt(wallet: Wallet, person: Person) -> str:
+    """An SD-JWT VC bound to the person's holder key, stored as h/w-hold stores them
+    (``format`` ``dc+sd-jwt``, ``document`` the issued SD-JWT ending in ``~``)."""
+    holder = public_jwk_of(public_key_from_multibase(person.did.split(":")[2]))
+    issued = issue_sd_jwt_vc(
+        vct=VCT,
+        iss="https://issuer.example/roc",
+        claims={
+            "kind": "diploma",
+            "holder_name": Sd("Sanne de Vries"),
+            "achievement_name": Sd("Verzorgende IG"),
+            "student_number": Sd("123456"),
+        },
+        signer=P256KeyPair.generate(),
+        iat=int(NOW.timestamp()),
+        holder_jwk=holder,
+    )
+    engine = create_engine(wallet.database_url)
+    with Session(engine) as session:
+        account = session.scalar(select(Account).where(Account.email == person.email))
+        assert account is not None
+        row = StoredCredential(
+            public_id="sdjwt-diploma-1",
+            account_id=account.id,
+            digest=hashlib.sha256(issued.compact.encode()).hexdigest(),
+            format="dc+sd-jwt",
+            document=issued.compact,
+            credential_id=None,
+            kind="diploma",
+            types="DiplomaCredential",
+            title="Diploma Verzorgende IG",
+            issuer="https://issuer.example/roc",
+            issuer_name="ROC Voorbeeld",
+            subject_id=None,
+            holder_did=None,
+            valid_from=None,
+            valid_until=None,
+            source="oid4vci",
+            received_at=NOW,
+            evidence="[]",
+            checked_at=NOW,
+            verdict="valid",
+            state="ok",
+            checks="[]",
+        )
+        session.add(row)
+        session.commit()
+    engine.dispose()
+    return "sdjwt-diploma-1"
+
+
+def _send(person: Person, page: str, fields: dict[str, Any]) -> Any:
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    import html as html_module
+
+    data = {k: html_module.unescape(v) for k, v in hidden.items()}
+    data["csrf_token"] = person.csrf
+    return person.client.post("/respond/send", data={**data, **fields}, headers=HTML)
+
+
+def test_selective_sd_jwt_answer_encrypted_to_the_verifier(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person)
+    link = served.offer("r1", DCQL_SD)
+    page = person.get(f"/respond?request={quote(link, safe='')}", headers=HTML)
+    assert page.status_code == 200, page.text
+    html = page.text
+    # fetched once, by POST with a wallet_nonce and our metadata (§5.10)
+    [fetch] = served.fetches
+    assert fetch["method"] == "POST"
+    assert fetch["wallet_nonce"]
+    assert "dc+sd-jwt" in json.loads(fetch["wallet_metadata"])["vp_formats_supported"]
+    assert 'id="client-name">Werkgever BV<' in html  # from the certificate
+    assert "uit het certificaat" in html
+    assert 'id="response-host">verifier.example<' in html
+    assert "versleuteld" in html
+    # each requested claim by its display name with the value it would reveal
+    assert "Naam: <strong>Sanne de Vries</strong>" in html
+    assert "Behaald: <strong>Verzorgende IG</strong>" in html
+    assert "123456" not in html  # not asked, not shown
+    assert f'value="diploma:{pid}"' in html
+    assert served.responses == []  # nothing sent before pressing send
+
+    # the person sends the diploma but unticks the achievement: only the name is disclosed
+    sent = _send(person, html, {"credential": [f"diploma:{pid}"], "claim": [f"diploma:{pid}:0"]})
+    assert sent.status_code == 200, sent.text
+    assert "verstuurd naar verifier.example" in sent.text
+    assert 'href="https://verifier.example/done/abc"' in sent.text  # same-device redirect
+    assert len(served.fetches) == 1  # the Request Object was not fetched again
+    [answer] = served.responses
+    assert set(answer) == {"response"}
+    header, payload = served.spec.decrypt(answer["response"])
+    assert header["alg"] == "ECDH-ES"
+    assert header["enc"] == "A128GCM"
+    assert payload["state"] == served.spec.state
+    [presentation] = payload["vp_token"]["diploma"]
+    kb, disclosures = served.spec.check_kb_jwt(presentation)
+    assert kb["iat"] == int(NOW.timestamp())
+    assert [d[1:] for d in disclosures] == [["holder_name", "Sanne de Vries"]]
+
+
+def test_ldp_vc_answer_binds_nonce_and_client_id(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    good = person.post("/api/credentials", json={"credential": signed_credential(person.did)})
+    assert good.status_code == 201, good.text
+    link = served.offer("r2", DCQL_LDP)
+    page = person.get(f"/respond?request={quote(link, safe='')}", headers=HTML)
+    assert page.status_code == 200, page.text
+    sent = _send(person, page.text, {"credential": [f"mbo:{good.json()['id']}"]})
+    assert sent.status_code == 200, sent.text
+    _, payload = served.spec.decrypt(served.responses[0]["response"])
+    [vp] = payload["vp_token"]["mbo"]
+    assert vp["proof"]["challenge"] == served.spec.nonce
+    assert vp["proof"]["domain"] == served.spec.client_id
+    assert len(vp["verifiableCredential"]) == 1
+
+
+def _refused(person: Person, link: str) -> str:
+    page = person.get(f"/respond?request={quote(link, safe='')}", headers=HTML)
+    assert page.status_code == 400, page.text
+    return str(page.text)
+
+
+def test_bad_requests_are_refused_in_dutch(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    spec = served.spec
+    now = int(NOW.timestamp())
+    impostor = create_leaf(spec.root, "impostor.example", now=NOW)
+
+    def claims(nonce: str | None) -> dict[str, Any]:
+        return spec.claims(DCQL_SD, now=now, wallet_nonce=nonce)
+
+    served.objects["sig"] = lambda n: spec.sign(claims(n), signer=impostor)
+    assert "handtekening onder dit verzoek klopt niet" in _refused(person, served.link("sig"))
+
+    served.objects["hash"] = lambda n: spec.sign(claims(n), signer=impostor, x5c=impostor.x5c([]))
+    assert "hoort niet bij de controleur" in _refused(person, served.link("hash"))
+
+    served.offer("old", DCQL_SD, exp=now - 3600)
+    assert "verlopen" in _refused(person, served.link("old"))
+
+    served.offer("mode", DCQL_SD, response_mode="query.jwt")
+    assert "manier ontvangen die je portemonnee niet" in _refused(person, served.link("mode"))
+
+    served.objects["typ"] = lambda n: spec.sign(claims(n), typ="JWT")
+    assert "niet in orde" in _refused(person, served.link("typ"))
+
+    big = {"credentials": [dict(DCQL_SD["credentials"][0], id=f"q{i}") for i in range(30)]}
+    served.offer("big", big)
+    assert "te veel tegelijk" in _refused(person, served.link("big"))
+
+    # unsigned, by value, where HAIP wants a signature
+    by_value = "haip-vp://?" + urlencode(
+        {
+            "response_type": "vp_token",
+            "response_mode": "direct_post",
+            "client_id": "redirect_uri:https://verifier.example/response",
+            "response_uri": "https://verifier.example/response",
+            "nonce": "n",
+            "dcql_query": json.dumps(DCQL_LDP),
+        }
+    )
+    assert "niet ondertekend" in _refused(person, by_value)
+
+    # the Request Object is gone (served once): a readable error, not a crash
+    assert "kon niet worden opgehaald" in _refused(person, served.link("sig"))
+    assert served.responses == []
+
+
+def test_get_method_and_no_match(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    served.offer("g", DCQL_SD)
+    link = quote(served.link("g", method="get"), safe="")
+    page = person.get(f"/respond?request={link}", headers=HTML)
+    assert page.status_code == 200, page.text
+    assert served.fetches[0] == {"method": "GET"}
+    assert "geen bewijs dat past" in page.text
+    english = person.get(f"/respond?lang=en&request={link}", headers=HTML)
+    assert english.status_code == 400  # served once: gone now
+    assert "could not be fetched from the verifier" in english.text
+
+
+def test_expired_between_preview_and_send(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person)
+    now = int(NOW.timestamp())
+    served.offer("short", DCQL_SD, exp=now + 120)
+    page = person.get(f"/respond?request={quote(served.link('short'), safe='')}", headers=HTML)
+    assert page.status_code == 200, page.text
+    wallet.clock.now = datetime.fromtimestamp(now + 600, UTC)
+    person.login()
+    sent = _send(person, page.text, {"credential": [f"diploma:{pid}"]})
+    assert sent.status_code == 400
+    assert "verlopen" in sent.text
+    assert served.responses == []

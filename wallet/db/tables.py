@@ -139,6 +139,9 @@ class StoredCredential(WalletBase):
     """What a person needs to know first: ok, revoked, suspended, expired, not_yet_valid,
     status_unknown, invalid."""
     checks: Mapped[str] = mapped_column(Text)  # JSON list of CheckResult.to_json()
+    result_key: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    """:func:`qualifications.sd_jwt_vc_claims.result_fingerprint` of the result: the same
+    for the ``ldp_vc`` and the ``dc+sd-jwt`` copy of one result (they count once)."""
 
 
 class SelfDeclared(WalletBase):

@@ -47,6 +47,7 @@ from .accounts import (
 from .checking import Checker
 from .errors import InputError, ReceiveError
 from .receive import load_document, receive_document
+from .sd_jwt_checks import is_sd_jwt
 from .wallet_credentials import SelfDeclaredInput, add_self_declared
 
 __all__ = [
@@ -268,7 +269,9 @@ def import_account(
             result.keys += 1
         for index, item in enumerate(payload.get("credentials") or []):
             document = item["document"]
-            fmt = "jwt_vc" if isinstance(document, str) else "ldp_vc"
+            fmt = "ldp_vc"
+            if isinstance(document, str):
+                fmt = "dc+sd-jwt" if is_sd_jwt(document) else "jwt_vc"
             size = len(json.dumps(document).encode("utf-8"))
             if size > max_credential_bytes:
                 raise InputError("too_large", f"Bewijs {index + 1} in het bestand is te groot.")

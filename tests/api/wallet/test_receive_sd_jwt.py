@@ -26,7 +26,7 @@ from issuer.services.organisations import get_organisation
 from issuer.services.x509_keys import create_dev_chain
 from qualifications.sd_jwt_vc_claims import VCT_BASE
 from wallet.app import create_app
-from wallet.db.tables import StoredCredential
+from wallet.db.tables import HolderKey, StoredCredential
 from wallet.services import accounts
 from wallet.settings import WalletSettings
 from web_common.db import UnitOfWork
@@ -283,3 +283,39 @@ def test_issuer_not_under_an_anchor_is_refused(tmp_path: Path, pki: dict[str, An
         refused = client.post("/api/credentials", json={"credential": compact}, headers=csrf)
         assert refused.status_code == 422, refused.text
         assert refused.json()["check"]["code"] == "x509_untrusted"
+
+
+def test_export_import_and_deletion_cover_sd_jwt_and_the_p256_key(
+    setup: Setup, tmp_path: Path
+) -> None:
+    with _wallet(tmp_path, setup, anchors=setup.anchors, formats=("dc+sd-jwt",)) as client:
+        csrf = _person(client)
+        assert _accept(client, csrf, setup.offers[0]).status_code == 201
+        exported = client.post(
+            "/api/export", json={"passphrase": "mijn geheime wachtzin"}, headers=csrf
+        )
+        assert exported.status_code == 200
+        other = TestClient(client.app, base_url=WALLET)
+        body = other.post(
+            "/api/accounts", json={"email": "nieuw@example.nl", "name": "N", "password": PASSWORD}
+        ).json()
+        new_csrf = {"X-CSRF-Token": body["csrf_token"]}
+        files = {"file": ("export.json", exported.content, "application/json")}
+        imported = other.post(
+            "/api/import", files=files, data={"passphrase": "mijn geheime wachtzin"},
+            headers=new_csrf,
+        )  # fmt: skip
+        assert imported.status_code == 200, imported.text
+        assert imported.json()["holder_keys"] == 2  # the did:key and the P-256 key
+        [credential] = other.get("/api/credentials").json()
+        assert credential["bound_to_holder"] is True  # bound to the imported P-256 key
+        rows = _rows(client)
+        assert [r.format for r in rows] == ["dc+sd-jwt", "dc+sd-jwt"]
+        assert rows[0].document == rows[1].document
+        deleted = other.post("/api/account/delete", json={"password": PASSWORD}, headers=new_csrf)
+        assert deleted.status_code == 204
+        with UnitOfWork(client.app.state.sessions) as uow:  # type: ignore[attr-defined]
+            keys = list(uow.session.scalars(select(HolderKey)))
+            assert {k.account_id for k in keys} == {rows[0].account_id}
+            assert {k.key_type for k in keys} == {"Ed25519", "P-256"}
+        assert len(_rows(client)) == 1

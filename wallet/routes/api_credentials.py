@@ -72,6 +72,7 @@ def accept_offer(
         now=now,
         max_credentials=settings.max_credentials_per_account,
         max_credential_bytes=settings.max_credential_bytes,
+        formats=settings.credential_formats,
     )
     uow.commit()
     return {"credentials": [credential_public(r) for r in rows]}

@@ -31,7 +31,7 @@ from cryptography import x509
 
 from credentials.dcql import ClaimQuery, DcqlMatch, HeldCredential, match_query
 from credentials.errors import FetchError
-from credentials.jwk import EdDsaSigner, JwsSigner
+from credentials.jwk import EdDsaSigner, JwsSigner, jwk_thumbprint_uri
 from credentials.jws import parse_compact
 from credentials.keys import Ed25519KeyPair
 from credentials.net import check_url_allowed
@@ -50,7 +50,7 @@ from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.tables import Account, StoredCredential
-from .accounts import holder_keys
+from .accounts import holder_keys, sd_jwt_holder_key
 from .errors import InputError
 from .receive import load_document
 from .request_view import sendable
@@ -240,7 +240,9 @@ class AnsweredRequest:
 def _kb_signer(
     uow: UnitOfWork, account: Account, box: SecretBox, row: StoredCredential
 ) -> JwsSigner:
-    """The account's key the SD-JWT is bound to (its ``cnf.jwk``)."""
+    """The account's key the SD-JWT is bound to (its ``cnf.jwk``): the P-256 holder key with
+    that JWK thumbprint (ES256, what our wallet receives), or an Ed25519 holder key with that
+    public key (EdDSA)."""
     try:
         payload = parse_compact(parse_sd_jwt(row.document).issuer_jwt).payload
     except (SdJwtError, ValueError):
@@ -248,11 +250,16 @@ def _kb_signer(
     cnf = payload.get("cnf")
     bound = cnf.get("jwk") if isinstance(cnf, Mapping) else None
     if isinstance(bound, Mapping):
-        for key_row in holder_keys(uow, account.id):
-            signer = EdDsaSigner(Ed25519KeyPair.from_seed(box.decrypt(key_row.encrypted_seed)))
-            public = signer.public_jwk
-            if all(bound.get(k) == public[k] for k in ("kty", "crv", "x")):
-                return signer
+        if bound.get("kty") == "EC":
+            try:
+                return sd_jwt_holder_key(uow, account.id, box, jwk_thumbprint_uri(bound))
+            except (LookupError, ValueError):
+                pass
+        elif bound.get("kty") == "OKP":
+            for key_row in holder_keys(uow, account.id):
+                signer = EdDsaSigner(Ed25519KeyPair.from_seed(box.decrypt(key_row.encrypted_seed)))
+                if all(bound.get(k) == signer.public_jwk[k] for k in ("kty", "crv", "x")):
+                    return signer
     raise InputError(
         "no_holder_key",
         "Dit bewijs is niet aan een sleutel in je portemonnee gebonden; je kunt het niet sturen.",

@@ -21,8 +21,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from credentials.jwk import P256KeyPair, public_jwk_of
 from credentials.keys import public_key_from_multibase
@@ -32,6 +31,8 @@ from credentials.x509_dev_ca import create_leaf, create_root_ca
 from qualifications.sd_jwt_vc_claims import VCT_BASE
 from tests.spec_verifier import SpecVerifier
 from wallet.db.tables import Account, StoredCredential
+from wallet.services import accounts
+from web_common.db import UnitOfWork
 
 from .conftest import Clock, Person, Wallet, make_wallet, signed_credential
 
@@ -127,55 +128,61 @@ def wallet(tmp_path: Path, served: Served) -> Iterator[Wallet]:
     )
 
 
-def _store_sd_jwt(wallet: Wallet, person: Person) -> str:
-    """An SD-JWT VC bound to the person's holder key, stored as h/w-hold stores them
-    (``format`` ``dc+sd-jwt``, ``document`` the issued SD-JWT ending in ``~``)."""
-    holder = public_jwk_of(public_key_from_multibase(person.did.split(":")[2]))
-    issued = issue_sd_jwt_vc(
-        vct=VCT,
-        iss="https://issuer.example/roc",
-        claims={
-            "kind": "diploma",
-            "holder_name": Sd("Sanne de Vries"),
-            "achievement_name": Sd("Verzorgende IG"),
-            "student_number": Sd("123456"),
-        },
-        signer=P256KeyPair.generate(),
-        iat=int(NOW.timestamp()),
-        holder_jwk=holder,
-    )
-    engine = create_engine(wallet.database_url)
-    with Session(engine) as session:
-        account = session.scalar(select(Account).where(Account.email == person.email))
+def _store_sd_jwt(wallet: Wallet, person: Person, *, p256: bool = True) -> str:
+    """An SD-JWT VC bound to the person's P-256 holder key (or the Ed25519 one), stored as
+    h/w-hold stores them (``format`` ``dc+sd-jwt``, ``document`` the issued SD-JWT ending in
+    ``~``)."""
+    public_id = "sdjwt-diploma-p256" if p256 else "sdjwt-diploma-ed25519"
+    with UnitOfWork(wallet.app.state.sessions) as uow:
+        account = uow.session.scalar(select(Account).where(Account.email == person.email))
         assert account is not None
-        row = StoredCredential(
-            public_id="sdjwt-diploma-1",
-            account_id=account.id,
-            digest=hashlib.sha256(issued.compact.encode()).hexdigest(),
-            format="dc+sd-jwt",
-            document=issued.compact,
-            credential_id=None,
-            kind="diploma",
-            types="DiplomaCredential",
-            title="Diploma Verzorgende IG",
-            issuer="https://issuer.example/roc",
-            issuer_name="ROC Voorbeeld",
-            subject_id=None,
-            holder_did=None,
-            valid_from=None,
-            valid_until=None,
-            source="oid4vci",
-            received_at=NOW,
-            evidence="[]",
-            checked_at=NOW,
-            verdict="valid",
-            state="ok",
-            checks="[]",
+        if p256:
+            key = accounts.sd_jwt_holder_key(uow, account.id, wallet.app.state.box, now=NOW)
+            holder, holder_did = key.public_jwk, accounts.sd_jwt_key_id(key)
+        else:
+            holder = public_jwk_of(public_key_from_multibase(person.did.split(":")[2]))
+            holder_did = person.did
+        issued = issue_sd_jwt_vc(
+            vct=VCT,
+            iss="https://issuer.example/roc",
+            claims={
+                "kind": "diploma",
+                "holder_name": Sd("Sanne de Vries"),
+                "achievement_name": Sd("Verzorgende IG"),
+                "student_number": Sd("123456"),
+            },
+            signer=P256KeyPair.generate(),
+            iat=int(NOW.timestamp()),
+            holder_jwk=holder,
         )
-        session.add(row)
-        session.commit()
-    engine.dispose()
-    return "sdjwt-diploma-1"
+        uow.session.add(
+            StoredCredential(
+                public_id=public_id,
+                account_id=account.id,
+                digest=hashlib.sha256(issued.compact.encode()).hexdigest(),
+                format="dc+sd-jwt",
+                document=issued.compact,
+                credential_id=None,
+                kind="diploma",
+                types="DiplomaCredential",
+                title="Diploma Verzorgende IG",
+                issuer="https://issuer.example/roc",
+                issuer_name="ROC Voorbeeld",
+                subject_id=None,
+                holder_did=holder_did,
+                valid_from=None,
+                valid_until=None,
+                source="oid4vci",
+                received_at=NOW,
+                evidence="[]",
+                checked_at=NOW,
+                verdict="valid",
+                state="ok",
+                checks="[]",
+            )
+        )
+        uow.commit()
+    return public_id
 
 
 def _send(person: Person, page: str, fields: dict[str, Any]) -> Any:
@@ -226,6 +233,27 @@ def test_selective_sd_jwt_answer_encrypted_to_the_verifier(wallet: Wallet, serve
     kb, disclosures = served.spec.check_kb_jwt(presentation)
     assert kb["iat"] == int(NOW.timestamp())
     assert [d[1:] for d in disclosures] == [["holder_name", "Sanne de Vries"]]
+
+
+def test_sd_jwt_bound_to_the_ed25519_key_and_plain_direct_post(
+    wallet: Wallet, served: Served
+) -> None:
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person, p256=False)
+    plain = served.spec.metadata()
+    link = served.offer("ed", DCQL_SD, response_mode="direct_post", client_metadata=plain)
+    page = person.get(f"/respond?request={quote(link, safe='')}", headers=HTML)
+    assert page.status_code == 200, page.text
+    assert "versleuteld" not in page.text
+    claims = re.findall(r'name="claim" value="([^"]+)" checked', page.text)
+    assert claims == [f"diploma:{pid}:0", f"diploma:{pid}:1"]  # ticked by default
+    sent = _send(person, page.text, {"credential": [f"diploma:{pid}"], "claim": claims})
+    assert sent.status_code == 200, sent.text
+    [answer] = served.responses
+    assert answer["state"] == served.spec.state
+    [presentation] = json.loads(answer["vp_token"])["diploma"]
+    _, disclosures = served.spec.check_kb_jwt(presentation)
+    assert sorted(d[1] for d in disclosures) == ["achievement_name", "holder_name"]
 
 
 def test_ldp_vc_answer_binds_nonce_and_client_id(wallet: Wallet, served: Served) -> None:

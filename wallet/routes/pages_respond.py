@@ -132,12 +132,19 @@ def _message(exc: InputError) -> str:
 
 
 def _load(
-    text: str, http: GuardedHttp, now: Any, request_object: str = "", wallet_nonce: str = ""
+    request: Request,
+    text: str,
+    http: GuardedHttp,
+    now: Any,
+    request_object: str = "",
+    wallet_nonce: str = "",
 ) -> LoadedRequest:
+    anchors = getattr(request.app.state, "verifier_anchors", None)
     return presentation_requests.load_request(
         text,
         http=http,
         now=now,
+        trust_anchors=anchors() if anchors is not None else (),
         request_object=request_object or None,
         wallet_nonce=wallet_nonce or None,
     )
@@ -172,7 +179,7 @@ def _open(
     request: Request, text: str, account: Account, uow: UowDep, http: GuardedHttp, now: Any
 ) -> Response:
     try:
-        loaded = _load(text, http, now)
+        loaded = _load(request, text, http, now)
     except InputError as exc:
         return _form(request, text, _message(exc), exc.detail, 400)
     return _preview(request, loaded, wallet_credentials.list_credentials(uow, account))
@@ -249,7 +256,7 @@ def respond_send(
     wallet_nonce: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     try:
-        loaded = _load(request_text, http, now, request_object, wallet_nonce)
+        loaded = _load(request, request_text, http, now, request_object, wallet_nonce)
     except InputError as exc:
         return _form(request, request_text, _message(exc), exc.detail, 400)
     rows = wallet_credentials.list_credentials(uow, account)

@@ -30,9 +30,12 @@ from credentials.sd_jwt_vc import issue_sd_jwt_vc
 from credentials.x509_dev_ca import create_leaf, create_root_ca
 from qualifications.sd_jwt_vc_claims import VCT_BASE
 from tests.spec_verifier import SpecVerifier
+from wallet.app import create_app
 from wallet.db.tables import Account, StoredCredential
 from wallet.services import accounts
+from wallet.settings import WalletSettings
 from web_common.db import UnitOfWork
+from web_common.migrations import upgrade
 
 from .conftest import Clock, Person, Wallet, make_wallet, signed_credential
 
@@ -350,3 +353,50 @@ def test_expired_between_preview_and_send(wallet: Wallet, served: Served) -> Non
     assert sent.status_code == 400
     assert "verlopen" in sent.text
     assert served.responses == []
+
+
+def _anchored_wallet(tmp_path: Path, served: Served, roots: bytes) -> Iterator[Wallet]:
+    anchors = tmp_path / "verifier-roots.pem"
+    anchors.write_bytes(roots)
+    url = f"sqlite:///{tmp_path / 'anchored.db'}"
+    upgrade("wallet", url)
+    settings = WalletSettings(
+        environment="test", database_url=url, public_base_url="http://wallet.test",
+        log_json=False, verifier_trust_anchors_file=str(anchors),
+    )  # fmt: skip
+    client = TestClient(served.app(), base_url="https://verifier.example")
+    clock = Clock()
+    app = create_app(
+        settings, clock=clock, http_client=cast(httpx.Client, client),
+        resolve_host=lambda host, port: ["93.184.216.34"],
+    )  # fmt: skip
+    with TestClient(app, base_url="http://wallet.test") as wallet_client:
+        yield Wallet(app, wallet_client, clock, url)
+
+
+def test_configured_verifier_anchors(tmp_path: Path, served: Served) -> None:
+    for wallet in _anchored_wallet(tmp_path, served, served.spec.root.pem):
+        person = wallet.person()
+        page = person.get(f"/respond?request={quote(served.offer('a', DCQL_SD), safe='')}")
+        assert page.status_code == 200, page.text
+        assert "certificaat van een erkende controleur" in page.text
+    other = create_root_ca("another verifier CA", now=NOW)
+    (tmp_path / "other").mkdir()
+    for wallet in _anchored_wallet(tmp_path / "other", served, other.pem):
+        person = wallet.person()
+        page = person.get(f"/respond?request={quote(served.offer('b', DCQL_SD), safe='')}")
+        assert page.status_code == 400
+        assert "niet bij de erkende controleurs" in page.text
+
+
+def test_request_object_by_value_with_purpose(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    spec = served.spec
+    token = spec.sign(
+        spec.claims(DCQL_SD, now=int(NOW.timestamp()), purpose="Sollicitatie als verzorgende")
+    )
+    link = "openid4vp://?" + urlencode({"client_id": spec.client_id, "request": token})
+    page = person.get(f"/respond?request={quote(link, safe='')}", headers=HTML)
+    assert page.status_code == 200, page.text
+    assert "<q>Sollicitatie als verzorgende</q>" in page.text
+    assert served.fetches == []

@@ -199,7 +199,7 @@ def describe_request(
                     _claim_label(claim, vcts, lang),
                     _path_text(claim.path),
                     (
-                        ", ".join(_shown(v) for v in select_path(values, claim.path))
+                        ", ".join(_shown(v) for v in select_path(values, claim.path)[:10])
                         if selective
                         else None
                     ),

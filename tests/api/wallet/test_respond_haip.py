@@ -121,11 +121,15 @@ def served() -> Served:
     )
 
 
-@pytest.fixture
-def wallet(tmp_path: Path, served: Served) -> Iterator[Wallet]:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def wallet(request: pytest.FixtureRequest, tmp_path: Path, served: Served) -> Iterator[Wallet]:
     client = TestClient(served.app(), base_url="https://verifier.example")
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'wallet.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
     yield from make_wallet(
-        f"sqlite:///{tmp_path / 'wallet.db'}",
+        url,
         http_client=cast(httpx.Client, client),
         resolve_host=lambda host, port: ["93.184.216.34"],
     )

@@ -73,6 +73,7 @@ from .checking import Checker, state_of, tampered
 from .errors import ReceiveError
 from .issuer_errors import OFFER_USED, TX_CODE_REQUIRED, credential_error, token_error
 from .sd_jwt_checks import is_sd_jwt
+from .sd_jwt_explain import explain_sd_jwt
 from .transport import GuardedHttp
 
 log = logging.getLogger(__name__)
@@ -328,6 +329,8 @@ def receive_document(
     bad = tampered(result)
     if bad is not None or result.credential is None:
         detail = bad.detail if bad is not None else "het bewijs kon niet gelezen worden"
+        if bad is not None and fmt == SD_JWT:
+            detail = explain_sd_jwt(bad, "nl")[1] or detail
         raise ReceiveError(
             "not_genuine",
             f"Dit bewijs is niet echt of is veranderd en is niet bewaard ({detail}).",

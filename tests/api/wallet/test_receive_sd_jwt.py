@@ -24,7 +24,7 @@ from credentials.sd_jwt_vc import issue_sd_jwt_vc
 from credentials.x509_dev_ca import create_leaf, create_root_ca
 from issuer.services.organisations import get_organisation
 from issuer.services.x509_keys import create_dev_chain
-from qualifications.sd_jwt_vc_claims import VCT_BASE
+from qualifications.sd_jwt_vc_claims import VCT_BASE, sd_jwt_vc_claims
 from wallet.app import create_app
 from wallet.db.tables import HolderKey, StoredCredential
 from wallet.services import accounts
@@ -36,7 +36,7 @@ from ..issuer.conftest import BASE_URL as ISSUER_BASE
 from ..issuer.conftest import Issuer
 from ..issuer.conftest import _issuer as make_issuer
 from ..issuer.test_batch_api import GOOD, _run, _upload
-from .conftest import PASSWORD
+from .conftest import PASSWORD, signed_credential
 
 ISSUER_ID = f"{ISSUER_BASE}/roc-midden"
 WALLET = "http://wallet.test"
@@ -319,3 +319,53 @@ def test_export_import_and_deletion_cover_sd_jwt_and_the_p256_key(
             assert {k.account_id for k in keys} == {rows[0].account_id}
             assert {k.key_type for k in keys} == {"Ed25519", "P-256"}
         assert len(_rows(client)) == 1
+
+
+def test_ldp_vc_and_sd_jwt_copy_of_one_result_count_once(
+    upload_wallet: TestClient, pki: dict[str, Any]
+) -> None:
+    csrf = _person(upload_wallet)
+    me = upload_wallet.get("/api/session").json()
+    ldp = signed_credential(me["holder_did"])
+    catalog = upload_wallet.app.state.catalog  # type: ignore[attr-defined]
+    flat = sd_jwt_vc_claims(ldp, catalog).claims
+    claims = {k: v if k == "kind" else Sd(v) for k, v in flat.items()}
+    compact = _sd_jwt(pki, P256KeyPair.generate(), claims=claims)
+    for document in (ldp, compact):
+        stored = upload_wallet.post("/api/credentials", json={"credential": document}, headers=csrf)
+        assert stored.status_code == 201, stored.text
+    rows = _rows(upload_wallet)
+    assert rows[0].result_key == rows[1].result_key
+    passport = upload_wallet.get("/api/passport").json()
+    by_format = {c["format"]: c for c in passport["credentials"]}
+    assert by_format["dc+sd-jwt"]["copy_of"] == by_format["ldp_vc"]["public_id"]
+    assert by_format["ldp_vc"]["copy_of"] is None
+    listed = [
+        c["public_id"]
+        for g in passport["groups"]
+        for k in g["kerntaken"]
+        for w in k["werkprocessen"]
+        for c in w["credentials"]
+    ]
+    assert listed
+    assert set(listed) == {by_format["ldp_vc"]["public_id"]}  # the copy adds nothing
+    # the credential page: the format badge, the claims with their Dutch names, the twin
+    page = upload_wallet.get(f"/credentials/{by_format['dc+sd-jwt']['public_id']}")
+    assert page.status_code == 200
+    assert "SD-JWT VC" in page.text
+    assert 'id="twin"' in page.text
+    assert "Crebo kwalificatiedossier" in page.text
+    assert 'data-claim="kerntaak_1_code">B1-K1' in page.text
+    english = upload_wallet.get(f"/credentials/{by_format['dc+sd-jwt']['public_id']}?lang=en")
+    assert "Qualification file crebo" in english.text
+
+
+def test_sd_jwt_checks_read_in_plain_dutch(upload_wallet: TestClient, pki: dict[str, Any]) -> None:
+    csrf = _person(upload_wallet)
+    stored = upload_wallet.post(
+        "/api/credentials", json={"credential": _sd_jwt(pki, P256KeyPair.generate())}, headers=csrf
+    ).json()
+    page = upload_wallet.get(f"/credentials/{stored['id']}").text
+    assert "Soort bewijs" in page  # the type metadata check, named for people
+    assert "De digitale handtekening klopt" in page
+    assert "vct" not in page.split('id="checks-title"')[1].split("</section>")[0]

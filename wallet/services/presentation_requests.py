@@ -44,7 +44,7 @@ from credentials.oid4vp_wallet import (
     request_from_link,
     verify_request_object,
 )
-from credentials.sd_jwt import Disclosure, SdJwtError, parse_sd_jwt, process_claims
+from credentials.sd_jwt import SdJwtError, parse_sd_jwt
 from credentials.sd_jwt_holder import KeyBindingRequest, present
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
@@ -54,6 +54,7 @@ from .accounts import holder_keys, sd_jwt_holder_key
 from .errors import InputError
 from .receive import load_document
 from .request_view import sendable
+from .sd_jwt_stored import stored_claims
 from .shares import _selected, _signing_key, build_presentation
 from .transport import GuardedHttp
 
@@ -175,16 +176,6 @@ def load_request(
 # ------------------------------------------------------------------------------ matching
 
 
-def _sd_jwt_claims(document: str) -> dict[str, Any] | None:
-    try:
-        parts = parse_sd_jwt(document)
-        payload = parse_compact(parts.issuer_jwt).payload
-        disclosures = [Disclosure.decode(d) for d in parts.disclosures]
-        return process_claims(payload, disclosures).claims
-    except (SdJwtError, ValueError):
-        return None
-
-
 def held_credentials(rows: Sequence[StoredCredential]) -> list[HeldCredential]:
     """The stored credentials as the DCQL matcher sees them (unreadable ones left out).
     A ``vc+jwt`` credential travels in an ``ldp_vc`` presentation (enveloped), as before."""
@@ -192,9 +183,9 @@ def held_credentials(rows: Sequence[StoredCredential]) -> list[HeldCredential]:
     for row in rows:
         types = frozenset(row.types.split())
         if row.format == "dc+sd-jwt":
-            claims = _sd_jwt_claims(row.document)
-            vct = claims.get("vct") if claims else None
-            if claims is not None and isinstance(vct, str):
+            claims = stored_claims(row.document)
+            vct = claims.get("vct")
+            if isinstance(vct, str):
                 held.append(HeldCredential(row.public_id, "dc+sd-jwt", claims, vct, types))
             continue
         document = load_document(row)

@@ -359,14 +359,19 @@ def test_expired_between_preview_and_send(wallet: Wallet, served: Served) -> Non
     assert served.responses == []
 
 
-def _anchored_wallet(tmp_path: Path, served: Served, roots: bytes) -> Iterator[Wallet]:
+def _anchored_wallet(
+    tmp_path: Path, served: Served, roots: bytes, issuer_roots: bytes = b""
+) -> Iterator[Wallet]:
     anchors = tmp_path / "verifier-roots.pem"
     anchors.write_bytes(roots)
+    issuers = tmp_path / "issuer-roots.pem"
+    issuers.write_bytes(issuer_roots)
     url = f"sqlite:///{tmp_path / 'anchored.db'}"
     upgrade("wallet", url)
     settings = WalletSettings(
         environment="test", database_url=url, public_base_url="http://wallet.test",
         log_json=False, verifier_trust_anchors_file=str(anchors),
+        x509_trust_anchors_file=str(issuers),
     )  # fmt: skip
     client = TestClient(served.app(), base_url="https://verifier.example")
     clock = Clock()
@@ -404,3 +409,47 @@ def test_request_object_by_value_with_purpose(wallet: Wallet, served: Served) ->
     assert page.status_code == 200, page.text
     assert "<q>Sollicitatie als verzorgende</q>" in page.text
     assert served.fetches == []
+
+
+def test_received_sd_jwt_answered_end_to_end(tmp_path: Path, served: Served) -> None:
+    """Uploaded (verified by the wallet against its issuer roots), then presented."""
+    issuer_root = create_root_ca("issuer root", now=NOW)
+    issuer = create_leaf(issuer_root, "ROC", san_uris=["https://roc.example"], now=NOW)
+    for wallet in _anchored_wallet(tmp_path, served, served.spec.root.pem, issuer_root.pem):
+        person = wallet.person()
+        with UnitOfWork(wallet.app.state.sessions) as uow:
+            account = uow.session.scalars(select(Account)).one()
+            key = accounts.sd_jwt_holder_key(uow, account.id, wallet.app.state.box, now=NOW)
+            uow.commit()
+        compact = issue_sd_jwt_vc(
+            vct=VCT,
+            iss="https://roc.example",
+            claims={
+                "kind": "diploma",
+                "holder_name": Sd("Sanne de Vries"),
+                "achievement_name": Sd("Verzorgende IG"),
+                "student_number": Sd("123456"),
+            },
+            signer=issuer.key,
+            iat=int(NOW.timestamp()),
+            holder_jwk=key.public_jwk,
+            x5c=issuer.x5c([]),
+        ).compact
+        stored = person.post("/api/credentials", json={"credential": compact})
+        assert stored.status_code == 201, stored.text
+        assert stored.json()["bound_to_holder"] is True
+        pid = stored.json()["id"]
+        page = person.get(f"/respond?request={quote(served.offer('e2e', DCQL_SD), safe='')}")
+        assert page.status_code == 200, page.text
+        assert "certificaat van een erkende controleur" in page.text
+        sent = _send(
+            person,
+            page.text,
+            {"credential": [f"diploma:{pid}"], "claim": [f"diploma:{pid}:1"]},
+        )
+        assert sent.status_code == 200, sent.text
+        _, payload = served.spec.decrypt(served.responses[0]["response"])
+        [presentation] = payload["vp_token"]["diploma"]
+        _, disclosures = served.spec.check_kb_jwt(presentation)
+        assert [d[1:] for d in disclosures] == [["achievement_name", "Verzorgende IG"]]
+        assert presentation.startswith(compact.split("~")[0] + "~")

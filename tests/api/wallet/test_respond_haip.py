@@ -453,3 +453,27 @@ def test_received_sd_jwt_answered_end_to_end(tmp_path: Path, served: Served) -> 
         _, disclosures = served.spec.check_kb_jwt(presentation)
         assert [d[1:] for d in disclosures] == [["achievement_name", "Verzorgende IG"]]
         assert presentation.startswith(compact.split("~")[0] + "~")
+
+
+def test_json_api_answers_a_signed_request(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person)
+    preview = person.post("/api/requests/preview", json={"request": served.offer("p", DCQL_SD)})
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["client_name"] == "Werkgever BV"
+    assert preview.json()["response_mode"] == "direct_post.jwt"
+    answered = person.post(
+        "/api/requests/answer",
+        json={"request": served.offer("a", DCQL_SD), "credentials": [pid]},
+    )
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["redirect_uri"] == "https://verifier.example/done/abc"
+    _, payload = served.spec.decrypt(served.responses[0]["response"])
+    _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
+    assert sorted(d[1] for d in disclosures) == ["achievement_name", "holder_name"]
+    refused = person.post(
+        "/api/requests/answer",
+        json={"request": served.link("a"), "credentials": [pid]},  # served once: gone
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "request_unreachable"

@@ -477,3 +477,27 @@ def test_json_api_answers_a_signed_request(wallet: Wallet, served: Served) -> No
     )
     assert refused.status_code == 422
     assert refused.json()["code"] == "request_unreachable"
+
+
+def test_tampered_consent_form_is_refused(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person)
+    page = person.get(f"/respond?request={quote(served.offer('t', DCQL_SD), safe='')}")
+    assert page.status_code == 200, page.text
+    base = {"credential": [f"diploma:{pid}"]}
+    garbage = _send(person, page.text, {**base, "request_object": "x" * 5000})
+    assert garbage.status_code == 400
+    assert "niet in orde" in garbage.text
+    other_nonce = _send(person, page.text, {**base, "wallet_nonce": "not-the-one"})
+    assert other_nonce.status_code == 400
+    wrong_query = _send(person, page.text, {"credential": [f"nope:{pid}"]})
+    assert wrong_query.status_code == 400
+    assert "past niet bij wat er gevraagd wordt" in wrong_query.text
+    flood = _send(person, page.text, {**base, "claim": [f"diploma:{pid}:{i}" for i in range(2000)]})
+    assert flood.status_code == 400  # more form fields than any consent page has
+    assert "Ongeldig verzoek" in flood.text
+    many = _send(person, page.text, {**base, "claim": [f"diploma:{pid}:{i}" for i in range(500)]})
+    assert many.status_code == 200, many.text  # unknown indexes are ignored
+    _, payload = served.spec.decrypt(served.responses[0]["response"])
+    _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
+    assert sorted(d[1] for d in disclosures) == ["achievement_name", "holder_name"]

@@ -74,6 +74,7 @@ def create_share(
         public_base_url=settings.public_base_url,
         box=box,
         now=now,
+        disclose=body.disclose,
     )
     uow.commit()
     summary = shares.get_share(uow, account, created.share.public_id)

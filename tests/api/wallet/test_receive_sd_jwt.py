@@ -19,9 +19,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from credentials.jwk import P256KeyPair
+from credentials.results import Verdict
 from credentials.sd_jwt_issuer import Sd
-from credentials.sd_jwt_vc import issue_sd_jwt_vc
+from credentials.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc, x5c_key_resolver
+from credentials.sd_jwt_verifier import KeyBindingPolicy
 from credentials.x509_dev_ca import create_leaf, create_root_ca
+from credentials.x509_trust import load_certificates_pem
 from issuer.services.organisations import get_organisation
 from issuer.services.x509_keys import create_dev_chain
 from qualifications.sd_jwt_vc_claims import VCT_BASE, sd_jwt_vc_claims
@@ -79,7 +82,7 @@ def _wallet(
     upgrade("wallet", url)
     settings = WalletSettings(
         environment="test", database_url=url, public_base_url=WALLET, log_json=False,
-        dev_allow_hosts=frozenset({"issuer.test"}), credential_formats=formats,
+        dev_allow_hosts=frozenset({"issuer.test"}), credential_formats=formats, verifier_url="",
         x509_trust_anchors_file=str(anchors) if anchors else "",
     )  # fmt: skip
     app = create_app(
@@ -369,3 +372,65 @@ def test_sd_jwt_checks_read_in_plain_dutch(upload_wallet: TestClient, pki: dict[
     assert "Soort bewijs" in page  # the type metadata check, named for people
     assert "De digitale handtekening klopt" in page
     assert "vct" not in page.split('id="checks-title"')[1].split("</section>")[0]
+
+
+def test_share_link_carries_a_selective_sd_jwt_presentation_bound_to_the_share(
+    setup: Setup, tmp_path: Path
+) -> None:
+    with _wallet(tmp_path, setup, anchors=setup.anchors, formats=("dc+sd-jwt",)) as client:
+        csrf = _person(client)
+        [credential] = _accept(client, csrf, setup.offers[0]).json()["credentials"]
+        page = client.get("/shares")
+        assert f'name="claim:{credential["id"]}" value="holder_name"' in page.text
+        assert "altijd zichtbaar" in page.text  # kind is always visible
+        wrong = client.post(
+            "/api/shares",
+            json={"credentials": [credential["id"]], "disclose": {credential["id"]: ["nope"]}},
+            headers=csrf,
+        )
+        assert wrong.status_code == 422
+        assert wrong.json()["code"] == "unknown_claim"
+        chosen = ["achievement_name", "kerntaak_1_code"]
+        share = client.post(
+            "/api/shares",
+            json={"credentials": [credential["id"]], "disclose": {credential["id"]: chosen}},
+            headers=csrf,
+        )
+        assert share.status_code == 201, share.text
+        published = client.get(share.json()["url"], headers={"Accept": "application/json"}).json()
+        [envelope] = published["verifiableCredential"]
+        assert envelope["type"] == "EnvelopedVerifiableCredential"
+        assert envelope["id"].startswith("data:application/dc+sd-jwt,")
+        presentation = envelope["id"].removeprefix("data:application/dc+sd-jwt,")
+        assert not presentation.endswith("~")  # a KB-JWT at the end
+        proof = published["proof"]
+        proof = proof[0] if isinstance(proof, list) else proof
+        now = setup.issuer.clock()
+        anchors = load_certificates_pem(setup.anchors.read_bytes())
+        result = verify_sd_jwt_vc(
+            presentation, x5c_key_resolver(anchors, now=now), now=int(now.timestamp()),
+            key_binding=KeyBindingPolicy(
+                audience=proof["domain"], nonce=proof["challenge"], now=int(now.timestamp())
+            ),
+        )  # fmt: skip
+        assert result.verdict == Verdict.WARNING, result  # only: status not looked up here
+        binding = result.check("holder_binding")
+        assert binding is not None
+        assert binding.outcome.value == "passed"
+        assert result.credential is not None
+        assert result.credential["kerntaak_1_code"] == "B1-K1"
+        assert "holder_name" not in result.credential  # withheld
+        assert "student_number" not in result.credential
+        assert result.credential["kind"] == "examenresultaat"  # always visible
+        # the plain page shows only what was disclosed
+        plain = TestClient(client.app, base_url=WALLET).get(
+            share.json()["url"], headers={"Accept": "text/html"}
+        )
+        assert plain.status_code == 200
+        assert "Sanne de Vries" not in plain.text
+        # a whole share (no choice) carries every Disclosure
+        whole = client.post("/api/shares", json={"credentials": [credential["id"]]}, headers=csrf)
+        body = client.get(whole.json()["url"], headers={"Accept": "application/json"}).json()
+        full = body["verifiableCredential"][0]["id"].removeprefix("data:application/dc+sd-jwt,")
+        [row] = _rows(client)
+        assert full.rsplit("~", 1)[0] + "~" == row.document

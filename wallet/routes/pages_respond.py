@@ -159,10 +159,11 @@ def _preview(
     chosen: frozenset[str] = frozenset(),
     status: int = 200,
 ) -> Response:
-    match, claims = presentation_requests.consent(loaded.request, rows)
+    consent = presentation_requests.consent(loaded.request, rows)
     view = describe_request(
-        loaded.request, match, rows, claims_of=claims, lang=get_language(request)
-    )
+        loaded.request, consent.match, rows, claims_of=consent.claims,
+        disclosable_of=consent.disclosable, lang=get_language(request),
+    )  # fmt: skip
     context: dict[str, Any] = {
         "request_text": loaded.link,
         "request_object": loaded.request_object or "",

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from cryptography import x509
 
 from credentials.dcql import ClaimQuery, DcqlMatch, HeldCredential, match_query
-from credentials.errors import FetchError
+from credentials.errors import CredentialsError, FetchError
 from credentials.jwk import EdDsaSigner, JwsSigner, jwk_thumbprint_uri
 from credentials.jws import parse_compact
 from credentials.keys import Ed25519KeyPair
@@ -44,8 +44,8 @@ from credentials.oid4vp_wallet import (
     request_from_link,
     verify_request_object,
 )
-from credentials.sd_jwt import SdJwtError, parse_sd_jwt
-from credentials.sd_jwt_holder import KeyBindingRequest, present
+from credentials.sd_jwt import ClaimPath, SdJwtError, parse_sd_jwt
+from credentials.sd_jwt_holder import KeyBindingRequest, disclosure_paths, present
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
@@ -61,6 +61,7 @@ from .transport import GuardedHttp
 __all__ = [
     "AnsweredRequest",
     "Choice",
+    "Consent",
     "LoadedRequest",
     "answer_request",
     "choices_for",
@@ -198,14 +199,29 @@ def match_rows(request: WalletRequest, rows: Sequence[StoredCredential]) -> Dcql
     return match_query(request.dcql, held_credentials(rows))
 
 
-def consent(
-    request: WalletRequest, rows: Sequence[StoredCredential]
-) -> tuple[DcqlMatch, dict[str, Mapping[str, Any]]]:
-    """The DCQL match over ``rows`` and the claims of each SD-JWT VC (for the consent page
-    to show what a claim would reveal)."""
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """What the consent page needs besides the request: the DCQL match, and per SD-JWT VC
+    its claims (what a claim would reveal) and the claims paths of its Disclosures (which
+    claims the person can withhold)."""
+
+    match: DcqlMatch
+    claims: dict[str, Mapping[str, Any]]
+    disclosable: dict[str, list[ClaimPath]]
+
+
+def consent(request: WalletRequest, rows: Sequence[StoredCredential]) -> Consent:
     held = held_credentials(rows)
+    by_id = {r.public_id: r for r in rows}
     claims = {h.ref: h.claims for h in held if h.format == "dc+sd-jwt"}
-    return match_query(request.dcql, held), claims
+    disclosable: dict[str, list[ClaimPath]] = {}
+    for ref in claims:
+        try:
+            parts = parse_sd_jwt(by_id[ref].document)
+            disclosable[ref] = [path for _, path in disclosure_paths(parts)]
+        except (CredentialsError, ValueError):
+            disclosable[ref] = []
+    return Consent(match_query(request.dcql, held), claims, disclosable)
 
 
 # ----------------------------------------------------------------------------- answering

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from credentials.dcql import ClaimQuery, CredentialQuery, DcqlMatch, select_path
 from credentials.oid4vp_wallet import WalletRequest
+from credentials.sd_jwt import ClaimPath, path_selected
 from qualifications.achievements import KINDS, CredentialKind
 from qualifications.sd_jwt_vc_claims import VCT_BASE, type_metadata
 
@@ -56,6 +57,8 @@ class ClaimView:
     value: str | None
     """What would be revealed (SD-JWT VC), shortened; None for a whole-document format."""
     required: bool
+    withholdable: bool = True
+    """False when the issuer made the claim always visible (no Disclosure for it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,10 +176,12 @@ def describe_request(
     rows: Sequence[StoredCredential],
     *,
     claims_of: Mapping[str, Mapping[str, Any]] | None = None,
+    disclosable_of: Mapping[str, Sequence[ClaimPath]] | None = None,
     lang: str = "nl",
 ) -> RequestView:
     """The consent page's content. ``claims_of`` (public id → all claims of an SD-JWT VC)
-    gives the values shown beside each requested claim."""
+    gives the values shown beside each requested claim; ``disclosable_of`` (public id → the
+    claims paths of its Disclosures) tells which claims the person can withhold."""
     by_id = {r.public_id: r for r in rows}
     optional_ids: set[str] = set()
     required_ids: set[str] = set(match.query.ids)
@@ -204,6 +209,14 @@ def describe_request(
                         else None
                     ),
                     required=True,
+                    withholdable=(
+                        not selective
+                        or disclosable_of is None
+                        or any(
+                            path_selected(d, [claim.path])
+                            for d in disclosable_of.get(row.public_id, ())
+                        )
+                    ),
                 )
                 for index, claim in enumerate(candidate.claims)
             )

@@ -501,3 +501,22 @@ def test_tampered_consent_form_is_refused(wallet: Wallet, served: Served) -> Non
     _, payload = served.spec.decrypt(served.responses[0]["response"])
     _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
     assert sorted(d[1] for d in disclosures) == ["achievement_name", "holder_name"]
+
+
+def test_always_visible_claims_have_no_checkbox(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person)
+    query = {
+        "credentials": [
+            dict(DCQL_SD["credentials"][0], claims=[{"path": ["kind"]}, {"path": ["holder_name"]}])
+        ]
+    }
+    page = person.get(f"/respond?request={quote(served.offer('k', query), safe='')}")
+    assert page.status_code == 200, page.text
+    assert re.search(r'data-always="kind">Soort: <strong>diploma</strong>', page.text)
+    assert re.findall(r'name="claim" value="([^"]+)"', page.text) == [f"diploma:{pid}:1"]
+    sent = _send(person, page.text, {"credential": [f"diploma:{pid}"], "claim": []})
+    assert sent.status_code == 200, sent.text
+    _, payload = served.spec.decrypt(served.responses[0]["response"])
+    _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
+    assert disclosures == []  # the name withheld; the kind is in the issuer-signed JWT anyway

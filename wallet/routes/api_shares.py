@@ -12,7 +12,7 @@ from web_common.ui import verify_csrf
 
 from ..api_models import AnswerRequest, RequestText, ShareCreate
 from ..db.tables import ShareAccess
-from ..deps import AccountDep, BoxDep, HttpDep, NowDep, SettingsDep, UowDep
+from ..deps import AccountDep, BoxDep, HttpDep, NowDep, SettingsDep, UowDep, VerifierAnchorsDep
 from ..services import presentation_requests, shares, wallet_credentials
 from ..services.errors import NotFoundError
 from .common import aware
@@ -103,10 +103,16 @@ def revoke_share(public_id: str, uow: UowDep, account: AccountDep, now: NowDep) 
 
 @router.post("/requests/preview")
 def preview_request(
-    body: RequestText, account: AccountDep, http: HttpDep, now: NowDep
+    body: RequestText,
+    account: AccountDep,
+    http: HttpDep,
+    now: NowDep,
+    anchors: VerifierAnchorsDep,
 ) -> dict[str, Any]:
     """Who asks (the verifier's response address and name) and for what."""
-    loaded = presentation_requests.load_request(body.request, http=http, now=now)
+    loaded = presentation_requests.load_request(
+        body.request, http=http, now=now, trust_anchors=anchors
+    )
     request = loaded.request
     return {
         "verifier": request.response_uri,
@@ -125,11 +131,14 @@ def answer_request(
     http: HttpDep,
     box: BoxDep,
     now: NowDep,
+    anchors: VerifierAnchorsDep,
 ) -> dict[str, Any]:
     """Send the chosen credentials to the verifier (OpenID4VP direct_post or
     direct_post.jwt); each goes to the first Credential Query it fits, with every claim
     asked for."""
-    loaded = presentation_requests.load_request(body.request, http=http, now=now)
+    loaded = presentation_requests.load_request(
+        body.request, http=http, now=now, trust_anchors=anchors
+    )
     owned = wallet_credentials.list_credentials(uow, account)
     if not {r.public_id for r in owned} >= set(body.credentials):
         raise NotFoundError("Een gekozen bewijs staat niet in je portemonnee.")

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+from cryptography import x509
 from fastapi import Form, Request
 from fastapi.responses import Response
 
 from web_common.ui import FormDep, get_language
 
 from ..db.tables import Account, StoredCredential
-from ..deps import AccountDep, BoxDep, HttpDep, NowDep, UowDep
+from ..deps import AccountDep, BoxDep, HttpDep, NowDep, UowDep, VerifierAnchorsDep
 from ..services import presentation_requests, wallet_credentials
 from ..services.errors import InputError, NotFoundError
 from ..services.presentation_requests import Choice, LoadedRequest
@@ -132,19 +133,18 @@ def _message(exc: InputError) -> str:
 
 
 def _load(
-    request: Request,
     text: str,
     http: GuardedHttp,
     now: Any,
+    anchors: list[x509.Certificate],
     request_object: str = "",
     wallet_nonce: str = "",
 ) -> LoadedRequest:
-    anchors = getattr(request.app.state, "verifier_anchors", None)
     return presentation_requests.load_request(
         text,
         http=http,
         now=now,
-        trust_anchors=anchors() if anchors is not None else (),
+        trust_anchors=anchors,
         request_object=request_object or None,
         wallet_nonce=wallet_nonce or None,
     )
@@ -177,10 +177,16 @@ def _preview(
 
 
 def _open(
-    request: Request, text: str, account: Account, uow: UowDep, http: GuardedHttp, now: Any
+    request: Request,
+    text: str,
+    account: Account,
+    uow: UowDep,
+    http: GuardedHttp,
+    now: Any,
+    anchors: list[x509.Certificate],
 ) -> Response:
     try:
-        loaded = _load(request, text, http, now)
+        loaded = _load(text, http, now, anchors)
     except InputError as exc:
         return _form(request, text, _message(exc), exc.detail, 400)
     return _preview(request, loaded, wallet_credentials.list_credentials(uow, account))
@@ -193,6 +199,7 @@ def respond_page(
     account: AccountDep,
     http: HttpDep,
     now: NowDep,
+    anchors: VerifierAnchorsDep,
 ) -> Response:
     """The paste form; with ``?request=openid4vp://…`` (a scanned QR code) the request."""
     text = request.query_params.get("request", "")
@@ -200,7 +207,7 @@ def respond_page(
         return _form(request, "", None, None, 200)
     if len(text) > MAX_REQUEST:
         return _form(request, "", MESSAGES["invalid_request"], None, 400)
-    return _open(request, text, account, uow, http, now)
+    return _open(request, text, account, uow, http, now, anchors)
 
 
 @router.post("/respond")
@@ -210,9 +217,10 @@ def respond_preview(
     account: AccountDep,
     http: HttpDep,
     now: NowDep,
+    anchors: VerifierAnchorsDep,
     request_text: Annotated[str, Form(alias="request", max_length=MAX_REQUEST)] = "",
 ) -> Response:
-    return _open(request, request_text, account, uow, http, now)
+    return _open(request, request_text, account, uow, http, now, anchors)
 
 
 def _choices(form: Any, loaded: LoadedRequest, owned: dict[str, StoredCredential]) -> list[Choice]:
@@ -252,12 +260,13 @@ def respond_send(
     http: HttpDep,
     box: BoxDep,
     now: NowDep,
+    anchors: VerifierAnchorsDep,
     request_text: Annotated[str, Form(alias="request", max_length=MAX_REQUEST)] = "",
     request_object: Annotated[str, Form(max_length=MAX_REQUEST_OBJECT)] = "",
     wallet_nonce: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     try:
-        loaded = _load(request, request_text, http, now, request_object, wallet_nonce)
+        loaded = _load(request_text, http, now, anchors, request_object, wallet_nonce)
     except InputError as exc:
         return _form(request, request_text, _message(exc), exc.detail, 400)
     rows = wallet_credentials.list_credentials(uow, account)

@@ -520,3 +520,14 @@ def test_always_visible_claims_have_no_checkbox(wallet: Wallet, served: Served) 
     _, payload = served.spec.decrypt(served.responses[0]["response"])
     _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
     assert disclosures == []  # the name withheld; the kind is in the issuer-signed JWT anyway
+
+
+def test_consent_page_in_english(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    _store_sd_jwt(wallet, person)
+    link = quote(served.offer("en", DCQL_SD), safe="")
+    page = person.get(f"/respond?lang=en&request={link}", headers=HTML)
+    assert page.status_code == 200, page.text
+    assert "Name (from the verifier&#39;s certificate)" in page.text
+    assert "Your answer is encrypted so that only this verifier can read it." in page.text
+    assert "Achievement: <strong>Verzorgende IG</strong>" in page.text  # en-US claim label

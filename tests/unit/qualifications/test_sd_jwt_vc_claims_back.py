@@ -5,6 +5,7 @@ result fingerprint is the same for both copies of one result."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -36,7 +37,13 @@ def test_claims_map_back_to_the_same_evidence(name: str) -> None:
 def test_fingerprint_ignores_registered_claims_and_tells_results_apart() -> None:
     first = sd_jwt_vc_claims(_credential(REQUESTS["kerntaak exam"]), CATALOG).claims
     other = sd_jwt_vc_claims(_credential(REQUESTS["diploma"]), CATALOG).claims
-    as_issued = {**first, "iss": "https://x", "iat": 1, "cnf": {"jwk": {}}, "vct": "v"}
+    as_issued: dict[str, Any] = {
+        **first,
+        "iss": "https://x",
+        "iat": 1,
+        "cnf": {"jwk": {}},
+        "vct": "v",
+    }
     assert result_fingerprint(as_issued) == result_fingerprint(first)
     assert result_fingerprint(first) != result_fingerprint(other)
     withheld = {k: v for k, v in first.items() if k != "holder_name"}

@@ -220,8 +220,8 @@ def _sd_jwt(pki: dict[str, Any], holder: P256KeyPair, **extra: Any) -> str:
     return issue_sd_jwt_vc(**options).compact
 
 
-def _upload_wallet(tmp_path: Path, anchors: Path) -> Iterator[TestClient]:
-    url = f"sqlite:///{tmp_path / 'upload.db'}"
+def _upload_wallet(tmp_path: Path, anchors: Path, url: str | None = None) -> Iterator[TestClient]:
+    url = url or f"sqlite:///{tmp_path / 'upload.db'}"
     upgrade("wallet", url)
     settings = WalletSettings(
         environment="test", database_url=url, public_base_url=WALLET, log_json=False,
@@ -231,11 +231,14 @@ def _upload_wallet(tmp_path: Path, anchors: Path) -> Iterator[TestClient]:
         yield client
 
 
-@pytest.fixture
-def upload_wallet(tmp_path: Path, pki: dict[str, Any]) -> Iterator[TestClient]:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def upload_wallet(
+    request: pytest.FixtureRequest, tmp_path: Path, pki: dict[str, Any]
+) -> Iterator[TestClient]:
     anchors = tmp_path / "roots.pem"
     anchors.write_bytes(pki["root"].pem)
-    yield from _upload_wallet(tmp_path, anchors)
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    yield from _upload_wallet(tmp_path, anchors, url)
 
 
 def test_uploaded_sd_jwt_is_stored_with_its_checks(

@@ -209,3 +209,13 @@ def test_budgets_are_parameters() -> None:
 def test_deeply_nested_json_text_is_refused_not_crashing() -> None:
     with pytest.raises(DcqlError):
         parse_dcql("[" * 100_000)
+
+
+def test_module_example_runs() -> None:
+    import doctest
+
+    import credentials.dcql
+
+    result = doctest.testmod(credentials.dcql)
+    assert result.attempted > 0
+    assert result.failed == 0

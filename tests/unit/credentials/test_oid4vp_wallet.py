@@ -232,3 +232,13 @@ def test_enc_follows_the_verifier_metadata(verifier: SpecVerifier) -> None:
         )
     with pytest.raises(RequestError):
         response_encryption({"jwks": {"keys": [{"kty": "RSA", "n": "x", "e": "AQAB"}]}})
+
+
+def test_module_example_runs() -> None:
+    import doctest
+
+    import credentials.oid4vp_wallet
+
+    result = doctest.testmod(credentials.oid4vp_wallet)
+    assert result.attempted > 0
+    assert result.failed == 0

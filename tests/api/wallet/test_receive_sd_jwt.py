@@ -437,3 +437,32 @@ def test_share_link_carries_a_selective_sd_jwt_presentation_bound_to_the_share(
         full = body["verifiableCredential"][0]["id"].removeprefix("data:application/dc+sd-jwt,")
         [row] = _rows(client)
         assert full.rsplit("~", 1)[0] + "~" == row.document
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "eyJhbGciOiJFUzI1NiJ9.e30.AAAA~",
+        "eyJ~~~~",
+        "eyJhbGciOiJFUzI1NiJ9.e30.AAAA~WyJhIiwiYiJd~" * 50,
+        "ey" + "~" * 10_000,
+    ],
+)
+def test_hostile_sd_jwt_uploads_get_a_clear_4xx(upload_wallet: TestClient, text: str) -> None:
+    csrf = _person(upload_wallet)
+    refused = upload_wallet.post("/api/credentials", json={"credential": text}, headers=csrf)
+    assert 400 <= refused.status_code < 500, refused.text
+    assert _rows(upload_wallet) == []
+
+
+def test_preview_names_a_credential_offered_in_two_formats_once(
+    setup: Setup, tmp_path: Path
+) -> None:
+    with _wallet(tmp_path, setup, anchors=setup.anchors, formats=("ldp_vc",)) as client:
+        csrf = _person(client)
+        preview = client.post(
+            "/api/offers/preview", json={"offer": setup.offers[0][0]}, headers=csrf
+        )
+        assert preview.status_code == 200, preview.text
+        names = preview.json()["credentials"]
+        assert len(names) == 1, names

@@ -18,7 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from credentials.jwk import P256KeyPair
+from credentials.jwk import EdDsaSigner, P256KeyPair
+from credentials.keys import Ed25519KeyPair
 from credentials.results import Verdict
 from credentials.sd_jwt_issuer import Sd
 from credentials.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc, x5c_key_resolver
@@ -39,7 +40,7 @@ from ..issuer.conftest import BASE_URL as ISSUER_BASE
 from ..issuer.conftest import Issuer
 from ..issuer.conftest import _issuer as make_issuer
 from ..issuer.test_batch_api import GOOD, _run, _upload
-from .conftest import PASSWORD, signed_credential
+from .conftest import ISSUER_KEY, PASSWORD, signed_credential
 
 ISSUER_ID = f"{ISSUER_BASE}/roc-midden"
 WALLET = "http://wallet.test"
@@ -355,6 +356,9 @@ def test_ldp_vc_and_sd_jwt_copy_of_one_result_count_once(
     ]
     assert listed
     assert set(listed) == {by_format["ldp_vc"]["public_id"]}  # the copy adds nothing
+    home = upload_wallet.get("/")
+    assert home.status_code == 200
+    assert "telt één keer" in home.text
     # the credential page: the format badge, the claims with their Dutch names, the twin
     page = upload_wallet.get(f"/credentials/{by_format['dc+sd-jwt']['public_id']}")
     assert page.status_code == 200
@@ -466,3 +470,28 @@ def test_preview_names_a_credential_offered_in_two_formats_once(
         assert preview.status_code == 200, preview.text
         names = preview.json()["credentials"]
         assert len(names) == 1, names
+
+
+def test_sd_jwt_of_a_did_key_issuer_verifies_through_the_resolver(
+    upload_wallet: TestClient,
+) -> None:
+    csrf = _person(upload_wallet)
+    issued = issue_sd_jwt_vc(
+        vct=VCT_BASE + "examenresultaat", iss=ISSUER_KEY.did_key,
+        claims={"kind": "examenresultaat", "achievement_name": Sd("Kerntaak B1-K1")},
+        signer=EdDsaSigner(ISSUER_KEY), iat=1_780_000_000,
+        kid=ISSUER_KEY.did_key_verification_method,
+        holder_jwk=P256KeyPair.generate().public_jwk,
+    ).compact  # fmt: skip
+    stored = upload_wallet.post("/api/credentials", json={"credential": issued}, headers=csrf)
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["state"] == "ok"
+    assert stored.json()["issuer"] == ISSUER_KEY.did_key
+    forged = issue_sd_jwt_vc(
+        vct=VCT_BASE + "examenresultaat", iss=ISSUER_KEY.did_key, claims={"kind": "x"},
+        signer=EdDsaSigner(Ed25519KeyPair.generate()), iat=1_780_000_000,
+        kid=ISSUER_KEY.did_key_verification_method,
+    ).compact  # fmt: skip
+    refused = upload_wallet.post("/api/credentials", json={"credential": forged}, headers=csrf)
+    assert refused.status_code == 422
+    assert refused.json()["check"]["code"] == "invalid_signature"

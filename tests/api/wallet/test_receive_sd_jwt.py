@@ -30,7 +30,7 @@ from issuer.services.organisations import get_organisation
 from issuer.services.x509_keys import create_dev_chain
 from qualifications.sd_jwt_vc_claims import VCT_BASE, sd_jwt_vc_claims
 from wallet.app import create_app
-from wallet.db.tables import HolderKey, StoredCredential
+from wallet.db.tables import HolderKey, Share, StoredCredential
 from wallet.services import accounts
 from wallet.settings import WalletSettings
 from web_common.db import UnitOfWork
@@ -495,3 +495,30 @@ def test_sd_jwt_of_a_did_key_issuer_verifies_through_the_resolver(
     refused = upload_wallet.post("/api/credentials", json={"credential": forged}, headers=csrf)
     assert refused.status_code == 422
     assert refused.json()["check"]["code"] == "invalid_signature"
+
+
+def test_share_form_and_pdf_of_an_sd_jwt(upload_wallet: TestClient, pki: dict[str, Any]) -> None:
+    csrf = _person(upload_wallet)
+    token = csrf["X-CSRF-Token"]
+    stored = upload_wallet.post(
+        "/api/credentials", json={"credential": _sd_jwt(pki, P256KeyPair.generate())}, headers=csrf
+    ).json()
+    cid = stored["id"]
+    form = {
+        "csrf_token": token, "credential": cid, "sd_choice": cid,
+        "claim:" + cid: "kerntaak_1_code", "label": "Werkgever", "valid_days": "7",
+    }  # fmt: skip
+    created = upload_wallet.post("/shares", data=form)
+    assert created.status_code == 200, created.text
+    [share] = upload_wallet.get("/api/shares").json()
+    with UnitOfWork(upload_wallet.app.state.sessions) as uow:  # type: ignore[attr-defined]
+        row = uow.session.scalars(select(Share)).one()
+        published = json.loads(row.presentation)
+    item = published["verifiableCredential"][0]["id"].removeprefix("data:application/dc+sd-jwt,")
+    assert item.endswith("~")  # bound to a key that is not ours: no KB-JWT
+    assert len(item.split("~")) == 3  # issuer JWT, one Disclosure, the end
+    assert share["label"] == "Werkgever"
+    pdf = upload_wallet.post(f"/credentials/{cid}/pdf", data={"csrf_token": token})
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert b"bewijs.sd-jwt" in pdf.content

@@ -99,9 +99,10 @@ class ShareCreate(BaseModel):
     credentials: list[str] = Field(max_length=50)
     label: str = Field(default="", max_length=200)
     valid_days: int = 30
-    disclose: dict[str, list[Annotated[str, Field(max_length=100)]]] | None = Field(
-        default=None, max_length=50
-    )
+    disclose: (
+        dict[str, Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=200)]]
+        | None
+    ) = Field(default=None, max_length=50)
     """Per SD-JWT VC (its id): the claims to reveal; the others are withheld. An SD-JWT VC
     not named here is shared whole."""
 

@@ -474,10 +474,12 @@ def preview_offer(text: str, http: GuardedHttp) -> OfferPreview:
         raise _fetch_error(exc) from None
     except Oid4vciError as exc:
         raise _offer_error(exc) from None
-    names = []
+    names: list[str] = []
     for config_id in offer.credential_configuration_ids:
         config = parsed.configurations.get(config_id, {})
-        names.append(_display_name(config) or config_id)
+        name = _display_name(config) or config_id
+        if name not in names:  # the same credential in two formats is one credential
+            names.append(name)
     return OfferPreview(offer, _display_name(parsed.raw), tuple(names))
 
 

@@ -18,7 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from credentials.jwk import P256KeyPair
+from credentials.jwk import EdDsaSigner, P256KeyPair
+from credentials.keys import Ed25519KeyPair
 from credentials.results import Verdict
 from credentials.sd_jwt_issuer import Sd
 from credentials.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc, x5c_key_resolver
@@ -29,7 +30,7 @@ from issuer.services.organisations import get_organisation
 from issuer.services.x509_keys import create_dev_chain
 from qualifications.sd_jwt_vc_claims import VCT_BASE, sd_jwt_vc_claims
 from wallet.app import create_app
-from wallet.db.tables import HolderKey, StoredCredential
+from wallet.db.tables import HolderKey, Share, StoredCredential
 from wallet.services import accounts
 from wallet.settings import WalletSettings
 from web_common.db import UnitOfWork
@@ -39,7 +40,7 @@ from ..issuer.conftest import BASE_URL as ISSUER_BASE
 from ..issuer.conftest import Issuer
 from ..issuer.conftest import _issuer as make_issuer
 from ..issuer.test_batch_api import GOOD, _run, _upload
-from .conftest import PASSWORD, signed_credential
+from .conftest import ISSUER_KEY, PASSWORD, signed_credential
 
 ISSUER_ID = f"{ISSUER_BASE}/roc-midden"
 WALLET = "http://wallet.test"
@@ -355,6 +356,9 @@ def test_ldp_vc_and_sd_jwt_copy_of_one_result_count_once(
     ]
     assert listed
     assert set(listed) == {by_format["ldp_vc"]["public_id"]}  # the copy adds nothing
+    home = upload_wallet.get("/")
+    assert home.status_code == 200
+    assert "telt één keer" in home.text
     # the credential page: the format badge, the claims with their Dutch names, the twin
     page = upload_wallet.get(f"/credentials/{by_format['dc+sd-jwt']['public_id']}")
     assert page.status_code == 200
@@ -437,3 +441,84 @@ def test_share_link_carries_a_selective_sd_jwt_presentation_bound_to_the_share(
         full = body["verifiableCredential"][0]["id"].removeprefix("data:application/dc+sd-jwt,")
         [row] = _rows(client)
         assert full.rsplit("~", 1)[0] + "~" == row.document
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "eyJhbGciOiJFUzI1NiJ9.e30.AAAA~",
+        "eyJ~~~~",
+        "eyJhbGciOiJFUzI1NiJ9.e30.AAAA~WyJhIiwiYiJd~" * 50,
+        "ey" + "~" * 10_000,
+    ],
+)
+def test_hostile_sd_jwt_uploads_get_a_clear_4xx(upload_wallet: TestClient, text: str) -> None:
+    csrf = _person(upload_wallet)
+    refused = upload_wallet.post("/api/credentials", json={"credential": text}, headers=csrf)
+    assert 400 <= refused.status_code < 500, refused.text
+    assert _rows(upload_wallet) == []
+
+
+def test_preview_names_a_credential_offered_in_two_formats_once(
+    setup: Setup, tmp_path: Path
+) -> None:
+    with _wallet(tmp_path, setup, anchors=setup.anchors, formats=("ldp_vc",)) as client:
+        csrf = _person(client)
+        preview = client.post(
+            "/api/offers/preview", json={"offer": setup.offers[0][0]}, headers=csrf
+        )
+        assert preview.status_code == 200, preview.text
+        names = preview.json()["credentials"]
+        assert len(names) == 1, names
+
+
+def test_sd_jwt_of_a_did_key_issuer_verifies_through_the_resolver(
+    upload_wallet: TestClient,
+) -> None:
+    csrf = _person(upload_wallet)
+    issued = issue_sd_jwt_vc(
+        vct=VCT_BASE + "examenresultaat", iss=ISSUER_KEY.did_key,
+        claims={"kind": "examenresultaat", "achievement_name": Sd("Kerntaak B1-K1")},
+        signer=EdDsaSigner(ISSUER_KEY), iat=1_780_000_000,
+        kid=ISSUER_KEY.did_key_verification_method,
+        holder_jwk=P256KeyPair.generate().public_jwk,
+    ).compact  # fmt: skip
+    stored = upload_wallet.post("/api/credentials", json={"credential": issued}, headers=csrf)
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["state"] == "ok"
+    assert stored.json()["issuer"] == ISSUER_KEY.did_key
+    forged = issue_sd_jwt_vc(
+        vct=VCT_BASE + "examenresultaat", iss=ISSUER_KEY.did_key, claims={"kind": "x"},
+        signer=EdDsaSigner(Ed25519KeyPair.generate()), iat=1_780_000_000,
+        kid=ISSUER_KEY.did_key_verification_method,
+    ).compact  # fmt: skip
+    refused = upload_wallet.post("/api/credentials", json={"credential": forged}, headers=csrf)
+    assert refused.status_code == 422
+    assert refused.json()["check"]["code"] == "invalid_signature"
+
+
+def test_share_form_and_pdf_of_an_sd_jwt(upload_wallet: TestClient, pki: dict[str, Any]) -> None:
+    csrf = _person(upload_wallet)
+    token = csrf["X-CSRF-Token"]
+    stored = upload_wallet.post(
+        "/api/credentials", json={"credential": _sd_jwt(pki, P256KeyPair.generate())}, headers=csrf
+    ).json()
+    cid = stored["id"]
+    form = {
+        "csrf_token": token, "credential": cid, "sd_choice": cid,
+        "claim:" + cid: "kerntaak_1_code", "label": "Werkgever", "valid_days": "7",
+    }  # fmt: skip
+    created = upload_wallet.post("/shares", data=form)
+    assert created.status_code == 200, created.text
+    [share] = upload_wallet.get("/api/shares").json()
+    with UnitOfWork(upload_wallet.app.state.sessions) as uow:  # type: ignore[attr-defined]
+        row = uow.session.scalars(select(Share)).one()
+        published = json.loads(row.presentation)
+    item = published["verifiableCredential"][0]["id"].removeprefix("data:application/dc+sd-jwt,")
+    assert item.endswith("~")  # bound to a key that is not ours: no KB-JWT
+    assert len(item.split("~")) == 3  # issuer JWT, one Disclosure, the end
+    assert share["label"] == "Werkgever"
+    pdf = upload_wallet.post(f"/credentials/{cid}/pdf", data={"csrf_token": token})
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert b"bewijs.sd-jwt" in pdf.content

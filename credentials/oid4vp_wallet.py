@@ -137,8 +137,13 @@ class WalletRequest:
     client_metadata: dict[str, Any]
     signed: bool
     verifier_name: str | None
-    """``client_metadata.client_name``, else the certificate's organisation or common name."""
+    """The name to show: the certificate's organisation (or common name) of a signed
+    request, else ``client_metadata.client_name``."""
     certificate_subject: str | None = None
+    certificate_name: str | None = None
+    """The organisation (or common name) in the verifier's certificate."""
+    client_name: str | None = None
+    """``client_metadata.client_name``: what the verifier says it is called (not checked)."""
     trusted: bool | None = None
     """Whether the certificate chain leads to a configured verifier trust anchor (None:
     none configured, or the request is not signed)."""
@@ -376,6 +381,7 @@ def _request(
         raise _fail("invalid_request", "client_metadata is an object")
     encryption = response_encryption(metadata) if mode == "direct_post.jwt" else None
     name = metadata.get("client_name")
+    client_name = name.strip()[:200] if isinstance(name, str) and name.strip() else None
     purpose = params.get("purpose")
     return WalletRequest(
         client_id=client_id,
@@ -387,10 +393,10 @@ def _request(
         dcql_query=dict(raw_query) if isinstance(raw_query, Mapping) else json.loads(raw_query),
         client_metadata=dict(metadata),
         signed=signed,
-        verifier_name=name.strip()[:200]
-        if isinstance(name, str) and name.strip()
-        else subject_name,
+        verifier_name=subject_name or client_name,
         certificate_subject=subject,
+        certificate_name=subject_name,
+        client_name=client_name,
         trusted=trusted,
         encryption=encryption,
         purpose=purpose.strip()[:500] if isinstance(purpose, str) and purpose.strip() else None,

@@ -102,6 +102,9 @@ class RequestView:
     signed: bool
     trusted: bool | None
     certificate_subject: str | None
+    certificate_name: str | None
+    self_declared_name: str | None
+    """``client_name`` from the verifier's metadata (not checked)."""
     encrypted: bool
     purpose: str | None
     queries: tuple[QueryView, ...]
@@ -245,6 +248,8 @@ def describe_request(
         signed=request.signed,
         trusted=request.trusted,
         certificate_subject=request.certificate_subject,
+        certificate_name=request.certificate_name,
+        self_declared_name=request.client_name,
         encrypted=request.response_mode == "direct_post.jwt",
         purpose=request.purpose,
         queries=tuple(queries),

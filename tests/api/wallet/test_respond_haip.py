@@ -531,3 +531,14 @@ def test_consent_page_in_english(wallet: Wallet, served: Served) -> None:
     assert "Name (from the verifier&#39;s certificate)" in page.text
     assert "Your answer is encrypted so that only this verifier can read it." in page.text
     assert "Achievement: <strong>Verzorgende IG</strong>" in page.text  # en-US claim label
+
+
+def test_self_declared_name_is_shown_apart(wallet: Wallet, served: Served) -> None:
+    person = wallet.person()
+    metadata = served.spec.metadata(client_name="Echte Bank")
+    link = quote(served.offer("n", DCQL_SD, client_metadata=metadata), safe="")
+    page = person.get(f"/respond?request={link}", headers=HTML)
+    assert page.status_code == 200, page.text
+    assert 'id="client-name">Werkgever BV<' in page.text
+    assert 'id="self-declared-name">Echte Bank<' in page.text
+    assert "zoals de controleur die zelf opgeeft" in page.text

@@ -86,6 +86,12 @@ def test_signed_request_verifies(verifier: SpecVerifier) -> None:
     assert request.response_mode == "direct_post.jwt"
     assert request.client_id == verifier.client_id
     assert request.verifier_name == "Werkgever BV"
+    assert request.certificate_name == "Werkgever BV"
+    assert request.client_name is None
+    named = verifier.claims(DCQL, client_metadata=verifier.metadata(client_name="Echte Bank"))
+    claimed = _verify(verifier, verifier.sign(named))
+    assert claimed.client_name == "Echte Bank"
+    assert claimed.verifier_name == "Werkgever BV"  # the certificate's name comes first
     assert request.nonce == verifier.nonce
     assert request.state == verifier.state
     assert request.query_ids == ("diploma",)

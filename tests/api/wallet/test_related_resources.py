@@ -84,7 +84,8 @@ def test_a_checker_without_a_fetcher_says_not_checked() -> None:
     check = offline.check("related_resources")
     assert check is not None
     assert (check.outcome, check.code) == (Outcome.WARNING, "related_resource_not_checked")
-    online = Checker(StaticDidResolver(), None, lambda url: RULES).check(credential, now=now)
+    online_checker = Checker(StaticDidResolver(), None, fetch_resource=lambda url: RULES)
+    online = online_checker.check(credential, now=now)
     check = online.check("related_resources")
     assert check is not None
     assert check.outcome is Outcome.PASSED

@@ -87,6 +87,7 @@ def create_app(
             status_ttl=settings.status_list_cache_seconds,
         )
         app.state.checker = Checker(resolver, fetcher, sd_jwt, app.state.catalog)
+        app.state.verifier_anchors = TrustAnchors(settings.verifier_trust_anchors_file or None)
         try:
             with database(app, settings.database_url):
                 yield

@@ -96,3 +96,69 @@ def test_dockerfile_copies_every_package_and_data_folder() -> None:
         assert f"COPY {folder} ./{folder}" in dockerfile, folder
     assert "USER app" in dockerfile
     assert not re.search(r"(?i)(secret|password|token)\s*=", dockerfile)
+
+
+def _lock(name: str) -> dict[str, tuple[str, list[str]]]:
+    """``requirements/NAME.txt`` as {normalised name: (version, hashes)}; every entry pinned."""
+    from packaging.utils import canonicalize_name
+
+    entries: dict[str, tuple[str, list[str]]] = {}
+    text = (ROOT / "requirements" / f"{name}.txt").read_text().replace("\\\n", " ")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement, *options = line.split(" --hash=")
+        match = re.fullmatch(r"([A-Za-z0-9._-]+)(?:\[[^]]*\])?==([^ ;]+)\s*(?:;.*)?", requirement)
+        assert match, f"{name}.txt: not pinned: {requirement}"
+        hashes = [o.strip() for o in options]
+        entries[canonicalize_name(match[1])] = (match[2], hashes)
+    return entries
+
+
+def test_the_lock_files_pin_every_dependency_with_hashes() -> None:
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime, dev = _lock("runtime"), _lock("dev")
+    build = [Requirement(r) for r in tomllib.loads((ROOT / "pyproject.toml").read_text())[
+        "build-system"]["requires"]]  # fmt: skip
+    wanted = {
+        "runtime": [Requirement(r) for r in project["dependencies"]] + build,
+        "dev": [
+            Requirement(r)
+            for r in project["dependencies"] + project["optional-dependencies"]["dev"]
+        ]
+        + build,
+    }
+    for lock_name, lock in (("runtime", runtime), ("dev", dev)):
+        for entry, (_, hashes) in lock.items():
+            assert hashes, f"{lock_name}.txt: {entry} has no hash"
+            assert all(re.fullmatch(r"sha256:[0-9a-f]{64}", h) for h in hashes), entry
+        for requirement in wanted[lock_name]:
+            name = canonicalize_name(requirement.name)
+            assert name in lock, f"{lock_name}.txt lacks {name} (pyproject.toml names it)"
+            assert requirement.specifier.contains(Version(lock[name][0]), prereleases=True), (
+                f"{lock_name}.txt pins {name}=={lock[name][0]}, pyproject.toml wants "
+                f"{requirement.specifier}: run ./requirements/lock.sh"
+            )
+            for extra in requirement.extras:  # psycopg[binary] brings psycopg-binary
+                assert f"{name}-{extra}" in lock, f"{lock_name}.txt lacks {name}[{extra}]"
+    # the tests run on exactly the versions the image installs
+    for entry, (version, _) in runtime.items():
+        assert dev[entry][0] == version, f"{entry}: runtime.txt {version}, dev.txt {dev[entry][0]}"
+
+
+def test_the_image_and_the_test_command_install_from_the_lock_only() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install --require-hashes -r requirements/runtime.txt" in dockerfile
+    dev_sh = (ROOT / "dev.sh").read_text()
+    assert "pip install -q --require-hashes -r requirements/dev.txt" in dev_sh
+    for text in (dockerfile, dev_sh):
+        installs = re.findall(r"pip install[^\n]*", text)
+        assert installs, "no install step"
+        for install in installs:  # anything else adds nothing from the index
+            assert "--require-hashes" in install or "--no-deps" in install, install
+    assert "./dev.sh test" in (ROOT / ".ci" / "run").read_text()

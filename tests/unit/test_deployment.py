@@ -2,13 +2,18 @@
 
 No container engine runs here, so this is a static check: the compose file parses; every
 service's command exists in that service's CLI with the options it uses and the port it
-publishes; every environment variable is a setting of that service; every variable the
-compose file needs is documented in .env.example without a value; the Dockerfile copies every
-package and data folder the services need.
+listens on; only the TLS proxy publishes ports, and its Caddyfile forwards each DNS name to
+its service; every healthcheck is an exec-form command (no shell: docker compose and
+podman-compose run it alike) that exists in its image; every environment variable is a
+setting of that service; every variable the compose file needs is documented in .env.example
+without a value; the Dockerfile copies every package and data folder the services need; the
+lock files pin the whole tree with hashes. tests/integration/test_tls_proxy.py runs the
+Caddyfile and the healthcheck commands for real.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 import tomllib
@@ -32,8 +37,12 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
 }
 
 
+CADDYFILE = (ROOT / "deploy" / "Caddyfile").read_text()
+PORTS = {"issuer": "8001", "wallet": "8002", "verifier": "8003"}
+
+
 def _app_services() -> dict[str, dict[str, Any]]:
-    return {name: s for name, s in COMPOSE["services"].items() if name != "postgres"}
+    return {name: s for name, s in COMPOSE["services"].items() if name not in ("postgres", "proxy")}
 
 
 def test_compose_has_postgres_and_the_three_services() -> None:
@@ -61,14 +70,77 @@ def test_every_command_exists_with_its_options_and_port() -> None:
                 assert arg in options, f"{name}: {module} {subcommand} has no {arg}"
         if "--port" in args:
             port = args[args.index("--port") + 1]
-            assert service["ports"] == [f"{port}:{port}"], name
+            assert port == PORTS[module], name
+            assert service["expose"] == [port], name
+            assert "ports" not in service, f"{name}: only the proxy publishes ports"
             assert f"127.0.0.1:{port}/readyz" in " ".join(service["healthcheck"]["test"])
+
+
+def test_the_proxy_alone_publishes_and_forwards_each_name_over_tls() -> None:
+    services = COMPOSE["services"]
+    published = {name for name, s in services.items() if "ports" in s}
+    assert published == {"proxy"}
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("caddy:")
+    assert {p.split(":")[0] for p in proxy["ports"]} == {"80", "443"}
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    subnet = COMPOSE["networks"]["proxy"]["ipam"]["config"][0]["subnet"]
+    for module, port in PORTS.items():
+        domain = module.upper() + "_DOMAIN"
+        assert f"${{{domain}:?" in proxy["environment"][domain]
+        # the Caddyfile: the name's site forwards to the service's port
+        site = re.search(r"\{\$" + domain + r"\} \{(.*?)\n\}", CADDYFILE, re.S)
+        assert site, f"the Caddyfile has no site for {domain}"
+        assert f"reverse_proxy {{${module.upper()}_UPSTREAM:{module}:{port}}}" in site[1]
+        assert "import service" in site[1]
+        env = services[module]["environment"]
+        prefix = module.upper()
+        assert env[f"{prefix}_PUBLIC_BASE_URL"] == f"https://${{{domain}}}"
+        assert env[f"{prefix}_TRUSTED_PROXIES"] == f'["{subnet}"]'
+        assert set(services[module]["networks"]) == {"backend", "proxy"}
+    assert "tls {$TLS}" in CADDYFILE
+    assert services["wallet"]["environment"]["WALLET_VERIFIER_URL"] == "https://${VERIFIER_DOMAIN}"
+    assert (ROOT / "deploy" / "certs" / "README.md").exists()  # podman mounts only what exists
+
+
+def _healthcheck_command(name: str) -> list[str]:
+    test: list[str] = COMPOSE["services"][name]["healthcheck"]["test"]
+    assert test[0] == "CMD", f"{name}: CMD-SHELL needs a shell the image may lack"
+    return test[1:]
+
+
+def test_every_service_has_a_healthcheck_its_image_can_run() -> None:
+    for name, service in COMPOSE["services"].items():
+        assert "healthcheck" in service, name
+        command = _healthcheck_command(name)
+        assert all("$$" not in part for part in command), name  # no shell variables
+        if name in _app_services():
+            assert command[:2] == ["python", "-c"], name
+            code = command[2]
+            for node in ast.walk(ast.parse(code)):  # what it imports exists in the image
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        importlib.import_module(alias.name)
+                elif isinstance(node, ast.ImportFrom):
+                    assert node.module, name
+                    module = importlib.import_module(node.module)
+                    for alias in node.names:
+                        assert hasattr(module, alias.name), f"{name}: {node.module}.{alias.name}"
+            if "urlopen" in code:
+                assert "timeout=" in code, f"{name}: a hung service must fail the check"
+    assert _healthcheck_command("postgres")[0] == "pg_isready"
+    proxy = _healthcheck_command("proxy")
+    assert proxy[0] == "wget", "caddy's alpine image has busybox wget, not curl"
+    assert "http://127.0.0.1:2019/" in proxy[-1]
+    assert "admin {$CADDY_ADMIN:localhost:2019}" in CADDYFILE
 
 
 def test_every_environment_variable_is_a_setting() -> None:
     for name, service in _app_services().items():
         module = service["command"][2]
         prefix = module.upper() + "_"
+        if isinstance(service["environment"], list):
+            raise AssertionError(f"{name}: environment as a mapping")
         fields = SETTINGS[module].model_fields
         for variable in service["environment"]:
             assert variable.startswith(prefix), f"{name}: {variable}"

@@ -13,6 +13,7 @@ import os
 import shutil
 import ssl
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,19 +22,18 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ..processes import REPO, free_port, wallet_process
+from ..unit.test_deployment import healthcheck_command
 
 pytestmark = pytest.mark.skipif(shutil.which("caddy") is None, reason="needs Debian's caddy")
 
 NAMES = {"issuer": "bewijzen.school.test", "wallet": "wallet.school.test",
          "verifier": "controle.school.test"}  # fmt: skip
-COMPOSE: dict[str, Any] = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 
 
 def _certificates(folder: Path) -> tuple[Path, Path, Path]:
@@ -119,11 +119,10 @@ def _get(client: httpx.Client, port: int, path: str, **kwargs: Any) -> httpx.Res
 
 def _healthcheck(service: str, replace: tuple[str, str]) -> subprocess.CompletedProcess[str]:
     """Run the service's compose healthcheck command here, with its port moved."""
-    command = [p.replace(*replace) for p in COMPOSE["services"][service]["healthcheck"]["test"]]
-    assert command[0] == "CMD"
-    if command[1] == "python":
-        command[1] = shutil.which("python") or "python"
-    return subprocess.run(command[1:], capture_output=True, text=True, timeout=30, check=False)
+    command = [p.replace(*replace) for p in healthcheck_command(service)]
+    if command[0] == "python":
+        command[0] = sys.executable
+    return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
 
 
 def test_the_proxy_serves_each_name_over_tls_and_forwards_to_its_service(

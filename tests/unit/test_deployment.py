@@ -246,3 +246,24 @@ def test_the_image_and_the_test_command_install_from_the_lock_only() -> None:
         for install in installs:  # anything else adds nothing from the index
             assert "--require-hashes" in install or "--no-deps" in install, install
     assert "./dev.sh test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_production_guide_is_linked_and_names_only_commands_that_exist() -> None:
+    guide = (ROOT / "docs" / "production.md").read_text()
+    assert "docs/production.md" in (ROOT / "README.md").read_text()
+    named = re.findall(
+        r"python -m (issuer|wallet|verifier) ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", guide
+    )
+    assert len(named) >= 10
+    for module, command, sub in named:
+        group: Any = typer.main.get_command(importlib.import_module(f"{module}.cli").app)
+        assert command in group.commands, f"docs/production.md: {module} has no {command!r}"
+        if hasattr(group.commands[command], "commands") and sub:
+            assert sub in group.commands[command].commands, f"{module} {command} {sub}"
+    for service in re.findall(r"docker compose (?:exec(?: -T)?|cp [^ ]+) ([a-z][a-z-]*)", guide):
+        assert service in COMPOSE["services"], service
+    compose_variables = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    for variable in re.findall(r"`((?:ISSUER|WALLET|VERIFIER)_[A-Z_]+)`", guide):
+        module, _, field = variable.partition("_")
+        known = field.lower() in SETTINGS[module.lower()].model_fields
+        assert known or variable in compose_variables, variable

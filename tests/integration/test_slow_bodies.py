@@ -5,6 +5,7 @@ the end and answered as usual."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import select
 import socket
@@ -123,3 +124,33 @@ def test_an_honest_slow_ish_upload_is_read_to_the_end(tmp_path: Path) -> None:
             sock.sendall(_head(host, len(login)) + login)
             status, _, _ = _read_response(sock)
             assert status == 401
+
+
+def test_idle_keep_alive_connections_close_and_huge_headers_are_refused(tmp_path: Path) -> None:
+    """``serve``'s own limits: an idle keep-alive connection is closed after about 5 s, and a
+    header block that grows past 16 KiB is refused (400) and its connection closed. (How
+    long headers may take to arrive is not uvicorn's to limit: the proxy's ``read_header``
+    timeout does that in the compose shape.)"""
+    from web_common.service import KEEP_ALIVE_SECONDS, MAX_HEADER_BYTES
+
+    with wallet_process(tmp_path, []) as base:
+        sock, host = _connect(base)
+        with sock:
+            sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            status, _, _ = _read_response(sock)
+            assert status == 200
+            idle_since = time.monotonic()
+            sock.settimeout(KEEP_ALIVE_SECONDS + 5)
+            assert sock.recv(65536) == b""  # the server hung up on the idle connection
+            assert KEEP_ALIVE_SECONDS - 1 < time.monotonic() - idle_since < KEEP_ALIVE_SECONDS + 3
+        sock, host = _connect(base)
+        with sock:
+            # a header block that keeps growing (h11 measures what it holds unparsed)
+            padding = "x" * (MAX_HEADER_BYTES + 1024)
+            sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nX-Pad: {padding}".encode())
+            time.sleep(0.5)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # refused already
+                sock.sendall(b"\r\n\r\n")
+            status, _, _ = _read_response(sock)
+            assert status == 400
+            assert _closed_by_server(sock)

@@ -128,7 +128,7 @@ def open_share(
         {
             "share": opened.share,
             "expires_at": aware(opened.share.expires_at),
-            "credentials": opened.credentials,
+            "credentials": shares.public_credentials(opened),
             "now": now,
             "share_url": share_url,
             "token": token,

@@ -66,6 +66,7 @@ from qualifications.achievements import (
 from qualifications.sd_jwt_vc_claims import vct_of
 from qualifications.sd_jwt_vc_reading import credential_from_claims, kind_from_claims
 
+from .sd_jwt_fetching import SdJwtSupport
 from .trust import TrustEntry, trust_check, x509_anchors, x509_match, x509_pinned
 
 __all__ = [
@@ -130,6 +131,8 @@ class Disclosure:
     withheld: int
     type_name_nl: str | None = None
     type_name_en: str | None = None
+    status_uri: str | None = None
+    """The Token Status List the credential refers to, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,20 +283,27 @@ def check_document(
     challenge: str | None = None,
     domain: str | None = None,
     fetch_resource: ResourceFetcher | None = None,
-    sd_jwt_status: TokenStatusFetcher | None = None,
-    anchors: Sequence[x509.Certificate] = (),
-    fetch_type_metadata: TypeMetadataFetcher | None = None,
+    sd_jwt: SdJwtSupport | None = None,
 ) -> Report:
     """Verify a credential (JSON-LD, vc+jwt or SD-JWT VC) or a presentation and describe the
-    result. An SD-JWT VC here is checked without a verifier nonce: a KB-JWT, when present,
-    must be signed by the holder key and match, and its ``aud`` must be ``domain`` when
-    one is given (a share link's origin)."""
+    result. An SD-JWT VC (the compact string) is checked with ``challenge`` as the KB-JWT
+    ``nonce`` and ``domain`` as its ``aud``: with either given a KB-JWT is required (a
+    share link's origin is the ``domain``, and a wallet-chosen nonce is not checked then);
+    with neither, a KB-JWT that is present must still be signed by the holder key and
+    match the presentation (``sd_hash``)."""
     if isinstance(document, str) and is_sd_jwt(document):
         return check_sd_jwt_presentation(
-            document, nonce=None, audience=domain, trusted=trusted, now=now,
-            fetch_status_list=sd_jwt_status, require_key_binding=domain is not None,
-            anchors=anchors, resolver=resolver, fetch_type_metadata=fetch_type_metadata,
-        )  # fmt: skip
+            document,
+            nonce=challenge,
+            audience=domain,
+            trusted=trusted,
+            now=now,
+            fetch_status_list=sd_jwt.fetch_status_list if sd_jwt else None,
+            require_key_binding=domain is not None or challenge is not None,
+            anchors=sd_jwt.anchors if sd_jwt else (),
+            resolver=resolver,
+            fetch_type_metadata=sd_jwt.fetch_type_metadata if sd_jwt else None,
+        )
     if "VerifiablePresentation" in _types(document):
         presentation = verify_presentation(
             document,
@@ -516,13 +526,11 @@ def _token_status(
     return _sd_check("status", Outcome.WARNING, "status_message", f"status value {value:#04x}")
 
 
-def _kb_audience(text: str, audience: str) -> bool:
-    kb = text.rsplit("~", 1)[-1]
+def _kb_claims(text: str) -> JsonObject:
     try:
-        aud = parse_compact(kb).payload.get("aud")
+        return parse_compact(text.rsplit("~", 1)[-1]).payload
     except JwtFormatError:
-        return False
-    return aud == audience
+        return {}
 
 
 def _issuer_auth_name(chain: ChainVerification | None) -> str | None:
@@ -540,11 +548,12 @@ def _adjusted(
     check: CheckResult,
     text: str,
     policy: KeyBindingPolicy | None,
-    audience: str | None,
+    expected: tuple[str | None, str | None],
     require_key_binding: bool,
 ) -> CheckResult:
     """The engine's check as this verifier reports it: budget codes, a KB-JWT required,
-    the ``aud`` of a KB-JWT checked without a nonce (a share link)."""
+    the ``nonce`` or ``aud`` of a KB-JWT checked when only one of them is expected (a share
+    link names its origin, not a nonce)."""
     holder = check.name == "holder_binding"
     if check.name == "format" and check.code in _BUDGET_LIMITS:
         code = BUDGET_CODE_PREFIX + _BUDGET_LIMITS[check.code]
@@ -552,10 +561,13 @@ def _adjusted(
     if holder and check.outcome is Outcome.SKIPPED and require_key_binding:
         return _sd_check("holder_binding", Outcome.FAILED, "kb_missing",
                          "the presentation has no Key Binding JWT")  # fmt: skip
-    unchecked_aud = policy is None and audience is not None
-    if holder and check.outcome is Outcome.PASSED and unchecked_aud:
-        assert audience is not None
-        if not _kb_audience(text, audience):
+    if holder and check.outcome is Outcome.PASSED and policy is None:
+        nonce, audience = expected
+        kb = _kb_claims(text)
+        if nonce is not None and kb.get("nonce") != nonce:
+            return _sd_check("holder_binding", Outcome.FAILED, "kb_nonce",
+                             "the KB-JWT nonce is not the one the verifier sent")  # fmt: skip
+        if audience is not None and kb.get("aud") != audience:
             return _sd_check("holder_binding", Outcome.FAILED, "kb_audience",
                              "the KB-JWT aud is not this verifier")  # fmt: skip
     return check
@@ -617,7 +629,7 @@ def check_sd_jwt_presentation(
     checks: list[CheckResult] = []
     for check in result.checks:
         if check.name != "status":
-            checks.append(_adjusted(check, text, policy, audience, require_key_binding))
+            checks.append(_adjusted(check, text, policy, (nonce, audience), require_key_binding))
     claims = result.credential or {}
     iss = result.issuer
     chain = seen.get("chain")
@@ -663,7 +675,12 @@ def check_sd_jwt_presentation(
         except (JwtFormatError, SdJwtError):  # pragma: no cover - verified above
             payload, disclosures = {}, 0
         withheld = max(0, _count_digests(payload) - disclosures)
-        disclosure = Disclosure(vct, shown, withheld, *names)
+        try:
+            reference = status_reference(claims)
+        except StatusListError:
+            reference = None
+        status_uri = reference.uri if reference else None
+        disclosure = Disclosure(vct, shown, withheld, *names, status_uri=status_uri)
         credential_id = "urn:sd-jwt:" + hashlib.sha256(issuer_jwt.encode()).hexdigest()[:32]
         view = credential_from_claims(claims, credential_id=credential_id, issuer_id=iss, vct=vct)
         if kind is not None:

@@ -555,7 +555,7 @@ def _adjusted(
     the ``nonce`` or ``aud`` of a KB-JWT checked when only one of them is expected (a share
     link names its origin, not a nonce)."""
     holder = check.name == "holder_binding"
-    if check.name == "format" and check.code in _BUDGET_LIMITS:
+    if check.outcome is Outcome.FAILED and check.code in _BUDGET_LIMITS:
         code = BUDGET_CODE_PREFIX + _BUDGET_LIMITS[check.code]
         return _sd_check("format", Outcome.FAILED, code, check.detail)
     if holder and check.outcome is Outcome.SKIPPED and require_key_binding:

@@ -369,7 +369,8 @@ def _credential_view(
         counts_toward_diploma=formal,
         checks=_lines(report.result.checks, lang),
         credential_id=_text(credential, "id"),
-        status_checked_at=_status_checked_at(credential, status_checked_at),
+        status_checked_at=_status_checked_at(credential, status_checked_at)
+        or _token_status_checked_at(report, token_status_checked_at),
         accredited=accredited,
         accreditation=accreditation,
         catalog_note=catalog_note(achievement, catalog, lang, today),
@@ -391,9 +392,14 @@ def _disclosure_fields(
         "withheld": disclosure.withheld,
         "type_name": disclosure.type_name_en if lang == "en" else disclosure.type_name_nl,
     }
-    if disclosure.status_uri and token_status_checked_at is not None:
-        fields["status_checked_at"] = token_status_checked_at(disclosure.status_uri)
     return fields
+
+
+def _token_status_checked_at(
+    report: CredentialReport, checked_at: StatusCheckedAt | None
+) -> datetime | None:
+    uri = report.disclosure.status_uri if report.disclosure else None
+    return checked_at(uri) if uri and checked_at is not None else None
 
 
 def result_view(

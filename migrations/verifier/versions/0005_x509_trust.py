@@ -1,5 +1,4 @@
-"""trust list: issuers named by X.509 (a CA certificate, a certificate fingerprint, or a
-subject attribute under an anchor) beside issuers named by DID
+"""trust list: issuers named by X.509 (CA, certificate fingerprint, subject) beside DIDs
 
 Revision ID: 0005_x509_trust
 Revises: 0004

@@ -585,6 +585,9 @@ def _adjusted(
     if holder and check.outcome is Outcome.SKIPPED and require_key_binding:
         return _sd_check("holder_binding", Outcome.FAILED, "kb_missing",
                          "the presentation has no Key Binding JWT")  # fmt: skip
+    if holder and check.outcome is Outcome.PASSED and expected == (None, None):
+        return _sd_check("holder_binding", Outcome.SKIPPED, "kb_not_for_this_check",
+                         "a KB-JWT is present, not made for this check")  # fmt: skip
     if holder and check.outcome is Outcome.PASSED and policy is None:
         nonce, audience = expected
         kb = _kb_claims(text)
@@ -686,9 +689,10 @@ def check_sd_jwt_presentation(
         )
         checks.append(type_check)
         checks.append(_token_status(claims, iss, fetch_status_list, all_anchors, resolver, now))
+        order = {name: i for i, name in enumerate(labels)}
         shown = tuple(
             DisclosedClaim(name, value, *labels.get(name, (name, name)))
-            for name, value in claims.items()
+            for name, value in sorted(claims.items(), key=lambda c: order.get(c[0], len(order)))
             if name not in _REGISTERED
         )
         issuer_jwt = text.split("~", 1)[0]

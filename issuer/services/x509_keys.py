@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
@@ -31,6 +32,7 @@ from .errors import IssuanceError, NotFoundError
 
 __all__ = [
     "CREDENTIAL",
+    "ISSUER_AUTH_MEMBERS",
     "PURPOSES",
     "STATUS_LIST",
     "X509Signer",
@@ -159,16 +161,33 @@ def import_chain(
     )  # fmt: skip
 
 
+ISSUER_AUTH_MEMBERS = frozenset({
+    "displayName", "legalName", "description", "category", "logo", "webUrl", "kvk", "city",
+    "department", "countryCode", "privacyPolicyUrl",
+})  # fmt: skip
+"""The members of the NL Wallet's ``Organization`` (MinBZK/nl-wallet ``attestation_data``
+``auth``, serde camelCase; the registration number is serialised as ``kvk``)."""
+_KVK = re.compile(r"^[0-9]{8}$")
+
+
 def _issuer_auth(org: Organisation, issuer_id: str) -> dict[str, object]:
-    """The NL Wallet ``issuer_auth`` organization object (camelCase, Dutch and English)."""
+    """The NL Wallet ``issuer_auth`` organization object: camelCase members, names and the
+    required ``description`` and ``category`` in Dutch and English (``LocalizedStrings``),
+    ``countryCode`` ``NL``; ``kvk`` only when the organisation's identifier is a KvK number
+    (eight digits; a BRIN code is not one)."""
     organization: dict[str, object] = {
         "displayName": {"nl": org.name, "en": org.name},
         "legalName": {"nl": org.name, "en": org.name},
+        "description": {
+            "nl": f"{org.name} geeft mbo-diploma's, -certificaten en resultaten uit.",
+            "en": f"{org.name} issues Dutch vocational (mbo) diplomas, certificates and results.",
+        },
+        "category": {"nl": "Onderwijs", "en": "Education"},
         "webUrl": issuer_id,
-        "countryCode": "nl",
+        "countryCode": "NL",
     }
-    if org.identifier:
-        organization["identifier"] = org.identifier
+    if org.identifier and _KVK.match(org.identifier):
+        organization["kvk"] = org.identifier
     return organization
 
 

@@ -27,6 +27,15 @@ class IssuerSettings(ServiceSettings):
     """Seconds an access token from the token endpoint is valid (short: it is a bearer token)."""
     oid4vci_nonce_ttl: int = Field(default=300, ge=30, le=3600)
     """Seconds a ``c_nonce`` from the nonce endpoint is valid; each is used once."""
+    oid4vci_batch_size: int = Field(default=10, ge=1, le=100)
+    """Most key proofs, and so credential copies for as many holder keys, in one credential
+    request (``batch_credential_issuance.batch_size``; 1 turns batch issuance off)."""
+    wallet_attestation_trust_file: str | None = None
+    """JSON file of trusted wallet providers (name, ``iss``, ``jwks`` and/or PEM
+    ``certificates``) whose wallet attestations the token endpoint accepts."""
+    wallet_attestation_required: bool = False
+    """Refuse token requests without a valid wallet attestation (otherwise an absent one is
+    allowed, and recorded as absent)."""
     batch_max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     """Largest results file (CSV) accepted for batch issuance; larger uploads get 413."""
     batch_max_rows: int = Field(default=100_000, ge=1)

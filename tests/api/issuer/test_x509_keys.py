@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -64,8 +65,9 @@ def test_dev_ca_makes_separate_credential_and_status_signers(issuer: Issuer) -> 
         assert result.leaf is not None
         assert result.leaf.public_key() == signer.key.public_key
     assert leaf_names_issuer(credential.leaf, f"{BASE_URL}/roc-midden")
-    auth = issuer_auth_of(credential.leaf)
-    assert auth is not None
+    found = issuer_auth_of(credential.leaf)
+    assert found is not None
+    auth: dict[str, Any] = dict(found)
     # the NL Wallet's Organization (serde camelCase): known members only, the required
     # ones present, LocalizedStrings in nl and en, no kvk for a BRIN code
     assert set(auth) <= ISSUER_AUTH_MEMBERS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -30,6 +31,9 @@ class IssuerSettings(ServiceSettings):
     oid4vci_batch_size: int = Field(default=10, ge=1, le=100)
     """Most key proofs, and so credential copies for as many holder keys, in one credential
     request (``batch_credential_issuance.batch_size``; 1 turns batch issuance off)."""
+    sd_jwt_key_reference: Literal["x5c", "did"] = "x5c"
+    """How an SD-JWT VC names its signing key: ``x5c`` (the certificate chain; HAIP and the
+    NL Wallet) or ``did`` (``iss`` the organisation's did:web, ``kid`` its P-256 key there)."""
     wallet_attestation_trust_file: str | None = None
     """JSON file of trusted wallet providers (name, ``iss``, ``jwks`` and/or PEM
     ``certificates``) whose wallet attestations the token endpoint accepts."""

@@ -206,7 +206,7 @@ def credential(
         response = offers.redeem_credential(
             uow, org, authorization=request.headers.get("authorization"), body=body,
             box=box, public_base_url=settings.public_base_url, now=now, catalog=catalog,
-            batch_size=settings.oid4vci_batch_size,
+            batch_size=settings.oid4vci_batch_size, key_reference=settings.sd_jwt_key_reference,
         )  # fmt: skip
     except offers.AccessTokenError as exc:
         challenge = f'Bearer error="invalid_token", error_description="{exc.description}"'

@@ -773,6 +773,7 @@ def redeem_credential(
     now: datetime,
     catalog: Catalog | None = None,
     batch_size: int = 1,
+    key_reference: str = "x5c",
 ) -> JsonObject:
     """The credential endpoint (§8): check the access token, the request and the key proofs,
     bind the credential to the holder, sign it and return the credential response.
@@ -780,7 +781,8 @@ def redeem_credential(
     Batch issuance (§8.2, ``batch_credential_issuance``): up to ``batch_size`` key proofs,
     for distinct keys and all with the same ``c_nonce``, give one copy of the same record per
     key, in the order of the proofs. The copies share the record's status entries (one per
-    mechanism): revoking the record revokes every copy.
+    mechanism): revoking the record revokes every copy. ``key_reference`` is passed to
+    :func:`~issuer.services.sd_jwt_delivery.sd_jwt_credential`.
 
     Raises :class:`AccessTokenError` (401) or :class:`CredentialRequestError` (400). A retry
     with the same access token and the same (first) holder key returns the credentials
@@ -872,6 +874,7 @@ def redeem_credential(
             copy = sd_jwt_credential(
                 credential, document, org, token_list, holder=holder, signer=signer,
                 issuer_id=issuer, public_base_url=public_base_url, catalog=catalog, now=now,
+                key_reference=key_reference,
             )  # fmt: skip
             delivered.append(copy)
     else:

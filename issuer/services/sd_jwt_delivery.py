@@ -201,8 +201,14 @@ def sd_jwt_credential(
     public_base_url: str,
     catalog: Catalog,
     now: datetime,
+    key_reference: str = "x5c",
 ) -> str:
-    """The SD-JWT VC (compact, with every Disclosure, no KB-JWT) of ``record``."""
+    """The SD-JWT VC (compact, with every Disclosure, no KB-JWT) of ``record``.
+
+    ``key_reference`` ``x5c`` (HAIP, the NL Wallet): ``iss`` the Credential Issuer
+    Identifier and the certificate chain in the header. ``did`` (a did:web organisation):
+    ``iss`` the organisation's DID and ``kid`` its ``JsonWebKey`` verification method
+    (``{did}#p256-…``), for verifiers that resolve DIDs instead of trusting a CA."""
     kind, mapped = _claims(document, catalog)
     claims = {
         name: value if name in VISIBLE else Sd(value) for name, value in mapped.claims.items()
@@ -214,9 +220,11 @@ def sd_jwt_credential(
             uri=token_status_url(public_base_url, org, token_list.number),
         )
     metadata = type_metadata_document(kind.value)
+    by_did = key_reference == "did" and org.did.startswith("did:web:")
     issued = issue_sd_jwt_vc(
-        vct=mapped.vct, iss=issuer_id, claims=claims, signer=signer.key, iat=int(now.timestamp()),
-        nbf=mapped.nbf, exp=mapped.exp, holder_jwk=holder.jwk, status=status,
-        vct_integrity=integrity_of(metadata) if metadata is not None else None, x5c=signer.x5c,
+        vct=mapped.vct, iss=org.did if by_did else issuer_id, claims=claims, signer=signer.key,
+        iat=int(now.timestamp()), nbf=mapped.nbf, exp=mapped.exp, holder_jwk=holder.jwk,
+        status=status, vct_integrity=integrity_of(metadata) if metadata is not None else None,
+        x5c=None if by_did else signer.x5c, kid=f"{org.did}#{signer.fragment}" if by_did else None,
     )  # fmt: skip
     return issued.compact

@@ -18,9 +18,10 @@ from itertools import pairwise
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
-from credentials.jwk import P256KeyPair
+from credentials.jwk import P256KeyPair, public_jwk_of
 from credentials.x509_dev_ca import DevCertificate, create_leaf, create_root_ca
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
@@ -38,9 +39,11 @@ __all__ = [
     "X509Signer",
     "active_x509_signer",
     "create_dev_chain",
+    "credential_jwks",
     "has_x509_signer",
     "import_chain",
     "install_chain",
+    "key_fragment",
 ]
 
 CREDENTIAL = "credential"
@@ -50,11 +53,31 @@ PURPOSES = (CREDENTIAL, STATUS_LIST)
 
 @dataclass(frozen=True, slots=True)
 class X509Signer:
-    """An ES256 key and the ``x5c`` header value for tokens it signs."""
+    """An ES256 key and the ``x5c`` header value for tokens it signs; ``fragment`` names
+    the key in the organisation's did:web document (``{did}#{fragment}``)."""
 
     key: P256KeyPair
     x5c: list[str]
     leaf: x509.Certificate
+    fragment: str = ""
+
+
+def key_fragment(row: X509IssuerKey) -> str:
+    """The did:web verification method fragment of an X.509 issuer key."""
+    return f"p256-{row.id}"
+
+
+def credential_jwks(uow: UnitOfWork, org: Organisation) -> list[tuple[str, dict[str, str]]]:
+    """``(fragment, public JWK)`` of every credential key the organisation has had (retired
+    ones too, so SD-JWT VCs they signed keep verifying over did:web), oldest first. The
+    public key is read from the certificate; nothing is decrypted."""
+    keys = []
+    for row in _rows(uow, org, CREDENTIAL):
+        leaf = x509.load_pem_x509_certificates(row.certificate_chain.encode("ascii"))[0]
+        public = leaf.public_key()
+        if isinstance(public, ec.EllipticCurvePublicKey):
+            keys.append((key_fragment(row), public_jwk_of(public)))
+    return keys
 
 
 def _spki(certificate_or_key: x509.Certificate | P256KeyPair) -> bytes:
@@ -245,7 +268,7 @@ def active_x509_signer(
     x5c = [
         base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode("ascii") for c in chain
     ]
-    return X509Signer(key, x5c, chain[0])
+    return X509Signer(key, x5c, chain[0], key_fragment(row))
 
 
 def has_x509_signer(uow: UnitOfWork, org: Organisation, purpose: str) -> bool:

@@ -8,7 +8,8 @@ written here from the specs (HTTP, JSON and JOSE by hand; not our wallet code):
   that accepts wallet attestations;
 * wallet attestations (OAuth 2.0 Attestation-Based Client Authentication) at the token
   endpoint: accepted, recorded, and every way a hostile one is refused (401, never a 500);
-* batch copies (§8.2 ``proofs`` with several keys, ``batch_credential_issuance``).
+* batch copies (§8.2 ``proofs`` with several keys, ``batch_credential_issuance``);
+* an SD-JWT VC signed ES256 with ``kid`` = the organisation's did:web P-256 key.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jwcrypto import jwk, jws
 from sqlalchemy import select
 
+from credentials.did import StaticDidResolver
 from credentials.keys import Ed25519KeyPair
 from credentials.results import Verdict
-from credentials.sd_jwt_vc import verify_sd_jwt_vc, x5c_key_resolver
+from credentials.sd_jwt_vc import did_key_resolver, verify_sd_jwt_vc, x5c_key_resolver
 from credentials.x509_trust import verify_x5c
 from issuer.db.offer_tables import CredentialOffer
 from issuer.db.tables import AuditEvent
@@ -424,3 +426,30 @@ def test_batch_size_one_turns_batches_off(issuer: Issuer) -> None:
     _settings(issuer, oid4vci_batch_size=1)
     assert "batch_credential_issuance" not in SpecWallet(issuer).metadata()
     assert BASE_URL in ISSUER_ID
+
+
+# --------------------------------------------------------------------------- ES256 over did:web
+
+
+def test_sd_jwt_vc_signed_with_the_did_web_key(issuer: Issuer) -> None:
+    anchor = _dev_ca(issuer)
+    _settings(issuer, sd_jwt_key_reference="did")
+    link, code, _ = _offers(issuer)[0]
+    wallet = SpecWallet(issuer)
+    offer, token = wallet.access(link, code)
+    config = next(i for i in offer["credential_configuration_ids"] if i.endswith("_dc_sd_jwt"))
+    compact = wallet.sd_jwt(token, config, ec.generate_private_key(ec.SECP256R1()))
+    header = json.loads(b64url_decode(compact.split(".")[0]))
+    payload = json.loads(b64url_decode(compact.split("~")[0].split(".")[1]))
+    assert payload["iss"] == issuer.did
+    assert header["kid"].startswith(f"{issuer.did}#p256-")
+    assert "x5c" not in header
+    document = issuer.client.get("/roc-midden/did.json").json()
+    method = next(m for m in document["verificationMethod"] if m["id"] == header["kid"])
+    assert method["type"] == "JsonWebKey"
+    assert set(method["publicKeyJwk"]) == {"kty", "crv", "x", "y"}
+    assert header["kid"] in document["assertionMethod"]
+    resolver = did_key_resolver(StaticDidResolver({issuer.did: document}))
+    now = int(issuer.clock().timestamp())
+    result = verify_sd_jwt_vc(compact, resolver, now=now, status_lookup=_tsl_lookup(issuer, anchor))
+    assert result.verdict == Verdict.VALID, result

@@ -51,6 +51,7 @@ __all__ = [
     "sd_jwt_configurations",
     "sd_jwt_credential",
     "type_metadata_document",
+    "type_metadata_integrity",
     "verify_holder_key_proof",
 ]
 
@@ -74,6 +75,14 @@ def type_metadata_document(kind: str) -> bytes | None:
         return None
     path = TYPE_METADATA_DIR / f"{kind}.json"
     return path.read_bytes() if path.is_file() else None
+
+
+@cache
+def type_metadata_integrity(kind: str) -> str | None:
+    """``vct#integrity`` of ``kind``'s Type Metadata, computed once: the documents carry
+    their logos as data URIs, so hashing them per credential cost as much as the signing."""
+    metadata = type_metadata_document(kind)
+    return integrity_of(metadata) if metadata is not None else None
 
 
 def sd_jwt_configuration(kind: CredentialKind) -> dict[str, Any]:
@@ -219,12 +228,11 @@ def sd_jwt_credential(
             index=record.token_status_index,
             uri=token_status_url(public_base_url, org, token_list.number),
         )
-    metadata = type_metadata_document(kind.value)
     by_did = key_reference == "did" and org.did.startswith("did:web:")
     issued = issue_sd_jwt_vc(
         vct=mapped.vct, iss=org.did if by_did else issuer_id, claims=claims, signer=signer.key,
         iat=int(now.timestamp()), nbf=mapped.nbf, exp=mapped.exp, holder_jwk=holder.jwk,
-        status=status, vct_integrity=integrity_of(metadata) if metadata is not None else None,
+        status=status, vct_integrity=type_metadata_integrity(kind.value),
         x5c=None if by_did else signer.x5c, kid=f"{org.did}#{signer.fragment}" if by_did else None,
     )  # fmt: skip
     return issued.compact

@@ -87,6 +87,29 @@ def _verify_metadata_jwt(token: str, anchor: x509.Certificate, issuer: Issuer) -
     return claims
 
 
+VECTORS = Path(__file__).resolve().parents[3].parent / "shared" / "vectors" / "openid4vc"
+
+
+def _jwk_verified_claims(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    header = json.loads(b64url_decode(token.split(".")[0]))
+    leaf = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
+    parsed = jws.JWS()
+    parsed.deserialize(token)
+    parsed.verify(jwk.JWK.from_pyca(leaf.public_key()), alg="ES256")
+    return header, json.loads(parsed.payload)
+
+
+def test_the_spec_example_of_signed_metadata_has_our_shape() -> None:
+    """OpenID4VCI 1.0 §12.2.3's own example: the check used on ours accepts it, and ours
+    names its key the same way (``alg``, ``typ``, ``x5c``)."""
+    token = "".join((VECTORS / "credential_issuer_metadata_sd_jwt_jwt.txt").read_text().split())
+    header, claims = _jwk_verified_claims(token)
+    assert header["typ"] == "openidvci-issuer-metadata+jwt"
+    assert set(header) == {"alg", "typ", "x5c"}
+    assert claims["sub"] == claims["credential_issuer"]
+    assert isinstance(claims["iat"], int)
+
+
 def test_signed_metadata_equals_the_unsigned_metadata(issuer: Issuer) -> None:
     plain = issuer.client.get(METADATA_PATH)
     assert "signed_metadata" not in plain.json()  # no X.509 key yet: nothing to sign with
@@ -103,6 +126,8 @@ def test_signed_metadata_equals_the_unsigned_metadata(issuer: Issuer) -> None:
 
     response = issuer.client.get(METADATA_PATH, headers={"Accept": "application/jwt"})
     assert response.status_code == 200
+    header, _ = _jwk_verified_claims(response.text)
+    assert set(header) == {"alg", "typ", "x5c"}
     assert response.headers["content-type"] == "application/jwt"
     assert "Accept" in response.headers["vary"]
     served = _verify_metadata_jwt(response.text, anchor, issuer)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from credentials.client_attestation import (
     ATTESTATION_POP_TYP,
@@ -23,6 +24,7 @@ from credentials.client_attestation import (
 from credentials.jwk import P256KeyPair
 from credentials.jws import sign_compact
 from credentials.x509_dev_ca import create_intermediate_ca, create_leaf, create_root_ca
+from issuer.settings import IssuerSettings
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 AUD = "https://issuer.example/roc"
@@ -115,3 +117,20 @@ def test_trust_file(tmp_path: Path) -> None:
         path.write_text(json.dumps(bad))
         with pytest.raises(ValueError, match=reason):
             load_wallet_providers(path)
+
+
+def test_issuer_settings_refuse_an_unusable_trust_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{}")
+    with pytest.raises(ValidationError, match="wallet attestation trust file"):
+        IssuerSettings(environment="test", wallet_attestation_trust_file=str(broken))
+    with pytest.raises(ValidationError, match="TRUST_FILE"):
+        IssuerSettings(environment="test", wallet_attestation_required=True)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"wallet_providers": [{"name": "x", "jwks": {"keys": [
+        SIGNER.key.public_jwk]}}]}))  # fmt: skip
+    settings = IssuerSettings(
+        environment="test", wallet_attestation_trust_file=str(good),
+        wallet_attestation_required=True,
+    )  # fmt: skip
+    assert settings.wallet_attestation_required

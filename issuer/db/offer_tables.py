@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .tables import IssuerBase
 
-__all__ = ["AccessTokenRow", "AttestationJti", "CNonce", "CredentialOffer"]
+__all__ = ["AccessTokenRow", "AttestationJti", "CNonce", "CredentialOffer", "TokenStatusCopy"]
 
 
 class CredentialOffer(IssuerBase):
@@ -83,3 +83,18 @@ class AttestationJti(IssuerBase):
     id: Mapped[int] = mapped_column(primary_key=True)
     jti_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class TokenStatusCopy(IssuerBase):
+    """A Token Status List entry of one extra copy of a record delivered in a batch
+    (OpenID4VCI batch issuance): every copy has its own random index, so verifiers cannot
+    link the copies through it; revoking or suspending the record flips them all."""
+
+    __tablename__ = "token_status_copy"
+    __table_args__ = (UniqueConstraint("status_list_id", "status_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issued_credential_id: Mapped[int] = mapped_column(
+        ForeignKey("issued_credential.id"), index=True
+    )
+    status_list_id: Mapped[int] = mapped_column(ForeignKey("status_list.id"))
+    status_index: Mapped[int] = mapped_column(Integer)

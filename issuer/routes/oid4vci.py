@@ -207,6 +207,7 @@ def credential(
             uow, org, authorization=request.headers.get("authorization"), body=body,
             box=box, public_base_url=settings.public_base_url, now=now, catalog=catalog,
             batch_size=settings.oid4vci_batch_size, key_reference=settings.sd_jwt_key_reference,
+            status_list_size=settings.status_list_entries,
         )  # fmt: skip
     except offers.AccessTokenError as exc:
         challenge = f'Bearer error="invalid_token", error_description="{exc.description}"'

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import random
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,9 +37,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from credentials.client_attestation import (
-    ALGS as ATTESTATION_ALGS,
-)
+from credentials.client_attestation import ALGS as ATTESTATION_ALGS
 from credentials.client_attestation import (
     ClientAttestationError,
     WalletProvider,
@@ -81,6 +80,7 @@ from .sd_jwt_delivery import (
     sd_jwt_credential,
     verify_holder_key_proof,
 )
+from .status import allocate_token_copy
 from .tx_codes import normalise_tx_code
 from .x509_keys import CREDENTIAL, active_x509_signer, has_x509_signer
 
@@ -774,14 +774,17 @@ def redeem_credential(
     catalog: Catalog | None = None,
     batch_size: int = 1,
     key_reference: str = "x5c",
+    status_list_size: int = 131_072,
 ) -> JsonObject:
     """The credential endpoint (§8): check the access token, the request and the key proofs,
     bind the credential to the holder, sign it and return the credential response.
 
     Batch issuance (§8.2, ``batch_credential_issuance``): up to ``batch_size`` key proofs,
     for distinct keys and all with the same ``c_nonce``, give one copy of the same record per
-    key, in the order of the proofs. The copies share the record's status entries (one per
-    mechanism): revoking the record revokes every copy. ``key_reference`` is passed to
+    key, in the order of the proofs. ``dc+sd-jwt`` copies after the first get a Token Status
+    List entry of their own (``status_list_size`` entries per list; unlinkable by index),
+    ``ldp_vc`` copies share the record's Bitstring entries (they share its ``id`` anyway);
+    revoking or suspending the record flips every copy. ``key_reference`` is passed to
     :func:`~issuer.services.sd_jwt_delivery.sd_jwt_credential`.
 
     Raises :class:`AccessTokenError` (401) or :class:`CredentialRequestError` (400). A retry
@@ -870,11 +873,17 @@ def redeem_credential(
             else None
         )
         signer = active_x509_signer(uow, org, box, CREDENTIAL)
-        for holder in holders:
+        for number, holder in enumerate(holders):
+            own_entry = None
+            if number and token_list is not None:  # copies after the first: their own entry
+                own_entry = allocate_token_copy(
+                    uow, credential, org, size=status_list_size, now=now,
+                    rng=random.SystemRandom(),
+                )  # fmt: skip
             copy = sd_jwt_credential(
                 credential, document, org, token_list, holder=holder, signer=signer,
                 issuer_id=issuer, public_base_url=public_base_url, catalog=catalog, now=now,
-                key_reference=key_reference,
+                key_reference=key_reference, status_entry=own_entry,
             )  # fmt: skip
             delivered.append(copy)
     else:

@@ -211,19 +211,27 @@ def sd_jwt_credential(
     catalog: Catalog,
     now: datetime,
     key_reference: str = "x5c",
+    status_entry: tuple[StatusListRow, int] | None = None,
 ) -> str:
     """The SD-JWT VC (compact, with every Disclosure, no KB-JWT) of ``record``.
 
     ``key_reference`` ``x5c`` (HAIP, the NL Wallet): ``iss`` the Credential Issuer
     Identifier and the certificate chain in the header. ``did`` (a did:web organisation):
     ``iss`` the organisation's DID and ``kid`` its ``JsonWebKey`` verification method
-    (``{did}#p256-…``), for verifiers that resolve DIDs instead of trusting a CA."""
+    (``{did}#p256-…``), for verifiers that resolve DIDs instead of trusting a CA.
+    ``status_entry`` replaces the record's Token Status List entry (an extra batch copy's
+    own entry, :func:`issuer.services.status.allocate_token_copy`)."""
     kind, mapped = _claims(document, catalog)
     claims = {
         name: value if name in VISIBLE else Sd(value) for name, value in mapped.claims.items()
     }
     status = None
-    if token_list is not None and record.token_status_index is not None:
+    if status_entry is not None:  # an extra batch copy's own entry
+        status = StatusReference(
+            index=status_entry[1],
+            uri=token_status_url(public_base_url, org, status_entry[0].number),
+        )
+    elif token_list is not None and record.token_status_index is not None:
         status = StatusReference(
             index=record.token_status_index,
             uri=token_status_url(public_base_url, org, token_list.number),

@@ -1,4 +1,5 @@
-"""vci: wallet attestation recorded on the offer, PoP jti values kept against replay
+"""vci: wallet attestation recorded on the offer, PoP jti values kept against replay, a
+Token Status List entry per extra batch copy
 
 Revision ID: 0005_vci
 Revises: 0004_tsl, 0002_offers (it alters credential_offer)
@@ -34,9 +35,41 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_oid4vci_attestation_jti_expires_at"), ["expires_at"], unique=False
         )
+    op.create_table(
+        "token_status_copy",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("issued_credential_id", sa.Integer(), nullable=False),
+        sa.Column("status_list_id", sa.Integer(), nullable=False),
+        sa.Column("status_index", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["issued_credential_id"],
+            ["issued_credential.id"],
+            name=op.f("fk_token_status_copy_issued_credential_id_issued_credential"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["status_list_id"],
+            ["status_list.id"],
+            name=op.f("fk_token_status_copy_status_list_id_status_list"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_token_status_copy")),
+        sa.UniqueConstraint(
+            "status_list_id",
+            "status_index",
+            name=op.f("uq_token_status_copy_status_list_id"),
+        ),
+    )
+    with op.batch_alter_table("token_status_copy", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_token_status_copy_issued_credential_id"),
+            ["issued_credential_id"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("token_status_copy", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_token_status_copy_issued_credential_id"))
+    op.drop_table("token_status_copy")
     with op.batch_alter_table("oid4vci_attestation_jti", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_oid4vci_attestation_jti_expires_at"))
     op.drop_table("oid4vci_attestation_jti")

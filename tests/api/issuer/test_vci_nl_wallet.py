@@ -378,10 +378,10 @@ def _batch_request(wallet: SpecWallet, token: str, config: str, proofs: list[str
     )
 
 
-def test_batch_copies_one_per_key_sharing_the_status_entry(issuer: Issuer) -> None:
+def test_batch_copies_one_per_key_each_with_its_own_status_entry(issuer: Issuer) -> None:
     anchor = _dev_ca(issuer)
     _settings(issuer, oid4vci_batch_size=3)
-    (link, code, _), (link2, code2, _), _ = _offers(issuer)
+    (link, code, ref), (link2, code2, _), _ = _offers(issuer)
     wallet = SpecWallet(issuer)
     metadata = wallet.metadata()
     assert metadata["batch_credential_issuance"] == {"batch_size": 3}
@@ -416,10 +416,28 @@ def test_batch_copies_one_per_key_sharing_the_status_entry(issuer: Issuer) -> No
             copy, resolve, now=now, status_lookup=_tsl_lookup(issuer, anchor), vct_values=[vct]
         )
         assert result.verdict == Verdict.VALID, result
-    assert all(s == statuses[0] for s in statuses)  # one record, one status entry
+    # unlinkable by status: every copy has its own random index (the first the record's)
+    assert len({(s["uri"], s["idx"]) for s in statuses}) == 3
     # a retry with the same first key gives the same copies
     retry = _batch_request(wallet, token, config, _proofs(wallet, keys[:3], wallet.nonce()))
     assert [i["credential"] for i in retry.json()["credentials"]] == copies
+    # suspending, then revoking the one record flips every copy
+    for purpose in ("suspension", "revocation"):
+        changed = issuer.client.post(
+            "/credentials/status",
+            json={"credentialId": ref, "credentialStatus": {
+                "type": "BitstringStatusListEntry", "statusPurpose": purpose}, "status": True},
+            headers=issuer.auth(issuer.status_token),
+        )  # fmt: skip
+        assert changed.status_code == 200, changed.text
+        for copy in copies:
+            result = verify_sd_jwt_vc(
+                copy, resolve, now=now, status_lookup=_tsl_lookup(issuer, anchor),
+                vct_values=[vct],
+            )  # fmt: skip
+            check = result.check("status")
+            assert check is not None
+            assert check.code == ("suspended" if purpose == "suspension" else "revoked"), check
 
     # ldp_vc copies: one per did:key
     offer, token = wallet.access(link2, code2)

@@ -93,10 +93,16 @@ class Stack:
             prefix + "DATA_ENCRYPTION_KEYS": keys[f"{service}_data_key"],
             prefix + "DEV_ALLOW_HOSTS": json.dumps(others),
             "WALLET_VERIFIER_URL": self.url("verifier"),
+            "WALLET_X509_TRUST_ANCHORS_FILE": str(self.dev_ca_anchor()),
             prefix + "LOG_JSON": "false",
             prefix + "LOG_LEVEL": "WARNING",
             **{k: v for k, v in self.extra_env.items() if k.startswith(prefix)},
         }
+
+    def dev_ca_anchor(self) -> Path:
+        """The demo school's development CA root (PEM), made by ``issuer dev-ca`` while
+        seeding: the trust anchor of its SD-JWT VCs (``x5c``) for the wallet."""
+        return self.data_dir / "dev-ca" / f"{SCHOOL['slug']}-root.pem"
 
     def run(self, service: str, *args: str) -> str:
         done = subprocess.run(
@@ -232,6 +238,9 @@ def seed(stack: Stack) -> Seeded:
         except RuntimeError as exc:
             if "exists" not in str(exc).lower():
                 raise
+    anchor = stack.dev_ca_anchor()
+    if not anchor.exists():  # once: a new chain would leave earlier SD-JWT VCs untrusted
+        stack.run("issuer", "dev-ca", "--organisation", SCHOOL["slug"], "--anchor-out", str(anchor))
     issuer = stack.url("issuer")
     seeded.school_did = httpx.get(f"{issuer}/{SCHOOL['slug']}/did.json").json()["id"]
     seeded.leerbedrijf_did = httpx.get(f"{issuer}/{LEERBEDRIJF['slug']}/did.json").json()["id"]

@@ -6,7 +6,7 @@ number, so it lives on the issued credential record. The data step copies it fro
 credential documents issued before.
 
 Revision ID: 0005_student_number
-Revises: 0004_tsl
+Revises: 0005_vci
 Create Date: 2026-12-02 04:15:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_student_number"
-down_revision: str | tuple[str, ...] | None = "0004_tsl"
+down_revision: str | tuple[str, ...] | None = "0005_vci"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

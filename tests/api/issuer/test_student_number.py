@@ -98,7 +98,7 @@ def test_credentials_signed_with_the_plain_number_migrate_and_still_match(issuer
     assert old.student_number is None
     assert json.loads(old.document)["credentialSubject"]["studentNumber"] == "1001"
 
-    downgrade("issuer", issuer.database_url, "0004_tsl")
+    downgrade("issuer", issuer.database_url, "0005_vci")
     upgrade("issuer", issuer.database_url)
     [migrated] = _credentials(issuer)
     assert migrated.student_number == "1001"
@@ -115,7 +115,7 @@ def test_credentials_signed_with_the_plain_number_migrate_and_still_match(issuer
 
 def test_the_migration_leaves_documents_without_a_number_alone(issuer: Issuer) -> None:
     _run(issuer, _upload(issuer, ISSUED)["id"])
-    downgrade("issuer", issuer.database_url, "0004_tsl")
+    downgrade("issuer", issuer.database_url, "0005_vci")
     upgrade("issuer", issuer.database_url)
     # the number was only on the record: a downgrade loses it, the upgrade finds none
     assert [row.student_number for row in _credentials(issuer)] == [None, None]

@@ -93,9 +93,25 @@ class Stack:
             prefix + "DATA_ENCRYPTION_KEYS": keys[f"{service}_data_key"],
             prefix + "DEV_ALLOW_HOSTS": json.dumps(others),
             "WALLET_VERIFIER_URL": self.url("verifier"),
+            **self.request_signing_env(service),
             prefix + "LOG_JSON": "false",
             prefix + "LOG_LEVEL": "WARNING",
             **{k: v for k, v in self.extra_env.items() if k.startswith(prefix)},
+        }
+
+    def request_signing_env(self, service: str) -> dict[str, str]:
+        """The verifier's OpenID4VP request signing certificate, made once per data dir
+        (``python -m verifier dev-cert`` does the same by hand)."""
+        if service != "verifier":
+            return {}
+        folder = self.data_dir / "verifier-cert"
+        if not (folder / "key.pem").exists():
+            from verifier.services.request_signing import verifier_host, write_dev_certificate
+
+            write_dev_certificate(folder, verifier_host(self.url("verifier")))
+        return {
+            "VERIFIER_REQUEST_SIGNING_KEY_FILE": str(folder / "key.pem"),
+            "VERIFIER_REQUEST_CERTIFICATE_FILE": str(folder / "chain.pem"),
         }
 
     def run(self, service: str, *args: str) -> str:

@@ -47,7 +47,9 @@ def test_wallet_answers_an_openid4vp_request(wallet: Wallet, verifier: TestClien
     credential = person.post(
         "/api/credentials", json={"credential": signed_credential(person.did)}
     ).json()
-    created = verifier.post("/oid4vp/requests", json={"target": "25498"}).json()
+    created = verifier.post(
+        "/oid4vp/requests", json={"target": "25498", "profile": "by_value"}
+    ).json()
     preview = person.post("/api/requests/preview", json={"request": created["link"]})
     assert preview.status_code == 200, preview.text
     assert preview.json()["verifier"].startswith("http://verifier.test/")
@@ -65,7 +67,7 @@ def test_wallet_answers_an_openid4vp_request(wallet: Wallet, verifier: TestClien
     assert {c["check"]: c["outcome"] for c in checked["checks"]}["holder"] == "passed"
     # another account's credential cannot be sent
     other = wallet.person("other@example.nl")
-    again = verifier.post("/oid4vp/requests", json={}).json()
+    again = verifier.post("/oid4vp/requests", json={"profile": "by_value"}).json()
     refused = other.post(
         "/api/requests/answer", json={"request": again["link"], "credentials": [credential["id"]]}
     )

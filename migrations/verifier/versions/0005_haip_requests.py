@@ -1,5 +1,4 @@
-"""presentation requests under HAIP: profile, state, the encrypted response key, the
-response code
+"""presentation requests under HAIP: profile, state, encrypted response key, response code
 
 Revision ID: 0005_haip_requests
 Revises: 0004

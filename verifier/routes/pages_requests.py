@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from credentials.oid4vp_verifier import DC_API_PROTOCOL
-from web_common.limits import BodyTooLargeError
+from web_common.bodies import body_of_type
 from web_common.ui import PageError, get_session, verify_csrf
 
 from ..db.request_tables import PresentationRequest
@@ -157,21 +157,15 @@ def dc_api_request(
                         headers=_NO_STORE)  # fmt: skip
 
 
-async def read_json_body(request: Request) -> Any:
-    """Dependency that only parses a JSON body; ``None`` when it is not JSON."""
-    try:
-        return json.loads(await request.body())
-    except BodyTooLargeError:
-        raise
-    except (ValueError, RecursionError):
-        return None
+_MAX_DC_API_BODY = 4 * 1024 * 1024
+JsonBody = Annotated[bytes | None, Depends(body_of_type("application/json", _MAX_DC_API_BODY))]
 
 
 @router.post("/requests/{request_id}/dc-api")
 def dc_api_response(
     request_id: str,
     request: Request,
-    body: Annotated[Any, Depends(read_json_body)],
+    raw: JsonBody,
     uow: UowDep,
     settings: SettingsDep,
     resolver: ResolverDep,
@@ -183,6 +177,10 @@ def dc_api_response(
     posted by the page's script as ``{"data": {...}}`` (with the CSRF header)."""
     if _owned_haip_row(request, uow, request_id) is None:
         return _dc_error(404, "invalid_request", "no such presentation request")
+    try:
+        body = json.loads(raw) if raw is not None else None
+    except (ValueError, RecursionError):
+        body = None
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
         return _dc_error(400, "invalid_request", "the body must be {\"data\": {...}}")

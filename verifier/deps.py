@@ -14,6 +14,7 @@ from qualifications import Catalog
 from web_common.deps import NowDep, UowDep
 from web_common.secrets import SecretBox
 
+from .services.sd_jwt_fetching import SdJwtSupport
 from .settings import VerifierSettings
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "NowDep",
     "ResolverDep",
     "ResourceFetcherDep",
+    "SdJwtDep",
     "SettingsDep",
     "UowDep",
 ]
@@ -49,6 +51,11 @@ def _resource_fetcher(request: Request) -> ResourceFetcher:
     return fetcher
 
 
+def _sd_jwt(request: Request) -> SdJwtSupport:
+    support: SdJwtSupport = request.app.state.sd_jwt
+    return support
+
+
 def _catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
@@ -71,3 +78,4 @@ ResolverDep = Annotated[DidResolver, Depends(_resolver)]
 FetcherDep = Annotated[CachingStatusFetcher, Depends(_fetcher)]
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
 ResourceFetcherDep = Annotated[ResourceFetcher, Depends(_resource_fetcher)]
+SdJwtDep = Annotated[SdJwtSupport, Depends(_sd_jwt)]

@@ -19,7 +19,16 @@ from web_common.problems import ProblemError
 from web_common.qr import qr_svg
 
 from ..db.request_tables import PresentationRequest
-from ..deps import BoxDep, FetcherDep, IdentityDep, NowDep, ResolverDep, SettingsDep, UowDep
+from ..deps import (
+    BoxDep,
+    FetcherDep,
+    IdentityDep,
+    NowDep,
+    ResolverDep,
+    SdJwtDep,
+    SettingsDep,
+    UowDep,
+)
 from ..services.presentation_requests import (
     HAIP,
     RequestError,
@@ -194,9 +203,7 @@ def post_request_object(
     ``wallet_nonce``, which the Request Object then repeats."""
     if form is None:
         return _oauth_error(RequestError("invalid_request", "bad form body"))
-    return _request_object(
-        request_id, uow, settings, identity, box, now, form.get("wallet_nonce")
-    )
+    return _request_object(request_id, uow, settings, identity, box, now, form.get("wallet_nonce"))
 
 
 @router.post("/oid4vp/response/{request_id}")
@@ -210,6 +217,7 @@ def direct_post(
     now: NowDep,
     identity: IdentityDep,
     box: BoxDep,
+    sd_jwt: SdJwtDep,
 ) -> JSONResponse:
     """The wallet's Authorization Response (``application/x-www-form-urlencoded``):
     ``response`` (an encrypted JWT) for HAIP requests, ``vp_token`` + ``state`` for
@@ -222,7 +230,7 @@ def direct_post(
             uow, request_id, form, public_base_url=settings.public_base_url,
             resolver=resolver, fetch_status_list=fetcher, now=now,
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
-            identity=identity, box=box,
+            identity=identity, box=box, sd_jwt=sd_jwt,
         )  # fmt: skip
     except RequestError as exc:
         uow.commit()  # keeps the count of refused replays; nothing else was changed

@@ -27,7 +27,16 @@ from web_common.bodies import body_of_type
 from web_common.ui import PageError, get_session, verify_csrf
 
 from ..db.request_tables import PresentationRequest
-from ..deps import BoxDep, FetcherDep, IdentityDep, NowDep, ResolverDep, SettingsDep, UowDep
+from ..deps import (
+    BoxDep,
+    FetcherDep,
+    IdentityDep,
+    NowDep,
+    ResolverDep,
+    SdJwtDep,
+    SettingsDep,
+    UowDep,
+)
 from ..services.presentation_requests import (
     BY_VALUE,
     HAIP,
@@ -172,6 +181,7 @@ def dc_api_response(
     fetcher: FetcherDep,
     box: BoxDep,
     now: NowDep,
+    sd_jwt: SdJwtDep,
 ) -> JSONResponse:
     """The ``data`` of the credential the browser's Digital Credentials API returned,
     posted by the page's script as ``{"data": {...}}`` (with the CSRF header)."""
@@ -183,11 +193,11 @@ def dc_api_response(
         body = None
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict):
-        return _dc_error(400, "invalid_request", "the body must be {\"data\": {...}}")
+        return _dc_error(400, "invalid_request", 'the body must be {"data": {...}}')
     try:
         receive_dc_api_response(
             uow, request_id, data, public_base_url=settings.public_base_url, resolver=resolver,
-            fetch_status_list=fetcher, now=now, box=box,
+            fetch_status_list=fetcher, now=now, box=box, sd_jwt=sd_jwt,
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
         )  # fmt: skip
     except RequestError as exc:

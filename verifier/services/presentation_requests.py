@@ -42,7 +42,6 @@ from credentials.oid4vp import (
     request_uri,
 )
 from credentials.oid4vp_verifier import (
-    SD_JWT_QUERY_ID,
     AnsweredQuery,
     VerifierIdentity,
     authorization_link,
@@ -64,8 +63,8 @@ from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox, SecretBoxError
 
 from ..db.request_tables import PresentationRequest
-from . import checking
-from .checking import Report, check_document
+from .checking import Report, check_document, is_sd_jwt
+from .sd_jwt_fetching import SdJwtSupport
 from .submissions import DEFAULT_LIFETIME, save_submission
 from .trust import list_trusted
 
@@ -319,6 +318,7 @@ def receive_response(
     keep_for: timedelta = DEFAULT_LIFETIME,
     identity: VerifierIdentity | None = None,
     box: SecretBox | None = None,
+    sd_jwt: SdJwtSupport | None = None,
 ) -> Received:
     """Check the wallet's answer (``direct_post`` or ``direct_post.jwt`` by the request's
     profile) against the stored request and keep the result, once. The presentations are
@@ -342,7 +342,7 @@ def receive_response(
         answered = [AnsweredQuery(QUERY_ID, "ldp_vc", tuple(presentations))]
         report = _check_answer(
             uow, row, answered, audience=client_id, resolver=resolver,
-            fetch_status_list=fetch_status_list, now=now, keep_for=keep_for,
+            fetch_status_list=fetch_status_list, now=now, keep_for=keep_for, sd_jwt=None,
         )  # fmt: skip
         return Received(report, None)
     if identity is None or box is None:
@@ -361,7 +361,7 @@ def receive_response(
     answered = _match(vp_token)
     report = _check_answer(
         uow, row, answered, audience=identity.client_id, resolver=resolver,
-        fetch_status_list=fetch_status_list, now=now, keep_for=keep_for,
+        fetch_status_list=fetch_status_list, now=now, keep_for=keep_for, sd_jwt=sd_jwt,
     )  # fmt: skip
     return Received(report, _new_response_code(row))
 
@@ -377,6 +377,7 @@ def receive_dc_api_response(
     now: datetime,
     box: SecretBox,
     keep_for: timedelta = DEFAULT_LIFETIME,
+    sd_jwt: SdJwtSupport | None = None,
 ) -> Received:
     """The ``data`` of the ``DigitalCredential`` the browser gave the employer page
     (``dc_api.jwt``: ``{"response": <JWE>}``); the audience of its presentations is
@@ -395,7 +396,7 @@ def receive_dc_api_response(
     answered = _match(vp_token)
     report = _check_answer(
         uow, row, answered, audience="origin:" + origin_of(public_base_url), resolver=resolver,
-        fetch_status_list=fetch_status_list, now=now, keep_for=keep_for,
+        fetch_status_list=fetch_status_list, now=now, keep_for=keep_for, sd_jwt=sd_jwt,
     )  # fmt: skip
     return Received(report, None)
 
@@ -445,35 +446,34 @@ def _check_answer(
     fetch_status_list: StatusFetcher | None,
     now: datetime,
     keep_for: timedelta,
+    sd_jwt: SdJwtSupport | None,
 ) -> Report:
-    """Verify each presentation bound to ``row.nonce`` and ``audience``; on success mark
-    the request answered and keep the result. Any bad presentation leaves it open."""
+    """Verify each presentation bound to ``row.nonce`` and ``audience`` (``ldp_vc``: the
+    proof's ``challenge``/``domain``; ``dc+sd-jwt``: the KB-JWT's ``nonce``/``aud``, checked
+    by :func:`~verifier.services.checking.check_sd_jwt_presentation`); on success mark the
+    request answered and keep the result. Any presentation that is not bound to this
+    request leaves it open."""
     trusted = list_trusted(uow)
     reports: list[Report] = []
     documents: list[Any] = []
     for query in answered:
         for presentation in query.presentations:
-            if query.format == "ldp_vc":
-                report = check_document(
-                    presentation, resolver=resolver, fetch_status_list=fetch_status_list,
-                    trusted=trusted, now=now, challenge=row.nonce, domain=audience,
-                )  # fmt: skip
-                documents.append(presentation)
-            elif query.format == "dc+sd-jwt" and query.query_id == SD_JWT_QUERY_ID:
-                report = _check_sd_jwt(
-                    presentation, resolver=resolver, fetch_status_list=fetch_status_list,
-                    trusted=trusted, now=now, nonce=row.nonce, audience=audience,
-                )  # fmt: skip
-            else:  # pragma: no cover - match_vp_token allows only our two queries
+            if query.format not in ("ldp_vc", "dc+sd-jwt"):  # pragma: no cover
                 raise RequestError("invalid_request", f"cannot check {query.format}")
+            if query.format == "dc+sd-jwt" and not is_sd_jwt(presentation):
+                raise RequestError("invalid_request", "a dc+sd-jwt presentation is not an SD-JWT")
+            report = check_document(
+                presentation, resolver=resolver, fetch_status_list=fetch_status_list,
+                trusted=trusted, now=now, challenge=row.nonce, domain=audience, sd_jwt=sd_jwt,
+            )  # fmt: skip
+            documents.append(presentation)
             reports.append(report)
     over = next((r.budget_failure for r in reports if r.budget_failure is not None), None)
     if over is not None:
         # A hostile answer, not a verdict: refused without using up the request.
         raise RequestError("invalid_request", over.detail)
     for report in reports:
-        own = report.presentation.checks if report.presentation else ()
-        if report.presentation is None or any(c.outcome is Outcome.FAILED for c in own):
+        if not _bound_to_request(report):
             # Not this holder's answer to this request (no presentation, a bad proof, another
             # nonce or audience): refused without using the request up, so whoever else saw
             # the QR code cannot spoil it and the holder's real answer still works.
@@ -492,26 +492,16 @@ def _check_answer(
     return merged
 
 
-def _check_sd_jwt(
-    presentation: str,
-    *,
-    resolver: DidResolver,
-    fetch_status_list: StatusFetcher | None,
-    trusted: Any,
-    now: datetime,
-    nonce: str,
-    audience: str,
-) -> Report:
-    """``dc+sd-jwt`` through the verifier's SD-JWT VC check (h/v-sdjwt) when it is there."""
-    check = getattr(checking, "check_sd_jwt_presentation", None)
-    if check is None:
-        raise RequestError("invalid_request", "dc+sd-jwt presentations are not accepted yet; "
-                           "answer with ldp_vc")  # fmt: skip
-    report: Report = check(
-        presentation, resolver=resolver, fetch_status_list=fetch_status_list, trusted=trusted,
-        now=now, nonce=nonce, audience=audience,
-    )  # fmt: skip
-    return report
+def _bound_to_request(report: Report) -> bool:
+    """A Data Integrity presentation whose own checks (proof, challenge, domain) all hold,
+    or an SD-JWT VC whose Key Binding JWT (nonce, aud, signature, ``sd_hash``) passed."""
+    if report.presentation is not None:
+        return not any(c.outcome is Outcome.FAILED for c in report.presentation.checks)
+    if len(report.credentials) != 1 or report.credentials[0].format != "dc+sd-jwt":
+        return False
+    checks = report.credentials[0].result.checks
+    binding = next((c for c in checks if c.name == "holder_binding"), None)
+    return binding is not None and binding.outcome is Outcome.PASSED
 
 
 def _summary(report: Report) -> dict[str, Any]:

@@ -30,7 +30,6 @@ from typer.testing import CliRunner
 from verifier.app import create_app
 from verifier.cli import app as cli
 from verifier.db.request_tables import PresentationRequest
-from verifier.services import checking
 from verifier.settings import VerifierSettings
 from web_common.db import UnitOfWork
 from web_common.migrations import upgrade
@@ -291,15 +290,16 @@ def test_wrong_answers_are_refused_and_leave_the_request_open(pages: Pages) -> N
     assert wallet.answer(claims, {LDP: [_vp(request)]}).status_code == 200
 
 
-def test_a_sd_jwt_answer_goes_to_the_sd_jwt_check(pages: Pages) -> None:
-    if getattr(checking, "check_sd_jwt_presentation", None) is not None:
-        pytest.skip("the SD-JWT VC check is merged: covered by the dc+sd-jwt journey")
+def test_a_dc_sd_jwt_answer_must_be_an_sd_jwt_bound_to_the_request(pages: Pages) -> None:
+    """(The selective SD-JWT VC journey is in test_oid4vp_haip_sd_jwt.py.)"""
     info = _new(pages)
     wallet = SpecWallet(TestClient(pages.client.app))
     request = wallet.open(info["link"])
-    answer = wallet.answer(request.claims, {SD_JWT: ["eyJhbGciOiJFUzI1NiJ9.e30.c2ln~"]})
-    assert answer.status_code == 400
-    assert "dc+sd-jwt" in answer.json()["error_description"]
+    not_sd_jwt = wallet.answer(request.claims, {SD_JWT: ["just text"]})
+    assert not_sd_jwt.status_code == 400
+    assert "not an SD-JWT" in not_sd_jwt.json()["error_description"]
+    garbage = wallet.answer(request.claims, {SD_JWT: ["eyJhbGciOiJFUzI1NiJ9.e30.c2ln~"]})
+    assert garbage.status_code == 400
     assert _status(pages, info)["status"] == "pending"
 
 

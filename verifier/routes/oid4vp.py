@@ -32,6 +32,7 @@ from ..deps import (
 from ..services.presentation_requests import (
     HAIP,
     RequestError,
+    WalletDeclinedError,
     create_presentation_request,
     link_for,
     receive_response,
@@ -232,6 +233,8 @@ def direct_post(
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
             identity=identity, box=box, sd_jwt=sd_jwt,
         )  # fmt: skip
+    except WalletDeclinedError:
+        return JSONResponse({}, headers=_NO_STORE)  # processed (§8.2); the request stays open
     except RequestError as exc:
         uow.commit()  # keeps the count of refused replays; nothing else was changed
         return _oauth_error(exc)

@@ -75,6 +75,7 @@ __all__ = [
     "CreatedRequest",
     "Received",
     "RequestError",
+    "WalletDeclinedError",
     "create_presentation_request",
     "dc_api_request_object",
     "haip_query",
@@ -107,6 +108,14 @@ class RequestError(ValueError):
         super().__init__(detail)
         self.oauth_error = oauth_error
         self.status = status
+
+
+class WalletDeclinedError(RequestError):
+    """The wallet's Authorization Error Response (§8.5, e.g. ``access_denied``): processed,
+    answered 200 (§8.2), and the request stays open for another try."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error[:64], "the wallet declined: " + error[:100], status=200)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +255,7 @@ def request_object_for(
         response_jwk=_response_key(row, box), wallet_nonce=wallet_nonce,
         client_name=CLIENT_NAME, now=now,
     )  # fmt: skip
+    payload["exp"] = int(_aware(row.expires_at, now).timestamp())
     return sign_request_object(payload, identity)
 
 
@@ -347,9 +357,11 @@ def receive_response(
         return Received(report, None)
     if identity is None or box is None:
         raise ValueError("a HAIP answer needs the verifier identity and a secret box")
-    if "error" in form:
-        # The wallet's Authorization Error Response (§8.5): nothing to check; stays open.
-        raise RequestError("invalid_request", "the wallet declined: " + form["error"][:100])
+    if "error" in form and "response" not in form:
+        # The wallet's Authorization Error Response (§8.3 allows it unencrypted).
+        log.info("the wallet declined presentation request %s…: %s", request_id[:6],
+                 form["error"][:64])  # fmt: skip
+        raise WalletDeclinedError(form["error"])
     if "vp_token" in form:
         raise RequestError("invalid_request", "this request wants an encrypted response "
                            "(direct_post.jwt); a plain vp_token is refused")  # fmt: skip

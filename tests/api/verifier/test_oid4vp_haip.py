@@ -190,6 +190,7 @@ def test_the_request_is_signed_by_reference_with_x509_hash(pages: Pages) -> None
     assert claims["response_mode"] == "direct_post.jwt"
     assert claims["response_uri"] == f"{BASE}/oid4vp/response/{info['id']}"
     assert claims["aud"] == "https://self-issued.me/v2"
+    assert claims["iat"] < claims["exp"] <= claims["iat"] + 15 * 60
     assert claims["state"] != info["id"]  # a fresh value, not the id in the URLs
     assert len(claims["nonce"]) >= 32
     formats = [q["format"] for q in claims["dcql_query"]["credentials"]]
@@ -277,12 +278,15 @@ def test_wrong_answers_are_refused_and_leave_the_request_open(pages: Pages) -> N
         "another key": wallet.answer(claims, {LDP: [_vp(request)]}, to=stranger),
         "unknown query": wallet.answer(claims, {"other": [_vp(request)]}),
         "empty form": wallet.post(claims, {}),
-        "wallet error": wallet.post(claims, {"error": "access_denied", "state": claims["state"]}),
     }
     for name, response in attempts.items():
         assert response.status_code == 400, (name, response.text)
         assert response.json()["error"] == "invalid_request", name
     assert "encrypted" in attempts["unencrypted"].json()["error_description"]
+    # the wallet's error response is processed (200, §8.2) and the request stays open
+    declined = wallet.post(claims, {"error": "access_denied", "state": claims["state"]})
+    assert declined.status_code == 200
+    assert declined.json() == {}
     assert "nonce or audience" in attempts["wrong nonce"].json()["error_description"]
     assert _status(pages, info)["status"] == "pending"
     assert _row(pages, info["id"]).replays == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .tables import VerifierBase
@@ -21,7 +21,9 @@ class PresentationRequest(VerifierBase):
     is a fresh random value, ``response_key`` the request's private ECDH-ES key (a private
     JWK, encrypted with the service's data keys), ``response_code_hash`` the SHA-256 of the
     response code put in the wallet's redirect (§13.3), ``replays`` counts refused answers
-    after the request was answered."""
+    after the request was answered. ``same_device`` is set when a wallet fetched the request
+    through the same-device link: its result then opens only with the response code of the
+    wallet's redirect (§13.3), not by the waiting page's polling alone."""
 
     __tablename__ = "presentation_request"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -37,3 +39,4 @@ class PresentationRequest(VerifierBase):
     response_key: Mapped[str | None] = mapped_column(Text)
     response_code_hash: Mapped[str | None] = mapped_column(String(64))
     replays: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    same_device: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -31,6 +31,7 @@ from ..deps import (
 )
 from ..services.presentation_requests import (
     HAIP,
+    SAME_DEVICE,
     RequestError,
     WalletDeclinedError,
     create_presentation_request,
@@ -162,6 +163,7 @@ def _request_object(
     box: BoxDep,
     now: NowDep,
     wallet_nonce: str | None,
+    flow: str,
 ) -> Response:
     if len(request_id) > 64:
         return _oauth_error(RequestError("invalid_request", "unknown request", status=404))
@@ -169,9 +171,11 @@ def _request_object(
         token = request_object_for(
             uow, request_id, identity=identity, box=box,
             public_base_url=settings.public_base_url, now=now, wallet_nonce=wallet_nonce,
+            same_device=flow == SAME_DEVICE,
         )  # fmt: skip
     except RequestError as exc:
         return _oauth_error(exc)
+    uow.commit()
     return Response(token, media_type=REQUEST_OBJECT_TYPE, headers=_NO_STORE)
 
 
@@ -184,9 +188,10 @@ def get_request_object(
     identity: IdentityDep,
     box: BoxDep,
     now: NowDep,
+    flow: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     """The signed Request Object (JAR) of a HAIP request, for the wallet (``request_uri``)."""
-    return _request_object(request_id, uow, settings, identity, box, now, None)
+    return _request_object(request_id, uow, settings, identity, box, now, None, flow)
 
 
 @router.post("/oid4vp/request/{request_id}", response_class=Response,
@@ -199,12 +204,14 @@ def post_request_object(
     identity: IdentityDep,
     box: BoxDep,
     now: NowDep,
+    flow: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     """``request_uri_method=post`` (§5.10): the wallet may send ``wallet_metadata`` and a
     ``wallet_nonce``, which the Request Object then repeats."""
     if form is None:
         return _oauth_error(RequestError("invalid_request", "bad form body"))
-    return _request_object(request_id, uow, settings, identity, box, now, form.get("wallet_nonce"))
+    nonce = form.get("wallet_nonce")
+    return _request_object(request_id, uow, settings, identity, box, now, nonce, flow)
 
 
 @router.post("/oid4vp/response/{request_id}")

@@ -112,6 +112,10 @@ def waiting(
     if response_code and not response_code_matches(row, response_code):
         raise PageError(404, "Pagina niet gevonden", "Deze link hoort niet bij dit verzoek.")
     state = _state(row, now)
+    if state == "answered" and row.same_device and not response_code:
+        # Answered through the same-device link: the result opens only with the response
+        # code the wallet's redirect brings (§13.3), so a relayed link cannot fix a session.
+        state = "confirm"
     if state == "answered":
         submission = find_by_request(uow, request_id, now=now)
         if submission is not None:
@@ -121,6 +125,7 @@ def waiting(
         "request_id": request_id,
         "state": state,
         "link": link_for(row, settings.public_base_url, identity),
+        "same_device_link": link_for(row, settings.public_base_url, identity, same_device=True),
         "haip": row.profile == HAIP,
         "expires_at": _aware(row.expires_at, now),
     }

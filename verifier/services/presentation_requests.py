@@ -72,6 +72,7 @@ __all__ = [
     "BY_VALUE",
     "HAIP",
     "PROFILES",
+    "SAME_DEVICE",
     "CreatedRequest",
     "Received",
     "RequestError",
@@ -139,9 +140,14 @@ def response_uri_for(public_base_url: str, request_id: str) -> str:
     return f"{public_base_url.rstrip('/')}/oid4vp/response/{request_id}"
 
 
-def request_uri_for(public_base_url: str, request_id: str) -> str:
-    """Where the wallet fetches the signed Request Object (HAIP)."""
-    return f"{public_base_url.rstrip('/')}/oid4vp/request/{request_id}"
+SAME_DEVICE = "same-device"
+
+
+def request_uri_for(public_base_url: str, request_id: str, *, same_device: bool = False) -> str:
+    """Where the wallet fetches the signed Request Object (HAIP); the same-device link's
+    ``request_uri`` says so (``?flow=same-device``)."""
+    uri = f"{public_base_url.rstrip('/')}/oid4vp/request/{request_id}"
+    return uri + f"?flow={SAME_DEVICE}" if same_device else uri
 
 
 def origin_of(public_base_url: str) -> str:
@@ -161,10 +167,17 @@ def request_link(public_base_url: str, request_id: str, nonce: str) -> str:
     return request_uri(request)
 
 
-def link_for(row: PresentationRequest, public_base_url: str, identity: VerifierIdentity) -> str:
-    """The link for the QR code and the same-device button of either profile."""
+def link_for(
+    row: PresentationRequest,
+    public_base_url: str,
+    identity: VerifierIdentity,
+    *,
+    same_device: bool = False,
+) -> str:
+    """The link for the QR code (cross-device) or the same-device button, either profile."""
     if row.profile == HAIP:
-        return authorization_link(identity.client_id, request_uri_for(public_base_url, row.id))
+        uri = request_uri_for(public_base_url, row.id, same_device=same_device)
+        return authorization_link(identity.client_id, uri)
     return request_link(public_base_url, row.id, row.nonce)
 
 
@@ -243,12 +256,16 @@ def request_object_for(
     public_base_url: str,
     now: datetime,
     wallet_nonce: str | None = None,
+    same_device: bool = False,
 ) -> str:
     """The signed Request Object a wallet fetches at ``request_uri`` (while the request is
-    open); ``wallet_nonce`` from a POST is repeated in it (§5.10)."""
+    open); ``wallet_nonce`` from a POST is repeated in it (§5.10). A fetch through the
+    same-device link marks the request (the caller commits)."""
     if wallet_nonce is not None and (not wallet_nonce or len(wallet_nonce) > 256):
         raise RequestError("invalid_request", "wallet_nonce must be 1 to 256 characters")
     row = _open_haip_row(uow, request_id, now)
+    if same_device and not row.same_device:
+        row.same_device = True
     payload = build_request_object(
         identity=identity, response_uri=response_uri_for(public_base_url, row.id),
         nonce=row.nonce, state=row.state or "", dcql_query=haip_query(),

@@ -27,10 +27,14 @@ def upgrade() -> None:
         batch.add_column(sa.Column("response_key", sa.Text(), nullable=True))
         batch.add_column(sa.Column("response_code_hash", sa.String(64), nullable=True))
         batch.add_column(sa.Column("replays", sa.Integer(), nullable=False, server_default="0"))
+        batch.add_column(
+            sa.Column("same_device", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("presentation_request") as batch:
+        batch.drop_column("same_device")
         batch.drop_column("replays")
         batch.drop_column("response_code_hash")
         batch.drop_column("response_key")

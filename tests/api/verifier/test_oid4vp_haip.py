@@ -346,6 +346,12 @@ def test_same_device_redirect_carries_a_response_code_for_this_session(pages: Pa
     redirect = _local(answer.json()["redirect_uri"])
     # another browser (session fixation: not the one that made the request) sees no result
     assert "Verstuurd" in _text(phone.get(redirect))
+    assert "flow%3Dsame-device" in link  # the request_uri of the same-device link says so
+    # polling alone does not open a same-device answer: it needs the redirect's code
+    assert pages.client.get(f"{wait_url}/state").json() == {"state": "answered"}
+    polled = pages.client.get(wait_url, follow_redirects=False)
+    assert polled.status_code == 200
+    assert "Het antwoord is binnen." in _text(polled)
     # the employer's browser: a wrong code is refused, the right one opens the result
     wrong = pages.client.get(f"{wait_url}?response_code=guess", follow_redirects=False)
     assert wrong.status_code == 404
@@ -354,6 +360,20 @@ def test_same_device_redirect_carries_a_response_code_for_this_session(pages: Pa
     assert shown.headers["location"].startswith("/check/")
     text = _text(pages.client.get(shown.headers["location"]))
     assert "Gedeeld vanuit de wallet-app als antwoord op uw verzoek" in text
+
+
+def test_cross_device_the_waiting_page_shows_the_answer(pages: Pages) -> None:
+    wait_url, _request_id = _page_request(pages)
+    waiting = pages.client.get(wait_url)
+    start = waiting.text.index('class="mono break" href="') + len('class="mono break" href="')
+    link = waiting.text[start : waiting.text.index('"', start)].replace("&amp;", "&")
+    assert "flow" not in link  # the QR code's link: cross-device
+    wallet = SpecWallet(TestClient(pages.client.app))
+    request = wallet.open(link)
+    assert wallet.answer(request.claims, {LDP: [_vp(request)]}).status_code == 200
+    shown = pages.client.get(wait_url, follow_redirects=False)
+    assert shown.status_code == 303  # the phone has no browser session to return to
+    assert shown.headers["location"].startswith("/check/")
 
 
 def test_the_digital_credentials_api_answer_is_checked_for_the_origin(pages: Pages) -> None:

@@ -186,6 +186,12 @@ _SD_JWT_EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "The holder's confirmation is too old or has an impossible time; ask the holder to "
         "share it again.",
     ),
+    "kb_not_for_this_check": (
+        "De houder heeft dit ooit zelf bevestigd, maar niet voor deze controle: het is een los "
+        "bestand, dat iedereen kan doorsturen.",
+        "The holder once confirmed this themselves, but not for this check: it is a loose "
+        "file, which anyone can pass on.",
+    ),
     "not_requested": (
         "Niet gevraagd: dit is een los bewijsstuk, zonder bevestiging door de houder.",
         "Not asked for: this is a loose credential, without the holder's confirmation.",

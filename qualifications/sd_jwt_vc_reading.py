@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from qualifications.achievements import KINDS, CredentialKind
@@ -132,7 +133,8 @@ def credential_from_claims(
 ) -> dict[str, Any]:
     """An OB 3.0 credential-shaped view of the claims (``type`` by kind, ``issuer``,
     ``validFrom``/``validUntil``, ``credentialSubject`` with ``achievement``): what
-    :func:`~qualifications.achievements.evidence_from_credential` and the pages read. Not a
+    :func:`~qualifications.achievements.evidence_from_credential` and the pages read (the
+    always-visible ``nbf``/``exp`` stand in for withheld ``valid_from``/``valid_until``). Not a
     credential anyone signed: the SD-JWT VC is the signed thing."""
     kind = kind_from_claims(claims, vct)
     types = ["VerifiableCredential", "OpenBadgeCredential"]
@@ -154,9 +156,16 @@ def credential_from_claims(
     name = _text(claims.get("credential_name"))
     if name is not None:
         credential["name"] = name
-    for member, claim in (("validFrom", "valid_from"), ("validUntil", "valid_until")):
+    for member, claim, registered in (
+        ("validFrom", "valid_from", "nbf"),
+        ("validUntil", "valid_until", "exp"),
+    ):
         day = _text(claims.get(claim))
+        stamp = _number(claims.get(registered))
         if day is not None and re.match(r"^\d{4}-\d{2}-\d{2}$", day):
             credential[member] = f"{day}T00:00:00Z"
+        elif stamp is not None and 0 <= stamp < 253402300800:
+            moment = datetime.fromtimestamp(int(stamp), UTC)
+            credential[member] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     credential["credentialSubject"] = subject
     return credential

@@ -66,6 +66,7 @@ from qualifications.achievements import (
 from qualifications.sd_jwt_vc_claims import vct_of
 from qualifications.sd_jwt_vc_reading import credential_from_claims, kind_from_claims
 
+from . import sd_jwt_fetching
 from .sd_jwt_fetching import SdJwtSupport
 from .trust import TrustEntry, trust_check, x509_anchors, x509_match, x509_pinned
 
@@ -423,6 +424,29 @@ def _type_names(documents: Sequence[Mapping[str, Any]]) -> tuple[str | None, str
     return None, None
 
 
+_TypeMetadataOutcome = tuple[CheckResult, dict[str, tuple[str, str]], tuple[str | None, str | None]]
+_OWN_TYPES_CHECKED: dict[tuple[str, str | None], _TypeMetadataOutcome] = {}
+"""Results for our own types (their documents ship with the code, so they never change
+while the process runs), by ``(vct, vct#integrity)``."""
+
+
+def _type_metadata_labels(
+    vct: str, integrity: object, fetch: TypeMetadataFetcher | None, known_kind: bool
+) -> _TypeMetadataOutcome:
+    """The ``type_metadata`` check, the claim labels and the type's names."""
+    key = (vct, integrity if isinstance(integrity, str) else None)
+    own = isinstance(fetch, sd_jwt_fetching.TypeMetadataFetcher) and fetch.local(vct) is not None
+    if own and key in _OWN_TYPES_CHECKED:
+        return _OWN_TYPES_CHECKED[key]
+    check, claims, names = _type_metadata(vct, integrity, fetch, known_kind)
+    outcome = (check, _labels(claims), names)
+    if own:
+        if len(_OWN_TYPES_CHECKED) > 64:
+            _OWN_TYPES_CHECKED.clear()
+        _OWN_TYPES_CHECKED[key] = outcome
+    return outcome
+
+
 def _type_metadata(
     vct: str, integrity: object, fetch: TypeMetadataFetcher | None, known_kind: bool
 ) -> tuple[CheckResult, Sequence[Mapping[str, Any]], tuple[str | None, str | None]]:
@@ -561,6 +585,9 @@ def _adjusted(
     if holder and check.outcome is Outcome.SKIPPED and require_key_binding:
         return _sd_check("holder_binding", Outcome.FAILED, "kb_missing",
                          "the presentation has no Key Binding JWT")  # fmt: skip
+    if holder and check.outcome is Outcome.PASSED and expected == (None, None):
+        return _sd_check("holder_binding", Outcome.SKIPPED, "kb_not_for_this_check",
+                         "a KB-JWT is present, not made for this check")  # fmt: skip
     if holder and check.outcome is Outcome.PASSED and policy is None:
         nonce, audience = expected
         kb = _kb_claims(text)
@@ -657,15 +684,15 @@ def check_sd_jwt_presentation(
     evidence: tuple[Evidence, ...] = ()
     if claims and vct is not None and any(c.name == "format" and c.outcome is Outcome.PASSED
                                           for c in checks):  # fmt: skip
-        type_check, metadata_claims, names = _type_metadata(
+        type_check, labels, names = _type_metadata_labels(
             vct, claims.get("vct#integrity"), fetch_type_metadata, kind is not None
         )
         checks.append(type_check)
         checks.append(_token_status(claims, iss, fetch_status_list, all_anchors, resolver, now))
-        labels = _labels(metadata_claims)
+        order = {name: i for i, name in enumerate(labels)}
         shown = tuple(
             DisclosedClaim(name, value, *labels.get(name, (name, name)))
-            for name, value in claims.items()
+            for name, value in sorted(claims.items(), key=lambda c: order.get(c[0], len(order)))
             if name not in _REGISTERED
         )
         issuer_jwt = text.split("~", 1)[0]

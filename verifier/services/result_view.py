@@ -320,6 +320,14 @@ def _claim_value(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _kind_or_value(name: str, value: Any, lang: str) -> str:
+    if name == "kind" and isinstance(value, str):
+        kind = next((k for k in KINDS if k.value == value), None)
+        if kind is not None:
+            return _pick((KINDS[kind].title_nl, KINDS[kind].title_en), lang)
+    return _claim_value(value)
+
+
 def _credential_view(
     report: CredentialReport,
     catalog: Catalog,
@@ -387,7 +395,8 @@ def _disclosure_fields(
     fields: dict[str, Any] = {
         "format": report.format,
         "disclosed": tuple(
-            ClaimLine(c.name, c.label(lang), _claim_value(c.value)) for c in disclosure.claims
+            ClaimLine(c.name, c.label(lang), _kind_or_value(c.name, c.value, lang))
+            for c in disclosure.claims
         ),
         "withheld": disclosure.withheld,
         "type_name": disclosure.type_name_en if lang == "en" else disclosure.type_name_nl,

@@ -17,6 +17,7 @@ cached, bounded and thread-safe:
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -150,6 +151,11 @@ class CachingTokenStatusFetcher:
             self._cache.clear()
 
 
+@functools.cache
+def _local_bytes(kind: CredentialKind) -> bytes:
+    return type_metadata_bytes(kind)
+
+
 class TypeMetadataFetcher:
     """Type Metadata documents by URL: ours from the code, others fetched and cached."""
 
@@ -182,7 +188,7 @@ class TypeMetadataFetcher:
         if not url.startswith(VCT_BASE):
             return None
         try:
-            return type_metadata_bytes(CredentialKind(url.removeprefix(VCT_BASE)))
+            return _local_bytes(CredentialKind(url.removeprefix(VCT_BASE)))
         except ValueError:
             return None
 

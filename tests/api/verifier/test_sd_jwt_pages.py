@@ -186,6 +186,9 @@ def test_trust_by_x509_added_on_the_admin_page(site: Site) -> None:
     page = _text(site.result(mode="paste", text=_presentation(site)))
     assert "Echt en geldig" in page
     assert "erkende school" in page
+    client.cookies.clear()
+    public = _text(client.get("/trust"))
+    assert "Naam in certificaat O=ROC Midden Nederland" in public
 
 
 def test_vc_api_takes_the_media_type_a_string_or_an_envelope(site: Site) -> None:

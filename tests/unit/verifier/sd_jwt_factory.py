@@ -43,7 +43,7 @@ class DevIssuer:
     statuses: TokenStatusList = field(default_factory=lambda: TokenStatusList.new(64))
     issuer_id: str = ISSUER_ID
     organization: str = "ROC Midden Nederland"
-    subject_extra: dict[str, str] = field(default_factory=dict)
+    status_uri: str = STATUS_URI
 
     def __post_init__(self) -> None:
         self.leaf = create_leaf(self.root, self.organization, organization=self.organization,
@@ -55,7 +55,7 @@ class DevIssuer:
 
     def status_token(self) -> str:
         return sign_status_list_token(
-            self.statuses, self.status_leaf.key, uri=STATUS_URI, iat=int(NOW.timestamp()),
+            self.statuses, self.status_leaf.key, uri=self.status_uri, iat=int(NOW.timestamp()),
             ttl=60, header={"x5c": self.status_leaf.x5c([])},
         )  # fmt: skip
 
@@ -88,7 +88,7 @@ class DevIssuer:
             vct=vct or mapped.vct, iss=self.issuer_id, claims=claims, signer=self.leaf.key,
             iat=int(NOW.timestamp()) - 3600, nbf=mapped.nbf, exp=mapped.exp,
             holder_jwk=self.holder.public_jwk,
-            status=StatusReference(index, STATUS_URI) if status else None,
+            status=StatusReference(index, self.status_uri) if status else None,
             vct_integrity=integrity if integrity is not None else integrity_of(
                 type_metadata_bytes(mapped.kind)),
             x5c=self.leaf.x5c([]),

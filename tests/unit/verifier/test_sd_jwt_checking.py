@@ -354,3 +354,16 @@ def test_the_specification_examples_name_no_key_we_can_trust() -> None:
         codes = _codes(report.credentials[0])
         assert codes["proof"] == (Outcome.FAILED, "key_missing"), name
         assert report.verdict is Verdict.INVALID
+
+
+def test_a_loose_presentation_does_not_claim_it_was_shared_with_you(issuer: DevIssuer) -> None:
+    sd_jwt, _ = issuer.issue(KERNTAAK_EXAM)
+    text = issuer.present(sd_jwt, select=["achievement_name"])
+    report = _check(issuer, text, nonce=None, audience=None, require_key_binding=False)
+    assert _codes(report)["holder_binding"] == (Outcome.SKIPPED, "kb_not_for_this_check")
+    # valid_from was withheld: the always-visible nbf dates it
+    assert report.result.credential is not None
+    assert report.result.credential["validFrom"] == "2026-07-01T00:00:00Z"
+    disclosure = report.disclosure
+    assert disclosure is not None
+    assert [c.name for c in disclosure.claims] == ["kind", "achievement_name"]  # metadata order

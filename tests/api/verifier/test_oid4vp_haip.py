@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from cryptography import x509
 from fastapi import FastAPI
@@ -69,8 +70,13 @@ class Request:
 class SpecWallet:
     """A minimal OpenID4VP 1.0 / HAIP 1.0 wallet, from the specification."""
 
-    def __init__(self, http: TestClient) -> None:
+    def __init__(self, http: TestClient | httpx.Client, base: str = BASE) -> None:
         self.http = http
+        self.base = base
+
+    def _local(self, url: str) -> str:
+        assert url.startswith(self.base), url
+        return url.removeprefix(self.base)
 
     def open(self, link: str, *, method: str | None = None) -> Request:
         parts = urlsplit(link)
@@ -84,12 +90,12 @@ class SpecWallet:
             wallet_nonce = secrets.token_urlsafe(16)
             metadata: dict[str, Any] = {"vp_formats_supported": {"ldp_vc": {}, "dc+sd-jwt": {}}}
             response = self.http.post(
-                _local(request_uri),
+                self._local(request_uri),
                 data={"wallet_nonce": wallet_nonce, "wallet_metadata": json.dumps(metadata)},
                 headers={"Accept": "application/oauth-authz-req+jwt"},
             )
         else:
-            response = self.http.get(_local(request_uri))
+            response = self.http.get(self._local(request_uri))
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("application/oauth-authz-req+jwt")
         token = response.text
@@ -137,7 +143,7 @@ class SpecWallet:
 
     def post(self, claims: dict[str, Any], form: dict[str, str]) -> Any:
         assert claims["response_mode"] == "direct_post.jwt"
-        return self.http.post(_local(claims["response_uri"]), data=form)
+        return self.http.post(self._local(claims["response_uri"]), data=form)
 
     def answer(self, claims: dict[str, Any], vp_token: dict[str, list[Any]], **options: Any) -> Any:
         payload = {"vp_token": vp_token, "state": options.pop("state", claims["state"])}

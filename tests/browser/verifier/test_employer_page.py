@@ -264,3 +264,33 @@ def test_the_request_page_offers_the_dc_api_only_where_the_browser_has_it(
     assert page.locator("img.qr").is_visible()  # the QR code stays as the fallback
     _shot(page, "10-request-dc-api-refused")
     assert not errors, f"console errors (CSP violations?): {errors}"
+
+
+def test_a_foreign_wallet_answers_the_signed_request_cross_device(
+    server: str, browser: Any
+) -> None:
+    """Employer page → signed request (the QR code's link) → the OpenID4VP client written
+    in the tests from the specification answers with an encrypted direct_post.jwt →
+    the waiting page turns into the verdict by itself."""
+    from ...api.verifier.test_oid4vp_haip import SpecWallet
+    from ...api.verifier.test_pages import _presentation
+
+    errors: list[str] = []
+    page = watched_page(browser, errors)
+    page.goto(server + "/")
+    page.click("text=QR-code maken")
+    page.wait_for_selector("img.qr")
+    link = page.locator("a.mono.break").get_attribute("href") or ""
+    assert link.startswith("openid4vp://?client_id=x509_hash")
+    with httpx.Client(base_url=server, timeout=30) as http:
+        wallet = SpecWallet(http, base=server)
+        request = wallet.open(link)
+        vp = _presentation(_credential(), challenge=request.claims["nonce"],
+                           domain=request.client_id)  # fmt: skip
+        answer = wallet.answer(request.claims, {"mbo_ldp_vc": [vp]})
+        assert answer.status_code == 200, answer.text
+    page.wait_for_selector(".verdict", timeout=20000)  # wait.js polls, then reloads
+    assert "/check/" in page.url
+    assert "Gedeeld vanuit de wallet-app" in page.locator("body").inner_text()
+    _shot(page, "11-request-answered-by-a-foreign-wallet")
+    assert not errors, f"console errors (CSP violations?): {errors}"

@@ -366,7 +366,7 @@ def decrypt_response(
         decrypter = jwe.JWE(algs=[RESPONSE_ALG, *enc_values])
         decrypter.deserialize(token, key=response_jwk)
         plaintext: bytes = decrypter.payload
-    except (JWException, ValueError, TypeError, KeyError):
+    except (JWException, ValueError, TypeError, KeyError, AttributeError, IndexError):
         raise OpenId4VpError("the response cannot be decrypted with this request's key") from None
     try:
         payload = json.loads(plaintext)

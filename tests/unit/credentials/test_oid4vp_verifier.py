@@ -303,3 +303,26 @@ def test_answers_must_fit_the_query() -> None:
         match_vp_token({"pid": ["a~", "b~"]}, single)
     (answer,) = match_vp_token({LDP_QUERY_ID: [{"type": "VerifiablePresentation"}]}, query)
     assert (answer.format, len(answer.presentations)) == ("ldp_vc", 1)
+
+
+@pytest.mark.parametrize(
+    "epk",
+    [
+        "p384",  # another curve (invalid-curve attack)
+        {"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"},  # not a point on P-256
+        {"kty": "oct", "k": "AAAA"},
+        "not a key",
+        None,
+    ],
+)
+def test_a_hostile_ephemeral_key_is_refused(epk: Any) -> None:
+    key = new_response_key()
+    if epk == "p384":
+        epk = jwk.JWK.generate(kty="EC", crv="P-384").export_public(as_dict=True)
+    header: dict[str, Any] = {"alg": "ECDH-ES", "enc": "A128GCM", "kid": key.get("kid")}
+    if epk is not None:
+        header["epk"] = epk
+    head = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+    token = head + "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"
+    with pytest.raises(OpenId4VpError, match="cannot be decrypted"):
+        decrypt_response(token, key)

@@ -93,6 +93,7 @@ class Stack:
             prefix + "DATA_ENCRYPTION_KEYS": keys[f"{service}_data_key"],
             prefix + "DEV_ALLOW_HOSTS": json.dumps(others),
             "WALLET_VERIFIER_URL": self.url("verifier"),
+            "WALLET_X509_TRUST_ANCHORS_FILE": str(self.dev_ca_anchor()),
             **self.request_signing_env(service),
             **self._anchors_env(service),
             prefix + "LOG_JSON": "false",
@@ -121,6 +122,11 @@ class Stack:
         if service != "verifier" or not anchors.exists():
             return {}
         return {"VERIFIER_X509_TRUST_ANCHORS_FILE": str(anchors)}
+
+    def dev_ca_anchor(self) -> Path:
+        """The demo school's development CA root (PEM), made by ``issuer dev-ca`` while
+        seeding: the trust anchor of its SD-JWT VCs (``x5c``) for the wallet."""
+        return self.data_dir / "dev-ca" / f"{SCHOOL['slug']}-root.pem"
 
     def run(self, service: str, *args: str) -> str:
         done = subprocess.run(
@@ -256,6 +262,8 @@ def seed(stack: Stack) -> Seeded:
         except RuntimeError as exc:
             if "exists" not in str(exc).lower():
                 raise
+    # once per data dir (a new chain would leave earlier SD-JWT VCs untrusted); the school's
+    # root is also stack.dev_ca_anchor(), the wallet's trust anchor
     x509_trust = _dev_cas(stack)
     issuer = stack.url("issuer")
     seeded.school_did = httpx.get(f"{issuer}/{SCHOOL['slug']}/did.json").json()["id"]

@@ -86,7 +86,7 @@ def open_share(
         {
             "share": opened.share,
             "expires_at": aware(opened.share.expires_at),
-            "credentials": opened.credentials,
+            "credentials": shares.public_credentials(opened),
             "now": now,
             "json_url": str(request.url),
         },

@@ -29,14 +29,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from credentials.budget import exceeded_limit
 from credentials.results import CheckResult, Outcome
-from web_common.problems import budget_exceeded
+from web_common.bodies import body_of_type
+from web_common.problems import ProblemError, budget_exceeded
 
 from ..deps import FetcherDep, NowDep, ResolverDep, ResourceFetcherDep, SdJwtDep, UowDep
 from ..services.checking import SD_JWT_MEDIA_TYPE, CredentialReport, Report, check_document
@@ -152,10 +153,11 @@ def _respond(body: dict[str, Any]) -> JSONResponse:
 _ENVELOPE_PREFIX = f"data:{SD_JWT_MEDIA_TYPE},"
 
 
-async def _raw_body(request: Request) -> tuple[str, bytes]:
-    """(media type, body): read here so the route can stay a plain ``def``."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return media_type, await request.body()
+_MAX_SD_JWT_BODY = 2 * 1024 * 1024  # more is refused by the budget with a 422 below
+_MAX_JSON_BODY = 16 * 1024 * 1024  # the body-size middleware sets the real limit
+SdJwtBody = Annotated[bytes | None, Depends(body_of_type(SD_JWT_MEDIA_TYPE, _MAX_SD_JWT_BODY))]
+JsonBody = Annotated[bytes | None, Depends(body_of_type("application/json", _MAX_JSON_BODY))]
+LdJsonBody = Annotated[bytes | None, Depends(body_of_type("application/ld+json", _MAX_JSON_BODY))]
 
 
 def _unwrap(credential: Any) -> Any:
@@ -187,7 +189,9 @@ _CREDENTIAL_BODY = {
 
 @router.post("/credentials/verify", openapi_extra=_CREDENTIAL_BODY)
 def verify_credential_route(
-    raw: Annotated[tuple[str, bytes], Depends(_raw_body)],
+    sd_jwt_body: SdJwtBody,
+    json_body: JsonBody,
+    ld_json_body: LdJsonBody,
     uow: UowDep,
     resolver: ResolverDep,
     fetcher: FetcherDep,
@@ -198,15 +202,19 @@ def verify_credential_route(
     """Verify one credential (JSON-LD with Data Integrity, vc+jwt, or SD-JWT VC); see the
     module docstring for what ``verified`` means, ``options.genuineOnly`` and the ways an
     SD-JWT VC may be sent."""
-    media_type, content = raw
-    if media_type == SD_JWT_MEDIA_TYPE:
-        text = content.decode("ascii", errors="replace").strip()
+    if sd_jwt_body is not None:
+        text = sd_jwt_body.decode("ascii", errors="replace").strip()
         body = VerifyCredentialRequest(verifiableCredential=text)
-    else:
+    elif json_body is not None or ld_json_body is not None:
         try:
-            body = VerifyCredentialRequest.model_validate_json(content)
+            body = VerifyCredentialRequest.model_validate_json(json_body or ld_json_body or b"")
         except ValidationError as exc:
             raise RequestValidationError(exc.errors(include_url=False)) from None
+    else:
+        raise ProblemError(
+            415, "Unsupported Media Type",
+            f"send application/json (a VC-API request) or {SD_JWT_MEDIA_TYPE}",
+        )  # fmt: skip
     options = body.options or VerifyOptions()
     document = _unwrap(body.verifiableCredential)
     report = check_document(

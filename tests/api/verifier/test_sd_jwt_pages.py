@@ -233,3 +233,10 @@ def test_vc_api_hostile_sd_jwt_bodies_get_4xx(site: Site, content: bytes, status
                                 headers={"content-type": "application/dc+sd-jwt"})  # fmt: skip
     assert response.status_code == status, response.text[:300]
     assert "json" in response.headers["content-type"]
+
+
+def test_vc_api_refuses_other_media_types_with_415(site: Site) -> None:
+    response = site.client.post("/credentials/verify", content=b"<xml/>",
+                                headers={"content-type": "application/xml"})  # fmt: skip
+    assert response.status_code == 415
+    assert "dc+sd-jwt" in response.json()["detail"]

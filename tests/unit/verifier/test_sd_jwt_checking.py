@@ -367,3 +367,43 @@ def test_a_loose_presentation_does_not_claim_it_was_shared_with_you(issuer: DevI
     disclosure = report.disclosure
     assert disclosure is not None
     assert [c.name for c in disclosure.claims] == ["kind", "achievement_name"]  # metadata order
+
+
+def test_a_did_issuer_is_trusted_by_its_did_entry() -> None:
+    from credentials.jwk import EdDsaSigner
+    from credentials.keys import Ed25519KeyPair
+    from credentials.sd_jwt_issuer import Sd
+    from credentials.sd_jwt_vc import issue_sd_jwt_vc
+
+    key = Ed25519KeyPair.generate()
+    issued = issue_sd_jwt_vc(
+        vct="https://w3id.org/mbo-wallet/vct/diploma", iss=key.did_key,
+        claims={"kind": "diploma", "achievement_name": Sd("Diploma Helpende")},
+        signer=EdDsaSigner(key), iat=int(NOW.timestamp()), kid=key.did_key_verification_method,
+    )  # fmt: skip
+    trusted = {
+        e.did: e
+        for e in parse_trust_list(
+            json.dumps(
+                {
+                    "issuers": [
+                        {
+                            "did": key.did_key,
+                            "name": "ROC DID",
+                            "kind": "school",
+                            "credentialTypes": ["DiplomaCredential"],
+                        }
+                    ]
+                }
+            )
+        )
+    }
+    report = check_sd_jwt_presentation(
+        issued.compact, nonce=None, audience=None, trusted=trusted, now=NOW,
+        fetch_status_list=None, require_key_binding=False, resolver=StaticDidResolver(),
+    )  # fmt: skip
+    codes = _codes(report.credentials[0])
+    assert codes["proof"] == (Outcome.PASSED, "signature")
+    assert codes["trust"] == (Outcome.PASSED, "ok")
+    assert report.credentials[0].issuer_name == "ROC DID"
+    assert report.credentials[0].kind is CredentialKind.DIPLOMA

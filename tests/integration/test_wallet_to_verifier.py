@@ -79,3 +79,27 @@ def test_malformed_request_is_refused(wallet: Wallet) -> None:
     response = person.post("/api/requests/preview", json={"request": "openid4vp://?foo=bar"})
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_request"
+
+
+def test_our_wallet_answers_the_verifiers_haip_request(
+    wallet: Wallet, verifier: TestClient
+) -> None:
+    """The default request (signed by reference, x509_hash, direct_post.jwt, DCQL for
+    dc+sd-jwt or ldp_vc) read and answered by our wallet with an ldp_vc credential."""
+    person = wallet.person()
+    credential = person.post(
+        "/api/credentials", json={"credential": signed_credential(person.did)}
+    ).json()
+    created = verifier.post("/oid4vp/requests", json={"target": "25498"}).json()
+    assert created["profile"] == "haip"
+    preview = person.post("/api/requests/preview", json={"request": created["link"]})
+    assert preview.status_code == 200, preview.text
+    answered = person.post(
+        "/api/requests/answer",
+        json={"request": created["link"], "credentials": [credential["id"]]},
+    )
+    assert answered.status_code == 200, answered.text
+    status = verifier.get(f"/oid4vp/requests/{created['id']}?key={created['resultKey']}").json()
+    assert status["status"] == "answered", status
+    binding = {c["check"]: c for c in status["result"]["presentationChecks"]}
+    assert binding["holder_binding"]["outcome"] == "passed"

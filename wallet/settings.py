@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from web_common.settings import ServiceSettings
@@ -40,6 +40,15 @@ class WalletSettings(ServiceSettings):
     same credential in several (``ldp_vc``, ``dc+sd-jwt``). The wallet asks for each in
     turn; an issuer that delivers one format per offer refuses the later ones, and the
     wallet keeps what it got."""
+
+    @field_validator("credential_formats")
+    @classmethod
+    def _known_formats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - {"ldp_vc", "dc+sd-jwt"})
+        if unknown or not value:
+            raise ValueError(f"credential_formats: ldp_vc and/or dc+sd-jwt, not {unknown}")
+        return tuple(dict.fromkeys(value))
+
     max_status_list_bytes: int = 4 * 1024 * 1024
     max_credential_bytes: int = Field(default=256 * 1024, ge=1024)
     """Largest credential accepted (upload, OpenID4VCI response, import entry)."""

@@ -104,3 +104,16 @@ def test_trust_anchors_are_re_read_when_the_file_changes(tmp_path: Path) -> None
 
 def _missing() -> NoReturn:
     raise AssertionError("the check is missing")
+
+
+def test_credential_formats_setting_takes_only_formats_the_wallet_holds() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from wallet.settings import WalletSettings
+
+    ok = WalletSettings(environment="test", credential_formats=("dc+sd-jwt", "ldp_vc", "ldp_vc"))
+    assert ok.credential_formats == ("dc+sd-jwt", "ldp_vc")
+    for wrong in (("jwt_vc_json",), ()):
+        with pytest.raises(ValidationError):
+            WalletSettings(environment="test", credential_formats=wrong)

@@ -262,8 +262,8 @@ def seed(stack: Stack) -> Seeded:
         except RuntimeError as exc:
             if "exists" not in str(exc).lower():
                 raise
-    # once per data dir (a new chain would leave earlier SD-JWT VCs untrusted); the school's
-    # root is also stack.dev_ca_anchor(), the wallet's trust anchor
+    # once per organisation: a new chain would leave earlier SD-JWT VCs untrusted; the
+    # school's root is also stack.dev_ca_anchor(), the wallet's trust anchor
     x509_trust = _dev_cas(stack)
     issuer = stack.url("issuer")
     seeded.school_did = httpx.get(f"{issuer}/{SCHOOL['slug']}/did.json").json()["id"]

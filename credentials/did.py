@@ -1,5 +1,9 @@
 """DID documents: ``did:key`` (Ed25519 Multikey) and verification-method lookup.
 
+Data Integrity proofs use Ed25519 ``Multikey`` methods (:func:`resolve_verification_method`);
+JOSE signatures (an SD-JWT VC with a DID URL ``kid``) may also use a ``JsonWebKey`` method
+with a public ``publicKeyJwk`` (P-256 for ES256, or Ed25519) (:func:`resolve_jws_key`).
+
 ``did:key`` is resolved locally (the key is the identifier). ``did:web`` needs the network and
 lives in :mod:`credentials.did_web`; this module only defines the resolver protocol both meet.
 
@@ -17,7 +21,8 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .contexts import DID_V1, MULTIKEY_V1
-from .errors import DidResolutionError, KeyFormatError
+from .errors import CredentialsError, DidResolutionError, KeyFormatError
+from .jwk import JwsPublicKey, public_key_from_jwk
 from .keys import public_key_from_multibase
 
 __all__ = [
@@ -26,8 +31,13 @@ __all__ = [
     "StaticDidResolver",
     "did_key_document",
     "resolve_did_key",
+    "resolve_jws_key",
     "resolve_verification_method",
 ]
+
+JWK_METHOD_TYPES = ("JsonWebKey", "JsonWebKey2020")
+"""Verification method types carrying ``publicKeyJwk`` (Controlled Identifiers 1.0; the
+older JsonWebKey2020 name is read too)."""
 
 JsonObject = dict[str, Any]
 
@@ -112,6 +122,38 @@ def resolve_verification_method(
     ``purpose`` is a verification relationship such as ``assertionMethod`` or
     ``authentication``. Raises :class:`DidResolutionError` with a readable reason.
     """
+    did, method = _authorised_method(verification_method, purpose, resolver)
+    multibase = method.get("publicKeyMultibase")
+    if method.get("type") != "Multikey" or not isinstance(multibase, str):
+        raise DidResolutionError(f"{verification_method!r} is not an Ed25519 Multikey")
+    try:
+        key = public_key_from_multibase(multibase)
+    except KeyFormatError as exc:
+        raise DidResolutionError(f"{verification_method!r}: {exc}") from None
+    return ResolvedKey(verification_method, did, key, multibase)
+
+
+def resolve_jws_key(verification_method: str, purpose: str, resolver: DidResolver) -> JwsPublicKey:
+    """The public key of ``verification_method`` for a JOSE signature: an Ed25519
+    ``Multikey`` or a ``JsonWebKey`` whose ``publicKeyJwk`` is a public EC P-256 or OKP
+    Ed25519 key (a private member such as ``d`` is refused). The same document checks as
+    :func:`resolve_verification_method`; raises :class:`DidResolutionError`."""
+    _, method = _authorised_method(verification_method, purpose, resolver)
+    if method.get("type") == "Multikey":
+        return resolve_verification_method(verification_method, purpose, resolver).public_key
+    if method.get("type") not in JWK_METHOD_TYPES or not isinstance(
+        method.get("publicKeyJwk"), Mapping
+    ):
+        raise DidResolutionError(f"{verification_method!r} is neither a Multikey nor a JsonWebKey")
+    try:
+        return public_key_from_jwk(method["publicKeyJwk"])
+    except CredentialsError as exc:
+        raise DidResolutionError(f"{verification_method!r}: {exc}") from None
+
+
+def _authorised_method(
+    verification_method: str, purpose: str, resolver: DidResolver
+) -> tuple[str, JsonObject]:
     if not isinstance(verification_method, str) or not verification_method.startswith("did:"):
         raise DidResolutionError("verificationMethod must be a DID URL (did:…#…)")
     if purpose not in VERIFICATION_RELATIONSHIPS:
@@ -131,14 +173,7 @@ def resolve_verification_method(
         )
     if method.get("controller") != did:
         raise DidResolutionError(f"{verification_method!r} is not controlled by {did}")
-    multibase = method.get("publicKeyMultibase")
-    if method.get("type") != "Multikey" or not isinstance(multibase, str):
-        raise DidResolutionError(f"{verification_method!r} is not an Ed25519 Multikey")
-    try:
-        key = public_key_from_multibase(multibase)
-    except KeyFormatError as exc:
-        raise DidResolutionError(f"{verification_method!r}: {exc}") from None
-    return ResolvedKey(verification_method, did, key, multibase)
+    return did, method
 
 
 def _absolute(did: str, ref: str) -> str:

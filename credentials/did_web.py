@@ -32,7 +32,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -41,7 +41,14 @@ import httpx
 
 from .contexts import DID_V1, MULTIKEY_V1
 from .did import resolve_did_key
-from .errors import DidDocumentError, DidResolutionError, FetchError, KeyFormatError
+from .errors import (
+    CredentialsError,
+    DidDocumentError,
+    DidResolutionError,
+    FetchError,
+    KeyFormatError,
+)
+from .jwk import public_jwk_of, public_key_from_jwk
 from .keys import Ed25519KeyPair, public_key_from_multibase
 from .net import (
     DEFAULT_MAX_BYTES,
@@ -72,6 +79,8 @@ _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _NUMERIC_TLD = re.compile(r"^(?:[0-9]+|0x[0-9a-f]*)$")
 _SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+$")
 _FRAGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+JWK_V1 = "https://w3id.org/security/jwk/v1"
+"""The context of ``JsonWebKey`` / ``publicKeyJwk`` verification methods."""
 
 
 def _check_host(host: str, error: type[Exception], source: str) -> str:
@@ -178,12 +187,16 @@ def build_did_web_document(
     *,
     assertion_method: Collection[str] | None = None,
     authentication: Collection[str] | None = None,
+    jwk_keys: Sequence[tuple[str, Mapping[str, Any]]] = (),
 ) -> JsonObject:
     """The DID document an issuer publishes at :func:`did_web_to_url` of ``did``.
 
     ``keys`` are ``(fragment, key)`` pairs; a key is an :class:`Ed25519KeyPair` or an
     Ed25519 Multikey ``publicKeyMultibase`` (``z6Mk…``). Each becomes a ``Multikey``
     verification method ``{did}#{fragment}`` (absolute, as did:web requires).
+    ``jwk_keys`` are ``(fragment, public JWK)`` pairs (P-256 for ES256, or Ed25519), each a
+    ``JsonWebKey`` method with ``publicKeyJwk``, for JOSE signatures such as SD-JWT VCs
+    with ``kid`` = ``{did}#{fragment}``; they are assertion methods only.
 
     Key rotation: keep retired keys in ``keys`` *and* in ``assertion_method`` so credentials
     they signed keep verifying; sign new credentials with the new key only. Leave a key out
@@ -200,7 +213,7 @@ def build_did_web_document(
         _parse_did_web(did)
     except DidResolutionError as exc:
         raise DidDocumentError(str(exc)) from None
-    if not keys:
+    if not keys and not jwk_keys:
         raise DidDocumentError("a DID document needs at least one key")
     methods: list[JsonObject] = []
     fragments: list[str] = []
@@ -228,6 +241,25 @@ def build_did_web_document(
             }
         )
 
+    jwk_fragments: list[str] = []
+    for fragment, jwk in jwk_keys:
+        fragment = fragment.removeprefix("#")
+        if not _FRAGMENT.match(fragment) or fragment in fragments + jwk_fragments:
+            raise DidDocumentError(f"key id {fragment!r} must be a new plain fragment")
+        try:
+            public = public_jwk_of(public_key_from_jwk(jwk))
+        except CredentialsError as exc:
+            raise DidDocumentError(f"key {fragment!r}: {exc}") from None
+        jwk_fragments.append(fragment)
+        methods.append(
+            {
+                "id": f"{did}#{fragment}",
+                "type": "JsonWebKey",
+                "controller": did,
+                "publicKeyJwk": public,
+            }
+        )
+
     def refs(selected: Collection[str] | None, default: list[str], name: str) -> list[str]:
         chosen = [f.removeprefix("#") for f in (default if selected is None else selected)]
         unknown = sorted(set(chosen) - set(fragments))
@@ -238,10 +270,10 @@ def build_did_web_document(
     assertion = refs(assertion_method, fragments, "assertion_method")
     assertion_fragments = [ref.rsplit("#", 1)[1] for ref in assertion]
     return {
-        "@context": [DID_V1, MULTIKEY_V1],
+        "@context": [DID_V1, MULTIKEY_V1] + ([JWK_V1] if jwk_fragments else []),
         "id": did,
         "verificationMethod": methods,
-        "assertionMethod": assertion,
+        "assertionMethod": assertion + [f"{did}#{f}" for f in jwk_fragments],
         "authentication": refs(authentication, assertion_fragments, "authentication"),
     }
 

@@ -45,10 +45,14 @@ from jwcrypto import jwk, jws
 from .did import DidResolver, resolve_verification_method
 from .errors import CredentialsError, JwtFormatError
 from .jose import decode_vc_jwt, public_jwk
+from .jwk import JwsSigner
+from .jws import sign_compact
 from .keys import Ed25519KeyPair
 
 __all__ = [
+    "ATTEST_JWT_CLIENT_AUTH",
     "CREDENTIAL_OFFER_SCHEME",
+    "ISSUER_METADATA_TYP",
     "KEY_PROOF_TYP",
     "LDP_VC",
     "PRE_AUTHORIZED_GRANT",
@@ -84,6 +88,7 @@ __all__ = [
     "parse_offer_uri",
     "parse_token_request",
     "parse_token_response",
+    "sign_issuer_metadata",
     "token_request_form",
     "verify_key_proof",
 ]
@@ -93,6 +98,9 @@ JsonObject = dict[str, Any]
 PRE_AUTHORIZED_GRANT: Final = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 CREDENTIAL_OFFER_SCHEME: Final = "openid-credential-offer://"
 KEY_PROOF_TYP: Final = "openid4vci-proof+jwt"
+ISSUER_METADATA_TYP: Final = "openidvci-issuer-metadata+jwt"
+ATTEST_JWT_CLIENT_AUTH: Final = "attest_jwt_client_auth"
+"""The token endpoint auth method of OAuth 2.0 Attestation-Based Client Authentication."""
 LDP_VC: Final = "ldp_vc"
 _ALG: Final = "EdDSA"
 _MAX_PARAM = 4096
@@ -394,9 +402,12 @@ def build_issuer_metadata(
     nonce_endpoint: str | None = None,
     authorization_servers: Sequence[str] = (),
     display: Sequence[Mapping[str, Any]] = (),
+    batch_size: int | None = None,
 ) -> JsonObject:
     """Credential Issuer metadata (§12.2.4). Without ``authorization_servers`` the issuer is
-    its own authorization server (its identifier is the AS issuer)."""
+    its own authorization server (its identifier is the AS issuer). ``batch_size`` (at least
+    2) announces ``batch_credential_issuance``: that many key proofs, and so credential
+    copies, per credential request (§8.2)."""
     _check_issuer_identifier(credential_issuer, MetadataError, allow_http=True)
     if not configurations:
         raise MetadataError("credential_configurations_supported must not be empty")
@@ -406,12 +417,50 @@ def build_issuer_metadata(
     metadata["credential_endpoint"] = credential_endpoint
     if nonce_endpoint is not None:
         metadata["nonce_endpoint"] = nonce_endpoint
+    if batch_size is not None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 2:
+            raise MetadataError("batch_size must be an integer of at least 2")
+        metadata["batch_credential_issuance"] = {"batch_size": batch_size}
     if display:
         metadata["display"] = [dict(d) for d in display]
     metadata["credential_configurations_supported"] = {
         name: dict(config) for name, config in configurations.items()
     }
     return metadata
+
+
+def sign_issuer_metadata(
+    metadata: Mapping[str, Any],
+    signer: JwsSigner,
+    *,
+    iat: int,
+    x5c: Sequence[str] | None = None,
+    kid: str | None = None,
+    exp: int | None = None,
+) -> str:
+    """Signed Credential Issuer metadata (§12.2.3): a JWT with ``typ``
+    ``openidvci-issuer-metadata+jwt`` whose claims are every metadata parameter (top level,
+    unchanged) plus ``sub`` (the Credential Issuer Identifier) and ``iat`` (and ``exp`` when
+    given). The key is named by ``x5c`` (a certificate chain, leaf first) or ``kid``.
+    A ``signed_metadata`` member of ``metadata`` itself is left out of the claims."""
+    claims: JsonObject = {k: v for k, v in metadata.items() if k != "signed_metadata"}
+    issuer = claims.get("credential_issuer")
+    _check_issuer_identifier(issuer, MetadataError, allow_http=True)
+    if (x5c is None) == (kid is None):
+        raise MetadataError("name the signing key with exactly one of x5c and kid")
+    for name in ("sub", "iat", "exp", "iss"):
+        if name in claims:
+            raise MetadataError(f"metadata must not carry a {name} parameter of its own")
+    claims["sub"] = issuer
+    claims["iat"] = iat
+    if exp is not None:
+        claims["exp"] = exp
+    header: JsonObject = {"typ": ISSUER_METADATA_TYP}
+    if x5c is not None:
+        header["x5c"] = list(x5c)
+    else:
+        header["kid"] = kid
+    return sign_compact(header, claims, signer, compact_json=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,17 +520,38 @@ def parse_issuer_metadata(
     )
 
 
-def build_authorization_server_metadata(issuer: str, *, token_endpoint: str) -> JsonObject:
+def build_authorization_server_metadata(
+    issuer: str,
+    *,
+    token_endpoint: str,
+    client_attestation_algs: Sequence[str] = (),
+    anonymous: bool = True,
+) -> JsonObject:
     """RFC 8414 metadata of an authorization server that only serves the pre-authorized code
-    grant, anonymously (§12.3); ``response_types_supported`` may then be omitted."""
+    grant (§12.3); ``response_types_supported`` may then be omitted, and so may a
+    ``pushed_authorization_request_endpoint``: there is no authorization request to push
+    (RFC 9126 pushes the parameters of an authorization-endpoint request).
+
+    ``client_attestation_algs`` announces wallet attestations (OAuth 2.0 Attestation-Based
+    Client Authentication: ``attest_jwt_client_auth`` and the algorithms of both JWTs);
+    ``anonymous`` False says the token endpoint requires one."""
     _check_issuer_identifier(issuer, MetadataError, allow_http=True)
-    return {
+    methods = (["none"] if anonymous else []) + (
+        [ATTEST_JWT_CLIENT_AUTH] if client_attestation_algs else []
+    )
+    metadata: JsonObject = {
         "issuer": issuer,
         "token_endpoint": token_endpoint,
         "grant_types_supported": [PRE_AUTHORIZED_GRANT],
-        "token_endpoint_auth_methods_supported": ["none"],
-        "pre-authorized_grant_anonymous_access_supported": True,
+        "token_endpoint_auth_methods_supported": methods or ["none"],
+        "pre-authorized_grant_anonymous_access_supported": anonymous,
     }
+    if client_attestation_algs:
+        metadata["client_attestation_signing_alg_values_supported"] = list(client_attestation_algs)
+        metadata["client_attestation_pop_signing_alg_values_supported"] = list(
+            client_attestation_algs
+        )
+    return metadata
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,12 @@
 element it makes that element one. Nested ``Sd`` inside an ``Sd`` value is recursive
 disclosure (the inner Disclosures are made first, as in the RFC's examples).
 
-Salts: 128 bits from :mod:`secrets` (the CSPRNG), base64url. Decoy digests (§4.2.5) are
-optional: ``decoys`` gives their number per object path. Layout of every object in the
-payload: its sorted ``_sd`` array first, then the visible members in input order; at the top
-level ``_sd_alg`` and then ``cnf`` follow — byte for byte the layout of the published vectors.
+Salts: 144 bits from :mod:`secrets` (the CSPRNG), base64url (24 characters; at least the
+128 bits RFC 9901 asks for, and whole base64 groups so 32 are encoded at once). Decoy
+digests (§4.2.5) are optional: ``decoys`` gives their number per object path. Layout of
+every object in the payload: its sorted ``_sd`` array first, then the visible members in
+input order; at the top level ``_sd_alg`` and then ``cnf`` follow — byte for byte the layout
+of the published vectors.
 """
 
 from __future__ import annotations
@@ -56,23 +58,30 @@ def random_salt() -> str:
     return b64url_encode(secrets.token_bytes(SALT_BYTES))
 
 
+_STREAM_SALT_BYTES = 18
+"""Salts of an issuance are 144 bits: a multiple of 3 bytes, so one base64url encoding of
+the random buffer splits into whole, canonical 24-character salts (one encoding per 32
+salts instead of one per salt)."""
+_STREAM_SALT_CHARS = _STREAM_SALT_BYTES * 4 // 3
+
+
 class _SaltStream:
-    """Salts for one issuance: 128 bits each from the CSPRNG (:func:`secrets.token_bytes`,
-    i.e. ``os.urandom``), drawn 32 salts at a time to save system calls."""
+    """Salts for one issuance: 144 bits each from the CSPRNG (:func:`secrets.token_bytes`,
+    i.e. ``os.urandom``), drawn and base64url-encoded 32 salts at a time."""
 
     __slots__ = ("_buffer", "_offset")
 
     def __init__(self) -> None:
-        self._buffer = b""
+        self._buffer = ""
         self._offset = 0
 
     def __call__(self) -> str:
         if self._offset >= len(self._buffer):
-            self._buffer = secrets.token_bytes(SALT_BYTES * 32)
+            self._buffer = b64url_encode(secrets.token_bytes(_STREAM_SALT_BYTES * 32))
             self._offset = 0
-        chunk = self._buffer[self._offset : self._offset + SALT_BYTES]
-        self._offset += SALT_BYTES
-        return b64url_encode(chunk)
+        start = self._offset
+        self._offset = start + _STREAM_SALT_CHARS
+        return self._buffer[start : self._offset]
 
 
 def random_decoy() -> str:

@@ -33,7 +33,7 @@ from typing import Any
 
 from cryptography import x509
 
-from .did import DidResolver, resolve_verification_method
+from .did import DidResolver, resolve_jws_key
 from .errors import DidResolutionError, SigningError, StatusListError
 from .jwk import JwsPublicKey, JwsSigner
 from .jws import JsonObject
@@ -137,8 +137,9 @@ def x5c_key_resolver(
 
 
 def did_key_resolver(resolver: DidResolver) -> IssuerKeyResolver:
-    """Issuer key from a ``kid`` that is a DID URL of the ``iss`` DID (``assertionMethod``).
-    The project's DID documents carry Ed25519 Multikeys, so this gives EdDSA keys."""
+    """Issuer key from a ``kid`` that is a DID URL of the ``iss`` DID (``assertionMethod``):
+    an Ed25519 Multikey (EdDSA) or a ``JsonWebKey`` with a P-256 ``publicKeyJwk`` (ES256),
+    as an organisation's did:web document lists its X.509 credential keys."""
 
     def resolve(header: JsonObject, payload: JsonObject) -> JwsPublicKey:
         kid, iss = header.get("kid"), payload.get("iss")
@@ -147,7 +148,7 @@ def did_key_resolver(resolver: DidResolver) -> IssuerKeyResolver:
         if kid.split("#", 1)[0] != iss:
             raise KeyResolutionError("iss_mismatch", "kid is not a key of the iss DID")
         try:
-            return resolve_verification_method(kid, "assertionMethod", resolver).public_key
+            return resolve_jws_key(kid, "assertionMethod", resolver)
         except DidResolutionError as exc:
             raise KeyResolutionError("did_resolution", str(exc)) from None
 

@@ -15,7 +15,7 @@ extension) or for signing Token Status Lists (a separate key and certificate).
 "unofficial id for Issuer Authentication", MinBZK/nl-wallet ``attestation_data``
 ``IssuerRegistration``) whose value is a DER UTF8String holding JSON
 ``{"organization": {...}}`` with camelCase members (``displayName``, ``legalName``,
-``description``, ``webUrl``, ``identifier``, ``countryCode``, ``privacyPolicyUrl``, …).
+``description``, ``category``, ``webUrl``, ``kvk``, ``countryCode``, ``privacyPolicyUrl``, …).
 The member set has changed between NL Wallet versions (it is moving to registration
 certificates); the caller passes the organization object, this module only encodes it.
 """

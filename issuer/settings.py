@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from credentials.client_attestation import load_wallet_providers
 from web_common.settings import ServiceSettings
 
 __all__ = ["IssuerSettings"]
@@ -27,6 +29,38 @@ class IssuerSettings(ServiceSettings):
     """Seconds an access token from the token endpoint is valid (short: it is a bearer token)."""
     oid4vci_nonce_ttl: int = Field(default=300, ge=30, le=3600)
     """Seconds a ``c_nonce`` from the nonce endpoint is valid; each is used once."""
+    oid4vci_batch_size: int = Field(default=10, ge=1, le=100)
+    """Most key proofs, and so credential copies for as many holder keys, in one credential
+    request (``batch_credential_issuance.batch_size``; 1 turns batch issuance off)."""
+    sd_jwt_key_reference: Literal["x5c", "did"] = "x5c"
+    """How an SD-JWT VC names its signing key: ``x5c`` (the certificate chain; HAIP and the
+    NL Wallet) or ``did`` (``iss`` the organisation's did:web, ``kid`` its P-256 key there)."""
+    wallet_attestation_trust_file: str | None = None
+    """JSON file of trusted wallet providers (name, ``iss``, ``jwks`` and/or PEM
+    ``certificates``) whose wallet attestations the token endpoint accepts."""
+    wallet_attestation_required: bool = False
+    """Refuse token requests without a valid wallet attestation (otherwise an absent one is
+    allowed, and recorded as absent)."""
+
+    @field_validator("wallet_attestation_trust_file")
+    @classmethod
+    def _trust_file_loads(cls, value: str | None) -> str | None:
+        """Refuse at start a trust file that cannot be read or names no usable provider."""
+        if value:
+            try:
+                load_wallet_providers(value)
+            except (OSError, ValueError) as exc:
+                raise ValueError(f"wallet attestation trust file {value}: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _required_attestation_needs_providers(self) -> IssuerSettings:
+        if self.wallet_attestation_required and not self.wallet_attestation_trust_file:
+            raise ValueError(
+                "ISSUER_WALLET_ATTESTATION_REQUIRED needs ISSUER_WALLET_ATTESTATION_TRUST_FILE"
+            )
+        return self
+
     batch_max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     """Largest results file (CSV) accepted for batch issuance; larger uploads get 413."""
     batch_max_rows: int = Field(default=100_000, ge=1)

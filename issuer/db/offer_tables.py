@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .tables import IssuerBase
 
-__all__ = ["AccessTokenRow", "CNonce", "CredentialOffer"]
+__all__ = ["AccessTokenRow", "AttestationJti", "CNonce", "CredentialOffer", "TokenStatusCopy"]
 
 
 class CredentialOffer(IssuerBase):
@@ -45,6 +45,10 @@ class CredentialOffer(IssuerBase):
     redeemed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     holder_did: Mapped[str | None] = mapped_column(String(500))
     delivered_document: Mapped[str | None] = mapped_column(Text)
+    wallet_attestation: Mapped[str | None] = mapped_column(String(16))
+    """What the wallet presented at the token endpoint: ``verified`` or ``absent``."""
+    wallet_provider: Mapped[str | None] = mapped_column(String(200))
+    """The trusted wallet provider whose attestation was verified."""
 
 
 class AccessTokenRow(IssuerBase):
@@ -69,3 +73,28 @@ class CNonce(IssuerBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AttestationJti(IssuerBase):
+    """A wallet attestation PoP already seen (SHA-256 of issuer, client and ``jti``), kept
+    until the PoP would be too old anyway: a replayed PoP is refused."""
+
+    __tablename__ = "oid4vci_attestation_jti"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jti_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class TokenStatusCopy(IssuerBase):
+    """A Token Status List entry of one extra copy of a record delivered in a batch
+    (OpenID4VCI batch issuance): every copy has its own random index, so verifiers cannot
+    link the copies through it; revoking or suspending the record flips them all."""
+
+    __tablename__ = "token_status_copy"
+    __table_args__ = (UniqueConstraint("status_list_id", "status_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issued_credential_id: Mapped[int] = mapped_column(
+        ForeignKey("issued_credential.id"), index=True
+    )
+    status_list_id: Mapped[int] = mapped_column(ForeignKey("status_list.id"))
+    status_index: Mapped[int] = mapped_column(Integer)

@@ -9,12 +9,20 @@ answer problem+json like every other route.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import JSONResponse
 
+from credentials.client_attestation import (
+    ATTESTATION_HEADER,
+    ATTESTATION_POP_HEADER,
+    WalletProvider,
+    load_wallet_providers,
+)
 from credentials.oid4vci import CredentialRequestError, Oid4vciError, TokenRequestError
 from web_common.bodies import body_of_type
 from web_common.problems import ProblemError
@@ -22,8 +30,10 @@ from web_common.problems import ProblemError
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services import offers
 from ..services.organisations import get_organisation
+from ..settings import IssuerSettings
 
 router = APIRouter(tags=["OpenID4VCI"])
+_log = logging.getLogger(__name__)
 
 Slug = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,64}$")]
 Handle = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{20,100}$")]
@@ -46,17 +56,56 @@ FormBody = Annotated[
 JsonBody = Annotated[bytes | None, Depends(body_of_type("application/json", _MAX_BODY))]
 
 
+@lru_cache(maxsize=4)
+def _wallet_providers(path: str | None) -> tuple[WalletProvider, ...]:
+    if not path:
+        return ()
+    try:
+        return load_wallet_providers(path)
+    except (OSError, ValueError) as exc:
+        _log.error("wallet attestation trust file %s unusable: %s", path, exc)
+        return ()
+
+
+def wallet_providers(settings: IssuerSettings) -> tuple[WalletProvider, ...]:
+    """The trusted wallet providers of ``ISSUER_WALLET_ATTESTATION_TRUST_FILE`` (read once)."""
+    return _wallet_providers(settings.wallet_attestation_trust_file)
+
+
+def _wants_jwt(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    types = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    return "application/jwt" in types and "application/json" not in types[:1]
+
+
 @router.get("/.well-known/openid-credential-issuer/{slug}")
-def credential_issuer_metadata(slug: Slug, uow: UowDep, settings: SettingsDep) -> JSONResponse:
+def credential_issuer_metadata(
+    slug: Slug, request: Request, uow: UowDep, settings: SettingsDep, box: BoxDep, now: NowDep
+) -> Response:
+    """Credential Issuer metadata (§12.2): JSON with ``signed_metadata``, or with
+    ``Accept: application/jwt`` the signed metadata JWT itself (§12.2.3)."""
     org = get_organisation(uow, slug)
-    metadata = offers.issuer_metadata(uow, org, public_base_url=settings.public_base_url)
-    return JSONResponse(metadata, headers={"Cache-Control": "public, max-age=300"})
+    headers = {"Cache-Control": "public, max-age=300", "Vary": "Accept"}
+    base, batch = settings.public_base_url, settings.oid4vci_batch_size
+    if _wants_jwt(request):
+        signed = offers.signed_issuer_metadata(
+            uow, org, public_base_url=base, box=box, now=now, batch_size=batch
+        )
+        if signed is not None:
+            return Response(signed, media_type="application/jwt", headers=headers)
+    metadata = offers.issuer_metadata(
+        uow, org, public_base_url=base, batch_size=batch, box=box, now=now
+    )
+    return JSONResponse(metadata, headers=headers)
 
 
 @router.get("/.well-known/oauth-authorization-server/{slug}")
 def oauth_server_metadata(slug: Slug, uow: UowDep, settings: SettingsDep) -> JSONResponse:
     org = get_organisation(uow, slug)
-    metadata = offers.authorization_server_metadata(org, public_base_url=settings.public_base_url)
+    metadata = offers.authorization_server_metadata(
+        org, public_base_url=settings.public_base_url,
+        attestation_required=settings.wallet_attestation_required,
+    )  # fmt: skip
     return JSONResponse(metadata, headers={"Cache-Control": "public, max-age=300"})
 
 
@@ -92,9 +141,17 @@ def credential_offer_qr(
 
 @router.post("/{slug}/token")
 def token(
-    slug: Slug, body: FormBody, uow: UowDep, settings: SettingsDep, now: NowDep, box: BoxDep
+    slug: Slug,
+    request: Request,
+    body: FormBody,
+    uow: UowDep,
+    settings: SettingsDep,
+    now: NowDep,
+    box: BoxDep,
 ) -> JSONResponse:
-    """Token endpoint for the pre-authorized code grant (form-encoded, RFC 6749 errors)."""
+    """Token endpoint for the pre-authorized code grant (form-encoded, RFC 6749 errors), with
+    an optional (or required) wallet attestation in the ``OAuth-Client-Attestation`` and
+    ``OAuth-Client-Attestation-PoP`` headers."""
     org = get_organisation(uow, slug)
     if body is None:
         return _oauth_error(
@@ -104,6 +161,11 @@ def token(
         response = offers.exchange_pre_authorized_code(
             uow, org, body, now=now,
             token_ttl=timedelta(seconds=settings.oid4vci_access_token_ttl), box=box,
+            attestation=(request.headers.get(ATTESTATION_HEADER),
+                         request.headers.get(ATTESTATION_POP_HEADER)),
+            wallet_providers=wallet_providers(settings),
+            attestation_required=settings.wallet_attestation_required,
+            public_base_url=settings.public_base_url,
         )  # fmt: skip
     except Oid4vciError as exc:
         return _oauth_error(exc, 401 if exc.error == "invalid_client" else 400)
@@ -131,8 +193,8 @@ def credential(
     now: NowDep,
     catalog: CatalogDep,
 ) -> JSONResponse:
-    """Credential endpoint: a Bearer access token, ``credential_configuration_id`` and a
-    ``jwt`` key proof in; the credential bound to the holder out."""
+    """Credential endpoint: a Bearer access token, ``credential_configuration_id`` and
+    ``jwt`` key proofs (up to the batch size) in; a copy bound to each holder key out."""
     org = get_organisation(uow, slug)
     body: Any = None
     if raw is not None:
@@ -144,6 +206,8 @@ def credential(
         response = offers.redeem_credential(
             uow, org, authorization=request.headers.get("authorization"), body=body,
             box=box, public_base_url=settings.public_base_url, now=now, catalog=catalog,
+            batch_size=settings.oid4vci_batch_size, key_reference=settings.sd_jwt_key_reference,
+            status_list_size=settings.status_list_entries,
         )  # fmt: skip
     except offers.AccessTokenError as exc:
         challenge = f'Bearer error="invalid_token", error_description="{exc.description}"'

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import random
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,14 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
+from credentials.client_attestation import ALGS as ATTESTATION_ALGS
+from credentials.client_attestation import (
+    ClientAttestationError,
+    WalletProvider,
+    verify_client_attestation,
+)
 from credentials.contexts import MBO_V1, OB_V3P0, VC_V2
 from credentials.data_integrity import add_proof
 from credentials.did import StaticDidResolver
@@ -51,6 +59,7 @@ from credentials.oid4vci import (
     ldp_vc_configuration,
     parse_credential_request,
     parse_token_request,
+    sign_issuer_metadata,
     verify_key_proof,
 )
 from qualifications.achievements import KINDS
@@ -59,17 +68,19 @@ from web_common.db import UnitOfWork
 from web_common.qr import qr_svg
 from web_common.secrets import KEYED_DIGEST_PREFIX, SecretBox
 
-from ..db.offer_tables import AccessTokenRow, CNonce, CredentialOffer
+from ..db.offer_tables import AccessTokenRow, AttestationJti, CNonce, CredentialOffer
 from ..db.tables import AuditEvent, IssuedCredential, Organisation, StatusListRow
 from . import audit
 from .errors import ConflictError, IssuerError, NotFoundError
 from .organisations import active_signing_key
 from .sd_jwt_delivery import (
+    HolderKey,
     sd_jwt_configuration_id,
     sd_jwt_configurations,
     sd_jwt_credential,
     verify_holder_key_proof,
 )
+from .status import allocate_token_copy
 from .tx_codes import normalise_tx_code
 from .x509_keys import CREDENTIAL, active_x509_signer, has_x509_signer
 
@@ -93,6 +104,7 @@ __all__ = [
     "offer_email",
     "offer_qr_svg",
     "redeem_credential",
+    "signed_issuer_metadata",
 ]
 
 JsonObject = dict[str, Any]
@@ -463,22 +475,77 @@ def _configurations(uow: UnitOfWork, org: Organisation) -> dict[str, JsonObject]
     return configs
 
 
-def issuer_metadata(uow: UnitOfWork, org: Organisation, *, public_base_url: str) -> JsonObject:
-    """Credential Issuer metadata of an organisation (§12.2.4)."""
+def issuer_metadata(
+    uow: UnitOfWork,
+    org: Organisation,
+    *,
+    public_base_url: str,
+    batch_size: int = 1,
+    box: SecretBox | None = None,
+    now: datetime | None = None,
+) -> JsonObject:
+    """Credential Issuer metadata of an organisation (§12.2.4). With ``box`` and ``now`` and
+    an X.509 credential key, it carries ``signed_metadata`` too: the same parameters as a JWT
+    (:func:`signed_issuer_metadata`), for wallets that read the signed form from the JSON."""
     issuer = credential_issuer_id(public_base_url, org)
-    return build_issuer_metadata(
+    metadata = build_issuer_metadata(
         issuer,
         credential_endpoint=f"{issuer}/credential",
         nonce_endpoint=f"{issuer}/nonce",
         configurations=_configurations(uow, org),
         display=[{"name": org.name, "locale": "nl-NL"}, {"name": org.name, "locale": "en-US"}],
+        batch_size=batch_size if batch_size > 1 else None,
     )
+    if box is not None and now is not None:
+        signed = _sign_metadata(uow, org, metadata, box, now)
+        if signed is not None:
+            metadata["signed_metadata"] = signed
+    return metadata
 
 
-def authorization_server_metadata(org: Organisation, *, public_base_url: str) -> JsonObject:
-    """RFC 8414 metadata: the credential issuer is its own authorization server."""
+def _sign_metadata(
+    uow: UnitOfWork, org: Organisation, metadata: JsonObject, box: SecretBox, now: datetime
+) -> str | None:
+    if not has_x509_signer(uow, org, CREDENTIAL):
+        return None
+    signer = active_x509_signer(uow, org, box, CREDENTIAL)
+    return sign_issuer_metadata(
+        metadata, signer.key, iat=int(now.timestamp()), x5c=signer.x5c,
+        exp=int((now + SIGNED_METADATA_VALIDITY).timestamp()),
+    )  # fmt: skip
+
+
+SIGNED_METADATA_VALIDITY = timedelta(days=1)
+
+
+def signed_issuer_metadata(
+    uow: UnitOfWork,
+    org: Organisation,
+    *,
+    public_base_url: str,
+    box: SecretBox,
+    now: datetime,
+    batch_size: int = 1,
+) -> str | None:
+    """Signed Credential Issuer metadata (§12.2.3, served as ``application/jwt``): ``typ``
+    ``openidvci-issuer-metadata+jwt``, ES256 with the organisation's X.509 credential key
+    (``x5c``), ``sub`` the Credential Issuer Identifier, ``iat``, ``exp`` a day later. None
+    when the organisation has no X.509 credential key."""
+    metadata = issuer_metadata(uow, org, public_base_url=public_base_url, batch_size=batch_size)
+    return _sign_metadata(uow, org, metadata, box, now)
+
+
+def authorization_server_metadata(
+    org: Organisation, *, public_base_url: str, attestation_required: bool = False
+) -> JsonObject:
+    """RFC 8414 metadata: the credential issuer is its own authorization server, for the
+    pre-authorized code grant only (no authorization endpoint, so no PAR endpoint); wallet
+    attestations (``attest_jwt_client_auth``) accepted, or required."""
     issuer = credential_issuer_id(public_base_url, org)
-    return build_authorization_server_metadata(issuer, token_endpoint=f"{issuer}/token")
+    return build_authorization_server_metadata(
+        issuer, token_endpoint=f"{issuer}/token", client_attestation_algs=ATTESTATION_ALGS,
+        anonymous=not attestation_required,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- token
@@ -492,15 +559,31 @@ def exchange_pre_authorized_code(
     now: datetime,
     token_ttl: timedelta,
     box: SecretBox,
+    attestation: tuple[str | None, str | None] = (None, None),
+    wallet_providers: Sequence[WalletProvider] = (),
+    attestation_required: bool = False,
+    public_base_url: str = "",
 ) -> JsonObject:
     """The token endpoint (§6): check the pre-authorized code and transaction code, return a
     token response. Raises :class:`TokenRequestError` (``invalid_request``,
-    ``unsupported_grant_type``, ``invalid_grant``).
+    ``unsupported_grant_type``, ``invalid_grant``) or :class:`ClientAttestationError`
+    (``invalid_client``).
+
+    ``attestation`` is the pair of ``OAuth-Client-Attestation`` and
+    ``OAuth-Client-Attestation-PoP`` header values: checked against ``wallet_providers``
+    (:func:`credentials.client_attestation.verify_client_attestation`, PoP ``aud`` the
+    issuer identifier, ``jti`` never accepted twice) before the codes are looked at; absent is
+    allowed unless ``attestation_required``. The offer records what was presented.
 
     A wrong transaction code is counted and **committed** before the error is raised, so the
     limit holds however the caller handles the error; the fifth wrong code locks the offer.
     """
     request = parse_token_request(body)
+    presented = _check_attestation(
+        uow, org, attestation, providers=wallet_providers, required=attestation_required,
+        audience=credential_issuer_id(public_base_url, org), client_id=request.client_id,
+        now=now,
+    )  # fmt: skip
     offer = uow.session.scalar(
         select(CredentialOffer)
         .where(
@@ -534,6 +617,13 @@ def exchange_pre_authorized_code(
         raise TokenRequestError("invalid_grant", f"the tx_code is wrong; {detail}")
     offer.failed_attempts = attempt - 1  # the right code does not count against the limit
     offer.code_used_at = now
+    offer.wallet_attestation = "verified" if presented is not None else "absent"
+    offer.wallet_provider = presented
+    audit.record(
+        uow, organisation_id=org.id, actor="wallet", action="offer.token", target=None,
+        now=now, offer_id=offer.id, wallet_attestation=offer.wallet_attestation,
+        wallet_provider=presented,
+    )  # fmt: skip
     token = secrets.token_urlsafe(32)
     uow.session.add(
         AccessTokenRow(
@@ -548,6 +638,48 @@ def exchange_pre_authorized_code(
         "token_type": "Bearer",
         "expires_in": int(token_ttl.total_seconds()),
     }
+
+
+def _check_attestation(
+    uow: UnitOfWork,
+    org: Organisation,
+    attestation: tuple[str | None, str | None],
+    *,
+    providers: Sequence[WalletProvider],
+    required: bool,
+    audience: str,
+    client_id: str | None,
+    now: datetime,
+) -> str | None:
+    """The name of the wallet provider whose attestation was verified, or None when none was
+    presented (and none is required)."""
+    token, pop = attestation
+    if token is None and pop is None:
+        if required:
+            raise ClientAttestationError(
+                "this issuer requires a wallet attestation (OAuth-Client-Attestation)"
+            )
+        return None
+    if token is None or pop is None:
+        raise ClientAttestationError(
+            "send both OAuth-Client-Attestation and OAuth-Client-Attestation-PoP"
+        )
+    if not providers:
+        raise ClientAttestationError("this issuer has no trusted wallet providers configured")
+    verified = verify_client_attestation(
+        token, pop, audience=audience, providers=providers, now=now, client_id=client_id
+    )
+    digest = _sha256(f"{org.id}\0{verified.provider}\0{verified.client_id}\0{verified.jti}")
+    uow.session.execute(delete(AttestationJti).where(AttestationJti.expires_at < now))
+    seen = uow.session.scalar(select(AttestationJti.id).where(AttestationJti.jti_hash == digest))
+    if seen is not None:
+        raise ClientAttestationError("this attestation PoP (jti) was used before")
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(AttestationJti(jti_hash=digest, expires_at=verified.replay_until))
+    except IntegrityError:  # the same PoP in a concurrent request
+        raise ClientAttestationError("this attestation PoP (jti) was used before") from None
+    return verified.provider
 
 
 def _reserve_attempt(uow: UnitOfWork, offer_id: int) -> int | None:
@@ -640,13 +772,24 @@ def redeem_credential(
     public_base_url: str,
     now: datetime,
     catalog: Catalog | None = None,
+    batch_size: int = 1,
+    key_reference: str = "x5c",
+    status_list_size: int = 131_072,
 ) -> JsonObject:
-    """The credential endpoint (§8): check the access token, the request and the key proof,
+    """The credential endpoint (§8): check the access token, the request and the key proofs,
     bind the credential to the holder, sign it and return the credential response.
 
+    Batch issuance (§8.2, ``batch_credential_issuance``): up to ``batch_size`` key proofs,
+    for distinct keys and all with the same ``c_nonce``, give one copy of the same record per
+    key, in the order of the proofs. ``dc+sd-jwt`` copies after the first get a Token Status
+    List entry of their own (``status_list_size`` entries per list; unlinkable by index),
+    ``ldp_vc`` copies share the record's Bitstring entries (they share its ``id`` anyway);
+    revoking or suspending the record flips every copy. ``key_reference`` is passed to
+    :func:`~issuer.services.sd_jwt_delivery.sd_jwt_credential`.
+
     Raises :class:`AccessTokenError` (401) or :class:`CredentialRequestError` (400). A retry
-    with the same access token and the same holder key returns the credential delivered the
-    first time; another key is refused.
+    with the same access token and the same (first) holder key returns the credentials
+    delivered the first time; another key is refused.
     """
     token = _bearer(authorization)
     access = uow.session.scalar(
@@ -660,7 +803,7 @@ def redeem_credential(
     if offer is None or offer.organisation_id != org.id or offer.revoked_at is not None:
         raise AccessTokenError("the access token is not valid for this credential issuer")
 
-    request = parse_credential_request(body)
+    request = parse_credential_request(body, max_proofs=max(1, batch_size))
     if request.credential_identifier is not None:
         raise CredentialRequestError(
             "invalid_credential_request",
@@ -680,33 +823,47 @@ def redeem_credential(
         )
 
     issuer = credential_issuer_id(public_base_url, org)
-    if as_sd_jwt:
-        holder = verify_holder_key_proof(request.proofs[0], audience=issuer, now=now)
-        holder_id, nonce = holder.holder_id, holder.nonce
-    else:
-        proof = verify_key_proof(
-            request.proofs[0], audience=issuer, now=now, resolver=StaticDidResolver()
-        )
-        if not proof.holder_did.startswith("did:key:"):
-            raise KeyProofError("bind the credential to a did:key")
-        holder_id, nonce = proof.holder_did, proof.nonce
-    _consume_nonce(uow, org, str(nonce), now)
+    holders: list[HolderKey] = []
+    holder_ids: list[str] = []
+    nonces: set[str] = set()
+    for token_proof in request.proofs:
+        if as_sd_jwt:
+            holder = verify_holder_key_proof(token_proof, audience=issuer, now=now)
+            holders.append(holder)
+            holder_ids.append(holder.holder_id)
+            nonces.add(str(holder.nonce))
+        else:
+            proof = verify_key_proof(
+                token_proof, audience=issuer, now=now, resolver=StaticDidResolver()
+            )
+            if not proof.holder_did.startswith("did:key:"):
+                raise KeyProofError("bind the credential to a did:key")
+            holder_ids.append(proof.holder_did)
+            nonces.add(str(proof.nonce))
+    if len(set(holder_ids)) != len(holder_ids):
+        raise KeyProofError("each key proof of a batch must be for a different key")
+    if len(nonces) != 1:
+        raise KeyProofError("every key proof of a batch must carry the same c_nonce")
+    _consume_nonce(uow, org, nonces.pop(), now)
+    holder_id = holder_ids[0]
 
     if offer.redeemed_at is not None:
         if offer.holder_did != holder_id or offer.delivered_document is None:
             raise CredentialRequestError(
                 "credential_request_denied", "this offer was redeemed by another holder"
             )
-        delivered: Any = json.loads(offer.delivered_document)
-        if isinstance(delivered, str) != as_sd_jwt:  # an SD-JWT VC is stored as its string
+        stored: Any = json.loads(offer.delivered_document)
+        copies = stored if isinstance(stored, list) else [stored]  # a batch is kept as a list
+        if isinstance(copies[0], str) != as_sd_jwt:  # an SD-JWT VC is stored as its string
             raise CredentialRequestError(
                 "credential_request_denied", "this offer was redeemed in the other format"
             )
-        return {"credentials": [{"credential": delivered}]}
+        return {"credentials": [{"credential": c} for c in copies]}
 
     if credential.revoked_at is not None:
         raise CredentialRequestError("credential_request_denied", "the credential was revoked")
     document = json.loads(credential.document)
+    delivered: list[Any] = []
     if as_sd_jwt:
         if catalog is None:
             raise CredentialRequestError("credential_request_denied", "SD-JWT VC unavailable")
@@ -715,21 +872,37 @@ def redeem_credential(
             if credential.token_status_list_id is not None
             else None
         )
-        delivered = sd_jwt_credential(
-            credential, document, org, token_list, holder=holder,
-            signer=active_x509_signer(uow, org, box, CREDENTIAL), issuer_id=issuer,
-            public_base_url=public_base_url, catalog=catalog, now=now,
-        )  # fmt: skip
+        signer = active_x509_signer(uow, org, box, CREDENTIAL)
+        for number, holder in enumerate(holders):
+            own_entry = None
+            if number and token_list is not None:  # copies after the first: their own entry
+                own_entry = allocate_token_copy(
+                    uow, credential, org, size=status_list_size, now=now,
+                    rng=random.SystemRandom(),
+                )  # fmt: skip
+            copy = sd_jwt_credential(
+                credential, document, org, token_list, holder=holder, signer=signer,
+                issuer_id=issuer, public_base_url=public_base_url, catalog=catalog, now=now,
+                key_reference=key_reference, status_entry=own_entry,
+            )  # fmt: skip
+            delivered.append(copy)
     else:
-        unsigned = bind_to_holder(document, holder_id)
         key, verification_method = active_signing_key(uow, org, box)
-        delivered = add_proof(unsigned, key, verification_method, created=now, proof_list=True)
+        for did in holder_ids:
+            unsigned = bind_to_holder(document, did)
+            delivered.append(
+                add_proof(unsigned, key, verification_method, created=now, proof_list=True)
+            )
     offer.redeemed_at = now
     offer.holder_did = holder_id
-    offer.delivered_document = json.dumps(delivered, ensure_ascii=False)
+    offer.delivered_document = json.dumps(
+        delivered if len(delivered) > 1 else delivered[0], ensure_ascii=False
+    )
     access.used_at = now
     audit.record(
         uow, organisation_id=org.id, actor="wallet", action="offer.redeem",
         target=credential.credential_ref, now=now, offer_id=offer.id, holder=holder_id,
+        copies=len(delivered), wallet_attestation=offer.wallet_attestation,
+        wallet_provider=offer.wallet_provider,
     )  # fmt: skip
-    return {"credentials": [{"credential": delivered}]}
+    return {"credentials": [{"credential": c} for c in delivered]}

@@ -22,6 +22,7 @@ from web_common.secrets import SecretBox
 from ..db.tables import Organisation, SigningKey
 from . import audit
 from .errors import ConflictError, IssuanceError, NotFoundError
+from .x509_keys import credential_jwks
 
 __all__ = [
     "DID_METHODS",
@@ -173,9 +174,11 @@ def active_signing_key(
 
 
 def did_document(uow: UnitOfWork, org: Organisation) -> dict[str, Any]:
-    """The did:web document: every key ever used, all valid for assertions. A did:key
-    organisation has none to serve (its DID resolves from the identifier)."""
+    """The did:web document: every key ever used, all valid for assertions: the Ed25519
+    Multikeys of Data Integrity proofs and the P-256 credential keys (``JsonWebKey``) of
+    SD-JWT VCs signed with a did:web ``kid``. A did:key organisation has none to serve (its
+    DID resolves from the identifier)."""
     if uses_did_key(org):
         raise NotFoundError(f"organisation {org.slug!r} uses did:key; there is no did.json")
     keys = [(row.key_ref, row.public_multibase) for row in _keys(uow, org)]
-    return build_did_web_document(org.did, keys)
+    return build_did_web_document(org.did, keys, jwk_keys=credential_jwks(uow, org))

@@ -51,6 +51,7 @@ __all__ = [
     "sd_jwt_configurations",
     "sd_jwt_credential",
     "type_metadata_document",
+    "type_metadata_integrity",
     "verify_holder_key_proof",
 ]
 
@@ -74,6 +75,14 @@ def type_metadata_document(kind: str) -> bytes | None:
         return None
     path = TYPE_METADATA_DIR / f"{kind}.json"
     return path.read_bytes() if path.is_file() else None
+
+
+@cache
+def type_metadata_integrity(kind: str) -> str | None:
+    """``vct#integrity`` of ``kind``'s Type Metadata, computed once: the documents carry
+    their logos as data URIs, so hashing them per credential cost as much as the signing."""
+    metadata = type_metadata_document(kind)
+    return integrity_of(metadata) if metadata is not None else None
 
 
 def sd_jwt_configuration(kind: CredentialKind) -> dict[str, Any]:
@@ -201,22 +210,37 @@ def sd_jwt_credential(
     public_base_url: str,
     catalog: Catalog,
     now: datetime,
+    key_reference: str = "x5c",
+    status_entry: tuple[StatusListRow, int] | None = None,
 ) -> str:
-    """The SD-JWT VC (compact, with every Disclosure, no KB-JWT) of ``record``."""
+    """The SD-JWT VC (compact, with every Disclosure, no KB-JWT) of ``record``.
+
+    ``key_reference`` ``x5c`` (HAIP, the NL Wallet): ``iss`` the Credential Issuer
+    Identifier and the certificate chain in the header. ``did`` (a did:web organisation):
+    ``iss`` the organisation's DID and ``kid`` its ``JsonWebKey`` verification method
+    (``{did}#p256-…``), for verifiers that resolve DIDs instead of trusting a CA.
+    ``status_entry`` replaces the record's Token Status List entry (an extra batch copy's
+    own entry, :func:`issuer.services.status.allocate_token_copy`)."""
     kind, mapped = _claims(document, catalog)
     claims = {
         name: value if name in VISIBLE else Sd(value) for name, value in mapped.claims.items()
     }
     status = None
-    if token_list is not None and record.token_status_index is not None:
+    if status_entry is not None:  # an extra batch copy's own entry
+        status = StatusReference(
+            index=status_entry[1],
+            uri=token_status_url(public_base_url, org, status_entry[0].number),
+        )
+    elif token_list is not None and record.token_status_index is not None:
         status = StatusReference(
             index=record.token_status_index,
             uri=token_status_url(public_base_url, org, token_list.number),
         )
-    metadata = type_metadata_document(kind.value)
+    by_did = key_reference == "did" and org.did.startswith("did:web:")
     issued = issue_sd_jwt_vc(
-        vct=mapped.vct, iss=issuer_id, claims=claims, signer=signer.key, iat=int(now.timestamp()),
-        nbf=mapped.nbf, exp=mapped.exp, holder_jwk=holder.jwk, status=status,
-        vct_integrity=integrity_of(metadata) if metadata is not None else None, x5c=signer.x5c,
+        vct=mapped.vct, iss=org.did if by_did else issuer_id, claims=claims, signer=signer.key,
+        iat=int(now.timestamp()), nbf=mapped.nbf, exp=mapped.exp, holder_jwk=holder.jwk,
+        status=status, vct_integrity=type_metadata_integrity(kind.value),
+        x5c=None if by_did else signer.x5c, kid=f"{org.did}#{signer.fragment}" if by_did else None,
     )  # fmt: skip
     return issued.compact

@@ -30,6 +30,7 @@ from credentials.keys import Ed25519KeyPair
 from credentials.status_list import StatusList, build_status_entry, build_status_list_credential
 from web_common.db import UnitOfWork
 
+from ..db.offer_tables import TokenStatusCopy
 from ..db.tables import IssuedCredential, Organisation, StatusListRow
 from . import audit
 from .errors import IssuanceError, NotFoundError
@@ -50,6 +51,7 @@ __all__ = [
     "Entries",
     "allocate_entries",
     "allocate_entries_many",
+    "allocate_token_copy",
     "credential_status_value",
     "entry_columns",
     "find_status_list",
@@ -194,6 +196,33 @@ def allocate_entries(
     return entries
 
 
+def allocate_token_copy(
+    uow: UnitOfWork,
+    credential: IssuedCredential,
+    org: Organisation,
+    *,
+    size: int,
+    now: datetime,
+    rng: random.Random,
+) -> tuple[StatusListRow, int]:
+    """A Token Status List entry of its own for one more copy of ``credential`` (batch
+    issuance), random and never reused like every entry, set to the record's current status
+    and flipped with it by :func:`set_credential_status`."""
+    row = _open_list(uow, org, TSL_PURPOSE, size, now)
+    index = _take_free_index(row, rng)
+    status = token_status_value(
+        revoked=credential.revoked_at is not None, suspended=credential.suspended
+    )
+    if status:
+        set_token_status(row, index, status, now)
+    uow.session.add(
+        TokenStatusCopy(
+            issued_credential_id=credential.id, status_list_id=row.id, status_index=index
+        )
+    )
+    return row, index
+
+
 def _take_free_indexes(row: StatusListRow, count: int, rng: random.Random) -> list[int]:
     """``count`` free random indexes of ``row``, marked allocated with one bitmap write."""
     allocated = bytearray(row.allocated)
@@ -321,6 +350,19 @@ def set_credential_status(
             revoked=credential.revoked_at is not None, suspended=credential.suspended
         )
         set_token_status(token_row, credential.token_status_index, status, now)
+        copies = uow.session.scalars(
+            select(TokenStatusCopy)
+            .where(TokenStatusCopy.issued_credential_id == credential.id)
+            .order_by(TokenStatusCopy.status_list_id, TokenStatusCopy.status_index)
+        ).all()
+        for list_id in sorted({copy.status_list_id for copy in copies}):
+            copy_row = uow.session.scalar(
+                select(StatusListRow).where(StatusListRow.id == list_id).with_for_update()
+            )
+            assert copy_row is not None  # guaranteed by the foreign key
+            for copy in copies:
+                if copy.status_list_id == list_id:
+                    set_token_status(copy_row, copy.status_index, status, now)
     action = {("revocation", True): "credential.revoke", ("suspension", True): "credential.suspend"}
     audit.record(
         uow, organisation_id=org.id, actor=actor,

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
-from credentials.jwk import P256KeyPair
+from credentials.jwk import P256KeyPair, public_jwk_of
 from credentials.x509_dev_ca import DevCertificate, create_leaf, create_root_ca
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
@@ -31,14 +33,17 @@ from .errors import IssuanceError, NotFoundError
 
 __all__ = [
     "CREDENTIAL",
+    "ISSUER_AUTH_MEMBERS",
     "PURPOSES",
     "STATUS_LIST",
     "X509Signer",
     "active_x509_signer",
     "create_dev_chain",
+    "credential_jwks",
     "has_x509_signer",
     "import_chain",
     "install_chain",
+    "key_fragment",
 ]
 
 CREDENTIAL = "credential"
@@ -48,11 +53,31 @@ PURPOSES = (CREDENTIAL, STATUS_LIST)
 
 @dataclass(frozen=True, slots=True)
 class X509Signer:
-    """An ES256 key and the ``x5c`` header value for tokens it signs."""
+    """An ES256 key and the ``x5c`` header value for tokens it signs; ``fragment`` names
+    the key in the organisation's did:web document (``{did}#{fragment}``)."""
 
     key: P256KeyPair
     x5c: list[str]
     leaf: x509.Certificate
+    fragment: str = ""
+
+
+def key_fragment(row: X509IssuerKey) -> str:
+    """The did:web verification method fragment of an X.509 issuer key."""
+    return f"p256-{row.id}"
+
+
+def credential_jwks(uow: UnitOfWork, org: Organisation) -> list[tuple[str, dict[str, str]]]:
+    """``(fragment, public JWK)`` of every credential key the organisation has had (retired
+    ones too, so SD-JWT VCs they signed keep verifying over did:web), oldest first. The
+    public key is read from the certificate; nothing is decrypted."""
+    keys = []
+    for row in _rows(uow, org, CREDENTIAL):
+        leaf = x509.load_pem_x509_certificates(row.certificate_chain.encode("ascii"))[0]
+        public = leaf.public_key()
+        if isinstance(public, ec.EllipticCurvePublicKey):
+            keys.append((key_fragment(row), public_jwk_of(public)))
+    return keys
 
 
 def _spki(certificate_or_key: x509.Certificate | P256KeyPair) -> bytes:
@@ -159,16 +184,33 @@ def import_chain(
     )  # fmt: skip
 
 
+ISSUER_AUTH_MEMBERS = frozenset({
+    "displayName", "legalName", "description", "category", "logo", "webUrl", "kvk", "city",
+    "department", "countryCode", "privacyPolicyUrl",
+})  # fmt: skip
+"""The members of the NL Wallet's ``Organization`` (MinBZK/nl-wallet ``attestation_data``
+``auth``, serde camelCase; the registration number is serialised as ``kvk``)."""
+_KVK = re.compile(r"^[0-9]{8}$")
+
+
 def _issuer_auth(org: Organisation, issuer_id: str) -> dict[str, object]:
-    """The NL Wallet ``issuer_auth`` organization object (camelCase, Dutch and English)."""
+    """The NL Wallet ``issuer_auth`` organization object: camelCase members, names and the
+    required ``description`` and ``category`` in Dutch and English (``LocalizedStrings``),
+    ``countryCode`` ``NL``; ``kvk`` only when the organisation's identifier is a KvK number
+    (eight digits; a BRIN code is not one)."""
     organization: dict[str, object] = {
         "displayName": {"nl": org.name, "en": org.name},
         "legalName": {"nl": org.name, "en": org.name},
+        "description": {
+            "nl": f"{org.name} geeft mbo-diploma's, -certificaten en resultaten uit.",
+            "en": f"{org.name} issues Dutch vocational (mbo) diplomas, certificates and results.",
+        },
+        "category": {"nl": "Onderwijs", "en": "Education"},
         "webUrl": issuer_id,
-        "countryCode": "nl",
+        "countryCode": "NL",
     }
-    if org.identifier:
-        organization["identifier"] = org.identifier
+    if org.identifier and _KVK.match(org.identifier):
+        organization["kvk"] = org.identifier
     return organization
 
 
@@ -226,7 +268,7 @@ def active_x509_signer(
     x5c = [
         base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode("ascii") for c in chain
     ]
-    return X509Signer(key, x5c, chain[0])
+    return X509Signer(key, x5c, chain[0], key_fragment(row))
 
 
 def has_x509_signer(uow: UnitOfWork, org: Organisation, purpose: str) -> bool:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -18,6 +19,7 @@ from issuer.services.errors import IssuanceError, NotFoundError
 from issuer.services.organisations import get_organisation
 from issuer.services.x509_keys import (
     CREDENTIAL,
+    ISSUER_AUTH_MEMBERS,
     STATUS_LIST,
     active_x509_signer,
     create_dev_chain,
@@ -63,9 +65,20 @@ def test_dev_ca_makes_separate_credential_and_status_signers(issuer: Issuer) -> 
         assert result.leaf is not None
         assert result.leaf.public_key() == signer.key.public_key
     assert leaf_names_issuer(credential.leaf, f"{BASE_URL}/roc-midden")
-    auth = issuer_auth_of(credential.leaf)
-    assert auth is not None
-    assert auth["identifier"] == "25PZ"
+    found = issuer_auth_of(credential.leaf)
+    assert found is not None
+    auth: dict[str, Any] = dict(found)
+    # the NL Wallet's Organization (serde camelCase): known members only, the required
+    # ones present, LocalizedStrings in nl and en, no kvk for a BRIN code
+    assert set(auth) <= ISSUER_AUTH_MEMBERS
+    for member in ("displayName", "legalName", "description", "category"):
+        assert set(auth[member]) == {"nl", "en"}, member
+        assert all(isinstance(text, str) and text for text in auth[member].values())
+    assert auth["displayName"]["nl"] == "ROC Midden Nederland"
+    assert auth["countryCode"] == "NL"
+    assert auth["webUrl"] == f"{BASE_URL}/roc-midden"
+    assert "kvk" not in auth
+    assert "identifier" not in auth
     # the private keys are encrypted at rest
     assert len(stored) == 2
     for blob in stored:

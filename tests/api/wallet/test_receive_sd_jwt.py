@@ -376,7 +376,7 @@ def test_sd_jwt_checks_read_in_plain_dutch(upload_wallet: TestClient, pki: dict[
         "/api/credentials", json={"credential": _sd_jwt(pki, P256KeyPair.generate())}, headers=csrf
     ).json()
     page = upload_wallet.get(f"/credentials/{stored['id']}").text
-    assert "Soort bewijs" in page  # the type metadata check, named for people
+    assert "Beschrijving van het soort bewijs" in page  # the type metadata check, for people
     assert "De digitale handtekening klopt" in page
     assert "vct" not in page.split('id="checks-title"')[1].split("</section>")[0]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import httpx
 import pytest
@@ -206,7 +207,7 @@ def test_rotation_keeps_old_key_verifiable_and_drops_a_compromised_one() -> None
     ],
 )
 def test_build_did_web_document_refuses_misuse(
-    keys: list[tuple[str, Ed25519KeyPair | str]], kwargs: dict[str, list[str]], reason: str
+    keys: list[tuple[str, Ed25519KeyPair | str]], kwargs: dict[str, Any], reason: str
 ) -> None:
     with pytest.raises(DidDocumentError, match=reason):
         build_did_web_document(DID, keys, **kwargs)

@@ -193,6 +193,7 @@ def issue(
 ) -> Response:
     values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in _TEXT_FIELDS}
     values["codes"] = [str(code) for code in form.getlist("codes")]
+    values["date_achieved"] = str(form.get("date_achieved") or "").strip()[:40]
     kind = _kind(str(form.get("kind") or ""), org.kind)
     qualification = _qualification(catalog, str(form.get("qualification") or ""))
     reference = str(form.get("reference") or "")
@@ -215,6 +216,7 @@ def issue(
         reference=reference,
         student_number=values["student_number"] or None,
         student_email=values["student_email"] or None,
+        date_achieved=values["date_achieved"] or None,
     )
     if errors:  # report the service's field problems too, all at once
         try:

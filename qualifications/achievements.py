@@ -441,6 +441,12 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
             achievement.update(_qualification_fields(qualification, catalog))
             if qualification.sbu:
                 achievement["studiebelastingsuren"] = qualification.sbu
+            # the examencommissie's decision: a diploma is awarded on it (issuer pages:
+            # confirmed by a second staff member before it is signed)
+            if request.examencommissie:
+                achievement["examencommissie"] = request.examencommissie.strip()
+            if request.decision_date:
+                achievement["decisionDate"] = request.decision_date
             name = name or f"Diploma {qualification.title}"
             narrative = (
                 f"Diploma {qualification.title}, niveau {qualification.niveau}, uitgereikt door "

@@ -298,7 +298,7 @@ _GROUPS: Mapping[CredentialKind, list[tuple[str, _Label]]] = {
     CredentialKind.PRAKTIJKVERKLARING: _WITH_PARTS + _PRAKTIJK,
     CredentialKind.EVC: _WITH_PARTS,
     CredentialKind.VRIJSTELLING: _WITH_PARTS + _KEUZEDEEL + _GENERIC + _VRIJSTELLING,
-    CredentialKind.DIPLOMA: _QUALIFICATION,
+    CredentialKind.DIPLOMA: _QUALIFICATION + _VRIJSTELLING,  # the examencommissie's decision
     CredentialKind.MBO_VERKLARING: _WITH_PARTS + _KEUZEDEEL + _GENERIC,
     CredentialKind.BRANCHECERTIFICAAT: _WITH_PARTS + _outcomes() + _BRANCHE,
 }

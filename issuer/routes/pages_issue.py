@@ -18,10 +18,12 @@ from web_common.emails import is_email_address
 from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
+from ..services.diploma_decisions import enter_diploma
 from ..services.errors import IssuanceError
 from ..services.issue_desk import issue_and_offer
 from ..services.student_results import StudentResult, unsigned_credential_for
 from ..web import IssuingStaffDep, OrganisationDep, page_router, render
+from .pages_diplomas import STATE_LABELS
 from .pages_offers import offer_context
 
 router = page_router()
@@ -223,6 +225,18 @@ def issue(
             unsigned_credential_for(catalog, org, result, now)
         except IssuanceError as exc:
             errors.extend(exc.problems)
+    elif kind is CredentialKind.DIPLOMA:  # waits for a second staff member's confirmation
+        try:
+            entered = enter_diploma(uow, org, catalog, result, now=now, actor=user.email)
+        except IssuanceError as exc:
+            errors.extend(exc.problems)
+        else:
+            uow.commit()
+            return render(
+                request,
+                "issuer/diploma_entered.html",
+                {"decision": entered.decision, "state_label": STATE_LABELS[entered.decision.state]},
+            )
     else:
         try:
             done = issue_and_offer(

@@ -1,4 +1,4 @@
-"""diploma decision: a diploma waits for a second staff member to confirm the examencommissie's decision
+"""diploma decision: a diploma waits for a second staff member to confirm the decision
 
 Revision ID: 0005_diploma_decision
 Revises: 0004_tsl

@@ -71,6 +71,7 @@ ROW_STATUS_LABELS = {
     "pending": "Uit te geven",
     "issued": "Uitgegeven",
     "already_issued": "Al eerder uitgegeven",
+    "awaiting": "Wacht op bevestiging examencommissie",
     "conflict": "Gewijzigd",
     "invalid": "Fout",
     "failed": "Mislukt",
@@ -79,6 +80,7 @@ _ROW_FILTERS = {
     "errors": "invalid",
     "issued": "issued",
     "already": "already_issued",
+    "diplomas": "awaiting",
     "conflicts": "conflict",
 }
 

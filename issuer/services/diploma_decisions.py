@@ -43,6 +43,7 @@ __all__ = [
     "DecisionError",
     "Entered",
     "confirm_diploma",
+    "decision_problems",
     "decisions",
     "enter_diploma",
     "reject_diploma",
@@ -91,6 +92,15 @@ def result_of(decision: DiplomaDecision) -> StudentResult:
     return StudentResult(request=AchievementRequest(**request), **data)
 
 
+def decision_problems(result: StudentResult, today: date) -> list[tuple[str, str]]:
+    """What is wrong with a diploma's decision date: missing, not a date, in the future
+    (after ``today``) or before 1950."""
+    if not result.request.decision_date:
+        return [("decision_date", NO_DECISION_DATE)]
+    _, reason = check_date_achieved(result.request.decision_date, today)
+    return [("decision_date", _DECISION_DATE.get(reason, reason))] if reason else []
+
+
 def enter_diploma(
     uow: UnitOfWork,
     org: Organisation,
@@ -111,14 +121,8 @@ def enter_diploma(
     ).first()
     if existing is not None:
         return Entered(existing, False)
-    problems: list[tuple[str, str]] = []
-    decided: date | None = None
-    if not result.request.decision_date:
-        problems.append(("decision_date", NO_DECISION_DATE))
-    else:
-        decided, reason = check_date_achieved(result.request.decision_date, now.date())
-        if reason:
-            problems.append(("decision_date", _DECISION_DATE.get(reason, reason)))
+    problems = decision_problems(result, now.date())
+    decided, _ = check_date_achieved(result.request.decision_date, now.date())
     checked = replace(result, date_achieved=decided)
     try:
         credential = unsigned_credential_for(catalog, org, checked, now)

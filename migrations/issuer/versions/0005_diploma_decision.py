@@ -60,9 +60,15 @@ def upgrade() -> None:
             batch_op.f("ix_diploma_decision_organisation_id"), ["organisation_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_diploma_decision_state"), ["state"], unique=False)
+    with op.batch_alter_table("batch", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("awaiting_count", sa.Integer(), server_default="0", nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("batch", schema=None) as batch_op:
+        batch_op.drop_column("awaiting_count")
     with op.batch_alter_table("diploma_decision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_diploma_decision_state"))
         batch_op.drop_index(batch_op.f("ix_diploma_decision_organisation_id"))

@@ -5,6 +5,8 @@ viewer or issuer role cannot decide, a rejection signs nothing, each step is aud
 from __future__ import annotations
 
 import re
+import time
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -175,3 +177,43 @@ def test_entry_checks_the_decision_date_and_is_idempotent(staff: Issuer) -> None
     app = staff.client.app
     with UnitOfWork(app.state.sessions) as uow:  # type: ignore[attr-defined]
         assert len(uow.session.scalars(select(DiplomaDecision)).all()) == 1
+
+
+def test_a_batch_diploma_waits_for_the_decision_too(staff: Issuer) -> None:
+    data = (
+        "reference;naam;soort;kwalificatie;codes;besluitdatum\n"
+        "R1;Sanne de Vries;examenresultaat;25498;B1-K1;\n"
+        "R2;Noor Bakker;diploma;25498;;29-6-2026\n"
+        "R3;Daan Jansen;diploma;25498;;\n"
+    )
+    preview = staff.client.post(
+        "/batches", files={"file": ("r.csv", data.encode(), "text/csv")}, headers=staff.auth()
+    ).json()
+    assert [(e["row"], e["column"]) for e in preview["rowErrors"]] == [(4, "besluitdatum")]
+    assert staff.client.post(
+        f"/batches/{preview['id']}/confirm", headers=staff.auth()
+    ).status_code == 202  # fmt: skip
+    deadline = time.monotonic() + 30
+    body: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        body = staff.client.get(f"/batches/{preview['id']}", headers=staff.auth()).json()
+        if body["status"] == "done":
+            break
+        time.sleep(0.05)
+    assert body["status"] == "done", body
+    assert body["counts"]["issued"] == 1
+    assert body["counts"]["awaitingDecision"] == 1
+    assert body["progress"] == 100
+    assert {r["row"]: r["status"] for r in body["rows"]}[3] == "awaiting"
+    assert len(_signed(staff)) == 1  # the examenresultaat only
+
+    admin = login_client(staff, "admin@roc-midden.nl")
+    page = admin.get("/diplomas")
+    assert "Noor Bakker" in page.text
+    confirmed = admin.post(
+        f"/diplomas/{_decision_id(page.text)}/confirm", data={"csrf_token": csrf_of(page.text)}
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert len(_signed(staff)) == 2
+    entered = [actor for action, actor in _actions(staff) if action == "diploma.enter"]
+    assert entered == ["token:sis"]  # who uploaded the file entered it

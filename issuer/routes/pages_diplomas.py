@@ -21,6 +21,7 @@ from ..services.diploma_decisions import (
     confirm_diploma,
     decisions,
     reject_diploma,
+    result_of,
 )
 from ..services.errors import IssuanceError
 from ..services.staff import can
@@ -103,7 +104,10 @@ def confirm(
     if done.offer is None:
         flash(request, "Dit bewijs was al uitgegeven; er is niets dubbel gemaakt.", "info")
         return RedirectResponse(f"/credentials/{done.row.id}", status_code=303)
-    context = offer_context(org, done.row, done.offer, decision.student_name)
+    email = result_of(decision).student_email or ""
+    context = offer_context(
+        settings, org, done.row, done.offer, decision.student_name, student_email=email
+    )
     return render(request, "issuer/issue_result.html", context)
 
 

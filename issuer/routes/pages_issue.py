@@ -24,7 +24,7 @@ from ..services.issue_desk import issue_and_offer
 from ..services.student_results import StudentResult, unsigned_credential_for
 from ..web import IssuingStaffDep, OrganisationDep, page_router, render
 from .pages_diplomas import STATE_LABELS
-from .pages_offers import offer_context
+from .pages_offers import mail_offer, offer_context
 
 router = page_router()
 
@@ -169,6 +169,7 @@ def _details(
             "codes": set(values.get("codes", [])),
             "errors": errors,
             "reference": reference,
+            "mail_enabled": request.app.state.settings.smtp_host is not None,
             "keuzedelen": [(k.code, f"{k.code} {k.title}") for k in catalog.keuzedelen],
             "certificates": [
                 (c.code, f"{c.code} {c.title}") for c in catalog.certificates if c.code
@@ -259,7 +260,17 @@ def issue(
     if done.offer is None:
         flash(request, "Dit bewijs was al uitgegeven; er is niets dubbel gemaakt.", "info")
         return RedirectResponse(f"/credentials/{done.row.id}", status_code=303)
-    context = offer_context(org, done.row, done.offer, values["student_name"])
+    mailed = None
+    if form.get("mail_offer") and values["student_email"] and settings.smtp_host:
+        mailed = mail_offer(
+            uow, settings, org, done.row, done.offer, student_name=values["student_name"],
+            to=values["student_email"], now=now, actor=user.email,
+        )  # fmt: skip
+        uow.commit()
+    context = offer_context(
+        settings, org, done.row, done.offer, values["student_name"],
+        student_email=values["student_email"], mailed=mailed,
+    )  # fmt: skip
     return render(request, "issuer/issue_result.html", context)
 
 

@@ -41,6 +41,14 @@ __all__ = [
 ]
 
 
+# fixed texts (the pages translate them); the SMTP reply code is in ``MailOutcome.smtp_code``
+REFUSED = "refused by the mail server"
+LOGIN_REFUSED = "the mail server refused the login; check the settings"
+UNREACHABLE = "the mail server could not be reached; try again later"
+NOT_AN_ADDRESS = "not an e-mail address"
+NO_SERVER = "no mail server is set (ISSUER_SMTP_HOST)"
+
+
 def wallet_offer_link(wallet_url: str, offer_uri: str) -> str:
     """The https link that opens the web wallet on the offer's preview."""
     return f"{wallet_url.rstrip('/')}/receive?offer={quote(offer_uri, safe='')}"
@@ -75,6 +83,7 @@ class MailOutcome:
     to: str
     sent: bool
     detail: str = ""
+    smtp_code: int | None = None
 
 
 def compose_offer_mail(
@@ -156,7 +165,7 @@ def send_mails(config: SmtpConfig, mails: Sequence[OfferMail]) -> list[MailOutco
     for mail in mails:
         to = mail.to.strip()
         if not is_email_address(to) or "\n" in to or "\r" in to:
-            outcomes.append(MailOutcome(mail.key, mail.to, False, "not an e-mail address"))
+            outcomes.append(MailOutcome(mail.key, mail.to, False, NOT_AN_ADDRESS))
         else:
             pending.append(OfferMail(mail.key, str(Address(addr_spec=to)), mail.subject, mail.body))
             outcomes.append(MailOutcome(mail.key, to, False, "pending"))
@@ -175,30 +184,26 @@ def send_mails(config: SmtpConfig, mails: Sequence[OfferMail]) -> list[MailOutco
                     refused = smtp.send_message(_message(config, mail))
                 except smtplib.SMTPRecipientsRefused as exc:
                     code, _text = next(iter(exc.recipients.values()), (550, b""))
-                    results[mail.key] = MailOutcome(
-                        mail.key, mail.to, False, f"refused by the mail server ({code})"
-                    )
+                    results[mail.key] = MailOutcome(mail.key, mail.to, False, REFUSED, code)
                 except smtplib.SMTPResponseException as exc:
                     results[mail.key] = MailOutcome(
-                        mail.key, mail.to, False, f"refused by the mail server ({exc.smtp_code})"
+                        mail.key, mail.to, False, REFUSED, exc.smtp_code
                     )
                 else:
-                    detail = "refused by the mail server" if refused else ""
+                    detail = REFUSED if refused else ""
                     results[mail.key] = MailOutcome(mail.key, mail.to, not refused, detail)
     except smtplib.SMTPAuthenticationError as exc:
-        reason = f"the mail server refused the login ({exc.smtp_code}); check the settings"
-        return _all_failed(outcomes, results, reason)
-    except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
-        reason = f"the mail server could not be reached ({type(exc).__name__}); try again"
-        return _all_failed(outcomes, results, reason)
+        return _all_failed(outcomes, results, LOGIN_REFUSED, exc.smtp_code)
+    except (smtplib.SMTPException, OSError, ssl.SSLError):
+        return _all_failed(outcomes, results, UNREACHABLE, None)
     return [results.get(o.key, o) if o.detail == "pending" else o for o in outcomes]
 
 
 def _all_failed(
-    outcomes: list[MailOutcome], results: dict[str, MailOutcome], reason: str
+    outcomes: list[MailOutcome], results: dict[str, MailOutcome], reason: str, code: int | None
 ) -> list[MailOutcome]:
     return [
-        results.get(o.key) or MailOutcome(o.key, o.to, False, reason)
+        results.get(o.key) or MailOutcome(o.key, o.to, False, reason, code)
         if o.detail == "pending"
         else o
         for o in outcomes

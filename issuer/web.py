@@ -124,9 +124,17 @@ def make_renderer() -> Renderer:
 
 def install_pages(app: FastAPI, settings: IssuerSettings) -> None:
     """Everything the staff pages need; call last in ``create_app``."""
-    from .routes import pages_admin, pages_auth, pages_credentials, pages_diplomas, pages_issue
+    from .routes import (
+        pages_admin,
+        pages_auth,
+        pages_credentials,
+        pages_diplomas,
+        pages_issue,
+        pages_mail,
+    )
 
-    for module in (pages_auth, pages_issue, pages_credentials, pages_diplomas, pages_admin):
+    modules = (pages_auth, pages_issue, pages_credentials, pages_diplomas, pages_mail, pages_admin)
+    for module in modules:
         app.include_router(module.router)
     install_ui(
         app,

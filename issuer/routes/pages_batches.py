@@ -260,6 +260,7 @@ def batch_page(
             "finished": batch.status in _FINISHED,
             "in_progress": batch.status in ("queued", "running"),
             "offers": offers_state(uow, org, batch) if batch.status in _FINISHED else None,
+            "mail_enabled": request.app.state.settings.smtp_host is not None,
             "may_issue": can(user.role, "issue"),
             "status_labels": BATCH_STATUS_LABELS,
             "row_status_labels": ROW_STATUS_LABELS,

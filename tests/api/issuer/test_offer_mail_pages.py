@@ -5,7 +5,9 @@ the page and in the audit log; the QR code opens the web wallet, the plain link 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,7 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from issuer.app import create_app
-from issuer.db.tables import AuditEvent
+from issuer.db.tables import AuditEvent, Organisation
+from issuer.services.batches import confirm_batch, create_batch
 from issuer.services.organisations import create_organisation
 from issuer.services.staff import create_staff
 from issuer.settings import IssuerSettings
@@ -35,7 +38,7 @@ def mailing(tmp_path: Path) -> Iterator[tuple[TestClient, Sink]]:
     with smtp_sink() as sink:
         settings = IssuerSettings(
             environment="test", database_url=url, public_base_url=BASE_URL, log_json=False,
-            batch_worker_in_process=False, wallet_url=WALLET, smtp_host=sink.host,
+            batch_poll_seconds=0.05, wallet_url=WALLET, smtp_host=sink.host,
             smtp_port=sink.port, smtp_starttls=False, smtp_from="diploma@roc.test",
         )  # fmt: skip
         clock = Clock()
@@ -142,3 +145,52 @@ def test_a_refused_address_is_shown_with_a_retry(mailing: tuple[TestClient, Sink
     assert _audit(client) == ["offer.mail_failed", "offer.mail"]
     log = client.get("/audit?action=offer")
     assert "Aanbod niet gemaild" in log.text
+
+
+def test_a_batch_mails_each_student_and_retries_the_refused(
+    mailing: tuple[TestClient, Sink],
+) -> None:
+    client, sink = mailing
+    app = client.app
+    data = (
+        b"reference;naam;email;soort;kwalificatie;codes\n"
+        b"R1;Sanne de Vries;sanne@example.nl;examenresultaat;25498;B1-K1\n"
+        b"R2;Daan Jansen;daan@refused.example;examenresultaat;25498;B1-K1\n"
+        b"R3;Noor Bakker;;examenresultaat;25498;B1-K1\n"
+    )
+    with UnitOfWork(app.state.sessions) as uow:  # type: ignore[attr-defined]
+        org = uow.session.query(Organisation).filter_by(slug="roc-midden").one()
+        batch, _ = create_batch(
+            uow, org, app.state.catalog, data, filename="r.csv",  # type: ignore[attr-defined]
+            now=datetime.now(UTC), actor="issuer@roc-midden.nl", max_rows=100,
+        )  # fmt: skip
+        confirm_batch(uow, org, batch.id, now=datetime.now(UTC), actor="issuer@roc-midden.nl")
+        uow.commit()
+        batch_id = batch.id
+    deadline = time.monotonic() + 30
+    page = client.get(f"/batches/{batch_id}")
+    while 'id="offers-mail"' not in page.text and time.monotonic() < deadline:
+        time.sleep(0.1)
+        page = client.get(f"/batches/{batch_id}")
+    assert 'id="offers-mail"' in page.text, page.text
+    result = client.post(
+        f"/batches/{batch_id}/mail-offers", data={"csrf_token": csrf_of(page.text)}
+    )
+    assert result.status_code == 200, result.text
+    assert "1 van 3 e-mails verstuurd." in result.text
+    assert "geweigerd door de mailserver" in result.text
+    assert "geen geldig e-mailadres" in result.text
+    (message,) = sink.messages
+    assert message["To"] == "sanne@example.nl"
+    body = message.get_content()
+    assert WALLET + "/receive?offer=" in body
+    assert "Sanne de Vries" in body
+    retry_rows = re.findall(r'name="row" value="(\d+)"', result.text)
+    assert retry_rows == ["3", "4"]
+    again = client.post(
+        f"/batches/{batch_id}/mail-offers",
+        data={"csrf_token": csrf_of(result.text), "row": retry_rows},
+    )
+    assert "0 van 2 e-mails verstuurd." in again.text
+    assert len(sink.messages) == 1
+    assert _audit(client) == ["offer.mail", *["offer.mail_failed"] * 4]

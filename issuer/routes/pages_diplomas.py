@@ -26,7 +26,7 @@ from ..services.diploma_decisions import (
 from ..services.errors import IssuanceError
 from ..services.staff import can
 from ..web import DecidingStaffDep, OrganisationDep, StaffDep, page_router, render
-from .pages_offers import offer_context
+from .pages_offers import mail_offer, offer_context
 
 router = page_router()
 
@@ -105,9 +105,17 @@ def confirm(
         flash(request, "Dit bewijs was al uitgegeven; er is niets dubbel gemaakt.", "info")
         return RedirectResponse(f"/credentials/{done.row.id}", status_code=303)
     email = result_of(decision).student_email or ""
+    mailed = None
+    if email and settings.smtp_host:  # the address entered with the diploma
+        mailed = mail_offer(
+            uow, settings, org, done.row, done.offer, student_name=decision.student_name,
+            to=email, now=now, actor=user.email,
+        )  # fmt: skip
+        uow.commit()
     context = offer_context(
-        settings, org, done.row, done.offer, decision.student_name, student_email=email
-    )
+        settings, org, done.row, done.offer, decision.student_name,
+        student_email=email, mailed=mailed,
+    )  # fmt: skip
     return render(request, "issuer/issue_result.html", context)
 
 

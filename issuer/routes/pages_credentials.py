@@ -144,6 +144,7 @@ def credential_detail(
             "status_labels": STATUS_LABELS,
             "type_labels": _type_labels(_lang(request)),
             "may_change": can(user.role, "status"),
+            "mail_enabled": request.app.state.settings.smtp_host is not None,
             "document_json": json.dumps(view.document, indent=2, ensure_ascii=False),
         },
     )

@@ -143,6 +143,8 @@ def test_a_refused_address_is_shown_with_a_retry(mailing: tuple[TestClient, Sink
     assert "Het aanbod is gemaild naar sanne@example.nl." in again.text
     assert [m["To"] for m in sink.messages] == ["sanne@example.nl"]
     assert _audit(client) == ["offer.mail_failed", "offer.mail"]
+    credential_page = client.get(retry.group(1).removesuffix("/offer"))
+    assert 'name="email"' in credential_page.text  # a later mail from the credential page
     log = client.get("/audit?action=offer")
     assert "Aanbod niet gemaild" in log.text
 

@@ -116,6 +116,9 @@ def test_date_mail_and_diploma_decision(
     tx_code = clerk.locator("#tx-code").inner_text()
     assert tx_code not in sink.messages[-1].get_content()
 
+    clerk.get_by_role("link", name="Bekijk het bewijs").click()
+    expect(clerk.get_by_label("Of mail een nieuw aanbod naar")).to_be_visible()
+    _shot(clerk, f"{tag}-03b-credential")
     clerk.goto(base + "/issue?step=2&kind=diploma&qualification=mbo-25498-helpende-zorg-en-welzijn")
     clerk.get_by_label("Datum van het besluit").fill("2026-06-29")
     clerk.get_by_label("Examencommissie").fill("Examencommissie Zorg")

@@ -10,6 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --create-home --uid 10001 app
 
+# The whole dependency tree from the lock file, every file checked against its hash (see
+# docs/production.md, "Lock file"); its own layer, so a code change does not reinstall it.
+COPY requirements/runtime.txt ./requirements/runtime.txt
+RUN pip install --require-hashes -r requirements/runtime.txt
+
 COPY pyproject.toml README.md ./
 COPY credentials ./credentials
 COPY qualifications ./qualifications
@@ -20,8 +25,9 @@ COPY web_common ./web_common
 COPY devstack ./devstack
 COPY schemas ./schemas
 COPY migrations ./migrations
-# Editable install: the services find schemas/ and migrations/ beside their packages.
-RUN pip install -e . && chown -R app /app
+# Editable install, nothing more from the index: the services find schemas/ and migrations/
+# beside their packages.
+RUN pip install --no-deps --no-build-isolation -e . && chown -R app /app
 
 USER app
 EXPOSE 8001 8002 8003

@@ -12,11 +12,13 @@ ensure_env() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
   fi
-  # Reinstall only when pyproject.toml changed since the last install.
-  local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  # Reinstall only when the lock file or pyproject.toml changed since the last install.
+  # The whole tree comes from requirements/dev.txt, every file checked against its hash; the
+  # project itself goes in editable, adding nothing (see docs/production.md, "Lock file").
+  local stamp="$VENV/.installed-$(cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e '.[dev]'
+    "$VENV/bin/python" -m pip install -q --require-hashes -r requirements/dev.txt
+    "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e .
     rm -f "$VENV"/.installed-*
     touch "$stamp"
   fi

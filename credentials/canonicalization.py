@@ -51,6 +51,7 @@ from pyld.identifier_issuer import IdentifierIssuer
 from .budget import DEFAULT_BUDGET, Budget, Meter, check_document
 from .contexts import StaticDocumentLoader, bundled_context_bytes
 from .errors import BudgetExceededError, CanonicalizationError, DocumentLoaderError, SafeModeError
+from .fair_share import FairLock
 
 __all__ = [
     "JsonLdEngine",
@@ -317,6 +318,16 @@ def _is_absolute_or_blank(iri: str) -> bool:
     return bool(jsonld._is_absolute_iri(iri)) and not iri.startswith(_RELATIVE_BASE)
 
 
+# pyld is pure Python: under the GIL two expansions or canonicalisations in one process never
+# finish sooner side by side, they only interleave. Running them one at a time gives each its
+# result soonest and leaves the other threads of a service (its event loop above all, which
+# answers /healthz and reads requests) competing with one busy thread instead of dozens. The
+# turns go round the clients that wait (see :mod:`credentials.fair_share`), so one client's
+# many requests cannot starve another's. Waiting costs no CPU time: the CPU budget of a
+# document counts only its own work.
+_one_at_a_time = FairLock()
+
+
 class JsonLdEngine:
     """Expands and canonicalises JSON-LD with a static loader and shared context caches.
 
@@ -356,7 +367,8 @@ class JsonLdEngine:
         meter.check()
         check_document(document, meter.budget)
         try:
-            expanded = self._processor(meter).expand(dict(document), self._options())
+            with _one_at_a_time:
+                expanded = self._processor(meter).expand(dict(document), self._options())
         except Exception as exc:
             raise _translate(exc) from None
         _check_safe_iris(expanded)
@@ -384,24 +396,34 @@ class JsonLdEngine:
         processor = self._processor(meter)
         options = self._options()
         try:
-            expanded = processor.expand(dict(document), options)
-            _check_safe_iris(expanded)
-            issuer = IdentifierIssuer("_:b")
-            node_map: dict[str, Any] = {"@default": {}}
-            processor._create_node_map(expanded, node_map, "@default", issuer)
-            rdf_options = {"produceGeneralizedRdf": False, "rdfDirection": None, **options}
-            dataset = {
-                name: processor._graph_to_rdf(graph, issuer, rdf_options)
-                for name, graph in sorted(node_map.items())
-                if name == "@default" or jsonld._is_absolute_iri(name)
-            }
-            _charge_blank_nodes(dataset, meter)
-            result = _MeteredUrdna2015(meter).main(dataset, {"format": _NQUADS})
-            meter.check()
+            with _one_at_a_time:
+                return self._canonicalize(processor, options, document, meter)
         except SafeModeError:
             raise
         except Exception as exc:
             raise _translate(exc) from None
+
+    @staticmethod
+    def _canonicalize(
+        processor: _CachingProcessor,
+        options: JsonObject,
+        document: Mapping[str, Any],
+        meter: Meter,
+    ) -> str:
+        expanded = processor.expand(dict(document), options)
+        _check_safe_iris(expanded)
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        rdf_options = {"produceGeneralizedRdf": False, "rdfDirection": None, **options}
+        dataset = {
+            name: processor._graph_to_rdf(graph, issuer, rdf_options)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or jsonld._is_absolute_iri(name)
+        }
+        _charge_blank_nodes(dataset, meter)
+        result = _MeteredUrdna2015(meter).main(dataset, {"format": _NQUADS})
+        meter.check()
         return str(result)
 
 

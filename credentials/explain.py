@@ -28,6 +28,7 @@ CHECK_NAMES: Mapping[str, tuple[str, str]] = {
     "holder_binding": ("Gedeeld door de houder", "Shared by its holder"),
     "holder": ("Op naam van de houder", "Issued to the holder"),
     "related_resources": ("Bijbehorende documenten", "Related documents"),
+    "type_metadata": ("Beschrijving van het soort bewijs", "Description of the credential type"),
 }
 
 # What a passed check means, per check (an unnamed check falls back to "In orde.").
@@ -60,6 +61,10 @@ _PASSED: Mapping[str, tuple[str, str]] = {
         "De documenten waarnaar het verwijst zijn ongewijzigd.",
         "The documents it refers to are unchanged.",
     ),
+    "type_metadata": (
+        "De uitgever beschrijft dit soort bewijs, en die beschrijving is ongewijzigd.",
+        "The issuer describes this type of credential, and that description is unchanged.",
+    ),
 }
 
 _NOT_STANDARD = (
@@ -71,7 +76,158 @@ _RELATED_MALFORMED = (
     "The reference to a related document is not recorded according to the standard.",
 )
 
+# SD-JWT VC (dc+sd-jwt): the engine's codes (credentials.sd_jwt_vc, sd_jwt_verifier,
+# x509_trust) and the verifier's (type metadata, Token Status List).
+_CHANGED = (
+    "Er is iets veranderd na het uitgeven: een gedeeld gegeven klopt niet met wat de "
+    "uitgever ondertekende.",
+    "Something was changed after it was issued: a shared detail does not match what the "
+    "issuer signed.",
+)
+_SD_JWT_UNREADABLE = ("Het bewijsstuk is onleesbaar.", "The credential cannot be read.")
+_NOT_FROM_HOLDER = (
+    "Dit is niet door de houder voor u gedeeld (de bevestiging van de houder ontbreekt of "
+    "klopt niet).",
+    "This was not shared with you by its holder (the holder's confirmation is missing or "
+    "does not match).",
+)
+_CHAIN_UNTRUSTED = (
+    "Het certificaat waarmee is ondertekend, is niet terug te voeren op een certificaat-"
+    "autoriteit die u vertrouwt. Wie het uitgaf, is dus niet vast te stellen.",
+    "The certificate it was signed with does not lead to a certificate authority you "
+    "trust, so who issued it cannot be established.",
+)
+_CHAIN_INVALID = (
+    "Het certificaat waarmee is ondertekend, is niet in orde.",
+    "The certificate it was signed with is not in order.",
+)
+_SD_JWT_EXPLANATIONS: Mapping[str, tuple[str, str]] = {
+    "signature": (
+        "De digitale handtekening klopt niet: er is iets veranderd na het ondertekenen, of het "
+        "is niet door deze uitgever ondertekend.",
+        "The digital signature does not match: something was changed after signing, or it was "
+        "not signed by this issuer.",
+    ),
+    "disclosure_unreferenced": _CHANGED,
+    "disclosure_malformed": _CHANGED,
+    "disclosure_duplicate": _CHANGED,
+    "disclosure_kind": _CHANGED,
+    "disclosure_reserved_name": _CHANGED,
+    "digest_duplicate": _CHANGED,
+    "claim_duplicate": _CHANGED,
+    "sd_alg": (
+        "De gegevens zijn beveiligd met een methode die wij niet ondersteunen.",
+        "The details are protected with a method we do not support.",
+    ),
+    "sd_malformed": _SD_JWT_UNREADABLE,
+    "typ": (
+        "Dit is geen SD-JWT VC in het verwachte formaat.",
+        "This is not an SD-JWT VC in the expected format.",
+    ),
+    "claims": (
+        "Er ontbreekt een verplicht onderdeel (uitgever of soort).",
+        "A required part (issuer or type) is missing.",
+    ),
+    "vct": (
+        "Dit soort bewijs wordt hier niet geaccepteerd.",
+        "This type of credential is not accepted here.",
+    ),
+    "key_missing": (
+        "De handtekening zegt niet met welk certificaat of welke sleutel zij is gezet.",
+        "The signature does not say which certificate or key made it.",
+    ),
+    "iss_mismatch": (
+        "Het certificaat hoort niet bij de uitgever die erop staat.",
+        "The certificate does not belong to the issuer it names.",
+    ),
+    "did_resolution": (
+        "De sleutel van de uitgever is niet gevonden, dus de handtekening kan niet worden "
+        "gecontroleerd.",
+        "The issuer's key was not found, so the signature cannot be checked.",
+    ),
+    "x509_untrusted": _CHAIN_UNTRUSTED,
+    "x509_expired": (
+        "Het certificaat waarmee is ondertekend, is verlopen.",
+        "The certificate it was signed with has expired.",
+    ),
+    "x509_not_yet_valid": (
+        "Het certificaat waarmee is ondertekend, is nog niet geldig.",
+        "The certificate it was signed with is not valid yet.",
+    ),
+    "x509_x5c_malformed": _CHAIN_INVALID,
+    "x509_chain_too_long": _CHAIN_INVALID,
+    "x509_leaf_is_ca": _CHAIN_INVALID,
+    "x509_key_usage": _CHAIN_INVALID,
+    "x509_key_unsupported": _CHAIN_INVALID,
+    "x509_not_a_ca": _CHAIN_INVALID,
+    "x509_path_length": _CHAIN_INVALID,
+    "x509_signature_chain": _CHAIN_INVALID,
+    "x509_critical_extension": _CHAIN_INVALID,
+    "kb_missing": _NOT_FROM_HOLDER,
+    "kb_signature": _NOT_FROM_HOLDER,
+    "kb_sd_hash": _NOT_FROM_HOLDER,
+    "kb_typ": _NOT_FROM_HOLDER,
+    "kb_format": _NOT_FROM_HOLDER,
+    "cnf_missing": _NOT_FROM_HOLDER,
+    "cnf_invalid": _NOT_FROM_HOLDER,
+    "kb_nonce": (
+        "Dit is niet gedeeld als antwoord op uw verzoek (andere code): het kan een kopie "
+        "van een eerder gedeeld bewijs zijn.",
+        "This was not shared in answer to your request (another code): it may be a copy of "
+        "something shared before.",
+    ),
+    "kb_audience": (
+        "Dit is gedeeld met een andere ontvanger dan u.",
+        "This was shared with another recipient than you.",
+    ),
+    "kb_iat": (
+        "De bevestiging van de houder is te oud of heeft een onmogelijke tijd; vraag de "
+        "houder het opnieuw te delen.",
+        "The holder's confirmation is too old or has an impossible time; ask the holder to "
+        "share it again.",
+    ),
+    "kb_not_for_this_check": (
+        "De houder heeft dit ooit zelf bevestigd, maar niet voor deze controle: het is een los "
+        "bestand, dat iedereen kan doorsturen.",
+        "The holder once confirmed this themselves, but not for this check: it is a loose "
+        "file, which anyone can pass on.",
+    ),
+    "not_requested": (
+        "Niet gevraagd: dit is een los bewijsstuk, zonder bevestiging door de houder.",
+        "Not asked for: this is a loose credential, without the holder's confirmation.",
+    ),
+    "time_malformed": _SD_JWT_UNREADABLE,
+    "issued_in_future": (
+        "Het zou in de toekomst zijn uitgegeven; dat kan niet.",
+        "It claims to be issued in the future, which cannot be.",
+    ),
+    "status_malformed": (
+        "De verwijzing naar de intrekkingslijst is onleesbaar.",
+        "The reference to the revocation list cannot be read.",
+    ),
+    "type_metadata_integrity": (
+        "De beschrijving van dit soort bewijs is veranderd sinds het werd uitgegeven.",
+        "The description of this type of credential has changed since it was issued.",
+    ),
+    "type_metadata_invalid": (
+        "De beschrijving van dit soort bewijs is onleesbaar.",
+        "The description of this type of credential cannot be read.",
+    ),
+    "type_metadata_unavailable": (
+        "De beschrijving van dit soort bewijs kon nu niet worden opgehaald.",
+        "The description of this type of credential could not be fetched now.",
+    ),
+    "type_metadata_not_checked": ("Niet gecontroleerd.", "Not checked."),
+    "unknown_vct": (
+        "Dit soort bewijs kennen wij niet, en de uitgever beschrijft het niet op een plek "
+        "die wij kunnen lezen.",
+        "We do not know this type of credential, and its issuer does not describe it where "
+        "we can read it.",
+    ),
+}
+
 _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
+    **_SD_JWT_EXPLANATIONS,
     "ok": ("In orde.", "All good."),
     # proof
     "invalid_signature": (
@@ -386,7 +542,8 @@ def _pick(pair: tuple[str, str], lang: Lang) -> str:
 def explain(check: CheckResult, lang: Lang = "nl") -> tuple[str, str]:
     """(name of the check, what it means) for a person."""
     name = _pick(CHECK_NAMES.get(check.name, (check.name, check.name)), lang)
-    if check.code == "ok" and check.outcome is Outcome.PASSED:
+    if check.outcome is Outcome.PASSED and (check.code == "ok" or check.name in _PASSED):
+        # a passed check means the same whatever code says how (e.g. dc+sd-jwt, kb_jwt)
         return name, _pick(_PASSED.get(check.name, _EXPLANATIONS["ok"]), lang)
     text = _EXPLANATIONS.get(check.code)
     return name, _pick(text, lang) if text else check.detail
@@ -410,7 +567,9 @@ class _Kind:
 # Most telling first: a changed credential says more than its unreachable status list.
 _KINDS: tuple[_Kind, ...] = (
     _Kind(
-        frozenset({"invalid_signature", "bad_signature", "invalid_document", "context_mismatch"}),
+        frozenset({"invalid_signature", "bad_signature", "invalid_document", "context_mismatch"})
+        | {"signature", "disclosure_unreferenced", "disclosure_malformed", "digest_duplicate"}
+        | {"disclosure_duplicate", "claim_duplicate", "type_metadata_integrity"},
         ("Gewijzigd na het uitgeven: stop", "Changed after it was issued: stop"),
         (
             "De digitale handtekening klopt niet: er is iets veranderd na het uitgeven, of het "
@@ -420,7 +579,7 @@ _KINDS: tuple[_Kind, ...] = (
         ),
     ),
     _Kind(
-        frozenset({"missing_proof", "issuer_mismatch", "holder_mismatch"}),
+        frozenset({"missing_proof", "issuer_mismatch", "holder_mismatch", "iss_mismatch"}),
         ("Niet echt: stop", "Not genuine: stop"),
         (
             "Het is niet ondertekend door wie erop staat. Vertrouw dit niet.",
@@ -430,7 +589,8 @@ _KINDS: tuple[_Kind, ...] = (
     _Kind(
         frozenset(
             {"challenge_mismatch", "nonce_mismatch", "domain_mismatch", "audience_mismatch"}
-            | {"not_subject"}
+            | {"not_subject", "kb_missing", "kb_nonce", "kb_audience", "kb_iat", "kb_signature"}
+            | {"kb_sd_hash", "cnf_missing"}
         ),
         ("Niet door de houder zelf gedeeld", "Not shared by its holder"),
         (
@@ -438,6 +598,17 @@ _KINDS: tuple[_Kind, ...] = (
             "gemaakt. Vraag de houder om een nieuwe link.",
             "The credentials may be genuine, but this package was not made for you by their "
             "holder. Ask the holder for a new link.",
+        ),
+    ),
+    _Kind(
+        frozenset({"x509_untrusted"}),
+        ("Uitgever niet vast te stellen: stop", "Issuer cannot be established: stop"),
+        (
+            "Het is ondertekend met een certificaat dat niet terug te voeren is op een "
+            "certificaatautoriteit die u vertrouwt. Vertrouw dit niet zonder na te gaan wie "
+            "het uitgaf.",
+            "It was signed with a certificate that does not lead to a certificate authority "
+            "you trust. Do not rely on it without finding out who issued it.",
         ),
     ),
     _Kind(

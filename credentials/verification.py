@@ -83,31 +83,25 @@ def issuer_id(credential: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, Mapping):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-    return False
-
-
 def _guard(document: Any, what: str, budget: Budget = DEFAULT_BUDGET) -> CheckResult | None:
     """Refuse what is not a JSON object, too large, too deeply nested or otherwise over the
-    structural limits of ``budget`` (see :mod:`credentials.budget`), before JSON-LD."""
+    structural limits of ``budget`` (see :mod:`credentials.budget`), before JSON-LD.
+
+    The structural walk comes first: it stops at the first limit crossed (a level too deep,
+    too many ``@context`` entries), so a hostile document costs little more than its parse."""
     if not isinstance(document, Mapping):
         return _check("format", FAILED, "not_an_object", f"the {what} is not a JSON object")
-    if _depth_exceeds(document, budget.max_depth):
-        return _check(
-            "format",
-            FAILED,
-            "too_deep",
-            f"the {what} is nested more than {budget.max_depth} levels",
-        )
+    try:
+        check_document(document, budget)
+    except BudgetExceededError as exc:
+        if exc.limit == "max_depth":
+            return _check(
+                "format",
+                FAILED,
+                "too_deep",
+                f"the {what} is nested more than {budget.max_depth} levels",
+            )
+        return _check("format", FAILED, budget_code(exc), f"the {what} is refused: {exc}")
     try:
         size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     except (TypeError, ValueError):
@@ -119,10 +113,6 @@ def _guard(document: Any, what: str, budget: Budget = DEFAULT_BUDGET) -> CheckRe
             "too_large",
             f"the {what} is {size} bytes; at most {budget.max_bytes} are accepted",
         )
-    try:
-        check_document(document, budget)
-    except BudgetExceededError as exc:
-        return _check("format", FAILED, budget_code(exc), f"the {what} is refused: {exc}")
     return None
 
 

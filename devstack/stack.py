@@ -93,10 +93,24 @@ class Stack:
             prefix + "DATA_ENCRYPTION_KEYS": keys[f"{service}_data_key"],
             prefix + "DEV_ALLOW_HOSTS": json.dumps(others),
             "WALLET_VERIFIER_URL": self.url("verifier"),
+            "WALLET_X509_TRUST_ANCHORS_FILE": str(self.dev_ca_anchor()),
+            **self._anchors_env(service),
             prefix + "LOG_JSON": "false",
             prefix + "LOG_LEVEL": "WARNING",
             **{k: v for k, v in self.extra_env.items() if k.startswith(prefix)},
         }
+
+    def _anchors_env(self, service: str) -> dict[str, str]:
+        """The demo organisations' development roots, once seeding made them."""
+        anchors = self.data_dir / "dev-ca" / "anchors.pem"
+        if service != "verifier" or not anchors.exists():
+            return {}
+        return {"VERIFIER_X509_TRUST_ANCHORS_FILE": str(anchors)}
+
+    def dev_ca_anchor(self) -> Path:
+        """The demo school's development CA root (PEM), made by ``issuer dev-ca`` while
+        seeding: the trust anchor of its SD-JWT VCs (``x5c``) for the wallet."""
+        return self.data_dir / "dev-ca" / f"{SCHOOL['slug']}-root.pem"
 
     def run(self, service: str, *args: str) -> str:
         done = subprocess.run(
@@ -232,6 +246,8 @@ def seed(stack: Stack) -> Seeded:
         except RuntimeError as exc:
             if "exists" not in str(exc).lower():
                 raise
+    # once per organisation: a new chain would leave earlier SD-JWT VCs untrusted
+    x509_trust = _dev_cas(stack)
     issuer = stack.url("issuer")
     seeded.school_did = httpx.get(f"{issuer}/{SCHOOL['slug']}/did.json").json()["id"]
     seeded.leerbedrijf_did = httpx.get(f"{issuer}/{LEERBEDRIJF['slug']}/did.json").json()["id"]
@@ -252,6 +268,7 @@ def seed(stack: Stack) -> Seeded:
         ),
     ):
         stack.run("verifier", "trust", "add", did, "--name", name, "--kind", kind, "--types", types)
+    stack.run("verifier", "trust", "import", str(x509_trust))
     register = stack.data_dir / "accreditations.csv"
     register.write_text(
         "did,crebo\n" + "".join(f"{seeded.school_did},{crebo}\n" for crebo in SCHOOL_OFFERS),
@@ -269,6 +286,32 @@ def seed(stack: Stack) -> Seeded:
     except RuntimeError as exc:
         seeded.wallet_ready = "exists" in str(exc).lower()
     return seeded
+
+
+def dev_ca_dir(stack: Stack) -> Path:
+    return stack.data_dir / "dev-ca"
+
+
+def _dev_cas(stack: Stack) -> Path:
+    """Give each demo organisation a development X.509 chain (``issuer dev-ca``, once: its
+    root is kept in the data dir) so it issues SD-JWT VCs; returns the trust list file that
+    names each root as a CA entry with the organisation's policy; the roots also form
+    the verifier's anchors file (``VERIFIER_X509_TRUST_ANCHORS_FILE``) from the next start."""
+    folder = dev_ca_dir(stack)
+    entries: list[dict[str, Any]] = []
+    roots: list[str] = []
+    for org, types in ((SCHOOL, ["*"]), (LEERBEDRIJF, ["PraktijkverklaringCredential"])):
+        anchor = folder / f"{org['slug']}-root.pem"
+        if not anchor.exists():
+            stack.run("issuer", "dev-ca", "--organisation", org["slug"],
+                      "--anchor-out", str(anchor))  # fmt: skip
+        roots.append(anchor.read_text(encoding="ascii"))
+        entries.append({"x509": {"ca": roots[-1]}, "name": org["name"], "kind": org["kind"],
+                        "credentialTypes": types})  # fmt: skip
+    (folder / "anchors.pem").write_text("".join(roots), encoding="ascii")
+    trust_file = folder / "trust-x509.json"
+    trust_file.write_text(json.dumps({"issuers": entries}, indent=2), encoding="utf-8")
+    return trust_file
 
 
 def _issue_demo_results(issuer: str, token: str) -> list[dict[str, str]]:

@@ -23,6 +23,12 @@ from web_common.throttle import LoginThrottle
 from web_common.ui import Renderer, Translations, install_ui, make_environment
 
 from .routes import oid4vp, pages, pages_requests, pages_trust, vc_api
+from .services.sd_jwt_fetching import (
+    CachingTokenStatusFetcher,
+    SdJwtSupport,
+    TypeMetadataFetcher,
+    load_anchors,
+)
 from .settings import VerifierSettings
 
 __all__ = ["create_app"]
@@ -60,6 +66,7 @@ def create_app(
     """``http_client`` and ``resolve_host`` are for tests that reach issuers in-process."""
     settings = settings or VerifierSettings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    anchors = load_anchors(settings.x509_trust_anchors_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,6 +93,21 @@ def create_app(
             timeout=settings.fetch_timeout,
             resolve=resolve_host,
         )
+        app.state.sd_jwt = SdJwtSupport(
+            anchors,
+            CachingTokenStatusFetcher(
+                client, allow_hosts=settings.dev_allow_hosts,
+                ttl=settings.status_list_cache_seconds, wall_clock=clock,
+                max_bytes=settings.max_status_list_bytes, timeout=settings.fetch_timeout,
+                resolve=resolve_host,
+            ),
+            TypeMetadataFetcher(
+                client, allow_hosts=settings.dev_allow_hosts,
+                ttl=settings.type_metadata_cache_seconds,
+                max_bytes=settings.max_type_metadata_bytes, timeout=settings.fetch_timeout,
+                resolve=resolve_host,
+            ),
+        )  # fmt: skip
         app.state.resource_fetcher = functools.partial(
             fetch_bytes, client=client, allow_hosts=settings.dev_allow_hosts,
             max_bytes=settings.max_related_resource_bytes, timeout=settings.fetch_timeout,

@@ -12,6 +12,7 @@ from credentials.status_fetching import CachingStatusFetcher
 from qualifications import Catalog
 from web_common.deps import NowDep, UowDep
 
+from .services.sd_jwt_fetching import SdJwtSupport
 from .settings import VerifierSettings
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "NowDep",
     "ResolverDep",
     "ResourceFetcherDep",
+    "SdJwtDep",
     "SettingsDep",
     "UowDep",
 ]
@@ -45,6 +47,11 @@ def _resource_fetcher(request: Request) -> ResourceFetcher:
     return fetcher
 
 
+def _sd_jwt(request: Request) -> SdJwtSupport:
+    support: SdJwtSupport = request.app.state.sd_jwt
+    return support
+
+
 def _catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
@@ -55,3 +62,4 @@ ResolverDep = Annotated[DidResolver, Depends(_resolver)]
 FetcherDep = Annotated[CachingStatusFetcher, Depends(_fetcher)]
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
 ResourceFetcherDep = Annotated[ResourceFetcher, Depends(_resource_fetcher)]
+SdJwtDep = Annotated[SdJwtSupport, Depends(_sd_jwt)]

@@ -25,6 +25,12 @@ class VerifierSettings(ServiceSettings):
     ceiling: the issuer's shorter ``Cache-Control: max-age`` / list ``ttl`` wins); after
     that it is revalidated with ``If-None-Match``."""
     did_cache_seconds: int = 300
+    x509_trust_anchors_file: str | None = None
+    """PEM bundle of the CA certificates SD-JWT VC issuers' ``x5c`` chains may lead to
+    (``VERIFIER_X509_TRUST_ANCHORS_FILE``); the trust list may add CAs of its own. Which
+    issuers under them are recognised is the trust list's business."""
+    type_metadata_cache_seconds: int = Field(default=3600, ge=0, le=86400)
+    max_type_metadata_bytes: int = 512 * 1024
     max_status_list_bytes: int = 4 * 1024 * 1024
     # relatedResource documents fetched to check their digests (VC Data Model 2.0 §5.3).
     max_related_resource_bytes: int = 4 * 1024 * 1024

@@ -4,7 +4,7 @@ key never leaves through a response)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -99,6 +99,12 @@ class ShareCreate(BaseModel):
     credentials: list[str] = Field(max_length=50)
     label: str = Field(default="", max_length=200)
     valid_days: int = 30
+    disclose: (
+        dict[str, Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=200)]]
+        | None
+    ) = Field(default=None, max_length=50)
+    """Per SD-JWT VC (its id): the claims to reveal; the others are withheld. An SD-JWT VC
+    not named here is shared whole."""
 
 
 class RequestText(BaseModel):

@@ -23,6 +23,7 @@ from web_common.throttle import LoginGuard
 from .errors import install_error_handlers
 from .routes import api_account, api_credentials, api_shares, public
 from .services.checking import Checker
+from .services.sd_jwt_checks import SdJwtChecker, TrustAnchors
 from .services.transport import GuardedHttp
 from .settings import WalletSettings
 
@@ -73,13 +74,20 @@ def create_app(
             resolve=resolve_host,
         )
         app.state.status_fetcher = fetcher
-        app.state.checker = Checker(resolver, fetcher)
         app.state.http = GuardedHttp(
             client,
             allow_hosts=settings.dev_allow_hosts,
             resolve=resolve_host,
             timeout=settings.fetch_timeout,
         )
+        sd_jwt = SdJwtChecker(
+            resolver=resolver,
+            anchors=TrustAnchors(settings.x509_trust_anchors_file or None),
+            http=app.state.http,
+            status_ttl=settings.status_list_cache_seconds,
+        )
+        app.state.checker = Checker(resolver, fetcher, sd_jwt, app.state.catalog)
+        app.state.verifier_anchors = TrustAnchors(settings.verifier_trust_anchors_file or None)
         try:
             with database(app, settings.database_url):
                 yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from cryptography import x509
 from fastapi import Depends, Request
 
 from qualifications import Catalog
@@ -14,6 +15,7 @@ from web_common.ui import get_session
 from .db.tables import Account
 from .services.accounts import session_account
 from .services.checking import Checker
+from .services.sd_jwt_checks import TrustAnchors
 from .services.transport import GuardedHttp
 from .settings import WalletSettings
 
@@ -28,6 +30,7 @@ __all__ = [
     "OptionalAccountDep",
     "SettingsDep",
     "UowDep",
+    "VerifierAnchorsDep",
 ]
 
 SESSION_KEY = "wallet"
@@ -58,6 +61,12 @@ def _http(request: Request) -> GuardedHttp:
     return http
 
 
+def _verifier_anchors(request: Request) -> list[x509.Certificate]:
+    """The configured roots of recognised verifiers (``WALLET_VERIFIER_TRUST_ANCHORS_FILE``)."""
+    anchors: TrustAnchors | None = getattr(request.app.state, "verifier_anchors", None)
+    return anchors() if anchors is not None else []
+
+
 def _optional_account(request: Request, uow: UowDep, now: NowDep) -> Account | None:
     token = get_session(request).get(SESSION_KEY)
     account = session_account(uow, token, now=now)
@@ -83,5 +92,6 @@ CatalogDep = Annotated[Catalog, Depends(_catalog)]
 BoxDep = Annotated[SecretBox, Depends(_box)]
 CheckerDep = Annotated[Checker, Depends(_checker)]
 HttpDep = Annotated[GuardedHttp, Depends(_http)]
+VerifierAnchorsDep = Annotated[list[x509.Certificate], Depends(_verifier_anchors)]
 OptionalAccountDep = Annotated[Account | None, Depends(_optional_account)]
 AccountDep = Annotated[Account, Depends(_account)]

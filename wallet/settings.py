@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from web_common.settings import ServiceSettings
@@ -26,6 +26,29 @@ class WalletSettings(ServiceSettings):
     ceiling: the issuer's shorter ``Cache-Control: max-age`` / list ``ttl`` wins); after
     that it is revalidated with ``If-None-Match``."""
     did_cache_seconds: int = 300
+    x509_trust_anchors_file: str = ""
+    """PEM bundle of the X.509 roots whose issuers' SD-JWT VCs (``x5c``) the wallet accepts
+    (development: the issuer's ``python -m issuer dev-ca`` root); re-read when it changes.
+    Empty: only did:web / did:key issuers."""
+    verifier_trust_anchors_file: str = ""
+    """PEM bundle of the X.509 roots of recognised verifiers (OpenID4VP ``x509_hash``
+    requests). Set: a signed request's ``x5c`` chain must lead to one of them, else the
+    wallet refuses it. Empty: the certificate is pinned by its hash only and the consent
+    page says that the wallet does not know whether the verifier is recognised."""
+    credential_formats: tuple[str, ...] = ("ldp_vc", "dc+sd-jwt")
+    """Which credential formats to ask an issuer for, in this order, when an offer has the
+    same credential in several (``ldp_vc``, ``dc+sd-jwt``). The wallet asks for each in
+    turn; an issuer that delivers one format per offer refuses the later ones, and the
+    wallet keeps what it got."""
+
+    @field_validator("credential_formats")
+    @classmethod
+    def _known_formats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - {"ldp_vc", "dc+sd-jwt"})
+        if unknown or not value:
+            raise ValueError(f"credential_formats: ldp_vc and/or dc+sd-jwt, not {unknown}")
+        return tuple(dict.fromkeys(value))
+
     max_status_list_bytes: int = 4 * 1024 * 1024
     max_credential_bytes: int = Field(default=256 * 1024, ge=1024)
     """Largest credential accepted (upload, OpenID4VCI response, import entry)."""

@@ -15,7 +15,9 @@ def health_router(ready_checks: dict[str, Callable[[], None]]) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
+        # On the event loop, never in the thread pool: "is the process up" must not wait for
+        # a free worker thread while every one of them is busy with someone's request.
         return {"status": "ok"}
 
     @router.get("/readyz", include_in_schema=False)

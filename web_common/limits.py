@@ -1,19 +1,37 @@
-"""Refuse request bodies over a size limit before they are read into memory.
+"""Refuse request bodies over a size limit before they are read into memory, and bodies that
+arrive too slowly.
 
 Pure ASGI: checks ``Content-Length`` up front and counts streamed bytes as they arrive, so
 a chunked upload cannot get around it. Over the limit: ``413``, as problem+json for programs
 and as a short bilingual page for browsers (``Accept: text/html``).
+
+A client that trickles its body ("slow POST") would otherwise hold a connection and a
+request for as long as it likes: the body must arrive within ``read_timeout`` seconds
+(``*_BODY_READ_TIMEOUT_SECONDS``, default 10) plus one second for every
+:data:`MIN_BODY_RATE` bytes received so far, so an honest large upload on a slow line keeps
+going while a trickle is cut off after about ``read_timeout`` seconds. Then: ``408`` with
+``Connection: close`` (the server closes the connection instead of waiting for the rest).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodySizeLimitMiddleware", "BodyTooLargeError"]
+__all__ = [
+    "MIN_BODY_RATE",
+    "BodyReadTimeoutError",
+    "BodySizeLimitMiddleware",
+    "BodyTooLargeError",
+]
+
+MIN_BODY_RATE = 64 * 1024
+"""Bytes per second that each extend the body's deadline by one second."""
 
 
 class BodyTooLargeError(HTTPException):
@@ -26,15 +44,36 @@ class BodyTooLargeError(HTTPException):
         self.limit = limit
 
 
+class BodyReadTimeoutError(HTTPException):
+    """Raised while a body is read when it does not arrive in time: an HTTP 408 exception,
+    answered like :class:`BodyTooLargeError`; the response closes the connection."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            408,
+            f"The request body did not arrive in time ({seconds:g} s); send it again.",
+            headers={"Connection": "close"},
+        )
+        self.seconds = seconds
+
+
 class BodySizeLimitMiddleware:
-    """``limit`` bytes by default; ``overrides`` maps path prefixes to their own limit."""
+    """``limit`` bytes by default; ``overrides`` maps path prefixes to their own limit.
+    ``read_timeout`` seconds (plus the allowance for bytes received, see the module text)
+    for the whole body; ``None`` waits as long as the server does."""
 
     def __init__(
-        self, app: ASGIApp, *, limit: int, overrides: Mapping[str, int] | None = None
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        overrides: Mapping[str, int] | None = None,
+        read_timeout: float | None = 10.0,
     ) -> None:
         self.app = app
         self.limit = limit
         self.overrides = sorted((overrides or {}).items(), key=lambda kv: -len(kv[0]))
+        self.read_timeout = read_timeout
 
     def _limit_for(self, path: str) -> int:
         return next((n for prefix, n in self.overrides if path.startswith(prefix)), self.limit)
@@ -50,20 +89,43 @@ class BodySizeLimitMiddleware:
                 return
         received = 0
         response_started = False
+        body_done = False
+        timed_out = False
+        started: float | None = None
+        read_timeout = self.read_timeout
+
+        async def next_message() -> Message:
+            nonlocal started, timed_out
+            if read_timeout is None or body_done:
+                return await receive()
+            now = time.monotonic()
+            if started is None:
+                started = now
+            remaining = started + read_timeout + received / MIN_BODY_RATE - now
+            try:
+                return await asyncio.wait_for(receive(), timeout=max(remaining, 0.001))
+            except TimeoutError:
+                timed_out = True
+                raise BodyReadTimeoutError(read_timeout) from None
 
         async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            message = await next_message()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise BodyTooLargeError(limit)
+                if not message.get("more_body", False):
+                    body_done = True
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
+                if timed_out:  # the rest of the body is not awaited: close the connection
+                    headers = [(k, v) for k, v in message.get("headers", []) if k != b"connection"]
+                    message = {**message, "headers": [*headers, (b"connection", b"close")]}
             await send(message)
 
         try:
@@ -71,6 +133,9 @@ class BodySizeLimitMiddleware:
         except BodyTooLargeError:
             if not response_started:
                 await _reject(scope, send, limit)
+        except BodyReadTimeoutError:
+            if not response_started:
+                await _reject_slow(scope, send, read_timeout or 0)
 
 
 _HTML = """<!doctype html>
@@ -123,6 +188,48 @@ async def _reject(scope: Scope, send: Send, limit: int) -> None:
             "headers": [
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+_SLOW_HTML = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>Te langzaam verstuurd / Sent too slowly</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body>
+<h1>Het versturen duurde te lang</h1>
+<p>De gegevens kwamen niet op tijd binnen. Controleer uw verbinding, ga terug en probeer het
+opnieuw.</p>
+<h2 lang="en">Sending took too long</h2>
+<p lang="en">The data did not arrive in time. Check your connection, go back and try again.</p>
+</body></html>
+"""
+
+
+async def _reject_slow(scope: Scope, send: Send, seconds: float) -> None:
+    if _wants_html(scope):
+        body, content_type = _SLOW_HTML.encode(), b"text/html; charset=utf-8"
+    else:
+        body = json.dumps(
+            {
+                "type": "https://w3id.org/mbo-wallet/problems/request-timeout",
+                "title": "Request timeout",
+                "status": 408,
+                "detail": f"The request body did not arrive in time ({seconds:g} s); "
+                "send it again.",
+                "instance": scope.get("path", ""),
+            }
+        ).encode()
+        content_type = b"application/problem+json"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 408,
+            "headers": [
+                (b"content-type", content_type),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
             ],
         }
     )

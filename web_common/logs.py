@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from credentials.fair_share import work_owner
+
 __all__ = [
     "JsonFormatter",
     "RedactUrlsFilter",
@@ -117,6 +119,8 @@ class RequestIdMiddleware:
         request_id = incoming if _SANE_ID.fullmatch(incoming) else secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
+        client = scope.get("client")
+        owner = work_owner.set(client[0] if client else "")
         started = time.perf_counter()
         status = 500
 
@@ -141,3 +145,4 @@ class RequestIdMiddleware:
                 },
             )
             request_id_var.reset(token)
+            work_owner.reset(owner)

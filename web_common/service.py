@@ -20,7 +20,19 @@ from .problems import install_problem_handlers
 from .proxies import install_trusted_proxies
 from .settings import ServiceSettings
 
-__all__ = ["database", "install_common", "run_server", "tls_files"]
+__all__ = [
+    "KEEP_ALIVE_SECONDS",
+    "MAX_HEADER_BYTES",
+    "database",
+    "install_common",
+    "run_server",
+    "tls_files",
+]
+
+KEEP_ALIVE_SECONDS = 5
+"""An idle keep-alive connection is closed after this long."""
+MAX_HEADER_BYTES = 16 * 1024
+"""The request line and headers together; more is refused by h11 and the connection closed."""
 
 
 @contextmanager
@@ -54,7 +66,10 @@ def install_common(
     operator's pinned contexts (``extra_contexts_dir``), refused here if a hash differs."""
     use_operator_contexts(*_operator_contexts(settings))
     app.add_middleware(
-        BodySizeLimitMiddleware, limit=settings.max_body_bytes, overrides=body_limit_overrides
+        BodySizeLimitMiddleware,
+        limit=settings.max_body_bytes,
+        overrides=body_limit_overrides,
+        read_timeout=settings.body_read_timeout_seconds,
     )
     app.add_middleware(RequestIdMiddleware)
     install_trusted_proxies(app, settings.trusted_proxies)
@@ -80,11 +95,18 @@ def run_server(
     """Serve ``app`` with uvicorn, the same way for every service: https when ``tls`` names
     a key and a certificate, our own logging, and no ``X-Forwarded-For`` trust of uvicorn's
     own (it trusts loopback by default): proxies are trusted only through the
-    ``trusted_proxies`` setting (:mod:`web_common.proxies`)."""
+    ``trusted_proxies`` setting (:mod:`web_common.proxies`).
+
+    The HTTP limits are set here rather than left to defaults: h11 (pure Python, the same
+    everywhere), an idle keep-alive connection closed after 5 s, request headers at most
+    16 KiB (uvicorn answers a longer header block 400 and closes), and at most 10 s to
+    finish open requests on stop. Slow bodies are cut off by
+    :class:`web_common.limits.BodySizeLimitMiddleware`."""
     import uvicorn
 
     keyfile, certfile = tls
     uvicorn.run(
         app, host=host, port=port, log_config=None, ssl_keyfile=keyfile, ssl_certfile=certfile,
-        proxy_headers=False,
+        proxy_headers=False, http="h11", timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=10,
     )  # fmt: skip

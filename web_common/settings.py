@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Literal
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings
 
 from credentials.contexts import load_context_dir
@@ -53,6 +53,9 @@ class ServiceSettings(BaseSettings):
     """``serve`` answers https with this private key (PEM) and ``ssl_certfile``."""
     ssl_certfile: str | None = None
     max_body_bytes: int = 2 * 1024 * 1024
+    body_read_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long a request body may take to arrive (plus a second per 64 KiB received);
+    slower: 408 and the connection closed (:mod:`web_common.limits`)."""
     trusted_proxies: tuple[str, ...] = ()
 
     @field_validator("trusted_proxies")

@@ -32,5 +32,10 @@ class TrustedIssuer(VerifierBase):
     kind: Mapped[str] = mapped_column(String(32))
     credential_types: Mapped[str] = mapped_column(Text)
     accreditations: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # X.509 entries (``did`` then holds the ``x509:<kind>:<value>`` key): see services/trust
+    x509_kind: Mapped[str | None] = mapped_column(String(16), default=None)
+    x509_value: Mapped[str | None] = mapped_column(String(300), default=None)
+    x509_certificate: Mapped[str | None] = mapped_column(Text, default=None)
+    x509_anchor: Mapped[str | None] = mapped_column(String(64), default=None)
     source: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -28,6 +28,7 @@ from ..deps import (
     NowDep,
     ResolverDep,
     ResourceFetcherDep,
+    SdJwtDep,
     SettingsDep,
     UowDep,
 )
@@ -160,12 +161,13 @@ def result(
     resolver: ResolverDep,
     fetcher: FetcherDep,
     resources: ResourceFetcherDep,
+    sd_jwt: SdJwtDep,
     now: NowDep,
     target: Annotated[str | None, Query(max_length=120)] = None,
     q: Annotated[str | None, Query(max_length=120)] = None,
 ) -> Response:
     checked = check_submission(uow, handle, resolver=resolver, fetch_status_list=fetcher,
-                               now=now, fetch_resource=resources)  # fmt: skip
+                               now=now, fetch_resource=resources, sd_jwt=sd_jwt)  # fmt: skip
     if checked is None:
         raise PageError(
             404,
@@ -189,6 +191,9 @@ def result(
             lang=lang,
             today=now.date(),
             status_checked_at=fetcher.checked_at,
+            token_status_checked_at=sd_jwt.fetch_status_list.checked_at
+            if sd_jwt.fetch_status_list
+            else None,
         ),
         "submission": checked.submission,
         "checked_at": now,

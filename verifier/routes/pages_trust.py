@@ -45,6 +45,11 @@ KIND_LABELS = {
     "other": "Anders",
 }
 ADMIN_USER = {"name": "Beheerder", "role_label": "vertrouwenslijst"}
+X509_LABELS = {
+    "ca": "CA-certificaat (elk certificaat daaronder)",
+    "cert": "Eén certificaat (SHA-256-vingerafdruk)",
+    "subject": "Naam in het certificaat (onder een vertrouwde CA)",
+}
 
 
 def _throttle(request: Request) -> LoginThrottle:
@@ -122,8 +127,9 @@ def _trust_page(
         {
             "entries": list(list_trusted(uow).values()),
             "errors": errors or FormErrors(),
-            "values": values or {"kind": "school", "types": "*"},
+            "values": values or {"kind": "school", "types": "*", "x509_kind": "ca"},
             "kinds": [(k, KIND_LABELS[k]) for k in KINDS],
+            "x509_kinds": list(X509_LABELS.items()),
             "kind_labels": KIND_LABELS,
             "user": ADMIN_USER,
         },
@@ -170,6 +176,56 @@ def trust_add(
             errors.add("did", "Deze gegevens zijn niet geldig. Controleer de DID.")
     if entry is None:
         values = {"did": did, "name": name, "kind": kind, "types": types}
+        return _trust_page(request, uow, errors=errors, values=values, status=400)
+    add_trusted_issuer(uow, entry, source="page", now=now)
+    uow.commit()
+    flash(request, "{name} staat nu op de lijst.", "success", name=entry.name)
+    return RedirectResponse("/trust", status_code=303)
+
+
+@router.post("/trust/add-x509", response_class=HTMLResponse, dependencies=[AdminDep])
+def trust_add_x509(
+    request: Request,
+    uow: UowDep,
+    now: NowDep,
+    x509_kind: Annotated[str, Form(max_length=20)] = "ca",
+    x509_value: Annotated[str, Form(max_length=20_000)] = "",
+    anchor: Annotated[str, Form(max_length=200)] = "",
+    name: Annotated[str, Form(max_length=400)] = "",
+    kind: Annotated[str, Form(max_length=40)] = "school",
+    types: Annotated[str, Form(max_length=1000)] = "*",
+) -> Response:
+    """An issuer named by X.509: a CA certificate (PEM), a certificate's SHA-256
+    fingerprint, or a subject attribute (``O=…``, ``organizationIdentifier=…``) with an
+    optional anchor fingerprint."""
+    value, name, anchor = x509_value.strip(), name.strip(), anchor.strip()
+    type_list = [t for t in types.replace(",", " ").split() if t]
+    member = {"ca": "ca", "cert": "certificateSha256", "subject": "subject"}.get(x509_kind)
+    errors = FormErrors()
+    if member is None:
+        errors.add("x509_kind", "Kies hoe u de uitgever noemt.")
+    if not value:
+        errors.add("x509_value", "Vul het certificaat, de vingerafdruk of de naam in.")
+    if not name:
+        errors.add("name", "Vul de naam van de organisatie in.")
+    if kind not in KINDS:
+        errors.add("kind", "Kies een soort organisatie.")
+    if not type_list:
+        errors.add("types", "Vul * in of de soorten bewijs die deze uitgever mag uitgeven.")
+    entry: TrustEntry | None = None
+    if not errors and member is not None:
+        x509: dict[str, str] = {member: value}
+        if anchor and x509_kind == "subject":
+            x509["anchorSha256"] = anchor
+        raw = {"x509": x509, "name": name, "kind": kind, "credentialTypes": type_list}
+        try:
+            entry = parse_trust_list(json.dumps({"issuers": [raw]}))[0]
+        except TrustListError as exc:
+            reason = str(exc).split(": ", 1)[-1]
+            errors.add("x509_value", "Dit is niet geldig: {reason}", reason=reason)
+    if entry is None:
+        values = {"x509_kind": x509_kind, "x509_value": value, "anchor": anchor, "name": name,
+                  "kind": kind, "types": types}  # fmt: skip
         return _trust_page(request, uow, errors=errors, values=values, status=400)
     add_trusted_issuer(uow, entry, source="page", now=now)
     uow.commit()

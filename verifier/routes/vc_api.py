@@ -13,22 +13,34 @@ genuine (untampered, well-formed, signed by its issuer) sends ``options.genuineO
 then validity dates and revocation/suspension are reported under ``warnings``. ``verdict``
 is always the engine's nuanced summary (``valid`` / ``warning`` / ``invalid``), the one the
 employer pages show.
+
+SD-JWT VC (``dc+sd-jwt``) on ``/credentials/verify``, three ways: the body itself as
+``Content-Type: application/dc+sd-jwt`` (the media type of draft-ietf-oauth-sd-jwt-vc; the
+compact ``<jwt>~<disclosure>~…~[<kb-jwt>]``, no options); or JSON with
+``verifiableCredential`` the compact string, or an ``EnvelopedVerifiableCredential``
+(VC Data Model 2.0 §4.13) whose ``id`` is ``data:application/dc+sd-jwt,<compact>``. With
+JSON, ``options.challenge`` is the KB-JWT ``nonce`` and ``options.domain`` its ``aud``;
+either one makes the KB-JWT required. The answer has the same members plus ``format``,
+``disclosed`` (claim names) and ``withheld`` (how many were not disclosed).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import unquote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from credentials.budget import exceeded_limit
 from credentials.results import CheckResult, Outcome
-from web_common.problems import budget_exceeded
+from web_common.bodies import body_of_type
+from web_common.problems import ProblemError, budget_exceeded
 
-from ..deps import FetcherDep, NowDep, ResolverDep, ResourceFetcherDep, UowDep
-from ..services.checking import CredentialReport, Report, check_document
+from ..deps import FetcherDep, NowDep, ResolverDep, ResourceFetcherDep, SdJwtDep, UowDep
+from ..services.checking import SD_JWT_MEDIA_TYPE, CredentialReport, Report, check_document
 from ..services.trust import list_trusted
 
 router = APIRouter(tags=["VC-API"])
@@ -45,6 +57,7 @@ _ERROR_TYPES = {
     "trust": "POLICY_ERROR",
     "holder": "POLICY_ERROR",
     "related_resources": "CRYPTOGRAPHIC_SECURITY_ERROR",
+    "type_metadata": "MALFORMED_VALUE_ERROR",
 }
 
 
@@ -104,7 +117,16 @@ def _problem(check: CheckResult) -> dict[str, str]:
 def _credential_json(report: CredentialReport, genuine_only: bool) -> dict[str, Any]:
     checks = report.result.checks
     problems, warnings = _judge(checks, genuine_only)
+    sd_jwt: dict[str, Any] = {}
+    if report.disclosure is not None:
+        sd_jwt = {
+            "format": report.format,
+            "vct": report.disclosure.vct,
+            "disclosed": [c.name for c in report.disclosure.claims],
+            "withheld": report.disclosure.withheld,
+        }
     return {
+        **sd_jwt,
         "verified": not problems,
         "verdict": report.verdict.value,
         "issuer": report.result.issuer,
@@ -128,25 +150,83 @@ def _respond(body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, status_code=200 if body["verified"] else 400)
 
 
-@router.post("/credentials/verify")
+_ENVELOPE_PREFIX = f"data:{SD_JWT_MEDIA_TYPE},"
+
+
+_MAX_SD_JWT_BODY = 2 * 1024 * 1024  # more is refused by the budget with a 422 below
+_MAX_JSON_BODY = 16 * 1024 * 1024  # the body-size middleware sets the real limit
+SdJwtBody = Annotated[bytes | None, Depends(body_of_type(SD_JWT_MEDIA_TYPE, _MAX_SD_JWT_BODY))]
+JsonBody = Annotated[bytes | None, Depends(body_of_type("application/json", _MAX_JSON_BODY))]
+LdJsonBody = Annotated[bytes | None, Depends(body_of_type("application/ld+json", _MAX_JSON_BODY))]
+
+
+def _unwrap(credential: Any) -> Any:
+    """The compact SD-JWT inside an ``EnvelopedVerifiableCredential`` data: URL, if it is
+    one; anything else as it is."""
+    if isinstance(credential, dict) and isinstance(credential.get("id"), str):
+        types = credential.get("type")
+        enveloped = "EnvelopedVerifiableCredential" in (types if isinstance(types, list)
+                                                        else [types])  # fmt: skip
+        if enveloped and credential["id"].startswith(_ENVELOPE_PREFIX):
+            return unquote(credential["id"].removeprefix(_ENVELOPE_PREFIX)).strip()
+    return credential
+
+
+_CREDENTIAL_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": VerifyCredentialRequest.model_json_schema(
+                    ref_template="#/components/schemas/{model}"
+                )
+            },
+            SD_JWT_MEDIA_TYPE: {"schema": {"type": "string", "maxLength": 524288}},
+        },
+    }
+}
+
+
+@router.post("/credentials/verify", openapi_extra=_CREDENTIAL_BODY)
 def verify_credential_route(
-    body: VerifyCredentialRequest,
+    sd_jwt_body: SdJwtBody,
+    json_body: JsonBody,
+    ld_json_body: LdJsonBody,
     uow: UowDep,
     resolver: ResolverDep,
     fetcher: FetcherDep,
     resources: ResourceFetcherDep,
+    sd_jwt: SdJwtDep,
     now: NowDep,
 ) -> JSONResponse:
-    """Verify one credential (JSON-LD with Data Integrity, or vc+jwt); see the module
-    docstring for what ``verified`` means and ``options.genuineOnly``."""
+    """Verify one credential (JSON-LD with Data Integrity, vc+jwt, or SD-JWT VC); see the
+    module docstring for what ``verified`` means, ``options.genuineOnly`` and the ways an
+    SD-JWT VC may be sent."""
+    if sd_jwt_body is not None:
+        text = sd_jwt_body.decode("ascii", errors="replace").strip()
+        body = VerifyCredentialRequest(verifiableCredential=text)
+    elif json_body is not None or ld_json_body is not None:
+        try:
+            body = VerifyCredentialRequest.model_validate_json(json_body or ld_json_body or b"")
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors(include_url=False)) from None
+    else:
+        raise ProblemError(
+            415, "Unsupported Media Type",
+            f"send application/json (a VC-API request) or {SD_JWT_MEDIA_TYPE}",
+        )  # fmt: skip
     options = body.options or VerifyOptions()
+    document = _unwrap(body.verifiableCredential)
     report = check_document(
-        body.verifiableCredential,
+        document,
         resolver=resolver,
         fetch_status_list=fetcher,
         trusted=list_trusted(uow),
         now=now,
+        challenge=options.challenge if isinstance(document, str) else None,
+        domain=options.domain if isinstance(document, str) else None,
         fetch_resource=resources,
+        sd_jwt=sd_jwt,
     )
     refuse_over_budget(report)
     return _respond(_credential_json(report.credentials[0], options.genuineOnly))

@@ -26,6 +26,7 @@ from credentials.verification import StatusFetcher
 from web_common.db import UnitOfWork
 
 from .checking import InputError, Report, check_document, parse_upload
+from .sd_jwt_fetching import SdJwtSupport
 from .shares import fetch_shared, share_origin
 from .submissions import DEFAULT_LIFETIME, Source, Submission, load_submission, save_submission
 from .trust import TrustEntry, list_trusted
@@ -43,11 +44,15 @@ MAX_INPUT_BYTES = 1_048_576
 
 _INPUT_MESSAGES = {
     "empty": "Er is niets ingevuld of het bestand is leeg.",
-    "not_text": "Dit bestand is geen tekst. Kies een .json-bestand of een vc+jwt-bestand.",
+    "not_text": "Dit bestand is geen tekst. Kies een .json-bestand, een vc+jwt-bestand of "
+    "een SD-JWT VC.",
     "not_json": "Dit is geen geldige JSON. Kopieer het hele bewijsstuk, van { tot en met }.",
     "too_deep": "Dit bestand is te ingewikkeld opgebouwd om te controleren.",
     "bad_jwt": "Dit lijkt op een vc+jwt, maar is beschadigd of onvolledig.",
-    "unknown_format": "Dit is geen bewijsstuk dat wij kunnen lezen (verwacht: JSON of vc+jwt).",
+    "bad_sd_jwt": "Dit lijkt op een SD-JWT VC, maar is beschadigd of onvolledig.",
+    "too_large": "Dit is te groot om te controleren.",
+    "unknown_format": "Dit is geen bewijsstuk dat wij kunnen lezen (verwacht: JSON, vc+jwt "
+    "of SD-JWT VC).",
 }
 
 
@@ -77,7 +82,8 @@ def submit_text(
     field: str,
     lifetime: timedelta = DEFAULT_LIFETIME,
 ) -> str:
-    """Read a pasted or uploaded credential or presentation (JSON or vc+jwt) and keep it."""
+    """Read a pasted or uploaded credential or presentation (JSON, vc+jwt, or an SD-JWT VC
+    in its compact ``~`` form) and keep it."""
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > MAX_INPUT_BYTES:
         raise SubmissionError(field, "Dit is te groot (meer dan 1 MB). Een bewijsstuk is "
@@ -145,6 +151,7 @@ def check_submission(
     fetch_status_list: StatusFetcher | None,
     now: datetime,
     fetch_resource: ResourceFetcher | None = None,
+    sd_jwt: SdJwtSupport | None = None,
 ) -> Checked | None:
     """Check a kept submission again, now; None when it is unknown or expired."""
     submission = load_submission(uow, handle, now=now)
@@ -155,7 +162,7 @@ def check_submission(
         check_document(
             document, resolver=resolver, fetch_status_list=fetch_status_list, trusted=trusted,
             now=now, challenge=submission.challenge, domain=submission.domain,
-            fetch_resource=fetch_resource,
+            fetch_resource=fetch_resource, sd_jwt=sd_jwt,
         )
         for document in submission.documents
     ]  # fmt: skip

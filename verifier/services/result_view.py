@@ -31,6 +31,7 @@ from .trust import TrustEntry, accreditation_for
 
 __all__ = [
     "CheckLine",
+    "ClaimLine",
     "CredentialView",
     "GenericLine",
     "KerntaakLine",
@@ -60,7 +61,7 @@ _TRUST_KINDS: Mapping[str, tuple[str, str]] = {
     "other": ("erkende uitgever", "recognised issuer"),
 }
 _ORDER = ("format", "proof", "issuer", "trust", "status", "validity", "schema",
-          "related_resources", "holder")  # fmt: skip
+          "type_metadata", "related_resources", "holder", "holder_binding")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,15 @@ class CheckLine:
 class PartLine:
     code: str
     title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLine:
+    """A claim an SD-JWT VC holder disclosed: its label (type metadata) and value."""
+
+    name: str
+    label: str
+    value: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +118,12 @@ class CredentialView:
     accredited: bool | None = None  # None: the trust list says nothing about it
     accreditation: str | None = None  # one sentence for the employer
     catalog_note: str | None = None  # replaced / withdrawn / not in the catalog
+    format: str = "ldp_vc"  # or "dc+sd-jwt"
+    disclosed: tuple[ClaimLine, ...] = ()
+    """SD-JWT VC: the claims the holder chose to show."""
+    withheld: int = 0
+    """SD-JWT VC: how many claims the holder did not show."""
+    type_name: str | None = None  # SD-JWT VC: the type's name from its type metadata
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +312,22 @@ def catalog_note(
     )
 
 
+def _claim_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
+
+
+def _kind_or_value(name: str, value: Any, lang: str) -> str:
+    if name == "kind" and isinstance(value, str):
+        kind = next((k for k in KINDS if k.value == value), None)
+        if kind is not None:
+            return _pick((KINDS[kind].title_nl, KINDS[kind].title_en), lang)
+    return _claim_value(value)
+
+
 def _credential_view(
     report: CredentialReport,
     catalog: Catalog,
@@ -303,6 +335,7 @@ def _credential_view(
     lang: str,
     status_checked_at: StatusCheckedAt | None = None,
     today: date | None = None,
+    token_status_checked_at: StatusCheckedAt | None = None,
 ) -> CredentialView:
     credential = _credential_document(report)
     subject = credential.get("credentialSubject")
@@ -310,7 +343,7 @@ def _credential_view(
     achievement = subject.get("achievement")
     achievement = achievement if isinstance(achievement, Mapping) else {}
     issuer_did = report.result.issuer
-    entry = trusted.get(issuer_did or "")
+    entry = report.trust_entry or trusted.get(issuer_did or "")
     trust = report.result.check("trust")
     recognised = entry is not None and trust is not None and trust.outcome is Outcome.PASSED
     kind_label = _pick((KINDS[report.kind].title_nl, KINDS[report.kind].title_en), lang) \
@@ -344,11 +377,38 @@ def _credential_view(
         counts_toward_diploma=formal,
         checks=_lines(report.result.checks, lang),
         credential_id=_text(credential, "id"),
-        status_checked_at=_status_checked_at(credential, status_checked_at),
+        status_checked_at=_status_checked_at(credential, status_checked_at)
+        or _token_status_checked_at(report, token_status_checked_at),
         accredited=accredited,
         accreditation=accreditation,
         catalog_note=catalog_note(achievement, catalog, lang, today),
+        **_disclosure_fields(report, lang, token_status_checked_at),
     )
+
+
+def _disclosure_fields(
+    report: CredentialReport, lang: str, token_status_checked_at: StatusCheckedAt | None
+) -> dict[str, Any]:
+    disclosure = report.disclosure
+    if disclosure is None:
+        return {}
+    fields: dict[str, Any] = {
+        "format": report.format,
+        "disclosed": tuple(
+            ClaimLine(c.name, c.label(lang), _kind_or_value(c.name, c.value, lang))
+            for c in disclosure.claims
+        ),
+        "withheld": disclosure.withheld,
+        "type_name": disclosure.type_name_en if lang == "en" else disclosure.type_name_nl,
+    }
+    return fields
+
+
+def _token_status_checked_at(
+    report: CredentialReport, checked_at: StatusCheckedAt | None
+) -> datetime | None:
+    uri = report.disclosure.status_uri if report.disclosure else None
+    return checked_at(uri) if uri and checked_at is not None else None
 
 
 def result_view(
@@ -359,10 +419,12 @@ def result_view(
     lang: str,
     status_checked_at: StatusCheckedAt | None = None,
     today: date | None = None,
+    token_status_checked_at: StatusCheckedAt | None = None,
 ) -> ResultView:
     """Everything the result page shows, in ``lang`` (nl or en); ``status_checked_at`` (the
     status fetcher's) dates each credential's revocation status; ``today`` dates the
-    catalog's "no longer awarded" notes."""
+    catalog's "no longer awarded" notes; ``token_status_checked_at`` dates an SD-JWT VC's
+    Token Status List."""
     presentation_checks: tuple[CheckResult, ...] = ()
     holder = None
     if report.presentation is not None:
@@ -371,7 +433,9 @@ def result_view(
     elif report.own_checks:
         presentation_checks = report.own_checks
     views = tuple(
-        _credential_view(c, catalog, trusted, lang, status_checked_at, today)
+        _credential_view(
+            c, catalog, trusted, lang, status_checked_at, today, token_status_checked_at
+        )
         for c in report.credentials
     )
     counts = {v.value: sum(1 for c in views if c.verdict == v.value) for v in Verdict}

@@ -2,6 +2,10 @@
 
 The presentation must be bound (proof ``domain``) to the origin of the link it was fetched
 from, so a presentation copied to another place does not pass as shared by its holder.
+
+A link may publish a Verifiable Presentation (JSON) or an SD-JWT VC presentation: the
+compact ``<jwt>~<disclosure>~…~<kb-jwt>`` served as ``application/dc+sd-jwt`` (or any text
+in that form); its KB-JWT ``aud`` must then be the link's origin.
 """
 
 from __future__ import annotations
@@ -14,15 +18,18 @@ from urllib.parse import urlsplit
 import httpx
 
 from credentials.did import DidResolver
-from credentials.net import HostResolver, fetch_json, system_resolve
+from credentials.errors import FetchError
+from credentials.net import HostResolver, guarded_request, parse_json_object, system_resolve
 from credentials.verification import StatusFetcher
 
-from .checking import Report, check_document
+from .checking import SD_JWT_MEDIA_TYPE, Report, check_document, is_sd_jwt
+from .sd_jwt_fetching import SdJwtSupport
 from .trust import TrustEntry
 
 __all__ = ["MAX_SHARE_BYTES", "check_share_link", "fetch_shared", "share_origin"]
 
 MAX_SHARE_BYTES = 2 * 1024 * 1024
+_ACCEPT = f"application/json, {SD_JWT_MEDIA_TYPE};q=0.9"
 
 
 def share_origin(url: str) -> str:
@@ -37,13 +44,23 @@ def fetch_shared(
     allow_hosts: Collection[str],
     resolve_host: HostResolver = system_resolve,
     timeout: float = 5.0,
-) -> dict[str, Any]:
-    """The presentation a share link publishes (raises :class:`FetchError`). Check it with
+) -> dict[str, Any] | str:
+    """The presentation a share link publishes: a JSON object, or the compact SD-JWT VC
+    presentation as a string (raises :class:`FetchError`). Check it with
     ``domain=share_origin(url)``."""
-    return fetch_json(
-        url, client, allow_hosts=allow_hosts, resolve=resolve_host, timeout=timeout,
-        max_bytes=MAX_SHARE_BYTES, accept="application/json",
+    answer = guarded_request(
+        "GET", url, client, allow_hosts=allow_hosts, resolve=resolve_host, timeout=timeout,
+        max_bytes=MAX_SHARE_BYTES, headers={"Accept": _ACCEPT},
     )  # fmt: skip
+    if answer.status != 200:
+        raise FetchError(f"{url} answered HTTP {answer.status}, expected 200")
+    media_type = answer.headers.get("content-type", "").split(";")[0].strip().lower()
+    text = answer.content.decode("utf-8", errors="replace").strip()
+    if media_type == SD_JWT_MEDIA_TYPE or is_sd_jwt(text):
+        if not is_sd_jwt(text):
+            raise FetchError(f"{url} answered {SD_JWT_MEDIA_TYPE} that is not an SD-JWT")
+        return text
+    return parse_json_object(url, answer.content)
 
 
 def check_share_link(
@@ -57,11 +74,12 @@ def check_share_link(
     now: datetime,
     resolve_host: HostResolver = system_resolve,
     timeout: float = 5.0,
+    sd_jwt: SdJwtSupport | None = None,
 ) -> Report:
     """Raises :class:`credentials.errors.FetchError` when the link cannot be fetched."""
     document = fetch_shared(url, client=client, allow_hosts=allow_hosts,
                             resolve_host=resolve_host, timeout=timeout)  # fmt: skip
     return check_document(
         document, resolver=resolver, fetch_status_list=fetch_status_list, trusted=trusted,
-        now=now, challenge=None, domain=share_origin(url),
+        now=now, challenge=None, domain=share_origin(url), sd_jwt=sd_jwt,
     )  # fmt: skip

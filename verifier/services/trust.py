@@ -1,4 +1,12 @@
-"""The trust list: which issuer DIDs are recognised, for which credential types.
+"""The trust list: which issuers are recognised, for which credential types.
+
+An issuer is named by its DID (``did:web:…``, ``did:key:…``) or by X.509 (SD-JWT VC issuers
+sign with an ``x5c`` certificate chain): a CA certificate (any signing certificate chaining
+to it), a certificate fingerprint (SHA-256 of one certificate in the chain), or a subject
+attribute of the signing certificate (``organizationIdentifier=NTRNL-12345678``,
+``CN=ROC Midden``) under one of the verifier's trust anchors. Every entry has the same
+per-kind policy (``credentialTypes``). X.509 entries are keyed ``x509:ca:<sha256>``,
+``x509:cert:<sha256>`` or ``x509:subject:<attr>=<value>`` where DID entries use the DID.
 
 A valid signature from an issuer that is not on the list is shown as exactly that — a
 warning, not a failure. An issuer that is on the list but not for this kind of credential
@@ -18,11 +26,14 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import NameOID, ObjectIdentifier
 from sqlalchemy import delete, select
 
 from credentials.results import CheckResult, Outcome
@@ -32,11 +43,13 @@ from ..db.tables import TrustedIssuer
 
 __all__ = [
     "SCOPES",
+    "X509_KINDS",
     "Accreditation",
     "TrustEntry",
     "TrustListError",
     "accreditation_for",
     "add_trusted_issuer",
+    "entry_x509_json",
     "export_trust_list",
     "import_accreditations",
     "import_trust_list",
@@ -45,6 +58,10 @@ __all__ = [
     "parse_trust_list",
     "remove_trusted_issuer",
     "trust_check",
+    "x509_anchors",
+    "x509_entry_key",
+    "x509_match",
+    "x509_pinned",
 ]
 
 KINDS = ("school", "leerbedrijf", "evc_provider", "branche", "other")
@@ -87,13 +104,39 @@ class Accreditation:
         return out
 
 
+#: How an X.509 entry names an issuer.
+X509_KINDS = ("ca", "cert", "subject")
+_FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
+_SUBJECT_ATTRIBUTES: Mapping[str, ObjectIdentifier] = {
+    "cn": NameOID.COMMON_NAME,
+    "o": NameOID.ORGANIZATION_NAME,
+    "ou": NameOID.ORGANIZATIONAL_UNIT_NAME,
+    "c": NameOID.COUNTRY_NAME,
+    "serialnumber": NameOID.SERIAL_NUMBER,
+    "organizationidentifier": ObjectIdentifier("2.5.4.97"),
+}
+_CANONICAL = {"cn": "CN", "o": "O", "ou": "OU", "c": "C", "serialnumber": "serialNumber",
+              "organizationidentifier": "organizationIdentifier"}  # fmt: skip
+_OID = re.compile(r"^[0-2](\.[0-9]{1,9}){1,20}$")
+_MAX_PEM = 16 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class TrustEntry:
     did: str
+    """The DID, or for an X.509 entry its key (:func:`x509_entry_key`)."""
     name: str
     kind: str
     credential_types: tuple[str, ...]
     accreditations: tuple[Accreditation, ...] = ()
+    x509_kind: str | None = None
+    """None (a DID entry), ``ca``, ``cert`` or ``subject``."""
+    x509_value: str | None = None
+    """``ca``/``cert``: the lowercase hex SHA-256 fingerprint; ``subject``: ``attr=value``."""
+    x509_certificate: str | None = None
+    """``ca``: the CA certificate (PEM), which becomes a trust anchor."""
+    x509_anchor: str | None = None
+    """``subject``: optionally, the fingerprint of the one anchor it must chain to."""
 
     def allows(self, vc_types: Iterable[str]) -> bool:
         specific = [t for t in vc_types if t not in _OWN_TYPES]
@@ -147,12 +190,94 @@ def _accreditations(raw: Any, where: str) -> tuple[Accreditation, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def x509_entry_key(kind: str, value: str) -> str:
+    """The trust list key of an X.509 entry (where a DID entry has its DID)."""
+    return f"x509:{kind}:{value}"
+
+
+def _fingerprint(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def _load_pem_certificate(pem: str, where: str) -> x509.Certificate:
+    if len(pem) > _MAX_PEM:
+        raise TrustListError(f"{where}: the CA certificate is too large")
+    try:
+        certificates = x509.load_pem_x509_certificates(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise TrustListError(f"{where}: 'ca' is not a PEM certificate") from None
+    if len(certificates) != 1:
+        raise TrustListError(f"{where}: 'ca' holds exactly one PEM certificate")
+    certificate = certificates[0]
+    try:
+        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
+    except x509.ExtensionNotFound:
+        constraints = None
+    if constraints is None or not constraints.value.ca:
+        raise TrustListError(f"{where}: 'ca' is not a CA certificate (basic constraints)")
+    return certificate
+
+
+def _subject_attribute(text: str, where: str) -> tuple[ObjectIdentifier, str]:
+    attribute, sep, value = text.partition("=")
+    attribute, value = attribute.strip(), value.strip()
+    oid = _SUBJECT_ATTRIBUTES.get(attribute.casefold())
+    if oid is None and _OID.match(attribute):
+        oid = ObjectIdentifier(attribute)
+    if not sep or oid is None or not value or len(value) > 200:
+        raise TrustListError(
+            f"{where}: 'subject' is attribute=value, attribute one of CN, O, OU, C, "
+            "serialNumber, organizationIdentifier or a dotted OID"
+        )
+    return oid, value
+
+
+def _x509(raw: Any, where: str) -> tuple[str, str, str | None, str | None]:
+    """(kind, value, CA PEM, anchor fingerprint) of an ``x509`` member."""
+    if not isinstance(raw, Mapping):
+        raise TrustListError(f"{where}: 'x509' is an object")
+    named = [k for k in ("ca", "certificateSha256", "subject") if k in raw]
+    if len(named) != 1:
+        raise TrustListError(f"{where}: 'x509' names exactly one of ca, certificateSha256, subject")
+    value = raw[named[0]]
+    if not isinstance(value, str):
+        raise TrustListError(f"{where}: x509.{named[0]} is a string")
+    if named[0] == "ca":
+        certificate = _load_pem_certificate(value, where)
+        pem = certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
+        return "ca", _fingerprint(certificate), pem, None
+    if named[0] == "certificateSha256":
+        fingerprint = value.replace(":", "").strip().lower()
+        if not _FINGERPRINT.match(fingerprint):
+            raise TrustListError(f"{where}: certificateSha256 is 64 hex digits")
+        return "cert", fingerprint, None, None
+    oid, text = _subject_attribute(value, where)
+    attribute = next((k for k, v in _SUBJECT_ATTRIBUTES.items() if v == oid), oid.dotted_string)
+    canonical = _CANONICAL.get(attribute, attribute)
+    anchor = raw.get("anchorSha256")
+    if anchor is not None:
+        anchor = anchor.replace(":", "").strip().lower() if isinstance(anchor, str) else ""
+        if not _FINGERPRINT.match(anchor):
+            raise TrustListError(f"{where}: anchorSha256 is 64 hex digits")
+    return "subject", f"{canonical}={text}", None, anchor
+
+
 def _entry(raw: Any, where: str) -> TrustEntry:
     if not isinstance(raw, Mapping):
         raise TrustListError(f"{where}: each issuer is an object")
-    did = raw.get("did")
-    if not isinstance(did, str) or not did.startswith("did:") or len(did) > 300:
-        raise TrustListError(f"{where}: 'did' must be a DID (did:web:… or did:key:…)")
+    x509_fields: tuple[str | None, str | None, str | None, str | None] = (None, None, None, None)
+    if "x509" in raw:
+        if "did" in raw:
+            raise TrustListError(f"{where}: name the issuer by 'did' or by 'x509', not both")
+        x509_fields = _x509(raw["x509"], where)
+        did = x509_entry_key(str(x509_fields[0]), str(x509_fields[1]))
+    else:
+        named = raw.get("did")
+        if not isinstance(named, str) or not named.startswith("did:") or len(named) > 300:
+            raise TrustListError(
+                f"{where}: 'did' must be a DID (did:web:… or did:key:…), or give 'x509'"
+            )
+        did = named
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise TrustListError(f"{where}: 'name' is required")
@@ -163,7 +288,74 @@ def _entry(raw: Any, where: str) -> TrustEntry:
     if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
         raise TrustListError(f"{where}: 'credentialTypes' must list VC types or '*'")
     accreditations = _accreditations(raw.get("accreditations"), where)
-    return TrustEntry(did, name.strip()[:200], kind, tuple(types), accreditations)
+    return TrustEntry(did, name.strip()[:200], kind, tuple(types), accreditations, *x509_fields)
+
+
+def entry_x509_json(entry: TrustEntry) -> dict[str, Any] | None:
+    """The ``x509`` member of a trust list file for ``entry`` (None for a DID entry)."""
+    if entry.x509_kind == "ca" and entry.x509_certificate:
+        return {"ca": entry.x509_certificate}
+    if entry.x509_kind == "cert" and entry.x509_value:
+        return {"certificateSha256": entry.x509_value}
+    if entry.x509_kind == "subject" and entry.x509_value:
+        out: dict[str, Any] = {"subject": entry.x509_value}
+        if entry.x509_anchor:
+            out["anchorSha256"] = entry.x509_anchor
+        return out
+    return None
+
+
+def x509_anchors(trusted: Mapping[str, TrustEntry]) -> list[x509.Certificate]:
+    """The CA certificates the trust list names: trust anchors beside the configured ones."""
+    anchors = []
+    for entry in trusted.values():
+        if entry.x509_kind == "ca" and entry.x509_certificate:
+            try:
+                anchors.extend(x509.load_pem_x509_certificates(entry.x509_certificate.encode()))
+            except ValueError:
+                continue
+    return anchors
+
+
+def x509_pinned(trusted: Mapping[str, TrustEntry]) -> frozenset[str]:
+    """Fingerprints of the certificates the trust list names one by one."""
+    return frozenset(
+        e.x509_value for e in trusted.values() if e.x509_kind == "cert" and e.x509_value
+    )
+
+
+def _subject_matches(leaf: x509.Certificate, value: str) -> bool:
+    attribute, _, wanted = value.partition("=")
+    try:
+        oid, text = _subject_attribute(value, "entry")
+    except TrustListError:
+        return False
+    del attribute, wanted
+    return any(a.value == text for a in leaf.subject.get_attributes_for_oid(oid))
+
+
+def x509_match(
+    chain: Sequence[x509.Certificate], trusted: Mapping[str, TrustEntry]
+) -> TrustEntry | None:
+    """The trust list entry that names a verified chain (leaf first, anchor last): a
+    certificate fingerprint first, then a subject of the leaf (under its anchor, when the
+    entry names one), then a CA in the chain. None when no entry names it."""
+    if not chain:
+        return None
+    prints = [_fingerprint(c) for c in chain]
+    x509_entries = [e for e in trusted.values() if e.x509_kind in X509_KINDS and e.x509_value]
+    for entry in x509_entries:
+        if entry.x509_kind == "cert" and entry.x509_value in prints:
+            return entry
+    for entry in x509_entries:
+        if entry.x509_kind != "subject" or not _subject_matches(chain[0], entry.x509_value or ""):
+            continue
+        if entry.x509_anchor is None or entry.x509_anchor == prints[-1]:
+            return entry
+    for entry in x509_entries:
+        if entry.x509_kind == "ca" and entry.x509_value in prints[1:]:
+            return entry
+    return None
 
 
 def parse_trust_list(data: bytes | str) -> list[TrustEntry]:
@@ -179,7 +371,7 @@ def parse_trust_list(data: bytes | str) -> list[TrustEntry]:
     entries = [_entry(raw, f"issuers[{i}]") for i, raw in enumerate(issuers)]
     dids = [e.did for e in entries]
     if len(set(dids)) != len(dids):
-        raise TrustListError("a DID is listed twice")
+        raise TrustListError("an issuer (DID or X.509 name) is listed twice")
     return entries
 
 
@@ -194,6 +386,10 @@ def add_trusted_issuer(uow: UnitOfWork, entry: TrustEntry, *, source: str, now: 
     if entry.accreditations or row.accreditations is None:
         # an entry that names none keeps what a register import stored before
         row.accreditations = _stored(entry.accreditations)
+    row.x509_kind = entry.x509_kind
+    row.x509_value = entry.x509_value
+    row.x509_certificate = entry.x509_certificate
+    row.x509_anchor = entry.x509_anchor
     row.source = source
 
 
@@ -232,8 +428,8 @@ def parse_accreditations_csv(data: bytes) -> dict[str, tuple[Accreditation, ...]
             if not any(cells.values()):
                 continue
             did = cells.get("did", "")
-            if not did.startswith("did:") or len(did) > 300:
-                raise TrustListError(f"line {n}: did must be a DID")
+            if not did.startswith(("did:", "x509:")) or len(did) > 300:
+                raise TrustListError(f"line {n}: did must be a DID (or an x509: trust key)")
             raw: dict[str, Any] = {s: cells[s] for s in SCOPES if cells.get(s)}
             types = [t for t in re.split(r"[\s|]+", cells.get("credential_types", "")) if t]
             if types:
@@ -284,7 +480,15 @@ def list_trusted(uow: UnitOfWork) -> dict[str, TrustEntry]:
     rows = uow.session.scalars(select(TrustedIssuer).order_by(TrustedIssuer.name))
     return {
         r.did: TrustEntry(
-            r.did, r.name, r.kind, tuple(r.credential_types.split()), _loaded(r.accreditations)
+            r.did,
+            r.name,
+            r.kind,
+            tuple(r.credential_types.split()),
+            _loaded(r.accreditations),
+            r.x509_kind,
+            r.x509_value,
+            r.x509_certificate,
+            r.x509_anchor,
         )
         for r in rows
     }
@@ -294,7 +498,7 @@ def export_trust_list(uow: UnitOfWork) -> dict[str, Any]:
     return {
         "issuers": [
             {
-                "did": e.did,
+                **({"x509": x509} if (x509 := entry_x509_json(e)) else {"did": e.did}),
                 "name": e.name,
                 "kind": e.kind,
                 "credentialTypes": list(e.credential_types),

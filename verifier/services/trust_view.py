@@ -37,11 +37,26 @@ class TrustRow:
     may_issue_all: bool
     may_issue: tuple[str, ...]  # names of the kinds of credential, when not all
     did: str
+    """The DID, or for an X.509 entry how it is named (``CA-certificaat SHA-256 …``)."""
     accredited_for: tuple[str, ...] = ()  # "crebo 25655", "dossier 23189", "domein …"
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
+
+
+_X509_NAMES: Mapping[str, tuple[str, str]] = {
+    "ca": ("CA-certificaat SHA-256", "CA certificate SHA-256"),
+    "cert": ("Certificaat SHA-256", "Certificate SHA-256"),
+    "subject": ("Naam in certificaat", "Name in certificate"),
+}
+
+
+def _identity(entry: TrustEntry, lang: str) -> str:
+    names = _X509_NAMES.get(entry.x509_kind or "")
+    if names is not None and entry.x509_value:
+        return f"{_pick(names, lang)} {entry.x509_value}"
+    return entry.did
 
 
 def public_trust_rows(entries: Iterable[TrustEntry], *, lang: str) -> list[TrustRow]:
@@ -54,5 +69,5 @@ def public_trust_rows(entries: Iterable[TrustEntry], *, lang: str) -> list[Trust
         )  # fmt: skip
         kind = _pick(ORGANISATION_KINDS.get(entry.kind, ORGANISATION_KINDS["other"]), lang)
         accredited = tuple(f"{a.scope} {a.code}" for a in entry.accreditations)
-        rows.append(TrustRow(entry.name, kind, every, named, entry.did, accredited))
+        rows.append(TrustRow(entry.name, kind, every, named, _identity(entry, lang), accredited))
     return sorted(rows, key=lambda r: r.name.casefold())

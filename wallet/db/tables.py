@@ -73,8 +73,16 @@ class LoginSession(WalletBase):
 
 
 class HolderKey(WalletBase):
-    """An Ed25519 holder key (``did:key``). ``is_primary`` marks the key new credentials are bound
-    to; imported keys stay so credentials bound to them can still be presented."""
+    """A holder key. ``key_type`` says which:
+
+    - ``Ed25519``: the Data Integrity holder key; ``did`` is its ``did:key``,
+      ``encrypted_seed`` its 32-byte seed.
+    - ``P-256``: the SD-JWT VC holder key (ES256, HAIP); ``did`` is its RFC 9278 JWK
+      thumbprint URI (``urn:ietf:params:oauth:jwk-thumbprint:sha-256:…``, what ``cnf.jwk``
+      of a credential bound to it hashes to), ``encrypted_seed`` its 32-byte private scalar.
+
+    ``is_primary`` marks the key of its type new credentials are bound to; imported keys stay
+    so credentials bound to them can still be presented."""
 
     __tablename__ = "holder_key"
     __table_args__ = (UniqueConstraint("account_id", "did"),)
@@ -83,6 +91,7 @@ class HolderKey(WalletBase):
         ForeignKey("account.id", ondelete="CASCADE"), index=True
     )
     did: Mapped[str] = mapped_column(String(200))
+    key_type: Mapped[str] = mapped_column(String(16), default="Ed25519", server_default="Ed25519")
     encrypted_seed: Mapped[bytes] = mapped_column(LargeBinary)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -105,7 +114,9 @@ class StoredCredential(WalletBase):
         ForeignKey("account.id", ondelete="CASCADE"), index=True
     )
     digest: Mapped[str] = mapped_column(String(64))
-    format: Mapped[str] = mapped_column(String(16))  # ldp_vc | jwt_vc
+    format: Mapped[str] = mapped_column(String(16))  # ldp_vc | jwt_vc | dc+sd-jwt
+    """``dc+sd-jwt``: ``document`` is the issued SD-JWT compact exactly as received (the
+    issuer-signed JWT and every Disclosure, ending in ``~``, never a KB-JWT)."""
     document: Mapped[str] = mapped_column(Text)
     credential_id: Mapped[str | None] = mapped_column(String(500))
     kind: Mapped[str | None] = mapped_column(String(40))
@@ -115,7 +126,8 @@ class StoredCredential(WalletBase):
     issuer_name: Mapped[str | None] = mapped_column(String(300))
     subject_id: Mapped[str | None] = mapped_column(String(500))
     holder_did: Mapped[str | None] = mapped_column(String(200))
-    """The account's holder key DID the credential is bound to (None: not bound to ours)."""
+    """The account's holder key the credential is bound to, as ``HolderKey.did`` (a did:key,
+    or for ``dc+sd-jwt`` the JWK thumbprint URI of ``cnf.jwk``); None: not bound to ours."""
     valid_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(String(16))  # oid4vci | upload | import
@@ -127,6 +139,9 @@ class StoredCredential(WalletBase):
     """What a person needs to know first: ok, revoked, suspended, expired, not_yet_valid,
     status_unknown, invalid."""
     checks: Mapped[str] = mapped_column(Text)  # JSON list of CheckResult.to_json()
+    result_key: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    """:func:`qualifications.sd_jwt_vc_claims.result_fingerprint` of the result: the same
+    for the ``ldp_vc`` and the ``dc+sd-jwt`` copy of one result (they count once)."""
 
 
 class SelfDeclared(WalletBase):

@@ -72,6 +72,7 @@ def accept_offer(
         now=now,
         max_credentials=settings.max_credentials_per_account,
         max_credential_bytes=settings.max_credential_bytes,
+        formats=settings.credential_formats,
     )
     uow.commit()
     return {"credentials": [credential_public(r) for r in rows]}
@@ -149,10 +150,12 @@ def get_credential(
 
 @router.get("/credentials/{public_id}/download")
 def download(public_id: str, uow: UowDep, account: AccountDep) -> Response:
-    """The credential exactly as received (JSON-LD, or the vc+jwt as text)."""
+    """The credential exactly as received (JSON-LD, or the vc+jwt / SD-JWT VC as text)."""
     row = wallet_credentials.get_credential(uow, account, public_id)
     if row.format == "jwt_vc":
         media, name = "application/vc+jwt", f"{row.public_id}.jwt"
+    elif row.format == "dc+sd-jwt":
+        media, name = "application/dc+sd-jwt", f"{row.public_id}.sd-jwt"
     else:
         media, name = "application/vc+ld+json", f"{row.public_id}.json"
     return Response(

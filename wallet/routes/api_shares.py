@@ -12,8 +12,9 @@ from web_common.ui import verify_csrf
 
 from ..api_models import AnswerRequest, RequestText, ShareCreate
 from ..db.tables import ShareAccess
-from ..deps import AccountDep, BoxDep, HttpDep, NowDep, SettingsDep, UowDep
-from ..services import presentation_requests, shares
+from ..deps import AccountDep, BoxDep, HttpDep, NowDep, SettingsDep, UowDep, VerifierAnchorsDep
+from ..services import presentation_requests, shares, wallet_credentials
+from ..services.errors import NotFoundError
 from .common import aware
 
 router = APIRouter(prefix="/api", tags=["shares"], dependencies=[Depends(verify_csrf)])
@@ -73,6 +74,7 @@ def create_share(
         public_base_url=settings.public_base_url,
         box=box,
         now=now,
+        disclose=body.disclose,
     )
     uow.commit()
     summary = shares.get_share(uow, account, created.share.public_id)
@@ -100,12 +102,23 @@ def revoke_share(public_id: str, uow: UowDep, account: AccountDep, now: NowDep) 
 
 
 @router.post("/requests/preview")
-def preview_request(body: RequestText, account: AccountDep) -> dict[str, Any]:
+def preview_request(
+    body: RequestText,
+    account: AccountDep,
+    http: HttpDep,
+    now: NowDep,
+    anchors: VerifierAnchorsDep,
+) -> dict[str, Any]:
     """Who asks (the verifier's response address and name) and for what."""
-    request = presentation_requests.read_request(body.request)
+    loaded = presentation_requests.load_request(
+        body.request, http=http, now=now, trust_anchors=anchors
+    )
+    request = loaded.request
     return {
         "verifier": request.response_uri,
-        "client_name": request.client_metadata.get("client_name"),
+        "client_name": request.verifier_name,
+        "signed": request.signed,
+        "response_mode": request.response_mode,
         "queries": list(request.query_ids),
     }
 
@@ -118,10 +131,21 @@ def answer_request(
     http: HttpDep,
     box: BoxDep,
     now: NowDep,
+    anchors: VerifierAnchorsDep,
 ) -> dict[str, Any]:
-    """Send the chosen credentials to the verifier (OpenID4VP direct_post)."""
+    """Send the chosen credentials to the verifier (OpenID4VP direct_post or
+    direct_post.jwt); each goes to the first Credential Query it fits, with every claim
+    asked for."""
+    loaded = presentation_requests.load_request(
+        body.request, http=http, now=now, trust_anchors=anchors
+    )
+    owned = wallet_credentials.list_credentials(uow, account)
+    if not {r.public_id for r in owned} >= set(body.credentials):
+        raise NotFoundError("Een gekozen bewijs staat niet in je portemonnee.")
+    match = presentation_requests.match_rows(loaded.request, owned)
+    choices = presentation_requests.choices_for(match, body.credentials)
     answered = presentation_requests.answer_request(
-        uow, account, body.request, body.credentials, http=http, box=box, now=now
+        uow, account, loaded, choices, http=http, box=box, now=now
     )
     return {
         "verifier": answered.verifier,

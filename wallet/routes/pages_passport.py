@@ -15,6 +15,7 @@ from ..services.credential_pdf import credential_facts, render_credential_pdf
 from ..services.errors import InputError
 from ..services.passport import build_passport, kind_label
 from ..services.rechecking import last_checked, recheck_stale
+from ..services.sd_jwt_stored import claim_rows
 from ..web import page_router, render
 from .common import checks_of, explained_checks
 
@@ -86,6 +87,8 @@ def credential_page(
             "facts": credential_facts(catalog, row),
             "checks": explained_checks(checks_of(row), lang),
             "kind": kind_label(row.kind, lang),
+            "claims": claim_rows(row.document, lang) if row.format == "dc+sd-jwt" else [],
+            "twin": wallet_credentials.twin_of(uow, account, row),
         },
     )
 

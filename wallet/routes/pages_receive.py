@@ -81,6 +81,7 @@ def receive_offer(
             now=now,
             max_credentials=settings.max_credentials_per_account,
             max_credential_bytes=settings.max_credential_bytes,
+            formats=settings.credential_formats,
         )
     except ReceiveError as exc:
         tx = None

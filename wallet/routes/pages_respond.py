@@ -1,37 +1,98 @@
-"""Pages: answer a verifier's request for credentials (OpenID4VP). The person pastes the
-request (or opens ``/respond?request=openid4vp://…`` from a QR scan), sees who asks and
-what for, ticks the credentials to send, and sees the outcome."""
+"""Pages: answer a verifier's request for credentials (OpenID4VP 1.0). The person pastes the
+request (or opens ``/respond?request=openid4vp://…`` / ``haip-vp://…`` from a QR scan),
+sees who asks and what for, ticks the credentials and the claims to reveal, and sees the
+outcome. Nothing is sent before the person presses send."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+from cryptography import x509
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from credentials.errors import FetchError
-from credentials.net import check_url_allowed
-from credentials.oid4vp import AuthorizationRequest
 from web_common.ui import FormDep, get_language
 
-from ..db.tables import Account
-from ..deps import AccountDep, BoxDep, HttpDep, NowDep, UowDep
+from ..db.tables import Account, StoredCredential
+from ..deps import AccountDep, BoxDep, HttpDep, NowDep, UowDep, VerifierAnchorsDep
 from ..services import presentation_requests, wallet_credentials
 from ..services.errors import InputError, NotFoundError
-from ..services.request_view import describe_request, sendable
+from ..services.presentation_requests import Choice, LoadedRequest
+from ..services.request_view import describe_request
 from ..services.transport import GuardedHttp
 from ..web import page_router, render
 
 router = page_router()
 
 MAX_REQUEST = 64 * 1024
+MAX_REQUEST_OBJECT = 128 * 1024
+
+_UNUSABLE = (
+    "Dit verzoek is niet in orde en kan daarom niet veilig worden beantwoord. Er is niets "
+    "verstuurd."
+)
 
 # What the person reads, by the service's error code (Dutch source strings, see en.json).
 MESSAGES = {
     "empty_request": "Plak de link of de inhoud van de QR-code.",
+    "empty": "Plak de link of de inhoud van de QR-code.",
     "invalid_request": (
         "Dit is geen geldig verzoek om bewijs. Controleer of je de hele link hebt gekopieerd."
+    ),
+    "too_large": (
+        "Dit is geen geldig verzoek om bewijs. Controleer of je de hele link hebt gekopieerd."
+    ),
+    "request_unreachable": (
+        "Het verzoek kon niet worden opgehaald bij de controleur. Er is niets verstuurd; "
+        "probeer het later opnieuw of vraag een nieuwe QR-code."
+    ),
+    "unsigned": (
+        "Deze controleur moet zijn verzoek ondertekenen, maar dit verzoek is niet ondertekend. "
+        "Er is niets verstuurd."
+    ),
+    "bad_signature": (
+        "De handtekening onder dit verzoek klopt niet: het kan onderweg zijn veranderd of "
+        "nagemaakt. Er is niets verstuurd."
+    ),
+    "hash_mismatch": (
+        "Het certificaat bij dit verzoek hoort niet bij de controleur die het verzoek noemt. "
+        "Er is niets verstuurd."
+    ),
+    "no_certificate": (
+        "Het certificaat bij dit verzoek hoort niet bij de controleur die het verzoek noemt. "
+        "Er is niets verstuurd."
+    ),
+    "client_id_mismatch": (
+        "Het certificaat bij dit verzoek hoort niet bij de controleur die het verzoek noemt. "
+        "Er is niets verstuurd."
+    ),
+    "untrusted_verifier": (
+        "Deze controleur staat niet bij de erkende controleurs van je portemonnee. Er is "
+        "niets verstuurd."
+    ),
+    "expired": "Dit verzoek is verlopen. Vraag de controleur om een nieuwe QR-code.",
+    "not_yet_valid": _UNUSABLE,
+    "wrong_typ": _UNUSABLE,
+    "wrong_aud": _UNUSABLE,
+    "malformed": _UNUSABLE,
+    "wallet_nonce_mismatch": _UNUSABLE,
+    "invalid_dcql": _UNUSABLE,
+    "no_encryption_key": _UNUSABLE,
+    "dcql_over_budget": (
+        "Dit verzoek vraagt om te veel tegelijk; je portemonnee beantwoordt het niet."
+    ),
+    "unsupported_response_mode": (
+        "Deze controleur wil het antwoord op een manier ontvangen die je portemonnee niet "
+        "kent. Er is niets verstuurd."
+    ),
+    "unsupported_client_id": (
+        "Je portemonnee kan niet vaststellen wie deze controleur is (een soort kenmerk dat "
+        "ze niet kent). Er is niets verstuurd."
+    ),
+    "unsupported_transaction_data": (
+        "Dit verzoek vraagt je iets te bevestigen wat je portemonnee nog niet kan tonen. Er "
+        "is niets verstuurd."
     ),
     "private_address": (
         "Dit verzoek stuurt je antwoord naar een adres dat de portemonnee niet mag bereiken "
@@ -44,6 +105,15 @@ MESSAGES = {
     "nothing_chosen": "Kies minstens één bewijs om te sturen.",
     "not_sendable": ("Een ingetrokken, geschorst, verlopen of ongeldig bewijs kun je niet sturen."),
     "not_found": "Een gekozen bewijs staat niet in je portemonnee.",
+    "not_matching": "Een gekozen bewijs past niet bij wat er gevraagd wordt.",
+    "one_only": "Voor deze vraag kun je maar één bewijs sturen.",
+    "incomplete": "Kies een bewijs voor elke vraag die nodig is.",
+    "no_holder_key": (
+        "Dit bewijs is niet aan een sleutel in je portemonnee gebonden; je kunt het niet sturen."
+    ),
+    "mixed_holders": (
+        "Deze bewijzen horen bij verschillende sleutels (na een import). Stuur ze apart."
+    ),
 }
 
 
@@ -58,33 +128,46 @@ def _form(
     )
 
 
-def _check_target(parsed: AuthorizationRequest, http: GuardedHttp) -> None:
-    try:
-        check_url_allowed(parsed.response_uri, http.allow_hosts, resolve=http.resolve)
-    except FetchError as exc:
-        raise InputError("private_address", str(exc)) from None
+def _message(exc: InputError) -> str:
+    return MESSAGES.get(exc.code, exc.detail)
+
+
+def _load(
+    text: str,
+    http: GuardedHttp,
+    now: Any,
+    anchors: list[x509.Certificate],
+    request_object: str = "",
+    wallet_nonce: str = "",
+) -> LoadedRequest:
+    return presentation_requests.load_request(
+        text,
+        http=http,
+        now=now,
+        trust_anchors=anchors,
+        request_object=request_object or None,
+        wallet_nonce=wallet_nonce or None,
+    )
 
 
 def _preview(
     request: Request,
-    text: str,
-    account: Account,
-    uow: UowDep,
-    http: GuardedHttp,
+    loaded: LoadedRequest,
+    rows: list[StoredCredential],
     *,
     error: str | None = None,
     chosen: frozenset[str] = frozenset(),
     status: int = 200,
 ) -> Response:
-    try:
-        parsed = presentation_requests.read_request(text)
-        _check_target(parsed, http)
-    except InputError as exc:
-        return _form(request, text, MESSAGES.get(exc.code, exc.detail), exc.detail, 400)
-    rows = wallet_credentials.list_credentials(uow, account)
-    view = describe_request(parsed, rows, lang=get_language(request))
+    consent = presentation_requests.consent(loaded.request, rows)
+    view = describe_request(
+        loaded.request, consent.match, rows, claims_of=consent.claims,
+        disclosable_of=consent.disclosable, lang=get_language(request),
+    )  # fmt: skip
     context: dict[str, Any] = {
-        "request_text": text.strip(),
+        "request_text": loaded.link,
+        "request_object": loaded.request_object or "",
+        "wallet_nonce": loaded.wallet_nonce or "",
         "view": view,
         "error": error,
         "technical": None,
@@ -93,12 +176,30 @@ def _preview(
     return render(request, "wallet/respond.html", context, status_code=status)
 
 
+def _open(
+    request: Request,
+    text: str,
+    account: Account,
+    uow: UowDep,
+    http: GuardedHttp,
+    now: Any,
+    anchors: list[x509.Certificate],
+) -> Response:
+    try:
+        loaded = _load(text, http, now, anchors)
+    except InputError as exc:
+        return _form(request, text, _message(exc), exc.detail, 400)
+    return _preview(request, loaded, wallet_credentials.list_credentials(uow, account))
+
+
 @router.get("/respond")
 def respond_page(
     request: Request,
     uow: UowDep,
     account: AccountDep,
     http: HttpDep,
+    now: NowDep,
+    anchors: VerifierAnchorsDep,
 ) -> Response:
     """The paste form; with ``?request=openid4vp://…`` (a scanned QR code) the request."""
     text = request.query_params.get("request", "")
@@ -106,7 +207,7 @@ def respond_page(
         return _form(request, "", None, None, 200)
     if len(text) > MAX_REQUEST:
         return _form(request, "", MESSAGES["invalid_request"], None, 400)
-    return _preview(request, text, account, uow, http)
+    return _open(request, text, account, uow, http, now, anchors)
 
 
 @router.post("/respond")
@@ -115,9 +216,39 @@ def respond_preview(
     uow: UowDep,
     account: AccountDep,
     http: HttpDep,
+    now: NowDep,
+    anchors: VerifierAnchorsDep,
     request_text: Annotated[str, Form(alias="request", max_length=MAX_REQUEST)] = "",
 ) -> Response:
-    return _preview(request, request_text, account, uow, http)
+    return _open(request, request_text, account, uow, http, now, anchors)
+
+
+def _choices(form: Any, loaded: LoadedRequest, owned: dict[str, StoredCredential]) -> list[Choice]:
+    """The ticked credentials (``<query id>:<credential id>``, or a bare credential id) and
+    the claims left ticked (``<query id>:<credential id>:<index>``)."""
+    values = [str(v) for v in form.getlist("credential")][:60]
+    ids = [v.rsplit(":", 1)[-1] for v in values]
+    if any(pid not in owned for pid in ids):
+        raise NotFoundError("Een gekozen bewijs staat niet in je portemonnee.")
+    claims_shown = form.get("claims_shown") == "1"
+    ticked: dict[str, set[int]] = {}
+    for raw in [str(v) for v in form.getlist("claim")][:600]:
+        key, _, index = raw.rpartition(":")
+        if index.isdigit() and len(index) < 4:
+            ticked.setdefault(key, set()).add(int(index))
+    bare = [v for v in values if ":" not in v]
+    match = presentation_requests.match_rows(loaded.request, list(owned.values()))
+    choices = presentation_requests.choices_for(match, bare)
+    for value in values:
+        if ":" in value:
+            query_id, public_id = value.split(":", 1)
+            choices.append(Choice(query_id, public_id))
+    return [
+        Choice(c.query_id, c.public_id, frozenset(ticked.get(f"{c.query_id}:{c.public_id}", ())))
+        if claims_shown
+        else c
+        for c in choices
+    ]
 
 
 @router.post("/respond/send")
@@ -129,53 +260,39 @@ def respond_send(
     http: HttpDep,
     box: BoxDep,
     now: NowDep,
+    anchors: VerifierAnchorsDep,
     request_text: Annotated[str, Form(alias="request", max_length=MAX_REQUEST)] = "",
+    request_object: Annotated[str, Form(max_length=MAX_REQUEST_OBJECT)] = "",
+    wallet_nonce: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    chosen = [str(v) for v in form.getlist("credential")][:60]
-    chosen_set = frozenset(chosen)
     try:
-        parsed = presentation_requests.read_request(request_text)
-        _check_target(parsed, http)
+        loaded = _load(request_text, http, now, anchors, request_object, wallet_nonce)
     except InputError as exc:
-        return _form(request, request_text, MESSAGES.get(exc.code, exc.detail), exc.detail, 400)
-    owned = {r.public_id: r for r in wallet_credentials.list_credentials(uow, account)}
-    code: str | None = None
-    if not chosen:
-        code = "nothing_chosen"
-    elif any(pid not in owned for pid in chosen):
-        code = "not_found"
-    elif not all(sendable(owned[pid]) for pid in chosen):
-        code = "not_sendable"
-    if code is not None:
-        return _preview(
-            request, request_text, account, uow, http,
-            error=MESSAGES[code], chosen=chosen_set, status=400,
-        )  # fmt: skip
+        return _form(request, request_text, _message(exc), exc.detail, 400)
+    rows = wallet_credentials.list_credentials(uow, account)
+    owned = {r.public_id: r for r in rows}
+    chosen = frozenset(str(v) for v in form.getlist("credential"))
     try:
+        choices = _choices(form, loaded, owned)
         answered = presentation_requests.answer_request(
-            uow, account, request_text, chosen, http=http, box=box, now=now
+            uow, account, loaded, choices, http=http, box=box, now=now
         )
     except NotFoundError:
         return _preview(
-            request, request_text, account, uow, http,
-            error=MESSAGES["not_found"], chosen=chosen_set, status=400,
-        )  # fmt: skip
+            request, loaded, rows, error=MESSAGES["not_found"], chosen=chosen, status=400
+        )
     except InputError as exc:
-        return _preview(
-            request, request_text, account, uow, http,
-            error=MESSAGES.get(exc.code, exc.detail), chosen=chosen_set, status=400,
-        )  # fmt: skip
+        return _preview(request, loaded, rows, error=_message(exc), chosen=chosen, status=400)
     redirect = answered.redirect_uri
     if redirect is not None and urlsplit(redirect).scheme not in ("https", "http"):
         redirect = None  # only web links are offered to click
-    name = parsed.client_metadata.get("client_name")
     return render(
         request,
         "wallet/respond_sent.html",
         {
             "verifier": answered.verifier,
-            "client_name": name if isinstance(name, str) else None,
+            "client_name": loaded.request.verifier_name,
             "redirect_uri": redirect,
-            "sent": [owned[pid] for pid in dict.fromkeys(chosen)],
+            "sent": [owned[pid] for pid in dict.fromkeys(c.public_id for c in choices)],
         },
     )

@@ -8,11 +8,12 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web_common.qr import qr_svg
-from web_common.ui import FormDep, flash
+from web_common.ui import FormDep, flash, get_language
 
 from ..deps import AccountDep, BoxDep, NowDep, SettingsDep, UowDep
 from ..services import shares, wallet_credentials
 from ..services.errors import InputError
+from ..services.sd_jwt_stored import claim_rows
 from ..web import page_router, render
 
 router = page_router()
@@ -38,6 +39,11 @@ def _list(
             "now": now,
             "error": error,
             "credentials": wallet_credentials.list_credentials(uow, account),
+            "claims": {
+                c.public_id: claim_rows(c.document, get_language(request))
+                for c in wallet_credentials.list_credentials(uow, account)
+                if c.format == "dc+sd-jwt"
+            },
             "default_days": settings.share_default_days,
             "max_days": settings.share_max_days,
         },
@@ -70,6 +76,11 @@ def create_share(
     valid_days: Annotated[int, Form()] = 30,
 ) -> Response:
     chosen = [str(v) for v in form.getlist("credential")][:60]
+    # per SD-JWT VC shown with checkboxes: "sd_choice" names it, "claim:<id>" the claims kept
+    disclose = {
+        str(pid): [str(v)[:100] for v in form.getlist(f"claim:{pid}")][:200]
+        for pid in form.getlist("sd_choice")[:60]
+    }
     try:
         created = shares.create_share(
             uow,
@@ -81,6 +92,7 @@ def create_share(
             public_base_url=settings.public_base_url,
             box=box,
             now=now,
+            disclose=disclose,
         )
     except InputError as exc:
         return _list(request, uow, account, box, now, settings, exc.detail, 400)

@@ -9,7 +9,10 @@ File format (JSON, version 1)::
 
 The key is derived from the passphrase with scrypt; AES-GCM authenticates the whole content
 (and the header, as associated data), so a wrong passphrase and a changed file are refused
-alike. The plaintext is JSON with ``credentials``, ``self_declared`` and ``holder_keys``.
+alike. The plaintext is JSON with ``credentials``, ``self_declared`` and ``holder_keys`` (an Ed25519
+key as ``secret_multibase``; the SD-JWT VC P-256 key as ``{"type": "P-256", "private_jwk"}``).
+A ``dc+sd-jwt`` credential's ``document`` is its SD-JWT compact string, with ``"format":
+"dc+sd-jwt"`` (``format`` tells it from a ``vc+jwt`` string).
 Import verifies every credential again and stores nothing unless everything can be stored.
 """
 
@@ -26,16 +29,25 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import select
 
+from credentials.errors import KeyFormatError
+from credentials.jwk import P256KeyPair, b64url_encode
 from credentials.keys import Ed25519KeyPair
 from qualifications import Catalog
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.tables import Account, HolderKey, SelfDeclared, StoredCredential
-from .accounts import add_holder_key
+from .accounts import (
+    P256,
+    add_holder_key,
+    add_sd_jwt_holder_key,
+    sd_jwt_holder_keys,
+    sd_jwt_key_id,
+)
 from .checking import Checker
 from .errors import InputError, ReceiveError
 from .receive import load_document, receive_document
+from .sd_jwt_checks import is_sd_jwt
 from .wallet_credentials import SelfDeclaredInput, add_self_declared
 
 __all__ = [
@@ -162,16 +174,7 @@ def export_account(
     )
     return {
         "exported_at": now.isoformat(),
-        "holder_keys": [
-            {
-                "did": k.did,
-                "secret_multibase": Ed25519KeyPair.from_seed(
-                    box.decrypt(k.encrypted_seed)
-                ).secret_multibase,
-                "primary": k.is_primary,
-            }
-            for k in keys
-        ],
+        "holder_keys": [_export_key(k, box) for k in keys],
         "credentials": [
             {
                 "format": c.format,
@@ -196,6 +199,40 @@ def export_account(
             for e in entries
         ],
     }
+
+
+def _export_key(key: HolderKey, box: SecretBox) -> dict[str, Any]:
+    """An Ed25519 key as ``secret_multibase``; a P-256 (SD-JWT VC) key as ``private_jwk``."""
+    secret = box.decrypt(key.encrypted_seed)
+    if key.key_type == P256:
+        jwk = P256KeyPair.from_jwk({"kty": "EC", "crv": "P-256", "d": b64url_encode(secret)})
+        return {
+            "type": P256,
+            "did": key.did,
+            "private_jwk": jwk.private_jwk,
+            "primary": key.is_primary,
+        }
+    return {
+        "did": key.did,
+        "secret_multibase": Ed25519KeyPair.from_seed(secret).secret_multibase,
+        "primary": key.is_primary,
+    }
+
+
+def _import_key(
+    uow: UnitOfWork, account: Account, item: Any, box: SecretBox, now: datetime
+) -> None:
+    if item.get("type") == P256:
+        p256 = P256KeyPair.from_jwk(item["private_jwk"])
+        if sd_jwt_key_id(p256) != item.get("did"):
+            raise _bad_file()
+        primary = not sd_jwt_holder_keys(uow, account.id)
+        add_sd_jwt_holder_key(uow, account, p256, box=box, now=now, primary=primary)
+        return
+    key = Ed25519KeyPair.from_multibase(str(item["secret_multibase"]))
+    if key.did_key != item.get("did"):
+        raise _bad_file()
+    add_holder_key(uow, account, key, box=box, now=now)
 
 
 class ImportResult:
@@ -228,14 +265,13 @@ def import_account(
     result = ImportResult()
     try:
         for item in payload.get("holder_keys") or []:
-            key = Ed25519KeyPair.from_multibase(str(item["secret_multibase"]))
-            if key.did_key != item.get("did"):
-                raise _bad_file()
-            add_holder_key(uow, account, key, box=box, now=now)
+            _import_key(uow, account, item, box, now)
             result.keys += 1
         for index, item in enumerate(payload.get("credentials") or []):
             document = item["document"]
-            fmt = "jwt_vc" if isinstance(document, str) else "ldp_vc"
+            fmt = "ldp_vc"
+            if isinstance(document, str):
+                fmt = "dc+sd-jwt" if is_sd_jwt(document) else "jwt_vc"
             size = len(json.dumps(document).encode("utf-8"))
             if size > max_credential_bytes:
                 raise InputError("too_large", f"Bewijs {index + 1} in het bestand is te groot.")
@@ -277,7 +313,7 @@ def import_account(
                 now=now,
             )
             result.self_declared += 1
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, KeyFormatError):
         raise _bad_file() from None
     # Bind credentials to imported keys: ``receive_document`` sets holder_did from the
     # account's keys, which were added first.

@@ -3,7 +3,8 @@
 :class:`Checker` bundles what verification needs — a DID resolver (did:key locally, did:web
 over the guarded network), a caching status list fetcher and the JSON Schemas of our
 credential kinds — and reduces the engine's structured result to the one state a person
-needs first (:func:`state_of`).
+needs first (:func:`state_of`). SD-JWT VCs (a compact string with ``~``) are checked by
+:class:`~wallet.services.sd_jwt_checks.SdJwtChecker` into the same result shape.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from typing import Any
 from credentials.did import DidResolver
 from credentials.results import CheckResult, Outcome, VerificationResult
 from credentials.verification import StatusFetcher, verify_credential
+from qualifications import Catalog
 from qualifications.achievements import credential_schema
+
+from .sd_jwt_checks import SdJwtChecker, is_sd_jwt
 
 __all__ = ["STATES", "TAMPER_CHECKS", "Checker", "state_of"]
 
 # Checks whose failure means "not genuine": such a credential is never stored.
-TAMPER_CHECKS = frozenset({"format", "proof", "issuer", "schema"})
+TAMPER_CHECKS = frozenset({"format", "proof", "issuer", "schema", "type_metadata"})
 STATES = (
     "ok",
     "revoked",
@@ -63,8 +67,17 @@ def tampered(result: VerificationResult) -> CheckResult | None:
 class Checker:
     resolver: DidResolver
     fetch_status_list: StatusFetcher | None
+    sd_jwt: SdJwtChecker | None = None
+    catalog: Catalog | None = None
+    """For :func:`~qualifications.sd_jwt_vc_claims.result_fingerprint` of ``ldp_vc``
+    credentials (part titles come from the catalog)."""
 
     def check(self, credential: Any, *, now: datetime) -> VerificationResult:
+        if is_sd_jwt(credential):
+            if self.sd_jwt is None:
+                failed = CheckResult("format", Outcome.FAILED, "format", "SD-JWT VC not enabled")
+                return VerificationResult((failed,))
+            return self.sd_jwt.check(str(credential), now=now)
         return verify_credential(
             credential,
             resolver=self.resolver,

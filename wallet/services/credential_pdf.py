@@ -24,11 +24,13 @@ from fpdf import FPDF
 from credentials.errors import CredentialsError
 from credentials.jose import decode_vc_jwt
 from qualifications import Catalog
+from qualifications.sd_jwt_vc_claims import credential_from_sd_jwt_vc_claims
 from web_common.ui import format_datetime
 
 from ..db.tables import StoredCredential
 from .passport import DossierGroup, credential_parts
 from .receive import load_document
+from .sd_jwt_stored import stored_claims
 
 __all__ = ["PdfFacts", "credential_facts", "render_credential_pdf"]
 
@@ -60,6 +62,11 @@ class PdfFacts:
 
 
 def _document(row: StoredCredential) -> Mapping[str, Any]:
+    if row.format == "dc+sd-jwt":
+        try:
+            return credential_from_sd_jwt_vc_claims(stored_claims(row.document))
+        except ValueError:
+            return {}
     document = load_document(row)
     if isinstance(document, str):
         try:
@@ -138,16 +145,20 @@ def _qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
                 c += 1
 
 
-ATTACHMENT_NAMES = {"jwt_vc": "bewijs.jwt"}
+ATTACHMENT_NAMES = {"jwt_vc": "bewijs.jwt", "dc+sd-jwt": "bewijs.sd-jwt"}
+MEDIA_TYPES = {
+    "jwt_vc": "application/vc+jwt",
+    "dc+sd-jwt": "application/dc+sd-jwt",
+    "ldp_vc": "application/vc+ld+json",
+}
 
 
 def _attach(pdf: FPDF, row: StoredCredential, when: datetime, _: Gettext) -> None:
     """The signed credential exactly as received, as a file inside the PDF."""
-    jwt = row.format == "jwt_vc"
     pdf.embed_file(
         bytes=row.document.encode(),
         basename=ATTACHMENT_NAMES.get(row.format, "bewijs.json"),
-        mime_type="application/vc+jwt" if jwt else "application/vc+ld+json",
+        mime_type=MEDIA_TYPES.get(row.format, "application/vc+ld+json"),
         modification_date=when,
         desc=_("Het digitaal ondertekende origineel"),
     )

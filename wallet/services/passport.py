@@ -75,6 +75,10 @@ class CredentialRef:
     checked_at: datetime
     valid_until: datetime | None
     counts: bool
+    format: str = "ldp_vc"
+    copy_of: str | None = None
+    """The ``public_id`` of the credential this one is another format of (same result):
+    it is listed, but its evidence counts once, with the first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +137,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _ref(row: StoredCredential, lang: str) -> CredentialRef:
+def _ref(row: StoredCredential, lang: str, copy_of: str | None = None) -> CredentialRef:
     return CredentialRef(
         public_id=row.public_id,
         title=row.title,
@@ -146,6 +150,8 @@ def _ref(row: StoredCredential, lang: str) -> CredentialRef:
         checked_at=_aware(row.checked_at),
         valid_until=_aware(row.valid_until) if row.valid_until else None,
         counts=row.state in COUNTING_STATES,
+        format=row.format,
+        copy_of=copy_of,
     )
 
 
@@ -158,6 +164,26 @@ def evidence_of(row: StoredCredential) -> tuple[Evidence, ...]:
     return tuple(dataclasses.replace(e, id=row.public_id) for e in items)
 
 
+def _copies(rows: Sequence[StoredCredential]) -> dict[str, str]:
+    """``public_id`` → the credential it is a copy of: rows with the same ``result_key`` (an
+    ``ldp_vc`` and a ``dc+sd-jwt`` of one result) count once. The first counting row of a
+    result (oldest first, ``ldp_vc`` before ``dc+sd-jwt``) is the one that counts."""
+    first: dict[str, str] = {}
+    copies: dict[str, str] = {}
+    ordered = sorted(
+        rows,
+        key=lambda r: (r.state not in COUNTING_STATES, r.format != "ldp_vc", r.id or 0),
+    )
+    for row in ordered:
+        if row.result_key is None:
+            continue
+        if row.result_key in first:
+            copies[row.public_id] = first[row.result_key]
+        else:
+            first[row.result_key] = row.public_id
+    return copies
+
+
 def build_passport(
     catalog: Catalog,
     rows: Sequence[StoredCredential],
@@ -167,10 +193,11 @@ def build_passport(
     lang: str = "nl",
     related_limit: int = 5,
 ) -> PassportView:
-    refs = {row.public_id: _ref(row, lang) for row in rows}
+    copies = _copies(rows)
+    refs = {row.public_id: _ref(row, lang, copies.get(row.public_id)) for row in rows}
     evidence: list[Evidence] = []
     for row in rows:
-        if refs[row.public_id].counts:
+        if refs[row.public_id].counts and row.public_id not in copies:
             evidence.extend(evidence_of(row))
 
     by_werkproces: dict[PartKey, list[CredentialRef]] = {}
@@ -191,7 +218,7 @@ def build_passport(
                 self_by_werkproces.setdefault(key, []).append(ref)
 
     groups = _groups(catalog, by_werkproces, self_by_werkproces)
-    counting = [r for r in refs.values() if r.counts]
+    counting = [r for r in refs.values() if r.counts and r.copy_of is None]
     unmapped = tuple(r for r in counting if r.public_id not in mapped)
     problems = tuple(r for r in refs.values() if not r.counts)
 

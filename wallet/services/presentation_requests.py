@@ -1,44 +1,240 @@
-"""Answering an OpenID4VP request from a verifier (by link or QR code) with credentials the
-person chooses: a presentation signed with the holder key, bound to the request's ``nonce``
-(challenge) and ``client_id`` (domain), posted to the verifier's ``response_uri``
-(``direct_post``) under the wallet's network rules."""
+"""Answering an OpenID4VP 1.0 request from a verifier (by link or QR code) with the
+credentials and claims the person chooses.
+
+Reading (:func:`load_request`): a request by value (the ``redirect_uri:`` prefix, our own
+verifier's unsigned requests), or by reference: the wallet fetches the signed Request Object
+from ``request_uri`` (GET, or POST with a fresh ``wallet_nonce`` when the link says
+``request_uri_method=post``, §5.10) under the wallet's network rules and verifies it
+(:mod:`credentials.oid4vp_wallet`). The fetched Request Object travels with the consent
+form, so sending does not fetch it again (verifiers may serve it once); it is verified again
+when the person presses send (it may have expired meanwhile).
+
+Answering (:func:`answer_request`): per DCQL Credential Query the chosen credentials:
+``ldp_vc`` as one presentation signed with the holder key (``challenge`` = nonce,
+``domain`` = client_id, B.1.3.3), ``dc+sd-jwt`` as the SD-JWT with only the chosen
+Disclosures and a KB-JWT (``aud`` = client_id, ``nonce``, ``iat``, ``sd_hash``, B.3.6);
+``vp_token`` keyed by Credential Query id (§8.1), posted as a form (``direct_post``) or
+encrypted to the verifier's key (``direct_post.jwt``, §8.3).
+"""
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
-from credentials.errors import FetchError
-from credentials.oid4vp import (
-    AuthorizationRequest,
-    OpenId4VpError,
-    build_response_form,
-    parse_authorization_request,
+from cryptography import x509
+
+from credentials.dcql import ClaimQuery, DcqlMatch, HeldCredential, match_query
+from credentials.errors import CredentialsError, FetchError
+from credentials.jwk import EdDsaSigner, JwsSigner, jwk_thumbprint_uri
+from credentials.jws import parse_compact
+from credentials.keys import Ed25519KeyPair
+from credentials.net import check_url_allowed
+from credentials.oid4vp_wallet import (
+    REQUEST_OBJECT_MEDIA_TYPE,
+    RequestError,
+    WalletRequest,
+    build_response,
+    parse_request_link,
+    request_from_link,
+    verify_request_object,
 )
+from credentials.sd_jwt import ClaimPath, SdJwtError, parse_sd_jwt
+from credentials.sd_jwt_holder import KeyBindingRequest, disclosure_paths, present
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
-from ..db.tables import Account
+from ..db.tables import Account, StoredCredential
+from .accounts import holder_keys, sd_jwt_holder_key
 from .errors import InputError
+from .receive import load_document
+from .request_view import sendable
+from .sd_jwt_stored import stored_claims
 from .shares import _selected, _signing_key, build_presentation
 from .transport import GuardedHttp
 
-__all__ = ["AnsweredRequest", "answer_request", "read_request"]
+__all__ = [
+    "AnsweredRequest",
+    "Choice",
+    "Consent",
+    "LoadedRequest",
+    "answer_request",
+    "choices_for",
+    "consent",
+    "held_credentials",
+    "load_request",
+    "match_rows",
+]
+
+MAX_REQUEST_OBJECT = 128 * 1024
+WALLET_METADATA = {
+    "vp_formats_supported": {
+        "ldp_vc": {
+            "proof_type_values": ["DataIntegrityProof"],
+            "cryptosuite_values": ["eddsa-rdfc-2022"],
+        },
+        "dc+sd-jwt": {"sd-jwt_alg_values": ["ES256", "EdDSA"], "kb-jwt_alg_values": ["ES256"]},
+    },
+    "client_id_prefixes_supported": ["x509_hash", "redirect_uri"],
+    "request_object_signing_alg_values_supported": ["ES256"],
+    "response_modes_supported": ["direct_post", "direct_post.jwt"],
+}
 
 
-def read_request(text: str) -> AuthorizationRequest:
-    """The verifier's request from its link or QR content; raises :class:`InputError`."""
+@dataclass(frozen=True, slots=True)
+class LoadedRequest:
+    """A checked request with what the consent form carries along."""
+
+    request: WalletRequest
+    link: str
+    request_object: str | None = None
+    wallet_nonce: str | None = None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.request.response_uri).netloc
+
+
+def _refused(exc: RequestError) -> InputError:
+    return InputError(exc.code, f"Dit verzoek om bewijs kan niet worden beantwoord ({exc.reason}).")
+
+
+def _fetch_request_object(url: str, method: str, http: GuardedHttp) -> tuple[str, str | None]:
+    nonce: str | None = None
+    headers = {"Accept": f"{REQUEST_OBJECT_MEDIA_TYPE}, application/jwt"}
+    try:
+        if method == "post":
+            nonce = secrets.token_urlsafe(16)
+            form = {"wallet_nonce": nonce, "wallet_metadata": json.dumps(WALLET_METADATA)}
+            answer = http.post(url, form=form, headers=headers, max_bytes=MAX_REQUEST_OBJECT)
+        else:
+            answer = http.request("GET", url, headers=headers, max_bytes=MAX_REQUEST_OBJECT)
+    except FetchError as exc:
+        raise InputError(
+            "request_unreachable", f"Het verzoek kon niet worden opgehaald ({exc})."
+        ) from None
+    if answer.status != 200:
+        raise InputError(
+            "request_unreachable", f"Het verzoek kon niet worden opgehaald (HTTP {answer.status})."
+        )
+    try:
+        return answer.content.decode("ascii").strip(), nonce
+    except UnicodeDecodeError:
+        raise InputError(
+            "malformed", "Het opgehaalde verzoek is geen ondertekend verzoek."
+        ) from None
+
+
+def load_request(
+    text: str,
+    *,
+    http: GuardedHttp,
+    now: datetime,
+    trust_anchors: Sequence[x509.Certificate] = (),
+    request_object: str | None = None,
+    wallet_nonce: str | None = None,
+) -> LoadedRequest:
+    """The verifier's request from its link or QR content, checked; raises
+    :class:`InputError` (``code`` as in :class:`RequestError`, ``request_unreachable``,
+    ``private_address``). With ``request_object`` (from the consent form) nothing is
+    fetched."""
     text = (text or "").strip()
     if not text:
         raise InputError("empty_request", "Plak de link of de inhoud van de QR-code.")
     try:
-        return parse_authorization_request(text)
-    except OpenId4VpError as exc:
-        raise InputError(
-            "invalid_request", f"Dit is geen geldig verzoek om bewijs ({exc})."
-        ) from None
+        link = parse_request_link(text)
+        if link.request_uri is not None and request_object is None:
+            request_object, wallet_nonce = _fetch_request_object(
+                link.request_uri, link.request_uri_method, http
+            )
+        elif link.request is not None:
+            request_object, wallet_nonce = link.request, None
+        if request_object is not None and (link.request_uri or link.request):
+            request = verify_request_object(
+                request_object,
+                client_id=link.client_id or "",
+                now=now,
+                trust_anchors=trust_anchors,
+                wallet_nonce=wallet_nonce,
+            )
+        else:
+            request_object = wallet_nonce = None
+            request = request_from_link(link)
+    except RequestError as exc:
+        raise _refused(exc) from None
+    try:
+        check_url_allowed(request.response_uri, http.allow_hosts, resolve=http.resolve)
+    except FetchError as exc:
+        raise InputError("private_address", str(exc)) from None
+    return LoadedRequest(request, text, request_object, wallet_nonce)
+
+
+# ------------------------------------------------------------------------------ matching
+
+
+def held_credentials(rows: Sequence[StoredCredential]) -> list[HeldCredential]:
+    """The stored credentials as the DCQL matcher sees them (unreadable ones left out).
+    A ``vc+jwt`` credential travels in an ``ldp_vc`` presentation (enveloped), as before."""
+    held: list[HeldCredential] = []
+    for row in rows:
+        types = frozenset(row.types.split())
+        if row.format == "dc+sd-jwt":
+            claims = stored_claims(row.document)
+            vct = claims.get("vct")
+            if isinstance(vct, str):
+                held.append(HeldCredential(row.public_id, "dc+sd-jwt", claims, vct, types))
+            continue
+        document = load_document(row)
+        claims = document if isinstance(document, dict) else {"type": sorted(types)}
+        held.append(HeldCredential(row.public_id, "ldp_vc", claims, types=types))
+    return held
+
+
+def match_rows(request: WalletRequest, rows: Sequence[StoredCredential]) -> DcqlMatch:
+    return match_query(request.dcql, held_credentials(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """What the consent page needs besides the request: the DCQL match, and per SD-JWT VC
+    its claims (what a claim would reveal) and the claims paths of its Disclosures (which
+    claims the person can withhold)."""
+
+    match: DcqlMatch
+    claims: dict[str, Mapping[str, Any]]
+    disclosable: dict[str, list[ClaimPath]]
+
+
+def consent(request: WalletRequest, rows: Sequence[StoredCredential]) -> Consent:
+    held = held_credentials(rows)
+    by_id = {r.public_id: r for r in rows}
+    claims = {h.ref: h.claims for h in held if h.format == "dc+sd-jwt"}
+    disclosable: dict[str, list[ClaimPath]] = {}
+    for ref in claims:
+        try:
+            parts = parse_sd_jwt(by_id[ref].document)
+            disclosable[ref] = [path for _, path in disclosure_paths(parts)]
+        except (CredentialsError, ValueError):
+            disclosable[ref] = []
+    return Consent(match_query(request.dcql, held), claims, disclosable)
+
+
+# ----------------------------------------------------------------------------- answering
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One credential the person ticked for a Credential Query; ``claims`` are the indexes
+    (into the candidate's claims) they left ticked, None for all of them."""
+
+    query_id: str
+    public_id: str
+    claims: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,24 +244,113 @@ class AnsweredRequest:
     redirect_uri: str | None
 
 
+def _kb_signer(
+    uow: UnitOfWork, account: Account, box: SecretBox, row: StoredCredential
+) -> JwsSigner:
+    """The account's key the SD-JWT is bound to (its ``cnf.jwk``): the P-256 holder key with
+    that JWK thumbprint (ES256, what our wallet receives), or an Ed25519 holder key with that
+    public key (EdDSA)."""
+    try:
+        payload = parse_compact(parse_sd_jwt(row.document).issuer_jwt).payload
+    except (SdJwtError, ValueError):
+        raise InputError("not_sendable", "Dit bewijs kan niet worden gelezen.") from None
+    cnf = payload.get("cnf")
+    bound = cnf.get("jwk") if isinstance(cnf, Mapping) else None
+    if isinstance(bound, Mapping):
+        if bound.get("kty") == "EC":
+            try:
+                return sd_jwt_holder_key(uow, account.id, box, jwk_thumbprint_uri(bound))
+            except (LookupError, ValueError):
+                pass
+        elif bound.get("kty") == "OKP":
+            for key_row in holder_keys(uow, account.id):
+                signer = EdDsaSigner(Ed25519KeyPair.from_seed(box.decrypt(key_row.encrypted_seed)))
+                if all(bound.get(k) == signer.public_jwk[k] for k in ("kty", "crv", "x")):
+                    return signer
+    raise InputError(
+        "no_holder_key",
+        "Dit bewijs is niet aan een sleutel in je portemonnee gebonden; je kunt het niet sturen.",
+    )
+
+
+def _assign(
+    match: DcqlMatch, rows: Mapping[str, StoredCredential], choices: Sequence[Choice]
+) -> dict[str, list[Choice]]:
+    by_query: dict[str, list[Choice]] = {}
+    for choice in choices:
+        candidates = match.candidates.get(choice.query_id, [])
+        if not any(c.ref == choice.public_id for c in candidates):
+            raise InputError("not_matching", "Een gekozen bewijs past niet bij de vraag.")
+        if not sendable(rows[choice.public_id]):
+            raise InputError("not_sendable", "Dit bewijs kan niet worden gestuurd.")
+        chosen = by_query.setdefault(choice.query_id, [])
+        if any(c.public_id == choice.public_id for c in chosen):
+            continue
+        chosen.append(choice)
+    for query_id, chosen in by_query.items():
+        if len(chosen) > 1 and not match.query.query(query_id).multiple:
+            raise InputError("one_only", "Voor deze vraag kun je maar één bewijs sturen.")
+    if not match.answers(by_query):
+        raise InputError("incomplete", "Kies een bewijs voor elke vraag die nodig is.")
+    return by_query
+
+
+def _claims_to_reveal(match: DcqlMatch, choice: Choice) -> list[ClaimQuery]:
+    candidate = next(c for c in match.candidates[choice.query_id] if c.ref == choice.public_id)
+    return [
+        claim
+        for index, claim in enumerate(candidate.claims)
+        if choice.claims is None or index in choice.claims
+    ]
+
+
 def answer_request(
     uow: UnitOfWork,
     account: Account,
-    text: str,
-    public_ids: Sequence[str],
+    loaded: LoadedRequest,
+    choices: Sequence[Choice],
     *,
     http: GuardedHttp,
     box: SecretBox,
     now: datetime,
 ) -> AnsweredRequest:
-    """Send the chosen credentials to the verifier that made the request in ``text``."""
-    request = read_request(text)
-    rows = _selected(uow, account, public_ids)
-    key = _signing_key(uow, account, rows, box)
-    presentation = build_presentation(
-        rows, key, challenge=request.nonce, domain=request.client_id, now=now
-    )
-    form = build_response_form(request, {request.query_ids[0]: [presentation]})
+    """Send the chosen credentials (and, for SD-JWT VCs, only the chosen claims) to the
+    verifier that made ``loaded``."""
+    request = loaded.request
+    if not choices:
+        raise InputError("nothing_chosen", "Kies minstens één bewijs om te sturen.")
+    rows = {r.public_id: r for r in _selected(uow, account, [c.public_id for c in choices])}
+    match = match_rows(request, list(rows.values()))
+    by_query = _assign(match, rows, choices)
+    vp_token: dict[str, list[Any]] = {}
+    for query_id, chosen in by_query.items():
+        query = match.query.query(query_id)
+        if query.format == "dc+sd-jwt":
+            vp_token[query_id] = [
+                present(
+                    rows[c.public_id].document,
+                    select=[claim.path for claim in _claims_to_reveal(match, c)],
+                    key_binding=KeyBindingRequest(
+                        _kb_signer(uow, account, box, rows[c.public_id]),
+                        request.client_id,
+                        request.nonce,
+                        int(now.timestamp()),
+                    ),
+                )
+                for c in chosen
+            ]
+        else:
+            vp_rows = [rows[c.public_id] for c in chosen]
+            key = _signing_key(uow, account, vp_rows, box)
+            vp_token[query_id] = [
+                build_presentation(
+                    vp_rows, key, challenge=request.nonce, domain=request.client_id, now=now
+                )
+            ]
+    try:
+        form = build_response(request, vp_token)
+    except RequestError as exc:
+        raise _refused(exc) from None
     try:
         answer = http.post(request.response_uri, form=form, max_bytes=64 * 1024)
     except FetchError as exc:
@@ -85,3 +370,18 @@ def answer_request(
         answer.status,
         redirect if isinstance(redirect, str) else None,
     )
+
+
+def choices_for(match: DcqlMatch, public_ids: Sequence[str]) -> list[Choice]:
+    """Bare credential ids (the JSON API, older forms) as choices: each to the first
+    Credential Query it is a candidate for (every requested claim revealed)."""
+    out = []
+    for public_id in dict.fromkeys(public_ids):
+        query_id = next(
+            (q for q, found in match.candidates.items() if any(c.ref == public_id for c in found)),
+            None,
+        )
+        if query_id is None:
+            raise InputError("not_matching", "Een gekozen bewijs past niet bij de vraag.")
+        out.append(Choice(query_id, public_id))
+    return out

@@ -1,5 +1,15 @@
 """Receiving credentials: by OpenID4VCI (pre-authorized code flow with a key proof) or by
-uploading a file (JSON-LD with a Data Integrity proof, or a ``vc+jwt``).
+uploading a file (JSON-LD with a Data Integrity proof, a ``vc+jwt``, or an SD-JWT VC).
+
+SD-JWT VC (``dc+sd-jwt``): stored with ``format = "dc+sd-jwt"`` and ``document`` the issued
+SD-JWT compact exactly as received (the issuer-signed JWT and every Disclosure, ending in
+``~``, no KB-JWT; a KB-JWT is made per presentation). Over OpenID4VCI it is requested with a
+key proof (``openid4vci-proof+jwt``, ES256, ``jwk`` header) of the account's P-256 holder
+key (:func:`wallet.services.accounts.sd_jwt_holder_key`) and must come back bound to it
+(``cnf.jwk``). When an offer has the same credential in several formats, the wallet asks
+for each in the order of ``WALLET_CREDENTIAL_FORMATS``; an issuer that delivers one format
+per offer (ours: "redeemed in the other format") refuses the later requests and the wallet
+keeps what it got. Copies of one result share ``result_key``.
 
 Every credential is verified with the engine before anything is stored; one that is not
 genuine (bad proof, unknown issuer key, malformed, against its schema) is refused with the
@@ -15,9 +25,9 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -26,6 +36,8 @@ from sqlalchemy import func, select
 from credentials.budget import budget_failure, exceeded_limit
 from credentials.errors import FetchError, JwtFormatError
 from credentials.jose import decode_vc_jwt, unwrap_enveloped_credential
+from credentials.jwk import P256KeyPair, jwk_thumbprint_uri
+from credentials.jws import sign_compact
 from credentials.oid4vci import (
     CredentialOffer,
     Oid4vciError,
@@ -44,16 +56,24 @@ from credentials.oid4vci import (
 from credentials.results import VerificationResult
 from credentials.timestamps import parse_datetime_stamp
 from credentials.verification import issuer_id, validity_period
+from qualifications import Catalog
 from qualifications.achievements import evidence_from_credential, kind_of_credential
 from qualifications.evidence import evidence_to_json
+from qualifications.sd_jwt_vc_claims import (
+    credential_from_sd_jwt_vc_claims,
+    result_fingerprint,
+    sd_jwt_vc_claims,
+)
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.tables import Account, HolderKey, StoredCredential
-from .accounts import holder_key
+from .accounts import holder_key, sd_jwt_holder_key, sd_jwt_key_id
 from .checking import Checker, state_of, tampered
 from .errors import ReceiveError
 from .issuer_errors import OFFER_USED, TX_CODE_REQUIRED, credential_error, token_error
+from .sd_jwt_checks import is_sd_jwt
+from .sd_jwt_explain import explain_sd_jwt
 from .transport import GuardedHttp
 
 log = logging.getLogger(__name__)
@@ -71,6 +91,10 @@ __all__ = [
 ]
 
 MAX_OFFER_TEXT = 16 * 1024
+SD_JWT = "dc+sd-jwt"
+LDP_VC = "ldp_vc"
+KEY_PROOF_TYP = "openid4vci-proof+jwt"
+STRING_FORMATS = frozenset({"jwt_vc", SD_JWT})
 
 
 def new_public_id() -> str:
@@ -95,6 +119,8 @@ def parse_upload(data: bytes | str, *, max_bytes: int) -> tuple[Any, str]:
     text = text.strip()
     if not text:
         raise ReceiveError("empty", "Het bestand is leeg.")
+    if text.startswith("ey") and "~" in text and "{" not in text and " " not in text:
+        return text, SD_JWT
     if text.startswith("ey") and text.count(".") == 2 and "{" not in text:
         try:
             decode_vc_jwt(text)
@@ -133,8 +159,8 @@ def serialise(document: Any) -> str:
 
 
 def load_document(row: StoredCredential) -> Any:
-    """The stored document: a JSON object, or the ``vc+jwt`` string."""
-    return row.document if row.format == "jwt_vc" else json.loads(row.document)
+    """The stored document: a JSON object, or the ``vc+jwt`` / SD-JWT string."""
+    return row.document if row.format in STRING_FORMATS else json.loads(row.document)
 
 
 def _title(credential: Mapping[str, Any]) -> str:
@@ -161,6 +187,92 @@ def _subject_id(credential: Mapping[str, Any]) -> str | None:
     subject = credential.get("credentialSubject")
     value = subject.get("id") if isinstance(subject, Mapping) else None
     return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """What the wallet stores about a credential, whatever its format."""
+
+    shape: Mapping[str, Any]
+    """The credential in the OB 3.0 shape (an SD-JWT VC's claims mapped back)."""
+    subject: str | None
+    credential_id: str | None
+    types: str
+    title: str
+    issuer: str
+    valid_from: datetime | None
+    valid_until: datetime | None
+    result_key: str | None
+
+
+def _ldp_view(credential: Mapping[str, Any], catalog: Catalog | None) -> _View:
+    key = None
+    if catalog is not None:
+        try:
+            key = result_fingerprint(sd_jwt_vc_claims(credential, catalog).claims)
+        except ValueError:
+            key = None
+    start, end = validity_period(credential)
+    return _View(
+        shape=credential,
+        subject=_subject_id(credential),
+        credential_id=str(credential["id"])[:500]
+        if isinstance(credential.get("id"), str)
+        else None,
+        types=" ".join(str(t) for t in _types(credential) if isinstance(t, str)),
+        title=_title(credential),
+        issuer=issuer_id(credential) or "",
+        valid_from=parse_datetime_stamp(start),
+        valid_until=parse_datetime_stamp(end),
+        result_key=key,
+    )
+
+
+def _timestamp(value: object) -> datetime | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+def holder_key_id(claims: Mapping[str, Any]) -> str | None:
+    """The JWK thumbprint URI of an SD-JWT VC's ``cnf.jwk`` (what it is bound to)."""
+    cnf = claims.get("cnf")
+    jwk = cnf.get("jwk") if isinstance(cnf, Mapping) else None
+    if not isinstance(jwk, Mapping):
+        return None
+    try:
+        return jwk_thumbprint_uri(jwk)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _sd_jwt_view(claims: Mapping[str, Any]) -> _View:
+    try:
+        shape: Mapping[str, Any] = credential_from_sd_jwt_vc_claims(claims)
+    except ValueError:
+        shape = {"issuer": claims.get("iss")}
+    title = next(
+        (
+            str(v).strip()[:500]
+            for v in (claims.get("achievement_name"), claims.get("credential_name"))
+            if isinstance(v, str) and v.strip()
+        ),
+        str(claims.get("vct", "Bewijs")).rsplit("/", 1)[-1][:500] or "Bewijs",
+    )
+    return _View(
+        shape=shape,
+        subject=holder_key_id(claims),
+        credential_id=None,
+        types=str(claims.get("vct", "")),
+        title=title,
+        issuer=str(claims.get("iss") or ""),
+        valid_from=_timestamp(claims.get("nbf")),
+        valid_until=_timestamp(claims.get("exp")),
+        result_key=result_fingerprint(claims),
+    )
 
 
 def record_check(row: StoredCredential, result: VerificationResult, now: datetime) -> None:
@@ -217,13 +329,16 @@ def receive_document(
     bad = tampered(result)
     if bad is not None or result.credential is None:
         detail = bad.detail if bad is not None else "het bewijs kon niet gelezen worden"
+        if bad is not None and fmt == SD_JWT:
+            detail = explain_sd_jwt(bad, "nl")[1] or detail
         raise ReceiveError(
             "not_genuine",
             f"Dit bewijs is niet echt of is veranderd en is niet bewaard ({detail}).",
             check=bad.to_json() if bad is not None else None,
         )
     credential = result.credential
-    subject = _subject_id(credential)
+    view = _sd_jwt_view(credential) if fmt == SD_JWT else _ldp_view(credential, checker.catalog)
+    subject = view.subject
     if require_holder is not None and subject != require_holder:
         raise ReceiveError(
             "not_bound", "De uitgever heeft het bewijs niet aan jouw sleutel gekoppeld."
@@ -249,29 +364,28 @@ def receive_document(
     own_dids = set(
         uow.session.scalars(select(HolderKey.did).where(HolderKey.account_id == account.id))
     )
-    evidence, _issues = evidence_from_credential(credential)
-    kind = kind_of_credential(credential)
+    evidence, _issues = evidence_from_credential(view.shape)
+    kind = kind_of_credential(view.shape)
     row = StoredCredential(
         public_id=new_public_id(),
         account_id=account.id,
         digest=digest,
         format=fmt,
         document=serialised,
-        credential_id=str(credential["id"])[:500]
-        if isinstance(credential.get("id"), str)
-        else None,
+        credential_id=view.credential_id,
         kind=kind.value if kind is not None else None,
-        types=" ".join(str(t) for t in _types(credential) if isinstance(t, str))[:500],
-        title=_title(credential),
-        issuer=(issuer_id(credential) or "")[:500],
-        issuer_name=_issuer_name(credential),
+        types=view.types[:500],
+        title=view.title,
+        issuer=view.issuer[:500],
+        issuer_name=_issuer_name(view.shape),
         subject_id=subject[:500] if subject else None,
         holder_did=subject if subject in own_dids else None,
-        valid_from=parse_datetime_stamp(validity_period(credential)[0]),
-        valid_until=parse_datetime_stamp(validity_period(credential)[1]),
+        valid_from=view.valid_from,
+        valid_until=view.valid_until,
         source=source,
         received_at=received_at or now,
         evidence=json.dumps([evidence_to_json(e) for e in evidence], ensure_ascii=False),
+        result_key=view.result_key,
     )
     record_check(row, result, now)
     uow.session.add(row)
@@ -360,10 +474,12 @@ def preview_offer(text: str, http: GuardedHttp) -> OfferPreview:
         raise _fetch_error(exc) from None
     except Oid4vciError as exc:
         raise _offer_error(exc) from None
-    names = []
+    names: list[str] = []
     for config_id in offer.credential_configuration_ids:
         config = parsed.configurations.get(config_id, {})
-        names.append(_display_name(config) or config_id)
+        name = _display_name(config) or config_id
+        if name not in names:  # the same credential in two formats is one credential
+            names.append(name)
     return OfferPreview(offer, _display_name(parsed.raw), tuple(names))
 
 
@@ -391,6 +507,7 @@ def accept_offer(
     now: datetime,
     max_credentials: int,
     max_credential_bytes: int,
+    formats: Sequence[str] = (LDP_VC, SD_JWT),
 ) -> list[StoredCredential]:
     """Complete the pre-authorized code flow for the offer in ``text`` and store what the
     issuer delivers, verified and bound to the account's holder key.
@@ -441,10 +558,14 @@ def accept_offer(
             raise refused
         access = parse_token_response(token_answer.body)
         key = holder_key(uow, account.id, box)
-        documents: list[Any] = []
-        for config_id in offer.credential_configuration_ids:
-            if metadata.configurations.get(config_id, {}).get("format") == "dc+sd-jwt":
-                continue  # the same credential as SD-JWT VC, for other wallets
+        wanted = _requests(offer.credential_configuration_ids, metadata.configurations, formats)
+        if not wanted:
+            raise ReceiveError(
+                "unsupported_offer",
+                "Deze portemonnee kan geen van de aangeboden soorten bewijs bewaren.",
+            )
+        delivered: list[tuple[Any, str, str]] = []  # (document, format, holder key id)
+        for config_id, fmt in wanted:
             nonce = None
             if metadata.nonce_endpoint is not None:
                 answer = http.post(metadata.nonce_endpoint, form={})
@@ -452,9 +573,17 @@ def accept_offer(
                     raise ReceiveError("issuer_error", "De uitgever gaf geen nonce.")
                 value = answer.body.get("c_nonce")
                 nonce = value if isinstance(value, str) else None
-            proof = create_key_proof(
-                key, audience=offer.credential_issuer, nonce=nonce, issued_at=now
-            )
+            if fmt == SD_JWT:
+                p256 = sd_jwt_holder_key(uow, account.id, box, now=now)
+                proof = create_jwk_key_proof(
+                    p256, audience=offer.credential_issuer, nonce=nonce, issued_at=now
+                )
+                bound_to = sd_jwt_key_id(p256)
+            else:
+                proof = create_key_proof(
+                    key, audience=offer.credential_issuer, nonce=nonce, issued_at=now
+                )
+                bound_to = key.did_key
             answer = http.post(
                 metadata.credential_endpoint,
                 json_body=build_credential_request(config_id, [proof]),
@@ -462,8 +591,16 @@ def accept_offer(
                 max_bytes=max_credential_bytes + 4096,
             )
             if answer.status != 200:
+                if delivered and _refused_other_format(answer.status, answer.body):
+                    log.info("issuer delivers one format per offer; kept %s", delivered[0][1])
+                    continue
                 raise credential_error(answer.status, answer.body)
-            documents.extend(parse_credential_response(answer.body))
+            for document in parse_credential_response(answer.body):
+                if fmt == SD_JWT and not isinstance(document, str):
+                    raise Oid4vciError("invalid_response", "an SD-JWT VC is a string")
+                delivered.append(
+                    (document, fmt if fmt == SD_JWT else _format_of(document), bound_to)
+                )
     except FetchError as exc:
         raise _fetch_error(exc) from None
     except Oid4vciError as exc:
@@ -474,8 +611,7 @@ def accept_offer(
             "opnieuw of neem contact op met de uitgever.",
         ) from None
     stored = []
-    for document in documents:
-        fmt = "jwt_vc" if isinstance(document, str) else "ldp_vc"
+    for document, fmt, bound_to in delivered:
         if len(serialise(document).encode("utf-8")) > max_credential_bytes:
             raise ReceiveError("too_large", "Het bewijs van de uitgever is te groot.")
         stored.append(
@@ -488,10 +624,53 @@ def accept_offer(
                 checker=checker,
                 now=now,
                 max_credentials=max_credentials,
-                require_holder=key.did_key,
+                require_holder=bound_to,
             )
         )
     return stored
+
+
+def _format_of(document: Any) -> str:
+    if is_sd_jwt(document):
+        return SD_JWT
+    return "jwt_vc" if isinstance(document, str) else LDP_VC
+
+
+def _requests(
+    offered: Sequence[str], configurations: Mapping[str, Any], formats: Sequence[str]
+) -> list[tuple[str, str]]:
+    """The configurations to ask for, ``(id, format)``, in the order of ``formats`` (the
+    wallet's preference), only formats the wallet can hold. An offer naming a configuration
+    its issuer does not describe is asked for as before (``ldp_vc``)."""
+    found: list[tuple[str, str]] = []
+    for config_id in offered:
+        config = configurations.get(config_id)
+        fmt = config.get("format") if isinstance(config, Mapping) else LDP_VC
+        fmt = LDP_VC if fmt in (None, "jwt_vc_json", "jwt_vc") else fmt
+        if fmt in formats:
+            found.append((config_id, str(fmt)))
+    return sorted(found, key=lambda item: list(formats).index(item[1]))
+
+
+def _refused_other_format(status: int, body: Any) -> bool:
+    """The issuer's "already delivered in the other format" answer (one format per offer)."""
+    return (
+        status == 400
+        and isinstance(body, Mapping)
+        and body.get("error") in ("credential_request_denied", "invalid_credential_request")
+    )
+
+
+def create_jwk_key_proof(
+    key: P256KeyPair, *, audience: str, nonce: str | None, issued_at: datetime
+) -> str:
+    """An OpenID4VCI 1.0 ``jwt`` key proof (§F.1) of a P-256 holder key for SD-JWT VC: header
+    ``typ`` ``openid4vci-proof+jwt``, ``alg`` ES256, ``jwk`` the public key (what ``cnf.jwk``
+    of the credential will be); claims ``aud``, ``iat`` and the ``c_nonce``."""
+    claims: dict[str, Any] = {"aud": audience, "iat": int(issued_at.timestamp())}
+    if nonce is not None:
+        claims["nonce"] = nonce
+    return sign_compact({"typ": KEY_PROOF_TYP, "jwk": key.public_jwk}, claims, key)
 
 
 def check_stored(row: StoredCredential, *, checker: Checker, now: datetime) -> VerificationResult:

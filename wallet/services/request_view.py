@@ -1,24 +1,32 @@
-"""What a person needs to see before answering a verifier's OpenID4VP request: who asks,
-where the answer goes, what the DCQL query asks for (in words), and which of their
-credentials they may send (revoked, suspended, expired or invalid ones are shown but cannot
-be sent). Pure over a parsed request and rows already loaded; no network."""
+"""What a person needs to see before answering a verifier's OpenID4VP request: who asks
+(the name from the verifier's certificate or metadata, whether that certificate leads to a
+recognised verifier CA), where the answer goes, the purpose if given, and per DCQL
+Credential Query the kinds of credential and each claim asked for by its display name, with
+the person's candidate credentials (revoked, suspended, expired or invalid ones are shown
+but cannot be sent) and, for SD-JWT VCs, the value each claim would reveal. Pure over a
+checked request, its DCQL match and rows already loaded; no network."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from credentials.oid4vp import AuthorizationRequest
-from qualifications.achievements import KINDS
+from credentials.dcql import ClaimQuery, CredentialQuery, DcqlMatch, select_path
+from credentials.oid4vp_wallet import WalletRequest
+from credentials.sd_jwt import ClaimPath, path_selected
+from qualifications.achievements import KINDS, CredentialKind
+from qualifications.sd_jwt_vc_claims import VCT_BASE, type_metadata
 
 from ..db.tables import StoredCredential
 from .passport import kind_label
 
 __all__ = [
     "SENDABLE_STATES",
-    "CredentialChoice",
+    "CandidateView",
+    "ClaimView",
     "QueryView",
     "RequestView",
     "describe_request",
@@ -37,6 +45,35 @@ _FORMATS = {
     "dc+sd-jwt": "SD-JWT",
     "mso_mdoc": "mdoc",
 }
+_GENERIC_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
+_LOCALES = {"nl": "nl-NL", "en": "en-US"}
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    index: int
+    label: str
+    path: str
+    value: str | None
+    """What would be revealed (SD-JWT VC), shortened; None for a whole-document format."""
+    required: bool
+    withholdable: bool = True
+    """False when the issuer made the claim always visible (no Disclosure for it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateView:
+    row: StoredCredential
+    query_id: str
+    kind_label: str
+    sendable: bool
+    selective: bool
+    """Whether the person can choose claims (SD-JWT VC) or the whole document goes."""
+    claims: tuple[ClaimView, ...]
+
+    @property
+    def value(self) -> str:
+        return f"{self.query_id}:{self.row.public_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +84,13 @@ class QueryView:
     kinds: tuple[str, ...]
     """Kinds of credential asked for, for people (empty: any kind)."""
     claims: tuple[str, ...]
-    """Claim paths asked for (empty: the whole credential)."""
-    type_sets: tuple[frozenset[str], ...]
+    """The claims asked for, by display name (empty: no selectively disclosable claim)."""
+    candidates: tuple[CandidateView, ...]
+    required: bool
 
-
-@dataclass(frozen=True, slots=True)
-class CredentialChoice:
-    row: StoredCredential
-    kind_label: str
-    sendable: bool
-    matches: bool
-    """Whether the credential is of a kind the request asks for."""
+    @property
+    def any_sendable(self) -> bool:
+        return any(c.sendable for c in self.candidates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,77 +99,159 @@ class RequestView:
     client_id: str
     response_uri: str
     host: str
+    signed: bool
+    trusted: bool | None
+    certificate_subject: str | None
+    certificate_name: str | None
+    self_declared_name: str | None
+    """``client_name`` from the verifier's metadata (not checked)."""
+    encrypted: bool
+    purpose: str | None
     queries: tuple[QueryView, ...]
-    choices: tuple[CredentialChoice, ...]
+    satisfied: bool
 
     @property
     def any_sendable(self) -> bool:
-        return any(c.sendable for c in self.choices)
+        return any(q.any_sendable for q in self.queries)
+
+    @property
+    def choices(self) -> tuple[CandidateView, ...]:
+        return tuple(c for q in self.queries for c in q.candidates)
 
 
 def sendable(row: StoredCredential) -> bool:
     return row.state in SENDABLE_STATES
 
 
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+@cache
+def _labels(vct: str, locale: str) -> dict[tuple[Any, ...], str]:
+    if not vct.startswith(VCT_BASE):
+        return {}
+    try:
+        kind = CredentialKind(vct[len(VCT_BASE) :])
+    except ValueError:
+        return {}
+    labels: dict[tuple[Any, ...], str] = {}
+    for claim in type_metadata(kind).get("claims", []):
+        for display in claim.get("display", []):
+            if display.get("locale") == locale and isinstance(display.get("label"), str):
+                labels[tuple(claim["path"])] = display["label"]
+    return labels
 
 
-def _query(query: Mapping[str, Any], lang: str) -> QueryView:
-    meta = query.get("meta")
-    raw_sets = meta.get("type_values") if isinstance(meta, Mapping) else None
-    type_sets = tuple(
-        frozenset(_strings(s)) for s in (raw_sets if isinstance(raw_sets, list) else [])
-    )
+def _path_text(path: Sequence[Any]) -> str:
+    return ".".join("*" if p is None else str(p) for p in path)
+
+
+def _claim_label(claim: ClaimQuery, vcts: Sequence[str], lang: str) -> str:
+    locale = _LOCALES.get(lang, "nl-NL")
+    for vct in vcts:
+        label = _labels(vct, locale).get(tuple(claim.path))
+        if label:
+            return label
+    return _path_text(claim.path)
+
+
+def _kinds(query: CredentialQuery, lang: str) -> tuple[str, ...]:
     kinds: list[str] = []
-    for types in type_sets:
+    for vct in query.vct_values or ():
+        label = kind_label(vct[len(VCT_BASE) :], lang) if vct.startswith(VCT_BASE) else vct
+        if label not in kinds:
+            kinds.append(label)
+    for types in query.type_values or ():
         for t in sorted(types):
-            if t in _KIND_BY_TYPE:
-                label = kind_label(_KIND_BY_TYPE[t], lang)
-            elif t in ("VerifiableCredential", "OpenBadgeCredential"):
+            if t in _GENERIC_TYPES:
                 continue
-            else:
-                label = t
+            label = kind_label(_KIND_BY_TYPE[t], lang) if t in _KIND_BY_TYPE else t
             if label not in kinds:
                 kinds.append(label)
-    claims = []
-    raw_claims = query.get("claims")
-    for claim in raw_claims if isinstance(raw_claims, list) else []:
-        path = claim.get("path") if isinstance(claim, Mapping) else None
-        if isinstance(path, list):
-            claims.append(".".join(str(p) for p in path if p is not None))
-    fmt = str(query.get("format", ""))
-    return QueryView(
-        id=str(query.get("id", "")),
-        format=_FORMATS.get(fmt, fmt),
-        multiple=query.get("multiple") is True,
-        kinds=tuple(kinds),
-        claims=tuple(claims),
-        type_sets=type_sets,
-    )
+    return tuple(kinds)
 
 
-def _matches(row: StoredCredential, queries: Sequence[QueryView]) -> bool:
-    types = set(row.types.split())
-    return any(not q.type_sets or any(s <= types for s in q.type_sets) for q in queries)
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 120 else text[:117] + "…"
 
 
 def describe_request(
-    request: AuthorizationRequest, rows: Sequence[StoredCredential], *, lang: str = "nl"
+    request: WalletRequest,
+    match: DcqlMatch,
+    rows: Sequence[StoredCredential],
+    *,
+    claims_of: Mapping[str, Mapping[str, Any]] | None = None,
+    disclosable_of: Mapping[str, Sequence[ClaimPath]] | None = None,
+    lang: str = "nl",
 ) -> RequestView:
-    queries = tuple(
-        _query(q, lang) for q in request.dcql_query.get("credentials", []) if isinstance(q, Mapping)
-    )
-    name = request.client_metadata.get("client_name")
-    choices = tuple(
-        CredentialChoice(row, kind_label(row.kind, lang), sendable(row), _matches(row, queries))
-        for row in rows
-    )
+    """The consent page's content. ``claims_of`` (public id → all claims of an SD-JWT VC)
+    gives the values shown beside each requested claim; ``disclosable_of`` (public id → the
+    claims paths of its Disclosures) tells which claims the person can withhold."""
+    by_id = {r.public_id: r for r in rows}
+    optional_ids: set[str] = set()
+    required_ids: set[str] = set(match.query.ids)
+    if match.query.credential_sets is not None:
+        required_ids = {
+            i for s in match.query.credential_sets if s.required for o in s.options for i in o
+        }
+        optional_ids = set(match.query.ids) - required_ids
+    queries = []
+    for query in match.query.credentials:
+        vcts = query.vct_values or ()
+        candidates = []
+        for candidate in match.candidates.get(query.id, []):
+            row = by_id[candidate.ref]
+            selective = query.format == "dc+sd-jwt"
+            values = (claims_of or {}).get(row.public_id, {})
+            claims = tuple(
+                ClaimView(
+                    index,
+                    _claim_label(claim, vcts, lang),
+                    _path_text(claim.path),
+                    (
+                        ", ".join(_shown(v) for v in select_path(values, claim.path)[:10])
+                        if selective
+                        else None
+                    ),
+                    required=True,
+                    withholdable=(
+                        not selective
+                        or disclosable_of is None
+                        or any(
+                            path_selected(d, [claim.path])
+                            for d in disclosable_of.get(row.public_id, ())
+                        )
+                    ),
+                )
+                for index, claim in enumerate(candidate.claims)
+            )
+            candidates.append(
+                CandidateView(
+                    row, query.id, kind_label(row.kind, lang), sendable(row), selective, claims
+                )
+            )
+        candidates.sort(key=lambda c: not c.sendable)
+        queries.append(
+            QueryView(
+                id=query.id,
+                format=_FORMATS.get(query.format, query.format),
+                multiple=query.multiple,
+                kinds=_kinds(query, lang),
+                claims=tuple(_claim_label(c, vcts, lang) for c in query.claims or ()),
+                candidates=tuple(candidates),
+                required=query.id not in optional_ids,
+            )
+        )
     return RequestView(
-        client_name=name.strip()[:200] if isinstance(name, str) and name.strip() else None,
+        client_name=request.verifier_name,
         client_id=request.client_id,
         response_uri=request.response_uri,
         host=urlsplit(request.response_uri).netloc,
-        queries=queries,
-        choices=tuple(sorted(choices, key=lambda c: (not c.sendable, not c.matches))),
+        signed=request.signed,
+        trusted=request.trusted,
+        certificate_subject=request.certificate_subject,
+        certificate_name=request.certificate_name,
+        self_declared_name=request.client_name,
+        encrypted=request.response_mode == "direct_post.jwt",
+        purpose=request.purpose,
+        queries=tuple(queries),
+        satisfied=match.satisfied,
     )

@@ -8,6 +8,22 @@ The presentation's proof is bound to a random challenge and to the wallet's orig
 (``domain``), so a copy published elsewhere does not pass as shared by its holder. Every
 opening is logged (time, kind of client, shortened network address), also of an expired or
 revoked link.
+
+SD-JWT VC in a share link (the payload shape, for verifiers): the published document stays
+one VC 2.0 presentation (``application/json``), signed with the Ed25519 holder key; each
+SD-JWT VC travels in it as
+
+    {"@context": ["https://www.w3.org/ns/credentials/v2"],
+     "type": "EnvelopedVerifiableCredential",
+     "id": "data:application/dc+sd-jwt,<SD-JWT presentation>"}
+
+The SD-JWT presentation holds the issuer-signed JWT and only the Disclosures the person chose
+(:data:`ENVELOPE_SD_JWT`). A share link has no verifier nonce, so the KB-JWT (made when the
+credential is bound to the account's P-256 key) takes the share's own random ``challenge``
+as ``nonce`` and its ``domain`` (the wallet's origin) as ``aud``, the same values as the
+presentation's Data Integrity proof: a verifier checks the KB-JWT against those (and does
+not apply an interactive freshness window to ``iat``, which is the link's creation time).
+A credential not bound to our key goes without KB-JWT (allowed when none is asked for).
 """
 
 from __future__ import annotations
@@ -25,18 +41,23 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from credentials.contexts import VC_V2
+from credentials.errors import CredentialsError
 from credentials.jose import enveloped_credential
 from credentials.keys import Ed25519KeyPair
+from credentials.sd_jwt_holder import KeyBindingRequest, present
 from credentials.verification import sign_presentation
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox, SecretBoxError
 
 from ..db.tables import Account, Share, ShareAccess, ShareItem, StoredCredential
-from .accounts import holder_key
+from .accounts import holder_key, sd_jwt_holder_key
 from .errors import InputError, NotFoundError
-from .receive import load_document, new_public_id
+from .passport import kind_label
+from .receive import SD_JWT, load_document, new_public_id
+from .sd_jwt_stored import disclosures_by_claim, stored_claims
 
 __all__ = [
+    "ENVELOPE_SD_JWT",
     "MAX_SHARE_CREDENTIALS",
     "TOKEN_BYTES",
     "CreatedShare",
@@ -50,6 +71,7 @@ __all__ = [
     "list_shares",
     "open_share",
     "origin_of",
+    "public_credentials",
     "revoke_share",
     "share_credentials",
     "share_link",
@@ -57,6 +79,8 @@ __all__ = [
 
 TOKEN_BYTES = 32
 MAX_SHARE_CREDENTIALS = 50
+ENVELOPE_SD_JWT = "data:application/dc+sd-jwt,"
+"""The ``id`` prefix of an SD-JWT VC presentation inside the shared presentation."""
 
 
 class ShareGoneError(Exception):
@@ -122,7 +146,7 @@ def _signing_key(
     uow: UnitOfWork, account: Account, rows: Sequence[StoredCredential], box: SecretBox
 ) -> Ed25519KeyPair:
     """The holder key the chosen credentials are bound to (the primary key when none is)."""
-    holders = {r.holder_did for r in rows if r.holder_did}
+    holders = {r.holder_did for r in rows if r.holder_did and r.format != SD_JWT}
     if len(holders) > 1:
         raise InputError(
             "mixed_holders",
@@ -139,11 +163,20 @@ def build_presentation(
     challenge: str,
     domain: str,
     now: datetime,
+    sd_jwt: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A VC 2.0 presentation of ``rows`` signed by ``key`` for ``challenge`` and ``domain``
-    (``vc+jwt`` credentials travel inside an ``EnvelopedVerifiableCredential``)."""
+    (``vc+jwt`` credentials travel inside an ``EnvelopedVerifiableCredential``; SD-JWT VCs
+    too, as the presentation in ``sd_jwt`` by ``public_id``, see the module docstring)."""
     items: list[Any] = []
     for row in rows:
+        if row.format == SD_JWT:
+            chosen = (sd_jwt or {}).get(row.public_id, row.document)
+            items.append(
+                {"@context": [VC_V2], "type": "EnvelopedVerifiableCredential",
+                 "id": ENVELOPE_SD_JWT + chosen}
+            )  # fmt: skip
+            continue
         document = load_document(row)
         items.append(enveloped_credential(document) if isinstance(document, str) else document)
     presentation = {
@@ -162,6 +195,46 @@ def build_presentation(
     )
 
 
+def sd_jwt_presentation(
+    uow: UnitOfWork,
+    account: Account,
+    row: StoredCredential,
+    claims: Sequence[str] | None,
+    *,
+    box: SecretBox,
+    audience: str,
+    nonce: str,
+    now: datetime,
+) -> str:
+    """The SD-JWT presentation of a stored SD-JWT VC: the Disclosures of ``claims`` (all when
+    None), and a KB-JWT (``aud``, ``nonce``) when it is bound to one of the account's P-256
+    keys. Raises :class:`InputError` for a claim the credential cannot disclose."""
+    available = disclosures_by_claim(row.document)
+    if claims is not None:
+        unknown = sorted(set(claims) - set(available))
+        if unknown:
+            raise InputError(
+                "unknown_claim",
+                f"Dit bewijs heeft geen gegevens met de naam {', '.join(unknown)[:200]}.",
+                field="disclose",
+            )
+    binding = None
+    if row.holder_did:
+        try:
+            signer = sd_jwt_holder_key(uow, account.id, box, row.holder_did)
+        except LookupError:
+            signer = None
+        if signer is not None:
+            binding = KeyBindingRequest(
+                signer=signer, audience=audience, nonce=nonce, iat=int(now.timestamp())
+            )
+    select = None if claims is None else [(name,) for name in claims]
+    try:
+        return present(row.document, select=select, key_binding=binding)
+    except CredentialsError:
+        raise InputError("not_presentable", "Dit bewijs kan niet gedeeld worden.") from None
+
+
 def create_share(
     uow: UnitOfWork,
     account: Account,
@@ -174,8 +247,11 @@ def create_share(
     box: SecretBox,
     now: datetime,
     purpose: str = "link",
+    disclose: Mapping[str, Sequence[str]] | None = None,
 ) -> CreatedShare:
-    """Make a share link for the chosen credentials of ``account``."""
+    """Make a share link for the chosen credentials of ``account``. ``disclose`` names, per
+    SD-JWT VC (``public_id``), the claims to reveal (the others stay withheld); an SD-JWT VC
+    not named there is shared with every claim."""
     if not 1 <= valid_days <= max_days:
         raise InputError(
             "invalid_expiry", f"Kies een geldigheid van 1 tot {max_days} dagen.", field="valid_days"
@@ -186,7 +262,17 @@ def create_share(
     token = secrets.token_urlsafe(TOKEN_BYTES)
     challenge = secrets.token_urlsafe(16)
     domain = origin_of(public_base_url)
-    presentation = build_presentation(rows, key, challenge=challenge, domain=domain, now=now)
+    chosen = disclose or {}
+    sd_jwt: dict[str, str] = {}
+    for row in rows:
+        if row.format == SD_JWT:
+            sd_jwt[row.public_id] = sd_jwt_presentation(
+                uow, account, row, chosen.get(row.public_id),
+                box=box, audience=domain, nonce=challenge, now=now,
+            )  # fmt: skip
+    presentation = build_presentation(
+        rows, key, challenge=challenge, domain=domain, now=now, sd_jwt=sd_jwt
+    )
     share = Share(
         public_id=new_public_id(),
         account_id=account.id,
@@ -265,6 +351,38 @@ def open_share(
     if outcome != "served":
         raise ShareGoneError(outcome, revoked if outcome == "revoked" else expires)
     return OpenedShare(share, json.loads(share.presentation), share_credentials(uow, share))
+
+
+@dataclass(frozen=True, slots=True)
+class PublicCredential:
+    """What the plain share page may say about one shared credential: for an SD-JWT VC
+    only what was disclosed (title and issuer name fall back to the kind and ``iss``)."""
+
+    title: str
+    issuer: str
+    issuer_name: str | None
+    valid_until: datetime | None
+
+
+def public_credentials(opened: OpenedShare) -> list[PublicCredential]:
+    presented: dict[str, str] = {}
+    for item in opened.presentation.get("verifiableCredential") or []:
+        ident = item.get("id") if isinstance(item, Mapping) else None
+        if isinstance(ident, str) and ident.startswith(ENVELOPE_SD_JWT):
+            text = ident.removeprefix(ENVELOPE_SD_JWT)
+            presented[text.split("~", 1)[0]] = text
+    shown = []
+    for row in opened.credentials:
+        if row.format != SD_JWT:
+            shown.append(PublicCredential(row.title, row.issuer, row.issuer_name, row.valid_until))
+            continue
+        claims = stored_claims(presented.get(row.document.split("~", 1)[0], ""))
+        title = claims.get("achievement_name") or kind_label(row.kind)
+        name = claims.get("issuer_name")
+        shown.append(
+            PublicCredential(str(title), row.issuer, str(name) if name else None, row.valid_until)
+        )
+    return shown
 
 
 def share_credentials(uow: UnitOfWork, share: Share) -> list[StoredCredential]:

@@ -29,6 +29,7 @@ __all__ = [
     "get_credential",
     "list_credentials",
     "list_self_declared",
+    "twin_of",
 ]
 
 SELF_DECLARED_CATEGORIES = ("course", "work", "training", "other")
@@ -53,6 +54,23 @@ def get_credential(uow: UnitOfWork, account: Account, public_id: str) -> StoredC
     if row is None:
         raise NotFoundError("Dit bewijs staat niet in je portemonnee.")
     return row
+
+
+def twin_of(uow: UnitOfWork, account: Account, row: StoredCredential) -> StoredCredential | None:
+    """The other copy of the same result in another format (an ``ldp_vc`` beside a
+    ``dc+sd-jwt`` with the same ``result_key``), if the account holds one."""
+    if row.result_key is None:
+        return None
+    return uow.session.scalar(
+        select(StoredCredential)
+        .where(
+            StoredCredential.account_id == account.id,
+            StoredCredential.result_key == row.result_key,
+            StoredCredential.format != row.format,
+        )
+        .order_by(StoredCredential.id)
+        .limit(1)
+    )
 
 
 def delete_credential(uow: UnitOfWork, account: Account, public_id: str, *, now: datetime) -> None:

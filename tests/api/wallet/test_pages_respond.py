@@ -88,9 +88,9 @@ def test_answer_page_end_to_end_against_the_verifier(wallet: Wallet, verifier: T
     assert "redirect_uri:http://verifier.test/oid4vp/response/" in html
     assert "Eén of meer bewijzen" in html
     # the expired credential is listed but cannot be ticked
-    assert re.search(rf'value="{old}"\s+disabled', html)
-    assert not re.search(rf'value="{good}"\s+disabled', html)
-    assert 'name="credential" value="' + good + '"' in html
+    assert re.search(rf'value="mbo_credentials:{old}"\s+disabled', html)
+    assert not re.search(rf'value="mbo_credentials:{good}"\s+disabled', html)
+    assert 'name="credential" value="mbo_credentials:' + good + '"' in html
 
     sent = _send(person, created["link"], [good])
     assert sent.status_code == 200, sent.text

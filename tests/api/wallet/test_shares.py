@@ -89,6 +89,44 @@ def test_without_a_verifier_the_share_page_shows_both_expiries(wallet: Wallet) -
     assert "text/html" in page.headers["content-type"]
     assert "Deze link is geldig tot" in page.text
     assert "Biedt ondersteuning bij dienstverlening" in page.text
+    assert "controle-dienst" not in page.text
+    assert "Controleer of ze echt zijn" in page.text
+
+
+def test_without_a_verifier_the_share_page_leads_to_the_verifier_the_employer_names(
+    wallet: Wallet,
+) -> None:
+    wallet.app.state.settings.verifier_url = ""
+    person, first, _ = _two(wallet)
+    share = person.post("/api/shares", json={"credentials": [first]}).json()
+    employer = wallet.browser()
+    html = {"Accept": "text/html"}
+    chosen = employer.get(
+        share["url"], params={"controle": " https://controle.werkgever.nl/ "}, headers=html,
+        follow_redirects=False,
+    )  # fmt: skip
+    assert chosen.status_code == 200  # a link, not a redirect: the CSP allows no form redirect
+    link = "https://controle.werkgever.nl/?share=" + quote(share["url"], safe="")
+    assert f'href="{link}"' in chosen.text
+    assert "Bekijk de uitslag op controle.werkgever.nl" in chosen.text
+    with_path = employer.get(
+        share["url"], params={"controle": "https://werkgever.nl:8443/controle"}, headers=html,
+    )  # fmt: skip
+    assert 'href="https://werkgever.nl:8443/controle/?share=' in with_path.text
+    for wrong in ("controle.werkgever.nl", "javascript:alert(1)", "https://a@evil.example",
+                  "https://werkgever.nl/?x=1", "ftp://werkgever.nl", "https://"):  # fmt: skip
+        refused = employer.get(
+            share["url"], params={"controle": wrong}, headers=html, follow_redirects=False
+        )
+        assert refused.status_code == 400, wrong
+        assert "Dat is geen webadres van een controlepagina" in refused.text
+        assert "?share=" not in refused.text
+    # a link that does not exist leads nowhere, whatever it names
+    missing = employer.get(
+        "/s/" + "A" * 43, params={"controle": "https://evil.example"}, headers=html,
+        follow_redirects=False,
+    )  # fmt: skip
+    assert missing.status_code == 404
 
 
 def test_revoked_and_expired_links_stop_and_are_logged(wallet: Wallet) -> None:

@@ -77,15 +77,30 @@ def test_cpu_budget() -> None:
     assert _limit_of(caught) == ("max_cpu_seconds", 0.0)
 
 
-@pytest.mark.parametrize("n", [2, 3, 4, 5])
-def test_small_cliques_within_budget_give_the_plain_pyld_bytes(n: int) -> None:
-    """N-Degree Quads runs for these, through the metered path: same bytes as plain pyld."""
+@pytest.mark.parametrize(
+    ("n", "budget"),
+    [
+        (2, DEFAULT_BUDGET),
+        (3, DEFAULT_BUDGET),
+        (4, DEFAULT_BUDGET),
+        (5, Budget(max_permutations=5_000)),
+    ],
+)
+def test_small_cliques_within_budget_give_the_plain_pyld_bytes(n: int, budget: Budget) -> None:
+    """N-Degree Quads runs for these, through the metered path: same bytes as plain pyld.
+    (A 5-clique needs 4,565 permutations: over the default budget, within a raised one.)"""
     document = poison_credential(SCHOOL, n=n, proof=False)
-    meter = Meter()
+    meter = Meter(budget)
     ours = default_engine().canonicalize(document, meter=meter)
     assert ours == plain_pyld_canonicalize(document, default_engine().loader)
     assert meter.count("max_ndegree_calls") > 0
     assert meter.count("max_blank_nodes") == n + 1  # the credential node has no id either
+
+
+def test_five_blank_nodes_pointing_at_each_other_are_refused_by_default() -> None:
+    with pytest.raises(BudgetExceededError) as caught:
+        default_engine().canonicalize(poison_credential(SCHOOL, n=5, proof=False))
+    assert _limit_of(caught) == ("max_permutations", DEFAULT_BUDGET.max_permutations)
 
 
 def test_honest_credential_needs_no_n_degree_work() -> None:

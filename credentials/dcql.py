@@ -1,0 +1,440 @@
+"""Digital Credentials Query Language (OpenID4VP 1.0 §6), the wallet's side: read a query
+under budgets and match it against the credentials a person holds.
+
+    >>> query = parse_dcql({"credentials": [{"id": "diploma", "format": "dc+sd-jwt",
+    ...     "meta": {"vct_values": ["https://example.org/diploma"]},
+    ...     "claims": [{"path": ["given_name"]}]}]})
+    >>> held = HeldCredential("c1", "dc+sd-jwt", {"vct": "https://example.org/diploma",
+    ...     "given_name": "Sam"}, vct="https://example.org/diploma")
+    >>> match = match_query(query, [held])
+    >>> match.satisfied, [c.ref for c in match.candidates["diploma"]]
+    (True, ['c1'])
+    >>> match.candidates["diploma"][0].claims[0].path
+    ('given_name',)
+
+Rules followed:
+
+- A Credential Query matches a credential of its ``format`` whose ``meta`` fits:
+  ``vct_values`` (SD-JWT VC, B.3.5: the credential's ``vct`` is one of them) or
+  ``type_values`` (W3C VCs, B.1.1: one of the listed type sets is contained in the
+  credential's types).
+- ``claims`` are claims path pointers (§7): a string selects a member, a non-negative
+  integer an array element, ``null`` every element. A claim with ``values`` is present only
+  when a selected value equals one of them in type and value (§6.3). Without ``claim_sets``
+  every listed claim is needed; with them the first set the credential satisfies is used
+  (§6.4.1). Without ``claims`` no selectively disclosable claim is asked for.
+- ``credential_sets`` (§6.2): each required set needs one option whose queries all have a
+  candidate; without sets every query is required (§6.4.2).
+
+Everything an outsider sends is bounded (:class:`DcqlBudgets`); a query beyond a budget or
+off-spec raises :class:`DcqlError` with a stable ``code``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import CredentialsError
+from .sd_jwt import ClaimPath
+
+__all__ = [
+    "DEFAULT_DCQL_BUDGETS",
+    "Candidate",
+    "ClaimQuery",
+    "CredentialQuery",
+    "CredentialSetQuery",
+    "DcqlBudgets",
+    "DcqlError",
+    "DcqlMatch",
+    "DcqlQuery",
+    "HeldCredential",
+    "match_credential",
+    "match_query",
+    "parse_dcql",
+    "select_path",
+]
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class DcqlError(CredentialsError, ValueError):
+    """A DCQL query is malformed or beyond a budget; ``code`` says which rule."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class DcqlBudgets:
+    """Limits on a query from outside (a verifier the person does not know yet)."""
+
+    max_bytes: int = 32 * 1024
+    max_credentials: int = 16
+    max_claims: int = 64
+    max_path_length: int = 16
+    max_claim_sets: int = 16
+    max_credential_sets: int = 8
+    max_options: int = 16
+    max_values: int = 32
+    max_meta_values: int = 16
+
+
+DEFAULT_DCQL_BUDGETS = DcqlBudgets()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimQuery:
+    path: ClaimPath
+    id: str | None = None
+    values: tuple[str | int | bool, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialQuery:
+    id: str
+    format: str
+    multiple: bool = False
+    vct_values: tuple[str, ...] | None = None
+    type_values: tuple[frozenset[str], ...] | None = None
+    claims: tuple[ClaimQuery, ...] | None = None
+    claim_sets: tuple[tuple[str, ...], ...] | None = None
+    require_cryptographic_holder_binding: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialSetQuery:
+    options: tuple[tuple[str, ...], ...]
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DcqlQuery:
+    credentials: tuple[CredentialQuery, ...]
+    credential_sets: tuple[CredentialSetQuery, ...] | None = None
+
+    def query(self, query_id: str) -> CredentialQuery:
+        for query in self.credentials:
+            if query.id == query_id:
+                return query
+        raise KeyError(query_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.credentials)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCredential:
+    """A credential as the matcher sees it: ``claims`` are all its claims (for an SD-JWT the
+    payload with every Disclosure applied; for a W3C VC the credential JSON), ``ref`` is the
+    caller's handle (e.g. the stored credential's id)."""
+
+    ref: str
+    format: str
+    claims: Mapping[str, Any] = field(repr=False)
+    vct: str | None = None
+    types: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A held credential that satisfies a Credential Query, with the claims to reveal."""
+
+    ref: str
+    query_id: str
+    claims: tuple[ClaimQuery, ...]
+    """The claims of the chosen claim set (all listed claims without claim sets; empty when
+    the query lists no claims)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DcqlMatch:
+    query: DcqlQuery
+    candidates: dict[str, list[Candidate]]
+    """Credential Query id → matching held credentials (in the order given)."""
+    options: tuple[tuple[str, ...] | None, ...]
+    """Per credential set, the first option every query of which has a candidate (None
+    when no option can be met); one entry (all ids) when the query has no sets."""
+
+    @property
+    def satisfied(self) -> bool:
+        sets = self.query.credential_sets
+        if sets is None:
+            return self.options[0] is not None
+        return all(o is not None for o, s in zip(self.options, sets, strict=True) if s.required)
+
+    def answers(self, chosen_ids: Iterable[str]) -> bool:
+        """Whether sending credentials for ``chosen_ids`` meets every required set."""
+        chosen = set(chosen_ids)
+        sets = self.query.credential_sets
+        if sets is None:
+            return set(self.query.ids) <= chosen
+        return all(any(set(opt) <= chosen for opt in s.options) for s in sets if s.required)
+
+
+# ------------------------------------------------------------------------------ parsing
+
+
+def _fail(code: str, reason: str) -> DcqlError:
+    return DcqlError(code, reason)
+
+
+def _string_list(value: object, name: str, limit: int) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise _fail("invalid", f"{name} is a non-empty array of strings")
+    if len(value) > limit:
+        raise _fail("over_budget", f"{name} lists more than {limit} values")
+    return list(value)
+
+
+def _path(value: object, budgets: DcqlBudgets) -> ClaimPath:
+    if not isinstance(value, list) or not value:
+        raise _fail("invalid", "a claims path is a non-empty array")
+    if len(value) > budgets.max_path_length:
+        raise _fail("over_budget", f"a claims path longer than {budgets.max_path_length}")
+    out: list[str | int | None] = []
+    for part in value:
+        index = isinstance(part, int) and not isinstance(part, bool) and part >= 0
+        if part is None or isinstance(part, str) or index:
+            out.append(part)
+        else:
+            raise _fail("invalid", "a claims path holds strings, non-negative integers or null")
+    return tuple(out)
+
+
+def _claim(value: object, budgets: DcqlBudgets) -> ClaimQuery:
+    if not isinstance(value, Mapping):
+        raise _fail("invalid", "each claim is an object")
+    claim_id = value.get("id")
+    if claim_id is not None and (not isinstance(claim_id, str) or not _ID.match(claim_id)):
+        raise _fail("invalid", "a claim id is 1-64 of A-Z a-z 0-9 _ -")
+    values = value.get("values")
+    checked: tuple[str | int | bool, ...] | None = None
+    if values is not None:
+        if not isinstance(values, list) or not values:
+            raise _fail("invalid", "values is a non-empty array")
+        if len(values) > budgets.max_values:
+            raise _fail("over_budget", f"more than {budgets.max_values} values for a claim")
+        if not all(isinstance(v, str | int | bool) and not isinstance(v, float) for v in values):
+            raise _fail("invalid", "values are strings, integers or booleans")
+        checked = tuple(values)
+    return ClaimQuery(_path(value.get("path"), budgets), claim_id, checked)
+
+
+def _meta(fmt: str, meta: object, budgets: DcqlBudgets) -> dict[str, Any]:
+    if not isinstance(meta, Mapping):
+        raise _fail("invalid", "meta is required and is an object")
+    out: dict[str, Any] = {}
+    if fmt in ("dc+sd-jwt", "vc+sd-jwt"):
+        out["vct_values"] = tuple(
+            _string_list(meta.get("vct_values"), "meta.vct_values", budgets.max_meta_values)
+        )
+    elif fmt in ("ldp_vc", "jwt_vc_json"):
+        raw = meta.get("type_values")
+        if not isinstance(raw, list) or not raw:
+            raise _fail("invalid", "meta.type_values is a non-empty array of arrays")
+        if len(raw) > budgets.max_meta_values:
+            raise _fail(
+                "over_budget", f"meta.type_values lists more than {budgets.max_meta_values}"
+            )
+        out["type_values"] = tuple(
+            frozenset(_string_list(s, "meta.type_values[]", budgets.max_meta_values)) for s in raw
+        )
+    return out
+
+
+def _credential(value: object, budgets: DcqlBudgets) -> CredentialQuery:
+    if not isinstance(value, Mapping):
+        raise _fail("invalid", "each Credential Query is an object")
+    query_id = value.get("id")
+    if not isinstance(query_id, str) or not _ID.match(query_id):
+        raise _fail("invalid", "a Credential Query id is 1-64 of A-Z a-z 0-9 _ -")
+    fmt = value.get("format")
+    if not isinstance(fmt, str) or not fmt:
+        raise _fail("invalid", f"Credential Query {query_id!r} needs a format")
+    multiple = value.get("multiple", False)
+    binding = value.get("require_cryptographic_holder_binding", True)
+    if not isinstance(multiple, bool) or not isinstance(binding, bool):
+        raise _fail("invalid", "multiple and require_cryptographic_holder_binding are booleans")
+    meta = _meta(fmt, value.get("meta"), budgets)
+    raw_claims = value.get("claims")
+    claims: tuple[ClaimQuery, ...] | None = None
+    if raw_claims is not None:
+        if not isinstance(raw_claims, list) or not raw_claims:
+            raise _fail("invalid", "claims is a non-empty array")
+        if len(raw_claims) > budgets.max_claims:
+            raise _fail("over_budget", f"more than {budgets.max_claims} claims in a query")
+        claims = tuple(_claim(c, budgets) for c in raw_claims)
+        ids = [c.id for c in claims if c.id is not None]
+        if len(set(ids)) != len(ids):
+            raise _fail("invalid", "claim ids are unique within a Credential Query")
+    raw_sets = value.get("claim_sets")
+    claim_sets: tuple[tuple[str, ...], ...] | None = None
+    if raw_sets is not None:
+        if claims is None:
+            raise _fail("invalid", "claim_sets needs claims")
+        if not isinstance(raw_sets, list) or not raw_sets:
+            raise _fail("invalid", "claim_sets is a non-empty array")
+        if len(raw_sets) > budgets.max_claim_sets:
+            raise _fail("over_budget", f"more than {budgets.max_claim_sets} claim sets")
+        known = {c.id for c in claims if c.id is not None}
+        sets = []
+        for raw in raw_sets:
+            ids_in_set = _string_list(raw, "a claim set", budgets.max_claims)
+            if not set(ids_in_set) <= known:
+                raise _fail("invalid", "a claim set names a claim id that is not in claims")
+            sets.append(tuple(ids_in_set))
+        claim_sets = tuple(sets)
+    return CredentialQuery(
+        id=query_id,
+        format=fmt,
+        multiple=multiple,
+        vct_values=meta.get("vct_values"),
+        type_values=meta.get("type_values"),
+        claims=claims,
+        claim_sets=claim_sets,
+        require_cryptographic_holder_binding=binding,
+    )
+
+
+def _credential_set(value: object, ids: set[str], budgets: DcqlBudgets) -> CredentialSetQuery:
+    if not isinstance(value, Mapping):
+        raise _fail("invalid", "each credential set is an object")
+    raw = value.get("options")
+    if not isinstance(raw, list) or not raw:
+        raise _fail("invalid", "a credential set needs a non-empty options array")
+    if len(raw) > budgets.max_options:
+        raise _fail("over_budget", f"more than {budgets.max_options} options in a credential set")
+    options = []
+    for option in raw:
+        names = _string_list(option, "an option", budgets.max_credentials)
+        if not set(names) <= ids:
+            raise _fail("invalid", "an option names a Credential Query id that does not exist")
+        options.append(tuple(names))
+    required = value.get("required", True)
+    if not isinstance(required, bool):
+        raise _fail("invalid", "required is a boolean")
+    return CredentialSetQuery(tuple(options), required)
+
+
+def parse_dcql(value: object, budgets: DcqlBudgets = DEFAULT_DCQL_BUDGETS) -> DcqlQuery:
+    """A DCQL query from its JSON value (a dict, or the JSON text)."""
+    if isinstance(value, str | bytes):
+        if len(value) > budgets.max_bytes:
+            raise _fail("over_budget", f"dcql_query longer than {budgets.max_bytes} bytes")
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):
+            raise _fail("invalid", "dcql_query is not valid JSON") from None
+    else:
+        try:
+            size = len(json.dumps(value))
+        except (TypeError, ValueError, RecursionError):
+            raise _fail("invalid", "dcql_query is not JSON data") from None
+        if size > budgets.max_bytes:
+            raise _fail("over_budget", f"dcql_query longer than {budgets.max_bytes} bytes")
+    if not isinstance(value, Mapping):
+        raise _fail("invalid", "dcql_query is a JSON object")
+    raw = value.get("credentials")
+    if not isinstance(raw, list) or not raw:
+        raise _fail("invalid", "dcql_query needs a non-empty credentials array")
+    if len(raw) > budgets.max_credentials:
+        raise _fail("over_budget", f"more than {budgets.max_credentials} Credential Queries")
+    credentials = tuple(_credential(c, budgets) for c in raw)
+    ids = [c.id for c in credentials]
+    if len(set(ids)) != len(ids):
+        raise _fail("invalid", "Credential Query ids are unique")
+    raw_sets = value.get("credential_sets")
+    sets: tuple[CredentialSetQuery, ...] | None = None
+    if raw_sets is not None:
+        if not isinstance(raw_sets, list) or not raw_sets:
+            raise _fail("invalid", "credential_sets is a non-empty array")
+        if len(raw_sets) > budgets.max_credential_sets:
+            raise _fail("over_budget", f"more than {budgets.max_credential_sets} credential sets")
+        sets = tuple(_credential_set(s, set(ids), budgets) for s in raw_sets)
+    return DcqlQuery(credentials, sets)
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+def select_path(claims: Any, path: ClaimPath) -> list[Any]:
+    """The values a claims path pointer selects (§7.1); empty when it selects nothing."""
+    current = [claims]
+    for part in path:
+        following: list[Any] = []
+        for element in current:
+            if isinstance(part, str):
+                if isinstance(element, Mapping) and part in element:
+                    following.append(element[part])
+            elif part is None:
+                if isinstance(element, list):
+                    following.extend(element)
+            elif isinstance(element, list) and part < len(element):
+                following.append(element[part])
+        current = following
+        if not current:
+            return []
+    return current
+
+
+def _same(a: object, b: object) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _present(claims: Mapping[str, Any], claim: ClaimQuery) -> bool:
+    selected = select_path(claims, claim.path)
+    if not selected:
+        return False
+    if claim.values is None:
+        return True
+    return any(_same(s, v) for s in selected for v in claim.values)
+
+
+def _meta_fits(query: CredentialQuery, held: HeldCredential) -> bool:
+    if query.vct_values is not None and held.vct not in query.vct_values:
+        return False
+    return query.type_values is None or any(s <= held.types for s in query.type_values)
+
+
+def match_credential(query: CredentialQuery, held: HeldCredential) -> Candidate | None:
+    """``held`` as a candidate for ``query``, with the claims to reveal; None if it does not
+    fit."""
+    if held.format != query.format or not _meta_fits(query, held):
+        return None
+    if query.claims is None:
+        return Candidate(held.ref, query.id, ())
+    if query.claim_sets is None:
+        if all(_present(held.claims, c) for c in query.claims):
+            return Candidate(held.ref, query.id, query.claims)
+        return None
+    by_id = {c.id: c for c in query.claims if c.id is not None}
+    for claim_set in query.claim_sets:
+        chosen = tuple(by_id[i] for i in claim_set)
+        if all(_present(held.claims, c) for c in chosen):
+            return Candidate(held.ref, query.id, chosen)
+    return None
+
+
+def match_query(query: DcqlQuery, held: Sequence[HeldCredential]) -> DcqlMatch:
+    """Every candidate per Credential Query, and which option of each set can be met."""
+    candidates: dict[str, list[Candidate]] = {}
+    for credential_query in query.credentials:
+        found = [c for h in held if (c := match_credential(credential_query, h)) is not None]
+        candidates[credential_query.id] = found
+    met = {qid for qid, found in candidates.items() if found}
+    if query.credential_sets is None:
+        options: tuple[tuple[str, ...] | None, ...] = (
+            query.ids if set(query.ids) <= met else None,
+        )
+    else:
+        options = tuple(
+            next((o for o in s.options if set(o) <= met), None) for s in query.credential_sets
+        )
+    return DcqlMatch(query, candidates, options)

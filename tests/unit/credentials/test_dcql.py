@@ -1,0 +1,221 @@
+"""DCQL on the wallet's side (OpenID4VP 1.0 §6, §7): the published example queries, matching
+by ``vct_values`` / ``type_values``, claims paths, ``values``, ``claim_sets``,
+``credential_sets``, and refusals of malformed and over-budget queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from credentials.dcql import (
+    DcqlBudgets,
+    DcqlError,
+    HeldCredential,
+    match_credential,
+    match_query,
+    parse_dcql,
+    select_path,
+)
+
+VECTORS = Path(__file__).resolve().parents[3].parent / "shared" / "vectors" / "openid4vc"
+PID = "https://credentials.example.com/identity_credential"
+
+
+def _vector(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((VECTORS / name).read_text())
+    return data
+
+
+def _pid(ref: str = "pid-1", vct: str = PID, **extra: Any) -> HeldCredential:
+    claims = {
+        "vct": vct,
+        "given_name": "John",
+        "family_name": "Doe",
+        "address": {"street_address": "123 Main St", "locality": "Anytown", "region": "Anystate"},
+        "postal_code": "90210",
+        "locality": "Anytown",
+        "region": "Anystate",
+        "date_of_birth": "1940-01-01",
+        "nationalities": ["US", "DE"],
+        **extra,
+    }
+    return HeldCredential(ref, "dc+sd-jwt", claims, vct=vct)
+
+
+def test_simple_vector_matches_the_pid_with_its_three_claims() -> None:
+    query = parse_dcql(_vector("dcql_simple.json"))
+    match = match_query(query, [_pid()])
+    assert match.satisfied
+    [candidate] = match.candidates["my_credential"]
+    assert [c.path for c in candidate.claims] == [
+        ("family_name",),
+        ("given_name",),
+        ("address", "street_address"),
+    ]
+
+
+def test_other_vct_or_format_does_not_match() -> None:
+    query = parse_dcql(_vector("dcql_simple.json"))
+    other = _pid(vct="https://other.example/pid")
+    ldp = HeldCredential("x", "ldp_vc", dict(_pid().claims), types=frozenset({"X"}))
+    match = match_query(query, [other, ldp])
+    assert not match.satisfied
+    assert match.candidates["my_credential"] == []
+
+
+def test_missing_claim_means_no_match() -> None:
+    query = parse_dcql(_vector("dcql_simple.json"))
+    held = _pid()
+    claims = dict(held.claims)
+    del claims["address"]
+    assert (
+        match_credential(query.credentials[0], HeldCredential("p", "dc+sd-jwt", claims, PID))
+        is None
+    )
+
+
+def test_value_matching_needs_type_and_value() -> None:
+    query = parse_dcql(_vector("dcql_value_matching_simple.json"))
+    assert match_query(query, [_pid()]).satisfied
+    assert not match_query(query, [_pid(family_name="Smith")]).satisfied
+    assert not match_query(query, [_pid(postal_code=90210)]).satisfied  # int, not "90210"
+
+
+def test_claim_sets_first_satisfiable_set_wins() -> None:
+    query = parse_dcql(_vector("dcql_claims_alternatives.json"))
+    [candidate] = match_query(query, [_pid()]).candidates["pid"]
+    assert [c.id for c in candidate.claims] == ["a", "c", "d", "e"]
+    claims = dict(_pid().claims)
+    del claims["region"]
+    second = match_credential(query.credentials[0], HeldCredential("p", "dc+sd-jwt", claims, PID))
+    assert second is not None
+    assert [c.id for c in second.claims] == ["a", "b", "e"]
+    del claims["postal_code"]
+    assert (
+        match_credential(query.credentials[0], HeldCredential("p", "dc+sd-jwt", claims, PID))
+        is None
+    )
+
+
+def test_credential_sets_options_and_optional_set() -> None:
+    query = parse_dcql(_vector("dcql_credentials_alternatives.json"))
+    reduced_1 = _pid("r1", "https://credentials.example.com/reduced_identity_credential")
+    reduced_2 = _pid("r2", "https://cred.example/residence_credential")
+    match = match_query(query, [reduced_1, reduced_2])
+    assert match.satisfied
+    assert match.options == (("pid_reduced_cred_1", "pid_reduced_cred_2"), None)
+    assert match.answers(["pid_reduced_cred_1", "pid_reduced_cred_2"])
+    assert not match.answers(["pid_reduced_cred_1"])
+    only_one = match_query(query, [reduced_1])
+    assert not only_one.satisfied
+    assert match_query(query, [_pid()]).options == (("pid",), None)
+
+
+def test_without_sets_every_query_is_needed() -> None:
+    query = parse_dcql(
+        {
+            "credentials": [
+                {"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": [PID]}},
+                {"id": "b", "format": "ldp_vc", "meta": {"type_values": [["X", "Y"]]}},
+            ]
+        }
+    )
+    vc = HeldCredential("vc", "ldp_vc", {"type": ["X", "Y", "Z"]}, types=frozenset({"X", "Y", "Z"}))
+    assert match_query(query, [_pid(), vc]).satisfied
+    assert not match_query(query, [_pid()]).satisfied
+    [candidate] = match_query(query, [_pid(), vc]).candidates["a"]
+    assert candidate.claims == ()  # no claims asked: nothing selectively disclosable
+    narrow = HeldCredential("n", "ldp_vc", {}, types=frozenset({"X"}))
+    assert match_query(query, [_pid(), narrow]).candidates["b"] == []
+
+
+def test_select_path_members_indexes_and_wildcards() -> None:
+    claims = _pid().claims
+    assert select_path(claims, ("nationalities", None)) == ["US", "DE"]
+    assert select_path(claims, ("nationalities", 1)) == ["DE"]
+    assert select_path(claims, ("nationalities", 5)) == []
+    assert select_path(claims, ("address", "locality")) == ["Anytown"]
+    assert select_path(claims, ("given_name", "x")) == []
+
+
+def _one(**query: Any) -> dict[str, Any]:
+    base = {"id": "q", "format": "dc+sd-jwt", "meta": {"vct_values": [PID]}}
+    return {"credentials": [{**base, **query}]}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        {"credentials": []},
+        {"credentials": [{"id": "q"}]},
+        {"credentials": [{"id": "bad id!", "format": "dc+sd-jwt", "meta": {"vct_values": [PID]}}]},
+        {"credentials": [{"id": "q", "format": "dc+sd-jwt"}]},  # meta is required
+        {"credentials": [{"id": "q", "format": "dc+sd-jwt", "meta": {"vct_values": []}}]},
+        {"credentials": [{"id": "q", "format": "ldp_vc", "meta": {"type_values": ["X"]}}]},
+        _one(claims=[]),
+        _one(claims=[{"path": []}]),
+        _one(claims=[{"path": ["a", -1]}]),
+        _one(claims=[{"path": ["a", True]}]),
+        _one(claims=[{"path": ["a"], "values": [1.5]}]),
+        _one(claims=[{"path": ["a"], "id": "x"}], claim_sets=[["y"]]),
+        _one(claim_sets=[["x"]]),
+        _one(multiple="yes"),
+        {**_one(), "credential_sets": [{"options": [["nope"]]}]},
+        {**_one(), "credential_sets": [{"options": []}]},
+        {
+            "credentials": [
+                {"id": "q", "format": "dc+sd-jwt", "meta": {"vct_values": [PID]}},
+                {"id": "q", "format": "dc+sd-jwt", "meta": {"vct_values": [PID]}},
+            ]
+        },
+        "not json",
+        [1, 2],
+    ],
+)
+def test_malformed_queries_are_refused(value: Any) -> None:
+    with pytest.raises(DcqlError) as caught:
+        parse_dcql(value)
+    assert caught.value.code == "invalid"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"credentials": [_one()["credentials"][0] | {"id": f"q{i}"} for i in range(17)]},
+        _one(claims=[{"path": [f"c{i}"]} for i in range(65)]),
+        _one(claims=[{"path": ["a"] * 17}]),
+        _one(claims=[{"path": ["a"], "values": list(range(33))}]),
+        _one(meta={"vct_values": [PID] * 17}),
+        _one(padding="x" * 40_000),
+    ],
+)
+def test_queries_over_budget_are_refused(value: Any) -> None:
+    with pytest.raises(DcqlError) as caught:
+        parse_dcql(value)
+    assert caught.value.code == "over_budget"
+
+
+def test_budgets_are_parameters() -> None:
+    query = _one(claims=[{"path": ["a"]}, {"path": ["b"]}])
+    parse_dcql(query)
+    with pytest.raises(DcqlError):
+        parse_dcql(query, DcqlBudgets(max_claims=1))
+
+
+def test_deeply_nested_json_text_is_refused_not_crashing() -> None:
+    with pytest.raises(DcqlError):
+        parse_dcql("[" * 100_000)
+
+
+def test_module_example_runs() -> None:
+    import doctest
+
+    import credentials.dcql
+
+    result = doctest.testmod(credentials.dcql)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -111,7 +111,7 @@ def test_a_share_link_s_credentials_have_their_resources_checked(tmp_path: Path)
 def test_an_openid4vp_answer_has_its_resources_checked(tmp_path: Path) -> None:
     site = Site()
     with _verifier(site, tmp_path) as client:
-        created = client.post("/oid4vp/requests", json={}).json()
+        created = client.post("/oid4vp/requests", json={"profile": "by_value"}).json()
         request = parse_authorization_request(created["link"])
         vp = _vp(challenge=request.nonce, domain=request.client_id)
         path = request.response_uri.removeprefix("http://localhost:8003")

@@ -503,6 +503,16 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "Shared by someone other than the person it was issued to.",
     ),
     "no_holder": ("Niet gecontroleerd.", "Not checked."),
+    "holder_key_separate": (
+        "Het bewijs hoort bij een eigen sleutel van de houder; die is gecontroleerd bij het "
+        "delen.",
+        "The credential belongs to a key of its own of the holder; that was checked when it "
+        "was shared.",
+    ),
+    "sd_jwt_unsupported": (
+        "Dit soort bewijs (SD-JWT VC) kan hier niet worden gecontroleerd.",
+        "This kind of credential (SD-JWT VC) cannot be checked here.",
+    ),
 }
 
 _GENERIC_FAILED_HEADLINE = ("Niet geldig: stop", "Not valid: stop")

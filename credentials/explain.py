@@ -504,8 +504,7 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
     ),
     "no_holder": ("Niet gecontroleerd.", "Not checked."),
     "holder_key_separate": (
-        "Het bewijs hoort bij een eigen sleutel van de houder; die is gecontroleerd bij het "
-        "delen.",
+        "Het bewijs hoort bij een eigen sleutel van de houder; die is gecontroleerd bij het delen.",
         "The credential belongs to a key of its own of the holder; that was checked when it "
         "was shared.",
     ),

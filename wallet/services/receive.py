@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 
 from credentials.budget import budget_failure, exceeded_limit
 from credentials.errors import FetchError, JwtFormatError
+from credentials.explain import explain
 from credentials.jose import decode_vc_jwt, unwrap_enveloped_credential
 from credentials.jwk import P256KeyPair, jwk_thumbprint_uri
 from credentials.jws import sign_compact
@@ -73,7 +74,6 @@ from .checking import Checker, state_of, tampered
 from .errors import ReceiveError
 from .issuer_errors import OFFER_USED, TX_CODE_REQUIRED, credential_error, token_error
 from .sd_jwt_checks import is_sd_jwt
-from .sd_jwt_explain import explain_sd_jwt
 from .transport import GuardedHttp
 
 log = logging.getLogger(__name__)
@@ -330,7 +330,7 @@ def receive_document(
     if bad is not None or result.credential is None:
         detail = bad.detail if bad is not None else "het bewijs kon niet gelezen worden"
         if bad is not None and fmt == SD_JWT:
-            detail = explain_sd_jwt(bad, "nl")[1] or detail
+            detail = explain(bad, "nl")[1]
         raise ReceiveError(
             "not_genuine",
             f"Dit bewijs is niet echt of is veranderd en is niet bewaard ({detail}).",

@@ -61,10 +61,10 @@ from qualifications import Catalog
 from qualifications.achievements import evidence_from_credential, kind_of_credential
 from qualifications.evidence import evidence_to_json
 from qualifications.sd_jwt_vc_claims import (
-    credential_from_sd_jwt_vc_claims,
     result_fingerprint,
     sd_jwt_vc_claims,
 )
+from qualifications.sd_jwt_vc_reading import credential_from_claims, kind_from_claims
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
@@ -250,10 +250,10 @@ def holder_key_id(claims: Mapping[str, Any]) -> str | None:
 
 
 def _sd_jwt_view(claims: Mapping[str, Any]) -> _View:
-    try:
-        shape: Mapping[str, Any] = credential_from_sd_jwt_vc_claims(claims)
-    except ValueError:
-        shape = {"issuer": claims.get("iss")}
+    shape: Mapping[str, Any] = {"issuer": claims.get("iss")}
+    if kind_from_claims(claims) is not None:
+        iss = claims.get("iss")
+        shape = credential_from_claims(claims, issuer_id=iss if isinstance(iss, str) else None)
     title = next(
         (
             str(v).strip()[:500]

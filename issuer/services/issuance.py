@@ -20,7 +20,7 @@ import random
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from credentials.errors import (
 from credentials.keys import Ed25519KeyPair
 from credentials.timestamps import format_datetime, parse_datetime_stamp
 from credentials.verification import issuer_id
+from qualifications.achievements import DATE_IN_FUTURE, check_date_achieved
 from web_common.db import UnitOfWork
 
 from ..db.tables import IssuedCredential, Organisation
@@ -63,6 +64,7 @@ __all__ = [
 ]
 
 JsonObject = dict[str, Any]
+_CLOCK_SKEW = timedelta(minutes=5)
 _OWN_TYPES = ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")
 
 
@@ -112,6 +114,16 @@ def prepare_credential(
     valid_until = parse_datetime_stamp(credential.get("validUntil"))
     if valid_from and valid_until and valid_until == valid_from:  # later-than: data model
         problems.append(("/credential/validUntil", "must be later than validFrom"))
+    if "awardedDate" in credential:  # OB 3.0: when the result was achieved (the exam date)
+        awarded = parse_datetime_stamp(credential.get("awardedDate"))
+        if awarded is None:
+            problems.append(
+                ("/credential/awardedDate", "must be a date-time (2026-06-26T00:00:00Z)")
+            )
+        else:
+            _, reason = check_date_achieved(awarded.astimezone(UTC).date(), now.date())
+            if awarded > now + _CLOCK_SKEW or reason:
+                problems.append(("/credential/awardedDate", reason or DATE_IN_FUTURE))
     credential_id = options.get("credentialId")
     if credential_id is not None and (not isinstance(credential_id, str) or not credential_id):
         problems.append(("/options/credentialId", "must be a non-empty string"))
@@ -154,6 +166,10 @@ def _title(credential: Mapping[str, Any]) -> str:
     return str(credential.get("name") or "Credential")[:300]
 
 
+def _student_number(number: str | None) -> str | None:
+    return (number.strip()[:64] or None) if number else None
+
+
 def _kind(credential: Mapping[str, Any]) -> str:
     raw = credential.get("type", [])
     types = [t for t in (raw if isinstance(raw, list) else [raw]) if t not in _OWN_TYPES]
@@ -177,13 +193,16 @@ class BulkIssue:
     """One credential to issue: the request (``credential`` and VC-API ``options``), the
     status entries reserved for it beforehand (batch issuance reserves them in its claim
     transaction; None: reserved here, only when it is really issued), the student result
-    it states (``result_key``) and the credential it corrects and revokes (``replaces``)."""
+    it states (``result_key``), the credential it corrects and revokes (``replaces``) and
+    the school's student number, kept on the record for staff and never signed
+    (``student_number``)."""
 
     credential: Any
     options: Mapping[str, Any] | None = None
     entries: StatusEntries | None = None
     result_key: str | None = None
     replaces: str | None = None
+    student_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,10 +267,12 @@ def issue_credential(
     actor: str,
     rng: random.Random | None = None,
     result_key: str | None = None,
+    student_number: str | None = None,
 ) -> IssueResult:
     """:func:`issue_credentials_many` with one credential; raises its error."""
+    item = BulkIssue(credential, options, result_key=result_key, student_number=student_number)
     [result] = issue_credentials_many(
-        uow, org, [BulkIssue(credential, options, result_key=result_key)], key=key,
+        uow, org, [item], key=key,
         verification_method=verification_method, now=now, actor=actor,
         public_base_url=public_base_url, status_list_size=status_list_size, rng=rng,
     )  # fmt: skip
@@ -344,6 +365,7 @@ def issue_credentials_many(
             result_key=plan.item.result_key,
             credential_type=_kind(plan.completed),
             subject_id=subject.get("id") if isinstance(subject, Mapping) else None,
+            student_number=_student_number(plan.item.student_number),
             title=_title(plan.completed),
             document=json.dumps(signed, ensure_ascii=False),
             request_digest=plan.digest,

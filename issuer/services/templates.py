@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from credentials.contexts import MBO_V1, OB_V3P0, VC_V2
@@ -64,9 +64,17 @@ def build_unsigned_credential(
     student_number: str | None = None,
     valid_until: datetime | None = None,
     results: Sequence[dict[str, Any]] = (),
+    awarded_date: date | None = None,
 ) -> dict[str, Any]:
     """The credential to sign. ``subject_id`` (the learner's DID) is usually unknown at
-    issuance; delivery through OpenID4VCI binds the credential to the learner's key."""
+    issuance; delivery through OpenID4VCI binds the credential to the learner's key.
+    ``student_number`` only salts into the hashed ``identifier`` (OB 3.0): the plain number
+    is never signed; the issuer keeps it on its record (``issued_credential.student_number``).
+
+    ``awarded_date`` is the date the result was achieved, signed as Open Badges 3.0
+    ``awardedDate`` (on the credential, an ``xsd:dateTime``; midnight UTC of that day).
+    Not ``validFrom``: that is when this credential starts to count and moves with every
+    correction, while OB 3.0 keeps the original award date in ``awardedDate``."""
     info = KINDS[kind]
     subject: dict[str, Any] = {"type": ["AchievementSubject"]}
     if subject_id:
@@ -74,8 +82,6 @@ def build_unsigned_credential(
     else:
         subject["identifier"] = [recipient_identifier(credential_id, subject_name, student_number)]
     subject["name"] = subject_name
-    if student_number:
-        subject["studentNumber"] = student_number
     subject["achievement"] = achievement
     if results:
         subject["result"] = [dict(r) for r in results]
@@ -91,4 +97,6 @@ def build_unsigned_credential(
     }
     if valid_until is not None:
         credential["validUntil"] = format_datetime(valid_until)
+    if awarded_date is not None:
+        credential["awardedDate"] = f"{awarded_date.isoformat()}T00:00:00Z"
     return credential

@@ -515,6 +515,20 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "Shared by someone other than the person it was issued to.",
     ),
     "no_holder": ("Niet gecontroleerd.", "Not checked."),
+    "holder_key_separate": (
+        "Het bewijs hoort bij een eigen sleutel van de houder; die is gecontroleerd bij het delen.",
+        "The credential belongs to a key of its own of the holder; that was checked when it "
+        "was shared.",
+    ),
+    "type_metadata_vct_mismatch": (
+        "De beschrijving hoort bij een andere soort bewijs.",
+        "The description belongs to another credential type.",
+    ),
+    "status_unchecked": ("De status is niet nagevraagd.", "The status was not checked."),
+    "sd_jwt_unsupported": (
+        "Dit soort bewijs (SD-JWT VC) kan hier niet worden gecontroleerd.",
+        "This kind of credential (SD-JWT VC) cannot be checked here.",
+    ),
 }
 
 _GENERIC_FAILED_HEADLINE = ("Niet geldig: stop", "Not valid: stop")
@@ -558,7 +572,20 @@ def explain(check: CheckResult, lang: Lang = "nl") -> tuple[str, str]:
         # a passed check means the same whatever code says how (e.g. dc+sd-jwt, kb_jwt)
         return name, _pick(_PASSED.get(check.name, _EXPLANATIONS["ok"]), lang)
     text = _EXPLANATIONS.get(check.code)
+    if text is None:
+        text = next((t for prefix, t in _PREFIXES if check.code.startswith(prefix)), None)
     return name, _pick(text, lang) if text else check.detail
+
+
+# SD-JWT VC codes of a family (``disclosure_…``, ``x509_…``) not named one by one above.
+_PREFIXES: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("disclosure_", _CHANGED),
+    ("digest_", _CHANGED),
+    ("claim_", _CHANGED),
+    ("sd_", _CHANGED),
+    ("x509_", _CHAIN_UNTRUSTED),
+    ("type_metadata_", _EXPLANATIONS["type_metadata_integrity"]),
+)
 
 
 def verdict_text(verdict: Verdict, lang: Lang = "nl") -> tuple[str, str]:

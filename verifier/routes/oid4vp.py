@@ -263,15 +263,17 @@ def check_share(
     resolver: ResolverDep,
     fetcher: FetcherDep,
     now: NowDep,
+    sd_jwt: SdJwtDep,
 ) -> JSONResponse:
-    """Fetch a wallet share link and check the presentation it publishes."""
+    """Fetch a wallet share link and check the presentation it publishes (SD-JWT VC in it
+    too: anchors and fetchers from ``SdJwtDep``)."""
     state = request.app.state
     try:
         report = check_share_link(
             body.url, client=state.http_client, allow_hosts=settings.dev_allow_hosts,
             resolver=resolver, fetch_status_list=fetcher, trusted=list_trusted(uow), now=now,
             resolve_host=state.resolve_host, timeout=settings.fetch_timeout,
-            fetch_resource=state.resource_fetcher,
+            fetch_resource=state.resource_fetcher, sd_jwt=sd_jwt,
         )  # fmt: skip
     except FetchError as exc:
         raise ProblemError(

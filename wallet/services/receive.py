@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 
 from credentials.budget import budget_failure, exceeded_limit
 from credentials.errors import FetchError, JwtFormatError
+from credentials.explain import explain
 from credentials.jose import decode_vc_jwt, unwrap_enveloped_credential
 from credentials.jwk import P256KeyPair, jwk_thumbprint_uri
 from credentials.jws import sign_compact
@@ -60,10 +61,10 @@ from qualifications import Catalog
 from qualifications.achievements import evidence_from_credential, kind_of_credential
 from qualifications.evidence import evidence_to_json
 from qualifications.sd_jwt_vc_claims import (
-    credential_from_sd_jwt_vc_claims,
     result_fingerprint,
     sd_jwt_vc_claims,
 )
+from qualifications.sd_jwt_vc_reading import credential_from_claims, kind_from_claims
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
@@ -73,7 +74,6 @@ from .checking import Checker, state_of, tampered
 from .errors import ReceiveError
 from .issuer_errors import OFFER_USED, TX_CODE_REQUIRED, credential_error, token_error
 from .sd_jwt_checks import is_sd_jwt
-from .sd_jwt_explain import explain_sd_jwt
 from .transport import GuardedHttp
 
 log = logging.getLogger(__name__)
@@ -250,10 +250,10 @@ def holder_key_id(claims: Mapping[str, Any]) -> str | None:
 
 
 def _sd_jwt_view(claims: Mapping[str, Any]) -> _View:
-    try:
-        shape: Mapping[str, Any] = credential_from_sd_jwt_vc_claims(claims)
-    except ValueError:
-        shape = {"issuer": claims.get("iss")}
+    shape: Mapping[str, Any] = {"issuer": claims.get("iss")}
+    if kind_from_claims(claims) is not None:
+        iss = claims.get("iss")
+        shape = credential_from_claims(claims, issuer_id=iss if isinstance(iss, str) else None)
     title = next(
         (
             str(v).strip()[:500]
@@ -330,7 +330,7 @@ def receive_document(
     if bad is not None or result.credential is None:
         detail = bad.detail if bad is not None else "het bewijs kon niet gelezen worden"
         if bad is not None and fmt == SD_JWT:
-            detail = explain_sd_jwt(bad, "nl")[1] or detail
+            detail = explain(bad, "nl")[1]
         raise ReceiveError(
             "not_genuine",
             f"Dit bewijs is niet echt of is veranderd en is niet bewaard ({detail}).",

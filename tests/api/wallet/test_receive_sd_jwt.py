@@ -10,6 +10,7 @@ import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -524,15 +525,18 @@ def test_share_form_and_pdf_of_an_sd_jwt(upload_wallet: TestClient, pki: dict[st
     assert b"bewijs.sd-jwt" in pdf.content
 
 
-def test_todays_verifier_reads_a_share_with_an_sd_jwt_without_a_server_error(
+def test_the_verifier_reads_a_share_with_an_sd_jwt_bound_to_another_key(
     upload_wallet: TestClient, pki: dict[str, Any]
 ) -> None:
-    """The share payload shape for h/v-sdjwt: the presentation's Data Integrity proof (holder
-    binding) still verifies; the SD-JWT VC inside is reported (today: a malformed envelope,
-    the verifier expects only vc+jwt in envelopes), not crashed on."""
+    """The share payload shape: the presentation's Data Integrity proof (holder binding)
+    verifies; the SD-JWT VC inside is read (disclosed claims, withheld count), and as it is
+    bound to a key this wallet does not hold it goes without KB-JWT: a warning, not shown to
+    be shared by its holder."""
     from credentials.did import StaticDidResolver
     from verifier.services.checking import check_document
+    from verifier.services.sd_jwt_fetching import SdJwtSupport, TypeMetadataFetcher
 
+    support = SdJwtSupport((pki["root"].certificate,), None, TypeMetadataFetcher(None))
     csrf = _person(upload_wallet)
     cid = upload_wallet.post(
         "/api/credentials", json={"credential": _sd_jwt(pki, P256KeyPair.generate())}, headers=csrf
@@ -542,13 +546,104 @@ def test_todays_verifier_reads_a_share_with_an_sd_jwt_without_a_server_error(
     report = check_document(
         published, resolver=StaticDidResolver({}), fetch_status_list=None, trusted={},
         now=upload_wallet.app.state.clock(), domain=WALLET,  # type: ignore[attr-defined]
+        sd_jwt=support,
     )  # fmt: skip
     assert report.presentation is not None
     binding = report.presentation.check("holder_binding")
     assert binding is not None
     assert binding.outcome.value == "passed"
     [credential] = report.credentials
-    # until h/v-sdjwt reads data:application/dc+sd-jwt envelopes: a clear format failure
+    proof = credential.result.check("proof")
+    assert proof is not None
+    assert proof.outcome.value == "passed", proof
+    assert credential.format == "dc+sd-jwt"
     fmt = credential.result.check("format")
     assert fmt is not None
-    assert fmt.code in ("malformed_envelope", "ok")
+    assert fmt.outcome.value == "passed"
+    kb = credential.result.check("holder_binding")
+    assert kb is not None
+    assert (kb.outcome.value, kb.code) == ("warning", "kb_missing")
+    assert credential.disclosure is not None
+    assert credential.disclosure.claims
+
+
+def test_the_verifier_checks_a_share_link_kb_jwt_against_the_share_not_a_300_s_window(
+    setup: Setup, tmp_path: Path
+) -> None:
+    """Issuer app -> wallet app over OpenID4VCI -> a share link disclosing two claims -> the
+    verifier's checks: the KB-JWT names the proof's challenge and the wallet's origin and
+    still counts an hour later; disclosed claims and the withheld count are shown; a changed
+    Disclosure, a KB-JWT for another share and a revoked credential are refused."""
+    from credentials.did import StaticDidResolver
+    from verifier.services.checking import check_document
+    from verifier.services.sd_jwt_fetching import (
+        CachingTokenStatusFetcher,
+        SdJwtSupport,
+        TypeMetadataFetcher,
+    )
+
+    with _wallet(tmp_path, setup, anchors=setup.anchors, formats=("dc+sd-jwt",)) as client:
+        csrf = _person(client)
+        [credential] = _accept(client, csrf, setup.offers[0]).json()["credentials"]
+        chosen = ["achievement_name", "kerntaak_1_code"]
+        share = client.post(
+            "/api/shares",
+            json={"credentials": [credential["id"]], "disclose": {credential["id"]: chosen}},
+            headers=csrf,
+        ).json()
+        published = client.get(share["url"], headers={"Accept": "application/json"}).json()
+
+    issuer_client = cast(httpx.Client, setup.issuer.client)
+    anchors = tuple(load_certificates_pem(setup.anchors.read_bytes()))
+
+    def check(document: Any, later: timedelta = timedelta(hours=1)) -> Any:
+        fetcher = CachingTokenStatusFetcher(
+            issuer_client, allow_hosts={"issuer.test"}, resolve=lambda h, p: ["93.184.216.34"]
+        )
+        support = SdJwtSupport(anchors, fetcher, TypeMetadataFetcher(None))
+        return check_document(
+            document, resolver=StaticDidResolver({}), fetch_status_list=None, trusted={},
+            now=setup.issuer.clock() + later, domain=WALLET, sd_jwt=support,
+        )  # fmt: skip
+
+    report = check(published)
+    [shown] = report.credentials
+    codes = {c.name: (c.outcome.value, c.code) for c in shown.result.checks}
+    assert codes["proof"][0] == "passed"
+    assert codes["holder_binding"] == ("passed", "kb_jwt")
+    assert codes["status"][0] == "passed", codes
+    assert codes["holder"] == ("skipped", "holder_key_separate")
+    assert shown.disclosure is not None
+    names = {c.name for c in shown.disclosure.claims}
+    assert {"achievement_name", "kerntaak_1_code"} <= names
+    assert "holder_name" not in names
+    assert shown.disclosure.withheld > 0
+    assert report.presentation is not None
+    assert report.presentation.check("holder_binding").outcome.value == "passed"  # type: ignore[union-attr]
+
+    # a changed Disclosure breaks the issuer's digests (and the presentation proof)
+    envelope = published["verifiableCredential"][0]["id"]
+    head, *disclosures, kb = envelope.split("~")
+    forged = base64.urlsafe_b64encode(b'["salt", "kerntaak_1_code", "B1-K9"]').decode().rstrip("=")
+    tampered = json.loads(json.dumps(published))
+    tampered["verifiableCredential"][0]["id"] = "~".join([head, forged, *disclosures[1:], kb])
+    bad = check(tampered)
+    assert bad.verdict.value == "invalid"
+    assert bad.credentials[0].result.check("proof").outcome.value == "failed"  # type: ignore[union-attr]
+
+    # revoked at the issuer: the Token Status List says so
+    revoked = setup.issuer.client.post(
+        "/credentials/status",
+        json={
+            "credentialId": setup.offers[0][2],
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+            "status": True,
+        },
+        headers=setup.issuer.auth(setup.issuer.status_token),
+    )
+    assert revoked.status_code == 200, revoked.text
+    after = check(published)
+    status = after.credentials[0].result.check("status")
+    assert status is not None
+    assert (status.outcome.value, status.code) == ("failed", "revoked"), status
+    assert after.verdict.value == "invalid"

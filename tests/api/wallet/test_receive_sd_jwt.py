@@ -77,7 +77,12 @@ def setup(tmp_path: Path) -> Iterator[Setup]:
 
 
 def _wallet(
-    tmp_path: Path, setup: Setup, *, anchors: Path | None, formats: tuple[str, ...]
+    tmp_path: Path,
+    setup: Setup,
+    *,
+    anchors: Path | None,
+    formats: tuple[str, ...],
+    status_list_cache_seconds: int = 60,
 ) -> TestClient:
     url = f"sqlite:///{tmp_path / 'wallet.db'}"
     upgrade("wallet", url)
@@ -85,6 +90,7 @@ def _wallet(
         environment="test", database_url=url, public_base_url=WALLET, log_json=False,
         dev_allow_hosts=frozenset({"issuer.test"}), credential_formats=formats, verifier_url="",
         x509_trust_anchors_file=str(anchors) if anchors else "",
+        status_list_cache_seconds=status_list_cache_seconds,
     )  # fmt: skip
     app = create_app(
         settings,
@@ -254,6 +260,52 @@ def test_untrusted_chain_is_refused_and_nothing_stored(setup: Setup, tmp_path: P
         assert refused.json()["check"]["check"] == "issuer"
         assert refused.json()["check"]["code"] == "x509_untrusted"
         assert _rows(client) == []
+
+
+def test_token_status_list_is_revalidated_with_if_none_match(setup: Setup, tmp_path: Path) -> None:
+    """With a ceiling of 0 s every check asks the issuer again, with the token's ETag: a 304
+    keeps it (still valid), and after a revocation the new token (200) says revoked."""
+    seen: list[tuple[str, str | None, int]] = []
+
+    def record(response: httpx.Response) -> None:
+        if "/token-status/" in response.request.url.path:
+            tag = response.request.headers.get("if-none-match")
+            seen.append((response.request.url.path, tag, response.status_code))
+
+    setup.issuer.client.event_hooks = {"response": [record]}
+    with _wallet(
+        tmp_path, setup, anchors=setup.anchors, formats=("dc+sd-jwt",), status_list_cache_seconds=0
+    ) as client:
+        csrf = _person(client)
+        accepted = _accept(client, csrf, setup.offers[0])
+        assert accepted.status_code == 201, accepted.text
+        [credential] = accepted.json()["credentials"]
+        assert credential["state"] == "ok"
+        assert seen[0][1:] == (None, 200)
+        again = client.get(f"/api/credentials/{credential['id']}")
+        assert again.status_code == 200
+        path, tag, status = seen[-1]
+        assert tag is not None  # revalidated, not downloaded again
+        assert status == 304
+        [row] = _rows(client)
+        assert row.state == "ok"
+        revoked = setup.issuer.client.post(
+            "/credentials/status",
+            json={
+                "credentialId": setup.offers[0][2],
+                "credentialStatus": {
+                    "type": "BitstringStatusListEntry",
+                    "statusPurpose": "revocation",
+                },
+                "status": True,
+            },
+            headers=setup.issuer.auth(setup.issuer.status_token),
+        )
+        assert revoked.status_code == 200, revoked.text
+        client.get(f"/api/credentials/{credential['id']}")
+        assert seen[-1] == (path, tag, 200)  # the tag no longer matches: the new list
+        [row] = _rows(client)
+        assert row.state == "revoked"
 
 
 # --------------------------------------------------------------------------- uploads

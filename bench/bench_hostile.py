@@ -296,7 +296,9 @@ def system(postgres: bool) -> Iterator[System]:
             used_code, tx_code = make_offer(issuer_db, issuer, issued[1]["id"])
             assert token_request(issuer, used_code, tx_code).status_code == 200
             locked_code, _ = make_offer(issuer_db, issuer, issued[2]["id"])
-            request = httpx.post(f"{verifier}/oid4vp/requests", json={}, timeout=10)
+            request = httpx.post(
+                f"{verifier}/oid4vp/requests", json={"profile": "by_value"}, timeout=10
+            )
             request.raise_for_status()
             request_id = str(request.json()["id"])
             yield System(

@@ -94,10 +94,26 @@ class Stack:
             prefix + "DEV_ALLOW_HOSTS": json.dumps(others),
             "WALLET_VERIFIER_URL": self.url("verifier"),
             "WALLET_X509_TRUST_ANCHORS_FILE": str(self.dev_ca_anchor()),
+            **self.request_signing_env(service),
             **self._anchors_env(service),
             prefix + "LOG_JSON": "false",
             prefix + "LOG_LEVEL": "WARNING",
             **{k: v for k, v in self.extra_env.items() if k.startswith(prefix)},
+        }
+
+    def request_signing_env(self, service: str) -> dict[str, str]:
+        """The verifier's OpenID4VP request signing certificate, made once per data dir
+        (``python -m verifier dev-cert`` does the same by hand)."""
+        if service != "verifier":
+            return {}
+        folder = self.data_dir / "verifier-cert"
+        if not (folder / "key.pem").exists():
+            from verifier.services.request_signing import verifier_host, write_dev_certificate
+
+            write_dev_certificate(folder, verifier_host(self.url("verifier")))
+        return {
+            "VERIFIER_REQUEST_SIGNING_KEY_FILE": str(folder / "key.pem"),
+            "VERIFIER_REQUEST_CERTIFICATE_FILE": str(folder / "chain.pem"),
         }
 
     def _anchors_env(self, service: str) -> dict[str, str]:
@@ -246,7 +262,8 @@ def seed(stack: Stack) -> Seeded:
         except RuntimeError as exc:
             if "exists" not in str(exc).lower():
                 raise
-    # once per organisation: a new chain would leave earlier SD-JWT VCs untrusted
+    # once per organisation: a new chain would leave earlier SD-JWT VCs untrusted; the
+    # school's root is also stack.dev_ca_anchor(), the wallet's trust anchor
     x509_trust = _dev_cas(stack)
     issuer = stack.url("issuer")
     seeded.school_did = httpx.get(f"{issuer}/{SCHOOL['slug']}/did.json").json()["id"]

@@ -74,6 +74,24 @@ class IssuerSettings(ServiceSettings):
     ``python -m issuer worker`` processes do the work)."""
     batch_poll_seconds: float = Field(default=1.0, gt=0)
     """How often an idle batch worker looks for work."""
+    wallet_url: str = Field(default="http://localhost:8002", pattern=r"^https?://[^\s?#]+$")
+    """The web wallet the offer link and QR code open (``{wallet_url}/receive?offer=…``); the
+    plain ``openid-credential-offer://`` link stays on the page for other wallets."""
+    smtp_host: str | None = None
+    """Mail server for offer e-mails; without it the pages show the e-mail text to copy."""
+    smtp_port: int = Field(default=587, ge=1, le=65_535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "no-reply@localhost"
+    """The offer e-mails' From address (the school's, e.g. ``diploma@roc.example``)."""
+    smtp_starttls: bool = True
+    """Upgrade the connection with STARTTLS before logging in (port 587); off only for a
+    local relay."""
+    smtp_timeout: float = Field(default=20.0, gt=0, le=300)
+    offer_mail_includes_tx_code: bool = False
+    """Put the transaction code in the offer e-mail itself. Off by default: the code comes
+    separately (in person, by text message), so a forwarded or intercepted e-mail alone does
+    not hand over the credential. A school may choose otherwise."""
     setup_code: SecretStr | None = None
     """The code that opens first-run setup (``/setup``); without it, a code derived from the
     secret key, shown by ``python -m issuer setup-code``."""

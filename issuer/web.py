@@ -43,6 +43,7 @@ from .settings import IssuerSettings
 
 __all__ = [
     "AdminDep",
+    "DecidingStaffDep",
     "IssuingStaffDep",
     "OrganisationDep",
     "StaffDep",
@@ -57,7 +58,12 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 TRANSLATIONS = HERE / "translations"
 SESSION_KEY = "staff"
-ROLE_LABELS = {"admin": "Beheerder", "issuer": "Uitgever", "viewer": "Meekijker"}
+ROLE_LABELS = {
+    "admin": "Beheerder",
+    "issuer": "Uitgever",
+    "viewer": "Meekijker",
+    "examencommissie": "Examencommissie",
+}
 
 # (label, href, permission) — shown when the staff member has the permission
 NAV: tuple[tuple[str, str, str], ...] = (
@@ -65,6 +71,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("Uitgeven", "/issue", "issue"),
     ("Batches", "/batches", "view"),
     ("Bewijzen", "/credentials", "view"),
+    ("Diploma's", "/diplomas", "view"),
     ("Logboek", "/audit", "view"),
     ("Sleutels", "/keys", "admin"),
     ("Medewerkers", "/staff", "admin"),
@@ -117,9 +124,17 @@ def make_renderer() -> Renderer:
 
 def install_pages(app: FastAPI, settings: IssuerSettings) -> None:
     """Everything the staff pages need; call last in ``create_app``."""
-    from .routes import pages_admin, pages_auth, pages_credentials, pages_issue
+    from .routes import (
+        pages_admin,
+        pages_auth,
+        pages_credentials,
+        pages_diplomas,
+        pages_issue,
+        pages_mail,
+    )
 
-    for module in (pages_auth, pages_issue, pages_credentials, pages_admin):
+    modules = (pages_auth, pages_issue, pages_credentials, pages_diplomas, pages_mail, pages_admin)
+    for module in modules:
         app.include_router(module.router)
     install_ui(
         app,
@@ -180,6 +195,7 @@ def require_permission(permission: str) -> Callable[..., StaffUser]:
 IssuingStaffDep = Annotated[StaffUser, Depends(require_permission("issue"))]
 StatusStaffDep = Annotated[StaffUser, Depends(require_permission("status"))]
 AdminDep = Annotated[StaffUser, Depends(require_permission("admin"))]
+DecidingStaffDep = Annotated[StaffUser, Depends(require_permission("decide"))]
 
 
 def _organisation(uow: UowDep, user: StaffDep) -> Organisation:

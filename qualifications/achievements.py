@@ -32,6 +32,7 @@ from qualifications.model import GenericSubject, PartKey, Qualification
 
 __all__ = [
     "CATALOG_IRI",
+    "EARLIEST_DATE_ACHIEVED",
     "GRADED_KINDS",
     "KINDS",
     "SCHEMAS_DIR",
@@ -41,6 +42,7 @@ __all__ = [
     "KindInfo",
     "Leeruitkomst",
     "build_achievement",
+    "check_date_achieved",
     "credential_schema",
     "evidence_from_credential",
     "kind_of_credential",
@@ -439,6 +441,12 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
             achievement.update(_qualification_fields(qualification, catalog))
             if qualification.sbu:
                 achievement["studiebelastingsuren"] = qualification.sbu
+            # the examencommissie's decision: a diploma is awarded on it (issuer pages:
+            # confirmed by a second staff member before it is signed)
+            if request.examencommissie:
+                achievement["examencommissie"] = request.examencommissie.strip()
+            if request.decision_date:
+                achievement["decisionDate"] = request.decision_date
             name = name or f"Diploma {qualification.title}"
             narrative = (
                 f"Diploma {qualification.title}, niveau {qualification.niveau}, uitgereikt door "
@@ -499,6 +507,40 @@ def _period(
         achievement["periodEnd"] = parsed["period_end"].isoformat()
     if len(parsed) == 2 and parsed["period_end"] < parsed["period_start"]:
         problems.append(("period_end", "the period ends before it starts"))
+
+
+#: The earliest date a result can have been achieved: older than any mbo result a school
+#: still records (the WEB of 1996 and its predecessors); an earlier date is a typing error.
+EARLIEST_DATE_ACHIEVED = date(1950, 1, 1)
+# fixed texts, so the pages can translate them
+DATE_NOT_A_DATE = "the date achieved is not a date (YYYY-MM-DD)"
+DATE_IN_FUTURE = "the date achieved is in the future; a result is achieved before it is issued"
+DATE_TOO_OLD = "the date achieved is before 1950; check the year"
+
+
+def check_date_achieved(value: str | date | None, today: date) -> tuple[date | None, str | None]:
+    """The date a result was achieved (the exam date, the examencommissie's decision), or
+    the reason it is refused: not a date, in the future (after ``today``), or before
+    :data:`EARLIEST_DATE_ACHIEVED`. ``None`` or empty: ``(None, None)``, the caller uses
+    today.
+
+        >>> check_date_achieved("2026-06-30", date(2026, 7, 1))
+        (datetime.date(2026, 6, 30), None)
+    """
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, date):
+        parsed = value
+    else:
+        try:
+            parsed = date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None, DATE_NOT_A_DATE
+    if parsed > today:
+        return None, DATE_IN_FUTURE
+    if parsed < EARLIEST_DATE_ACHIEVED:
+        return None, DATE_TOO_OLD
+    return parsed, None
 
 
 def schema_id(kind: CredentialKind) -> str:

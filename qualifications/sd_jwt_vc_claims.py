@@ -5,7 +5,8 @@ every leaf covered by claim metadata, so a credential becomes one flat claim set
 
 - ``kind`` (the :class:`CredentialKind` value; visible, the ``vct`` says it anyway);
 - who and when: ``holder_name``, ``student_number``, ``issuer_name``, ``issuer_brin`` /
-  ``issuer_kvk``, ``valid_from`` / ``valid_until`` (dates), ``credential_name``,
+  ``issuer_kvk``, ``valid_from`` / ``valid_until`` (dates), ``date_achieved`` (the OB 3.0
+  ``awardedDate``: the day the result was achieved), ``credential_name``,
   ``achievement_name``, ``achievement_description``;
 - the qualification: ``dossier_crebo``, ``dossier_version``, ``dossier_title``, ``crebo``,
   ``profiel_code``, ``qualification_title``, ``niveau``, ``nlqf``, ``eqf``,
@@ -150,6 +151,8 @@ def sd_jwt_vc_claims(credential: Mapping[str, Any], catalog: Catalog) -> MboClai
     for claim, member in (("valid_from", "validFrom"), ("valid_until", "validUntil")):
         stamp = _text(credential.get(member))
         put(claim, stamp[:10] if stamp else None)
+    awarded = _text(credential.get("awardedDate"))
+    put("date_achieved", awarded[:10] if awarded else None)
     crebo, version = _text(a.get("dossierCrebo")), _text(a.get("dossierVersion"))
     put("dossier_crebo", crebo)
     put("dossier_version", version)
@@ -328,6 +331,7 @@ _COMMON: list[tuple[str, _Label]] = [
     ("issuer_kvk", ("KvK-nummer uitgever", "Issuer KvK number")),
     ("valid_from", ("Geldig vanaf", "Valid from")),
     ("valid_until", ("Geldig tot", "Valid until")),
+    ("date_achieved", ("Datum behaald", "Date achieved")),
 ]
 _QUALIFICATION: list[tuple[str, _Label]] = [
     ("dossier_crebo", ("Crebo kwalificatiedossier", "Qualification file crebo")),
@@ -395,7 +399,7 @@ _GROUPS: Mapping[CredentialKind, list[tuple[str, _Label]]] = {
     CredentialKind.PRAKTIJKVERKLARING: _WITH_PARTS + _PRAKTIJK,
     CredentialKind.EVC: _WITH_PARTS,
     CredentialKind.VRIJSTELLING: _WITH_PARTS + _KEUZEDEEL + _GENERIC + _VRIJSTELLING,
-    CredentialKind.DIPLOMA: _QUALIFICATION,
+    CredentialKind.DIPLOMA: _QUALIFICATION + _VRIJSTELLING,  # the examencommissie's decision
     CredentialKind.MBO_VERKLARING: _WITH_PARTS + _KEUZEDEEL + _GENERIC,
     CredentialKind.BRANCHECERTIFICAAT: _WITH_PARTS + _outcomes() + _BRANCHE,
 }

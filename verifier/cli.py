@@ -6,6 +6,7 @@ python -m verifier trust list
 python -m verifier trust accreditations register.csv
 python -m verifier serve --port 8003
 python -m verifier hash-password      # then set VERIFIER_ADMIN_PASSWORD_HASH to what it prints
+python -m verifier dev-cert [--out-dir var/verifier-cert] [--host verifier.example]
 """
 
 from __future__ import annotations
@@ -109,6 +110,29 @@ def hash_password_command(
         err.print(f"[red]Use at least {MIN_PASSWORD_LENGTH} characters.[/]")
         raise typer.Exit(1) from None
     sys.stdout.write(hashed + "\n")
+
+
+@app.command("dev-cert")
+def dev_cert(
+    out_dir: Annotated[Path, typer.Option(help="where to write key.pem, chain.pem, root.pem")] = (
+        Path("var") / "verifier-cert"
+    ),
+    host: Annotated[
+        str | None, typer.Option(help="the verifier's host (default: from PUBLIC_BASE_URL)")
+    ] = None,
+) -> None:
+    """Make a DEVELOPMENT certificate for signing OpenID4VP requests (a dev root CA and a
+    P-256 leaf with SAN dNSName = the host). Never for production: wallets do not trust it.
+    Then set VERIFIER_REQUEST_SIGNING_KEY_FILE and VERIFIER_REQUEST_CERTIFICATE_FILE."""
+    from .services.request_signing import verifier_host, write_dev_certificate
+
+    name = host or verifier_host(VerifierSettings().public_base_url)
+    files = write_dev_certificate(out_dir, name)
+    out.print(f"request signing certificate for {name}: {files.chain} (key {files.key})")
+    out.print(f"trust anchor for test wallets: {files.root}")
+    out.print(f"client_id: {files.client_id}")
+    out.print(f"VERIFIER_REQUEST_SIGNING_KEY_FILE={files.key}")
+    out.print(f"VERIFIER_REQUEST_CERTIFICATE_FILE={files.chain}")
 
 
 @trust.command("import")

@@ -7,17 +7,21 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from credentials.did import DidResolver
+from credentials.oid4vp_verifier import VerifierIdentity
 from credentials.related_resources import ResourceFetcher
 from credentials.status_fetching import CachingStatusFetcher
 from qualifications import Catalog
 from web_common.deps import NowDep, UowDep
+from web_common.secrets import SecretBox
 
 from .services.sd_jwt_fetching import SdJwtSupport
 from .settings import VerifierSettings
 
 __all__ = [
+    "BoxDep",
     "CatalogDep",
     "FetcherDep",
+    "IdentityDep",
     "NowDep",
     "ResolverDep",
     "ResourceFetcherDep",
@@ -57,6 +61,18 @@ def _catalog(request: Request) -> Catalog:
     return catalog
 
 
+def _identity(request: Request) -> VerifierIdentity:
+    identity: VerifierIdentity = request.app.state.request_identity
+    return identity
+
+
+def _box(request: Request) -> SecretBox:
+    box: SecretBox = request.app.state.secret_box
+    return box
+
+
+IdentityDep = Annotated[VerifierIdentity, Depends(_identity)]
+BoxDep = Annotated[SecretBox, Depends(_box)]
 SettingsDep = Annotated[VerifierSettings, Depends(_settings)]
 ResolverDep = Annotated[DidResolver, Depends(_resolver)]
 FetcherDep = Annotated[CachingStatusFetcher, Depends(_fetcher)]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from argon2 import extract_parameters
 from argon2.exceptions import InvalidHashError
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from web_common.settings import ServiceSettings
@@ -39,6 +39,17 @@ class VerifierSettings(ServiceSettings):
     admin_password_hash: SecretStr | None = None
     # How long a checked submission is kept for the result page (and stacking).
     check_lifetime_minutes: int = 60
+    # The key and certificate chain that sign OpenID4VP Request Objects (HAIP: client id
+    # ``x509_hash``). PEM files: the P-256 private key (optionally encrypted with
+    # ``request_signing_key_password``) and the chain, leaf first, without the root.
+    # ``python -m verifier dev-cert`` makes a development pair. Unset outside production:
+    # a throw-away development certificate is made at start (wallets will not trust it).
+    request_signing_key_file: Path | None = None
+    request_certificate_file: Path | None = None
+    request_signing_key_password: SecretStr | None = None
+    # Our own wallet reads only unsigned requests by value (``direct_post``) until it speaks
+    # HAIP; the employer page asks that way when this is "by_value".
+    default_request_profile: str = Field(default="haip", pattern="^(haip|by_value)$")
     catalog_path: str = str(
         Path(__file__).resolve().parent.parent
         / "schemas"
@@ -63,3 +74,15 @@ class VerifierSettings(ServiceSettings):
         if not value.get_secret_value().startswith("$argon2id$"):
             raise ValueError("must be an Argon2id hash ('python -m verifier hash-password')")
         return value
+
+    @model_validator(mode="after")
+    def _request_signing_in_production(self) -> VerifierSettings:
+        if self.environment == "production" and not (
+            self.request_signing_key_file and self.request_certificate_file
+        ):
+            raise ValueError(
+                "VERIFIER_REQUEST_SIGNING_KEY_FILE and VERIFIER_REQUEST_CERTIFICATE_FILE must "
+                "be set in production (the key and certificate chain that sign OpenID4VP "
+                "requests)"
+            )
+        return self

@@ -28,7 +28,15 @@ from .tables import IssuerBase
 __all__ = ["BATCH_STATUSES", "ROW_STATUSES", "Batch", "BatchRow"]
 
 BATCH_STATUSES = ("previewed", "queued", "running", "done", "failed", "cancelled")
-ROW_STATUSES = ("pending", "issued", "already_issued", "conflict", "invalid", "failed")
+ROW_STATUSES = (
+    "pending",
+    "issued",
+    "already_issued",
+    "awaiting",  # a diploma waiting for the examencommissie's confirmation
+    "conflict",
+    "invalid",
+    "failed",
+)
 
 
 class Batch(IssuerBase):
@@ -49,6 +57,8 @@ class Batch(IssuerBase):
     skipped_count: Mapped[int] = mapped_column(Integer, default=0)  # already issued before
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
     conflict_count: Mapped[int] = mapped_column(Integer, default=0)  # changed, unresolved
+    #: diplomas handed to the examencommissie's confirmation (issuer.services.diploma_decisions)
+    awaiting_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of strings
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

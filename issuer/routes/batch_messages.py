@@ -76,6 +76,18 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"'(.*)' is not a date \(YYYY-MM-DD\)", "‘{0}’ is geen datum (jjjj-mm-dd)."),
     (r"longer than (\d+) characters", "Langer dan {0} tekens."),
     (
+        r"the date achieved is not a date \(YYYY-MM-DD\)",
+        "De datum behaald is geen datum. Schrijf een datum als 2026-06-26 of 26-6-2026.",
+    ),
+    (
+        r"the date achieved is in the future; a result is achieved before it is issued",
+        "De datum behaald ligt in de toekomst. Geef een resultaat uit als het behaald is.",
+    ),
+    (
+        r"the date achieved is before 1950; check the year",
+        "De datum behaald ligt vóór 1950. Controleer het jaar.",
+    ),
+    (
         r"the same result as row (\d+)",
         "Hetzelfde resultaat als rij {0}; dat geven we één keer uit.",
     ),

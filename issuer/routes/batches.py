@@ -45,7 +45,7 @@ from ..worker import in_process_worker
 router = APIRouter(prefix="/batches", tags=["batches"], lifespan=in_process_worker)
 
 IssueToken = Annotated[ApiToken, Depends(require_scope("credentials:issue"))]
-_ROW_STATUSES = "^(pending|issued|already_issued|conflict|invalid|failed)$"
+_ROW_STATUSES = "^(pending|issued|already_issued|awaiting|conflict|invalid|failed)$"
 _PREVIEW_ERRORS = 1000
 
 

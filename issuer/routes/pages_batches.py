@@ -71,6 +71,7 @@ ROW_STATUS_LABELS = {
     "pending": "Uit te geven",
     "issued": "Uitgegeven",
     "already_issued": "Al eerder uitgegeven",
+    "awaiting": "Wacht op bevestiging examencommissie",
     "conflict": "Gewijzigd",
     "invalid": "Fout",
     "failed": "Mislukt",
@@ -79,6 +80,7 @@ _ROW_FILTERS = {
     "errors": "invalid",
     "issued": "issued",
     "already": "already_issued",
+    "diplomas": "awaiting",
     "conflicts": "conflict",
 }
 
@@ -258,6 +260,7 @@ def batch_page(
             "finished": batch.status in _FINISHED,
             "in_progress": batch.status in ("queued", "running"),
             "offers": offers_state(uow, org, batch) if batch.status in _FINISHED else None,
+            "mail_enabled": request.app.state.settings.smtp_host is not None,
             "may_issue": can(user.role, "issue"),
             "status_labels": BATCH_STATUS_LABELS,
             "row_status_labels": ROW_STATUS_LABELS,

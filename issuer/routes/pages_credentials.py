@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from qualifications.achievements import KINDS
 from web_common.deps import RowId
+from web_common.emails import is_email_address
 from web_common.ui import FormErrors, PageError, flash
 
 from ..deps import NowDep, SettingsDep, UowDep
@@ -30,7 +31,7 @@ from ..services.overview import (
 from ..services.staff import can
 from ..services.status import set_credential_status
 from ..web import OrganisationDep, StaffDep, StatusStaffDep, page_router, render
-from .pages_offers import offer_context
+from .pages_offers import mail_offer, offer_context
 
 router = page_router()
 
@@ -143,6 +144,7 @@ def credential_detail(
             "status_labels": STATUS_LABELS,
             "type_labels": _type_labels(_lang(request)),
             "may_change": can(user.role, "status"),
+            "mail_enabled": request.app.state.settings.smtp_host is not None,
             "document_json": json.dumps(view.document, indent=2, ensure_ascii=False),
         },
     )
@@ -245,8 +247,13 @@ def new_offer(
     uow: UowDep,
     now: NowDep,
     settings: SettingsDep,
+    email: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:
     row = get_credential(uow, org, credential_id)
+    email = email.strip()
+    if email and not is_email_address(email):
+        flash(request, "Vul een geldig e-mailadres in.", "error")
+        return RedirectResponse(f"/credentials/{row.id}", status_code=303)
     try:
         offer = create_offer(
             uow,
@@ -262,7 +269,17 @@ def new_offer(
         return RedirectResponse(f"/credentials/{row.id}", status_code=303)
     uow.commit()
     view = view_credential(row)
-    return render(request, "issuer/offer.html", offer_context(org, row, offer, view.student_name))
+    mailed = None
+    if email:  # a new offer, mailed right away (the retry after a refused mail, too)
+        mailed = mail_offer(
+            uow, settings, org, row, offer, student_name=view.student_name, to=email,
+            now=now, actor=user.email,
+        )  # fmt: skip
+        uow.commit()
+    context = offer_context(
+        settings, org, row, offer, view.student_name, student_email=email, mailed=mailed
+    )
+    return render(request, "issuer/offer.html", context)
 
 
 @router.get("/audit")

@@ -18,11 +18,13 @@ from web_common.emails import is_email_address
 from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
+from ..services.diploma_decisions import enter_diploma
 from ..services.errors import IssuanceError
 from ..services.issue_desk import issue_and_offer
 from ..services.student_results import StudentResult, unsigned_credential_for
 from ..web import IssuingStaffDep, OrganisationDep, page_router, render
-from .pages_offers import offer_context
+from .pages_diplomas import STATE_LABELS
+from .pages_offers import mail_offer, offer_context
 
 router = page_router()
 
@@ -167,6 +169,7 @@ def _details(
             "codes": set(values.get("codes", [])),
             "errors": errors,
             "reference": reference,
+            "mail_enabled": request.app.state.settings.smtp_host is not None,
             "keuzedelen": [(k.code, f"{k.code} {k.title}") for k in catalog.keuzedelen],
             "certificates": [
                 (c.code, f"{c.code} {c.title}") for c in catalog.certificates if c.code
@@ -193,6 +196,7 @@ def issue(
 ) -> Response:
     values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in _TEXT_FIELDS}
     values["codes"] = [str(code) for code in form.getlist("codes")]
+    values["date_achieved"] = str(form.get("date_achieved") or "").strip()[:40]
     kind = _kind(str(form.get("kind") or ""), org.kind)
     qualification = _qualification(catalog, str(form.get("qualification") or ""))
     reference = str(form.get("reference") or "")
@@ -215,12 +219,25 @@ def issue(
         reference=reference,
         student_number=values["student_number"] or None,
         student_email=values["student_email"] or None,
+        date_achieved=values["date_achieved"] or None,
     )
     if errors:  # report the service's field problems too, all at once
         try:
             unsigned_credential_for(catalog, org, result, now)
         except IssuanceError as exc:
             errors.extend(exc.problems)
+    elif kind is CredentialKind.DIPLOMA:  # waits for a second staff member's confirmation
+        try:
+            entered = enter_diploma(uow, org, catalog, result, now=now, actor=user.email)
+        except IssuanceError as exc:
+            errors.extend(exc.problems)
+        else:
+            uow.commit()
+            return render(
+                request,
+                "issuer/diploma_entered.html",
+                {"decision": entered.decision, "state_label": STATE_LABELS[entered.decision.state]},
+            )
     else:
         try:
             done = issue_and_offer(
@@ -243,7 +260,17 @@ def issue(
     if done.offer is None:
         flash(request, "Dit bewijs was al uitgegeven; er is niets dubbel gemaakt.", "info")
         return RedirectResponse(f"/credentials/{done.row.id}", status_code=303)
-    context = offer_context(org, done.row, done.offer, values["student_name"])
+    mailed = None
+    if form.get("mail_offer") and values["student_email"] and settings.smtp_host:
+        mailed = mail_offer(
+            uow, settings, org, done.row, done.offer, student_name=values["student_name"],
+            to=values["student_email"], now=now, actor=user.email,
+        )  # fmt: skip
+        uow.commit()
+    context = offer_context(
+        settings, org, done.row, done.offer, values["student_name"],
+        student_email=values["student_email"], mailed=mailed,
+    )  # fmt: skip
     return render(request, "issuer/issue_result.html", context)
 
 

@@ -1,34 +1,130 @@
-"""What the offer pages show: link, QR code, transaction code and e-mail text."""
+"""What the offer pages show: the web-wallet link and QR code, the plain OpenID4VCI link for
+other wallets, the transaction code, the e-mail text; and sending that e-mail."""
 
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from typing import Any
 
+from web_common.db import UnitOfWork
 from web_common.qr import qr_svg
 
 from ..db.tables import IssuedCredential, Organisation
-from ..services.offers import CreatedOffer, offer_email
+from ..services import audit
+from ..services.offer_mail import (
+    NO_SERVER,
+    MailOutcome,
+    OfferMail,
+    SmtpConfig,
+    compose_offer_mail,
+    send_mails,
+    wallet_offer_link,
+)
+from ..services.offers import CreatedOffer
+from ..settings import IssuerSettings
 
-__all__ = ["offer_context"]
+__all__ = ["mail_offer", "offer_context", "smtp_config"]
 
 
-def offer_context(
-    org: Organisation, row: IssuedCredential, offer: CreatedOffer, student_name: str
-) -> dict[str, Any]:
-    """The QR code is a data URI (the page's CSP allows ``img-src data:``, no extra fetch)."""
-    subject, body = offer_email(
+def _qr(text: str) -> str:
+    svg = qr_svg(text).encode("utf-8")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def smtp_config(settings: IssuerSettings) -> SmtpConfig | None:
+    """The mail server to send offers through, or None when none is set."""
+    if not settings.smtp_host:
+        return None
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+        timeout=settings.smtp_timeout,
+    )
+
+
+def _mail_text(
+    settings: IssuerSettings,
+    org: Organisation,
+    row: IssuedCredential,
+    offer: CreatedOffer,
+    student_name: str,
+    *,
+    with_code: bool,
+) -> tuple[str, str]:
+    return compose_offer_mail(
         organisation_name=org.name,
         student_name=student_name or "student",
         credential_title=row.title,
-        offer=offer,
+        wallet_link=wallet_offer_link(settings.wallet_url, offer.offer_uri),
+        offer_uri=offer.offer_uri,
+        expires_at=offer.expires_at,
+        tx_code=offer.tx_code if with_code else None,
     )
-    svg = qr_svg(offer.offer_uri).encode("utf-8")
+
+
+def offer_context(
+    settings: IssuerSettings,
+    org: Organisation,
+    row: IssuedCredential,
+    offer: CreatedOffer,
+    student_name: str,
+    *,
+    student_email: str = "",
+    mailed: MailOutcome | None = None,
+) -> dict[str, Any]:
+    """The QR codes are data URIs (the page's CSP allows ``img-src data:``, no extra fetch).
+    The first opens the web wallet; the second is the plain offer for other wallets."""
+    subject, body = _mail_text(settings, org, row, offer, student_name, with_code=False)
+    wallet_link = wallet_offer_link(settings.wallet_url, offer.offer_uri)
     return {
         "credential": row,
         "student_name": student_name,
         "offer": offer,
-        "qr_data_uri": "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
+        "wallet_link": wallet_link,
+        "qr_data_uri": _qr(wallet_link),
+        "plain_qr_data_uri": _qr(offer.offer_uri),
         "email_subject": subject,
         "email_body": body,
+        "mail_enabled": settings.smtp_host is not None,
+        "mail_includes_code": settings.offer_mail_includes_tx_code,
+        "student_email": student_email,
+        "mailed": mailed,
     }
+
+
+def mail_offer(
+    uow: UnitOfWork,
+    settings: IssuerSettings,
+    org: Organisation,
+    row: IssuedCredential,
+    offer: CreatedOffer,
+    *,
+    student_name: str,
+    to: str,
+    now: datetime,
+    actor: str,
+) -> MailOutcome:
+    """Send the offer e-mail now (blocking: call from a plain ``def`` route) and write the
+    outcome to the audit log; the caller commits."""
+    config = smtp_config(settings)
+    if config is None:
+        outcome = MailOutcome(str(row.id), to, False, NO_SERVER)
+    else:
+        subject, body = _mail_text(
+            settings, org, row, offer, student_name,
+            with_code=settings.offer_mail_includes_tx_code,
+        )  # fmt: skip
+        (outcome,) = send_mails(config, [OfferMail(str(row.id), to, subject, body)])
+    audit.record(
+        uow, organisation_id=org.id, actor=actor,
+        action="offer.mail" if outcome.sent else "offer.mail_failed",
+        target=row.credential_ref, now=now, to=to, reason=outcome.detail or None,
+        smtp_code=outcome.smtp_code,
+        with_code=settings.offer_mail_includes_tx_code,
+    )  # fmt: skip
+    return outcome

@@ -88,6 +88,7 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
     "periode_eind": ("periode_eind", "period_end", "eind", "end"),
     "examencommissie": ("examencommissie", "exam_board", "examination_board"),
     "besluitdatum": ("besluitdatum", "decision_date"),
+    "behaald_op": ("behaald_op", "date_achieved", "datum_behaald", "examendatum", "exam_date"),
     "geldig_vanaf": ("geldig_vanaf", "valid_from"),
     "geldig_tot": ("geldig_tot", "valid_until"),
     "titel": ("titel", "title"),
@@ -116,6 +117,7 @@ _FIELD_COLUMNS = {
     "period_end": "periode_eind",
     "examencommissie": "examencommissie",
     "decision_date": "besluitdatum",
+    "date_achieved": "behaald_op",
     "valid_from": "geldig_vanaf",
     "valid_until": "geldig_tot",
     "title": "titel",
@@ -131,6 +133,7 @@ _TEMPLATE_EXAMPLE = {
     "soort": "examenresultaat",
     "kwalificatie": "25498",
     "codes": "B1-K1",
+    "behaald_op": "2026-06-26",
     "geldig_vanaf": "2026-07-01",
 }
 _SEPARATORS = (";", ",", "\t")
@@ -244,6 +247,7 @@ _DATE_COLUMNS = (
     "periode_start",
     "periode_eind",
     "besluitdatum",
+    "behaald_op",
     "geldig_vanaf",
     "geldig_tot",
 )
@@ -471,5 +475,6 @@ def result_from_fields(
         student_email=get("email"),
         valid_from=_as_datetime(get("geldig_vanaf")),
         valid_until=_as_datetime(get("geldig_tot")),
+        date_achieved=get("behaald_op"),
     )
     return result, ()

@@ -35,12 +35,14 @@ from sqlalchemy import func, or_, select, update
 
 from credentials.keys import Ed25519KeyPair
 from qualifications import Catalog
+from qualifications.achievements import CredentialKind
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.batch_tables import Batch, BatchRow
 from ..db.tables import IssuedCredential, Organisation
 from .batch_csv import legacy_row_reference, result_from_fields
+from .diploma_decisions import enter_diploma
 from .errors import IssuanceError, IssuerError
 from .issuance import BulkIssue, issue_credentials_many
 from .offers import create_offers_many
@@ -71,6 +73,7 @@ class ClaimedChunk:
     row_ids: list[int]
     to_issue: list[tuple[int, BulkIssue]] = field(default_factory=list)  # entries reserved
     existing: dict[int, tuple[str, int]] = field(default_factory=dict)  # row -> (ref, id)
+    awaiting: set[int] = field(default_factory=set)  # diplomas entered for a decision
     failed: dict[int, list[dict[str, str]]] = field(default_factory=dict)  # row -> errors
 
 
@@ -180,7 +183,18 @@ def claim_chunk(
     new: list[tuple[int, BulkIssue]] = []
     for row, result, credential, _ in planned:
         found = issued.get(result.reference)
-        if found is None:
+        if found is None and result.request.kind is CredentialKind.DIPLOMA:
+            # a diploma waits for a second staff member to confirm the decision
+            try:
+                enter_diploma(
+                    uow, org, catalog, result, now=now, actor=batch.created_by,
+                    batch_id=batch_id,
+                )  # fmt: skip
+            except IssuerError as exc:
+                chunk.failed[row.id] = _errors(str(exc))
+            else:
+                chunk.awaiting.add(row.id)
+        elif found is None:
             new.append((row.id, BulkIssue(credential, result_key=result.reference)))
         elif found.id == row.replaces_credential_id:
             ref = found.credential_ref
@@ -246,7 +260,7 @@ def complete_chunk(
     )  # fmt: skip
     updates: list[dict[str, Any]] = []
     created_rows: list[tuple[int, IssuedCredential]] = []
-    counts = {"issued": 0, "already_issued": 0, "failed": 0}
+    counts = {"issued": 0, "already_issued": 0, "failed": 0, "awaiting": 0}
 
     def mark(row_id: int, status: str, **values: Any) -> None:
         counts[status] += 1
@@ -281,6 +295,9 @@ def complete_chunk(
     for row_id, errors in chunk.failed.items():
         if row_id in owned:
             mark(row_id, "failed", errors=errors)
+    for row_id in chunk.awaiting:
+        if row_id in owned:
+            mark(row_id, "awaiting")
 
     offers = create_offers_many(
         uow, org, [row for _, row in created_rows], public_base_url=public_base_url, now=now,
@@ -304,6 +321,7 @@ def complete_chunk(
         .values(
             issued_count=Batch.issued_count + counts["issued"],
             skipped_count=Batch.skipped_count + counts["already_issued"],
+            awaiting_count=Batch.awaiting_count + counts["awaiting"],
             failed_count=Batch.failed_count + counts["failed"],
         )
     )

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from qualifications import Catalog
+from qualifications.achievements import CredentialKind
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 from web_common.spreadsheet import csv_bytes
@@ -40,6 +41,7 @@ from .batch_csv import (
     result_from_fields,
 )
 from .delivery_files import offers_csv, offers_xlsx
+from .diploma_decisions import decision_problems
 from .errors import ConflictError, IssuerError, NotFoundError
 from .overview import Page
 from .result_match import current_credentials, replacement_id_for, says_the_same
@@ -101,12 +103,14 @@ class BatchView:
                 "alreadyIssued": b.skipped_count,
                 "failed": b.failed_count,
                 "conflicts": b.conflict_count,
+                "awaitingDecision": b.awaiting_count or 0,
                 "pending": max(
                     b.valid_count
                     - b.issued_count
                     - b.skipped_count
                     - b.failed_count
-                    - b.conflict_count,
+                    - b.conflict_count
+                    - (b.awaiting_count or 0),
                     0,
                 ),
             },
@@ -128,7 +132,9 @@ def _iso(moment: datetime | None) -> str | None:
 def _progress(batch: Batch) -> int:
     if batch.valid_count == 0:
         return 100 if batch.status != "previewed" else 0
-    done = batch.issued_count + batch.skipped_count + batch.failed_count
+    done = (
+        batch.issued_count + batch.skipped_count + batch.failed_count + (batch.awaiting_count or 0)
+    )
     return min(100, done * 100 // batch.valid_count)
 
 
@@ -190,6 +196,8 @@ def create_batch(
                     unsigned_credential_for(catalog, org, result, now)
                 except IssuerError as exc:
                     errors = _row_errors(getattr(exc, "problems", [("", str(exc))]))
+                if result.request.kind is CredentialKind.DIPLOMA:  # waits for a decision
+                    errors += _row_errors(decision_problems(result, now.date()))
                 earlier = first_row_of.get(reference)
                 if earlier is not None:
                     errors.append(

@@ -20,7 +20,7 @@ import random
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from credentials.errors import (
 from credentials.keys import Ed25519KeyPair
 from credentials.timestamps import format_datetime, parse_datetime_stamp
 from credentials.verification import issuer_id
+from qualifications.achievements import DATE_IN_FUTURE, check_date_achieved
 from web_common.db import UnitOfWork
 
 from ..db.tables import IssuedCredential, Organisation
@@ -63,6 +64,7 @@ __all__ = [
 ]
 
 JsonObject = dict[str, Any]
+_CLOCK_SKEW = timedelta(minutes=5)
 _OWN_TYPES = ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")
 
 
@@ -112,6 +114,16 @@ def prepare_credential(
     valid_until = parse_datetime_stamp(credential.get("validUntil"))
     if valid_from and valid_until and valid_until == valid_from:  # later-than: data model
         problems.append(("/credential/validUntil", "must be later than validFrom"))
+    if "awardedDate" in credential:  # OB 3.0: when the result was achieved (the exam date)
+        awarded = parse_datetime_stamp(credential.get("awardedDate"))
+        if awarded is None:
+            problems.append(
+                ("/credential/awardedDate", "must be a date-time (2026-06-26T00:00:00Z)")
+            )
+        else:
+            _, reason = check_date_achieved(awarded.astimezone(UTC).date(), now.date())
+            if awarded > now + _CLOCK_SKEW or reason:
+                problems.append(("/credential/awardedDate", reason or DATE_IN_FUTURE))
     credential_id = options.get("credentialId")
     if credential_id is not None and (not isinstance(credential_id, str) or not credential_id):
         problems.append(("/options/credentialId", "must be a non-empty string"))

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
 from sqlalchemy import or_, select
 
@@ -46,6 +46,10 @@ class Issued:
     request_digest: str
     valid_from: datetime  # as signed: the build's "now" when the result gave no start date
     revoked: bool
+    #: the signed ``awardedDate`` (None: signed before credentials carried it) and the day
+    #: it was signed (the "today" its date achieved was checked against)
+    awarded: date | None = None
+    issued_on: date | None = None
 
 
 def current_credentials(
@@ -81,21 +85,31 @@ def current_credentials(
             key = result_key if result_key in wanted else by_ref.get(ref)
             if key is None or (key in found and found[key].id > row_id):
                 continue
-            valid_from = parse_datetime_stamp(json.loads(document).get("validFrom"))
+            signed = json.loads(document)
+            valid_from = parse_datetime_stamp(signed.get("validFrom"))
             if valid_from is None:
                 valid_from = issued_at if issued_at.tzinfo else issued_at.replace(tzinfo=UTC)
-            found[key] = Issued(row_id, ref, digest, valid_from, revoked_at is not None)
+            awarded = parse_datetime_stamp(signed.get("awardedDate"))
+            found[key] = Issued(
+                row_id, ref, digest, valid_from, revoked_at is not None,
+                awarded.date() if awarded else None, issued_at.date(),
+            )  # fmt: skip
     return found
 
 
 def says_the_same(
     catalog: Catalog, org: Organisation, result: StudentResult, issued: Issued
 ) -> bool:
-    """Whether ``result`` would be signed as the very credential ``issued`` is."""
+    """Whether ``result`` would be signed as the very credential ``issued`` is. A result
+    without a date achieved says the date the credential was awarded (the default then)."""
+    if result.date_achieved is None and issued.awarded is not None:
+        result = replace(result, date_achieved=issued.awarded)
     try:
         credential = unsigned_credential_for(
-            catalog, org, result, issued.valid_from, credential_id=issued.credential_ref
-        )
+            catalog, org, result, issued.valid_from, credential_id=issued.credential_ref,
+            today=max(issued.issued_on or issued.valid_from.date(), issued.valid_from.date()),
+            default_awarded=False,
+        )  # fmt: skip
     except IssuerError:
         return False
     return request_digest(credential, None) == issued.request_digest

@@ -47,9 +47,12 @@ __all__ = [
     "start_session",
 ]
 
-ROLES = ("admin", "issuer", "viewer")
+ROLES = ("admin", "issuer", "viewer", "examencommissie")
+#: ``decide``: confirm or reject a diploma another staff member entered (the
+#: examencommissie's decision), see :mod:`issuer.services.diploma_decisions`.
 _PERMISSIONS = {
-    "admin": frozenset({"view", "issue", "status", "admin"}),
+    "admin": frozenset({"view", "issue", "status", "admin", "decide"}),
+    "examencommissie": frozenset({"view", "decide"}),
     "issuer": frozenset({"view", "issue", "status"}),
     "viewer": frozenset({"view"}),
 }
@@ -69,7 +72,7 @@ class LoginError(IssuerError):
 
 
 def can(role: str, permission: str) -> bool:
-    """Whether ``role`` has ``permission`` (view, issue, status, admin)."""
+    """Whether ``role`` has ``permission`` (view, issue, status, admin, decide)."""
     return permission in _PERMISSIONS.get(role, frozenset())
 
 

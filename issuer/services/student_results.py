@@ -10,11 +10,16 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from credentials.keys import Ed25519KeyPair
 from qualifications import Catalog
-from qualifications.achievements import KINDS, AchievementRequest, build_achievement
+from qualifications.achievements import (
+    KINDS,
+    AchievementRequest,
+    build_achievement,
+    check_date_achieved,
+)
 from qualifications.issuer_kinds import may_issue
 from web_common.db import UnitOfWork
 
@@ -31,7 +36,9 @@ _NAMESPACE = uuid.UUID("6f0d7a3c-29c4-4e5b-9a53-4f8d1b2e7c10")
 @dataclass(frozen=True, slots=True)
 class StudentResult:
     """One result to issue. ``reference`` identifies it for idempotency (e.g. the exam
-    result id from the student information system, or the batch row's own key)."""
+    result id from the student information system, or the batch row's own key).
+    ``date_achieved`` is the exam date (for a diploma the examencommissie's decision); it is
+    signed as the credential's ``awardedDate``, today when None."""
 
     request: AchievementRequest
     student_name: str
@@ -40,6 +47,7 @@ class StudentResult:
     student_email: str | None = None
     valid_from: datetime | None = None
     valid_until: datetime | None = None
+    date_achieved: date | str | None = None
 
 
 def credential_id_for(org: Organisation, reference: str) -> str:
@@ -53,10 +61,16 @@ def unsigned_credential_for(
     now: datetime,
     *,
     credential_id: str | None = None,
+    today: date | None = None,
+    default_awarded: bool = True,
 ) -> dict[str, object]:
     """The credential a result becomes, or :class:`IssuanceError` naming each bad field.
     Its id is derived from the result's reference unless ``credential_id`` is given (a
-    correction, or a credential issued under an earlier id)."""
+    correction, or a credential issued under an earlier id).
+
+    A ``date_achieved`` after ``today`` (default: ``now``'s date) is refused; without one
+    the credential is awarded on ``now``'s date, or carries no ``awardedDate`` when
+    ``default_awarded`` is False (rebuilding a credential signed before the date was)."""
     problems: list[tuple[str, str]] = []
     if not result.student_name.strip():
         problems.append(("student_name", "the student's name is required"))
@@ -69,6 +83,9 @@ def unsigned_credential_for(
         problems.append(
             ("kind", f"a {org.kind} does not issue a {KINDS[result.request.kind].title_nl}")
         )
+    awarded, date_problem = check_date_achieved(result.date_achieved, today or now.date())
+    if date_problem:
+        problems.append(("date_achieved", date_problem))
     built = build_achievement(catalog, result.request)
     problems.extend(built.problems)
     if problems or built.achievement is None:
@@ -83,6 +100,7 @@ def unsigned_credential_for(
         valid_from=valid_from,
         valid_until=result.valid_until,
         results=built.results,
+        awarded_date=awarded or (now.date() if default_awarded else None),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from credentials.contexts import MBO_V1, OB_V3P0, VC_V2
@@ -64,9 +64,15 @@ def build_unsigned_credential(
     student_number: str | None = None,
     valid_until: datetime | None = None,
     results: Sequence[dict[str, Any]] = (),
+    awarded_date: date | None = None,
 ) -> dict[str, Any]:
     """The credential to sign. ``subject_id`` (the learner's DID) is usually unknown at
-    issuance; delivery through OpenID4VCI binds the credential to the learner's key."""
+    issuance; delivery through OpenID4VCI binds the credential to the learner's key.
+
+    ``awarded_date`` is the date the result was achieved, signed as Open Badges 3.0
+    ``awardedDate`` (on the credential, an ``xsd:dateTime``; midnight UTC of that day).
+    Not ``validFrom``: that is when this credential starts to count and moves with every
+    correction, while OB 3.0 keeps the original award date in ``awardedDate``."""
     info = KINDS[kind]
     subject: dict[str, Any] = {"type": ["AchievementSubject"]}
     if subject_id:
@@ -91,4 +97,6 @@ def build_unsigned_credential(
     }
     if valid_until is not None:
         credential["validUntil"] = format_datetime(valid_until)
+    if awarded_date is not None:
+        credential["awardedDate"] = f"{awarded_date.isoformat()}T00:00:00Z"
     return credential

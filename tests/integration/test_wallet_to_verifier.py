@@ -47,7 +47,9 @@ def test_wallet_answers_an_openid4vp_request(wallet: Wallet, verifier: TestClien
     credential = person.post(
         "/api/credentials", json={"credential": signed_credential(person.did)}
     ).json()
-    created = verifier.post("/oid4vp/requests", json={"target": "25498"}).json()
+    created = verifier.post(
+        "/oid4vp/requests", json={"target": "25498", "profile": "by_value"}
+    ).json()
     preview = person.post("/api/requests/preview", json={"request": created["link"]})
     assert preview.status_code == 200, preview.text
     assert preview.json()["verifier"].startswith("http://verifier.test/")
@@ -65,7 +67,7 @@ def test_wallet_answers_an_openid4vp_request(wallet: Wallet, verifier: TestClien
     assert {c["check"]: c["outcome"] for c in checked["checks"]}["holder"] == "passed"
     # another account's credential cannot be sent
     other = wallet.person("other@example.nl")
-    again = verifier.post("/oid4vp/requests", json={}).json()
+    again = verifier.post("/oid4vp/requests", json={"profile": "by_value"}).json()
     refused = other.post(
         "/api/requests/answer", json={"request": again["link"], "credentials": [credential["id"]]}
     )
@@ -77,3 +79,27 @@ def test_malformed_request_is_refused(wallet: Wallet) -> None:
     response = person.post("/api/requests/preview", json={"request": "openid4vp://?foo=bar"})
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_request"
+
+
+def test_our_wallet_answers_the_verifiers_haip_request(
+    wallet: Wallet, verifier: TestClient
+) -> None:
+    """The default request (signed by reference, x509_hash, direct_post.jwt, DCQL for
+    dc+sd-jwt or ldp_vc) read and answered by our wallet with an ldp_vc credential."""
+    person = wallet.person()
+    credential = person.post(
+        "/api/credentials", json={"credential": signed_credential(person.did)}
+    ).json()
+    created = verifier.post("/oid4vp/requests", json={"target": "25498"}).json()
+    assert created["profile"] == "haip"
+    preview = person.post("/api/requests/preview", json={"request": created["link"]})
+    assert preview.status_code == 200, preview.text
+    answered = person.post(
+        "/api/requests/answer",
+        json={"request": created["link"], "credentials": [credential["id"]]},
+    )
+    assert answered.status_code == 200, answered.text
+    status = verifier.get(f"/oid4vp/requests/{created['id']}?key={created['resultKey']}").json()
+    assert status["status"] == "answered", status
+    binding = {c["check"]: c for c in status["result"]["presentationChecks"]}
+    assert binding["holder_binding"]["outcome"] == "passed"

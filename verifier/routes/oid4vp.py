@@ -1,11 +1,13 @@
 """OpenID4VP for employers' systems and pages: make a presentation request (link + QR),
-receive the wallet's direct_post answer, read the result; and check a share link."""
+serve its signed Request Object (``request_uri``), receive the wallet's answer
+(``direct_post.jwt``, or ``direct_post`` for by-value requests), read the result; and check
+a share link."""
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -17,12 +19,26 @@ from web_common.problems import ProblemError
 from web_common.qr import qr_svg
 
 from ..db.request_tables import PresentationRequest
-from ..deps import FetcherDep, NowDep, ResolverDep, SettingsDep, UowDep
+from ..deps import (
+    BoxDep,
+    FetcherDep,
+    IdentityDep,
+    NowDep,
+    ResolverDep,
+    SdJwtDep,
+    SettingsDep,
+    UowDep,
+)
 from ..services.presentation_requests import (
+    HAIP,
+    SAME_DEVICE,
     RequestError,
+    WalletDeclinedError,
     create_presentation_request,
+    link_for,
     receive_response,
-    request_link,
+    request_object_for,
+    request_uri_for,
     result_key,
     result_key_matches,
 )
@@ -36,6 +52,11 @@ router = APIRouter(tags=["OpenID4VP"])
 class NewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     target: str | None = Field(default=None, max_length=120)
+    profile: Literal["haip", "by_value"] | None = Field(
+        default=None,
+        description="haip (default): signed request by reference, encrypted response, "
+        "dc+sd-jwt or ldp_vc; by_value: the unsigned direct_post request of our own wallet",
+    )
 
 
 class ShareCheck(BaseModel):
@@ -45,16 +66,29 @@ class ShareCheck(BaseModel):
 
 @router.post("/oid4vp/requests", status_code=201)
 def new_request(
-    body: NewRequest, uow: UowDep, settings: SettingsDep, now: NowDep
+    body: NewRequest,
+    uow: UowDep,
+    settings: SettingsDep,
+    now: NowDep,
+    identity: IdentityDep,
+    box: BoxDep,
 ) -> dict[str, Any]:
     created = create_presentation_request(
-        uow, public_base_url=settings.public_base_url, now=now, target=body.target
-    )
+        uow, public_base_url=settings.public_base_url, now=now, target=body.target,
+        profile=body.profile or settings.default_request_profile, identity=identity, box=box,
+    )  # fmt: skip
     uow.commit()
     base = settings.public_base_url
     key = result_key(settings.secret_key.get_secret_value(), created.id)
+    extra = (
+        {"clientId": identity.client_id, "requestUri": request_uri_for(base, created.id)}
+        if created.profile == HAIP
+        else {}
+    )
     return {
         "id": created.id,
+        "profile": created.profile,
+        **extra,
         "link": created.link,
         "qr": f"{base}/oid4vp/requests/{created.id}/qr.svg",
         "status": f"{base}/oid4vp/requests/{created.id}?key={key}",
@@ -92,9 +126,11 @@ def request_status(
 
 
 @router.get("/oid4vp/requests/{request_id}/qr.svg")
-def request_qr(request_id: str, uow: UowDep, settings: SettingsDep) -> Response:
+def request_qr(
+    request_id: str, uow: UowDep, settings: SettingsDep, identity: IdentityDep
+) -> Response:
     row = _row(uow, request_id)
-    link = request_link(settings.public_base_url, row.id, row.nonce)
+    link = link_for(row, settings.public_base_url, identity)
     return Response(qr_svg(link), media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store"})  # fmt: skip
 
@@ -110,6 +146,74 @@ async def read_response_form(request: Request) -> dict[str, str] | None:
         return None
 
 
+_NO_STORE = {"Cache-Control": "no-store"}
+REQUEST_OBJECT_TYPE = "application/oauth-authz-req+jwt"
+
+
+def _oauth_error(exc: RequestError) -> JSONResponse:
+    return JSONResponse({"error": exc.oauth_error, "error_description": str(exc)},
+                        status_code=exc.status, headers=_NO_STORE)  # fmt: skip
+
+
+def _request_object(
+    request_id: str,
+    uow: UowDep,
+    settings: SettingsDep,
+    identity: IdentityDep,
+    box: BoxDep,
+    now: NowDep,
+    wallet_nonce: str | None,
+    flow: str,
+) -> Response:
+    if len(request_id) > 64:
+        return _oauth_error(RequestError("invalid_request", "unknown request", status=404))
+    try:
+        token = request_object_for(
+            uow, request_id, identity=identity, box=box,
+            public_base_url=settings.public_base_url, now=now, wallet_nonce=wallet_nonce,
+            same_device=flow == SAME_DEVICE,
+        )  # fmt: skip
+    except RequestError as exc:
+        return _oauth_error(exc)
+    uow.commit()
+    return Response(token, media_type=REQUEST_OBJECT_TYPE, headers=_NO_STORE)
+
+
+@router.get("/oid4vp/request/{request_id}", response_class=Response,
+            responses={200: {"content": {REQUEST_OBJECT_TYPE: {}}}})  # fmt: skip
+def get_request_object(
+    request_id: str,
+    uow: UowDep,
+    settings: SettingsDep,
+    identity: IdentityDep,
+    box: BoxDep,
+    now: NowDep,
+    flow: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The signed Request Object (JAR) of a HAIP request, for the wallet (``request_uri``)."""
+    return _request_object(request_id, uow, settings, identity, box, now, None, flow)
+
+
+@router.post("/oid4vp/request/{request_id}", response_class=Response,
+             responses={200: {"content": {REQUEST_OBJECT_TYPE: {}}}})  # fmt: skip
+def post_request_object(
+    request_id: str,
+    form: Annotated[dict[str, str] | None, Depends(read_response_form)],
+    uow: UowDep,
+    settings: SettingsDep,
+    identity: IdentityDep,
+    box: BoxDep,
+    now: NowDep,
+    flow: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """``request_uri_method=post`` (§5.10): the wallet may send ``wallet_metadata`` and a
+    ``wallet_nonce``, which the Request Object then repeats."""
+    if form is None:
+        return _oauth_error(RequestError("invalid_request", "bad form body"))
+    nonce = form.get("wallet_nonce")
+    return _request_object(request_id, uow, settings, identity, box, now, nonce, flow)
+
+
 @router.post("/oid4vp/response/{request_id}")
 def direct_post(
     request_id: str,
@@ -119,28 +223,33 @@ def direct_post(
     resolver: ResolverDep,
     fetcher: FetcherDep,
     now: NowDep,
+    identity: IdentityDep,
+    box: BoxDep,
+    sd_jwt: SdJwtDep,
 ) -> JSONResponse:
-    """The wallet's Authorization Response (``application/x-www-form-urlencoded``)."""
-    no_store = {"Cache-Control": "no-store"}
+    """The wallet's Authorization Response (``application/x-www-form-urlencoded``):
+    ``response`` (an encrypted JWT) for HAIP requests, ``vp_token`` + ``state`` for
+    by-value ones. A good HAIP answer gets a ``redirect_uri`` with a one-time
+    ``response_code`` for the browser the wallet returns to (§8.2, §13.3)."""
     if form is None:
-        return JSONResponse({"error": "invalid_request", "error_description": "bad form body"},
-                            status_code=400, headers=no_store)  # fmt: skip
+        return _oauth_error(RequestError("invalid_request", "bad form body"))
     try:
-        receive_response(
+        received = receive_response(
             uow, request_id, form, public_base_url=settings.public_base_url,
             resolver=resolver, fetch_status_list=fetcher, now=now,
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
+            identity=identity, box=box, sd_jwt=sd_jwt,
         )  # fmt: skip
+    except WalletDeclinedError:
+        return JSONResponse({}, headers=_NO_STORE)  # processed (§8.2); the request stays open
     except RequestError as exc:
-        return JSONResponse(
-            {"error": exc.oauth_error, "error_description": str(exc)},
-            status_code=400,
-            headers=no_store,
-        )
+        uow.commit()  # keeps the count of refused replays; nothing else was changed
+        return _oauth_error(exc)
     uow.commit()
-    return JSONResponse(
-        {"redirect_uri": f"{settings.public_base_url}/requests/{request_id}"}, headers=no_store
-    )
+    target = f"{settings.public_base_url}/requests/{request_id}"
+    if received.response_code is not None:
+        target += f"?response_code={received.response_code}"
+    return JSONResponse({"redirect_uri": target}, headers=_NO_STORE)
 
 
 @router.post("/shares/check")

@@ -20,7 +20,7 @@ GOOD = (
     "reference;naam;soort;kwalificatie;codes;studentnummer\n"
     "R1;Sanne de Vries;examenresultaat;25498;B1-K1;1001\n"
     "R2;Daan Jansen;examenresultaat;25498;P2-K1;1002\n"
-    "R3;Noor Bakker;diploma;25498;;1003\n"
+    "R3;Noor Bakker;examenresultaat;25498;B1-K1;1003\n"
 )
 
 
@@ -75,7 +75,7 @@ def test_preview_names_row_and_column_and_signs_nothing(issuer: Issuer) -> None:
     assert body["status"] == "previewed"
     assert body["counts"] | {} == {"total": 4, "valid": 1, "invalid": 3, "issued": 0,
                                    "alreadyIssued": 0, "failed": 0, "conflicts": 0,
-                                   "pending": 1}  # fmt: skip
+                                   "awaitingDecision": 0, "pending": 1}  # fmt: skip
     assert body["warnings"] == ["unknown column 'opmerking' is ignored"]
     errors = {(e["row"], e["column"]) for e in body["rowErrors"]}
     assert errors == {(3, "naam"), (3, "codes"), (4, "soort"), (5, "geldig_vanaf")}
@@ -117,7 +117,7 @@ def test_rows_issued_by_an_earlier_file_are_already_issued(issuer: Issuer) -> No
     done = _run(issuer, preview["id"])
     assert done["counts"] | {} == {"total": 4, "valid": 4, "invalid": 0, "issued": 1,
                                    "alreadyIssued": 3, "failed": 0, "conflicts": 0,
-                                   "pending": 0}  # fmt: skip
+                                   "awaitingDecision": 0, "pending": 0}  # fmt: skip
     assert _count(issuer, IssuedCredential) == 4
 
 

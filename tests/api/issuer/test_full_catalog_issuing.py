@@ -39,8 +39,16 @@ def test_a_diploma_for_a_qualification_known_only_from_the_list(staff: Issuer) -
         "qualification": qualification,
         "reference": reference.group(1),
         "student_name": "Sanne de Vries",
+        "decision_date": "2026-06-29",
     }
-    issued = client.post("/issue", data=form, follow_redirects=False)
+    entered = client.post("/issue", data=form, follow_redirects=False)
+    assert entered.status_code == 200, entered.text[:2000]
+    assert "Wacht op bevestiging examencommissie" in entered.text  # a second person signs it
+    admin = login_client(staff, "admin@roc-midden.nl")
+    page = admin.get("/diplomas")
+    decision = re.search(r'action="(/diplomas/\d+/confirm)"', page.text)
+    assert decision
+    issued = admin.post(decision.group(1), data={"csrf_token": csrf_of(page.text)})
     assert issued.status_code == 200, issued.text[:2000]
     assert "openid-credential-offer://" in issued.text
 
@@ -63,11 +71,11 @@ def test_kerntaken_of_a_list_only_dossier_are_refused_clearly(staff: Issuer) -> 
 def test_the_batch_check_reads_crebos_and_titles_of_the_whole_list(staff: Issuer) -> None:
     client = login_client(staff, "issuer@roc-midden.nl")
     rows = (
-        "reference;naam;soort;kwalificatie;codes\n"
-        "D1;Sanne de Vries;diploma;25078;\n"
-        "D2;Daan Jansen;diploma;Allround betonreparateur;\n"
-        "E1;Noor Bakker;examenresultaat;25078;B1-K1\n"
-        "D3;Piet Smit;diploma;Verkoper;\n"
+        "reference;naam;soort;kwalificatie;codes;besluitdatum\n"
+        "D1;Sanne de Vries;diploma;25078;;2026-06-29\n"
+        "D2;Daan Jansen;diploma;Allround betonreparateur;;2026-06-29\n"
+        "E1;Noor Bakker;examenresultaat;25078;B1-K1;\n"
+        "D3;Piet Smit;diploma;Verkoper;;2026-06-29\n"
     )
     batch_id = _batch_id(_upload(client, rows, follow_redirects=False))
     page = client.get(f"/batches/{batch_id}").text

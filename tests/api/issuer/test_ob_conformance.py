@@ -6,6 +6,7 @@ delivered through OpenID4VCI. Each also verifies and reads back as stacking evid
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from sqlalchemy import select
 from credentials.identity_hash import identity_matches
 from credentials.oid4vci import parse_credential_response, parse_token_response
 from credentials.results import Verdict
-from issuer.db.tables import IssuedCredential
+from issuer.db.diploma_tables import DiplomaDecision
+from issuer.db.tables import IssuedCredential, Organisation
+from issuer.services.diploma_decisions import confirm_diploma
 from issuer.services.organisations import active_signing_key, get_organisation
 from issuer.services.student_results import StudentResult, issue_student_result
 from qualifications.achievements import CredentialKind, evidence_from_credential
@@ -133,7 +136,7 @@ BATCH = (
     "12345678;J. Jansen;2025-09-01;2026-06-30;;;;;\n"
     "B5;Sem de Boer;evc;25655;B1-K1 B1-K2;;;;;;;;;;;;;;;;\n"
     "B6;Emma Smit;vrijstelling;25655;B1-K3;1006;;;;;;;;;;;Examencommissie Zorg;2026-06-15;;;\n"
-    "B7;Finn Mulder;diploma;25498;;1007;;;;;;;;;;;;;;;\n"
+    "B7;Finn Mulder;diploma;25498;;1007;;;;;;;;;;;Examencommissie Zorg;2026-06-29;;;\n"
     "B8;Julia de Groot;mbo_verklaring;25499;P1-K1;1008;;;;;;;;;;;;;;;\n"
     "B9;Lucas Bos;branchecertificaat;25655;B1-K1-W3;1009;;;;;;;;;;;;;Tillen en verplaatsen;"
     "Veilig tillen (1,5);Stichting Zorgopleidingen\n"
@@ -146,7 +149,18 @@ def test_every_kind_issued_as_a_batch_passes_the_ob_schema(
     batch = _upload(issuer, BATCH).json()
     assert batch["counts"]["invalid"] == 0, batch
     done = _run(issuer, batch["id"])
-    assert done["counts"]["issued"] == 9, done
+    assert done["counts"]["issued"] == 8, done
+    assert done["counts"]["awaitingDecision"] == 1, done  # the diploma: a second person confirms
+    app = issuer.client.app
+    with UnitOfWork(app.state.sessions) as uow:  # type: ignore[attr-defined]
+        org = uow.session.query(Organisation).filter_by(slug="roc-midden").one()
+        decision_id = uow.session.scalars(select(DiplomaDecision.id)).one()
+        confirm_diploma(
+            uow, org, app.state.catalog, decision_id, box=app.state.box,  # type: ignore[attr-defined]
+            public_base_url=BASE_URL, status_list_size=131_072, offer_ttl=timedelta(days=30),
+            now=issuer.clock(), actor="examencommissie@roc-midden.nl",
+        )  # fmt: skip
+        uow.commit()
     with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
         documents = [json.loads(d) for d in uow.session.scalars(select(IssuedCredential.document))]
     kinds = {t for d in documents for t in d["type"]} - {"VerifiableCredential"}

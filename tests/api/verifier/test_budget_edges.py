@@ -93,7 +93,9 @@ def test_vc_api_presentations_verify(verifier: Verifier, kind: str) -> None:
 def test_openid4vp_direct_post_is_refused_without_using_up_the_request(
     verifier: Verifier, kind: str
 ) -> None:
-    info = verifier.client.post("/oid4vp/requests", json={"target": "25498"}).json()
+    info = verifier.client.post(
+        "/oid4vp/requests", json={"target": "25498", "profile": "by_value"}
+    ).json()
     request = parse_authorization_request(info["link"])
     vp = _presentation(kind, challenge=request.nonce, domain=request.client_id)
     form = build_response_form(request, {"mbo_credentials": [vp]})

@@ -35,7 +35,9 @@ def _vp(holder: Ed25519KeyPair, *, challenge: str, domain: str) -> dict[str, Any
 
 
 def test_wallet_answers_a_presentation_request_once(verifier: Verifier) -> None:
-    created = verifier.client.post("/oid4vp/requests", json={"target": "25498"})
+    created = verifier.client.post(
+        "/oid4vp/requests", json={"target": "25498", "profile": "by_value"}
+    )
     assert created.status_code == 201, created.text
     info = created.json()
     status_url = f"/oid4vp/requests/{info['id']}?key={info['resultKey']}"
@@ -70,9 +72,9 @@ def test_wallet_answers_a_presentation_request_once(verifier: Verifier) -> None:
 
 def test_answer_for_another_request_or_expired_is_refused(verifier: Verifier) -> None:
     first = parse_authorization_request(
-        verifier.client.post("/oid4vp/requests", json={}).json()["link"]
+        verifier.client.post("/oid4vp/requests", json={"profile": "by_value"}).json()["link"]
     )
-    created = verifier.client.post("/oid4vp/requests", json={}).json()
+    created = verifier.client.post("/oid4vp/requests", json={"profile": "by_value"}).json()
     second = parse_authorization_request(created["link"])
     status_url = f"/oid4vp/requests/{created['id']}?key={created['resultKey']}"
     replayed = _vp(STUDENT, challenge=first.nonce, domain=first.client_id)

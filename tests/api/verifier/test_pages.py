@@ -449,7 +449,7 @@ def test_only_genuine_credentials_count(pages: Pages) -> None:
 
 
 def test_ask_for_proof_waits_then_shows_the_result(pages: Pages) -> None:
-    made = pages.client.post("/requests", data={"csrf_token": pages.csrf()},
+    made = pages.client.post("/requests", data={"csrf_token": pages.csrf(), "profile": "by_value"},
                              follow_redirects=False)  # fmt: skip
     assert made.status_code == 303
     wait_url = made.headers["location"]
@@ -484,7 +484,7 @@ def test_ask_for_proof_waits_then_shows_the_result(pages: Pages) -> None:
 
 
 def test_an_expired_request_says_so(pages: Pages) -> None:
-    made = pages.client.post("/requests", data={"csrf_token": pages.csrf()},
+    made = pages.client.post("/requests", data={"csrf_token": pages.csrf(), "profile": "by_value"},
                              follow_redirects=False)  # fmt: skip
     pages.clock.now += timedelta(minutes=16)
     page = pages.client.get(made.headers["location"])

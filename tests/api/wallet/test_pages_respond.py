@@ -78,7 +78,9 @@ def _send(person: Person, link: str, credentials: list[str]) -> Any:
 
 def test_answer_page_end_to_end_against_the_verifier(wallet: Wallet, verifier: TestClient) -> None:
     person, good, old = _with_credentials(wallet)
-    created = verifier.post("/oid4vp/requests", json={"target": "25498"}).json()
+    created = verifier.post(
+        "/oid4vp/requests", json={"target": "25498", "profile": "by_value"}
+    ).json()
     # opened from a QR scan: /respond?request=openid4vp://…
     page = person.get(f"/respond?request={quote(created['link'], safe='')}", headers=HTML)
     assert page.status_code == 200, page.text
@@ -106,7 +108,7 @@ def test_answer_page_end_to_end_against_the_verifier(wallet: Wallet, verifier: T
 
 def test_expired_or_foreign_credentials_are_not_sent(wallet: Wallet, verifier: TestClient) -> None:
     person, good, old = _with_credentials(wallet)
-    created = verifier.post("/oid4vp/requests", json={}).json()
+    created = verifier.post("/oid4vp/requests", json={"profile": "by_value"}).json()
     refused = _send(person, created["link"], [old])
     assert refused.status_code == 400
     assert "kun je niet sturen" in refused.text
@@ -129,7 +131,7 @@ def test_paste_form_csrf_and_english(wallet: Wallet, verifier: TestClient) -> No
     assert form.status_code == 200
     assert 'action="/respond"' in form.text
     assert 'href="/respond"' in person.get("/shares", headers=HTML).text  # in the navigation
-    created = verifier.post("/oid4vp/requests", json={}).json()
+    created = verifier.post("/oid4vp/requests", json={"profile": "by_value"}).json()
     no_csrf = person.client.post("/respond", data={"request": created["link"]}, headers=HTML)
     assert no_csrf.status_code == 403
     pasted = person.client.post(

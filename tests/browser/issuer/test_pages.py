@@ -105,7 +105,7 @@ def test_setup_issue_offer_revoke_in_english_too(server: str, page: object) -> N
     _shot(page, "05-issue-form")
     page.get_by_role("button", name="Uitgeven en ondertekenen").click()
     expect(page.locator("#tx-code")).to_have_text(__import__("re").compile(r"^\d{6}$"))
-    expect(page.get_by_role("img", name="QR-code")).to_be_visible()
+    expect(page.get_by_role("img", name="QR-code die de web-wallet opent")).to_be_visible()
     expect(page.locator("#offer-link")).to_contain_text("openid-credential-offer://")
     _shot(page, "06-offer")
 

@@ -216,3 +216,81 @@ def test_the_menu_shows_the_public_list_of_recognised_issuers(
     page.wait_for_url(server + "/trust/login")
     assert page.locator("h1").inner_text() == "Inloggen als beheerder"
     assert not errors, f"console errors (CSP violations?): {errors}"
+
+
+def test_the_request_page_offers_the_dc_api_only_where_the_browser_has_it(
+    server: str, browser: Any
+) -> None:
+    """The QR code and the same-device link are always there. The Digital Credentials API
+    button appears only where ``'DigitalCredential' in window``: not in a browser without it
+    (stood in for by an init script that removes it), yes in Debian's Chromium 156, which
+    has the API even headless (on a secure context such as 127.0.0.1). There a stand-in
+    ``navigator.credentials.get`` returns an answer the verifier cannot decrypt: the page
+    asked with ``openid4vp-v1-signed`` and says, readably, that it did not work."""
+    errors: list[str] = []
+    without = watched_page(browser, errors)
+    without.add_init_script("delete window.DigitalCredential;")
+    without.goto(server + "/")
+    without.click("text=QR-code maken")
+    without.wait_for_selector("img.qr")
+    assert without.evaluate("'DigitalCredential' in window") is False
+    assert without.locator("#same-device").is_visible()
+    assert (without.locator("#same-device").get_attribute("href") or "").startswith(
+        "openid4vp://?client_id=x509_hash"
+    )
+    without.wait_for_timeout(300)  # dc_api.js has run
+    assert not without.locator("#dc-api").is_visible()
+    _shot(without, "09-request-haip-no-dc-api")
+    assert not errors, f"console errors (CSP violations?): {errors}"
+
+    page = watched_page(browser, errors)
+    page.add_init_script(
+        "if ('DigitalCredential' in window) {"
+        "  navigator.credentials.get = function (options) {"
+        "    window.__asked = options.digital.requests[0].protocol;"
+        "    return Promise.resolve({ data: { response: 'not.a.real.jwe.token' } });"
+        "  };"
+        "}"
+    )
+    page.goto(server + "/")
+    page.click("text=QR-code maken")
+    page.wait_for_selector("img.qr")
+    if not page.evaluate("'DigitalCredential' in window"):
+        pytest.skip("this Chromium has no Digital Credentials API")
+    page.wait_for_selector("#dc-api-button", state="visible")
+    page.click("#dc-api-button")
+    page.wait_for_selector("#dc-api-text:has-text('Dat lukte niet')")
+    assert page.evaluate("window.__asked") == "openid4vp-v1-signed"
+    assert page.locator("img.qr").is_visible()  # the QR code stays as the fallback
+    _shot(page, "10-request-dc-api-refused")
+    assert not errors, f"console errors (CSP violations?): {errors}"
+
+
+def test_a_foreign_wallet_answers_the_signed_request_cross_device(
+    server: str, browser: Any
+) -> None:
+    """Employer page → signed request (the QR code's link) → the OpenID4VP client written
+    in the tests from the specification answers with an encrypted direct_post.jwt →
+    the waiting page turns into the verdict by itself."""
+    from ...api.verifier.test_oid4vp_haip import SpecWallet
+    from ...api.verifier.test_pages import _presentation
+
+    errors: list[str] = []
+    page = watched_page(browser, errors)
+    page.goto(server + "/")
+    page.click("text=QR-code maken")
+    page.wait_for_selector("img.qr")
+    link = page.locator("a.mono.break").get_attribute("href") or ""
+    assert link.startswith("openid4vp://?client_id=x509_hash")
+    with httpx.Client(base_url=server, timeout=30) as http:
+        wallet = SpecWallet(http, base=server)
+        request = wallet.open(link)
+        vp = _presentation(_credential(), challenge=request.claims["nonce"],
+                           domain=request.client_id)  # fmt: skip
+        answer = wallet.answer(request.claims, {"mbo_ldp_vc": [vp]})
+        assert answer.status_code == 200, answer.text
+    page.wait_for_selector(".verdict", timeout=20000)  # wait.js polls, then reloads
+    assert "/check/" in page.url
+    assert "Gedeeld vanuit de wallet-app" in page.locator("body").inner_text()
+    _shot(page, "11-request-answered-by-a-foreign-wallet")
+    assert not errors, f"console errors (CSP violations?): {errors}"

@@ -1,0 +1,246 @@
+"""Diplomas wait for the examencommissie's decision, confirmed by a second staff member.
+
+Entering a diploma (the issue form, a batch row) records it as pending ("wacht op
+bevestiging examencommissie") with the date of the decision (besluitdatum); nothing is
+signed yet. Another staff member with the ``decide`` permission (the examencommissie role
+or an admin; never the one who entered it) confirms it, and only then is the diploma signed,
+awarded on the decision date and offered to the learner, or rejects it with a reason. Every
+step is in the audit log (``diploma.enter``, ``diploma.confirm``, ``diploma.reject``).
+
+Entering the same result twice (same ``reference``) finds the first entry.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from qualifications import Catalog
+from qualifications.achievements import (
+    DATE_IN_FUTURE,
+    DATE_NOT_A_DATE,
+    DATE_TOO_OLD,
+    AchievementRequest,
+    CredentialKind,
+    Leeruitkomst,
+    check_date_achieved,
+)
+from web_common.db import UnitOfWork
+from web_common.secrets import SecretBox
+
+from ..db.diploma_tables import DiplomaDecision
+from ..db.tables import Organisation
+from . import audit
+from .errors import IssuanceError, IssuerError
+from .issue_desk import DeskResult, issue_and_offer
+from .student_results import StudentResult, unsigned_credential_for
+
+__all__ = [
+    "DecisionError",
+    "Entered",
+    "confirm_diploma",
+    "decision_problems",
+    "decisions",
+    "enter_diploma",
+    "reject_diploma",
+    "result_of",
+]
+
+NO_DECISION_DATE = "a diploma needs the date of the examencommissie's decision"
+SAME_PERSON = "a second staff member confirms: not the one who entered the diploma"
+NOT_PENDING = "this diploma was already decided"
+NO_REASON = "say why the diploma is rejected"
+_DECISION_DATE = {
+    DATE_NOT_A_DATE: "the decision date is not a date (YYYY-MM-DD)",
+    DATE_IN_FUTURE: "the decision date is in the future",
+    DATE_TOO_OLD: "the decision date is before 1950; check the year",
+}
+
+
+class DecisionError(IssuerError):
+    """A confirmation or rejection that is not allowed (same person, already decided)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entered:
+    decision: DiplomaDecision
+    created: bool
+
+
+def _result_json(result: StudentResult) -> str:
+    data = asdict(result)
+    return json.dumps(data, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def result_of(decision: DiplomaDecision) -> StudentResult:
+    """The result as it was entered, awarded on the decision date."""
+    data: dict[str, Any] = json.loads(decision.result)
+    request: dict[str, Any] = data.pop("request")
+    request["kind"] = CredentialKind(request["kind"])
+    request["codes"] = tuple(request.get("codes") or ())
+    request["leeruitkomsten"] = tuple(
+        Leeruitkomst(**item) for item in request.get("leeruitkomsten") or ()
+    )
+    for name in ("valid_from", "valid_until"):
+        if data.get(name):
+            data[name] = datetime.fromisoformat(data[name])
+    data["date_achieved"] = decision.decision_date
+    return StudentResult(request=AchievementRequest(**request), **data)
+
+
+def decision_problems(result: StudentResult, today: date) -> list[tuple[str, str]]:
+    """What is wrong with a diploma's decision date: missing, not a date, in the future
+    (after ``today``) or before 1950."""
+    if not result.request.decision_date:
+        return [("decision_date", NO_DECISION_DATE)]
+    _, reason = check_date_achieved(result.request.decision_date, today)
+    return [("decision_date", _DECISION_DATE.get(reason, reason))] if reason else []
+
+
+def enter_diploma(
+    uow: UnitOfWork,
+    org: Organisation,
+    catalog: Catalog,
+    result: StudentResult,
+    *,
+    now: datetime,
+    actor: str,
+    batch_id: int | None = None,
+) -> Entered:
+    """Record a diploma as pending after every check issuing would make (raises
+    :class:`IssuanceError` naming each bad field), or find the one entered before."""
+    existing = uow.session.scalars(
+        select(DiplomaDecision).where(
+            DiplomaDecision.organisation_id == org.id,
+            DiplomaDecision.reference == result.reference,
+        )
+    ).first()
+    if existing is not None:
+        return Entered(existing, False)
+    problems = decision_problems(result, now.date())
+    decided, _ = check_date_achieved(result.request.decision_date, now.date())
+    checked = replace(result, date_achieved=decided)
+    try:
+        credential = unsigned_credential_for(catalog, org, checked, now)
+    except IssuanceError as exc:
+        problems.extend(exc.problems)
+        credential = None
+    if problems or credential is None or decided is None:
+        raise IssuanceError(problems)
+    decision = DiplomaDecision(
+        organisation_id=org.id,
+        reference=result.reference[:300],
+        state="pending",
+        student_name=result.student_name.strip()[:300],
+        title=str(credential["name"])[:300],
+        examencommissie=(result.request.examencommissie or "").strip()[:300] or None,
+        decision_date=decided,
+        result=_result_json(result),
+        entered_by=actor,
+        entered_at=now,
+        batch_id=batch_id,
+    )
+    uow.session.add(decision)
+    uow.session.flush()
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="diploma.enter",
+        target=decision.reference, now=now, decision=decision.id, title=decision.title,
+        decision_date=decided.isoformat(), batch=batch_id,
+    )  # fmt: skip
+    return Entered(decision, True)
+
+
+def decisions(uow: UnitOfWork, org: Organisation, *, limit: int = 200) -> list[DiplomaDecision]:
+    """Pending diplomas first (oldest first), then the most recently decided ones."""
+    pending = uow.session.scalars(
+        select(DiplomaDecision)
+        .where(DiplomaDecision.organisation_id == org.id, DiplomaDecision.state == "pending")
+        .order_by(DiplomaDecision.entered_at, DiplomaDecision.id)
+        .limit(limit)
+    ).all()
+    decided = uow.session.scalars(
+        select(DiplomaDecision)
+        .where(DiplomaDecision.organisation_id == org.id, DiplomaDecision.state != "pending")
+        .order_by(DiplomaDecision.decided_at.desc(), DiplomaDecision.id.desc())
+        .limit(50)
+    ).all()
+    return [*pending, *decided]
+
+
+def _pending(
+    uow: UnitOfWork, org: Organisation, decision_id: int, actor: str
+) -> DiplomaDecision | None:
+    decision = uow.session.get(DiplomaDecision, decision_id, with_for_update=True)
+    if decision is None or decision.organisation_id != org.id:
+        return None
+    if decision.state != "pending":
+        raise DecisionError(NOT_PENDING)
+    if decision.entered_by.casefold() == actor.casefold():
+        raise DecisionError(SAME_PERSON)
+    return decision
+
+
+def confirm_diploma(
+    uow: UnitOfWork,
+    org: Organisation,
+    catalog: Catalog,
+    decision_id: int,
+    *,
+    box: SecretBox,
+    public_base_url: str,
+    status_list_size: int,
+    offer_ttl: timedelta,
+    now: datetime,
+    actor: str,
+) -> tuple[DiplomaDecision, DeskResult] | None:
+    """Confirm a pending diploma: sign it (awarded on the decision date) and offer it.
+    None when there is no such diploma in this organisation."""
+    decision = _pending(uow, org, decision_id, actor)
+    if decision is None:
+        return None
+    done = issue_and_offer(
+        uow, org, catalog, result_of(decision), box=box, public_base_url=public_base_url,
+        status_list_size=status_list_size, offer_ttl=offer_ttl, now=now, actor=actor,
+    )  # fmt: skip
+    decision.state = "confirmed"
+    decision.decided_by = actor
+    decision.decided_at = now
+    decision.issued_credential_id = done.row.id
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="diploma.confirm",
+        target=decision.reference, now=now, decision=decision.id,
+        entered_by=decision.entered_by, credential=done.row.credential_ref,
+    )  # fmt: skip
+    return decision, done
+
+
+def reject_diploma(
+    uow: UnitOfWork,
+    org: Organisation,
+    decision_id: int,
+    *,
+    reason: str,
+    now: datetime,
+    actor: str,
+) -> DiplomaDecision | None:
+    """Reject a pending diploma with a reason; nothing is signed."""
+    reason = " ".join(reason.split())[:1000]
+    decision = _pending(uow, org, decision_id, actor)
+    if decision is None:
+        return None
+    if not reason:
+        raise IssuanceError([("reason", NO_REASON)])
+    decision.state = "rejected"
+    decision.decided_by = actor
+    decision.decided_at = now
+    decision.reason = reason
+    audit.record(
+        uow, organisation_id=org.id, actor=actor, action="diploma.reject",
+        target=decision.reference, now=now, decision=decision.id,
+        entered_by=decision.entered_by, reason=reason,
+    )  # fmt: skip
+    return decision

@@ -239,4 +239,6 @@ def test_batch_redeemed_as_sd_jwt_and_ldp_vc_both_revocable(issuer: Issuer) -> N
         fetch_status_list=lambda url: dict(issuer.client.get(_path(url)).json()),
     )  # fmt: skip
     assert same_revoked.verdict == Verdict.INVALID  # both formats of the first record
-    assert same_revoked.check("status").code == "revoked"
+    same_status = same_revoked.check("status")
+    assert same_status is not None
+    assert same_status.code == "revoked"

@@ -812,9 +812,15 @@ def redeem_credential(
     revoking or suspending the record flips every copy. ``key_reference`` is passed to
     :func:`~issuer.services.sd_jwt_delivery.sd_jwt_credential`.
 
+    One offer, every offered format (§8: several credential requests with one access token,
+    each naming its ``credential_configuration_id`` with its own key proof and nonce): the
+    ``ldp_vc`` and the ``dc+sd-jwt`` configuration of the record are each delivered once,
+    in either order, kept per configuration in ``delivered_document``; the audit event
+    names the format and the formats delivered so far.
+
     Raises :class:`AccessTokenError` (401) or :class:`CredentialRequestError` (400). A retry
-    with the same access token and the same (first) holder key returns the credentials
-    delivered the first time; another key is refused.
+    of a configuration with the same (first) holder key returns the credentials delivered
+    for it the first time; another key is refused.
     """
     token = _bearer(authorization)
     access = uow.session.scalar(

@@ -289,6 +289,14 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "De sleutel van de uitgever is niet gevonden.",
         "The issuer's key was not found.",
     ),
+    "envelope_context": (
+        "Een ingepakt bewijs noemt de standaard niet waarin het is beschreven.",
+        "An enveloped credential does not name the standard that defines it.",
+    ),
+    "claim_conflict": (
+        "De gegevens in de handtekening spreken de inhoud van het bewijs tegen.",
+        "The signed token's claims contradict what the credential says.",
+    ),
     # issuer
     "issuer_mismatch": (
         "Het is ondertekend door een andere organisatie dan de genoemde uitgever.",
@@ -356,6 +364,10 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
     "unsupported_status": (
         "De status wordt op een manier bijgehouden die wij niet kennen.",
         "The status is kept in a way we do not know.",
+    ),
+    "malformed_status_entry": (
+        "De statusverwijzing in dit bewijs klopt niet; het voldoet niet aan de standaard.",
+        "The status entry in this credential is malformed; it does not follow the standard.",
     ),
     "no_status": (
         "De uitgever houdt voor dit bewijs geen intrekkingen bij.",

@@ -28,12 +28,12 @@ from .data_integrity import ProofResult, add_proof, verify_proofs
 from .data_model import Finding, credential_findings, data_model_version, presentation_findings
 from .did import DidResolver
 from .errors import BudgetExceededError, JwtFormatError, StatusListError
-from .jose import JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
+from .jose import VC11_JWT, JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
 from .related_resources import ResourceFetcher, related_resources_check
 from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
 from .status_fetching import CachingStatusFetcher, StatusListCache
-from .status_list import check_status
+from .status_list import check_entry, check_status
 from .timestamps import parse_datetime_stamp
 
 __all__ = [
@@ -204,6 +204,12 @@ def _status_check(
     if raw is None:
         return _check("status", SKIPPED, "no_status", "the credential has no status list entry")
     entries = raw if isinstance(raw, list) else [raw]
+    for entry in entries:  # Bitstring Status List §3.1: a malformed entry is an error
+        if isinstance(entry, Mapping) and entry.get("type") == "BitstringStatusListEntry":
+            try:
+                check_entry(entry)
+            except StatusListError as exc:
+                return _check("status", FAILED, "malformed_status_entry", str(exc))
     if fetch_status_list is None:
         return _check(
             "status", WARNING, "status_not_checked", "the revocation status was not checked"
@@ -367,10 +373,18 @@ def _jwt_token(credential: Any) -> str | CheckResult | None:
     return None
 
 
+_OLD_ENCODING = "VC-JWT of the VC Data Model 1.1, the older encoding: a 'vc' claim in a JWT"
+
+
 def _jwt_proof_check(jwt: JwtVerification) -> CheckResult:
+    old = jwt.encoding == VC11_JWT
     if jwt.verified:
-        return _check("proof", PASSED, "ok", "the credential's signature (vc+jwt) is valid")
-    return _check("proof", FAILED, jwt.code or "invalid", jwt.reason or "invalid vc+jwt")
+        detail = f"the credential's signature ({_OLD_ENCODING if old else 'vc+jwt'}) is valid"
+        return _check("proof", PASSED, "ok", detail)
+    reason = jwt.reason or "invalid vc+jwt"
+    return _check(
+        "proof", FAILED, jwt.code or "invalid", f"{reason} ({_OLD_ENCODING})" if old else reason
+    )
 
 
 def _jwt_checks(jwt: JwtVerification, credential: Mapping[str, Any]) -> list[CheckResult]:

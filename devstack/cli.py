@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from .stack import (
+    EXAMENCOMMISSIE,
     LEERBEDRIJF,
     ROOT,
     SCHOOL,
@@ -80,6 +81,10 @@ def _print_story(
     out.print(f"[bold]School (issuer)[/]   {stack.url('issuer')}/login")
     out.print(f"  {SCHOOL['name']}: {SCHOOL['email']} / {SCHOOL['password']}")
     out.print(f"  {LEERBEDRIJF['name']}: {LEERBEDRIJF['email']} / {LEERBEDRIJF['password']}")
+    out.print(
+        f"  examencommissie: {EXAMENCOMMISSIE['email']} / {EXAMENCOMMISSIE['password']}"
+        " (confirms the demo diploma at /diplomas)"
+    )
     if wallet_running:
         out.print(f"[bold]Learner (wallet)[/]  {stack.url('wallet')}/")
         if wallet_ready:

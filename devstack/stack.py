@@ -200,6 +200,9 @@ LEERBEDRIJF = {"slug": "zorggroep-de-linde", "name": "Zorggroep De Linde",
                "kind": "leerbedrijf", "identifier": "12345678",
                "email": "opleider@delinde.example", "person": "Jeroen Jansen",
                "password": "demo-linde-2026"}  # fmt: skip
+#: The school's examencommissie member: confirms (or rejects) the diplomas others entered.
+EXAMENCOMMISSIE = {"email": "examencommissie@roc-midden.example", "person": "Evi Kramer",
+                   "password": "demo-exam-2026"}  # fmt: skip
 WALLET_ACCOUNT = {"email": "sanne@example.nl", "password": "demo-wallet-2026",
                   "name": "Sanne de Vries"}  # fmt: skip
 
@@ -218,9 +221,10 @@ DEMO_RESULTS = [
     # Pedagogisch medewerker kinderopvang: kerntaken from its SBB export
     {"reference": "DEMO-0005", "studentnummer": "334455", "naam": "Lotte Visser",
      "soort": "examenresultaat", "kwalificatie": "25486", "codes": "B1-K1"},
-    # Verkoper, Handel en ondernemerschap: known from the crebo list only, so a diploma
+    # Verkoper, Handel en ondernemerschap: known from the crebo list only, so a diploma; it
+    # waits for a second staff member (EXAMENCOMMISSIE) to confirm the decision at /diplomas
     {"reference": "DEMO-0006", "studentnummer": "445566", "naam": "Kevin de Boer",
-     "soort": "diploma", "kwalificatie": "25167"},
+     "soort": "diploma", "kwalificatie": "25167", "besluitdatum": "2026-07-03"},
 ]  # fmt: skip
 
 #: What the demo school offers, by crebo, in two opleidingsdomeinen (Zorg en welzijn 79140,
@@ -262,6 +266,15 @@ def seed(stack: Stack) -> Seeded:
         except RuntimeError as exc:
             if "exists" not in str(exc).lower():
                 raise
+    try:
+        stack.run(
+            "issuer", "create-admin", "--organisation", SCHOOL["slug"], "--email",
+            EXAMENCOMMISSIE["email"], "--name", EXAMENCOMMISSIE["person"], "--password",
+            EXAMENCOMMISSIE["password"], "--role", "examencommissie",
+        )  # fmt: skip
+    except RuntimeError as exc:
+        if "exists" not in str(exc).lower():
+            raise
     # once per organisation: a new chain would leave earlier SD-JWT VCs untrusted; the
     # school's root is also stack.dev_ca_anchor(), the wallet's trust anchor
     x509_trust = _dev_cas(stack)

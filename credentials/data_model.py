@@ -468,6 +468,14 @@ def presentation_findings(
                 "verifiableCredential must hold credential objects, not strings or other values",
             )
         elif "EnvelopedVerifiableCredential" in _items(vc.get("type")):
+            if checker.version == "2.0" and VC_V2 not in _items(vc.get("@context")):
+                checker.add(
+                    "envelope_context",
+                    "4.13.1",
+                    where + "/@context",
+                    f"an EnvelopedVerifiableCredential's @context must include {VC_V2}, "
+                    "which defines it",
+                )
             ident = vc.get("id")
             if not (isinstance(ident, str) and ident.startswith("data:")):
                 checker.add(

@@ -289,6 +289,14 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "De sleutel van de uitgever is niet gevonden.",
         "The issuer's key was not found.",
     ),
+    "envelope_context": (
+        "Een ingepakt bewijs noemt de standaard niet waarin het is beschreven.",
+        "An enveloped credential does not name the standard that defines it.",
+    ),
+    "claim_conflict": (
+        "De gegevens in de handtekening spreken de inhoud van het bewijs tegen.",
+        "The signed token's claims contradict what the credential says.",
+    ),
     # issuer
     "issuer_mismatch": (
         "Het is ondertekend door een andere organisatie dan de genoemde uitgever.",
@@ -356,6 +364,10 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
     "unsupported_status": (
         "De status wordt op een manier bijgehouden die wij niet kennen.",
         "The status is kept in a way we do not know.",
+    ),
+    "malformed_status_entry": (
+        "De statusverwijzing in dit bewijs klopt niet; het voldoet niet aan de standaard.",
+        "The status entry in this credential is malformed; it does not follow the standard.",
     ),
     "no_status": (
         "De uitgever houdt voor dit bewijs geen intrekkingen bij.",
@@ -503,6 +515,20 @@ _EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "Shared by someone other than the person it was issued to.",
     ),
     "no_holder": ("Niet gecontroleerd.", "Not checked."),
+    "holder_key_separate": (
+        "Het bewijs hoort bij een eigen sleutel van de houder; die is gecontroleerd bij het delen.",
+        "The credential belongs to a key of its own of the holder; that was checked when it "
+        "was shared.",
+    ),
+    "type_metadata_vct_mismatch": (
+        "De beschrijving hoort bij een andere soort bewijs.",
+        "The description belongs to another credential type.",
+    ),
+    "status_unchecked": ("De status is niet nagevraagd.", "The status was not checked."),
+    "sd_jwt_unsupported": (
+        "Dit soort bewijs (SD-JWT VC) kan hier niet worden gecontroleerd.",
+        "This kind of credential (SD-JWT VC) cannot be checked here.",
+    ),
 }
 
 _GENERIC_FAILED_HEADLINE = ("Niet geldig: stop", "Not valid: stop")
@@ -546,7 +572,20 @@ def explain(check: CheckResult, lang: Lang = "nl") -> tuple[str, str]:
         # a passed check means the same whatever code says how (e.g. dc+sd-jwt, kb_jwt)
         return name, _pick(_PASSED.get(check.name, _EXPLANATIONS["ok"]), lang)
     text = _EXPLANATIONS.get(check.code)
+    if text is None:
+        text = next((t for prefix, t in _PREFIXES if check.code.startswith(prefix)), None)
     return name, _pick(text, lang) if text else check.detail
+
+
+# SD-JWT VC codes of a family (``disclosure_…``, ``x509_…``) not named one by one above.
+_PREFIXES: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("disclosure_", _CHANGED),
+    ("digest_", _CHANGED),
+    ("claim_", _CHANGED),
+    ("sd_", _CHANGED),
+    ("x509_", _CHAIN_UNTRUSTED),
+    ("type_metadata_", _EXPLANATIONS["type_metadata_integrity"]),
+)
 
 
 def verdict_text(verdict: Verdict, lang: Lang = "nl") -> tuple[str, str]:

@@ -29,6 +29,20 @@ or without ``application/``), the generic ``JWT`` (RFC 7519 §5.1), or absent. A
 token and is refused (``wrong_typ``), so one kind cannot be passed off as another
 (RFC 8725 §3.11).
 
+The older encoding, VC-JWT of VC Data Model 1.1 (§6.3.1): the credential sits in a ``vc``
+claim and the registered claims stand for some of its properties. :func:`verify_vc_jwt`
+reads it (verify side only; we never sign it) and decodes it as §6.3.1.2 says: ``jti`` is the
+credential's ``id``, ``iss`` its ``issuer`` (or ``issuer.id``), ``sub`` the
+``credentialSubject.id``, ``nbf`` its ``issuanceDate`` and ``exp`` its ``expirationDate``
+(the 1.1 text says "of ``credentialSubject``", an erratum: ``expirationDate`` is a property
+of the credential, where every 1.1 implementation puts it). A claim that contradicts the
+property already in ``vc`` is refused (``claim_conflict``), never silently chosen. The
+``vc`` must be a 1.1 credential (its first context the 2018 one); ``typ``, when present,
+is ``JWT`` (§6.3.1: "typ, if present, MUST be set to JWT"); a ``vc+jwt`` token never holds
+a ``vc`` claim (VC-JOSE-COSE). ``exp``/``nbf`` become the credential's validity period, which
+the caller checks like any 1.1 credential's (an expired one is genuine but expired, not a
+bad signature). The result says which encoding it was (:attr:`JwtVerification.encoding`).
+
 Deviation from the spec text: VC-JOSE-COSE asks for ``JsonWebKey`` verification methods;
 this project publishes Ed25519 ``Multikey`` methods (the same key also serves Data
 Integrity proofs) and converts them to an OKP JWK here.
@@ -43,7 +57,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -55,6 +69,7 @@ from .keys import Ed25519KeyPair, Ed25519PublicKey
 
 __all__ = [
     "MAX_TOKEN_BYTES",
+    "VC11_JWT",
     "VC_JWT_TYP",
     "VP_JWT_TYP",
     "JwtVerification",
@@ -64,6 +79,7 @@ __all__ = [
     "sign_vc_jwt",
     "sign_vp_jwt",
     "unwrap_enveloped_credential",
+    "vc11_credential",
     "verify_vc_jwt",
     "verify_vp_jwt",
 ]
@@ -79,6 +95,9 @@ _ALG = "EdDSA"
 _ACCEPTED_ALGS = frozenset({"EdDSA", "Ed25519"})
 """``EdDSA`` (RFC 8037) and its fully specified name ``Ed25519`` (RFC 9864)."""
 _GENERIC_TYP = "jwt"
+VC11_JWT = "vc11-jwt"
+""":attr:`JwtVerification.encoding` of a VC Data Model 1.1 VC-JWT (a ``vc`` claim)."""
+_VC_V1 = "https://www.w3.org/2018/credentials/v1"
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 _ENVELOPE_PREFIX = "data:application/vc+jwt,"
 
@@ -244,7 +263,9 @@ class JwtVerification:
     ``bad_signature``, ``expired``, ``not_yet_valid``, ``nonce_mismatch``,
     ``audience_mismatch``) and ``reason`` a readable sentence. ``header`` and ``payload``
     are filled in when they could be decoded, even if verification failed: show them as
-    unverified content only.
+    unverified content only. ``encoding`` is ``vc+jwt`` (VC-JOSE-COSE: the payload is the
+    credential) or :data:`VC11_JWT` (VC Data Model 1.1: ``payload`` is then the credential
+    decoded from the ``vc`` claim and the registered claims, ``claims`` the JWT claims set).
     """
 
     verified: bool
@@ -253,6 +274,8 @@ class JwtVerification:
     reason: str | None = None
     code: str | None = None
     verification_method: str | None = None
+    encoding: str = VC_JWT_TYP
+    claims: JsonObject = field(default_factory=dict)
 
 
 class _FailureError(Exception):
@@ -287,6 +310,79 @@ def _check_time(payload: JsonObject, now: datetime | None, leeway: float) -> Non
         raise _FailureError("not_yet_valid", f"the token is not valid before {nbf} (nbf)")
 
 
+def _numeric_date(claims: JsonObject, claim: str) -> str | None:
+    value = claims.get(claim)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _FailureError("malformed", f"JWT claim {claim!r} must be a NumericDate")
+    try:
+        moment = datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise _FailureError("malformed", f"JWT claim {claim!r} is out of range") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _set_from_claim(target: JsonObject, name: str, value: Any, claim: str) -> None:
+    present = target.get(name)
+    if present is not None and present != value:
+        raise _FailureError(
+            "claim_conflict", f"JWT claim {claim!r} ({value!r}) contradicts {name} ({present!r})"
+        )
+    target[name] = value
+
+
+def vc11_credential(claims: Mapping[str, Any]) -> JsonObject:
+    """The credential a VC Data Model 1.1 VC-JWT claims set stands for (§6.3.1.2 decoding,
+    see the module docstring). Raises :class:`JwtFormatError` for a claims set that is not one,
+    or whose registered claims contradict the ``vc`` claim."""
+    try:
+        return _vc11_credential(dict(claims))
+    except _FailureError as exc:
+        raise JwtFormatError(exc.reason) from None
+
+
+def _vc11_credential(claims: JsonObject) -> JsonObject:
+    vc = claims.get("vc")
+    if not isinstance(vc, Mapping):
+        raise _FailureError("malformed", "the JWT claim 'vc' must be a JSON object")
+    contexts = vc.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    if first != _VC_V1:
+        raise _FailureError(
+            "malformed",
+            f"a 'vc' claim holds a VC Data Model 1.1 credential (first @context {_VC_V1})",
+        )
+    credential: JsonObject = dict(vc)
+    for claim, name in (("exp", "expirationDate"), ("nbf", "issuanceDate")):
+        stamp = _numeric_date(claims, claim)
+        if stamp is not None:
+            _set_from_claim(credential, name, stamp, claim)
+    iss = claims.get("iss")
+    if iss is not None:
+        issuer = credential.get("issuer")
+        if isinstance(issuer, Mapping):
+            holder = dict(issuer)
+            _set_from_claim(holder, "id", iss, "iss")
+            credential["issuer"] = holder
+        else:
+            _set_from_claim(credential, "issuer", iss, "iss")
+    jti = claims.get("jti")
+    if jti is not None:
+        _set_from_claim(credential, "id", jti, "jti")
+    sub = claims.get("sub")
+    if sub is not None:
+        subject = credential.get("credentialSubject")
+        if not isinstance(subject, Mapping):
+            raise _FailureError(
+                "malformed", "'sub' names the subject, but credentialSubject is not one object"
+            )
+        subject = dict(subject)
+        _set_from_claim(subject, "id", sub, "sub")
+        credential["credentialSubject"] = subject
+    return credential
+
+
 def _verify(
     token: str,
     resolver: DidResolver,
@@ -297,7 +393,7 @@ def _verify(
     now: datetime | None,
     leeway: float,
     max_bytes: int,
-) -> tuple[JsonObject, JsonObject, str]:
+) -> tuple[JsonObject, JsonObject, str, JsonObject]:
     if isinstance(token, str) and len(token) > max_bytes:
         raise _FailureError("too_large", f"token is longer than {max_bytes} bytes")
     try:
@@ -311,8 +407,15 @@ def _verify(
         )
     if "crit" in header:
         raise _FailureError("malformed", "critical header parameters (crit) are not supported")
+    legacy = party == "issuer" and "vc" in payload  # VC Data Model 1.1 VC-JWT
     if "typ" in header:
         typ = _media_type(header["typ"])
+        if legacy and typ != _GENERIC_TYP:
+            raise _FailureError(
+                "wrong_typ",
+                f"typ {header['typ']!r}: a 1.1 VC-JWT ('vc' claim) has typ 'JWT' or none, "
+                f"and a {expected_typ} holds no 'vc' claim",
+            )
         if typ not in {_media_type(expected_typ), _GENERIC_TYP}:
             raise _FailureError(
                 "wrong_typ", f"typ {header['typ']!r} is not {expected_typ!r}, 'JWT' or absent"
@@ -320,9 +423,15 @@ def _verify(
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid.startswith("did:") or "#" not in kid:
         raise _FailureError("bad_kid", f"kid must be a DID URL (did:…#…), not {kid!r}")
-    for claim in ("vc", "vp"):
-        if claim in payload:
-            raise _FailureError("malformed", f"the JWT claim {claim!r} must not be present")
+    claims: JsonObject = {}
+    if legacy:
+        if "vp" in payload:
+            raise _FailureError("malformed", "a JWT holds a 'vc' or a 'vp' claim, not both")
+        claims, payload = payload, _vc11_credential(payload)
+    else:
+        for claim in ("vc", "vp"):
+            if claim in payload:
+                raise _FailureError("malformed", f"the JWT claim {claim!r} must not be present")
 
     did = _did_of(kid)
     named = _party_id(payload.get(party))
@@ -331,7 +440,7 @@ def _verify(
             raise _FailureError("issuer_mismatch", "the credential has no issuer")
         if named != did:
             raise _FailureError("issuer_mismatch", f"issuer {named!r} is not the signer {did!r}")
-        iss = payload.get("iss")
+        iss = payload.get("iss")  # (a 1.1 VC-JWT's iss is its issuer already)
         if iss is not None and iss != named:
             raise _FailureError("issuer_mismatch", f"iss {iss!r} does not match issuer {named!r}")
     elif payload.get(party) is not None and named != did:
@@ -352,8 +461,11 @@ def _verify(
             "bad_signature", f"signature does not verify ({type(exc).__name__})"
         ) from None
 
-    _check_time(payload, now, leeway)
-    return header, payload, kid
+    if legacy:  # exp/nbf are the credential's expirationDate/issuanceDate: the caller's check
+        _check_time({k: v for k, v in claims.items() if k == "iat"}, now, leeway)
+    else:
+        _check_time(payload, now, leeway)
+    return header, payload, kid, claims
 
 
 def verify_vc_jwt(
@@ -369,8 +481,10 @@ def verify_vc_jwt(
 
     Checks, in order: size, compact form and strict base64url/JSON; ``alg`` is ``EdDSA`` or
     ``Ed25519``; no ``crit``; ``typ`` is ``expected_typ``, ``JWT`` or absent; ``kid`` is a
-    DID URL; the payload has no ``vc``/``vp`` claim; the payload ``issuer`` (and ``iss`` if
-    present) is the DID of the ``kid``; the resolver finds ``kid`` under
+    DID URL; the payload has no ``vp`` claim and no ``vc`` claim, unless it is a VC Data
+    Model 1.1 VC-JWT (decoded as the module docstring says; its ``exp``/``nbf`` are then
+    the credential's dates, not checked here); the ``issuer`` (and ``iss`` if present) is
+    the DID of the ``kid``; the resolver finds ``kid`` under
     ``assertionMethod`` as an Ed25519 key; the signature verifies. With ``now`` given, the
     JWT ``exp``/``nbf`` claims (the validity of the signature, not the credential's
     ``validFrom``/``validUntil``) are checked too, with ``leeway`` seconds of clock skew.
@@ -441,13 +555,23 @@ def _failed(result: JwtVerification, code: str, reason: str) -> JwtVerification:
 
 def _outcome(token: str, resolver: DidResolver, **options: Any) -> JwtVerification:
     try:
-        header, payload, kid = _verify(token, resolver, **options)
+        header, payload, kid, claims = _verify(token, resolver, **options)
     except _FailureError as failure:
         header, payload = {}, {}
         with contextlib.suppress(JwtFormatError):
             header, payload = decode_vc_jwt(token, max_bytes=options["max_bytes"])
-        return JwtVerification(False, header, payload, failure.reason, failure.code)
-    return JwtVerification(True, header, payload, None, None, kid)
+        encoding, claims = VC_JWT_TYP, {}
+        if options["party"] == "issuer" and "vc" in payload:
+            encoding, claims = VC11_JWT, payload
+            try:
+                payload = _vc11_credential(claims)
+            except _FailureError:
+                payload = {}
+        return JwtVerification(
+            False, header, payload, failure.reason, failure.code, encoding=encoding, claims=claims
+        )
+    encoding = VC11_JWT if claims else VC_JWT_TYP
+    return JwtVerification(True, header, payload, None, None, kid, encoding, claims)
 
 
 def enveloped_credential(token: str) -> JsonObject:

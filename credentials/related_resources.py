@@ -8,6 +8,13 @@ that is one of the credential's JSON-LD contexts is never fetched: it is checked
 the pinned local copy (bundled or operator-pinned) or not at all. A resource that cannot be
 had is a warning ("could not be checked"); a digest that does not match is a failure.
 
+Nothing is fetched by accident: without a ``fetch_resource`` (the caller's explicit choice,
+size- and time-limited by the fetcher itself) a resource is "not checked", never "ok".
+The fetches of one credential together stop after ``max_seconds`` (a slow server holding
+every one of :data:`MAX_FETCHES` to the fetcher's timeout cannot stall a check); what
+was left is "not checked" too. Every verify entry point gets this through
+:func:`credentials.verification.verify_credential` (``fetch_resource``).
+
 ``digestMultibase`` is read as a multibase-encoded multihash (sha2-256 ``0x12``, sha2-384
 ``0x20``, sha2-512 ``0x13``), as Data Integrity §2.6 defines it, or — as the VC Data Model's
 own example has it — a bare digest whose length says which SHA-2 it is.
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -26,7 +34,13 @@ from .errors import MultibaseError
 from .multibase import decode_multibase
 from .results import CheckResult, Outcome
 
-__all__ = ["MAX_FETCHES", "ResourceFetcher", "digests_match", "related_resources_check"]
+__all__ = [
+    "MAX_FETCHES",
+    "MAX_FETCH_SECONDS",
+    "ResourceFetcher",
+    "digests_match",
+    "related_resources_check",
+]
 
 ResourceFetcher = Callable[[str], bytes]
 """Returns the exact bytes of the resource at a URL, or raises."""
@@ -34,6 +48,9 @@ ResourceFetcher = Callable[[str], bytes]
 MAX_FETCHES = 8
 """At most this many resources are fetched for one credential (a hostile credential could
 list thousands); the rest are reported as not checked."""
+
+MAX_FETCH_SECONDS = 10.0
+"""All fetches for one credential together; later resources are reported as not checked."""
 
 _MULTIHASH = {0x12: "sha256", 0x20: "sha384", 0x13: "sha512"}
 _BY_LENGTH = {size: name for name, size in SRI_ALGORITHMS.items()}
@@ -92,6 +109,8 @@ def related_resources_check(
     fetch_resource: ResourceFetcher | None,
     *,
     max_fetches: int = MAX_FETCHES,
+    max_seconds: float = MAX_FETCH_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> CheckResult | None:
     """The ``related_resources`` check, or None when the credential lists none."""
     raw = credential.get("relatedResource")
@@ -102,6 +121,7 @@ def related_resources_check(
     mismatched: list[str] = []
     unchecked: list[str] = []
     checked = fetches = 0
+    deadline = clock() + max_seconds
     for entry in entries:
         url = entry.get("id")
         if not is_url(url):
@@ -118,6 +138,9 @@ def related_resources_check(
             continue
         elif fetches >= max_fetches:
             unchecked.append(f"{url} (more than {max_fetches} resources; not fetched)")
+            continue
+        elif clock() >= deadline:
+            unchecked.append(f"{url} (over {max_seconds:g} s of fetching; not fetched)")
             continue
         else:
             fetches += 1

@@ -32,11 +32,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .contexts import VC_V2
+from .data_model import is_url
 from .errors import MultibaseError, StatusListError
 from .multibase import decode_base64url, encode_base64url
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MAX_STATUS_SIZE",
     "MIN_ENTRIES",
     "REVOKED_MESSAGES",
     "SUSPENDED_MESSAGES",
@@ -44,6 +46,7 @@ __all__ = [
     "StatusList",
     "build_status_entry",
     "build_status_list_credential",
+    "check_entry",
     "check_status",
     "decode_list",
     "encode_list",
@@ -63,6 +66,12 @@ REVOKED_MESSAGES = frozenset({"revoked", "revocation"})
 SUSPENDED_MESSAGES = frozenset({"suspended", "suspension"})
 """``statusMessage`` texts that mean suspended (for ``statusPurpose`` ``message``)."""
 
+MAX_STATUS_SIZE = 16
+"""Widest entry read or written. The spec only says ``statusSize`` is an integer greater
+than zero (§2.1); an entry wider than 1 bit MUST list a ``statusMessage`` per value
+(``2 ** statusSize`` of them), so 16 bits (65,536 messages) is far beyond any real list."""
+
+_SIZE_RANGE = f"an integer from 1 to {MAX_STATUS_SIZE}"
 _MAX_ENCODED_CHARS = 8 * 1024 * 1024
 _INDEX = re.compile(r"^(?:0|[1-9][0-9]{0,17})$")
 
@@ -71,19 +80,34 @@ def _min_bytes(min_entries: int, status_size: int) -> int:
     return -(-min_entries * status_size // 8)
 
 
-def encode_list(bits: bytes | bytearray, *, min_entries: int = MIN_ENTRIES) -> str:
+def _check_size(status_size: object) -> int:
+    if (
+        isinstance(status_size, bool)
+        or not isinstance(status_size, int)
+        or not 1 <= status_size <= MAX_STATUS_SIZE
+    ):
+        raise StatusListError(f"statusSize must be {_SIZE_RANGE}, not {status_size!r}")
+    return status_size
+
+
+def encode_list(
+    bits: bytes | bytearray, *, min_entries: int = MIN_ENTRIES, status_size: int = 1
+) -> str:
     """GZIP ``bits`` and multibase-encode them as base64url without padding (``u…``).
 
     The GZIP header carries no timestamp, so equal lists encode to equal strings (stable
     ETags); with the default compression level an empty 16 KB list encodes exactly as the
-    spec's example. Refuses a list shorter than ``min_entries`` bits.
+    spec's example. Refuses a list shorter than ``min_entries`` entries of ``status_size``
+    bits (a 2-bit list of 131,072 entries is 32 KB: a verifier divides the length by the
+    entry's ``statusSize``, Validate Algorithm).
     """
     if not isinstance(bits, bytes | bytearray):
         raise StatusListError("a bitstring is bytes")
-    if len(bits) < _min_bytes(min_entries, 1):
+    needed = _min_bytes(min_entries, _check_size(status_size))
+    if len(bits) < needed:
         raise StatusListError(
             f"a status list holds at least {min_entries} entries "
-            f"({_min_bytes(min_entries, 1)} bytes); got {len(bits)} bytes"
+            f"({needed} bytes for {status_size}-bit entries); got {len(bits)} bytes"
         )
     return encode_base64url(gzip.compress(bytes(bits), compresslevel=6, mtime=0))
 
@@ -119,6 +143,7 @@ def decode_list(
         raise StatusListError("encodedList is truncated GZIP data")
     if decompressor.unused_data:
         raise StatusListError("encodedList has data after the GZIP stream")
+    _check_size(status_size)
     if len(bits) * 8 // status_size < min_entries:
         raise StatusListError(
             f"status list is too short: {len(bits) * 8 // status_size} entries, "
@@ -131,7 +156,8 @@ def decode_list(
 class StatusList:
     """An immutable bitstring of status entries; :meth:`set` returns a new list.
 
-    ``status_size`` is the width of one entry in bits (1 by default, as in the spec).
+    ``status_size`` is the width of one entry in bits (1 by default, as in the spec; up to
+    :data:`MAX_STATUS_SIZE`).
 
         >>> lst = StatusList.new()
         >>> len(lst)
@@ -146,12 +172,12 @@ class StatusList:
     def __post_init__(self) -> None:
         if not isinstance(self.bitstring, bytes):
             raise StatusListError("bitstring must be bytes")
-        if isinstance(self.status_size, bool) or not 1 <= self.status_size <= 8:
-            raise StatusListError("statusSize must be an integer from 1 to 8")
+        _check_size(self.status_size)
 
     @classmethod
     def new(cls, length: int = MIN_ENTRIES, *, status_size: int = 1) -> StatusList:
         """A list of ``length`` entries (at least :data:`MIN_ENTRIES`), all zero."""
+        _check_size(status_size)
         if isinstance(length, bool) or not isinstance(length, int) or length < MIN_ENTRIES:
             raise StatusListError(f"a status list holds at least {MIN_ENTRIES} entries")
         return cls(bytes(_min_bytes(length, status_size)), status_size)
@@ -175,7 +201,7 @@ class StatusList:
         """The ``encodedList`` value of this list."""
         if len(self) < min_entries:
             raise StatusListError(f"a status list holds at least {min_entries} entries")
-        return encode_list(self.bitstring, min_entries=0)
+        return encode_list(self.bitstring, min_entries=0, status_size=self.status_size)
 
     def __len__(self) -> int:
         return len(self.bitstring) * 8 // self.status_size
@@ -326,11 +352,8 @@ def build_status_entry(
         "statusListIndex": str(index),
         "statusListCredential": list_credential_url,
     }
-    if isinstance(status_size, bool) or not isinstance(status_size, int):
-        raise StatusListError("statusSize must be an integer from 1 to 8")
+    _check_size(status_size)
     if status_size != 1 or messages is not None:
-        if not 1 <= status_size <= 8:
-            raise StatusListError("statusSize must be an integer from 1 to 8")
         if messages is None or len(messages) != 1 << status_size:
             raise StatusListError(
                 f"statusSize {status_size} needs {1 << status_size} status messages"
@@ -389,32 +412,53 @@ def _types(value: object) -> list[object]:
     return value if isinstance(value, list) else [value]
 
 
+_HEX_STATUS = re.compile(r"^0x[0-9a-fA-F]{1,8}$")
+
+
 def _status_size(entry: Mapping[str, Any]) -> int:
+    """The entry's ``statusSize`` (1 when absent), its ``statusMessage`` and
+    ``statusReference`` checked as §2.1 says."""
     size = entry.get("statusSize", 1)
-    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 8:
-        raise StatusListError(f"statusSize must be an integer from 1 to 8, not {size!r}")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise StatusListError(f"statusSize must be an integer greater than zero, not {size!r}")
+    if size > MAX_STATUS_SIZE:
+        raise StatusListError(f"statusSize {size} is not supported ({_SIZE_RANGE})")
     messages = entry.get("statusMessage")
     if size > 1 and messages is None:
         raise StatusListError("statusMessage is required when statusSize is greater than 1")
-    if messages is not None and (not isinstance(messages, list) or len(messages) != 1 << size):
-        raise StatusListError(
-            f"statusMessage must be a list of {1 << size} entries for statusSize {size}"
-        )
+    if messages is not None:
+        if not isinstance(messages, list) or len(messages) != 1 << size:
+            raise StatusListError(
+                f"statusMessage must be a list of {1 << size} entries for statusSize {size}"
+            )
+        for item in messages:
+            if not isinstance(item, Mapping):
+                raise StatusListError("each statusMessage item must be an object")
+            status, message = item.get("status"), item.get("message")
+            if not isinstance(status, str) or not _HEX_STATUS.match(status):
+                raise StatusListError(
+                    f"statusMessage status {status!r} must be a hexadecimal string with 0x"
+                )
+            if not isinstance(message, str):
+                raise StatusListError(f"statusMessage {status} needs a message string")
+    reference = entry.get("statusReference")
+    if reference is not None:
+        references = reference if isinstance(reference, list) else [reference]
+        if not references or not all(is_url(r) for r in references):
+            raise StatusListError("statusReference must be a URL or a list of URLs")
     return size
 
 
 def _message(entry: Mapping[str, Any], value: int) -> str | None:
-    for item in entry.get("statusMessage") or []:
-        if not isinstance(item, dict):
-            raise StatusListError("each statusMessage item must be an object")
-        status = item.get("status")
-        if isinstance(status, str) and status.lower().startswith("0x"):
-            try:
-                if int(status, 16) == value:
-                    message = item.get("message")
-                    return message if isinstance(message, str) else None
-            except ValueError:
-                raise StatusListError(f"statusMessage status {status!r} is not hex") from None
+    """The ``statusMessage`` text of ``value``; without a ``statusMessage`` list, a 1-bit
+    value is "set" or "unset" (§2.1)."""
+    messages = entry.get("statusMessage")
+    if messages is None:
+        return ("set" if value else "unset") if entry.get("statusSize", 1) == 1 else None
+    for item in messages:
+        if int(item["status"], 16) == value:
+            message = item["message"]
+            return message if isinstance(message, str) else None
     return None
 
 
@@ -437,6 +481,34 @@ def _list_subject(list_credential: Mapping[str, Any], purpose: str) -> Mapping[s
     )
 
 
+def _entry_fields(entry: Mapping[str, Any]) -> tuple[str, int, str, int]:
+    if not isinstance(entry, Mapping):
+        raise StatusListError("credentialStatus entry must be an object")
+    if "BitstringStatusListEntry" not in _types(entry.get("type")):
+        raise StatusListError(f"credentialStatus type {entry.get('type')!r} is not supported")
+    purpose = entry.get("statusPurpose")
+    if not isinstance(purpose, str) or not purpose:
+        raise StatusListError("credentialStatus.statusPurpose must be a non-empty string")
+    raw_index = entry.get("statusListIndex")
+    if not isinstance(raw_index, str) or not _INDEX.match(raw_index):
+        raise StatusListError(
+            f"statusListIndex must be a base-10 integer in a string, not {raw_index!r}"
+        )
+    url = entry.get("statusListCredential")
+    if not isinstance(url, str) or not is_url(url):
+        raise StatusListError("credentialStatus.statusListCredential must be a URL")
+    if entry.get("id") == url:
+        raise StatusListError("credentialStatus.id must not be the URL of the status list")
+    return purpose, int(raw_index), url, _status_size(entry)
+
+
+def check_entry(entry: Mapping[str, Any]) -> None:
+    """Refuse a ``BitstringStatusListEntry`` that breaks a MUST of §2.1 (the spec's
+    MALFORMED_VALUE_ERROR), before anything is fetched: the credential itself is then
+    malformed, whatever its list says. Raises :class:`StatusListError`."""
+    _entry_fields(entry)
+
+
 def check_status(
     entry: Mapping[str, Any],
     list_credential: Mapping[str, Any],
@@ -454,25 +526,7 @@ def check_status(
     entry's ``statusPurpose``, and that ``encodedList`` decodes to a long enough list
     holding the index. Any problem raises :class:`StatusListError` with a readable message.
     """
-    if not isinstance(entry, Mapping):
-        raise StatusListError("credentialStatus entry must be an object")
-    if "BitstringStatusListEntry" not in _types(entry.get("type")):
-        raise StatusListError(f"credentialStatus type {entry.get('type')!r} is not supported")
-    purpose = entry.get("statusPurpose")
-    if not isinstance(purpose, str) or not purpose:
-        raise StatusListError("credentialStatus.statusPurpose must be a non-empty string")
-    raw_index = entry.get("statusListIndex")
-    if not isinstance(raw_index, str) or not _INDEX.match(raw_index):
-        raise StatusListError(
-            f"statusListIndex must be a base-10 integer in a string, not {raw_index!r}"
-        )
-    index = int(raw_index)
-    url = entry.get("statusListCredential")
-    if not isinstance(url, str) or not url:
-        raise StatusListError("credentialStatus.statusListCredential must be a URL")
-    if entry.get("id") == url:
-        raise StatusListError("credentialStatus.id must not be the URL of the status list")
-    size = _status_size(entry)
+    purpose, index, url, size = _entry_fields(entry)
 
     if not isinstance(list_credential, Mapping):
         raise StatusListError("the status list credential must be an object")

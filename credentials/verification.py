@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,17 +29,20 @@ from .data_integrity import ProofResult, add_proof, verify_proofs
 from .data_model import Finding, credential_findings, data_model_version, presentation_findings
 from .did import DidResolver
 from .errors import BudgetExceededError, JwtFormatError, StatusListError
-from .jose import JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
+from .jose import VC11_JWT, JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
 from .related_resources import ResourceFetcher, related_resources_check
 from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
 from .status_fetching import CachingStatusFetcher, StatusListCache
-from .status_list import check_status
+from .status_list import check_entry, check_status
 from .timestamps import parse_datetime_stamp
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_DOCUMENT_BYTES",
+    "SD_JWT_ENVELOPE",
+    "EnvelopeContext",
+    "EnvelopedSdJwtVerifier",
     "SchemaLookup",
     "StatusFetcher",
     "StatusListCache",
@@ -58,6 +62,31 @@ MAX_DEPTH = DEFAULT_BUDGET.max_depth
 DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 
 PASSED, FAILED, WARNING, SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.WARNING, Outcome.SKIPPED
+
+SD_JWT_ENVELOPE = "data:application/dc+sd-jwt,"
+"""How an ``EnvelopedVerifiableCredential`` id carries an SD-JWT VC (presentation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnvelopeContext:
+    """What a presentation tells about an SD-JWT VC enveloped in it.
+
+    ``nonce`` and ``audience`` are what its KB-JWT must name: the verifier's ``challenge``
+    and ``domain`` when given, else the values the presentation's (verified) proof names (a
+    wallet's share link binds both to the share). ``interactive`` is True when the verifier
+    gave its own challenge (a fresh answer is due; a share link's KB-JWT is as old as the
+    link). ``signer`` is the DID that signed the presentation (None when that failed)."""
+
+    nonce: str | None
+    audience: str | None
+    signer: str | None
+    interactive: bool
+
+
+EnvelopedSdJwtVerifier = Callable[[str, EnvelopeContext], VerificationResult]
+"""``(compact SD-JWT presentation, context) -> its result``: the caller's SD-JWT VC checks
+(issuer keys, trust anchors and status lists are the caller's; see
+:func:`credentials.sd_jwt_vc.verify_sd_jwt_vc`)."""
 
 
 def _list_cache(given: StatusListCache | None, fetcher: StatusFetcher | None) -> StatusListCache:
@@ -204,6 +233,12 @@ def _status_check(
     if raw is None:
         return _check("status", SKIPPED, "no_status", "the credential has no status list entry")
     entries = raw if isinstance(raw, list) else [raw]
+    for entry in entries:  # Bitstring Status List §3.1: a malformed entry is an error
+        if isinstance(entry, Mapping) and entry.get("type") == "BitstringStatusListEntry":
+            try:
+                check_entry(entry)
+            except StatusListError as exc:
+                return _check("status", FAILED, "malformed_status_entry", str(exc))
     if fetch_status_list is None:
         return _check(
             "status", WARNING, "status_not_checked", "the revocation status was not checked"
@@ -367,10 +402,18 @@ def _jwt_token(credential: Any) -> str | CheckResult | None:
     return None
 
 
+_OLD_ENCODING = "VC-JWT of the VC Data Model 1.1, the older encoding: a 'vc' claim in a JWT"
+
+
 def _jwt_proof_check(jwt: JwtVerification) -> CheckResult:
+    old = jwt.encoding == VC11_JWT
     if jwt.verified:
-        return _check("proof", PASSED, "ok", "the credential's signature (vc+jwt) is valid")
-    return _check("proof", FAILED, jwt.code or "invalid", jwt.reason or "invalid vc+jwt")
+        detail = f"the credential's signature ({_OLD_ENCODING if old else 'vc+jwt'}) is valid"
+        return _check("proof", PASSED, "ok", detail)
+    reason = jwt.reason or "invalid vc+jwt"
+    return _check(
+        "proof", FAILED, jwt.code or "invalid", f"{reason} ({_OLD_ENCODING})" if old else reason
+    )
 
 
 def _jwt_checks(jwt: JwtVerification, credential: Mapping[str, Any]) -> list[CheckResult]:
@@ -428,12 +471,16 @@ def verify_presentation(
     status_list_cache: StatusListCache | None = None,
     budget: Budget = DEFAULT_BUDGET,
     fetch_resource: ResourceFetcher | None = None,
+    verify_sd_jwt: EnvelopedSdJwtVerifier | None = None,
 ) -> PresentationResult:
     """Check a presentation's holder proof (challenge, domain) and every credential in it.
 
     Credentials sharing a status list have it verified once per call (or once per
     ``status_list_cache`` lifetime when one is given). The presentation and the credentials
-    it carries share one ``budget``."""
+    it carries share one ``budget``. An SD-JWT VC enveloped in it (``id``
+    :data:`SD_JWT_ENVELOPE` ``+ compact``) is checked by ``verify_sd_jwt`` with the
+    presentation's :class:`EnvelopeContext` and its result taken as is (without it: a failed
+    ``format`` check, ``sd_jwt_unsupported``)."""
     guard = _guard(presentation, "presentation", budget)
     if guard is not None:
         return PresentationResult((guard,))
@@ -453,8 +500,18 @@ def verify_presentation(
         meter=meter,
     )
     checks.append(holder_check)
+    context = _envelope_context(presentation, holder_check, signer, challenge, domain)
     results = []
     for vc in vcs:
+        enveloped = _sd_jwt_envelope(vc)
+        if enveloped is not None:
+            if verify_sd_jwt is None:
+                detail = "an SD-JWT VC (dc+sd-jwt) is not checked here"
+                unsupported = _check("format", FAILED, "sd_jwt_unsupported", detail)
+                results.append(VerificationResult((unsupported,)))
+            else:
+                results.append(verify_sd_jwt(enveloped, context))
+            continue
         result = verify_credential(
             vc,
             resolver=resolver,
@@ -472,6 +529,43 @@ def verify_presentation(
             VerificationResult((*result.checks, subject_check), result.credential, result.issuer)
         )
     return PresentationResult(tuple(checks), tuple(results), signer)
+
+
+def _sd_jwt_envelope(vc: Any) -> str | None:
+    """The compact SD-JWT VC in an ``EnvelopedVerifiableCredential``, if it holds one."""
+    if not isinstance(vc, Mapping) or "EnvelopedVerifiableCredential" not in _types(vc):
+        return None
+    ident = vc.get("id")
+    if isinstance(ident, str) and ident.startswith(SD_JWT_ENVELOPE):
+        return ident.removeprefix(SD_JWT_ENVELOPE).strip()
+    return None
+
+
+def _envelope_context(
+    presentation: Mapping[str, Any],
+    holder_check: CheckResult,
+    signer: str | None,
+    challenge: str | None,
+    domain: str | None,
+) -> EnvelopeContext:
+    """The KB-JWT ``nonce``/``aud`` an enveloped SD-JWT VC must name: the verifier's own, or
+    (for what the verifier left open) the presentation proof's, once that proof verified."""
+    proof = presentation.get("proof")
+    first = proof[0] if isinstance(proof, list) and proof else proof
+    verified = holder_check.outcome is not FAILED and isinstance(first, Mapping)
+    named = first if verified and isinstance(first, Mapping) else {}
+    proof_challenge = named.get("challenge")
+    proof_domain = named.get("domain")
+    if isinstance(proof_domain, list) and len(proof_domain) == 1:
+        proof_domain = proof_domain[0]
+    return EnvelopeContext(
+        nonce=challenge if challenge is not None else (
+            proof_challenge if isinstance(proof_challenge, str) else None),
+        audience=domain if domain is not None else (
+            proof_domain if isinstance(proof_domain, str) else None),
+        signer=signer,
+        interactive=challenge is not None,
+    )  # fmt: skip
 
 
 def _holder_binding(

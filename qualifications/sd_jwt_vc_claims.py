@@ -30,7 +30,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,7 +47,6 @@ __all__ = [
     "TYPE_METADATA_DIR",
     "VCT_BASE",
     "MboClaims",
-    "credential_from_sd_jwt_vc_claims",
     "result_fingerprint",
     "sd_jwt_vc_claims",
     "type_metadata",
@@ -218,91 +216,12 @@ def sd_jwt_vc_claims(credential: Mapping[str, Any], catalog: Catalog) -> MboClai
     )
 
 
-# -- back: claims -> credential shape -----------------------------------------------------
+# -- one result, two formats ---------------------------------------------------------------
+# (the way back, claims -> credential shape, is qualifications.sd_jwt_vc_reading)
 
-_ACHIEVEMENT_TEXT = (
-    ("achievement_name", "name"),
-    ("achievement_description", "description"),
-    ("dossier_crebo", "dossierCrebo"),
-    ("dossier_version", "dossierVersion"),
-    ("dossier_title", "dossierTitle"),
-    ("crebo", "crebo"),
-    ("profiel_code", "profielCode"),
-    ("qualification_title", "qualificationTitle"),
-    ("niveau", "niveau"),
-    ("nlqf", "nlqf"),
-    ("eqf", "eqf"),
-    ("studiebelastingsuren", "studiebelastingsuren"),
-    ("keuzedeel_code", "keuzedeel"),
-    ("certificaat_code", "certificaatCode"),
-    ("generic_subject", "genericSubject"),
-    ("generic_level", "genericLevel"),
-    ("grade", "grade"),
-    ("praktijkopleider", "praktijkopleider"),
-    ("period_start", "periodStart"),
-    ("period_end", "periodEnd"),
-    ("examencommissie", "examencommissie"),
-    ("decision_date", "decisionDate"),
-    ("mapped_by", "mappedBy"),
-)
 _NOT_RESULT_CLAIMS = frozenset(
     {"iss", "iat", "nbf", "exp", "sub", "vct", "vct#integrity", "cnf", "status", "_sd_alg"}
 )
-_NUMBERED = re.compile(r"^(kerntaak|werkproces|leeruitkomst)_(\d{1,3})_(code|title|name|credits)$")
-
-
-def _numbered(claims: Mapping[str, Any], prefix: str, field_name: str) -> list[Any]:
-    found: dict[int, Any] = {}
-    for name, value in claims.items():
-        match = _NUMBERED.match(name)
-        if match and match[1] == prefix and match[3] == field_name:
-            found[int(match[2])] = value
-    return [found[n] for n in sorted(found)]
-
-
-def credential_from_sd_jwt_vc_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
-    """The inverse of :func:`sd_jwt_vc_claims`, as far as stacking needs it: the (disclosed)
-    flat claims of an SD-JWT VC of ours back in the OB 3.0 shape that
-    :func:`qualifications.achievements.evidence_from_credential` and
-    :func:`~qualifications.achievements.kind_of_credential` read (``type``,
-    ``credentialSubject.achievement`` with the codes, ``issuer``). Undisclosed claims are
-    simply absent. Raises ``ValueError`` when ``kind`` is not one of the eight kinds."""
-    try:
-        kind = CredentialKind(str(claims.get("kind")))
-    except ValueError:
-        raise ValueError("not an mbo SD-JWT VC: unknown kind") from None
-    achievement: dict[str, Any] = {}
-    for claim, member in _ACHIEVEMENT_TEXT:
-        if claim in claims:
-            achievement[member] = claims[claim]
-    for prefix, member in (("kerntaak", "kerntaken"), ("werkproces", "werkprocessen")):
-        codes = [c for c in _numbered(claims, prefix, "code") if isinstance(c, str)]
-        if codes:
-            achievement[member] = codes
-    if "leerbedrijf_name" in claims or "leerbedrijf_kvk" in claims:
-        achievement["leerbedrijf"] = {
-            k: claims[c] for k, c in (("name", "leerbedrijf_name"), ("kvk", "leerbedrijf_kvk"))
-            if c in claims
-        }  # fmt: skip
-    names = _numbered(claims, "leeruitkomst", "name")
-    if names:
-        achievement["leeruitkomsten"] = [{"name": n} for n in names]
-    subject: dict[str, Any] = {"achievement": achievement}
-    for claim, member in (("holder_name", "name"), ("student_number", "studentNumber")):
-        if claim in claims:
-            subject[member] = claims[claim]
-    issuer: dict[str, Any] = {"id": claims.get("iss")}
-    for claim, member in (("issuer_name", "name"), ("issuer_brin", "brin"), ("issuer_kvk", "kvk")):
-        if claim in claims:
-            issuer[member] = claims[claim]
-    credential: dict[str, Any] = {
-        "type": ["VerifiableCredential", "OpenBadgeCredential", KINDS[kind].vc_type],
-        "issuer": issuer,
-        "credentialSubject": subject,
-    }
-    if "credential_name" in claims:
-        credential["name"] = claims["credential_name"]
-    return credential
 
 
 def result_fingerprint(claims: Mapping[str, Any]) -> str:

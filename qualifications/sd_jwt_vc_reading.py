@@ -127,7 +127,7 @@ def achievement_from_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
 def credential_from_claims(
     claims: Mapping[str, Any],
     *,
-    credential_id: str,
+    credential_id: str | None = None,
     issuer_id: str | None = None,
     vct: str | None = None,
 ) -> dict[str, Any]:
@@ -135,7 +135,8 @@ def credential_from_claims(
     ``validFrom``/``validUntil``, ``credentialSubject`` with ``achievement``): what
     :func:`~qualifications.achievements.evidence_from_credential` and the pages read (the
     always-visible ``nbf``/``exp`` stand in for withheld ``valid_from``/``valid_until``). Not a
-    credential anyone signed: the SD-JWT VC is the signed thing."""
+    credential anyone signed: the SD-JWT VC is the signed thing. The one reading of our flat
+    claims, used by the verifier and the wallet alike."""
     kind = kind_from_claims(claims, vct)
     types = ["VerifiableCredential", "OpenBadgeCredential"]
     if kind is not None:
@@ -152,7 +153,9 @@ def credential_from_claims(
         text = _text(claims.get(claim))
         if text is not None:
             subject[key] = text
-    credential: dict[str, Any] = {"id": credential_id, "type": types, "issuer": issuer}
+    credential: dict[str, Any] = {"type": types, "issuer": issuer}
+    if credential_id is not None:
+        credential["id"] = credential_id
     name = _text(claims.get("credential_name"))
     if name is not None:
         credential["name"] = name

@@ -83,6 +83,18 @@ class CredentialPublic(BaseModel):
     bound_to_holder: bool
 
 
+class FormatNotReceived(BaseModel):
+    """An offered format the wallet asked for and did not get; the reason in Dutch."""
+
+    format: str
+    reason: str
+
+
+class OfferAccepted(BaseModel):
+    credentials: list[CredentialPublic]
+    not_received: list[FormatNotReceived] = Field(default_factory=list)
+
+
 class SelfDeclaredCreate(BaseModel):
     category: str = Field(max_length=16)
     title: str = Field(max_length=300)

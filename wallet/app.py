@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ import httpx
 from fastapi import FastAPI
 
 from credentials.did_web import DidWebResolver
-from credentials.net import HostResolver, system_resolve
+from credentials.net import HostResolver, fetch_bytes, system_resolve
 from credentials.status_fetching import CachingStatusFetcher
 from qualifications import load_catalog
 from web_common.logs import configure_logging
@@ -74,6 +75,11 @@ def create_app(
             resolve=resolve_host,
         )
         app.state.status_fetcher = fetcher
+        resources = functools.partial(
+            fetch_bytes, client=client, allow_hosts=settings.dev_allow_hosts,
+            max_bytes=settings.max_related_resource_bytes, timeout=settings.fetch_timeout,
+            resolve=resolve_host, accept="*/*",
+        )  # fmt: skip
         app.state.http = GuardedHttp(
             client,
             allow_hosts=settings.dev_allow_hosts,
@@ -86,7 +92,9 @@ def create_app(
             http=app.state.http,
             status_ttl=settings.status_list_cache_seconds,
         )
-        app.state.checker = Checker(resolver, fetcher, sd_jwt, app.state.catalog)
+        app.state.checker = Checker(
+            resolver, fetcher, sd_jwt, app.state.catalog, fetch_resource=resources
+        )
         app.state.verifier_anchors = TrustAnchors(settings.verifier_trust_anchors_file or None)
         try:
             with database(app, settings.database_url):

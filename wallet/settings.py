@@ -50,6 +50,8 @@ class WalletSettings(ServiceSettings):
         return tuple(dict.fromkeys(value))
 
     max_status_list_bytes: int = 4 * 1024 * 1024
+    max_related_resource_bytes: int = 4 * 1024 * 1024
+    """Largest ``relatedResource`` fetched to check its digest."""
     max_credential_bytes: int = Field(default=256 * 1024, ge=1024)
     """Largest credential accepted (upload, OpenID4VCI response, import entry)."""
     max_credentials_per_account: int = Field(default=5000, ge=1)

@@ -23,8 +23,10 @@ class CredentialOffer(IssuerBase):
     ``handle_hash`` identifies the offer in its ``credential_offer_uri``; the pre-authorized
     code is derived from the handle, so neither is kept. The offer is usable until
     ``expires_at`` unless ``code_used_at`` (token issued), ``revoked_at`` (superseded by a new
-    offer) or ``failed_attempts`` reaching the limit. After delivery ``holder_did`` and
-    ``delivered_document`` (the credential bound to the holder) are filled in.
+    offer) or ``failed_attempts`` reaching the limit. After delivery ``holder_did`` (of the
+    first delivery) and ``delivered_document`` are filled in: ``{"deliveries": {configuration
+    id: {"holder": ..., "copies": [...]}}}``, one entry per format delivered (older rows
+    hold the one delivered document or list of copies itself).
     """
 
     __tablename__ = "credential_offer"

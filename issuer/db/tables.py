@@ -94,6 +94,7 @@ class IssuedCredential(IssuerBase):
         UniqueConstraint("suspension_list_id", "suspension_index"),
         UniqueConstraint("token_status_list_id", "token_status_index"),
         Index("ix_issued_credential_result_key", "organisation_id", "result_key"),
+        Index("ix_issued_credential_student_number", "organisation_id", "student_number"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -103,6 +104,9 @@ class IssuedCredential(IssuerBase):
     result_key: Mapped[str | None] = mapped_column(String(300))
     credential_type: Mapped[str] = mapped_column(String(64))
     subject_id: Mapped[str | None] = mapped_column(String(300))
+    # the school's student number, for staff (search, overview); never signed into the
+    # credential, which names the learner by a salted, hashed OB 3.0 ``identifier``
+    student_number: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(300))
     document: Mapped[str] = mapped_column(Text)
     request_digest: Mapped[str] = mapped_column(String(64))

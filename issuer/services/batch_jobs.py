@@ -183,6 +183,7 @@ def claim_chunk(
     new: list[tuple[int, BulkIssue]] = []
     for row, result, credential, _ in planned:
         found = issued.get(result.reference)
+        number = result.student_number  # kept on the record, not signed
         if found is None and result.request.kind is CredentialKind.DIPLOMA:
             # a diploma waits for a second staff member to confirm the decision
             try:
@@ -195,14 +196,18 @@ def claim_chunk(
             else:
                 chunk.awaiting.add(row.id)
         elif found is None:
-            new.append((row.id, BulkIssue(credential, result_key=result.reference)))
+            item = BulkIssue(credential, result_key=result.reference, student_number=number)
+            new.append((row.id, item))
         elif found.id == row.replaces_credential_id:
             ref = found.credential_ref
             corrected = unsigned_credential_for(
                 catalog, org, result, now,
                 credential_id=replacement_id_for(org, result.reference, ref),
             )  # fmt: skip
-            new.append((row.id, BulkIssue(corrected, result_key=result.reference, replaces=ref)))
+            item = BulkIssue(
+                corrected, result_key=result.reference, replaces=ref, student_number=number
+            )
+            new.append((row.id, item))
         elif says_the_same(catalog, org, result, found):
             chunk.existing[row.id] = (found.credential_ref, found.id)
         else:

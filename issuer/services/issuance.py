@@ -166,6 +166,10 @@ def _title(credential: Mapping[str, Any]) -> str:
     return str(credential.get("name") or "Credential")[:300]
 
 
+def _student_number(number: str | None) -> str | None:
+    return (number.strip()[:64] or None) if number else None
+
+
 def _kind(credential: Mapping[str, Any]) -> str:
     raw = credential.get("type", [])
     types = [t for t in (raw if isinstance(raw, list) else [raw]) if t not in _OWN_TYPES]
@@ -189,13 +193,16 @@ class BulkIssue:
     """One credential to issue: the request (``credential`` and VC-API ``options``), the
     status entries reserved for it beforehand (batch issuance reserves them in its claim
     transaction; None: reserved here, only when it is really issued), the student result
-    it states (``result_key``) and the credential it corrects and revokes (``replaces``)."""
+    it states (``result_key``), the credential it corrects and revokes (``replaces``) and
+    the school's student number, kept on the record for staff and never signed
+    (``student_number``)."""
 
     credential: Any
     options: Mapping[str, Any] | None = None
     entries: StatusEntries | None = None
     result_key: str | None = None
     replaces: str | None = None
+    student_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,10 +267,12 @@ def issue_credential(
     actor: str,
     rng: random.Random | None = None,
     result_key: str | None = None,
+    student_number: str | None = None,
 ) -> IssueResult:
     """:func:`issue_credentials_many` with one credential; raises its error."""
+    item = BulkIssue(credential, options, result_key=result_key, student_number=student_number)
     [result] = issue_credentials_many(
-        uow, org, [BulkIssue(credential, options, result_key=result_key)], key=key,
+        uow, org, [item], key=key,
         verification_method=verification_method, now=now, actor=actor,
         public_base_url=public_base_url, status_list_size=status_list_size, rng=rng,
     )  # fmt: skip
@@ -356,6 +365,7 @@ def issue_credentials_many(
             result_key=plan.item.result_key,
             credential_type=_kind(plan.completed),
             subject_id=subject.get("id") if isinstance(subject, Mapping) else None,
+            student_number=_student_number(plan.item.student_number),
             title=_title(plan.completed),
             document=json.dumps(signed, ensure_ascii=False),
             request_digest=plan.digest,

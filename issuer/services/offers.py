@@ -62,6 +62,7 @@ from credentials.oid4vci import (
     sign_issuer_metadata,
     verify_key_proof,
 )
+from credentials.sd_jwt_vc import SD_JWT_VC_TYP
 from qualifications.achievements import KINDS
 from qualifications.catalog import Catalog
 from web_common.db import UnitOfWork
@@ -74,6 +75,7 @@ from . import audit
 from .errors import ConflictError, IssuerError, NotFoundError
 from .organisations import active_signing_key
 from .sd_jwt_delivery import (
+    SD_JWT_SUFFIX,
     HolderKey,
     sd_jwt_configuration_id,
     sd_jwt_configurations,
@@ -762,6 +764,29 @@ def bind_to_holder(document: Mapping[str, Any], holder_did: str) -> JsonObject:
     return unsigned
 
 
+_DELIVERIES = "deliveries"
+"""Key of ``delivered_document``: ``{configuration id: {"holder": id, "copies": [...]}}``."""
+
+
+def _deliveries(offer: CredentialOffer, credential: IssuedCredential) -> dict[str, Any]:
+    """What was delivered for ``offer`` so far, per credential configuration. Offers
+    redeemed before one offer could be delivered in several formats kept the document (an
+    object, an SD-JWT VC string, or a list of batch copies) for the one format."""
+    if offer.delivered_document is None or offer.holder_did is None:
+        return {}
+    stored: Any = json.loads(offer.delivered_document)
+    if isinstance(stored, dict) and isinstance(stored.get(_DELIVERIES), dict):
+        return dict(stored[_DELIVERIES])
+    copies = stored if isinstance(stored, list) else [stored]
+    as_sd_jwt = isinstance(copies[0], str)  # an SD-JWT VC is stored as its string
+    config_id = (
+        sd_jwt_configuration_id(credential.credential_type)
+        if as_sd_jwt
+        else offer.credential_configuration_id
+    )
+    return {config_id: {"holder": offer.holder_did, "copies": copies}}
+
+
 def redeem_credential(
     uow: UnitOfWork,
     org: Organisation,
@@ -787,9 +812,15 @@ def redeem_credential(
     revoking or suspending the record flips every copy. ``key_reference`` is passed to
     :func:`~issuer.services.sd_jwt_delivery.sd_jwt_credential`.
 
+    One offer, every offered format (§8: several credential requests with one access token,
+    each naming its ``credential_configuration_id`` with its own key proof and nonce): the
+    ``ldp_vc`` and the ``dc+sd-jwt`` configuration of the record are each delivered once,
+    in either order, kept per configuration in ``delivered_document``; the audit event
+    names the format and the formats delivered so far.
+
     Raises :class:`AccessTokenError` (401) or :class:`CredentialRequestError` (400). A retry
-    with the same access token and the same (first) holder key returns the credentials
-    delivered the first time; another key is refused.
+    of a configuration with the same (first) holder key returns the credentials delivered
+    for it the first time; another key is refused.
     """
     token = _bearer(authorization)
     access = uow.session.scalar(
@@ -847,18 +878,14 @@ def redeem_credential(
     _consume_nonce(uow, org, nonces.pop(), now)
     holder_id = holder_ids[0]
 
-    if offer.redeemed_at is not None:
-        if offer.holder_did != holder_id or offer.delivered_document is None:
+    deliveries = _deliveries(offer, credential)
+    earlier = deliveries.get(config_id)
+    if earlier is not None:  # a retry of this configuration: the copies of the first time
+        if earlier["holder"] != holder_id:
             raise CredentialRequestError(
                 "credential_request_denied", "this offer was redeemed by another holder"
             )
-        stored: Any = json.loads(offer.delivered_document)
-        copies = stored if isinstance(stored, list) else [stored]  # a batch is kept as a list
-        if isinstance(copies[0], str) != as_sd_jwt:  # an SD-JWT VC is stored as its string
-            raise CredentialRequestError(
-                "credential_request_denied", "this offer was redeemed in the other format"
-            )
-        return {"credentials": [{"credential": c} for c in copies]}
+        return {"credentials": [{"credential": c} for c in earlier["copies"]]}
 
     if credential.revoked_at is not None:
         raise CredentialRequestError("credential_request_denied", "the credential was revoked")
@@ -893,16 +920,18 @@ def redeem_credential(
             delivered.append(
                 add_proof(unsigned, key, verification_method, created=now, proof_list=True)
             )
-    offer.redeemed_at = now
-    offer.holder_did = holder_id
-    offer.delivered_document = json.dumps(
-        delivered if len(delivered) > 1 else delivered[0], ensure_ascii=False
-    )
+    if offer.redeemed_at is None:
+        offer.redeemed_at = now
+        offer.holder_did = holder_id  # the holder of the first delivery
+    deliveries[config_id] = {"holder": holder_id, "copies": delivered}
+    offer.delivered_document = json.dumps({_DELIVERIES: deliveries}, ensure_ascii=False)
     access.used_at = now
     audit.record(
         uow, organisation_id=org.id, actor="wallet", action="offer.redeem",
         target=credential.credential_ref, now=now, offer_id=offer.id, holder=holder_id,
-        copies=len(delivered), wallet_attestation=offer.wallet_attestation,
-        wallet_provider=offer.wallet_provider,
+        copies=len(delivered), credential_configuration_id=config_id,
+        format=SD_JWT_VC_TYP if as_sd_jwt else "ldp_vc", formats=sorted(
+            SD_JWT_VC_TYP if c.endswith(SD_JWT_SUFFIX) else "ldp_vc" for c in deliveries
+        ), wallet_attestation=offer.wallet_attestation, wallet_provider=offer.wallet_provider,
     )  # fmt: skip
     return {"credentials": [{"credential": c} for c in delivered]}

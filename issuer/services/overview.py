@@ -115,7 +115,7 @@ def view_credential(row: IssuedCredential) -> CredentialView:
         row=row,
         status=credential_status(row),
         student_name=str(subject.get("name", "")),
-        student_number=str(subject.get("studentNumber", "")),
+        student_number=row.student_number or "",
         document=document,
     )
 
@@ -134,8 +134,9 @@ class CredentialFilter:
 def search_credentials(
     uow: UnitOfWork, org: Organisation, where: CredentialFilter, *, page: int, per_page: int = 25
 ) -> Page[CredentialView]:
-    """Newest first. The text search looks inside the stored document (names are not kept in
-    a column of their own), which is fine for a school's numbers."""
+    """Newest first. The text search matches the student number column and looks inside the
+    stored document for names (not kept in a column of their own), which is fine for a
+    school's numbers."""
     query = select(IssuedCredential).where(IssuedCredential.organisation_id == org.id)
     text = where.text.strip()
     if text:
@@ -144,6 +145,7 @@ def search_credentials(
             or_(
                 IssuedCredential.title.ilike(pattern, escape="\\"),
                 IssuedCredential.credential_ref.ilike(pattern, escape="\\"),
+                IssuedCredential.student_number.ilike(pattern, escape="\\"),
                 IssuedCredential.document.ilike(pattern, escape="\\"),
             )
         )

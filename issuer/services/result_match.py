@@ -101,7 +101,10 @@ def says_the_same(
     catalog: Catalog, org: Organisation, result: StudentResult, issued: Issued
 ) -> bool:
     """Whether ``result`` would be signed as the very credential ``issued`` is. A result
-    without a date achieved says the date the credential was awarded (the default then)."""
+    without a date achieved says the date the credential was awarded (the default then).
+    A credential issued before the plain student number left the signed subject (migration
+    ``0005_student_number``) carried ``credentialSubject.studentNumber``: it says the same
+    when the result, built as it was then, matches."""
     if result.date_achieved is None and issued.awarded is not None:
         result = replace(result, date_achieved=issued.awarded)
     try:
@@ -112,7 +115,14 @@ def says_the_same(
         )  # fmt: skip
     except IssuerError:
         return False
-    return request_digest(credential, None) == issued.request_digest
+    if request_digest(credential, None) == issued.request_digest:
+        return True
+    number = (result.student_number or "").strip()
+    subject = credential.get("credentialSubject")
+    if not number or not isinstance(subject, dict):
+        return False
+    as_before = credential | {"credentialSubject": subject | {"studentNumber": number}}
+    return request_digest(as_before, None) == issued.request_digest
 
 
 def replacement_id_for(org: Organisation, key: str, replaced_ref: str) -> str:

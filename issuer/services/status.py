@@ -325,13 +325,13 @@ def set_credential_status(
         select(StatusListRow).where(StatusListRow.id == list_id).with_for_update()
     )
     assert row is not None  # guaranteed by the foreign key
+    bits = StatusList(row.bits, status_size_of(row.purpose))  # the width the list was made with
     if row.purpose == STATUS_PURPOSE:
-        bits = StatusList(row.bits, STATUS_SIZE)
         bit = _REVOKED_BIT if purpose == "revocation" else _SUSPENDED_BIT
         current = bits.get_value(index)
         bits = bits.set(index, current | bit if value else current & ~bit)
     else:
-        bits = StatusList(row.bits).set(index, value)
+        bits = bits.set(index, value)
     row.bits = bits.bitstring
     row.version += 1
     row.updated_at = now

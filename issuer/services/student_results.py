@@ -133,4 +133,5 @@ def issue_student_result(
         actor=actor,
         rng=rng,
         result_key=result.reference,
+        student_number=result.student_number,
     )

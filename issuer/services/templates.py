@@ -68,6 +68,8 @@ def build_unsigned_credential(
 ) -> dict[str, Any]:
     """The credential to sign. ``subject_id`` (the learner's DID) is usually unknown at
     issuance; delivery through OpenID4VCI binds the credential to the learner's key.
+    ``student_number`` only salts into the hashed ``identifier`` (OB 3.0): the plain number
+    is never signed; the issuer keeps it on its record (``issued_credential.student_number``).
 
     ``awarded_date`` is the date the result was achieved, signed as Open Badges 3.0
     ``awardedDate`` (on the credential, an ``xsd:dateTime``; midnight UTC of that day).
@@ -80,8 +82,6 @@ def build_unsigned_credential(
     else:
         subject["identifier"] = [recipient_identifier(credential_id, subject_name, student_number)]
     subject["name"] = subject_name
-    if student_number:
-        subject["studentNumber"] = student_number
     subject["achievement"] = achievement
     if results:
         subject["result"] = [dict(r) for r in results]

@@ -246,7 +246,12 @@ def test_journey_in_the_browser(journey_stack: tuple[str, Stack], browser: Any) 
 
     # 5. the worker shares the four credentials as a link
     worker.get_by_role("link", name="Bewijzen delen").first.click()
-    boxes = worker.locator("input[name=credential]")
+    # each credential is in the wallet as Data Integrity, and as SD-JWT VC where the issuer
+    # has an X.509 certificate (both formats of one offer); the link shares the four ldp_vc
+    rows = worker.locator("div.checkbox").filter(has=worker.locator("input[name=credential]"))
+    sd_jwt_rows = rows.filter(has=worker.locator(".format-badge"))
+    expect(sd_jwt_rows).not_to_have_count(0)
+    boxes = rows.filter(has_not=worker.locator(".format-badge")).locator("input[name=credential]")
     expect(boxes).to_have_count(4)
     for i in range(4):
         boxes.nth(i).check()

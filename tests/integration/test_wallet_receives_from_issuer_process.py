@@ -151,11 +151,12 @@ def test_receive_page_shows_who_offers_what_and_answers_in_dutch(
         assert "The issuer did not accept this code" in english.text
 
 
-def test_our_wallet_takes_ldp_vc_when_the_offer_also_names_dc_sd_jwt(
+def test_our_wallet_keeps_ldp_vc_when_the_offered_dc_sd_jwt_does_not_verify(
     issuer: IssuerProcess, tmp_path: Path
 ) -> None:
     """With an X.509 credential certificate the issuer offers both formats; our wallet asks
-    only for the one it keeps (``ldp_vc``) and stores one credential."""
+    for both with one access token. This wallet does not trust the development CA, so the
+    SD-JWT VC is refused: the ``ldp_vc`` is kept and the answer says what did not come in."""
     issuer_cli(
         ["dev-ca", "--organisation", "roc-midden", "--anchor-out", str(tmp_path / "root.pem")],
         issuer.env,
@@ -177,5 +178,8 @@ def test_our_wallet_takes_ldp_vc_when_the_offer_also_names_dc_sd_jwt(
         assert accepted.status_code == 201, accepted.text
         [credential] = accepted.json()["credentials"]
         assert credential["state"] == "ok"
+        assert credential["format"] == "ldp_vc"
+        [missing] = accepted.json()["not_received"]
+        assert missing["format"] == "dc+sd-jwt"
         detail = client.get(f"/api/credentials/{credential['id']}").json()
         assert detail["document"]["credentialSubject"]["id"] == body["holder_did"]

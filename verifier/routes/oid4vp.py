@@ -25,6 +25,7 @@ from ..deps import (
     IdentityDep,
     NowDep,
     ResolverDep,
+    ResourceFetcherDep,
     SdJwtDep,
     SettingsDep,
     UowDep,
@@ -222,6 +223,7 @@ def direct_post(
     settings: SettingsDep,
     resolver: ResolverDep,
     fetcher: FetcherDep,
+    resources: ResourceFetcherDep,
     now: NowDep,
     identity: IdentityDep,
     box: BoxDep,
@@ -238,7 +240,7 @@ def direct_post(
             uow, request_id, form, public_base_url=settings.public_base_url,
             resolver=resolver, fetch_status_list=fetcher, now=now,
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
-            identity=identity, box=box, sd_jwt=sd_jwt,
+            identity=identity, box=box, sd_jwt=sd_jwt, fetch_resource=resources,
         )  # fmt: skip
     except WalletDeclinedError:
         return JSONResponse({}, headers=_NO_STORE)  # processed (§8.2); the request stays open
@@ -261,14 +263,17 @@ def check_share(
     resolver: ResolverDep,
     fetcher: FetcherDep,
     now: NowDep,
+    sd_jwt: SdJwtDep,
 ) -> JSONResponse:
-    """Fetch a wallet share link and check the presentation it publishes."""
+    """Fetch a wallet share link and check the presentation it publishes (SD-JWT VC in it
+    too: anchors and fetchers from ``SdJwtDep``)."""
     state = request.app.state
     try:
         report = check_share_link(
             body.url, client=state.http_client, allow_hosts=settings.dev_allow_hosts,
             resolver=resolver, fetch_status_list=fetcher, trusted=list_trusted(uow), now=now,
             resolve_host=state.resolve_host, timeout=settings.fetch_timeout,
+            fetch_resource=state.resource_fetcher, sd_jwt=sd_jwt,
         )  # fmt: skip
     except FetchError as exc:
         raise ProblemError(

@@ -240,6 +240,7 @@ def verify_presentation_route(
     fetcher: FetcherDep,
     resources: ResourceFetcherDep,
     now: NowDep,
+    sd_jwt: SdJwtDep,
 ) -> JSONResponse:
     """Verify a presentation's holder proof and every credential in it; verified only when
     the presentation and each credential are (``options.genuineOnly`` as for credentials)."""
@@ -254,6 +255,7 @@ def verify_presentation_route(
         challenge=options.challenge,
         domain=options.domain,
         fetch_resource=resources,
+        sd_jwt=sd_jwt,
     )
     refuse_over_budget(report)
     if report.presentation is None:

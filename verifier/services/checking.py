@@ -12,6 +12,7 @@ unchanged, and :attr:`CredentialReport.disclosure` says which claims the holder 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -48,7 +49,12 @@ from credentials.token_status_list import (
     verify_status_list_token,
 )
 from credentials.type_metadata import TypeMetadataError, merge_claims, resolve_type_metadata
-from credentials.verification import StatusFetcher, verify_credential, verify_presentation
+from credentials.verification import (
+    EnvelopeContext,
+    StatusFetcher,
+    verify_credential,
+    verify_presentation,
+)
 from credentials.x509_trust import (
     ChainVerification,
     issuer_auth_of,
@@ -306,6 +312,14 @@ def check_document(
             fetch_type_metadata=sd_jwt.fetch_type_metadata if sd_jwt else None,
         )
     if "VerifiablePresentation" in _types(document):
+        enveloped: dict[int, CredentialReport] = {}
+
+        def verify_sd_jwt(text: str, context: EnvelopeContext) -> VerificationResult:
+            report = _enveloped_sd_jwt(text, context, trusted=trusted, now=now,
+                                       resolver=resolver, sd_jwt=sd_jwt)  # fmt: skip
+            enveloped[id(report.result)] = report
+            return report.result
+
         presentation = verify_presentation(
             document,
             resolver=resolver,
@@ -315,8 +329,10 @@ def check_document(
             fetch_status_list=fetch_status_list,
             schema_lookup=credential_schema,
             fetch_resource=fetch_resource,
+            verify_sd_jwt=verify_sd_jwt,
         )
-        reports = tuple(_describe(r, trusted) for r in presentation.credentials)
+        reports = tuple(enveloped.get(id(r)) or _describe(r, trusted)
+                        for r in presentation.credentials)  # fmt: skip
         return Report(reports, presentation)
     result = verify_credential(
         document,
@@ -327,6 +343,81 @@ def check_document(
         fetch_resource=fetch_resource,
     )
     return Report((_describe(result, trusted),))
+
+
+def _enveloped_sd_jwt(
+    text: str,
+    context: EnvelopeContext,
+    *,
+    trusted: Mapping[str, TrustEntry],
+    now: datetime,
+    resolver: DidResolver,
+    sd_jwt: SdJwtSupport | None,
+) -> CredentialReport:
+    """An SD-JWT VC inside a presentation (a wallet's share link, or an answer to a
+    request), described like any credential.
+
+    Its KB-JWT must name the presentation's ``nonce`` and ``audience`` (the verifier's, or
+    those its proof names: a share link's challenge and the wallet's origin) and be signed by
+    the key in ``cnf``; ``iat`` is held to 300 s only when the verifier gave its own
+    challenge (a share link's KB-JWT is as old as the link; ``iat`` must not lie in the
+    future). Without a KB-JWT: failed in an answer to a request; in a share link a warning
+    (``kb_missing``, like an ``ldp_vc`` not presented by its subject: the wallet shares a
+    credential bound to a key it does not hold that way).
+
+    The ``holder`` check says whether the presentation's signer is the credential's holder
+    where that can be told: ``cnf`` naming a key of the signer's DID (``kid``). Our wallet's
+    holder keys are separate (Ed25519 for presentations, P-256 for SD-JWT VC), so usually it
+    cannot be told: then ``holder`` is skipped (``holder_key_separate``) and the KB-JWT is
+    what binds the credential to the one who shared it."""
+    has_kb = not text.endswith("~")
+    share = not context.interactive
+    expect_kb = has_kb or not share
+    report = check_sd_jwt_presentation(
+        text,
+        nonce=context.nonce if expect_kb else None,
+        audience=context.audience if expect_kb else None,
+        trusted=trusted,
+        now=now,
+        fetch_status_list=sd_jwt.fetch_status_list if sd_jwt else None,
+        require_key_binding=expect_kb,
+        anchors=sd_jwt.anchors if sd_jwt else (),
+        resolver=resolver,
+        fetch_type_metadata=sd_jwt.fetch_type_metadata if sd_jwt else None,
+        kb_max_age=None if share else 300,
+    ).credentials[0]
+    checks: list[CheckResult] = []
+    for check in report.result.checks:
+        if check.name == "holder_binding" and not expect_kb:
+            detail = "no Key Binding JWT: not shown to be shared by its holder"
+            check = _sd_check("holder_binding", Outcome.WARNING, "kb_missing", detail)
+        checks.append(check)
+    binding = next((c for c in checks if c.name == "holder_binding"), None)
+    if binding is not None and binding.outcome is Outcome.PASSED:
+        checks.append(_signer_check(report.result.credential, text, context.signer))
+    result = VerificationResult(tuple(checks), report.result.credential, report.result.issuer)
+    return dataclasses.replace(report, result=result)
+
+
+def _signer_check(view: Mapping[str, Any] | None, text: str, signer: str | None) -> CheckResult:
+    if signer is None:
+        return _sd_check("holder", Outcome.SKIPPED, "no_holder",
+                         "the presentation's signer is not known")  # fmt: skip
+    try:
+        cnf = parse_compact(text.split("~", 1)[0]).payload.get("cnf")
+    except JwtFormatError:  # pragma: no cover - verified before
+        cnf = None
+    kid = cnf.get("kid") if isinstance(cnf, Mapping) else None
+    if isinstance(kid, str) and kid.split("#", 1)[0] == signer:
+        return _sd_check("holder", Outcome.PASSED, "ok",
+                         "presented by the holder its key binding names")  # fmt: skip
+    return _sd_check(
+        "holder",
+        Outcome.SKIPPED,
+        "holder_key_separate",
+        "bound to its own holder key (the KB-JWT proves it); whether the presentation's "
+        "signer holds that key cannot be told",
+    )
 
 
 # --- SD-JWT VC ------------------------------------------------------------------------------
@@ -612,7 +703,7 @@ def check_sd_jwt_presentation(
     anchors: Sequence[x509.Certificate] = (),
     resolver: DidResolver | None = None,
     fetch_type_metadata: TypeMetadataFetcher | None = None,
-    kb_max_age: int = 300,
+    kb_max_age: int | None = 300,
 ) -> Report:
     """Verify one SD-JWT VC (with or without its KB-JWT) and describe it like any credential.
 
@@ -620,8 +711,9 @@ def check_sd_jwt_presentation(
     CA on the trust list, or a certificate the trust list pins by fingerprint, the leaf
     naming ``iss``; or a ``kid`` key of the ``iss`` DID; and every Disclosure against the
     ``_sd`` digests); ``holder_binding`` (the KB-JWT: with ``nonce`` and ``audience`` both
-    checked, ``iat`` within ``kb_max_age`` and ``sd_hash``; required when
-    ``require_key_binding``); ``trust`` (the trust list, by X.509 or DID, per kind);
+    checked, ``iat`` within ``kb_max_age`` (None: any age, not in the future) and
+    ``sd_hash``; required when ``require_key_binding``); ``trust`` (the trust list, by
+    X.509 or DID, per kind);
     ``type_metadata`` (``vct`` resolved with ``fetch_type_metadata``, ``vct#integrity``);
     ``validity`` (``iat``/``nbf``/``exp``); ``status`` (Token Status List through
     ``fetch_status_list``, its signature checked against the issuer's certificate or DID).
@@ -646,7 +738,8 @@ def check_sd_jwt_presentation(
 
     policy = None
     if nonce is not None and audience is not None:
-        policy = KeyBindingPolicy(audience=audience, nonce=nonce, now=moment, max_age=kb_max_age)
+        max_age = moment if kb_max_age is None else kb_max_age
+        policy = KeyBindingPolicy(audience=audience, nonce=nonce, now=moment, max_age=max_age)
     if len(text) > MAX_SD_JWT_CHARS:
         check = _sd_check("format", Outcome.FAILED, BUDGET_CODE_PREFIX + "max_bytes",
                           f"larger than {MAX_SD_JWT_CHARS} characters")  # fmt: skip

@@ -55,6 +55,7 @@ from credentials.oid4vp_verifier import (
     private_response_key,
     sign_request_object,
 )
+from credentials.related_resources import ResourceFetcher
 from credentials.results import Outcome
 from credentials.verification import StatusFetcher
 from qualifications.achievements import KINDS
@@ -346,6 +347,7 @@ def receive_response(
     identity: VerifierIdentity | None = None,
     box: SecretBox | None = None,
     sd_jwt: SdJwtSupport | None = None,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> Received:
     """Check the wallet's answer (``direct_post`` or ``direct_post.jwt`` by the request's
     profile) against the stored request and keep the result, once. The presentations are
@@ -370,6 +372,7 @@ def receive_response(
         report = _check_answer(
             uow, row, answered, audience=client_id, resolver=resolver,
             fetch_status_list=fetch_status_list, now=now, keep_for=keep_for, sd_jwt=None,
+            fetch_resource=fetch_resource,
         )  # fmt: skip
         return Received(report, None)
     if identity is None or box is None:
@@ -391,6 +394,7 @@ def receive_response(
     report = _check_answer(
         uow, row, answered, audience=identity.client_id, resolver=resolver,
         fetch_status_list=fetch_status_list, now=now, keep_for=keep_for, sd_jwt=sd_jwt,
+        fetch_resource=fetch_resource,
     )  # fmt: skip
     return Received(report, _new_response_code(row))
 
@@ -476,6 +480,7 @@ def _check_answer(
     now: datetime,
     keep_for: timedelta,
     sd_jwt: SdJwtSupport | None,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> Report:
     """Verify each presentation bound to ``row.nonce`` and ``audience`` (``ldp_vc``: the
     proof's ``challenge``/``domain``; ``dc+sd-jwt``: the KB-JWT's ``nonce``/``aud``, checked
@@ -494,6 +499,7 @@ def _check_answer(
             report = check_document(
                 presentation, resolver=resolver, fetch_status_list=fetch_status_list,
                 trusted=trusted, now=now, challenge=row.nonce, domain=audience, sd_jwt=sd_jwt,
+                fetch_resource=fetch_resource,
             )  # fmt: skip
             documents.append(presentation)
             reports.append(report)

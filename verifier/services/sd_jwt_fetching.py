@@ -4,11 +4,12 @@ Both go through :func:`credentials.net.guarded_request` (https only unless a dev
 host is allow-listed, no private addresses, no redirects, time and size limits) and are
 cached, bounded and thread-safe:
 
-- :class:`CachingTokenStatusFetcher` ``(uri) -> statuslist+jwt``: kept as long as the issuer
-  says (``Cache-Control: max-age`` less ``Age``, and the token's own ``ttl``), never longer
-  than the ceiling, then revalidated with ``If-None-Match`` (a ``304`` keeps the token), as
-  the Bitstring Status List fetcher does. The signature is checked by the caller on every
-  use (:func:`verifier.services.checking.check_sd_jwt_presentation`).
+- :class:`CachingTokenStatusFetcher` ``(uri) -> statuslist+jwt``: the shared
+  :class:`credentials.status_token_cache.StatusTokenCache` over a guarded request: kept as
+  long as the issuer says (``Cache-Control: max-age`` less ``Age``, and the token's own
+  ``ttl``), never longer than the ceiling, then revalidated with ``If-None-Match`` (a
+  ``304`` keeps the token), as the Bitstring Status List fetcher does. The signature is
+  checked by the caller on every use (:func:`verifier.services.checking.check_sd_jwt_presentation`).
 - :class:`TypeMetadataFetcher` ``(url) -> bytes``: our own types
   (``https://w3id.org/mbo-wallet/vct/<kind>``) come from the published documents shipped
   with the code (:func:`qualifications.sd_jwt_vc_claims.type_metadata_bytes`), anything
@@ -29,58 +30,22 @@ from pathlib import Path
 import httpx
 from cryptography import x509
 
-from credentials.errors import FetchError, JwtFormatError
-from credentials.jws import parse_compact
-from credentials.net import HostResolver, guarded_request, system_resolve
+from credentials.errors import FetchError
+from credentials.net import HostResolver, HttpAnswer, guarded_request, system_resolve
+from credentials.status_token_cache import StatusTokenCache
 from credentials.x509_trust import load_certificates_pem
 from qualifications.achievements import CredentialKind
 from qualifications.sd_jwt_vc_claims import VCT_BASE, type_metadata_bytes
 
 __all__ = ["CachingTokenStatusFetcher", "SdJwtSupport", "TypeMetadataFetcher", "load_anchors"]
 
-_TSL_ACCEPT = "application/statuslist+jwt"
 _METADATA_ACCEPT = "application/json"
 
 
-def _max_age(headers: Mapping[str, str]) -> float | None:
-    """Freshness from ``Cache-Control`` (``no-cache``/``no-store``: 0) less ``Age``."""
-    directives: dict[str, str] = {}
-    for part in headers.get("cache-control", "").split(","):
-        name, _, value = part.strip().partition("=")
-        if name:
-            directives[name.lower()] = value.strip().strip('"')
-    if "no-store" in directives or "no-cache" in directives:
-        return 0.0
-    max_age = directives.get("max-age")
-    if max_age is None or not (max_age.isascii() and max_age.isdigit()):
-        return None
-    age = headers.get("age", "0")
-    already = int(age) if age.isascii() and age.isdigit() else 0
-    return max(0.0, float(int(max_age) - already))
-
-
-def _token_ttl(token: str) -> float | None:
-    """The ``ttl`` (seconds) a Status List Token states, read without verifying (it only
-    shortens how long the token is kept)."""
-    try:
-        ttl = parse_compact(token).payload.get("ttl")
-    except JwtFormatError:
-        return 0.0
-    if isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 0:
-        return None
-    return float(ttl)
-
-
-@dataclass(slots=True)
-class _Entry:
-    fresh_until: float
-    body: str
-    etag: str | None
-    checked_at: datetime
-
-
-class CachingTokenStatusFetcher:
-    """Fetch Status List Tokens through ``client``, cached as long as the issuer says."""
+class CachingTokenStatusFetcher(StatusTokenCache):
+    """Fetch Status List Tokens through ``client`` under the network rules of
+    :mod:`credentials.net`, cached and revalidated by the shared
+    :class:`~credentials.status_token_cache.StatusTokenCache` (the wallet uses the same)."""
 
     def __init__(
         self,
@@ -95,60 +60,17 @@ class CachingTokenStatusFetcher:
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         resolve: HostResolver = system_resolve,
     ) -> None:
-        self._client = client
-        self._allow_hosts = frozenset(allow_hosts)
-        self._ttl = ttl
-        self._max_bytes = max_bytes
-        self._timeout = timeout
-        self._max_entries = max_entries
-        self._clock = clock
-        self._wall_clock = wall_clock
-        self._resolve = resolve
-        self._cache: OrderedDict[str, _Entry] = OrderedDict()
-        self._lock = threading.Lock()
+        hosts = frozenset(allow_hosts)
 
-    def __call__(self, uri: str) -> str:
-        now = self._clock()
-        with self._lock:
-            hit = self._cache.get(uri)
-            if hit is not None and hit.fresh_until > now:
-                self._cache.move_to_end(uri)
-                return hit.body
-        headers = {"Accept": _TSL_ACCEPT}
-        if hit is not None and hit.etag:
-            headers["If-None-Match"] = hit.etag
-        answer = guarded_request(
-            "GET", uri, self._client, allow_hosts=self._allow_hosts, resolve=self._resolve,
-            timeout=self._timeout, max_bytes=self._max_bytes, headers=headers,
-        )  # fmt: skip
-        if answer.status == 304 and hit is not None and hit.etag:
-            body, etag = hit.body, answer.headers.get("etag") or hit.etag
-        elif answer.status == 200:
-            try:
-                body = answer.content.decode("ascii").strip()
-            except UnicodeDecodeError:
-                raise FetchError(f"{uri} did not answer with a statuslist+jwt") from None
-            etag = answer.headers.get("etag")
-        else:
-            raise FetchError(f"{uri} answered HTTP {answer.status}, expected 200")
-        stated = [t for t in (_max_age(answer.headers), _token_ttl(body)) if t is not None]
-        lifetime = min([self._ttl, *stated])
-        with self._lock:
-            self._cache[uri] = _Entry(now + lifetime, body, etag, self._wall_clock())
-            self._cache.move_to_end(uri)
-            while len(self._cache) > self._max_entries:
-                self._cache.popitem(last=False)
-        return body
+        def fetch(uri: str, headers: Mapping[str, str]) -> HttpAnswer:
+            return guarded_request(
+                "GET", uri, client, allow_hosts=hosts, resolve=resolve, timeout=timeout,
+                max_bytes=max_bytes, headers=headers,
+            )  # fmt: skip
 
-    def checked_at(self, uri: str) -> datetime | None:
-        """When the issuer last sent or confirmed (304) the list at ``uri``; None if never."""
-        with self._lock:
-            hit = self._cache.get(uri)
-            return hit.checked_at if hit is not None else None
-
-    def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        super().__init__(
+            fetch, ttl=ttl, max_entries=max_entries, clock=clock, wall_clock=wall_clock
+        )
 
 
 @functools.cache

@@ -20,6 +20,7 @@ import httpx
 from credentials.did import DidResolver
 from credentials.errors import FetchError
 from credentials.net import HostResolver, guarded_request, parse_json_object, system_resolve
+from credentials.related_resources import ResourceFetcher
 from credentials.verification import StatusFetcher
 
 from .checking import SD_JWT_MEDIA_TYPE, Report, check_document, is_sd_jwt
@@ -75,11 +76,14 @@ def check_share_link(
     resolve_host: HostResolver = system_resolve,
     timeout: float = 5.0,
     sd_jwt: SdJwtSupport | None = None,
+    fetch_resource: ResourceFetcher | None = None,
 ) -> Report:
-    """Raises :class:`credentials.errors.FetchError` when the link cannot be fetched."""
+    """Raises :class:`credentials.errors.FetchError` when the link cannot be fetched.
+    ``fetch_resource`` checks ``relatedResource`` digests (else they are "not checked")."""
     document = fetch_shared(url, client=client, allow_hosts=allow_hosts,
                             resolve_host=resolve_host, timeout=timeout)  # fmt: skip
     return check_document(
         document, resolver=resolver, fetch_status_list=fetch_status_list, trusted=trusted,
         now=now, challenge=None, domain=share_origin(url), sd_jwt=sd_jwt,
+        fetch_resource=fetch_resource,
     )  # fmt: skip

@@ -13,7 +13,9 @@ from web_common.ui import verify_csrf
 from ..api_models import (
     CredentialPublic,
     CredentialUpload,
+    FormatNotReceived,
     OfferAccept,
+    OfferAccepted,
     OfferText,
     SelfDeclaredCreate,
 )
@@ -59,9 +61,11 @@ def accept_offer(
     box: BoxDep,
     now: NowDep,
     settings: SettingsDep,
-) -> dict[str, list[CredentialPublic]]:
-    """Complete the pre-authorized code flow; 422 ``tx_code_required`` asks for the code."""
-    rows = receive.accept_offer(
+) -> OfferAccepted:
+    """Complete the pre-authorized code flow; 422 ``tx_code_required`` asks for the code.
+    Each offered format the wallet holds is asked for; ``not_received`` names those that did
+    not come in (the others are stored)."""
+    accepted = receive.accept_offer(
         uow,
         account,
         body.offer,
@@ -75,7 +79,12 @@ def accept_offer(
         formats=settings.credential_formats,
     )
     uow.commit()
-    return {"credentials": [credential_public(r) for r in rows]}
+    return OfferAccepted(
+        credentials=[credential_public(r) for r in accepted.credentials],
+        not_received=[
+            FormatNotReceived(format=m.format, reason=m.reason) for m in accepted.not_received
+        ],
+    )
 
 
 @router.post("/credentials", status_code=201)

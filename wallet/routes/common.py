@@ -12,7 +12,6 @@ from web_common.proxies import client_address
 
 from ..api_models import CredentialPublic
 from ..db.tables import StoredCredential
-from ..services.sd_jwt_explain import explain_sd_jwt
 
 __all__ = ["aware", "checks_of", "client_address", "credential_public", "explained_checks"]
 
@@ -63,10 +62,5 @@ def explained_checks(checks: list[dict[str, Any]], lang: str) -> list[dict[str, 
             str(item.get("check", "")), outcome, str(item.get("code", "")), str(item.get("detail"))
         )
         name, text = explain(check, lang)
-        own_name, own_text = explain_sd_jwt(check, lang)
-        if name == check.name and own_name:
-            name = own_name
-        if text == check.detail and own_text:
-            text = own_text
         shown.append({"name": name, "text": text, "outcome": outcome.value, "check": check.name})
     return shown

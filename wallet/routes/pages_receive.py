@@ -70,7 +70,7 @@ def receive_offer(
     tx_code: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
-        rows = receive.accept_offer(
+        accepted = receive.accept_offer(
             uow,
             account,
             offer,
@@ -101,12 +101,22 @@ def receive_offer(
             status_code=200 if exc.code == "tx_code_required" else 400,
         )
     uow.commit()
+    rows = accepted.credentials
     flash(
         request,
         "Ontvangen: {title}. Het is gecontroleerd en staat in je paspoort.",
         "success",
         title=", ".join(r.title for r in rows),
     )
+    for missing in accepted.not_received:  # kept what came in; say what did not
+        flash(
+            request,
+            "De uitgever bood dit bewijs ook aan als {format}, maar dat is niet binnengekomen; "
+            "wat wel binnenkwam, staat in je paspoort.",
+            "warning",
+            format=missing.label,
+        )
+        flash(request, missing.reason, "warning")  # a catalog sentence of ReceiveError
     return RedirectResponse(f"/credentials/{rows[0].public_id}", status_code=303)
 
 

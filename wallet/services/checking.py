@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from credentials.did import DidResolver
+from credentials.related_resources import ResourceFetcher
 from credentials.results import CheckResult, Outcome, VerificationResult
 from credentials.verification import StatusFetcher, verify_credential
 from qualifications import Catalog
@@ -44,6 +45,8 @@ def state_of(result: VerificationResult) -> str:
             return "invalid"
     status = result.check("status")
     if status is not None and status.outcome is Outcome.FAILED:
+        if status.code not in ("revoked", "suspension", "suspended"):  # e.g. malformed entry
+            return "invalid"
         return "revoked" if status.code == "revoked" else "suspended"
     validity = result.check("validity")
     if validity is not None and validity.outcome is Outcome.WARNING:
@@ -65,12 +68,16 @@ def tampered(result: VerificationResult) -> CheckResult | None:
 
 @dataclass(frozen=True, slots=True)
 class Checker:
+    """``fetch_resource`` gets ``relatedResource`` bytes for their digests (the guarded,
+    size- and time-limited fetcher of the app); without it they are "not checked"."""
+
     resolver: DidResolver
     fetch_status_list: StatusFetcher | None
     sd_jwt: SdJwtChecker | None = None
     catalog: Catalog | None = None
     """For :func:`~qualifications.sd_jwt_vc_claims.result_fingerprint` of ``ldp_vc``
     credentials (part titles come from the catalog)."""
+    fetch_resource: ResourceFetcher | None = None
 
     def check(self, credential: Any, *, now: datetime) -> VerificationResult:
         if is_sd_jwt(credential):
@@ -84,6 +91,7 @@ class Checker:
             now=now,
             fetch_status_list=self.fetch_status_list,
             schema_lookup=_schema_lookup,
+            fetch_resource=self.fetch_resource,
         )
 
 

@@ -24,7 +24,7 @@ from fpdf import FPDF
 from credentials.errors import CredentialsError
 from credentials.jose import decode_vc_jwt
 from qualifications import Catalog
-from qualifications.sd_jwt_vc_claims import credential_from_sd_jwt_vc_claims
+from qualifications.sd_jwt_vc_reading import credential_from_claims, kind_from_claims
 from web_common.ui import format_datetime
 
 from ..db.tables import StoredCredential
@@ -63,10 +63,11 @@ class PdfFacts:
 
 def _document(row: StoredCredential) -> Mapping[str, Any]:
     if row.format == "dc+sd-jwt":
-        try:
-            return credential_from_sd_jwt_vc_claims(stored_claims(row.document))
-        except ValueError:
+        claims = stored_claims(row.document)
+        if kind_from_claims(claims) is None:
             return {}
+        iss = claims.get("iss")
+        return credential_from_claims(claims, issuer_id=iss if isinstance(iss, str) else None)
     document = load_document(row)
     if isinstance(document, str):
         try:

@@ -7,16 +7,19 @@ SD-JWT compact exactly as received (the issuer-signed JWT and every Disclosure, 
 key proof (``openid4vci-proof+jwt``, ES256, ``jwk`` header) of the account's P-256 holder
 key (:func:`wallet.services.accounts.sd_jwt_holder_key`) and must come back bound to it
 (``cnf.jwk``). When an offer has the same credential in several formats, the wallet asks
-for each in the order of ``WALLET_CREDENTIAL_FORMATS``; an issuer that delivers one format
-per offer (ours: "redeemed in the other format") refuses the later requests and the wallet
-keeps what it got. Copies of one result share ``result_key``.
+for each in the order of ``WALLET_CREDENTIAL_FORMATS`` with the one access token (our
+issuer delivers every offered format of the record); a later format that fails (an issuer
+that delivers one format per offer, a network error, a copy that does not verify) is left
+out and reported, and the wallet keeps what it got. Copies of one result share
+``result_key`` and count once in the passport.
 
 Every credential is verified with the engine before anything is stored; one that is not
 genuine (bad proof, unknown issuer key, malformed, against its schema) is refused with the
 reason. A revoked or expired one is stored and clearly marked, so the person knows. All
 credentials of one offer are stored in the caller's unit of work, so a failure stores none.
 
-    credential_ids = accept_offer(uow, account, offer_text, tx_code=None, http=http, ...)
+    accepted = accept_offer(uow, account, offer_text, tx_code=None, http=http, ...)
+    accepted.credentials, accepted.not_received
 """
 
 from __future__ import annotations
@@ -35,11 +38,13 @@ from sqlalchemy import func, select
 
 from credentials.budget import budget_failure, exceeded_limit
 from credentials.errors import FetchError, JwtFormatError
+from credentials.explain import explain
 from credentials.jose import decode_vc_jwt, unwrap_enveloped_credential
 from credentials.jwk import P256KeyPair, jwk_thumbprint_uri
 from credentials.jws import sign_compact
 from credentials.oid4vci import (
     CredentialOffer,
+    IssuerMetadata,
     Oid4vciError,
     authorization_server_metadata_url,
     build_credential_request,
@@ -60,10 +65,10 @@ from qualifications import Catalog
 from qualifications.achievements import evidence_from_credential, kind_of_credential
 from qualifications.evidence import evidence_to_json
 from qualifications.sd_jwt_vc_claims import (
-    credential_from_sd_jwt_vc_claims,
     result_fingerprint,
     sd_jwt_vc_claims,
 )
+from qualifications.sd_jwt_vc_reading import credential_from_claims, kind_from_claims
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
@@ -73,12 +78,14 @@ from .checking import Checker, state_of, tampered
 from .errors import ReceiveError
 from .issuer_errors import OFFER_USED, TX_CODE_REQUIRED, credential_error, token_error
 from .sd_jwt_checks import is_sd_jwt
-from .sd_jwt_explain import explain_sd_jwt
 from .transport import GuardedHttp
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "FORMAT_LABELS",
+    "Accepted",
+    "NotReceived",
     "OfferPreview",
     "accept_offer",
     "check_stored",
@@ -250,10 +257,10 @@ def holder_key_id(claims: Mapping[str, Any]) -> str | None:
 
 
 def _sd_jwt_view(claims: Mapping[str, Any]) -> _View:
-    try:
-        shape: Mapping[str, Any] = credential_from_sd_jwt_vc_claims(claims)
-    except ValueError:
-        shape = {"issuer": claims.get("iss")}
+    shape: Mapping[str, Any] = {"issuer": claims.get("iss")}
+    if kind_from_claims(claims) is not None:
+        iss = claims.get("iss")
+        shape = credential_from_claims(claims, issuer_id=iss if isinstance(iss, str) else None)
     title = next(
         (
             str(v).strip()[:500]
@@ -330,7 +337,7 @@ def receive_document(
     if bad is not None or result.credential is None:
         detail = bad.detail if bad is not None else "het bewijs kon niet gelezen worden"
         if bad is not None and fmt == SD_JWT:
-            detail = explain_sd_jwt(bad, "nl")[1] or detail
+            detail = explain(bad, "nl")[1]
         raise ReceiveError(
             "not_genuine",
             f"Dit bewijs is niet echt of is veranderd en is niet bewaard ({detail}).",
@@ -495,6 +502,43 @@ def _display_name(value: Mapping[str, Any]) -> str | None:
     return None
 
 
+FORMAT_LABELS = {SD_JWT: "SD-JWT VC", LDP_VC: "Data Integrity", "jwt_vc": "VC-JWT"}
+
+
+@dataclass(frozen=True, slots=True)
+class NotReceived:
+    """A format the offer named that the wallet asked for but did not get (or refused)."""
+
+    format: str
+    reason: str
+    """Why, in plain Dutch (the sentence of the :class:`ReceiveError`)."""
+
+    @property
+    def label(self) -> str:
+        return FORMAT_LABELS.get(self.format, self.format)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """What :func:`accept_offer` stored, and the offered formats it could not keep."""
+
+    credentials: list[StoredCredential]
+    not_received: tuple[NotReceived, ...] = ()
+
+
+def _as_receive_error(exc: Exception) -> ReceiveError:
+    if isinstance(exc, ReceiveError):
+        return exc
+    if isinstance(exc, FetchError):
+        return _fetch_error(exc)
+    log.info("issuer answer not understood: %s", getattr(exc, "description", exc))
+    return ReceiveError(
+        "issuer_error",
+        "De uitgever gaf een antwoord dat deze portemonnee niet begrijpt. Probeer het later "
+        "opnieuw of neem contact op met de uitgever.",
+    )
+
+
 def accept_offer(
     uow: UnitOfWork,
     account: Account,
@@ -508,13 +552,20 @@ def accept_offer(
     max_credentials: int,
     max_credential_bytes: int,
     formats: Sequence[str] = (LDP_VC, SD_JWT),
-) -> list[StoredCredential]:
+) -> Accepted:
     """Complete the pre-authorized code flow for the offer in ``text`` and store what the
     issuer delivers, verified and bound to the account's holder key.
 
+    When the offer names the credential in several formats the wallet holds, it asks for
+    each (in the order of ``formats``) with the one access token, each request with its own
+    nonce and key proof (OpenID4VCI 1.0 §8). A format that fails (refused, unreachable, not
+    understood, not genuine) is left out and named in :attr:`Accepted.not_received`; what
+    did arrive is kept.
+
     Raises :class:`ReceiveError` with code ``tx_code_required`` (and the code's
     ``input_mode``, ``length`` and ``description`` in ``extra``) when the offer needs a
-    transaction code that was not given; ``tx_code_wrong`` when the issuer refused it."""
+    transaction code that was not given; ``tx_code_wrong`` when the issuer refused it; and
+    the reason when no format at all could be received."""
     offer = read_offer(text, http)
     if offer.pre_authorized_code is None:
         raise ReceiveError(
@@ -557,77 +608,92 @@ def accept_offer(
         if refused is not None:
             raise refused
         access = parse_token_response(token_answer.body)
-        key = holder_key(uow, account.id, box)
         wanted = _requests(offer.credential_configuration_ids, metadata.configurations, formats)
         if not wanted:
             raise ReceiveError(
                 "unsupported_offer",
                 "Deze portemonnee kan geen van de aangeboden soorten bewijs bewaren.",
             )
-        delivered: list[tuple[Any, str, str]] = []  # (document, format, holder key id)
-        for config_id, fmt in wanted:
-            nonce = None
-            if metadata.nonce_endpoint is not None:
-                answer = http.post(metadata.nonce_endpoint, form={})
-                if answer.status != 200 or not isinstance(answer.body, Mapping):
-                    raise ReceiveError("issuer_error", "De uitgever gaf geen nonce.")
-                value = answer.body.get("c_nonce")
-                nonce = value if isinstance(value, str) else None
-            if fmt == SD_JWT:
-                p256 = sd_jwt_holder_key(uow, account.id, box, now=now)
-                proof = create_jwk_key_proof(
-                    p256, audience=offer.credential_issuer, nonce=nonce, issued_at=now
-                )
-                bound_to = sd_jwt_key_id(p256)
-            else:
-                proof = create_key_proof(
-                    key, audience=offer.credential_issuer, nonce=nonce, issued_at=now
-                )
-                bound_to = key.did_key
-            answer = http.post(
-                metadata.credential_endpoint,
-                json_body=build_credential_request(config_id, [proof]),
-                headers={"Authorization": f"Bearer {access.access_token}"},
-                max_bytes=max_credential_bytes + 4096,
-            )
-            if answer.status != 200:
-                if delivered and _refused_other_format(answer.status, answer.body):
-                    log.info("issuer delivers one format per offer; kept %s", delivered[0][1])
-                    continue
-                raise credential_error(answer.status, answer.body)
-            for document in parse_credential_response(answer.body):
-                if fmt == SD_JWT and not isinstance(document, str):
-                    raise Oid4vciError("invalid_response", "an SD-JWT VC is a string")
-                delivered.append(
-                    (document, fmt if fmt == SD_JWT else _format_of(document), bound_to)
-                )
-    except FetchError as exc:
-        raise _fetch_error(exc) from None
-    except Oid4vciError as exc:
-        log.info("issuer answer not understood: %s", exc.description)
-        raise ReceiveError(
-            "issuer_error",
-            "De uitgever gaf een antwoord dat deze portemonnee niet begrijpt. Probeer het later "
-            "opnieuw of neem contact op met de uitgever.",
-        ) from None
-    stored = []
-    for document, fmt, bound_to in delivered:
+    except (FetchError, Oid4vciError) as exc:
+        raise _as_receive_error(exc) from None
+    stored: list[StoredCredential] = []
+    missing: list[NotReceived] = []
+    errors: list[ReceiveError] = []
+    for config_id, fmt in wanted:
+        try:
+            documents = _request_credentials(
+                uow, account, config_id, fmt, offer=offer, metadata=metadata,
+                access_token=access.access_token, http=http, box=box, now=now,
+                max_credential_bytes=max_credential_bytes,
+            )  # fmt: skip
+            rows = []
+            for document, document_fmt, bound_to in documents:
+                row = receive_document(
+                    uow, account, document, document_fmt, source="oid4vci", checker=checker,
+                    now=now, max_credentials=max_credentials, require_holder=bound_to,
+                )  # fmt: skip
+                rows.append(row)
+        except (FetchError, Oid4vciError, ReceiveError) as exc:
+            error = _as_receive_error(exc)
+            log.info("offer: %s not received (%s)", fmt, error.code)
+            errors.append(error)
+            missing.append(NotReceived(fmt, error.detail))
+            continue
+        stored.extend(rows)
+    if not stored:  # no format came in: the offer failed as a whole, for the first reason
+        raise errors[0]
+    return Accepted(stored, tuple(missing))
+
+
+def _request_credentials(
+    uow: UnitOfWork,
+    account: Account,
+    config_id: str,
+    fmt: str,
+    *,
+    offer: CredentialOffer,
+    metadata: IssuerMetadata,
+    access_token: str,
+    http: GuardedHttp,
+    box: SecretBox,
+    now: datetime,
+    max_credential_bytes: int,
+) -> list[tuple[Any, str, str]]:
+    """One credential request (§8) for ``config_id``, with a fresh nonce and a key proof of
+    the holder key for ``fmt``: the delivered ``(document, format, holder key id)``."""
+    nonce = None
+    if metadata.nonce_endpoint is not None:
+        answer = http.post(metadata.nonce_endpoint, form={})
+        if answer.status != 200 or not isinstance(answer.body, Mapping):
+            raise ReceiveError("issuer_error", "De uitgever gaf geen nonce.")
+        value = answer.body.get("c_nonce")
+        nonce = value if isinstance(value, str) else None
+    if fmt == SD_JWT:
+        p256 = sd_jwt_holder_key(uow, account.id, box, now=now)
+        proof = create_jwk_key_proof(
+            p256, audience=offer.credential_issuer, nonce=nonce, issued_at=now
+        )
+        bound_to = sd_jwt_key_id(p256)
+    else:
+        key = holder_key(uow, account.id, box)
+        proof = create_key_proof(key, audience=offer.credential_issuer, nonce=nonce, issued_at=now)
+        bound_to = key.did_key
+    answer = http.post(
+        metadata.credential_endpoint,
+        json_body=build_credential_request(config_id, [proof]),
+        headers={"Authorization": f"Bearer {access_token}"},
+        max_bytes=max_credential_bytes + 4096,
+    )
+    if answer.status != 200:
+        raise credential_error(answer.status, answer.body)
+    delivered: list[tuple[Any, str, str]] = []
+    for document in parse_credential_response(answer.body):
+        if fmt == SD_JWT and not isinstance(document, str):
+            raise Oid4vciError("invalid_response", "an SD-JWT VC is a string")
         if len(serialise(document).encode("utf-8")) > max_credential_bytes:
             raise ReceiveError("too_large", "Het bewijs van de uitgever is te groot.")
-        stored.append(
-            receive_document(
-                uow,
-                account,
-                document,
-                fmt,
-                source="oid4vci",
-                checker=checker,
-                now=now,
-                max_credentials=max_credentials,
-                require_holder=bound_to,
-            )
-        )
-    return stored
+        delivered.append((document, fmt if fmt == SD_JWT else _format_of(document), bound_to))
+    return delivered
 
 
 def _format_of(document: Any) -> str:
@@ -650,15 +716,6 @@ def _requests(
         if fmt in formats:
             found.append((config_id, str(fmt)))
     return sorted(found, key=lambda item: list(formats).index(item[1]))
-
-
-def _refused_other_format(status: int, body: Any) -> bool:
-    """The issuer's "already delivered in the other format" answer (one format per offer)."""
-    return (
-        status == 400
-        and isinstance(body, Mapping)
-        and body.get("error") in ("credential_request_denied", "invalid_credential_request")
-    )
 
 
 def create_jwk_key_proof(

@@ -17,8 +17,10 @@ pages explain them with :mod:`credentials.explain` like the Data Integrity check
   HTTP (size and time limited, cached). A mismatching integrity is a failure;
 - ``validity`` and ``status``: ``nbf``/``exp``, and the IETF Token Status List: the
   ``statuslist+jwt`` at ``status.status_list.uri`` fetched through the guarded HTTP, its
-  ``x5c`` chain checked against the same anchors (or its ``kid`` resolved), verified, and
-  cached for the issuer's ``ttl`` under the wallet's ceiling (like the Bitstring lists).
+  ``x5c`` chain checked against the same anchors (or its ``kid`` resolved) and verified on
+  every use; the token is cached by :class:`credentials.status_token_cache.StatusTokenCache`
+  (the verifier's too) for the issuer's ``ttl``/``max-age`` under the wallet's ceiling,
+  then revalidated with ``If-None-Match`` like the Bitstring lists.
 
 Passed checks get code ``ok`` so the standard sentences are shown.
 """
@@ -42,9 +44,11 @@ from credentials.did import DidResolver
 from credentials.errors import CredentialsError, FetchError, JwtFormatError
 from credentials.jwk import JwsPublicKey
 from credentials.jws import JsonObject, parse_compact
+from credentials.net import HttpAnswer
 from credentials.results import CheckResult, Outcome, VerificationResult
 from credentials.sd_jwt_vc import did_key_resolver, verify_sd_jwt_vc, x5c_key_resolver
 from credentials.sd_jwt_verifier import KeyResolutionError
+from credentials.status_token_cache import StatusTokenCache
 from credentials.token_status_list import (
     StatusReference,
     TokenStatusList,
@@ -72,7 +76,6 @@ __all__ = [
 
 _ISSUER_CODES = ("x509_", "key_missing", "iss_mismatch", "did_resolution", "key_")
 _MAX_STATUS_LIST_BYTES = 4 * 1024 * 1024
-_STATUS_ACCEPT = "application/statuslist+jwt"
 
 
 def is_sd_jwt(document: object) -> bool:
@@ -173,7 +176,8 @@ class SdJwtChecker:
         self.resolver = resolver
         self.anchors = anchors
         self.http = http
-        self.status_lists = _TtlCache(status_ttl)
+        self.status_lists = StatusTokenCache(self._fetch_status_token, ttl=status_ttl)
+        """Status List Tokens by URI, shared with the verifier's caching (revalidation)."""
         self.type_metadata = _TtlCache(metadata_ttl)
 
     # -- issuer keys ---------------------------------------------------------------------
@@ -189,23 +193,21 @@ class SdJwtChecker:
         return resolve
 
     # -- status --------------------------------------------------------------------------
+    def _fetch_status_token(self, uri: str, headers: Mapping[str, str]) -> HttpAnswer:
+        if self.http is None:
+            raise FetchError("no outbound HTTP to fetch status lists")
+        return self.http.request("GET", uri, headers=headers, max_bytes=_MAX_STATUS_LIST_BYTES)
+
     def _status_list(self, uri: str, now: datetime) -> TokenStatusList | None:
-        cached = self.status_lists.get(uri)
-        if isinstance(cached, TokenStatusList):
-            return cached
+        """The Status List Token at ``uri``, fetched through :attr:`status_lists` (cached,
+        revalidated with ``If-None-Match`` after its lifetime), verified on every use."""
         if self.http is None:
             return None
         try:
-            answer = self.http.request(
-                "GET", uri, headers={"Accept": _STATUS_ACCEPT}, max_bytes=_MAX_STATUS_LIST_BYTES
-            )
+            token = self.status_lists(uri)
         except FetchError as exc:
             log.info("status list not fetched: %s", exc)
             return None
-        if answer.status != 200:
-            log.info("status list %s answered HTTP %s", uri, answer.status)
-            return None
-        token = answer.content.decode("utf-8", "replace").strip()
         try:
             header = parse_compact(token, max_bytes=_MAX_STATUS_LIST_BYTES).header
             key = self._key_resolver(now)(header, {})
@@ -216,7 +218,6 @@ class SdJwtChecker:
         if not checked.ok or checked.status_list is None:
             log.info("status list %s refused: %s", uri, checked.reason)
             return None
-        self.status_lists.put(uri, checked.status_list, checked.ttl)
         return checked.status_list
 
     # -- type metadata -------------------------------------------------------------------

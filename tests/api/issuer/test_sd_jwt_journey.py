@@ -1,6 +1,7 @@
 """The journey of issue 13: a school issues a batch; a small OpenID4VCI 1.0 client written
 here from the spec (HTTP, JSON and JOSE by hand with cryptography; not our wallet code)
-redeems one offer as ``dc+sd-jwt`` and another as ``ldp_vc``; both verify (the SD-JWT VC
+redeems one offer as ``dc+sd-jwt`` and then ``ldp_vc`` with the same access token, and
+another as ``ldp_vc``; all verify (the SD-JWT VC
 against the development CA root, the ldp_vc with ``verify_credential``); after revocation
 both status mechanisms say revoked. SQLite and PostgreSQL (the ``issuer`` fixture)."""
 
@@ -159,10 +160,10 @@ def test_batch_redeemed_as_sd_jwt_and_ldp_vc_both_revocable(issuer: Issuer) -> N
     holder = ec.generate_private_key(ec.SECP256R1())
     compact = wallet.sd_jwt(token, sd_config, holder)
     assert wallet.sd_jwt(token, sd_config, holder) == compact  # a retry: the same credential
+    # the same offer and access token in the other format too (§8: one request per
+    # credential configuration): the same record, bound to the wallet's Ed25519 key
     other = next(i for i in offer["credential_configuration_ids"] if i.endswith("_ldp_vc"))
-    refused = wallet.request(token, other, wallet.eddsa_proof(Ed25519KeyPair.generate()))
-    assert refused.status_code == 400
-    assert refused.json()["error"] == "credential_request_denied"
+    same_record = wallet.ldp_vc(token, other, Ed25519KeyPair.generate())
     vct = metadata["credential_configurations_supported"][sd_config]["vct"]
     issuer_jwt, *disclosures = compact.split("~")
     assert disclosures[-1] == ""  # no KB-JWT at issuance
@@ -232,3 +233,12 @@ def test_batch_redeemed_as_sd_jwt_and_ldp_vc_both_revocable(issuer: Issuer) -> N
     ldp_revoked = verify_ldp()
     assert ldp_revoked.verdict == Verdict.INVALID
     assert ldp_revoked.check("status").code == "revoked"
+    same_revoked = verify_credential(
+        same_record, resolver=StaticDidResolver({issuer.did: doc}),
+        now=issuer.clock() + timedelta(minutes=1),
+        fetch_status_list=lambda url: dict(issuer.client.get(_path(url)).json()),
+    )  # fmt: skip
+    assert same_revoked.verdict == Verdict.INVALID  # both formats of the first record
+    same_status = same_revoked.check("status")
+    assert same_status is not None
+    assert same_status.code == "revoked"

@@ -10,6 +10,7 @@ import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -77,7 +78,12 @@ def setup(tmp_path: Path) -> Iterator[Setup]:
 
 
 def _wallet(
-    tmp_path: Path, setup: Setup, *, anchors: Path | None, formats: tuple[str, ...]
+    tmp_path: Path,
+    setup: Setup,
+    *,
+    anchors: Path | None,
+    formats: tuple[str, ...],
+    status_list_cache_seconds: int = 60,
 ) -> TestClient:
     url = f"sqlite:///{tmp_path / 'wallet.db'}"
     upgrade("wallet", url)
@@ -85,6 +91,7 @@ def _wallet(
         environment="test", database_url=url, public_base_url=WALLET, log_json=False,
         dev_allow_hosts=frozenset({"issuer.test"}), credential_formats=formats, verifier_url="",
         x509_trust_anchors_file=str(anchors) if anchors else "",
+        status_list_cache_seconds=status_list_cache_seconds,
     )  # fmt: skip
     app = create_app(
         settings,
@@ -125,12 +132,18 @@ def test_sd_jwt_offer_received_bound_verified_then_revoked(setup: Setup, tmp_pat
         csrf = _person(client)
         accepted = _accept(client, csrf, setup.offers[0])
         assert accepted.status_code == 201, accepted.text
-        # the issuer delivers one format per offer: the wallet keeps the SD-JWT VC it got
-        [credential] = accepted.json()["credentials"]
+        # the offer names both formats: the SD-JWT VC first (the wallet's order), then the
+        # ldp_vc of the same record with the same access token
+        credential, ldp_copy = accepted.json()["credentials"]
+        assert accepted.json()["not_received"] == []
+        assert [credential["format"], ldp_copy["format"]] == ["dc+sd-jwt", "ldp_vc"]
         assert credential["state"] == "ok", credential
+        assert ldp_copy["state"] == "ok", ldp_copy
         assert credential["bound_to_holder"] is True
+        assert ldp_copy["bound_to_holder"] is True
         assert credential["kind"] == "examenresultaat"
-        [row] = _rows(client)
+        row, ldp_row = _rows(client)
+        assert ldp_row.result_key == row.result_key  # linked: one result
         assert row.format == "dc+sd-jwt"
         assert row.document.endswith("~")
         assert row.document.count("~") > 5
@@ -164,20 +177,79 @@ def test_sd_jwt_offer_received_bound_verified_then_revoked(setup: Setup, tmp_pat
         again = client.get(f"/api/credentials/{credential['id']}")
         assert again.status_code == 200, again.text
         assert again.json()["document"] == row.document  # the SD-JWT compact, as received
-        [row] = _rows(client)
+        client.app.state.checker.fetch_status_list.clear()  # type: ignore[attr-defined]
+        assert client.get(f"/api/credentials/{ldp_copy['id']}").status_code == 200
+        row, ldp_row = _rows(client)
         assert row.state == "revoked"
+        assert ldp_row.state == "revoked"  # one record: both status mechanisms flipped
 
 
-def test_ldp_vc_first_by_default_and_sd_jwt_request_refused_is_fine(
+def test_ldp_vc_first_by_default_then_sd_jwt_shown_once_with_both_formats(
     setup: Setup, tmp_path: Path
 ) -> None:
     with _wallet(tmp_path, setup, anchors=setup.anchors, formats=("ldp_vc", "dc+sd-jwt")) as client:
         csrf = _person(client)
         accepted = _accept(client, csrf, setup.offers[1])
         assert accepted.status_code == 201, accepted.text
+        assert accepted.json()["not_received"] == []
+        ldp, sd = _rows(client)
+        assert (ldp.format, sd.format) == ("ldp_vc", "dc+sd-jwt")
+        assert ldp.result_key is not None
+        assert sd.result_key == ldp.result_key
+        passport = client.get("/api/passport").json()
+        by_format = {c["format"]: c for c in passport["credentials"]}
+        assert by_format["dc+sd-jwt"]["copy_of"] == ldp.public_id
+        listed = {
+            c["public_id"]
+            for g in passport["groups"]
+            for k in g["kerntaken"]
+            for w in k["werkprocessen"]
+            for c in w["credentials"]
+        }
+        assert listed == {ldp.public_id}  # counted once
+        page = client.get(f"/credentials/{ldp.public_id}")
+        assert page.status_code == 200
+        assert 'id="twin"' in page.text
+        assert f'href="/credentials/{sd.public_id}"' in page.text
+
+
+def test_second_format_not_verified_keeps_the_first_and_says_so(
+    setup: Setup, tmp_path: Path
+) -> None:
+    """Without the issuer's CA as a trust anchor the SD-JWT VC does not verify: the ldp_vc
+    received first is kept, and the receive page says the other format did not come in."""
+    with _wallet(tmp_path, setup, anchors=None, formats=("ldp_vc", "dc+sd-jwt")) as client:
+        body = client.post(
+            "/api/accounts",
+            json={"email": "sanne@example.nl", "name": "Sanne", "password": PASSWORD},
+        ).json()
+        offer, code, _ = setup.offers[0]
+        answer = client.post(
+            "/receive/offer",
+            data={"offer": offer, "tx_code": code, "csrf_token": body["csrf_token"]},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, answer.text
         [row] = _rows(client)
         assert row.format == "ldp_vc"
-        assert row.result_key is not None
+        assert answer.headers["location"] == f"/credentials/{row.public_id}"
+        page = client.get(answer.headers["location"])
+        assert page.status_code == 200
+        assert "ook aan als SD-JWT VC, maar dat is niet binnengekomen" in page.text
+        assert "is niet echt of is veranderd" in page.text  # the reason
+        assert "Ontvangen:" in page.text
+
+
+def test_second_format_not_verified_in_the_api(setup: Setup, tmp_path: Path) -> None:
+    with _wallet(tmp_path, setup, anchors=None, formats=("ldp_vc", "dc+sd-jwt")) as client:
+        csrf = _person(client)
+        accepted = _accept(client, csrf, setup.offers[0])
+        assert accepted.status_code == 201, accepted.text
+        [credential] = accepted.json()["credentials"]
+        assert credential["format"] == "ldp_vc"
+        [missing] = accepted.json()["not_received"]
+        assert missing["format"] == "dc+sd-jwt"
+        assert "niet echt" in missing["reason"]
 
 
 def test_untrusted_chain_is_refused_and_nothing_stored(setup: Setup, tmp_path: Path) -> None:
@@ -189,6 +261,52 @@ def test_untrusted_chain_is_refused_and_nothing_stored(setup: Setup, tmp_path: P
         assert refused.json()["check"]["check"] == "issuer"
         assert refused.json()["check"]["code"] == "x509_untrusted"
         assert _rows(client) == []
+
+
+def test_token_status_list_is_revalidated_with_if_none_match(setup: Setup, tmp_path: Path) -> None:
+    """With a ceiling of 0 s every check asks the issuer again, with the token's ETag: a 304
+    keeps it (still valid), and after a revocation the new token (200) says revoked."""
+    seen: list[tuple[str, str | None, int]] = []
+
+    def record(response: httpx.Response) -> None:
+        if "/token-status/" in response.request.url.path:
+            tag = response.request.headers.get("if-none-match")
+            seen.append((response.request.url.path, tag, response.status_code))
+
+    setup.issuer.client.event_hooks = {"response": [record]}
+    with _wallet(
+        tmp_path, setup, anchors=setup.anchors, formats=("dc+sd-jwt",), status_list_cache_seconds=0
+    ) as client:
+        csrf = _person(client)
+        accepted = _accept(client, csrf, setup.offers[0])
+        assert accepted.status_code == 201, accepted.text
+        [credential] = accepted.json()["credentials"]
+        assert credential["state"] == "ok"
+        assert seen[0][1:] == (None, 200)
+        again = client.get(f"/api/credentials/{credential['id']}")
+        assert again.status_code == 200
+        path, tag, status = seen[-1]
+        assert tag is not None  # revalidated, not downloaded again
+        assert status == 304
+        [row] = _rows(client)
+        assert row.state == "ok"
+        revoked = setup.issuer.client.post(
+            "/credentials/status",
+            json={
+                "credentialId": setup.offers[0][2],
+                "credentialStatus": {
+                    "type": "BitstringStatusListEntry",
+                    "statusPurpose": "revocation",
+                },
+                "status": True,
+            },
+            headers=setup.issuer.auth(setup.issuer.status_token),
+        )
+        assert revoked.status_code == 200, revoked.text
+        client.get(f"/api/credentials/{credential['id']}")
+        assert seen[-1] == (path, tag, 200)  # the tag no longer matches: the new list
+        [row] = _rows(client)
+        assert row.state == "revoked"
 
 
 # --------------------------------------------------------------------------- uploads
@@ -524,15 +642,18 @@ def test_share_form_and_pdf_of_an_sd_jwt(upload_wallet: TestClient, pki: dict[st
     assert b"bewijs.sd-jwt" in pdf.content
 
 
-def test_todays_verifier_reads_a_share_with_an_sd_jwt_without_a_server_error(
+def test_the_verifier_reads_a_share_with_an_sd_jwt_bound_to_another_key(
     upload_wallet: TestClient, pki: dict[str, Any]
 ) -> None:
-    """The share payload shape for h/v-sdjwt: the presentation's Data Integrity proof (holder
-    binding) still verifies; the SD-JWT VC inside is reported (today: a malformed envelope,
-    the verifier expects only vc+jwt in envelopes), not crashed on."""
+    """The share payload shape: the presentation's Data Integrity proof (holder binding)
+    verifies; the SD-JWT VC inside is read (disclosed claims, withheld count), and as it is
+    bound to a key this wallet does not hold it goes without KB-JWT: a warning, not shown to
+    be shared by its holder."""
     from credentials.did import StaticDidResolver
     from verifier.services.checking import check_document
+    from verifier.services.sd_jwt_fetching import SdJwtSupport, TypeMetadataFetcher
 
+    support = SdJwtSupport((pki["root"].certificate,), None, TypeMetadataFetcher(None))
     csrf = _person(upload_wallet)
     cid = upload_wallet.post(
         "/api/credentials", json={"credential": _sd_jwt(pki, P256KeyPair.generate())}, headers=csrf
@@ -542,13 +663,104 @@ def test_todays_verifier_reads_a_share_with_an_sd_jwt_without_a_server_error(
     report = check_document(
         published, resolver=StaticDidResolver({}), fetch_status_list=None, trusted={},
         now=upload_wallet.app.state.clock(), domain=WALLET,  # type: ignore[attr-defined]
+        sd_jwt=support,
     )  # fmt: skip
     assert report.presentation is not None
     binding = report.presentation.check("holder_binding")
     assert binding is not None
     assert binding.outcome.value == "passed"
     [credential] = report.credentials
-    # until h/v-sdjwt reads data:application/dc+sd-jwt envelopes: a clear format failure
+    proof = credential.result.check("proof")
+    assert proof is not None
+    assert proof.outcome.value == "passed", proof
+    assert credential.format == "dc+sd-jwt"
     fmt = credential.result.check("format")
     assert fmt is not None
-    assert fmt.code in ("malformed_envelope", "ok")
+    assert fmt.outcome.value == "passed"
+    kb = credential.result.check("holder_binding")
+    assert kb is not None
+    assert (kb.outcome.value, kb.code) == ("warning", "kb_missing")
+    assert credential.disclosure is not None
+    assert credential.disclosure.claims
+
+
+def test_the_verifier_checks_a_share_link_kb_jwt_against_the_share_not_a_300_s_window(
+    setup: Setup, tmp_path: Path
+) -> None:
+    """Issuer app -> wallet app over OpenID4VCI -> a share link disclosing two claims -> the
+    verifier's checks: the KB-JWT names the proof's challenge and the wallet's origin and
+    still counts an hour later; disclosed claims and the withheld count are shown; a changed
+    Disclosure, a KB-JWT for another share and a revoked credential are refused."""
+    from credentials.did import StaticDidResolver
+    from verifier.services.checking import check_document
+    from verifier.services.sd_jwt_fetching import (
+        CachingTokenStatusFetcher,
+        SdJwtSupport,
+        TypeMetadataFetcher,
+    )
+
+    with _wallet(tmp_path, setup, anchors=setup.anchors, formats=("dc+sd-jwt",)) as client:
+        csrf = _person(client)
+        [credential] = _accept(client, csrf, setup.offers[0]).json()["credentials"]
+        chosen = ["achievement_name", "kerntaak_1_code"]
+        share = client.post(
+            "/api/shares",
+            json={"credentials": [credential["id"]], "disclose": {credential["id"]: chosen}},
+            headers=csrf,
+        ).json()
+        published = client.get(share["url"], headers={"Accept": "application/json"}).json()
+
+    issuer_client = cast(httpx.Client, setup.issuer.client)
+    anchors = tuple(load_certificates_pem(setup.anchors.read_bytes()))
+
+    def check(document: Any, later: timedelta = timedelta(hours=1)) -> Any:
+        fetcher = CachingTokenStatusFetcher(
+            issuer_client, allow_hosts={"issuer.test"}, resolve=lambda h, p: ["93.184.216.34"]
+        )
+        support = SdJwtSupport(anchors, fetcher, TypeMetadataFetcher(None))
+        return check_document(
+            document, resolver=StaticDidResolver({}), fetch_status_list=None, trusted={},
+            now=setup.issuer.clock() + later, domain=WALLET, sd_jwt=support,
+        )  # fmt: skip
+
+    report = check(published)
+    [shown] = report.credentials
+    codes = {c.name: (c.outcome.value, c.code) for c in shown.result.checks}
+    assert codes["proof"][0] == "passed"
+    assert codes["holder_binding"] == ("passed", "kb_jwt")
+    assert codes["status"][0] == "passed", codes
+    assert codes["holder"] == ("skipped", "holder_key_separate")
+    assert shown.disclosure is not None
+    names = {c.name for c in shown.disclosure.claims}
+    assert {"achievement_name", "kerntaak_1_code"} <= names
+    assert "holder_name" not in names
+    assert shown.disclosure.withheld > 0
+    assert report.presentation is not None
+    assert report.presentation.check("holder_binding").outcome.value == "passed"
+
+    # a changed Disclosure breaks the issuer's digests (and the presentation proof)
+    envelope = published["verifiableCredential"][0]["id"]
+    head, *disclosures, kb = envelope.split("~")
+    forged = base64.urlsafe_b64encode(b'["salt", "kerntaak_1_code", "B1-K9"]').decode().rstrip("=")
+    tampered = json.loads(json.dumps(published))
+    tampered["verifiableCredential"][0]["id"] = "~".join([head, forged, *disclosures[1:], kb])
+    bad = check(tampered)
+    assert bad.verdict.value == "invalid"
+    assert bad.credentials[0].result.check("proof").outcome.value == "failed"
+
+    # revoked at the issuer: the Token Status List says so
+    revoked = setup.issuer.client.post(
+        "/credentials/status",
+        json={
+            "credentialId": setup.offers[0][2],
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+            "status": True,
+        },
+        headers=setup.issuer.auth(setup.issuer.status_token),
+    )
+    assert revoked.status_code == 200, revoked.text
+    after = check(published)
+    status = after.credentials[0].result.check("status")
+    assert status is not None
+    assert (status.outcome.value, status.code) == ("failed", "revoked"), status
+    assert after.verdict.value == "invalid"

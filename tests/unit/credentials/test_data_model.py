@@ -150,7 +150,8 @@ def test_presentation_rules() -> None:
         ({"id": "vp 1"}, "id_not_url", "/id"),
         ({"verifiableCredential": ["eyJ.a.b"]}, "credential_not_object",
          "/verifiableCredential/0"),
-        ({"verifiableCredential": {"type": "EnvelopedVerifiableCredential", "id": "eyJ"}},
+        ({"verifiableCredential": {"@context": [VC_V2], "type": "EnvelopedVerifiableCredential",
+                                   "id": "eyJ"}},
          "envelope_id_not_data_url", "/verifiableCredential/id"),
         ({"@context": ["https://www.w3.org/2018/credentials/v2"]}, "context_first", "/@context"),
     ]  # fmt: skip

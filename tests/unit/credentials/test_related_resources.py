@@ -149,3 +149,21 @@ def test_a_hostile_list_of_resources_is_not_fetched_past_the_limit() -> None:
     assert check.outcome is Outcome.WARNING
     assert len(site.fetched) == 8
     assert "more than 8 resources" in check.detail
+
+
+def test_fetching_for_one_credential_stops_at_its_time_limit() -> None:
+    """A slow server that holds every fetch to the fetcher's own timeout cannot stall the
+    check: after ``max_seconds`` the rest is "not checked"."""
+    urls = [f"https://slow.example/r/{n}" for n in range(5)]
+    now = [0.0]
+
+    def slow(url: str) -> bytes:
+        now[0] += 4.0  # each fetch takes 4 s
+        return CONTENT
+
+    many = _credential(*({"id": u, "digestSRI": sri("sha256")} for u in urls))
+    check = related_resources_check(many, slow, max_seconds=10.0, clock=lambda: now[0])
+    assert check is not None
+    assert (check.outcome, check.code) == (Outcome.WARNING, "related_resource_not_checked")
+    assert now[0] == 12.0  # three fetches started within 10 s, none after
+    assert check.detail.count("over 10 s of fetching") == 2

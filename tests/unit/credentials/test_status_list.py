@@ -436,9 +436,110 @@ def test_a_message_entry_names_every_value() -> None:
     )  # fmt: skip
     assert entry["statusSize"] == 2
     assert [m["status"] for m in entry["statusMessage"]] == ["0x0", "0x1", "0x2", "0x3"]
-    for size, messages in ((2, ["a", "b"]), (2, None), (1, ["a", ""]), (9, ["a"] * 512)):
+    for size, messages in ((2, ["a", "b"]), (2, None), (1, ["a", ""]), (17, ["a"] * (1 << 17))):
         with pytest.raises(StatusListError):
             build_status_entry(
                 list_credential_url=LIST_URL, index=3, purpose="message",
                 status_size=size, messages=messages,
             )  # fmt: skip
+
+
+# --- statusSize wider than 1 bit (§2.1, Validate Algorithm) -------------------------------
+
+
+def _messages(size: int) -> list[str]:
+    return [f"state-{value}" for value in range(1 << size)]
+
+
+@pytest.mark.parametrize("size", [2, 3, 9, 16])
+def test_every_entry_width_is_read_at_index_times_size(size: int) -> None:
+    top = (1 << size) - 1
+    bits = StatusList.new(status_size=size).set_many({0: top, 5: 1, MIN_ENTRIES - 1: top - 1})
+    assert len(bits.bitstring) == MIN_ENTRIES * size // 8  # 131,072 entries of ``size`` bits
+    credential = list_credential(bits, "message")
+    for index, value in ((0, top), (5, 1), (6, 0), (MIN_ENTRIES - 1, top - 1)):
+        status_entry = build_status_entry(
+            list_credential_url=LIST_URL, index=index, purpose="message",
+            status_size=size, messages=_messages(size),
+        )  # fmt: skip
+        result = check_status(status_entry, credential)
+        assert (result.status, result.message) == (value, f"state-{value}")
+        assert result.valid is (value == 0)
+
+
+def test_a_wide_entry_reads_its_neighbours_bits_apart() -> None:
+    """Entry 1 of a 3-bit list is bits 3-5; set bits of entries 0 and 2 around it do not leak."""
+    bits = StatusList.new(status_size=3).set_many({0: 0b111, 1: 0b010, 2: 0b111})
+    assert bits.bitstring[:2] == bytes([0b111_010_11, 0b1_0000000])
+    assert [bits.get_value(i) for i in range(4)] == [7, 2, 7, 0]
+
+
+def test_a_list_long_enough_for_one_bit_is_too_short_for_two() -> None:
+    one_bit = StatusList.new()  # 16 KB
+    with pytest.raises(StatusListError, match="32768 bytes for 2-bit entries"):
+        encode_list(one_bit.bitstring, status_size=2)
+    two_bit_entry = build_status_entry(
+        list_credential_url=LIST_URL, index=3, purpose="message", status_size=2,
+        messages=_messages(2),
+    )  # fmt: skip
+    with pytest.raises(StatusListError, match="too short: 65536 entries"):  # LENGTH_ERROR
+        check_status(two_bit_entry, list_credential(one_bit, "message"))
+
+
+def test_an_index_past_a_wide_list_is_a_range_error() -> None:
+    bits = StatusList.new(status_size=2)
+    two_bit_entry = build_status_entry(
+        list_credential_url=LIST_URL, index=MIN_ENTRIES, purpose="message", status_size=2,
+        messages=_messages(2),
+    )  # fmt: skip
+    with pytest.raises(StatusListError, match="outside the status list"):
+        check_status(two_bit_entry, list_credential(bits, "message"))
+
+
+def test_without_status_messages_one_bit_is_set_or_unset() -> None:
+    credential = list_credential(EMPTY.set(4, True), "message")
+    assert check_status(entry(4, "message"), credential).message == "set"
+    assert check_status(entry(5, "message"), credential).message == "unset"
+    assert check_status(entry(4, "message"), credential).outcome is None  # shown, not decided
+
+
+def test_a_one_bit_entry_may_name_its_messages() -> None:
+    named = entry(4, "message") | {
+        "statusMessage": [{"status": "0x0", "message": "valid"},
+                          {"status": "0x1", "message": "revoked"}],
+    }  # fmt: skip
+    result = check_status(named, list_credential(EMPTY.set(4, True), "message"))
+    assert (result.message, result.outcome) == ("revoked", "revocation")
+
+
+WIDE: dict[str, Any] = {
+    "statusSize": 2,
+    "statusMessage": [{"status": hex(v), "message": "m"} for v in range(4)],
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"statusSize": -2}, "greater than zero"),
+        ({"statusSize": 17}, "not supported"),
+        ({"statusSize": 2.0}, "integer greater than zero"),
+        ({"statusMessage": [*WIDE["statusMessage"][:3], "0x3"]}, "must be an object"),
+        ({"statusMessage": [*WIDE["statusMessage"][:3], {"status": "0x3"}]}, "message string"),
+        ({"statusMessage": [*WIDE["statusMessage"][:3], {"status": "3", "message": "m"}]}, "0x"),
+        ({"statusMessage": [*WIDE["statusMessage"][:3], {"status": 3, "message": "m"}]}, "0x"),
+        ({"statusReference": 42}, "statusReference"),
+        ({"statusReference": []}, "statusReference"),
+        ({"statusReference": ["https://example.org/d", "not a url"]}, "statusReference"),
+    ],
+)
+def test_wide_entries_must_be_well_formed(change: dict[str, Any], reason: str) -> None:
+    bad = entry(1, "message") | WIDE | change
+    with pytest.raises(StatusListError, match=reason):
+        check_status(bad, list_credential(StatusList.new(status_size=2), "message"))
+
+
+def test_status_reference_may_be_one_url_or_several() -> None:
+    credential = list_credential(StatusList.new(status_size=2), "message")
+    for reference in ("https://example.org/status-dictionary/", ["https://a.example/", "urn:x:y"]):
+        assert check_status(entry(1, "message") | WIDE | {"statusReference": reference}, credential)

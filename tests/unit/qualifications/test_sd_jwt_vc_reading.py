@@ -49,16 +49,3 @@ def test_the_kind_comes_from_the_claim_or_our_vct_only() -> None:
     assert kind_from_claims({}, "https://w3id.org/mbo-wallet/vct/evc") is CredentialKind.EVC
     assert kind_from_claims({"kind": "pid"}, "https://other.example/pid") is None
     assert achievement_from_claims({"niveau": True, "crebo": 25498, "kerntaak_x_code": "a"}) == {}
-
-
-@pytest.mark.parametrize("name", sorted(REQUESTS))
-def test_it_agrees_with_the_wallets_reading_on_the_evidence(name: str) -> None:
-    """Two readings of the same claims exist (the wallet's ``credential_from_sd_jwt_vc_claims``
-    beside this one): they must give the same stacking evidence."""
-    from qualifications.sd_jwt_vc_claims import credential_from_sd_jwt_vc_claims
-
-    original = _credential(REQUESTS[name])
-    claims = {**sd_jwt_vc_claims(original, CATALOG).claims, "iss": original["issuer"]["id"]}
-    ours = credential_from_claims(claims, credential_id=original["id"], issuer_id=claims["iss"])
-    theirs = {**credential_from_sd_jwt_vc_claims(claims), "id": original["id"]}
-    assert evidence_from_credential(ours) == evidence_from_credential(theirs)

@@ -130,6 +130,8 @@ def test_cross_device_sd_jwt_journey(
     verdict = employer.locator(".verdict")
     expect(verdict).to_have_class(re.compile(r"\bverdict-valid\b"))
     expect(employer.locator("#verdict-title")).to_have_text("Echt en geldig")
+    # answered by the holder's wallet with a Key Binding JWT for this request: not a loose file
+    expect(employer.locator(".loose-note")).to_have_count(0)
     expect(employer.locator("article.credential")).to_contain_text("Gedeeld door de houder")
     card = employer.locator("article.credential")
     expect(card).to_have_count(1)

@@ -451,8 +451,19 @@ def result_view(
         holder,
         counts,
         holder_name=names.pop() if len(names) == 1 else None,
-        loose=report.presentation is None and bool(report.credentials),
+        loose=report.presentation is None
+        and bool(report.credentials)
+        and not all(_key_bound(c) for c in report.credentials),
     )
+
+
+def _key_bound(credential: CredentialReport) -> bool:
+    """An SD-JWT VC whose Key Binding JWT was made for this check came from its holder's
+    wallet, not as a loose file anyone could forward."""
+    if credential.format != "dc+sd-jwt":
+        return False
+    binding = credential.result.check("holder_binding")
+    return binding is not None and binding.outcome is Outcome.PASSED
 
 
 # --- stacking -------------------------------------------------------------------------------

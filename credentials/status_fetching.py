@@ -28,6 +28,7 @@ import httpx
 
 from .errors import FetchError
 from .net import HostResolver, guarded_request, parse_json_object, system_resolve
+from .status_token_cache import max_age_of
 
 __all__ = ["CachingStatusFetcher", "StatusListCache"]
 
@@ -69,24 +70,6 @@ class StatusListCache:
         if len(self._entries) >= self._max_entries:
             self._entries.clear()
         self._entries[digest] = (self._clock() + self._ttl, trusted)
-
-
-def _max_age(headers: Mapping[str, str]) -> float | None:
-    """Freshness lifetime from ``Cache-Control`` (RFC 9111 §5.2.2; ``no-cache``/``no-store``
-    mean 0) less the ``Age`` the response already has; None when the header says nothing."""
-    directives: dict[str, str] = {}
-    for part in headers.get("cache-control", "").split(","):
-        name, _, value = part.strip().partition("=")
-        if name:
-            directives[name.lower()] = value.strip().strip('"')
-    if "no-store" in directives or "no-cache" in directives:
-        return 0.0
-    max_age = directives.get("max-age")
-    if max_age is None or not (max_age.isascii() and max_age.isdigit()):
-        return None
-    age = headers.get("age", "0")
-    already = int(age) if age.isascii() and age.isdigit() else 0
-    return max(0.0, float(int(max_age) - already))
 
 
 def _list_ttl(document: Mapping[str, Any]) -> float | None:
@@ -166,7 +149,7 @@ class CachingStatusFetcher:
             document, etag = parse_json_object(url, answer.content), answer.headers.get("etag")
         else:
             raise FetchError(f"{url} answered HTTP {answer.status}, expected 200")
-        stated = [t for t in (_max_age(answer.headers), _list_ttl(document)) if t is not None]
+        stated = [t for t in (max_age_of(answer.headers), _list_ttl(document)) if t is not None]
         lifetime = min([self._ttl, *stated])
         with self._lock:
             self._cache[url] = _Entry(now + lifetime, document, etag, self._wall_clock())

@@ -60,8 +60,9 @@ TokenFetch = Callable[[str, Mapping[str, str]], FetchAnswer]
 
 
 def max_age_of(headers: Mapping[str, str]) -> float | None:
-    """Freshness from ``Cache-Control`` (``no-cache``/``no-store``: 0) less ``Age``; None
-    when the headers say nothing."""
+    """Freshness lifetime from ``Cache-Control`` (RFC 9111 §5.2.2; ``no-cache``/``no-store``
+    mean 0) less the ``Age`` the response already has; None when the headers say nothing.
+    Used for both kinds of status list (see also :mod:`credentials.status_fetching`)."""
     directives: dict[str, str] = {}
     for part in headers.get("cache-control", "").split(","):
         name, _, value = part.strip().partition("=")

@@ -146,6 +146,28 @@ def trust_page(request: Request, uow: UowDep) -> Response:
     return render(request, "verifier/trust_public.html", {"rows": rows})
 
 
+def _type_list(types: str) -> list[str]:
+    """The credential types typed into the form (spaces or commas between them)."""
+    return [t for t in types.replace(",", " ").split() if t]
+
+
+def _check_organisation(errors: FormErrors, name: str, kind: str, type_list: list[str]) -> None:
+    """The fields every trust list entry has, however the issuer is named."""
+    if not name:
+        errors.add("name", "Vul de naam van de organisatie in.")
+    if kind not in KINDS:
+        errors.add("kind", "Kies een soort organisatie.")
+    if not type_list:
+        errors.add("types", "Vul * in of de soorten bewijs die deze uitgever mag uitgeven.")
+
+
+def _add(request: Request, uow: UowDep, entry: TrustEntry, now: datetime) -> Response:
+    add_trusted_issuer(uow, entry, source="page", now=now)
+    uow.commit()
+    flash(request, "{name} staat nu op de lijst.", "success", name=entry.name)
+    return RedirectResponse("/trust", status_code=303)
+
+
 @router.post("/trust/add", response_class=HTMLResponse, dependencies=[AdminDep])
 def trust_add(
     request: Request,
@@ -157,17 +179,12 @@ def trust_add(
     types: Annotated[str, Form(max_length=1000)] = "*",
 ) -> Response:
     did, name = did.strip(), name.strip()
-    type_list = [t for t in types.replace(",", " ").split() if t]
+    type_list = _type_list(types)
     raw = {"did": did, "name": name, "kind": kind, "credentialTypes": type_list}
     errors = FormErrors()
     if not did.startswith("did:"):
         errors.add("did", "Vul een DID in (begint met did:web: of did:key:).")
-    if not name:
-        errors.add("name", "Vul de naam van de organisatie in.")
-    if kind not in KINDS:
-        errors.add("kind", "Kies een soort organisatie.")
-    if not type_list:
-        errors.add("types", "Vul * in of de soorten bewijs die deze uitgever mag uitgeven.")
+    _check_organisation(errors, name, kind, type_list)
     entry: TrustEntry | None = None
     if not errors:
         try:
@@ -177,10 +194,7 @@ def trust_add(
     if entry is None:
         values = {"did": did, "name": name, "kind": kind, "types": types}
         return _trust_page(request, uow, errors=errors, values=values, status=400)
-    add_trusted_issuer(uow, entry, source="page", now=now)
-    uow.commit()
-    flash(request, "{name} staat nu op de lijst.", "success", name=entry.name)
-    return RedirectResponse("/trust", status_code=303)
+    return _add(request, uow, entry, now)
 
 
 @router.post("/trust/add-x509", response_class=HTMLResponse, dependencies=[AdminDep])
@@ -199,19 +213,14 @@ def trust_add_x509(
     fingerprint, or a subject attribute (``O=…``, ``organizationIdentifier=…``) with an
     optional anchor fingerprint."""
     value, name, anchor = x509_value.strip(), name.strip(), anchor.strip()
-    type_list = [t for t in types.replace(",", " ").split() if t]
+    type_list = _type_list(types)
     member = {"ca": "ca", "cert": "certificateSha256", "subject": "subject"}.get(x509_kind)
     errors = FormErrors()
     if member is None:
         errors.add("x509_kind", "Kies hoe u de uitgever noemt.")
     if not value:
         errors.add("x509_value", "Vul het certificaat, de vingerafdruk of de naam in.")
-    if not name:
-        errors.add("name", "Vul de naam van de organisatie in.")
-    if kind not in KINDS:
-        errors.add("kind", "Kies een soort organisatie.")
-    if not type_list:
-        errors.add("types", "Vul * in of de soorten bewijs die deze uitgever mag uitgeven.")
+    _check_organisation(errors, name, kind, type_list)
     entry: TrustEntry | None = None
     if not errors and member is not None:
         x509: dict[str, str] = {member: value}
@@ -227,10 +236,7 @@ def trust_add_x509(
         values = {"x509_kind": x509_kind, "x509_value": value, "anchor": anchor, "name": name,
                   "kind": kind, "types": types}  # fmt: skip
         return _trust_page(request, uow, errors=errors, values=values, status=400)
-    add_trusted_issuer(uow, entry, source="page", now=now)
-    uow.commit()
-    flash(request, "{name} staat nu op de lijst.", "success", name=entry.name)
-    return RedirectResponse("/trust", status_code=303)
+    return _add(request, uow, entry, now)
 
 
 @router.post("/trust/remove", dependencies=[AdminDep])

@@ -203,7 +203,8 @@ def make_offer(database_url: str, base: str, credential_id: str) -> tuple[str, s
 def token_request(
     base: str, code: str, tx_code: str, client: httpx.Client | None = None
 ) -> httpx.Response:
-    return (client or httpx.Client(timeout=TIMEOUT)).post(
+    post = client.post if client is not None else httpx.post  # one-off: no client to leak
+    return post(
         f"{base}/roc/token",
         data={
             "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",

@@ -249,32 +249,36 @@ class Seeded:
     wallet_ready: bool = False
 
 
+def _run_once(stack: Stack, *args: str) -> bool:
+    """Run a service command that creates something; False when it exists already (a demo
+    started again), any other failure raises."""
+    try:
+        stack.run(*args)
+    except RuntimeError as exc:
+        if "exists" not in str(exc).lower():
+            raise
+        return False
+    return True
+
+
 def seed(stack: Stack) -> Seeded:
     """Organisations and staff, demo results issued as a batch with offers, the employer's
     trust list, and a wallet account. Safe to run again: it creates nothing twice."""
     seeded = Seeded()
     for org in (SCHOOL, LEERBEDRIJF):
-        try:
-            stack.run(
-                "issuer", "create-organisation", "--slug", org["slug"], "--name", org["name"],
-                "--kind", org["kind"], "--identifier", org["identifier"],
+        if _run_once(
+            stack, "issuer", "create-organisation", "--slug", org["slug"], "--name",
+            org["name"], "--kind", org["kind"], "--identifier", org["identifier"],
+        ):  # fmt: skip
+            _run_once(
+                stack, "issuer", "create-admin", "--organisation", org["slug"], "--email",
+                org["email"], "--name", org["person"], "--password", org["password"],
             )  # fmt: skip
-            stack.run(
-                "issuer", "create-admin", "--organisation", org["slug"], "--email", org["email"],
-                "--name", org["person"], "--password", org["password"],
-            )  # fmt: skip
-        except RuntimeError as exc:
-            if "exists" not in str(exc).lower():
-                raise
-    try:
-        stack.run(
-            "issuer", "create-admin", "--organisation", SCHOOL["slug"], "--email",
-            EXAMENCOMMISSIE["email"], "--name", EXAMENCOMMISSIE["person"], "--password",
-            EXAMENCOMMISSIE["password"], "--role", "examencommissie",
-        )  # fmt: skip
-    except RuntimeError as exc:
-        if "exists" not in str(exc).lower():
-            raise
+    _run_once(
+        stack, "issuer", "create-admin", "--organisation", SCHOOL["slug"], "--email",
+        EXAMENCOMMISSIE["email"], "--name", EXAMENCOMMISSIE["person"], "--password",
+        EXAMENCOMMISSIE["password"], "--role", "examencommissie",
+    )  # fmt: skip
     # once per organisation: a new chain would leave earlier SD-JWT VCs untrusted; the
     # school's root is also stack.dev_ca_anchor(), the wallet's trust anchor
     x509_trust = _dev_cas(stack)

@@ -351,7 +351,7 @@ def _credential_view(
     formal: bool | None = None
     if report.evidence:
         formal = any(e.kind.counts_toward_diploma for e in report.evidence)
-    title, _ = headline(report.result.checks, report.verdict, lang)
+    title, _ = headline(report.judgement, lang)
     vc_types = [t for t in _strings(credential.get("type"))]
     accredited, accreditation = accreditation_sentence(
         entry if recognised else None, vc_types, achievement, catalog, lang
@@ -439,8 +439,7 @@ def result_view(
         for c in report.credentials
     )
     counts = {v.value: sum(1 for c in views if c.verdict == v.value) for v in Verdict}
-    all_checks = [*presentation_checks, *(k for c in report.credentials for k in c.result.checks)]
-    title, sentence = headline(all_checks, report.verdict, lang)
+    title, sentence = headline(report.judgement, lang)
     names = {c.subject_name for c in views if c.subject_name}
     return ResultView(
         report.verdict.value,

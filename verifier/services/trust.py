@@ -37,6 +37,7 @@ from cryptography.x509.oid import NameOID, ObjectIdentifier
 from sqlalchemy import delete, select
 
 from credentials.results import CheckResult, Outcome
+from credentials.trust_decision import TrustDecider, TrustQuery
 from web_common.db import UnitOfWork
 
 from ..db.tables import TrustedIssuer
@@ -58,6 +59,7 @@ __all__ = [
     "parse_trust_list",
     "remove_trusted_issuer",
     "trust_check",
+    "trust_decider",
     "x509_anchors",
     "x509_entry_key",
     "x509_match",
@@ -539,3 +541,18 @@ def trust_check(
     return CheckResult(
         "trust", Outcome.PASSED, "ok", f"issued by {entry.name}, a recognised {entry.kind}"
     )
+
+
+def trust_decider(trusted: Mapping[str, TrustEntry]) -> TrustDecider:
+    """The trust list as the engine's ``trust`` check: a credential signed with an X.509
+    chain by the entry that names the chain (:func:`x509_match`), any other by its issuer."""
+
+    def decide(query: TrustQuery) -> CheckResult:
+        if query.chain:
+            entry = x509_match(query.chain, trusted)
+            if entry is None:
+                return trust_check("x509:unknown", query.types, {})
+            return trust_check(entry.did, query.types, {entry.did: entry})
+        return trust_check(query.issuer, query.types, trusted)
+
+    return decide

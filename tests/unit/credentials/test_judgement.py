@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from credentials.contexts import VC_V2
 from credentials.data_integrity import add_proof
 from credentials.did import StaticDidResolver
 from credentials.examples import mbo_certificaat
@@ -153,9 +154,12 @@ def test_a_broken_signature_is_not_asked_about() -> None:
 
 
 def test_each_credential_of_a_presentation_is_asked_about_after_its_holder_check() -> None:
+    vp = {"@context": [VC_V2], "type": ["VerifiablePresentation"], "holder": STUDENT.did_key,
+          "verifiableCredential": [_signed()]}  # fmt: skip
     presentation = sign_presentation(
-        [_signed()], STUDENT, challenge="c-1", domain="https://verifier.example", created=NOW
-    )
+        vp, STUDENT, STUDENT.did_key_verification_method, challenge="c-1",
+        domain="https://verifier.example", created="2026-11-24T11:59:00Z",
+    )  # fmt: skip
     decider = Decider(Outcome.WARNING, "unknown_issuer")
     result = verify_presentation(
         presentation, resolver=RESOLVER, now=NOW, challenge="c-1",

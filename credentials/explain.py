@@ -28,7 +28,10 @@ CHECK_NAMES: Mapping[CheckName, tuple[str, str]] = {
     CheckName.HOLDER_BINDING: ("Gedeeld door de houder", "Shared by its holder"),
     CheckName.HOLDER: ("Op naam van de houder", "Issued to the holder"),
     CheckName.RELATED_RESOURCES: ("Bijbehorende documenten", "Related documents"),
-    CheckName.TYPE_METADATA: ("Beschrijving van het soort bewijs", "Description of the credential type"),
+    CheckName.TYPE_METADATA: (
+        "Beschrijving van het soort bewijs",
+        "Description of the credential type",
+    ),
 }
 
 # What a passed check means, per check (an unnamed check falls back to "In orde.").
@@ -48,7 +51,10 @@ _PASSED: Mapping[CheckName, tuple[str, str]] = {
     ),
     CheckName.STATUS: ("De uitgever heeft het niet ingetrokken.", "The issuer has not revoked it."),
     CheckName.VALIDITY: ("Het is vandaag geldig.", "It is valid today."),
-    CheckName.SCHEMA: ("De inhoud past bij het opgegeven formaat.", "The content matches its format."),
+    CheckName.SCHEMA: (
+        "De inhoud past bij het opgegeven formaat.",
+        "The content matches its format.",
+    ),
     CheckName.HOLDER_BINDING: (
         "De houder heeft dit zelf met u gedeeld.",
         "The holder shared this with you in person.",

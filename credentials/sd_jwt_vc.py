@@ -46,8 +46,8 @@ from .sd_jwt_verifier import (
     KeyResolutionError,
     verify_sd_jwt,
 )
-from .trust_decision import TrustDecider, TrustQuery, decide_trust, proof_of
 from .token_status_list import INVALID, SUSPENDED, VALID, StatusReference, status_reference
+from .trust_decision import TrustDecider, TrustQuery, decide_trust, proof_of
 from .x509_trust import leaf_names_issuer, verify_x5c
 
 __all__ = [

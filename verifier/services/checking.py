@@ -42,7 +42,6 @@ from credentials.results import (
 from credentials.sd_jwt import SdJwtError, parse_sd_jwt
 from credentials.sd_jwt_vc import NEVER_DISCLOSABLE, verify_sd_jwt_vc
 from credentials.sd_jwt_verifier import KeyBindingPolicy, KeyResolutionError
-from credentials.trust_decision import TrustQuery
 from credentials.token_status_list import (
     INVALID,
     SUSPENDED,
@@ -51,6 +50,7 @@ from credentials.token_status_list import (
     status_reference,
     verify_status_list_token,
 )
+from credentials.trust_decision import TrustQuery
 from credentials.type_metadata import TypeMetadataError, merge_claims, resolve_type_metadata
 from credentials.verification import (
     EnvelopeContext,

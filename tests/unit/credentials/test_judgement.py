@@ -64,7 +64,7 @@ class Decider:
 
 def test_a_check_name_is_one_of_the_check_names() -> None:
     assert CheckResult("status", Outcome.PASSED, "ok", "").name is CheckName.STATUS
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="statsu"):
         CheckResult("statsu", Outcome.PASSED, "ok", "")
 
 
@@ -76,7 +76,8 @@ def test_the_verdict_is_the_worst_outcome_and_the_findings_say_why() -> None:
     assert judge(passed) == Judgement(Verdict.VALID)
     warned = judge([*passed, _check("trust", Outcome.WARNING, "unknown_issuer")])
     assert warned.verdict is Verdict.WARNING
-    assert warned.finding is not None and warned.finding.kind is FindingKind.NOT_RECOGNISED
+    assert warned.finding is not None
+    assert warned.finding.kind is FindingKind.NOT_RECOGNISED
     failed = judge([_check("trust", Outcome.WARNING, "unknown_issuer"),
                     _check("status", Outcome.FAILED, "revoked")])  # fmt: skip
     assert failed.verdict is Verdict.INVALID
@@ -101,7 +102,8 @@ def test_a_broken_credential_is_not_headlined_by_its_revocation() -> None:
     checks = [_check("schema", Outcome.FAILED, "schema_mismatch"),
               _check("status", Outcome.FAILED, "revoked")]  # fmt: skip
     judgement = judge(checks)
-    assert judgement.finding is not None and judgement.finding.kind is FindingKind.MALFORMED
+    assert judgement.finding is not None
+    assert judgement.finding.kind is FindingKind.MALFORMED
     assert headline(judgement) == verdict_text(Verdict.INVALID)
 
 
@@ -150,7 +152,8 @@ def test_a_broken_signature_is_not_asked_about() -> None:
     result = verify_credential(credential, resolver=RESOLVER, now=NOW, trust=decider)
     assert decider.queries == []
     trust = result.check("trust")
-    assert trust is not None and (trust.outcome, trust.code) == (Outcome.SKIPPED, "proof_failed")
+    assert trust is not None
+    assert (trust.outcome, trust.code) == (Outcome.SKIPPED, "proof_failed")
 
 
 def test_each_credential_of_a_presentation_is_asked_about_after_its_holder_check() -> None:
@@ -175,7 +178,7 @@ def test_a_decider_must_answer_with_a_trust_check() -> None:
     def wrong(query: TrustQuery, /) -> CheckResult:
         return _check("status", Outcome.PASSED, "ok")
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="trust check"):
         decide_trust(wrong, TrustQuery("did:x", ()), _check("proof", Outcome.PASSED, "ok"))
 
 
@@ -192,7 +195,8 @@ def test_an_sd_jwt_vc_is_asked_about_with_its_iss_vct_and_claims() -> None:
     (query,) = decider.queries
     assert (query.issuer, query.types) == ("https://issuer.example", (query.types[0],))
     assert query.types[0] == "https://issuer.example/vct/diploma"
-    assert query.credential is not None and query.credential["kind"] == "diploma"
+    assert query.credential is not None
+    assert query.credential["kind"] == "diploma"
     names = [c.name for c in result.checks]
     assert names.index(CheckName.TRUST) < names.index(CheckName.STATUS)
     assert result.verdict is Verdict.WARNING
@@ -201,5 +205,6 @@ def test_an_sd_jwt_vc_is_asked_about_with_its_iss_vct_and_claims() -> None:
         trust=decider,
     )  # fmt: skip
     trust = forged.check("trust")
-    assert trust is not None and trust.code == "proof_failed"
+    assert trust is not None
+    assert trust.code == "proof_failed"
     assert len(decider.queries) == 1

@@ -63,23 +63,29 @@ def test_every_column_is_read_into_the_result() -> None:
     assert set(cells) == set(COLUMNS)
     text = ";".join(cells) + "\n" + ";".join(cells.values()) + "\n"
     parsed = parse_results_csv(text.encode())
-    assert parsed.file_errors == () and parsed.rows[0].problems == ()
+    assert parsed.file_errors == ()
+    assert parsed.rows[0].problems == ()
     result, problems = result_from_fields(parsed.rows[0].fields)
-    assert problems == () and result is not None
+    assert problems == ()
+    assert result is not None
     request = result.request
     assert (result.reference, result.student_number, result.student_email) == (
         "R-1", "42", "s@example.nl")  # fmt: skip
-    assert request.codes == ("B1-K1-W1",) and request.period_start == "2026-02-01"
-    assert request.generic_level == "2F" and request.mapped_by == "Examenbureau"
+    assert request.codes == ("B1-K1-W1",)
+    assert request.period_start == "2026-02-01"
+    assert request.generic_level == "2F"
+    assert request.mapped_by == "Examenbureau"
     assert [o.credits for o in request.leeruitkomsten] == [5.0, None]
-    assert result.valid_until is not None and result.valid_until.year == 2031
+    assert result.valid_until is not None
+    assert result.valid_until.year == 2031
     assert result.date_achieved == "2026-06-26"
 
 
 def test_the_page_table_is_made_from_the_fields() -> None:
     rows = column_rows()
     assert [r.columns for r in rows[:2]] == [("naam",), ("soort",)]
-    assert all(r.required for r in rows[:2]) and not any(r.required for r in rows[2:])
+    assert all(r.required for r in rows[:2])
+    assert not any(r.required for r in rows[2:])
     assert [r.lists_kinds for r in rows].count(True) == 1
     shown = [c for r in rows for c in r.columns]
     assert sorted(shown) == sorted(f.column for f in FIELDS if f.help)

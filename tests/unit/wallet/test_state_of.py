@@ -37,8 +37,8 @@ def _state(*checks: tuple[str, Outcome, str]) -> str:
          "invalid"),
         ((("status", Outcome.FAILED, "revoked"), ("validity", Outcome.WARNING, "expired")),
          "revoked"),
-        ((("validity", Outcome.WARNING, "expired"), ("status", Outcome.WARNING, "status_unavailable")),
-         "expired"),
+        ((("validity", Outcome.WARNING, "expired"),
+          ("status", Outcome.WARNING, "status_unavailable")), "expired"),
     ],
 )  # fmt: skip
 def test_state_of(checks: tuple[tuple[str, Outcome, str], ...], state: str) -> None:
@@ -58,6 +58,9 @@ def test_a_failure_with_an_expired_date_is_invalid_not_expired() -> None:
 def test_a_revoked_credential_not_bound_to_its_holder_is_invalid() -> None:
     """Behaviour change (one verdict): revoked and a failed key binding was "revoked"; the
     most telling failure is now the key binding (as the verifier headlines it): invalid."""
-    assert _state(
-        ("status", Outcome.FAILED, "revoked"), ("holder_binding", Outcome.FAILED, "kb_sd_hash")
-    ) == "invalid"
+    assert (
+        _state(
+            ("status", Outcome.FAILED, "revoked"), ("holder_binding", Outcome.FAILED, "kb_sd_hash")
+        )
+        == "invalid"
+    )

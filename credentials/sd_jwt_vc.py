@@ -157,7 +157,7 @@ def did_key_resolver(resolver: DidResolver) -> IssuerKeyResolver:
 
 
 def _check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
-    return CheckResult(name, outcome, code, detail)
+    return CheckResult(CheckName(name), outcome, code, detail)
 
 
 def _number(value: object) -> bool:

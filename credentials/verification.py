@@ -32,7 +32,14 @@ from .errors import BudgetExceededError, JwtFormatError, StatusListError
 from .jose import VC11_JWT, JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
 from .related_resources import ResourceFetcher, related_resources_check
-from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
+from .results import (
+    CheckName,
+    CheckResult,
+    Outcome,
+    PresentationResult,
+    Verdict,
+    VerificationResult,
+)
 from .status_fetching import CachingStatusFetcher, StatusListCache
 from .status_list import check_entry, check_status
 from .timestamps import parse_datetime_stamp
@@ -100,7 +107,7 @@ def _list_cache(given: StatusListCache | None, fetcher: StatusFetcher | None) ->
 
 
 def _check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
-    return CheckResult(name, outcome, code, detail)
+    return CheckResult(CheckName(name), outcome, code, detail)
 
 
 def issuer_id(credential: Mapping[str, Any]) -> str | None:

@@ -31,6 +31,7 @@ from credentials.jwk import JwsPublicKey
 from credentials.jws import JsonObject, parse_compact
 from credentials.related_resources import ResourceFetcher
 from credentials.results import (
+    CheckName,
     CheckResult,
     Judgement,
     Outcome,
@@ -434,7 +435,7 @@ _SHA256 = hashes.SHA256()
 
 
 def _sd_check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
-    return CheckResult(name, outcome, code, detail)
+    return CheckResult(CheckName(name), outcome, code, detail)
 
 
 def _first_certificate(x5c: object) -> x509.Certificate | None:

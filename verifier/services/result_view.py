@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from credentials.explain import explain, headline
-from credentials.results import CheckResult, Outcome, Verdict
+from credentials.results import CheckName, CheckResult, Outcome, Verdict
 from credentials.timestamps import parse_datetime_stamp
 from credentials.verification import validity_period
 from qualifications import Catalog, Evidence, ProgressReport, Qualification
@@ -60,8 +60,9 @@ _TRUST_KINDS: Mapping[str, tuple[str, str]] = {
     "branche": ("erkende branche-organisatie", "recognised industry body"),
     "other": ("erkende uitgever", "recognised issuer"),
 }
-_ORDER = ("format", "proof", "issuer", "trust", "status", "validity", "schema",
-          "type_metadata", "related_resources", "holder", "holder_binding")  # fmt: skip
+_ORDER = (CheckName.FORMAT, CheckName.PROOF, CheckName.ISSUER, CheckName.TRUST,
+          CheckName.STATUS, CheckName.VALIDITY, CheckName.SCHEMA, CheckName.TYPE_METADATA,
+          CheckName.RELATED_RESOURCES, CheckName.HOLDER, CheckName.HOLDER_BINDING)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

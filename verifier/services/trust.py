@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 from sqlalchemy import delete, select
 
-from credentials.results import CheckResult, Outcome
+from credentials.results import CheckName, CheckResult, Outcome
 from credentials.trust_decision import TrustDecider, TrustQuery
 from web_common.db import UnitOfWork
 
@@ -520,11 +520,11 @@ def trust_check(
 ) -> CheckResult:
     """Is the issuer recognised for this kind of credential?"""
     if issuer_did is None:
-        return CheckResult("trust", Outcome.SKIPPED, "no_issuer", "the issuer is not known")
+        return CheckResult(CheckName.TRUST, Outcome.SKIPPED, "no_issuer", "the issuer is not known")
     entry = trusted.get(issuer_did)
     if entry is None:
         return CheckResult(
-            "trust",
+            CheckName.TRUST,
             Outcome.WARNING,
             "unknown_issuer",
             "the signature is valid, but this issuer is not on your list of recognised "
@@ -533,13 +533,13 @@ def trust_check(
     types = [t for t in vc_types if t not in _OWN_TYPES]
     if not entry.allows(types):
         return CheckResult(
-            "trust",
+            CheckName.TRUST,
             Outcome.FAILED,
             "not_authorised_for_type",
             f"{entry.name} is recognised, but not to issue {', '.join(types) or 'this'}",
         )
     return CheckResult(
-        "trust", Outcome.PASSED, "ok", f"issued by {entry.name}, a recognised {entry.kind}"
+        CheckName.TRUST, Outcome.PASSED, "ok", f"issued by {entry.name}, a recognised {entry.kind}"
     )
 
 

@@ -96,7 +96,9 @@ class Checker:
     def check(self, credential: Any, *, now: datetime) -> VerificationResult:
         if is_sd_jwt(credential):
             if self.sd_jwt is None:
-                failed = CheckResult("format", Outcome.FAILED, "format", "SD-JWT VC not enabled")
+                failed = CheckResult(
+                    CheckName.FORMAT, Outcome.FAILED, "format", "SD-JWT VC not enabled"
+                )
                 return VerificationResult((failed,))
             return self.sd_jwt.check(str(credential), now=now)
         return verify_credential(

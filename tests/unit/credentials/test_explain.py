@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from credentials.explain import _EXPLANATIONS, explain, headline, verdict_text
-from credentials.results import CheckResult, Judgement, Outcome, Verdict, judge
+from credentials.results import CheckName, CheckResult, Judgement, Outcome, Verdict, judge
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = [
@@ -51,10 +51,12 @@ def test_every_produced_code_is_explained() -> None:
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_explanations_and_verdicts(lang: str) -> None:
-    name, text = explain(CheckResult("status", Outcome.FAILED, "revoked", "x"), lang)
+    name, text = explain(CheckResult(CheckName.STATUS, Outcome.FAILED, "revoked", "x"), lang)
     assert name == ("Niet ingetrokken" if lang == "nl" else "Not revoked")
     assert ("ingetrokken" if lang == "nl" else "revoked") in text
-    fallback = explain(CheckResult("proof", Outcome.FAILED, "brand_new_code", "engine detail"))
+    fallback = explain(
+        CheckResult(CheckName.PROOF, Outcome.FAILED, "brand_new_code", "engine detail")
+    )
     assert fallback[1] == "engine detail"
     headlines = {verdict_text(v, lang)[0] for v in Verdict}
     assert len(headlines) == 3
@@ -62,8 +64,12 @@ def test_explanations_and_verdicts(lang: str) -> None:
 
 
 def _checks(*failing: tuple[str, Outcome, str]) -> list[CheckResult]:
-    passed = [CheckResult(n, Outcome.PASSED, "ok", "") for n in ("proof", "issuer", "validity")]
-    return passed + [CheckResult(name, outcome, code, "detail") for name, outcome, code in failing]
+    passed = [
+        CheckResult(CheckName(n), Outcome.PASSED, "ok", "") for n in ("proof", "issuer", "validity")
+    ]
+    return passed + [
+        CheckResult(CheckName(name), outcome, code, "detail") for name, outcome, code in failing
+    ]
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ RESOLVER = StaticDidResolver()
 
 
 def _check(name: str, outcome: Outcome, code: str) -> CheckResult:
-    return CheckResult(name, outcome, code, "detail")
+    return CheckResult(CheckName(name), outcome, code, "detail")
 
 
 def _signed(**changes: Any) -> dict[str, Any]:
@@ -63,9 +63,9 @@ class Decider:
 
 
 def test_a_check_name_is_one_of_the_check_names() -> None:
-    assert CheckResult("status", Outcome.PASSED, "ok", "").name is CheckName.STATUS
+    assert CheckResult("status", Outcome.PASSED, "ok", "").name is CheckName.STATUS  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="statsu"):
-        CheckResult("statsu", Outcome.PASSED, "ok", "")
+        CheckResult("statsu", Outcome.PASSED, "ok", "")  # type: ignore[arg-type]
 
 
 # --- judge ----------------------------------------------------------------------------------

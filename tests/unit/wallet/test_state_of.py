@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from credentials.results import CheckResult, Outcome, VerificationResult
+from credentials.results import CheckName, CheckResult, Outcome, VerificationResult
 from wallet.services.checking import state_of
 
-PASSED = [CheckResult(n, Outcome.PASSED, "ok", "") for n in ("format", "proof", "issuer")]
+PASSED = [
+    CheckResult(CheckName(n), Outcome.PASSED, "ok", "") for n in ("format", "proof", "issuer")
+]
 
 
 def _state(*checks: tuple[str, Outcome, str]) -> str:
-    extra = [CheckResult(name, outcome, code, "detail") for name, outcome, code in checks]
+    extra = [
+        CheckResult(CheckName(name), outcome, code, "detail") for name, outcome, code in checks
+    ]
     return state_of(VerificationResult((*PASSED, *extra)))
 
 

@@ -148,7 +148,8 @@ class Disclosure:
 
 @dataclass(frozen=True, slots=True)
 class CredentialReport:
-    """One credential: the engine's checks plus the trust check, and what it proves."""
+    """One credential: the engine's checks (the trust list's ``trust`` check among them,
+    :func:`~verifier.services.trust.trust_decider`), and what it proves."""
 
     result: VerificationResult
     kind: CredentialKind | None

@@ -3,65 +3,71 @@ employer's verifier pages and the learner's own credential page.
 
 Every check code the engine, the trust list or the JWT verifier can produce has a sentence a
 non-technical person understands; an unknown code falls back to the engine's own detail. The
-summary verdict separates "not genuine: stop" from "genuine, but check this".
+summary verdict separates "not genuine: stop" from "genuine, but check this"; the headline
+(:func:`headline`) reads the one judgement of :func:`credentials.results.judge`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-from credentials.results import CheckResult, Outcome, Verdict
+from credentials.results import CheckName, CheckResult, FindingKind, Judgement, Outcome, Verdict
 
 __all__ = ["CHECK_NAMES", "explain", "headline", "verdict_text"]
 
 Lang = str
 
-CHECK_NAMES: Mapping[str, tuple[str, str]] = {
-    "format": ("Vorm", "Format"),
-    "proof": ("Handtekening", "Signature"),
-    "issuer": ("Uitgever", "Issuer"),
-    "trust": ("Erkende uitgever", "Recognised issuer"),
-    "validity": ("Geldigheid", "Validity dates"),
-    "status": ("Niet ingetrokken", "Not revoked"),
-    "schema": ("Inhoud volgens het formaat", "Matches its format"),
-    "holder_binding": ("Gedeeld door de houder", "Shared by its holder"),
-    "holder": ("Op naam van de houder", "Issued to the holder"),
-    "related_resources": ("Bijbehorende documenten", "Related documents"),
-    "type_metadata": ("Beschrijving van het soort bewijs", "Description of the credential type"),
+CHECK_NAMES: Mapping[CheckName, tuple[str, str]] = {
+    CheckName.FORMAT: ("Vorm", "Format"),
+    CheckName.PROOF: ("Handtekening", "Signature"),
+    CheckName.ISSUER: ("Uitgever", "Issuer"),
+    CheckName.TRUST: ("Erkende uitgever", "Recognised issuer"),
+    CheckName.VALIDITY: ("Geldigheid", "Validity dates"),
+    CheckName.STATUS: ("Niet ingetrokken", "Not revoked"),
+    CheckName.SCHEMA: ("Inhoud volgens het formaat", "Matches its format"),
+    CheckName.HOLDER_BINDING: ("Gedeeld door de houder", "Shared by its holder"),
+    CheckName.HOLDER: ("Op naam van de houder", "Issued to the holder"),
+    CheckName.RELATED_RESOURCES: ("Bijbehorende documenten", "Related documents"),
+    CheckName.TYPE_METADATA: (
+        "Beschrijving van het soort bewijs",
+        "Description of the credential type",
+    ),
 }
 
 # What a passed check means, per check (an unnamed check falls back to "In orde.").
-_PASSED: Mapping[str, tuple[str, str]] = {
-    "format": ("Het is opgebouwd volgens de standaard.", "It is built to the standard."),
-    "proof": (
+_PASSED: Mapping[CheckName, tuple[str, str]] = {
+    CheckName.FORMAT: ("Het is opgebouwd volgens de standaard.", "It is built to the standard."),
+    CheckName.PROOF: (
         "De digitale handtekening klopt: er is niets veranderd na het uitgeven.",
         "The digital signature matches: nothing was changed after it was issued.",
     ),
-    "issuer": (
+    CheckName.ISSUER: (
         "Ondertekend door de uitgever die erop staat.",
         "Signed by the issuer it names.",
     ),
-    "trust": (
+    CheckName.TRUST: (
         "De uitgever staat op uw lijst van erkende scholen en leerbedrijven.",
         "The issuer is on your list of recognised schools and training companies.",
     ),
-    "status": ("De uitgever heeft het niet ingetrokken.", "The issuer has not revoked it."),
-    "validity": ("Het is vandaag geldig.", "It is valid today."),
-    "schema": ("De inhoud past bij het opgegeven formaat.", "The content matches its format."),
-    "holder_binding": (
+    CheckName.STATUS: ("De uitgever heeft het niet ingetrokken.", "The issuer has not revoked it."),
+    CheckName.VALIDITY: ("Het is vandaag geldig.", "It is valid today."),
+    CheckName.SCHEMA: (
+        "De inhoud past bij het opgegeven formaat.",
+        "The content matches its format.",
+    ),
+    CheckName.HOLDER_BINDING: (
         "De houder heeft dit zelf met u gedeeld.",
         "The holder shared this with you in person.",
     ),
-    "holder": (
+    CheckName.HOLDER: (
         "Het staat op naam van wie het deelt.",
         "It was issued to the person who shares it.",
     ),
-    "related_resources": (
+    CheckName.RELATED_RESOURCES: (
         "De documenten waarnaar het verwijst zijn ongewijzigd.",
         "The documents it refers to are unchanged.",
     ),
-    "type_metadata": (
+    CheckName.TYPE_METADATA: (
         "De uitgever beschrijft dit soort bewijs, en die beschrijving is ongewijzigd.",
         "The issuer describes this type of credential, and that description is unchanged.",
     ),
@@ -567,7 +573,7 @@ def _pick(pair: tuple[str, str], lang: Lang) -> str:
 
 def explain(check: CheckResult, lang: Lang = "nl") -> tuple[str, str]:
     """(name of the check, what it means) for a person."""
-    name = _pick(CHECK_NAMES.get(check.name, (check.name, check.name)), lang)
+    name = _pick(CHECK_NAMES[check.name], lang)
     if check.outcome is Outcome.PASSED and (check.code == "ok" or check.name in _PASSED):
         # a passed check means the same whatever code says how (e.g. dc+sd-jwt, kb_jwt)
         return name, _pick(_PASSED.get(check.name, _EXPLANATIONS["ok"]), lang)
@@ -594,21 +600,10 @@ def verdict_text(verdict: Verdict, lang: Lang = "nl") -> tuple[str, str]:
     return _pick(headline, lang), _pick(sentence, lang)
 
 
-@dataclass(frozen=True, slots=True)
-class _Kind:
-    """One kind of failure: the check codes that mean it, and its headline and sentence."""
-
-    codes: frozenset[str]
-    headline: tuple[str, str]
-    sentence: tuple[str, str]
-
-
-# Most telling first: a changed credential says more than its unreachable status list.
-_KINDS: tuple[_Kind, ...] = (
-    _Kind(
-        frozenset({"invalid_signature", "bad_signature", "invalid_document", "context_mismatch"})
-        | {"signature", "disclosure_unreferenced", "disclosure_malformed", "digest_duplicate"}
-        | {"disclosure_duplicate", "claim_duplicate", "type_metadata_integrity"},
+# What each kind of finding (credentials.results.judge) says at the top of the page; a
+# kind not named here gets the verdict's generic headline.
+_HEADLINES: Mapping[FindingKind, tuple[tuple[str, str], tuple[str, str]]] = {
+    FindingKind.CHANGED: (
         ("Gewijzigd na het uitgeven: stop", "Changed after it was issued: stop"),
         (
             "De digitale handtekening klopt niet: er is iets veranderd na het uitgeven, of het "
@@ -617,20 +612,14 @@ _KINDS: tuple[_Kind, ...] = (
             "or it does not come from this issuer. Do not rely on this.",
         ),
     ),
-    _Kind(
-        frozenset({"missing_proof", "issuer_mismatch", "holder_mismatch", "iss_mismatch"}),
+    FindingKind.NOT_GENUINE: (
         ("Niet echt: stop", "Not genuine: stop"),
         (
             "Het is niet ondertekend door wie erop staat. Vertrouw dit niet.",
             "It was not signed by whom it names. Do not rely on this.",
         ),
     ),
-    _Kind(
-        frozenset(
-            {"challenge_mismatch", "nonce_mismatch", "domain_mismatch", "audience_mismatch"}
-            | {"not_subject", "kb_missing", "kb_nonce", "kb_audience", "kb_iat", "kb_signature"}
-            | {"kb_sd_hash", "cnf_missing"}
-        ),
+    FindingKind.NOT_FROM_HOLDER: (
         ("Niet door de houder zelf gedeeld", "Not shared by its holder"),
         (
             "De bewijzen kunnen echt zijn, maar dit pakket is niet door de houder voor u "
@@ -639,8 +628,7 @@ _KINDS: tuple[_Kind, ...] = (
             "holder. Ask the holder for a new link.",
         ),
     ),
-    _Kind(
-        frozenset({"x509_untrusted"}),
+    FindingKind.UNTRUSTED_CHAIN: (
         ("Uitgever niet vast te stellen: stop", "Issuer cannot be established: stop"),
         (
             "Het is ondertekend met een certificaat dat niet terug te voeren is op een "
@@ -650,16 +638,14 @@ _KINDS: tuple[_Kind, ...] = (
             "you trust. Do not rely on it without finding out who issued it.",
         ),
     ),
-    _Kind(
-        frozenset({"revoked"}),
+    FindingKind.REVOKED: (
         ("Ingetrokken door de uitgever", "Revoked by the issuer"),
         (
             "Het bewijs is echt, maar de uitgever heeft het ingetrokken: het telt niet meer.",
             "The credential is genuine, but its issuer has revoked it: it no longer counts.",
         ),
     ),
-    _Kind(
-        frozenset({"suspension"}),
+    FindingKind.SUSPENDED: (
         ("Geschorst door de uitgever", "Suspended by the issuer"),
         (
             "Het bewijs is echt, maar de uitgever heeft het tijdelijk geschorst: het telt nu "
@@ -668,24 +654,21 @@ _KINDS: tuple[_Kind, ...] = (
             "count at the moment. Ask the issuer why.",
         ),
     ),
-    _Kind(
-        frozenset({"expired", "proof_expired"}),
+    FindingKind.EXPIRED: (
         ("Verlopen", "Expired"),
         (
             "Het bewijs is echt, maar de geldigheid is verlopen.",
             "The credential is genuine, but it has expired.",
         ),
     ),
-    _Kind(
-        frozenset({"not_yet_valid"}),
+    FindingKind.NOT_YET_VALID: (
         ("Nog niet geldig", "Not valid yet"),
         (
             "Het bewijs is echt, maar het gaat pas later in.",
             "The credential is genuine, but it only takes effect later.",
         ),
     ),
-    _Kind(
-        frozenset({"unknown_issuer", "not_authorised_for_type", "no_issuer"}),
+    FindingKind.NOT_RECOGNISED: (
         ("Uitgever niet erkend", "Issuer not recognised"),
         (
             "De handtekening is echt, maar de uitgever staat niet op uw lijst van erkende "
@@ -696,8 +679,7 @@ _KINDS: tuple[_Kind, ...] = (
             "issued it.",
         ),
     ),
-    _Kind(
-        frozenset({"status_unavailable", "issuer_unresolved", "unknown_key", "key_not_found"}),
+    FindingKind.UNREACHABLE: (
         ("Nu niet te controleren", "Cannot be checked right now"),
         (
             "De server van de uitgever was niet bereikbaar, dus we konden niet nagaan of het "
@@ -706,17 +688,17 @@ _KINDS: tuple[_Kind, ...] = (
             "genuine or was revoked. That does not mean it is fake: try again later.",
         ),
     ),
-)
+}
 
 
-def headline(checks: Iterable[CheckResult], verdict: Verdict, lang: Lang = "nl") -> tuple[str, str]:
-    """(headline, one sentence) saying what happened, from the check codes: a genuine but
-    revoked credential is "ingetrokken", an unreachable school server "nu niet te
-    controleren"; a failure whose code we do not know gets the verdict's generic headline."""
-    if verdict is not Verdict.VALID:
-        worst = Outcome.FAILED if verdict is Verdict.INVALID else Outcome.WARNING
-        codes = {c.code for c in checks if c.outcome is worst}
-        for kind in _KINDS:
-            if codes & kind.codes:
-                return _pick(kind.headline, lang), _pick(kind.sentence, lang)
-    return verdict_text(verdict, lang)
+def headline(judgement: Judgement, lang: Lang = "nl") -> tuple[str, str]:
+    """(headline, one sentence) saying what happened, from the most telling finding of the
+    judgement: a genuine but revoked credential is "ingetrokken", an unreachable school
+    server "nu niet te controleren"; a finding without a headline of its own gets the
+    verdict's generic one."""
+    finding = judgement.finding
+    if judgement.verdict is not Verdict.VALID and finding is not None:
+        text = _HEADLINES.get(finding.kind)
+        if text is not None:
+            return _pick(text[0], lang), _pick(text[1], lang)
+    return verdict_text(judgement.verdict, lang)

@@ -32,7 +32,7 @@ from .canonicalization import pinned_context_bytes
 from .data_model import SRI_ALGORITHMS, is_url, parse_sri
 from .errors import MultibaseError
 from .multibase import decode_multibase
-from .results import CheckResult, Outcome
+from .results import CheckName, CheckResult, Outcome
 
 __all__ = [
     "MAX_FETCHES",
@@ -157,20 +157,20 @@ def related_resources_check(
             mismatched.append(url)
     if mismatched:
         return CheckResult(
-            "related_resources",
+            CheckName.RELATED_RESOURCES,
             Outcome.FAILED,
             "related_resource_mismatch",
             f"the content of {', '.join(mismatched)} does not match its digest",
         )
     if unchecked:
         return CheckResult(
-            "related_resources",
+            CheckName.RELATED_RESOURCES,
             Outcome.WARNING,
             "related_resource_not_checked",
             f"could not be checked: {'; '.join(unchecked)}",
         )
     return CheckResult(
-        "related_resources",
+        CheckName.RELATED_RESOURCES,
         Outcome.PASSED,
         "ok",
         f"{checked} related resource(s) match their digests",

@@ -37,7 +37,7 @@ from .did import DidResolver, resolve_jws_key
 from .errors import DidResolutionError, SigningError, StatusListError
 from .jwk import JwsPublicKey, JwsSigner
 from .jws import JsonObject
-from .results import CheckResult, Outcome, VerificationResult
+from .results import CheckName, CheckResult, Outcome, VerificationResult
 from .sd_jwt import DEFAULT_BUDGETS, Budgets, ClaimPath
 from .sd_jwt_issuer import IssuedSdJwt, issue_sd_jwt
 from .sd_jwt_verifier import (
@@ -47,6 +47,7 @@ from .sd_jwt_verifier import (
     verify_sd_jwt,
 )
 from .token_status_list import INVALID, SUSPENDED, VALID, StatusReference, status_reference
+from .trust_decision import TrustDecider, TrustQuery, decide_trust, proof_of
 from .x509_trust import leaf_names_issuer, verify_x5c
 
 __all__ = [
@@ -156,7 +157,7 @@ def did_key_resolver(resolver: DidResolver) -> IssuerKeyResolver:
 
 
 def _check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
-    return CheckResult(name, outcome, code, detail)
+    return CheckResult(CheckName(name), outcome, code, detail)
 
 
 def _number(value: object) -> bool:
@@ -211,8 +212,39 @@ def verify_sd_jwt_vc(
     accept_legacy_typ: bool = False,
     leeway: int = 60,
     budgets: Budgets = DEFAULT_BUDGETS,
+    trust: TrustDecider | None = None,
 ) -> VerificationResult:
-    """Verify an SD-JWT VC (issuance form, or a presentation with ``key_binding``)."""
+    """Verify an SD-JWT VC (issuance form, or a presentation with ``key_binding``).
+
+    With ``trust`` the result has a ``trust`` check (:mod:`.trust_decision`; before
+    ``status``), asked with ``iss``, ``vct`` and the disclosed claims once the issuer's
+    signature holds, else skipped."""
+    checks = _checks(token, resolve_key, now, key_binding, status_lookup, vct_values,
+                     accept_legacy_typ, leeway, budgets)  # fmt: skip
+    if trust is None:
+        return checks
+    claims = checks.credential or {}
+    vct = claims.get("vct")
+    query = TrustQuery(checks.issuer, (vct,) if isinstance(vct, str) else (), checks.credential)
+    decided = decide_trust(trust, query, proof_of(checks.checks))
+    before_status = [c for c in checks.checks if c.name is not CheckName.STATUS]
+    status = [c for c in checks.checks if c.name is CheckName.STATUS]
+    return VerificationResult(
+        (*before_status, decided, *status), credential=checks.credential, issuer=checks.issuer
+    )
+
+
+def _checks(
+    token: object,
+    resolve_key: IssuerKeyResolver,
+    now: int,
+    key_binding: KeyBindingPolicy | None,
+    status_lookup: StatusLookup | None,
+    vct_values: Sequence[str] | None,
+    accept_legacy_typ: bool,
+    leeway: int,
+    budgets: Budgets,
+) -> VerificationResult:
     typs = {SD_JWT_VC_TYP, LEGACY_TYP} if accept_legacy_typ else {SD_JWT_VC_TYP}
     outcome = verify_sd_jwt(token, resolve_key, key_binding=key_binding, typ=typs, budgets=budgets)
     signed = outcome.payload

@@ -32,10 +32,18 @@ from .errors import BudgetExceededError, JwtFormatError, StatusListError
 from .jose import VC11_JWT, JwtVerification, unwrap_enveloped_credential, verify_vc_jwt
 from .keys import Ed25519KeyPair
 from .related_resources import ResourceFetcher, related_resources_check
-from .results import CheckResult, Outcome, PresentationResult, Verdict, VerificationResult
+from .results import (
+    CheckName,
+    CheckResult,
+    Outcome,
+    PresentationResult,
+    Verdict,
+    VerificationResult,
+)
 from .status_fetching import CachingStatusFetcher, StatusListCache
 from .status_list import check_entry, check_status
 from .timestamps import parse_datetime_stamp
+from .trust_decision import TrustDecider, decide_trust, proof_of, query_of
 
 __all__ = [
     "MAX_DEPTH",
@@ -99,7 +107,7 @@ def _list_cache(given: StatusListCache | None, fetcher: StatusFetcher | None) ->
 
 
 def _check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
-    return CheckResult(name, outcome, code, detail)
+    return CheckResult(CheckName(name), outcome, code, detail)
 
 
 def issuer_id(credential: Mapping[str, Any]) -> str | None:
@@ -337,6 +345,7 @@ def verify_credential(
     budget: Budget = DEFAULT_BUDGET,
     meter: Meter | None = None,
     fetch_resource: ResourceFetcher | None = None,
+    trust: TrustDecider | None = None,
 ) -> VerificationResult:
     """Check a credential; see the module docstring.
 
@@ -346,9 +355,48 @@ def verify_credential(
     bounded by ``budget`` (or charged to ``meter``, a presentation's): over it, a check fails
     with the code ``budget_exceeded:<limit>``. ``fetch_resource`` gets the bytes of
     ``relatedResource`` URLs for their digests (:mod:`.related_resources`); without it they
-    are reported as not checked.
+    are reported as not checked. ``trust`` decides whether the issuer is recognised
+    (:mod:`.trust_decision`): the ``trust`` check, last, whenever there is a ``proof`` check.
     """
-    meter = meter or Meter(budget)
+    result = _verify_credential(
+        credential,
+        resolver=resolver,
+        now=now,
+        fetch_status_list=fetch_status_list,
+        schema_lookup=schema_lookup,
+        check_status=check_status,
+        max_clock_skew=max_clock_skew,
+        engine=engine,
+        status_list_cache=status_list_cache,
+        meter=meter or Meter(budget),
+        fetch_resource=fetch_resource,
+    )
+    return _with_trust(result, trust)
+
+
+def _with_trust(result: VerificationResult, trust: TrustDecider | None) -> VerificationResult:
+    """``result`` with the ``trust`` check added (when there is a decider and a proof check)."""
+    proof = proof_of(result.checks)
+    if trust is None or proof is None:
+        return result
+    check = decide_trust(trust, query_of(result.credential, result.issuer), proof)
+    return VerificationResult((*result.checks, check), result.credential, result.issuer)
+
+
+def _verify_credential(
+    credential: Any,
+    *,
+    resolver: DidResolver,
+    now: datetime | None,
+    fetch_status_list: StatusFetcher | None,
+    schema_lookup: SchemaLookup | None,
+    check_status: bool,
+    max_clock_skew: timedelta,
+    engine: JsonLdEngine | None,
+    status_list_cache: StatusListCache | None,
+    meter: Meter,
+    fetch_resource: ResourceFetcher | None,
+) -> VerificationResult:
     token = _jwt_token(credential)
     if token is not None:
         if isinstance(token, CheckResult):
@@ -472,6 +520,7 @@ def verify_presentation(
     budget: Budget = DEFAULT_BUDGET,
     fetch_resource: ResourceFetcher | None = None,
     verify_sd_jwt: EnvelopedSdJwtVerifier | None = None,
+    trust: TrustDecider | None = None,
 ) -> PresentationResult:
     """Check a presentation's holder proof (challenge, domain) and every credential in it.
 
@@ -480,7 +529,8 @@ def verify_presentation(
     it carries share one ``budget``. An SD-JWT VC enveloped in it (``id``
     :data:`SD_JWT_ENVELOPE` ``+ compact``) is checked by ``verify_sd_jwt`` with the
     presentation's :class:`EnvelopeContext` and its result taken as is (without it: a failed
-    ``format`` check, ``sd_jwt_unsupported``)."""
+    ``format`` check, ``sd_jwt_unsupported``). ``trust`` is asked about each other
+    credential (:func:`verify_credential`; its ``trust`` check comes after ``holder``)."""
     guard = _guard(presentation, "presentation", budget)
     if guard is not None:
         return PresentationResult((guard,))
@@ -525,8 +575,9 @@ def verify_presentation(
             fetch_resource=fetch_resource,
         )
         subject_check = _subject_check(result.credential, signer)
+        with_subject = (*result.checks, subject_check)
         results.append(
-            VerificationResult((*result.checks, subject_check), result.credential, result.issuer)
+            _with_trust(VerificationResult(with_subject, result.credential, result.issuer), trust)
         )
     return PresentationResult(tuple(checks), tuple(results), signer)
 

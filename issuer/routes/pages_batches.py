@@ -32,7 +32,8 @@ from web_common.deps import MAX_ROW_ID, RowId
 from web_common.ui import flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
-from ..services.batch_csv import COLUMNS, REQUIRED_COLUMNS
+from ..services.batch_csv import COLUMNS
+from ..services.batch_fields import column_rows
 from ..services.batches import (
     CONFLICT_ACTIONS,
     BatchFileError,
@@ -143,7 +144,7 @@ def _list_page(
             "status_labels": BATCH_STATUS_LABELS,
             "kind_labels": _kind_labels(_lang(request)),
             "columns": list(COLUMNS),
-            "required_columns": REQUIRED_COLUMNS,
+            "column_rows": column_rows(),
             "max_size": _size(settings.batch_max_upload_bytes),
             "max_rows": f"{settings.batch_max_rows:,}".replace(",", "."),
         },

@@ -43,11 +43,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from qualifications.achievements import AchievementRequest, CredentialKind, Leeruitkomst
 from web_common.emails import is_email_address
 from web_common.spreadsheet import csv_bytes
 
+from .batch_fields import FIELDS, BatchField, FieldType
 from .student_results import StudentResult
 
 __all__ = [
@@ -67,75 +69,15 @@ __all__ = [
 
 MAX_ROWS = 100_000
 
-# canonical column -> accepted header spellings (after normalisation)
-COLUMNS: Mapping[str, tuple[str, ...]] = {
-    "reference": ("reference", "referentie", "ref", "resultaat_id", "result_id"),
-    "studentnummer": ("studentnummer", "student_nummer", "student_number", "studentnumber"),
-    "naam": ("naam", "name", "student_name", "studentnaam", "student"),
-    "email": ("email", "e_mail", "mail", "emailadres", "e_mailadres"),
-    "soort": ("soort", "kind", "type", "credential_kind", "soort_credential"),
-    "kwalificatie": ("kwalificatie", "qualification", "crebo"),
-    "codes": ("codes", "kerntaken", "werkprocessen", "onderdelen"),
-    "keuzedeel": ("keuzedeel", "elective"),
-    "certificaat": ("certificaat", "certificate", "certificate_code", "certificaatcode"),
-    "generiek_vak": ("generiek_vak", "generic_subject", "vak"),
-    "generiek_niveau": ("generiek_niveau", "generic_level", "niveau"),
-    "cijfer": ("cijfer", "grade"),
-    "leerbedrijf": ("leerbedrijf", "company", "training_company"),
-    "leerbedrijf_kvk": ("leerbedrijf_kvk", "kvk", "company_kvk"),
-    "praktijkopleider": ("praktijkopleider", "workplace_trainer", "trainer"),
-    "periode_start": ("periode_start", "period_start", "start"),
-    "periode_eind": ("periode_eind", "period_end", "eind", "end"),
-    "examencommissie": ("examencommissie", "exam_board", "examination_board"),
-    "besluitdatum": ("besluitdatum", "decision_date"),
-    "behaald_op": ("behaald_op", "date_achieved", "datum_behaald", "examendatum", "exam_date"),
-    "geldig_vanaf": ("geldig_vanaf", "valid_from"),
-    "geldig_tot": ("geldig_tot", "valid_until"),
-    "titel": ("titel", "title"),
-    "leeruitkomsten": ("leeruitkomsten", "learning_outcomes"),
-    "gekoppeld_door": ("gekoppeld_door", "mapped_by"),
-}
-REQUIRED_COLUMNS = ("naam", "soort")
-_ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+# canonical column -> accepted header spellings (after normalisation): all from FIELDS
+COLUMNS: Mapping[str, tuple[str, ...]] = {f.column: f.headers for f in FIELDS}
+REQUIRED_COLUMNS = tuple(f.column for f in FIELDS if f.required)
+_ALIASES = {alias: f.column for f in FIELDS for alias in f.headers}
 
 # AchievementRequest / StudentResult field -> CSV column, to name errors as the user wrote them
-_FIELD_COLUMNS = {
-    "reference": "reference",
-    "student_name": "naam",
-    "student_number": "studentnummer",
-    "qualification": "kwalificatie",
-    "codes": "codes",
-    "keuzedeel": "keuzedeel",
-    "certificate_code": "certificaat",
-    "generic_subject": "generiek_vak",
-    "generic_level": "generiek_niveau",
-    "grade": "cijfer",
-    "leerbedrijf": "leerbedrijf",
-    "leerbedrijf_kvk": "leerbedrijf_kvk",
-    "praktijkopleider": "praktijkopleider",
-    "period_start": "periode_start",
-    "period_end": "periode_eind",
-    "examencommissie": "examencommissie",
-    "decision_date": "besluitdatum",
-    "date_achieved": "behaald_op",
-    "valid_from": "geldig_vanaf",
-    "valid_until": "geldig_tot",
-    "title": "titel",
-    "leeruitkomsten": "leeruitkomsten",
-    "mapped_by": "gekoppeld_door",
-}
+_FIELD_COLUMNS = {f.attribute: f.column for f in FIELDS if f.attribute}
 
-_TEMPLATE_EXAMPLE = {
-    "reference": "SIS-2026-000123",
-    "studentnummer": "123456",
-    "naam": "Sanne de Vries",
-    "email": "sanne@example.nl",
-    "soort": "examenresultaat",
-    "kwalificatie": "25498",
-    "codes": "B1-K1",
-    "behaald_op": "2026-06-26",
-    "geldig_vanaf": "2026-07-01",
-}
+_TEMPLATE_EXAMPLE = {f.column: f.example for f in FIELDS if f.example}
 _SEPARATORS = (";", ",", "\t")
 _CODE_SPLIT = re.compile(r"[\s,;]+")
 _DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
@@ -243,14 +185,7 @@ def _iso_date(value: str) -> str | None:
     return None
 
 
-_DATE_COLUMNS = (
-    "periode_start",
-    "periode_eind",
-    "besluitdatum",
-    "behaald_op",
-    "geldig_vanaf",
-    "geldig_tot",
-)
+_DATE_COLUMNS = tuple(f.column for f in FIELDS if f.type in (FieldType.DATE, FieldType.DATETIME))
 
 
 def _clean_row(fields: dict[str, str], row_number: int) -> CsvRow:
@@ -375,15 +310,7 @@ def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
 
 
 # what identifies a row's result besides the student; everything else is what it says
-_IDENTITY_COLUMNS = (
-    "soort",
-    "kwalificatie",
-    "codes",
-    "keuzedeel",
-    "certificaat",
-    "generiek_vak",
-    "generiek_niveau",
-)
+_IDENTITY_COLUMNS = tuple(f.column for f in FIELDS if f.identifies)
 
 
 def _digest(prefix: str, content: Mapping[str, str]) -> str:
@@ -446,35 +373,25 @@ def result_from_fields(
         choices = ", ".join(k.value for k in CredentialKind)
         reason = f"{kind_text!r} is not one of {choices}" if kind_text else f"one of {choices}"
         return None, (("soort", reason),)
-    get = fields.get
-    request = AchievementRequest(
-        kind=kind,
-        qualification=get("kwalificatie"),
-        codes=tuple(get("codes", "").split()),
-        certificate_code=get("certificaat"),
-        keuzedeel=get("keuzedeel"),
-        generic_subject=get("generiek_vak"),
-        generic_level=get("generiek_niveau"),
-        grade=get("cijfer"),
-        title=get("titel"),
-        period_start=get("periode_start"),
-        period_end=get("periode_eind"),
-        leerbedrijf=get("leerbedrijf"),
-        leerbedrijf_kvk=get("leerbedrijf_kvk"),
-        praktijkopleider=get("praktijkopleider"),
-        examencommissie=get("examencommissie"),
-        decision_date=get("besluitdatum"),
-        leeruitkomsten=_leeruitkomsten(get("leeruitkomsten", "")),
-        mapped_by=get("gekoppeld_door"),
-    )
-    result = StudentResult(
-        request=request,
-        student_name=get("naam", ""),
-        reference=row_reference(fields),
-        student_number=get("studentnummer"),
-        student_email=get("email"),
-        valid_from=_as_datetime(get("geldig_vanaf")),
-        valid_until=_as_datetime(get("geldig_tot")),
-        date_achieved=get("behaald_op"),
-    )
-    return result, ()
+    values: dict[str, dict[str, Any]] = {"request": {}, "result": {}}
+    for field in FIELDS:
+        if field.target is not None and field.attribute is not None:
+            values[field.target][field.attribute] = _value(field, fields)
+    values["request"]["kind"] = kind
+    request = AchievementRequest(**values["request"])
+    return StudentResult(request=request, **values["result"]), ()
+
+
+def _value(field: BatchField, fields: Mapping[str, str]) -> Any:
+    """The value a row's cell gives its field (cells were cleaned by the reader)."""
+    cell = fields.get(field.column)
+    match field.type:
+        case FieldType.REFERENCE:
+            return row_reference(fields)
+        case FieldType.CODES:
+            return tuple((cell or "").split())
+        case FieldType.OUTCOMES:
+            return _leeruitkomsten(cell or "")
+        case FieldType.DATETIME:
+            return _as_datetime(cell)
+    return "" if cell is None and field.required else cell

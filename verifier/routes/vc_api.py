@@ -35,7 +35,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from credentials.budget import exceeded_limit
-from credentials.results import CheckResult, Outcome
+from credentials.results import CheckName, CheckResult, Outcome
 from web_common.bodies import body_of_type
 from web_common.problems import ProblemError, budget_exceeded
 
@@ -260,7 +260,7 @@ def verify_presentation_route(
     refuse_over_budget(report)
     if report.presentation is None:
         own: list[CheckResult] = [
-            CheckResult("format", Outcome.FAILED, "not_a_presentation",
+            CheckResult(CheckName.FORMAT, Outcome.FAILED, "not_a_presentation",
                         "verifiablePresentation must be a VerifiablePresentation object"),
         ]  # fmt: skip
         body_json = {

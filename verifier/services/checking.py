@@ -31,11 +31,14 @@ from credentials.jwk import JwsPublicKey
 from credentials.jws import JsonObject, parse_compact
 from credentials.related_resources import ResourceFetcher
 from credentials.results import (
+    CheckName,
     CheckResult,
+    Judgement,
     Outcome,
     PresentationResult,
     Verdict,
     VerificationResult,
+    judge,
 )
 from credentials.sd_jwt import SdJwtError, parse_sd_jwt
 from credentials.sd_jwt_vc import NEVER_DISCLOSABLE, verify_sd_jwt_vc
@@ -48,6 +51,7 @@ from credentials.token_status_list import (
     status_reference,
     verify_status_list_token,
 )
+from credentials.trust_decision import TrustQuery
 from credentials.type_metadata import TypeMetadataError, merge_claims, resolve_type_metadata
 from credentials.verification import (
     EnvelopeContext,
@@ -74,7 +78,7 @@ from qualifications.sd_jwt_vc_reading import credential_from_claims, kind_from_c
 
 from . import sd_jwt_fetching
 from .sd_jwt_fetching import SdJwtSupport
-from .trust import TrustEntry, trust_check, x509_anchors, x509_match, x509_pinned
+from .trust import TrustEntry, trust_decider, x509_anchors, x509_match, x509_pinned
 
 __all__ = [
     "SD_JWT_MEDIA_TYPE",
@@ -144,7 +148,8 @@ class Disclosure:
 
 @dataclass(frozen=True, slots=True)
 class CredentialReport:
-    """One credential: the engine's checks plus the trust check, and what it proves."""
+    """One credential: the engine's checks (the trust list's ``trust`` check among them,
+    :func:`~verifier.services.trust.trust_decider`), and what it proves."""
 
     result: VerificationResult
     kind: CredentialKind | None
@@ -160,6 +165,10 @@ class CredentialReport:
     is looked up by ``result.issuer``)."""
 
     @property
+    def judgement(self) -> Judgement:
+        return self.result.judgement
+
+    @property
     def verdict(self) -> Verdict:
         return self.result.verdict
 
@@ -173,27 +182,28 @@ class Report:
     own_checks: tuple[CheckResult, ...] = field(default=())
 
     @property
-    def verdict(self) -> Verdict:
-        verdicts = [c.verdict for c in self.credentials]
-        own_checks = self.presentation.checks if self.presentation else self.own_checks
-        if own_checks:
-            own = [c.outcome for c in own_checks]
-            if Outcome.FAILED in own:
-                verdicts.append(Verdict.INVALID)
-            elif Outcome.WARNING in own:
-                verdicts.append(Verdict.WARNING)
+    def checks(self) -> tuple[CheckResult, ...]:
+        """Every check: the submission's own, then each credential's (trust included)."""
+        own = self.presentation.checks if self.presentation else self.own_checks
+        return (*own, *(ch for c in self.credentials for ch in c.result.checks))
+
+    @property
+    def judgement(self) -> Judgement:
+        """The one verdict over every check (:func:`credentials.results.judge`); nothing
+        at all to judge is invalid."""
         if not self.credentials and self.presentation is None:
-            return Verdict.INVALID
-        if Verdict.INVALID in verdicts:
-            return Verdict.INVALID
-        return Verdict.WARNING if Verdict.WARNING in verdicts else Verdict.VALID
+            return Judgement(Verdict.INVALID)
+        return judge(self.checks)
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.judgement.verdict
 
     @property
     def budget_failure(self) -> CheckResult | None:
         """The check that refused the submission for costing more work than its budget
         allows (``credentials.budget``), if any: edges answer it with a 4xx, not a verdict."""
-        own = self.presentation.checks if self.presentation else self.own_checks
-        return budget_failure([*own, *(ch for c in self.credentials for ch in c.result.checks)])
+        return budget_failure(self.checks)
 
     @property
     def evidence(self) -> tuple[Evidence, ...]:
@@ -253,16 +263,8 @@ def _types(document: Any) -> list[Any]:
 
 
 def _describe(result: VerificationResult, trusted: Mapping[str, TrustEntry]) -> CredentialReport:
+    """What a verified credential (its ``trust`` check made by the engine) proves."""
     credential = result.credential or {}
-    checks = list(result.checks)
-    proof = result.check("proof")
-    if proof is not None:
-        if proof.outcome is Outcome.PASSED:
-            checks.append(trust_check(result.issuer, _types(credential), trusted))
-        else:
-            checks.append(CheckResult("trust", Outcome.SKIPPED, "proof_failed",
-                                      "not checked: the signature is invalid"))  # fmt: skip
-    with_trust = VerificationResult(tuple(checks), result.credential, result.issuer)
     kind = kind_of_credential(credential) if credential else None
     subject = credential.get("credentialSubject") if credential else None
     achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
@@ -272,7 +274,7 @@ def _describe(result: VerificationResult, trusted: Mapping[str, TrustEntry]) -> 
     entry = trusted.get(result.issuer or "")
     evidence, _ = evidence_from_credential(credential) if kind else ((), ())
     return CredentialReport(
-        with_trust,
+        result,
         kind,
         title if isinstance(title, str) else (KINDS[kind].title_nl if kind else None),
         entry.name if entry else issuer_name if isinstance(issuer_name, str) else None,
@@ -330,6 +332,7 @@ def check_document(
             schema_lookup=credential_schema,
             fetch_resource=fetch_resource,
             verify_sd_jwt=verify_sd_jwt,
+            trust=trust_decider(trusted),
         )
         reports = tuple(enveloped.get(id(r)) or _describe(r, trusted)
                         for r in presentation.credentials)  # fmt: skip
@@ -341,6 +344,7 @@ def check_document(
         fetch_status_list=fetch_status_list,
         schema_lookup=credential_schema,
         fetch_resource=fetch_resource,
+        trust=trust_decider(trusted),
     )
     return Report((_describe(result, trusted),))
 
@@ -432,7 +436,7 @@ _SHA256 = hashes.SHA256()
 
 
 def _sd_check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
-    return CheckResult(name, outcome, code, detail)
+    return CheckResult(CheckName(name), outcome, code, detail)
 
 
 def _first_certificate(x5c: object) -> x509.Certificate | None:
@@ -691,6 +695,13 @@ def _adjusted(
     return check
 
 
+def _kind_of_claims(claims: Mapping[str, Any]) -> tuple[str | None, CredentialKind | None]:
+    """(``vct``, our kind): a kind only under our own ``vct``."""
+    vct = claims.get("vct") if isinstance(claims.get("vct"), str) else None
+    kind = kind_from_claims(claims, vct) if vct else None
+    return vct, kind if kind is not None and vct == vct_of(kind) else None
+
+
 def check_sd_jwt_presentation(
     text: str,
     *,
@@ -745,7 +756,17 @@ def check_sd_jwt_presentation(
                           f"larger than {MAX_SD_JWT_CHARS} characters")  # fmt: skip
         return Report((CredentialReport(VerificationResult((check,)), None, None, None,
                                         format="dc+sd-jwt"),))  # fmt: skip
-    result = verify_sd_jwt_vc(text, resolve_key, now=moment, key_binding=policy)
+    decide_by_list = trust_decider(trusted)
+
+    def decide(query: TrustQuery) -> CheckResult:
+        # the trust list knows our kinds by their VC type, and X.509 issuers by their chain
+        _vct, kind = _kind_of_claims(query.credential or {})
+        chain = seen.get("chain")
+        types = (KINDS[kind].vc_type,) if kind else query.types
+        signed_by = chain.chain if chain is not None and chain.ok else ()
+        return decide_by_list(dataclasses.replace(query, types=types, chain=signed_by))
+
+    result = verify_sd_jwt_vc(text, resolve_key, now=moment, key_binding=policy, trust=decide)
     checks: list[CheckResult] = []
     for check in result.checks:
         if check.name != "status":
@@ -755,23 +776,11 @@ def check_sd_jwt_presentation(
     chain = seen.get("chain")
     proof = next((c for c in checks if c.name == "proof"), None)
     signed = proof is not None and proof.outcome is Outcome.PASSED
-    vct = claims.get("vct") if isinstance(claims.get("vct"), str) else None
-    kind = kind_from_claims(claims, vct) if vct else None
-    if kind is not None and vct != vct_of(kind):
-        kind = None  # our kinds only under our own vct
-    vc_types = [KINDS[kind].vc_type] if kind else ([vct] if vct else [])
+    vct, kind = _kind_of_claims(claims)
     entry: TrustEntry | None = None
-    if not signed:
-        checks.append(_sd_check("trust", Outcome.SKIPPED, "proof_failed",
-                                "not checked: the signature is invalid"))  # fmt: skip
-    elif chain is not None and chain.ok:
-        entry = x509_match(chain.chain, trusted)
-        key = entry.did if entry else None
-        checks.append(trust_check(key or "x509:unknown", vc_types, {key: entry} if entry and key
-                                  else {}))  # fmt: skip
-    else:
-        checks.append(trust_check(iss, vc_types, trusted))
-        entry = trusted.get(iss or "")
+    if signed:
+        entry = (x509_match(chain.chain, trusted) if chain is not None and chain.ok
+                 else trusted.get(iss or ""))  # fmt: skip
     disclosure: Disclosure | None = None
     view: dict[str, Any] | None = None
     evidence: tuple[Evidence, ...] = ()

@@ -56,7 +56,7 @@ from credentials.oid4vp_verifier import (
     sign_request_object,
 )
 from credentials.related_resources import ResourceFetcher
-from credentials.results import Outcome
+from credentials.results import Outcome, Verdict, judge
 from credentials.verification import StatusFetcher
 from qualifications.achievements import KINDS
 from qualifications.sd_jwt_vc_claims import vct_of
@@ -531,7 +531,7 @@ def _bound_to_request(report: Report) -> bool:
     """A Data Integrity presentation whose own checks (proof, challenge, domain) all hold,
     or an SD-JWT VC whose Key Binding JWT (nonce, aud, signature, ``sd_hash``) passed."""
     if report.presentation is not None:
-        return not any(c.outcome is Outcome.FAILED for c in report.presentation.checks)
+        return judge(report.presentation.checks).verdict is not Verdict.INVALID
     if len(report.credentials) != 1 or report.credentials[0].format != "dc+sd-jwt":
         return False
     checks = report.credentials[0].result.checks

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from credentials.explain import explain, headline
-from credentials.results import CheckResult, Outcome, Verdict
+from credentials.results import CheckName, CheckResult, Outcome, Verdict
 from credentials.timestamps import parse_datetime_stamp
 from credentials.verification import validity_period
 from qualifications import Catalog, Evidence, ProgressReport, Qualification
@@ -60,8 +60,9 @@ _TRUST_KINDS: Mapping[str, tuple[str, str]] = {
     "branche": ("erkende branche-organisatie", "recognised industry body"),
     "other": ("erkende uitgever", "recognised issuer"),
 }
-_ORDER = ("format", "proof", "issuer", "trust", "status", "validity", "schema",
-          "type_metadata", "related_resources", "holder", "holder_binding")  # fmt: skip
+_ORDER = (CheckName.FORMAT, CheckName.PROOF, CheckName.ISSUER, CheckName.TRUST,
+          CheckName.STATUS, CheckName.VALIDITY, CheckName.SCHEMA, CheckName.TYPE_METADATA,
+          CheckName.RELATED_RESOURCES, CheckName.HOLDER, CheckName.HOLDER_BINDING)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +352,7 @@ def _credential_view(
     formal: bool | None = None
     if report.evidence:
         formal = any(e.kind.counts_toward_diploma for e in report.evidence)
-    title, _ = headline(report.result.checks, report.verdict, lang)
+    title, _ = headline(report.judgement, lang)
     vc_types = [t for t in _strings(credential.get("type"))]
     accredited, accreditation = accreditation_sentence(
         entry if recognised else None, vc_types, achievement, catalog, lang
@@ -439,8 +440,7 @@ def result_view(
         for c in report.credentials
     )
     counts = {v.value: sum(1 for c in views if c.verdict == v.value) for v in Verdict}
-    all_checks = [*presentation_checks, *(k for c in report.credentials for k in c.result.checks)]
-    title, sentence = headline(all_checks, report.verdict, lang)
+    title, sentence = headline(report.judgement, lang)
     names = {c.subject_name for c in views if c.subject_name}
     return ResultView(
         report.verdict.value,

@@ -36,7 +36,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 from sqlalchemy import delete, select
 
-from credentials.results import CheckResult, Outcome
+from credentials.results import CheckName, CheckResult, Outcome
+from credentials.trust_decision import TrustDecider, TrustQuery
 from web_common.db import UnitOfWork
 
 from ..db.tables import TrustedIssuer
@@ -58,6 +59,7 @@ __all__ = [
     "parse_trust_list",
     "remove_trusted_issuer",
     "trust_check",
+    "trust_decider",
     "x509_anchors",
     "x509_entry_key",
     "x509_match",
@@ -518,11 +520,11 @@ def trust_check(
 ) -> CheckResult:
     """Is the issuer recognised for this kind of credential?"""
     if issuer_did is None:
-        return CheckResult("trust", Outcome.SKIPPED, "no_issuer", "the issuer is not known")
+        return CheckResult(CheckName.TRUST, Outcome.SKIPPED, "no_issuer", "the issuer is not known")
     entry = trusted.get(issuer_did)
     if entry is None:
         return CheckResult(
-            "trust",
+            CheckName.TRUST,
             Outcome.WARNING,
             "unknown_issuer",
             "the signature is valid, but this issuer is not on your list of recognised "
@@ -531,11 +533,26 @@ def trust_check(
     types = [t for t in vc_types if t not in _OWN_TYPES]
     if not entry.allows(types):
         return CheckResult(
-            "trust",
+            CheckName.TRUST,
             Outcome.FAILED,
             "not_authorised_for_type",
             f"{entry.name} is recognised, but not to issue {', '.join(types) or 'this'}",
         )
     return CheckResult(
-        "trust", Outcome.PASSED, "ok", f"issued by {entry.name}, a recognised {entry.kind}"
+        CheckName.TRUST, Outcome.PASSED, "ok", f"issued by {entry.name}, a recognised {entry.kind}"
     )
+
+
+def trust_decider(trusted: Mapping[str, TrustEntry]) -> TrustDecider:
+    """The trust list as the engine's ``trust`` check: a credential signed with an X.509
+    chain by the entry that names the chain (:func:`x509_match`), any other by its issuer."""
+
+    def decide(query: TrustQuery) -> CheckResult:
+        if query.chain:
+            entry = x509_match(query.chain, trusted)
+            if entry is None:
+                return trust_check("x509:unknown", query.types, {})
+            return trust_check(entry.did, query.types, {entry.did: entry})
+        return trust_check(query.issuer, query.types, trusted)
+
+    return decide

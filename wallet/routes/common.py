@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from credentials.explain import explain
-from credentials.results import CheckResult, Outcome
+from credentials.results import CheckName, CheckResult, Outcome
 from web_common.proxies import client_address
 
 from ..api_models import CredentialPublic
@@ -54,13 +54,12 @@ def explained_checks(checks: list[dict[str, Any]], lang: str) -> list[dict[str, 
     for item in checks:
         if not isinstance(item, dict):
             continue
-        try:
+        try:  # a stored check of a name or outcome no longer known is not shown
             outcome = Outcome(str(item.get("outcome")))
+            name = CheckName(str(item.get("check", "")))
         except ValueError:
             continue
-        check = CheckResult(
-            str(item.get("check", "")), outcome, str(item.get("code", "")), str(item.get("detail"))
-        )
-        name, text = explain(check, lang)
-        shown.append({"name": name, "text": text, "outcome": outcome.value, "check": check.name})
+        check = CheckResult(name, outcome, str(item.get("code", "")), str(item.get("detail")))
+        label, text = explain(check, lang)
+        shown.append({"name": label, "text": text, "outcome": outcome.value, "check": check.name})
     return shown

@@ -16,7 +16,14 @@ from typing import Any
 
 from credentials.did import DidResolver
 from credentials.related_resources import ResourceFetcher
-from credentials.results import CheckResult, Outcome, VerificationResult
+from credentials.results import (
+    CheckName,
+    CheckResult,
+    FindingKind,
+    Outcome,
+    Verdict,
+    VerificationResult,
+)
 from credentials.verification import StatusFetcher, verify_credential
 from qualifications import Catalog
 from qualifications.achievements import credential_schema
@@ -26,7 +33,10 @@ from .sd_jwt_checks import SdJwtChecker, is_sd_jwt
 __all__ = ["STATES", "TAMPER_CHECKS", "Checker", "state_of"]
 
 # Checks whose failure means "not genuine": such a credential is never stored.
-TAMPER_CHECKS = frozenset({"format", "proof", "issuer", "schema", "type_metadata"})
+TAMPER_CHECKS = frozenset(
+    {CheckName.FORMAT, CheckName.PROOF, CheckName.ISSUER, CheckName.SCHEMA}
+    | {CheckName.TYPE_METADATA}
+)
 STATES = (
     "ok",
     "revoked",
@@ -36,25 +46,29 @@ STATES = (
     "status_unknown",
     "invalid",
 )
+_FAILED_STATES = {FindingKind.REVOKED: "revoked", FindingKind.SUSPENDED: "suspended"}
+_WARNING_STATES = {
+    FindingKind.EXPIRED: "expired",
+    FindingKind.NOT_YET_VALID: "not_yet_valid",
+    FindingKind.UNREACHABLE: "status_unknown",
+    FindingKind.STATUS_UNKNOWN: "status_unknown",
+}
 
 
 def state_of(result: VerificationResult) -> str:
-    """ok, revoked, suspended, expired, not_yet_valid, status_unknown or invalid."""
-    for check in result.checks:
-        if check.outcome is Outcome.FAILED and check.name in TAMPER_CHECKS:
-            return "invalid"
-    status = result.check("status")
-    if status is not None and status.outcome is Outcome.FAILED:
-        if status.code not in ("revoked", "suspension", "suspended"):  # e.g. malformed entry
-            return "invalid"
-        return "revoked" if status.code == "revoked" else "suspended"
-    validity = result.check("validity")
-    if validity is not None and validity.outcome is Outcome.WARNING:
-        return "expired" if validity.code == "expired" else "not_yet_valid"
-    if any(c.outcome is Outcome.FAILED for c in result.checks):
-        return "invalid"
-    if status is not None and status.outcome is Outcome.WARNING:
-        return "status_unknown"
+    """ok, revoked, suspended, expired, not_yet_valid, status_unknown or invalid: the
+    engine's judgement (:func:`credentials.results.judge`) in the wallet's words. Invalid
+    names the most telling failure (revoked or suspended, else invalid); a warning the first
+    about the credential's currency (a status not known is status_unknown)."""
+    judgement = result.judgement
+    if judgement.verdict is Verdict.INVALID and judgement.finding is not None:
+        return _FAILED_STATES.get(judgement.finding.kind, "invalid")
+    for finding in judgement.findings:
+        state = _WARNING_STATES.get(finding.kind)
+        if state is not None and (
+            finding.kind is not FindingKind.UNREACHABLE or finding.check.name is CheckName.STATUS
+        ):
+            return state
     return "ok"
 
 
@@ -82,7 +96,9 @@ class Checker:
     def check(self, credential: Any, *, now: datetime) -> VerificationResult:
         if is_sd_jwt(credential):
             if self.sd_jwt is None:
-                failed = CheckResult("format", Outcome.FAILED, "format", "SD-JWT VC not enabled")
+                failed = CheckResult(
+                    CheckName.FORMAT, Outcome.FAILED, "format", "SD-JWT VC not enabled"
+                )
                 return VerificationResult((failed,))
             return self.sd_jwt.check(str(credential), now=now)
         return verify_credential(

@@ -45,7 +45,7 @@ from credentials.errors import CredentialsError, FetchError, JwtFormatError
 from credentials.jwk import JwsPublicKey
 from credentials.jws import JsonObject, parse_compact
 from credentials.net import HttpAnswer
-from credentials.results import CheckResult, Outcome, VerificationResult
+from credentials.results import CheckName, CheckResult, Outcome, VerificationResult
 from credentials.sd_jwt_vc import did_key_resolver, verify_sd_jwt_vc, x5c_key_resolver
 from credentials.sd_jwt_verifier import KeyResolutionError
 from credentials.status_token_cache import StatusTokenCache
@@ -158,7 +158,7 @@ class _TtlCache:
 
 
 def _check(name: str, outcome: Outcome, code: str, detail: str) -> CheckResult:
-    return CheckResult(name, outcome, code, detail)
+    return CheckResult(CheckName(name), outcome, code, detail)
 
 
 class SdJwtChecker:

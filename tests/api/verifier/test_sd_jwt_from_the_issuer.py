@@ -72,7 +72,7 @@ def test_an_issued_sd_jwt_vc_is_verified_shown_and_seen_revoked(issuer: Issuer) 
         assert {c.name for c in credential.disclosure.claims} == {
             "kind", "achievement_name", "holder_name"}  # fmt: skip
         assert credential.disclosure.withheld > 0
-        codes = {c.name: (c.outcome, c.code) for c in credential.result.checks}
+        codes = {str(c.name): (c.outcome, c.code) for c in credential.result.checks}
         return credential.verdict, codes
 
     verdict, codes = check()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from credentials.explain import _EXPLANATIONS, explain, headline, verdict_text
-from credentials.results import CheckResult, Outcome, Verdict
+from credentials.results import CheckName, CheckResult, Judgement, Outcome, Verdict, judge
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = [
@@ -51,10 +51,12 @@ def test_every_produced_code_is_explained() -> None:
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_explanations_and_verdicts(lang: str) -> None:
-    name, text = explain(CheckResult("status", Outcome.FAILED, "revoked", "x"), lang)
+    name, text = explain(CheckResult(CheckName.STATUS, Outcome.FAILED, "revoked", "x"), lang)
     assert name == ("Niet ingetrokken" if lang == "nl" else "Not revoked")
     assert ("ingetrokken" if lang == "nl" else "revoked") in text
-    fallback = explain(CheckResult("proof", Outcome.FAILED, "brand_new_code", "engine detail"))
+    fallback = explain(
+        CheckResult(CheckName.PROOF, Outcome.FAILED, "brand_new_code", "engine detail")
+    )
     assert fallback[1] == "engine detail"
     headlines = {verdict_text(v, lang)[0] for v in Verdict}
     assert len(headlines) == 3
@@ -62,8 +64,12 @@ def test_explanations_and_verdicts(lang: str) -> None:
 
 
 def _checks(*failing: tuple[str, Outcome, str]) -> list[CheckResult]:
-    passed = [CheckResult(n, Outcome.PASSED, "ok", "") for n in ("proof", "issuer", "validity")]
-    return passed + [CheckResult(name, outcome, code, "detail") for name, outcome, code in failing]
+    passed = [
+        CheckResult(CheckName(n), Outcome.PASSED, "ok", "") for n in ("proof", "issuer", "validity")
+    ]
+    return passed + [
+        CheckResult(CheckName(name), outcome, code, "detail") for name, outcome, code in failing
+    ]
 
 
 @pytest.mark.parametrize(
@@ -91,12 +97,14 @@ def _checks(*failing: tuple[str, Outcome, str]) -> list[CheckResult]:
 def test_the_headline_says_what_happened(
     failing: tuple[str, Outcome, str], verdict: Verdict, nl: str, en: str
 ) -> None:
-    assert headline(_checks(failing), verdict, "nl")[0] == nl
-    assert headline(_checks(failing), verdict, "en")[0] == en
+    judgement = judge(_checks(failing))
+    assert judgement.verdict is verdict
+    assert headline(judgement, "nl")[0] == nl
+    assert headline(judgement, "en")[0] == en
 
 
 def test_a_genuine_revoked_credential_is_never_called_not_genuine() -> None:
-    title, sentence = headline(_checks(("status", Outcome.FAILED, "revoked")), Verdict.INVALID)
+    title, sentence = headline(judge(_checks(("status", Outcome.FAILED, "revoked"))))
     assert "niet echt" not in (title + sentence).lower()
     assert "echt" in sentence
 
@@ -105,13 +113,13 @@ def test_the_worst_failure_wins_and_unknown_codes_get_a_safe_headline() -> None:
     both = _checks(
         ("status", Outcome.FAILED, "revoked"), ("proof", Outcome.FAILED, "bad_signature")
     )
-    assert headline(both, Verdict.INVALID)[0] == "Gewijzigd na het uitgeven: stop"
+    assert headline(judge(both))[0] == "Gewijzigd na het uitgeven: stop"
     # a warning does not name an invalid result
     mixed = _checks(("trust", Outcome.WARNING, "unknown_issuer"),
                     ("format", Outcome.FAILED, "brand_new_code"))  # fmt: skip
-    assert headline(mixed, Verdict.INVALID) == verdict_text(Verdict.INVALID)
-    assert headline(mixed, Verdict.INVALID, "en")[0] == "Not valid: stop"
+    assert headline(judge(mixed)) == verdict_text(Verdict.INVALID)
+    assert headline(judge(mixed), "en")[0] == "Not valid: stop"
     odd_warning = _checks(("schema", Outcome.WARNING, "brand_new_warning"))
-    assert headline(odd_warning, Verdict.WARNING) == verdict_text(Verdict.WARNING)
-    assert headline(_checks(), Verdict.VALID)[0] == "Echt en geldig"
-    assert headline([], Verdict.INVALID)[0] == "Niet geldig: stop"
+    assert headline(judge(odd_warning)) == verdict_text(Verdict.WARNING)
+    assert headline(judge(_checks()))[0] == "Echt en geldig"
+    assert headline(Judgement(Verdict.INVALID))[0] == "Niet geldig: stop"

@@ -185,8 +185,9 @@ def refusal_of(body: Any) -> tuple[TokenRefusal | None, int | None]:
     not one of ours (another issuer may send neither)."""
     if not isinstance(body, Mapping):
         return None, None
+    code = body.get("refusal")
     try:
-        refusal = TokenRefusal(body.get("refusal"))
+        refusal = TokenRefusal(code) if isinstance(code, str) else None
     except ValueError:
         refusal = None
     left = body.get("attempts_left")

@@ -48,6 +48,10 @@ ISSUER_REFUSED = (
     "De uitgever weigerde het bewijs te geven. Probeer het later opnieuw of neem contact op "
     "met de uitgever."
 )
+CREDENTIAL_REVOKED = (
+    "De uitgever heeft dit bewijs ingetrokken voordat je het ontving. Neem contact op met de "
+    "uitgever."
+)
 ISSUER_BUSY = "De uitgever heeft het nu te druk. Probeer het over een paar minuten opnieuw."
 
 _CREDENTIAL_ERRORS = {
@@ -117,5 +121,10 @@ def credential_error(status: int, body: Any) -> ReceiveError:
     """The refusal of a credential request."""
     if status == 429:
         return ReceiveError("issuer_busy", ISSUER_BUSY)
+    refusal, _ = refusal_of(body)
+    if refusal is TokenRefusal.CREDENTIAL_REVOKED:
+        return ReceiveError("credential_revoked", CREDENTIAL_REVOKED)
+    if refusal is TokenRefusal.OTHER_HOLDER:
+        return ReceiveError("offer_used", OFFER_USED)
     message = _CREDENTIAL_ERRORS.get(error_code(body) or "", ISSUER_REFUSED)
     return ReceiveError("offer_used" if message is OFFER_USED else "issuer_refused", message)

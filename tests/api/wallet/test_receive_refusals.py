@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 from fastapi.testclient import TestClient
 
 from credentials.oid4vci import CREDENTIAL_OFFER_SCHEME, LDP_VC, parse_offer_uri
-from wallet.services.issuer_errors import token_error
+from wallet.services.issuer_errors import credential_error, token_error
 
 from . import test_receive_sd_jwt
 from .test_receive_sd_jwt import Setup, _person, _wallet
@@ -107,3 +107,11 @@ def test_the_description_is_never_read() -> None:
     assert token_error(400, {**plain, "refusal": "nonsense"}, sent_tx_code=False).code == (  # type: ignore[union-attr]
         "offer_used"
     )
+
+
+def test_credential_refusals_by_code() -> None:
+    denied = {"error": "credential_request_denied", "error_description": "no"}
+    assert credential_error(400, denied).code == "issuer_refused"
+    revoked = {**denied, "refusal": "credential_revoked"}
+    assert credential_error(400, revoked).code == "credential_revoked"
+    assert credential_error(400, {**denied, "refusal": "other_holder"}).code == "offer_used"

@@ -20,6 +20,8 @@ context when signing). Verification outcomes are data (see ``verification``), ne
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 __all__ = [
     "BudgetExceededError",
     "CanonicalizationError",
@@ -28,6 +30,7 @@ __all__ = [
     "DidResolutionError",
     "DocumentLoaderError",
     "FetchError",
+    "FetchProblem",
     "JwtFormatError",
     "KeyFormatError",
     "MultibaseError",
@@ -90,12 +93,46 @@ class DidDocumentError(CredentialsError, ValueError):
     """A DID or DID document cannot be built from the given values (misuse)."""
 
 
+class FetchProblem(StrEnum):
+    """Why a fetch failed: the stable code callers branch on and pages translate by."""
+
+    URL_REFUSED = "url_refused"
+    """Not an https URL of a public host (scheme, user information, shape, plain http)."""
+    NON_PUBLIC_ADDRESS = "non_public_address"
+    """The host is, or resolves to, a loopback, private or otherwise non-global address."""
+    HOST_UNRESOLVED = "host_unresolved"
+    REDIRECT = "redirect"
+    """The server answered with a redirect; redirects are not followed."""
+    HTTP_STATUS = "http_status"
+    """The server answered another status than expected (``FetchError.status``)."""
+    TOO_LARGE = "too_large"
+    TIMEOUT = "timeout"
+    UNREACHABLE = "unreachable"
+    """The connection failed (refused, reset, TLS)."""
+    NOT_JSON = "not_json"
+    """The body is not JSON, or not a JSON object."""
+    WRONG_CONTENT = "wrong_content"
+    """The body is not what was asked for (media type, format, a type not of ours)."""
+    NOT_FETCHED = "not_fetched"
+    """Fetching is switched off here (no outbound HTTP for this kind of document)."""
+
+
 class FetchError(CredentialsError):
     """A remote JSON document could not be fetched safely.
 
     Raised for a refused URL (scheme, host, non-global address), a redirect, a non-200
     status, a body over the size limit, a timeout or a body that is not a JSON object.
+    ``code`` says which (a :class:`FetchProblem`), ``status`` the HTTP status for
+    :attr:`FetchProblem.HTTP_STATUS`; the message is English for logs, never parsed.
+
+        >>> FetchError(FetchProblem.HTTP_STATUS, "x answered HTTP 404", status=404).status
+        404
     """
+
+    def __init__(self, code: FetchProblem, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
 
 
 class JwtFormatError(CredentialsError, ValueError):

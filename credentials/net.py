@@ -51,7 +51,7 @@ from urllib.parse import SplitResult, urlsplit
 import httpcore
 import httpx
 
-from .errors import FetchError
+from .errors import FetchError, FetchProblem
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -112,7 +112,9 @@ def _host_key(parts: SplitResult) -> tuple[str, str]:
     try:
         port = parts.port
     except ValueError:
-        raise FetchError(f"URL {parts.geturl()!r} has an invalid port") from None
+        raise FetchError(
+            FetchProblem.URL_REFUSED, f"URL {parts.geturl()!r} has an invalid port"
+        ) from None
     bracketed = f"[{host}]" if ":" in host else host
     return bracketed, f"{bracketed}:{port}" if port is not None else bracketed
 
@@ -143,31 +145,37 @@ class _Target:
 
 def _checked_target(url: str, allow_hosts: Collection[str], resolve: HostResolver) -> _Target:
     if not isinstance(url, str) or len(url) > 2048:
-        raise FetchError("URL must be a string of at most 2048 characters")
+        raise FetchError(
+            FetchProblem.URL_REFUSED, "URL must be a string of at most 2048 characters"
+        )
     if not url.isascii() or not url.isprintable() or any(c in url for c in " \\"):
         # Parsers disagree on such URLs (a classic way to smuggle another host past a check).
-        raise FetchError(f"URL {url!r} contains spaces, backslashes or non-ASCII characters")
+        raise FetchError(
+            FetchProblem.URL_REFUSED,
+            f"URL {url!r} contains spaces, backslashes or non-ASCII characters",
+        )
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise FetchError(f"URL {url!r} is not an https URL")
+        raise FetchError(FetchProblem.URL_REFUSED, f"URL {url!r} is not an https URL")
     if parts.username is not None or parts.password is not None:
-        raise FetchError(f"URL {url!r} must not contain user information")
+        raise FetchError(FetchProblem.URL_REFUSED, f"URL {url!r} must not contain user information")
     if not parts.hostname:
-        raise FetchError(f"URL {url!r} has no host")
+        raise FetchError(FetchProblem.URL_REFUSED, f"URL {url!r} has no host")
     host, host_port = _host_key(parts)
     try:
         client_host = httpx.URL(url).host.lower()
     except (httpx.InvalidURL, ValueError):
-        raise FetchError(f"URL {url!r} is not a valid URL") from None
+        raise FetchError(FetchProblem.URL_REFUSED, f"URL {url!r} is not a valid URL") from None
     if client_host != host.strip("[]"):
-        raise FetchError(f"URL {url!r} is ambiguous about its host")
+        raise FetchError(FetchProblem.URL_REFUSED, f"URL {url!r} is ambiguous about its host")
     allowed = {h.lower() for h in allow_hosts}
     allow_listed = host in allowed or host_port in allowed
     if scheme == "http" and not allow_listed:
         raise FetchError(
+            FetchProblem.URL_REFUSED,
             f"URL {url!r} uses plain http; only https is fetched (http only for allow-listed "
-            "development hosts)"
+            "development hosts)",
         )
     port = parts.port or _DEFAULT_PORTS[scheme]
     if allow_listed:
@@ -179,17 +187,26 @@ def _checked_target(url: str, allow_hosts: Collection[str], resolve: HostResolve
         pass
     else:
         if not is_public_address(bare):
-            raise FetchError(f"URL {url!r} points at a non-public address")
+            raise FetchError(
+                FetchProblem.NON_PUBLIC_ADDRESS, f"URL {url!r} points at a non-public address"
+            )
         return _Target(client_host, port, (bare,))
     try:
         addresses = list(resolve(bare, port))
     except (OSError, UnicodeError) as exc:
-        raise FetchError(f"host {bare!r} could not be resolved: {exc}") from None
+        raise FetchError(
+            FetchProblem.HOST_UNRESOLVED, f"host {bare!r} could not be resolved: {exc}"
+        ) from None
     if not addresses:
-        raise FetchError(f"host {bare!r} could not be resolved: no addresses")
+        raise FetchError(
+            FetchProblem.HOST_UNRESOLVED, f"host {bare!r} could not be resolved: no addresses"
+        )
     for address in addresses:
         if not is_public_address(address):
-            raise FetchError(f"host {bare!r} resolves to a non-public address ({address})")
+            raise FetchError(
+                FetchProblem.NON_PUBLIC_ADDRESS,
+                f"host {bare!r} resolves to a non-public address ({address})",
+            )
     return _Target(client_host, port, tuple(addresses))
 
 
@@ -358,8 +375,9 @@ def guarded_request(
         ):
             if response.is_redirect and response.status_code != 304:  # 304: not modified
                 raise FetchError(
+                    FetchProblem.REDIRECT,
                     f"{url} answered with a redirect ({response.status_code}); "
-                    "redirects are not followed"
+                    "redirects are not followed",
                 )
             declared = response.headers.get("content-length")
             if (
@@ -368,18 +386,25 @@ def guarded_request(
                 and declared.isdigit()
                 and int(declared) > max_bytes
             ):
-                raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
+                raise FetchError(
+                    FetchProblem.TOO_LARGE, f"{url} is larger than the limit of {max_bytes} bytes"
+                )
             for chunk in response.iter_bytes():
                 body.extend(chunk)
                 if len(body) > max_bytes:
-                    raise FetchError(f"{url} is larger than the limit of {max_bytes} bytes")
+                    raise FetchError(
+                        FetchProblem.TOO_LARGE,
+                        f"{url} is larger than the limit of {max_bytes} bytes",
+                    )
                 if clock() > deadline:
-                    raise FetchError(f"{url} timed out after {timeout} s")
+                    raise FetchError(FetchProblem.TIMEOUT, f"{url} timed out after {timeout} s")
             return HttpAnswer(response.status_code, response.headers, bytes(body))
     except httpx.TimeoutException:
-        raise FetchError(f"{url} timed out after {timeout} s") from None
+        raise FetchError(FetchProblem.TIMEOUT, f"{url} timed out after {timeout} s") from None
     except httpx.HTTPError as exc:
-        raise FetchError(f"{url} could not be fetched: {type(exc).__name__}: {exc}") from None
+        raise FetchError(
+            FetchProblem.UNREACHABLE, f"{url} could not be fetched: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def parse_json_object(url: str, content: bytes) -> JsonObject:
@@ -387,9 +412,9 @@ def parse_json_object(url: str, content: bytes) -> JsonObject:
     try:
         document = json.loads(content)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise FetchError(f"{url} did not return JSON") from None
+        raise FetchError(FetchProblem.NOT_JSON, f"{url} did not return JSON") from None
     if not isinstance(document, dict):
-        raise FetchError(f"{url} did not return a JSON object")
+        raise FetchError(FetchProblem.NOT_JSON, f"{url} did not return a JSON object")
     return document
 
 
@@ -415,7 +440,11 @@ def fetch_bytes(
         max_bytes=max_bytes, headers={"Accept": accept}, clock=clock,
     )  # fmt: skip
     if answer.status != 200:
-        raise FetchError(f"{url} answered HTTP {answer.status}, expected 200")
+        raise FetchError(
+            FetchProblem.HTTP_STATUS,
+            f"{url} answered HTTP {answer.status}, expected 200",
+            status=answer.status,
+        )
     return answer.content
 
 

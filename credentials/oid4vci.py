@@ -16,7 +16,10 @@ request and signs key proofs. Section numbers refer to OpenID4VCI 1.0 (final).
 Malformed messages raise an :class:`Oid4vciError` whose ``error`` is the OAuth / OpenID4VCI
 error code the other side should receive (``invalid_request``, ``invalid_grant``,
 ``invalid_proof``, …) and whose ``description`` is a readable ASCII sentence fit for
-``error_description``:
+``error_description``. An error may also carry a :class:`TokenRefusal`: a stable code of ours
+that the issuer sends in the ``refusal`` extension member (OAuth 2.0 allows extra members in
+an error response), so that a wallet can tell "the offer is used" from "the transaction code
+is wrong" without reading the description (:func:`error_answer`, :func:`refusal_of`).
 
     Oid4vciError (CredentialsError)
     ├── OfferError              a credential offer or offer URI is malformed (wallet side)
@@ -37,6 +40,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, Final
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -67,6 +71,7 @@ __all__ = [
     "OfferError",
     "OfferUri",
     "Oid4vciError",
+    "TokenRefusal",
     "TokenRequest",
     "TokenRequestError",
     "TokenResponse",
@@ -78,6 +83,7 @@ __all__ = [
     "build_issuer_metadata",
     "create_key_proof",
     "credential_offer_uri",
+    "error_answer",
     "issuer_metadata_url",
     "ldp_vc_configuration",
     "parse_authorization_server_metadata",
@@ -88,6 +94,7 @@ __all__ = [
     "parse_offer_uri",
     "parse_token_request",
     "parse_token_response",
+    "refusal_of",
     "sign_issuer_metadata",
     "token_request_form",
     "verify_key_proof",
@@ -118,11 +125,74 @@ class Oid4vciError(CredentialsError):
     """A protocol message is refused. ``error`` is the code to answer with; ``description``
     is ASCII without ``"`` or ``\\`` (RFC 6749 §5.2 ``error_description`` characters)."""
 
-    def __init__(self, error: str, description: str) -> None:
+    def __init__(
+        self,
+        error: str,
+        description: str,
+        *,
+        refusal: TokenRefusal | None = None,
+        attempts_left: int | None = None,
+    ) -> None:
         clean = _ERROR_TEXT.sub("?", description)
         super().__init__(f"{error}: {clean}")
         self.error = error
         self.description = clean
+        self.refusal = refusal
+        self.attempts_left = attempts_left
+
+
+class TokenRefusal(StrEnum):
+    """Why the issuer refused a token or credential request, more precisely than the
+    protocol's ``error`` code. Sent as the ``refusal`` member of the error answer beside
+    ``error`` (which stays the RFC 6749 / OpenID4VCI code); ``attempts_left`` goes with
+    :attr:`TX_CODE_WRONG`. Programs branch on these; ``error_description`` is prose."""
+
+    OFFER_UNKNOWN = "offer_unknown"
+    """No offer has this pre-authorized code."""
+    OFFER_USED = "offer_used"
+    """The pre-authorized code was exchanged before."""
+    OFFER_EXPIRED = "offer_expired"
+    OFFER_REVOKED = "offer_revoked"
+    """The issuer withdrew the offer."""
+    OFFER_LOCKED = "offer_locked"
+    """Too many wrong transaction codes; the offer cannot be used any more."""
+    TX_CODE_REQUIRED = "tx_code_required"
+    TX_CODE_WRONG = "tx_code_wrong"
+    """The transaction code is wrong; ``attempts_left`` more may be tried."""
+    TOKEN_UNKNOWN = "token_unknown"  # noqa: S105 (a code, not a secret)
+    """The access token is unknown or expired (credential endpoint)."""
+    CREDENTIAL_REVOKED = "credential_revoked"
+    """The credential behind the offer was revoked before it was delivered."""
+    OTHER_HOLDER = "other_holder"
+    """The offer was redeemed for another holder key."""
+    FORMAT_UNAVAILABLE = "format_unavailable"
+    """The issuer cannot deliver the requested format now."""
+
+
+def error_answer(exc: Oid4vciError) -> JsonObject:
+    """The JSON error answer for ``exc``: ``error``, ``error_description`` and, when known,
+    ``refusal`` and ``attempts_left``."""
+    body: JsonObject = {"error": exc.error, "error_description": exc.description}
+    if exc.refusal is not None:
+        body["refusal"] = exc.refusal.value
+    if exc.attempts_left is not None:
+        body["attempts_left"] = exc.attempts_left
+    return body
+
+
+def refusal_of(body: Any) -> tuple[TokenRefusal | None, int | None]:
+    """The ``refusal`` and ``attempts_left`` of an error answer; None for what is absent or
+    not one of ours (another issuer may send neither)."""
+    if not isinstance(body, Mapping):
+        return None, None
+    code = body.get("refusal")
+    try:
+        refusal = TokenRefusal(code) if isinstance(code, str) else None
+    except ValueError:
+        refusal = None
+    left = body.get("attempts_left")
+    valid = isinstance(left, int) and not isinstance(left, bool) and 0 <= left <= 1000
+    return refusal, left if valid else None
 
 
 class OfferError(Oid4vciError):

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from .errors import FetchError
+from .errors import FetchError, FetchProblem
 from .net import HostResolver, guarded_request, parse_json_object, system_resolve
 from .status_token_cache import max_age_of
 
@@ -148,7 +148,11 @@ class CachingStatusFetcher:
         elif answer.status == 200:
             document, etag = parse_json_object(url, answer.content), answer.headers.get("etag")
         else:
-            raise FetchError(f"{url} answered HTTP {answer.status}, expected 200")
+            raise FetchError(
+                FetchProblem.HTTP_STATUS,
+                f"{url} answered HTTP {answer.status}, expected 200",
+                status=answer.status,
+            )
         stated = [t for t in (max_age_of(answer.headers), _list_ttl(document)) if t is not None]
         lifetime = min([self._ttl, *stated])
         with self._lock:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from .errors import FetchError, JwtFormatError
+from .errors import FetchError, FetchProblem, JwtFormatError
 from .jws import parse_compact
 
 __all__ = [
@@ -143,10 +143,16 @@ class StatusTokenCache:
             try:
                 token = answer.content.decode("ascii").strip()
             except UnicodeDecodeError:
-                raise FetchError(f"{uri} did not answer with a statuslist+jwt") from None
+                raise FetchError(
+                    FetchProblem.WRONG_CONTENT, f"{uri} did not answer with a statuslist+jwt"
+                ) from None
             etag = answer.headers.get("etag")
         else:
-            raise FetchError(f"{uri} answered HTTP {answer.status}, expected 200")
+            raise FetchError(
+                FetchProblem.HTTP_STATUS,
+                f"{uri} answered HTTP {answer.status}, expected 200",
+                status=answer.status,
+            )
         stated = [t for t in (max_age_of(answer.headers), token_ttl(token)) if t is not None]
         lifetime = min([self._ttl, *stated])
         with self._lock:

@@ -28,6 +28,7 @@ from typing import Any
 from qualifications.catalog import Catalog
 from qualifications.evidence import Evidence, EvidenceKind
 from qualifications.issues import Issue, IssueCode
+from qualifications.messages import Message, ResultProblem
 from qualifications.model import GenericSubject, PartKey, Qualification
 
 __all__ = [
@@ -201,7 +202,9 @@ def _resolve_qualification(
     catalog: Catalog, ref: str | None, problems: list[tuple[str, str]]
 ) -> Qualification | None:
     if not ref:
-        problems.append(("qualification", "name the qualification (crebo or catalog id)"))
+        problems.append(("qualification", Message(
+            ResultProblem.QUALIFICATION_MISSING, "name the qualification (crebo or catalog id)"
+        )))  # fmt: skip
         return None
     found = catalog.qualification(ref.strip())
     if not found:
@@ -210,13 +213,21 @@ def _resolve_qualification(
         found = tuple(q for q in catalog.search(ref, limit=10_000) if q.title.lower() == wanted)
         if len(found) > 1:
             crebos = ", ".join(q.crebo or q.id for q in found)
-            problems.append(("qualification", f"{ref!r} is the title of {crebos}; use the crebo"))
+            problems.append(("qualification", Message(
+                ResultProblem.TITLE_AMBIGUOUS, f"{ref!r} is the title of {crebos}; use the crebo",
+                value=ref, crebos=crebos,
+            )))  # fmt: skip
             return None
     if not found:
-        problems.append(("qualification", f"{ref!r} is not in the catalog"))
+        problems.append(("qualification", Message(
+            ResultProblem.NOT_IN_CATALOG, f"{ref!r} is not in the catalog", value=ref
+        )))  # fmt: skip
         return None
     if len(found) > 1:
-        problems.append(("qualification", f"{ref!r} is ambiguous; add @dossierversion"))
+        problems.append(("qualification", Message(
+            ResultProblem.VERSION_AMBIGUOUS, f"{ref!r} is ambiguous; add @dossierversion",
+            value=ref,
+        )))  # fmt: skip
         return None
     return found[0]
 
@@ -234,30 +245,31 @@ def _check_codes(
     kerntaken: list[str] = []
     werkprocessen: list[str] = []
     if not qualification.has_detail:
-        problems.append(
-            (
-                "codes",
-                f"the kerntaken of dossier {qualification.dossier_crebo} are not in the catalog"
-                " yet; import its SBB export",
-            )
-        )
+        problems.append(("codes", Message(
+            ResultProblem.KERNTAKEN_MISSING,
+            f"the kerntaken of dossier {qualification.dossier_crebo} are not in the catalog"
+            " yet; import its SBB export",
+            dossier=qualification.dossier_crebo,
+        )))  # fmt: skip
         return kerntaken, werkprocessen
     if not codes:
-        problems.append(("codes", "name at least one kerntaak or werkproces"))
+        problems.append(("codes", Message(
+            ResultProblem.CODES_MISSING, "name at least one kerntaak or werkproces"
+        )))  # fmt: skip
     for raw in codes:
         code = raw.strip().upper()
         unit = catalog.unit(
             PartKey(qualification.dossier_crebo, qualification.dossier_version, code)
         )
         if unit is None or code not in own:
-            problems.append(
-                (
-                    "codes",
-                    f"{code} is not a kerntaak or werkproces of {qualification.title} "
-                    f"(dossier {qualification.dossier_crebo}, version "
-                    f"{qualification.dossier_version})",
-                )
-            )
+            problems.append(("codes", Message(
+                ResultProblem.CODE_NOT_IN_QUALIFICATION,
+                f"{code} is not a kerntaak or werkproces of {qualification.title} "
+                f"(dossier {qualification.dossier_crebo}, version "
+                f"{qualification.dossier_version})",
+                code=code, title=qualification.title, dossier=qualification.dossier_crebo,
+                version=qualification.dossier_version,
+            )))  # fmt: skip
             continue
         target = kerntaken if unit.is_kerntaak else werkprocessen
         if code not in target:
@@ -355,7 +367,10 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
             return False
         found = catalog.keuzedeel(code)
         if found is None:
-            problems.append(("keuzedeel", f"keuzedeel {code} is not in the catalog"))
+            problems.append(("keuzedeel", Message(
+                ResultProblem.KEUZEDEEL_UNKNOWN, f"keuzedeel {code} is not in the catalog",
+                code=code,
+            )))  # fmt: skip
             return True
         achievement["keuzedeel"] = code
         if found.sbu is not None:
@@ -374,7 +389,10 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
             return False
         if subject not in {s.value for s in GenericSubject}:
             choices = ", ".join(s.value for s in GenericSubject)
-            problems.append(("generic_subject", f"{subject!r} is not one of {choices}"))
+            problems.append(("generic_subject", Message(
+                ResultProblem.SUBJECT_UNKNOWN, f"{subject!r} is not one of {choices}",
+                value=subject, choices=choices,
+            )))  # fmt: skip
             return True
         achievement["genericSubject"] = subject
         if request.generic_level:
@@ -395,7 +413,10 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
         if code:
             certificate = catalog.certificate(code)
             if certificate is None:
-                problems.append(("certificate_code", f"certificate {code} is not in the catalog"))
+                problems.append(("certificate_code", Message(
+                    ResultProblem.CERTIFICATE_UNKNOWN, f"certificate {code} is not in the catalog",
+                    code=code,
+                )))  # fmt: skip
             else:
                 achievement["certificaatCode"] = code
                 if certificate.sbu is not None:
@@ -417,7 +438,9 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
         coded(info.title_nl)
         if kind is CredentialKind.PRAKTIJKVERKLARING:
             if not request.leerbedrijf:
-                problems.append(("leerbedrijf", "name the erkend leerbedrijf"))
+                problems.append(("leerbedrijf", Message(
+                    ResultProblem.LEERBEDRIJF_MISSING, "name the erkend leerbedrijf"
+                )))  # fmt: skip
             else:
                 leerbedrijf: JsonObject = {"name": request.leerbedrijf.strip()}
                 if request.leerbedrijf_kvk:
@@ -428,7 +451,10 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
             _period(request, achievement, problems)
     elif kind is CredentialKind.VRIJSTELLING:
         if not request.examencommissie:
-            problems.append(("examencommissie", "a vrijstelling is granted by an examencommissie"))
+            problems.append(("examencommissie", Message(
+                ResultProblem.EXAMENCOMMISSIE_MISSING,
+                "a vrijstelling is granted by an examencommissie",
+            )))  # fmt: skip
         else:
             achievement["examencommissie"] = request.examencommissie.strip()
         if request.decision_date:
@@ -458,9 +484,13 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
             )  # fmt: skip
     elif kind is CredentialKind.BRANCHECERTIFICAAT:
         if not request.title:
-            problems.append(("title", "a branchecertificaat needs its title"))
+            problems.append(("title", Message(
+                ResultProblem.TITLE_MISSING, "a branchecertificaat needs its title"
+            )))  # fmt: skip
         if not request.leeruitkomsten:
-            problems.append(("leeruitkomsten", "list at least one leeruitkomst"))
+            problems.append(("leeruitkomsten", Message(
+                ResultProblem.LEERUITKOMSTEN_MISSING, "list at least one leeruitkomst"
+            )))  # fmt: skip
         achievement["leeruitkomsten"] = [
             {"name": lu.name, **({"credits": lu.credits} if lu.credits is not None else {})}
             for lu in request.leeruitkomsten
@@ -468,7 +498,10 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
         if request.qualification or request.codes:
             coded("Gekoppeld aan")
             if not request.mapped_by:
-                problems.append(("mapped_by", "say who mapped the certificate to werkprocessen"))
+                problems.append(("mapped_by", Message(
+                    ResultProblem.MAPPED_BY_MISSING,
+                    "say who mapped the certificate to werkprocessen",
+                )))  # fmt: skip
             else:
                 achievement["mappedBy"] = request.mapped_by.strip()
         achievement["id"] = _achievement_id("branche", (request.title or "").lower()[:80])
@@ -476,7 +509,10 @@ def build_achievement(catalog: Catalog, request: AchievementRequest) -> Achievem
 
     grade = " ".join((request.grade or "").split())
     if grade and kind not in GRADED_KINDS:
-        problems.append(("grade", f"a {info.title_nl.lower()} carries no grade; leave it empty"))
+        problems.append(("grade", Message(
+            ResultProblem.NO_GRADE, f"a {info.title_nl.lower()} carries no grade; leave it empty",
+            kind=info.title_nl.lower(),
+        )))  # fmt: skip
     if problems:
         return AchievementResult(None, tuple(problems), qualification)
     results = (_grade_result(achievement, grade),) if grade else ()
@@ -500,22 +536,33 @@ def _period(
         try:
             parsed[name] = date.fromisoformat(value)
         except ValueError:
-            problems.append((name, f"{value!r} is not a date (YYYY-MM-DD)"))
+            problems.append((name, Message(
+                ResultProblem.NOT_A_DATE, f"{value!r} is not a date (YYYY-MM-DD)", value=value
+            )))  # fmt: skip
     if "period_start" in parsed:
         achievement["periodStart"] = parsed["period_start"].isoformat()
     if "period_end" in parsed:
         achievement["periodEnd"] = parsed["period_end"].isoformat()
     if len(parsed) == 2 and parsed["period_end"] < parsed["period_start"]:
-        problems.append(("period_end", "the period ends before it starts"))
+        problems.append(("period_end", Message(
+            ResultProblem.PERIOD_REVERSED, "the period ends before it starts"
+        )))  # fmt: skip
 
 
 #: The earliest date a result can have been achieved: older than any mbo result a school
 #: still records (the WEB of 1996 and its predecessors); an earlier date is a typing error.
 EARLIEST_DATE_ACHIEVED = date(1950, 1, 1)
 # fixed texts, so the pages can translate them
-DATE_NOT_A_DATE = "the date achieved is not a date (YYYY-MM-DD)"
-DATE_IN_FUTURE = "the date achieved is in the future; a result is achieved before it is issued"
-DATE_TOO_OLD = "the date achieved is before 1950; check the year"
+DATE_NOT_A_DATE = Message(
+    ResultProblem.DATE_ACHIEVED_INVALID, "the date achieved is not a date (YYYY-MM-DD)"
+)
+DATE_IN_FUTURE = Message(
+    ResultProblem.DATE_ACHIEVED_FUTURE,
+    "the date achieved is in the future; a result is achieved before it is issued",
+)
+DATE_TOO_OLD = Message(
+    ResultProblem.DATE_ACHIEVED_TOO_OLD, "the date achieved is before 1950; check the year"
+)
 
 
 def check_date_achieved(value: str | date | None, today: date) -> tuple[date | None, str | None]:

@@ -27,12 +27,21 @@ def not_logged_in(request: Request) -> Exception:
     return PageError(401, "Niet ingelogd", "Log eerst in.", slug="not-logged-in")
 
 
+def _filled(message: str, values: dict[str, object]) -> str:
+    """A message with its ``{placeholders}`` filled (pages translate the bare message)."""
+    try:
+        return message.format(**values) if values else message
+    except (KeyError, IndexError, ValueError):
+        return message
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def _wallet(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, NotFoundError):
             return problem_response(request, 404, "Niet gevonden", str(exc), slug="not-found")
         if isinstance(exc, InputError):
-            error: dict[str, object] = {"code": exc.code, "detail": exc.detail}
+            detail = _filled(exc.detail, exc.extra)
+            error: dict[str, object] = {"code": exc.code, "detail": detail}
             if exc.field:
                 error["pointer"] = f"/{exc.field}"
             extra = {"code": exc.code, **{k: v for k, v in exc.extra.items() if v is not None}}
@@ -40,7 +49,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 request,
                 422,
                 "Niet gelukt",
-                exc.detail,
+                detail,
                 slug=exc.code.replace("_", "-"),
                 errors=[error],
                 extra=extra,

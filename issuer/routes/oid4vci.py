@@ -2,8 +2,8 @@
 
 Metadata, the credential offer behind a ``credential_offer_uri`` and its QR code, and the
 token, nonce and credential endpoints. The OAuth-style endpoints answer errors as RFC 6749 /
-OpenID4VCI JSON (``error``, ``error_description``) with ``Cache-Control: no-store``; the rest
-answer problem+json like every other route.
+OpenID4VCI JSON (``error``, ``error_description``, and our ``refusal`` code) with
+``Cache-Control: no-store``; the rest answer problem+json like every other route.
 """
 
 from __future__ import annotations
@@ -23,7 +23,12 @@ from credentials.client_attestation import (
     WalletProvider,
     load_wallet_providers,
 )
-from credentials.oid4vci import CredentialRequestError, Oid4vciError, TokenRequestError
+from credentials.oid4vci import (
+    CredentialRequestError,
+    Oid4vciError,
+    TokenRequestError,
+    error_answer,
+)
 from web_common.bodies import body_of_type
 from web_common.problems import ProblemError
 
@@ -42,8 +47,7 @@ _MAX_BODY = 64 * 1024
 
 
 def _oauth_error(exc: Oid4vciError, status: int = 400, **headers: str) -> JSONResponse:
-    body = {"error": exc.error, "error_description": exc.description}
-    return JSONResponse(body, status_code=status, headers={**NO_STORE, **headers})
+    return JSONResponse(error_answer(exc), status_code=status, headers={**NO_STORE, **headers})
 
 
 def _gone(exc: offers.OfferUnavailableError) -> ProblemError:

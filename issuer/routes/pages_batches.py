@@ -195,7 +195,7 @@ def upload(
                 max_rows=settings.batch_max_rows,
             )  # fmt: skip
         except BatchFileError as exc:
-            say = explain(_lang(request))
+            say = explain(_gettext(request))
             errors, status = [say(p.detail) for p in exc.problems], 422
         else:
             uow.commit()
@@ -208,7 +208,7 @@ def upload(
 
 
 def _row_context(request: Request, rows: list[Any]) -> list[dict[str, Any]]:
-    say = explain(_lang(request))
+    say = explain(_gettext(request))
     kinds = _kind_labels(_lang(request))
     return [
         {
@@ -219,7 +219,7 @@ def _row_context(request: Request, rows: list[Any]) -> list[dict[str, Any]]:
             "qualification": row.fields.get("kwalificatie", ""),
             "codes": row.fields.get("codes", ""),
             "status": row.status,
-            "errors": [(e.get("column") or "", say(e.get("detail", ""))) for e in row.errors],
+            "errors": [(e.get("column") or "", say(e)) for e in row.errors],
             "credential_id": row.issued_credential_id,
             "replaces_id": row.replaces_credential_id,
         }
@@ -238,13 +238,14 @@ def batch_page(
     page: int = 1,
 ) -> Response:
     batch = get_batch(uow, org, batch_id)
-    view = view_batch(batch).to_json()
+    viewed = view_batch(batch)
+    view = viewed.to_json()
     page = max(1, page)
     rows, matching = review_batch_rows(
         uow, batch, status=_ROW_FILTERS.get(show), offset=(page - 1) * _ROWS_PER_PAGE,
         limit=_ROWS_PER_PAGE,
     )  # fmt: skip
-    say = explain(_lang(request))
+    say = explain(_gettext(request))
     return render(
         request,
         "batches/batch.html",
@@ -252,7 +253,7 @@ def batch_page(
             "batch": batch,
             "view": view,
             "counts": view["counts"],
-            "warnings": [say(w) for w in view["warnings"]],
+            "warnings": [say(w) for w in viewed.warnings],
             "rows": _row_context(request, rows),
             "show": show if show in _ROW_FILTERS else "",
             "page": page,

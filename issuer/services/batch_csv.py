@@ -50,6 +50,7 @@ from web_common.emails import is_email_address
 from web_common.spreadsheet import csv_bytes
 
 from .batch_fields import FIELDS, BatchField, FieldType
+from .batch_problems import BatchProblem, problem
 from .student_results import StudentResult
 
 __all__ = [
@@ -137,16 +138,44 @@ def _decode(data: bytes) -> tuple[str | None, str, CsvProblem | None]:
         try:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig", None
         except UnicodeDecodeError as exc:
-            return None, "", CsvProblem(f"the file says UTF-8 but byte {exc.start} is not")
+            return (
+                None,
+                "",
+                CsvProblem(
+                    problem(
+                        BatchProblem.NOT_UTF8,
+                        f"the file says UTF-8 but byte {exc.start} is not",
+                        byte=exc.start,
+                    )
+                ),
+            )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16", None
         except UnicodeDecodeError:
-            return None, "", CsvProblem("the file says UTF-16 but is not")
+            return (
+                None,
+                "",
+                CsvProblem(problem(BatchProblem.NOT_UTF16, "the file says UTF-16 but is not")),
+            )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return None, "", CsvProblem("this is a workbook (.xlsx/.xls); save it as CSV first")
+        return (
+            None,
+            "",
+            CsvProblem(
+                problem(
+                    BatchProblem.WORKBOOK, "this is a workbook (.xlsx/.xls); save it as CSV first"
+                )
+            ),
+        )
     if b"\x00" in data:
-        return None, "", CsvProblem("this is not a text file (it contains NUL bytes)")
+        return (
+            None,
+            "",
+            CsvProblem(
+                problem(BatchProblem.NUL_BYTES, "this is not a text file (it contains NUL bytes)")
+            ),
+        )
     try:
         return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError:
@@ -154,7 +183,13 @@ def _decode(data: bytes) -> tuple[str | None, str, CsvProblem | None]:
     try:
         return data.decode("cp1252"), "cp1252", None
     except UnicodeDecodeError:
-        return None, "", CsvProblem("the file is neither UTF-8 nor Windows-1252 text")
+        return (
+            None,
+            "",
+            CsvProblem(
+                problem(BatchProblem.NOT_TEXT, "the file is neither UTF-8 nor Windows-1252 text")
+            ),
+        )
 
 
 #: Excel writes (and reads) a first line ``sep=;`` naming the separator.
@@ -196,7 +231,11 @@ def _clean_row(fields: dict[str, str], row_number: int) -> CsvRow:
             if iso is None:
                 problems.append(
                     CsvProblem(
-                        f"{fields[name]!r} is not a date (use 2026-07-01 or 1-7-2026)",
+                        problem(
+                            BatchProblem.CELL_NOT_A_DATE,
+                            f"{fields[name]!r} is not a date (use 2026-07-01 or 1-7-2026)",
+                            value=fields[name],
+                        ),
                         row_number,
                         name,
                     )
@@ -205,27 +244,52 @@ def _clean_row(fields: dict[str, str], row_number: int) -> CsvRow:
                 fields[name] = iso
     email = fields.get("email", "").strip()
     if email and not is_email_address(email):
-        problems.append(CsvProblem(f"{email!r} is not an e-mail address", row_number, "email"))
+        problems.append(
+            CsvProblem(
+                problem(
+                    BatchProblem.NOT_AN_EMAIL, f"{email!r} is not an e-mail address", value=email
+                ),
+                row_number,
+                "email",
+            )
+        )
     if "soort" in fields:
         fields["soort"] = fields["soort"].strip().lower().replace("-", "_").replace(" ", "_")
     if "codes" in fields:
         fields["codes"] = " ".join(c.upper() for c in _CODE_SPLIT.split(fields["codes"]) if c)
     for name, value in fields.items():
         if len(value) > _MAX_CELL:
-            problems.append(CsvProblem(f"longer than {_MAX_CELL} characters", row_number, name))
+            problems.append(
+                CsvProblem(
+                    problem(
+                        BatchProblem.TOO_LONG, f"longer than {_MAX_CELL} characters", max=_MAX_CELL
+                    ),
+                    row_number,
+                    name,
+                )
+            )
     return CsvRow(row_number, fields, tuple(problems))
 
 
 def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
     """Read an uploaded results file. File-level problems end reading; row problems don't."""
     if not data.strip():
-        return ParsedCsv((), (CsvProblem("the file is empty"),))
-    text, encoding, problem = _decode(data)
-    if problem is not None or text is None:
-        return ParsedCsv((), (problem or CsvProblem("unreadable"),))
+        return ParsedCsv((), (CsvProblem(problem(BatchProblem.FILE_EMPTY, "the file is empty")),))
+    text, encoding, refused = _decode(data)
+    if refused is not None or text is None:
+        return ParsedCsv(
+            (), (refused or CsvProblem(problem(BatchProblem.UNREADABLE, "unreadable")),)
+        )
     warnings: list[CsvProblem] = []
     if encoding == "cp1252":
-        warnings.append(CsvProblem("read as Windows-1252; save as 'CSV UTF-8' to be sure"))
+        warnings.append(
+            CsvProblem(
+                problem(
+                    BatchProblem.READ_AS_WINDOWS_1252,
+                    "read as Windows-1252; save as 'CSV UTF-8' to be sure",
+                )
+            )
+        )
     text = text.lstrip("\ufeff")
     first_line, _, rest = text.partition("\n")
     declared = _SEP_LINE.fullmatch(first_line.strip())
@@ -239,7 +303,9 @@ def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
         while header is not None and not any(cell.strip() for cell in header):
             header = next(reader, None)
         if header is None:
-            return ParsedCsv((), (CsvProblem("the file has no header line"),))
+            return ParsedCsv(
+                (), (CsvProblem(problem(BatchProblem.NO_HEADER, "the file has no header line")),)
+            )
         columns: list[str | None] = []
         seen: set[str] = set()
         file_errors: list[CsvProblem] = []
@@ -247,10 +313,26 @@ def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
             name = _ALIASES.get(_normalise_header(cell))
             if name is None:
                 if cell.strip():
-                    warnings.append(CsvProblem(f"unknown column {cell.strip()!r} is ignored"))
+                    warnings.append(
+                        CsvProblem(
+                            problem(
+                                BatchProblem.UNKNOWN_COLUMN,
+                                f"unknown column {cell.strip()!r} is ignored",
+                                column=cell.strip(),
+                            )
+                        )
+                    )
                 columns.append(None)
             elif name in seen:
-                file_errors.append(CsvProblem(f"column {name!r} appears twice", 1, name))
+                file_errors.append(
+                    CsvProblem(
+                        problem(
+                            BatchProblem.COLUMN_TWICE, f"column {name!r} appears twice", column=name
+                        ),
+                        1,
+                        name,
+                    )
+                )
                 columns.append(None)
             else:
                 seen.add(name)
@@ -259,8 +341,12 @@ def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
         if missing:
             file_errors.append(
                 CsvProblem(
-                    f"required column(s) missing: {', '.join(missing)}; "
-                    "download the template for the column names"
+                    problem(
+                        BatchProblem.COLUMNS_MISSING,
+                        f"required column(s) missing: {', '.join(missing)}; "
+                        "download the template for the column names",
+                        columns=", ".join(missing),
+                    )
                 )
             )
         if file_errors:
@@ -272,20 +358,35 @@ def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
             if not any(cell.strip() for cell in record):
                 continue
             if len(rows) >= max_rows:
+                limit = f"{max_rows:,}".replace(",", ".")
                 return ParsedCsv(
                     (),
-                    (CsvProblem(f"more than {max_rows:,} rows; split the file".replace(",", ".")),),
+                    (
+                        CsvProblem(
+                            problem(
+                                BatchProblem.TOO_MANY_ROWS,
+                                f"more than {limit} rows; split the file",
+                                max=limit,
+                            )
+                        ),
+                    ),
                     tuple(warnings),
                     encoding,
                     separator,
                 )
             if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
-                problem = CsvProblem(
-                    f"the row has {len(record)} cells but the header {len(columns)}; "
-                    f"is there a {separator!r} inside a value without quotes?",
+                cells = CsvProblem(
+                    problem(
+                        BatchProblem.CELL_COUNT,
+                        f"the row has {len(record)} cells but the header {len(columns)}; "
+                        f"is there a {separator!r} inside a value without quotes?",
+                        cells=len(record),
+                        header=len(columns),
+                        separator=separator,
+                    ),
                     row_number,
                 )
-                rows.append(CsvRow(row_number, {}, (problem,)))
+                rows.append(CsvRow(row_number, {}, (cells,)))
                 continue
             fields = {
                 name: cell.strip()
@@ -296,14 +397,25 @@ def parse_results_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParsedCsv:
     except csv.Error as exc:
         return ParsedCsv(
             (),
-            (CsvProblem(f"the file is not valid CSV: {exc}", reader.line_num or None),),
+            (
+                CsvProblem(
+                    problem(
+                        BatchProblem.INVALID_CSV, f"the file is not valid CSV: {exc}", reason=exc
+                    ),
+                    reader.line_num or None,
+                ),
+            ),
             tuple(warnings),
             encoding,
             separator,
         )
     if not rows:
         return ParsedCsv(
-            (), (CsvProblem("the file has no data rows"),), tuple(warnings), encoding, separator
+            (),
+            (CsvProblem(problem(BatchProblem.NO_DATA_ROWS, "the file has no data rows")),),
+            tuple(warnings),
+            encoding,
+            separator,
         )
     used = tuple(name for name in columns if name is not None)
     return ParsedCsv(tuple(rows), (), tuple(warnings), encoding, separator, used)
@@ -371,7 +483,14 @@ def result_from_fields(
         kind = CredentialKind(kind_text)
     except ValueError:
         choices = ", ".join(k.value for k in CredentialKind)
-        reason = f"{kind_text!r} is not one of {choices}" if kind_text else f"one of {choices}"
+        reason = (
+            problem(
+                BatchProblem.KIND_UNKNOWN, f"{kind_text!r} is not one of {choices}",
+                value=kind_text, choices=choices,
+            )
+            if kind_text
+            else problem(BatchProblem.KIND_MISSING, f"one of {choices}", choices=choices)
+        )  # fmt: skip
         return None, (("soort", reason),)
     values: dict[str, dict[str, Any]] = {"request": {}, "result": {}}
     for field in FIELDS:

@@ -36,12 +36,14 @@ from sqlalchemy import func, or_, select, update
 from credentials.keys import Ed25519KeyPair
 from qualifications import Catalog
 from qualifications.achievements import CredentialKind
+from qualifications.messages import coded, message_of
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.batch_tables import Batch, BatchRow
 from ..db.tables import IssuedCredential, Organisation
 from .batch_csv import legacy_row_reference, result_from_fields
+from .batch_problems import BatchProblem, problem
 from .diploma_decisions import enter_diploma
 from .errors import IssuanceError, IssuerError
 from .issuance import BulkIssue, issue_credentials_many
@@ -167,10 +169,13 @@ def claim_chunk(
         result, problems = result_from_fields(fields)
         try:
             if result is None:
-                raise IssuerError("; ".join(detail for _, detail in problems))
+                raise IssuanceError(list(problems))
             credential = unsigned_credential_for(catalog, org, result, now)
-        except IssuerError as exc:  # the catalog changed since the preview
-            chunk.failed[row.id] = _errors(str(exc))
+        except IssuanceError as exc:  # the catalog changed since the preview
+            chunk.failed[row.id] = _problem_errors(exc)
+            continue
+        except IssuerError as exc:
+            chunk.failed[row.id] = _errors(message_of(exc))
             continue
         planned.append((row, result, credential, legacy_row_reference(fields)))
 
@@ -192,7 +197,7 @@ def claim_chunk(
                     batch_id=batch_id,
                 )  # fmt: skip
             except IssuerError as exc:
-                chunk.failed[row.id] = _errors(str(exc))
+                chunk.failed[row.id] = _errors(message_of(exc))
             else:
                 chunk.awaiting.add(row.id)
         elif found is None:
@@ -211,10 +216,12 @@ def claim_chunk(
         elif says_the_same(catalog, org, result, found):
             chunk.existing[row.id] = (found.credential_ref, found.id)
         else:
-            chunk.failed[row.id] = _errors(
+            chunk.failed[row.id] = _errors(problem(
+                BatchProblem.CHANGED_SINCE_PREVIEW,
                 f"a different credential was issued for this result since the preview "
-                f"({found.credential_ref}); upload the file again to see the change and resolve it"
-            )
+                f"({found.credential_ref}); upload the file again to see the change and resolve it",
+                credential=found.credential_ref,
+            ))  # fmt: skip
     entries = allocate_entries_many(
         uow, org, len(new), public_base_url=public_base_url, size=status_list_size, now=now,
         rng=rng or random.SystemRandom(),
@@ -226,8 +233,12 @@ def claim_chunk(
     return chunk
 
 
-def _errors(detail: str) -> list[dict[str, str]]:
-    return [{"column": "", "field": "", "detail": detail}]
+def _errors(detail: str) -> list[dict[str, Any]]:
+    return [{"column": "", "field": "", "detail": detail, **coded(detail)}]
+
+
+def _problem_errors(exc: IssuanceError) -> list[dict[str, Any]]:
+    return [{"column": "", "field": p, "detail": d, **coded(d)} for p, d in exc.problems]
 
 
 def complete_chunk(
@@ -285,10 +296,9 @@ def complete_chunk(
 
     for (row_id, _), result in zip(to_issue, results, strict=True):
         if isinstance(result.error, IssuanceError):
-            errors = [{"column": "", "field": p, "detail": d} for p, d in result.error.problems]
-            mark(row_id, "failed", errors=errors)
+            mark(row_id, "failed", errors=_problem_errors(result.error))
         elif result.error is not None:  # issued under its id meanwhile, with other content
-            mark(row_id, "failed", errors=_errors(str(result.error)))
+            mark(row_id, "failed", errors=_errors(message_of(result.error)))
         elif result.row is not None and result.created:
             created_rows.append((row_id, result.row))
         elif result.row is not None:

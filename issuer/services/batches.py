@@ -26,6 +26,7 @@ from sqlalchemy import func, insert, select, update
 
 from qualifications import Catalog
 from qualifications.achievements import CredentialKind
+from qualifications.messages import coded
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 from web_common.spreadsheet import csv_bytes
@@ -40,6 +41,7 @@ from .batch_csv import (
     parse_results_csv,
     result_from_fields,
 )
+from .batch_problems import BatchProblem, problem
 from .delivery_files import offers_csv, offers_xlsx
 from .diploma_decisions import decision_problems
 from .errors import ConflictError, IssuerError, NotFoundError
@@ -115,12 +117,23 @@ class BatchView:
                 ),
             },
             "progress": self.progress,
-            "warnings": json.loads(b.warnings),
+            "warnings": [_text(w) for w in self.warnings],
             "createdAt": _iso(b.created_at),
             "confirmedAt": _iso(b.confirmed_at),
             "startedAt": _iso(b.started_at),
             "finishedAt": _iso(b.finished_at),
         }
+
+    @property
+    def warnings(self) -> list[Any]:
+        """The file's warnings as stored: ``{"detail", "code", "params"}`` objects, or (in
+        batches read before warnings had codes) plain text."""
+        stored = json.loads(self.batch.warnings)
+        return stored if isinstance(stored, list) else []
+
+
+def _text(warning: Any) -> str:
+    return str(warning.get("detail", "")) if isinstance(warning, dict) else str(warning)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -142,9 +155,9 @@ def view_batch(batch: Batch) -> BatchView:
     return BatchView(batch, _progress(batch))
 
 
-def _row_errors(problems: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
+def _row_errors(problems: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
     return [
-        {"column": column_for_field(field), "field": field, "detail": detail}
+        {"column": column_for_field(field), "field": field, "detail": detail, **coded(detail)}
         for field, detail in problems
     ]
 
@@ -180,10 +193,11 @@ def create_batch(
     results: dict[int, tuple[StudentResult, str | None]] = {}  # row number -> result, legacy
     for csv_row in parsed.rows:
         fields = dict(csv_row.fields)
-        errors: list[dict[str, str]] = [
-            {"column": p.column or "", "field": p.column or "", "detail": p.detail}
+        errors: list[dict[str, Any]] = [
+            {"column": p.column or "", "field": p.column or "", "detail": p.detail,
+             **coded(p.detail)}
             for p in csv_row.problems
-        ]
+        ]  # fmt: skip
         reference = ""
         credential_ref: str | None = None
         if not errors:
@@ -200,13 +214,10 @@ def create_batch(
                     errors += _row_errors(decision_problems(result, now.date()))
                 earlier = first_row_of.get(reference)
                 if earlier is not None:
-                    errors.append(
-                        {
-                            "column": "reference",
-                            "field": "reference",
-                            "detail": f"the same result as row {earlier}",
-                        }
+                    same = problem(
+                        BatchProblem.SAME_RESULT, f"the same result as row {earlier}", row=earlier
                     )
+                    errors += _row_errors([("reference", same)])
                 else:
                     first_row_of[reference] = csv_row.row_number
                     credential_ref = credential_id_for(org, reference)
@@ -258,7 +269,10 @@ def create_batch(
         skipped_count=skipped,
         failed_count=0,
         conflict_count=conflicts,
-        warnings=json.dumps([w.detail for w in parsed.warnings], ensure_ascii=False),
+        warnings=json.dumps(
+            [{"detail": w.detail, **coded(w.detail)} for w in parsed.warnings],
+            ensure_ascii=False,
+        ),
         created_by=actor[:200],
         created_at=now,
     )
@@ -539,7 +553,7 @@ class BatchRowView:
     row_number: int
     status: str
     fields: dict[str, str]
-    errors: list[dict[str, str]]
+    errors: list[dict[str, Any]]
     issued_credential_id: int | None
     replaces_credential_id: int | None = None  # a changed row: the credential it changes
 

@@ -54,7 +54,7 @@ NO_DECISION_DATE = "a diploma needs the date of the examencommissie's decision"
 SAME_PERSON = "a second staff member confirms: not the one who entered the diploma"
 NOT_PENDING = "this diploma was already decided"
 NO_REASON = "say why the diploma is rejected"
-_DECISION_DATE = {
+_DECISION_DATE: dict[str, str] = {
     DATE_NOT_A_DATE: "the decision date is not a date (YYYY-MM-DD)",
     DATE_IN_FUTURE: "the decision date is in the future",
     DATE_TOO_OLD: "the decision date is before 1950; check the year",

@@ -42,6 +42,7 @@ from web_common.db import UnitOfWork
 
 from ..db.tables import IssuedCredential, Organisation
 from . import audit
+from .batch_problems import BatchProblem, problem
 from .errors import ConflictError, IssuanceBudgetError, IssuanceError, IssuerError
 from .status import (
     Entries,
@@ -334,9 +335,11 @@ def issue_credentials_many(
         if found is not None and found.request_digest == plan.digest:
             results[plan.position] = BulkIssueResult(plan.reference, found, created=False)
         elif found is not None or plan.reference in taken:
-            conflict = ConflictError(
-                f"a different credential was already issued as {plan.reference}; use a new id"
-            )
+            conflict = ConflictError(problem(
+                BatchProblem.ISSUED_DIFFERENTLY,
+                f"a different credential was already issued as {plan.reference}; use a new id",
+                reference=plan.reference,
+            ))  # fmt: skip
             results[plan.position] = BulkIssueResult(plan.reference, found, error=conflict)
         else:
             to_issue.append(plan)

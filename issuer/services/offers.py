@@ -50,6 +50,7 @@ from credentials.oid4vci import (
     CredentialRequestError,
     KeyProofError,
     Oid4vciError,
+    TokenRefusal,
     TokenRequestError,
     TxCode,
     build_authorization_server_metadata,
@@ -133,7 +134,7 @@ class AccessTokenError(Oid4vciError):
     (RFC 6750 §3.1 ``invalid_token``; answered with 401 and ``WWW-Authenticate``)."""
 
     def __init__(self, description: str) -> None:
-        super().__init__("invalid_token", description)
+        super().__init__("invalid_token", description, refusal=TokenRefusal.TOKEN_UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -595,15 +596,24 @@ def exchange_pre_authorized_code(
         .with_for_update()
     )
     invalid = "the pre-authorized code is unknown, used, expired or locked"
-    if offer is None or offer.code_used_at is not None or offer.revoked_at is not None:
-        raise TokenRequestError("invalid_grant", invalid)
-    if offer.failed_attempts >= MAX_TX_CODE_ATTEMPTS or now >= _aware(offer.expires_at):
-        raise TokenRequestError("invalid_grant", invalid)
+    refusal = (
+        TokenRefusal.OFFER_UNKNOWN if offer is None
+        else TokenRefusal.OFFER_REVOKED if offer.revoked_at is not None
+        else TokenRefusal.OFFER_USED if offer.code_used_at is not None
+        else TokenRefusal.OFFER_LOCKED if offer.failed_attempts >= MAX_TX_CODE_ATTEMPTS
+        else TokenRefusal.OFFER_EXPIRED if now >= _aware(offer.expires_at)
+        else None
+    )  # fmt: skip
+    if offer is None or refusal is not None:
+        raise TokenRequestError("invalid_grant", invalid, refusal=refusal)
     if request.tx_code is None:
-        raise TokenRequestError("invalid_request", "this offer needs the tx_code")
+        raise TokenRequestError(
+            "invalid_request", "this offer needs the tx_code",
+            refusal=TokenRefusal.TX_CODE_REQUIRED,
+        )  # fmt: skip
     attempt = _reserve_attempt(uow, offer.id)
     if attempt is None:  # used up meanwhile by concurrent requests
-        raise TokenRequestError("invalid_grant", invalid)
+        raise TokenRequestError("invalid_grant", invalid, refusal=TokenRefusal.OFFER_LOCKED)
     if not _tx_code_matches(
         offer.tx_code_hash, normalise_tx_code(request.tx_code, TX_CODE_LENGTH), box
     ):
@@ -616,7 +626,11 @@ def exchange_pre_authorized_code(
             )  # fmt: skip
         uow.commit()
         detail = f"{left} attempt(s) left" if left else "the offer is now locked"
-        raise TokenRequestError("invalid_grant", f"the tx_code is wrong; {detail}")
+        raise TokenRequestError(
+            "invalid_grant", f"the tx_code is wrong; {detail}",
+            refusal=TokenRefusal.TX_CODE_WRONG if left else TokenRefusal.OFFER_LOCKED,
+            attempts_left=left,
+        )  # fmt: skip
     offer.failed_attempts = attempt - 1  # the right code does not count against the limit
     offer.code_used_at = now
     offer.wallet_attestation = "verified" if presented is not None else "absent"
@@ -883,17 +897,24 @@ def redeem_credential(
     if earlier is not None:  # a retry of this configuration: the copies of the first time
         if earlier["holder"] != holder_id:
             raise CredentialRequestError(
-                "credential_request_denied", "this offer was redeemed by another holder"
-            )
+                "credential_request_denied", "this offer was redeemed by another holder",
+                refusal=TokenRefusal.OTHER_HOLDER,
+            )  # fmt: skip
         return {"credentials": [{"credential": c} for c in earlier["copies"]]}
 
     if credential.revoked_at is not None:
-        raise CredentialRequestError("credential_request_denied", "the credential was revoked")
+        raise CredentialRequestError(
+            "credential_request_denied", "the credential was revoked",
+            refusal=TokenRefusal.CREDENTIAL_REVOKED,
+        )  # fmt: skip
     document = json.loads(credential.document)
     delivered: list[Any] = []
     if as_sd_jwt:
         if catalog is None:
-            raise CredentialRequestError("credential_request_denied", "SD-JWT VC unavailable")
+            raise CredentialRequestError(
+                "credential_request_denied", "SD-JWT VC unavailable",
+                refusal=TokenRefusal.FORMAT_UNAVAILABLE,
+            )  # fmt: skip
         token_list = (
             uow.session.get(StatusListRow, credential.token_status_list_id)
             if credential.token_status_list_id is not None

@@ -24,6 +24,7 @@ from qualifications.issuer_kinds import may_issue
 from web_common.db import UnitOfWork
 
 from ..db.tables import Organisation
+from .batch_problems import BatchProblem, problem
 from .errors import IssuanceError
 from .issuance import IssueResult, issue_credential
 from .templates import build_unsigned_credential
@@ -73,16 +74,24 @@ def unsigned_credential_for(
     ``default_awarded`` is False (rebuilding a credential signed before the date was)."""
     problems: list[tuple[str, str]] = []
     if not result.student_name.strip():
-        problems.append(("student_name", "the student's name is required"))
+        problems.append(("student_name", problem(
+            BatchProblem.STUDENT_NAME_MISSING, "the student's name is required"
+        )))  # fmt: skip
     if not result.reference.strip():
-        problems.append(("reference", "a reference is required"))
+        problems.append(("reference", problem(
+            BatchProblem.REFERENCE_MISSING, "a reference is required"
+        )))  # fmt: skip
     valid_from = result.valid_from or now
     if result.valid_until is not None and result.valid_until <= valid_from:
-        problems.append(("valid_until", "must be later than the start date"))
+        problems.append(("valid_until", problem(
+            BatchProblem.VALID_UNTIL_BEFORE_START, "must be later than the start date"
+        )))  # fmt: skip
     if not may_issue(org.kind, result.request.kind):
-        problems.append(
-            ("kind", f"a {org.kind} does not issue a {KINDS[result.request.kind].title_nl}")
-        )
+        kind = KINDS[result.request.kind].title_nl
+        problems.append(("kind", problem(
+            BatchProblem.KIND_NOT_ISSUED, f"a {org.kind} does not issue a {kind}",
+            organisation_kind=org.kind, kind=kind,
+        )))  # fmt: skip
     awarded, date_problem = check_date_achieved(result.date_achieved, today or now.date())
     if date_problem:
         problems.append(("date_achieved", date_problem))

@@ -138,7 +138,7 @@ def test_receive_page_shows_who_offers_what_and_answers_in_dutch(
             headers=html,
         )
         assert refused.status_code == 400
-        assert "De uitgever accepteerde deze code niet" in refused.text
+        assert "De code klopt niet" in refused.text
         assert "attempt" not in refused.text
         assert "tx_code is" not in refused.text
         assert 'id="offer-preview"' in refused.text  # still says who offers what
@@ -148,7 +148,7 @@ def test_receive_page_shows_who_offers_what_and_answers_in_dutch(
             data={"offer": offer_uri, "tx_code": wrong, "csrf_token": body["csrf_token"]},
             headers=html,
         )
-        assert "The issuer did not accept this code" in english.text
+        assert "The code is not right" in english.text
 
 
 def test_our_wallet_keeps_ldp_vc_when_the_offered_dc_sd_jwt_does_not_verify(

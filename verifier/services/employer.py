@@ -10,7 +10,6 @@ translate it) and the form field it belongs to; nothing here raises for a hostil
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +18,7 @@ from typing import Any
 import httpx
 
 from credentials.did import DidResolver
-from credentials.errors import FetchError
+from credentials.errors import FetchError, FetchProblem
 from credentials.net import HostResolver, system_resolve
 from credentials.related_resources import ResourceFetcher
 from credentials.verification import StatusFetcher
@@ -96,23 +95,32 @@ def submit_text(
     return save_submission(uow, [document], source=source, now=now, lifetime=lifetime)
 
 
-def _fetch_message(error: FetchError) -> str:
-    text = str(error)
-    if re.search(r"answered HTTP (404|410)", text):
-        return ("Deze link bestaat niet (meer). De houder kan een gedeelde link laten verlopen "
-                "of intrekken; vraag om een nieuwe link.")  # fmt: skip
-    if "answered HTTP" in text:
-        return ("De wallet achter deze link gaf geen gedeeld bewijs terug. Probeer het later "
-                "opnieuw.")  # fmt: skip
-    if "timed out" in text or "could not be" in text:
-        return ("De wallet achter deze link is nu niet bereikbaar. Controleer de link of probeer "
+_LINK_GONE = ("Deze link bestaat niet (meer). De houder kan een gedeelde link laten verlopen of "
+              "intrekken; vraag om een nieuwe link.")  # fmt: skip
+_UNREACHABLE = ("De wallet achter deze link is nu niet bereikbaar. Controleer de link of probeer "
                 "het later opnieuw.")  # fmt: skip
-    if "larger than" in text:
-        return "Achter deze link staat meer dan wij kunnen controleren."
-    if "JSON" in text:
-        return "Achter deze link staat geen gedeeld bewijs."
-    return ("Dit is geen link die wij kunnen openen. Een gedeelde link begint met https:// en "
-            "wijst naar een openbare website.")  # fmt: skip
+_NOTHING_SHARED = "Achter deze link staat geen gedeeld bewijs."
+_NOT_OPENED = ("Dit is geen link die wij kunnen openen. Een gedeelde link begint met https:// en "
+               "wijst naar een openbare website.")  # fmt: skip
+_FETCH_MESSAGES: dict[FetchProblem, str] = {
+    FetchProblem.HTTP_STATUS: (
+        "De wallet achter deze link gaf geen gedeeld bewijs terug. Probeer het later opnieuw."
+    ),
+    FetchProblem.TIMEOUT: _UNREACHABLE,
+    FetchProblem.UNREACHABLE: _UNREACHABLE,
+    FetchProblem.HOST_UNRESOLVED: _UNREACHABLE,
+    FetchProblem.TOO_LARGE: "Achter deze link staat meer dan wij kunnen controleren.",
+    FetchProblem.NOT_JSON: _NOTHING_SHARED,
+    FetchProblem.WRONG_CONTENT: _NOTHING_SHARED,
+}
+"""The Dutch message per :class:`FetchProblem`; the rest (a refused URL or address, a
+redirect) is a link we do not open."""
+
+
+def _fetch_message(error: FetchError) -> str:
+    if error.code is FetchProblem.HTTP_STATUS and error.status in (404, 410):
+        return _LINK_GONE
+    return _FETCH_MESSAGES.get(error.code, _NOT_OPENED)
 
 
 def submit_share_link(

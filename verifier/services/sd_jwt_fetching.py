@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 from cryptography import x509
 
-from credentials.errors import FetchError
+from credentials.errors import FetchError, FetchProblem
 from credentials.net import HostResolver, HttpAnswer, guarded_request, system_resolve
 from credentials.status_token_cache import StatusTokenCache
 from credentials.x509_trust import load_certificates_pem
@@ -119,21 +119,25 @@ class TypeMetadataFetcher:
         if ours is not None:
             return ours
         if url.startswith(VCT_BASE):
-            raise FetchError(f"{url} is not a type of ours")
+            raise FetchError(FetchProblem.WRONG_CONTENT, f"{url} is not a type of ours")
         now = self._clock()
         with self._lock:
             hit = self._cache.get(url)
             if hit is not None and hit[0] > now:
                 return hit[1]
         if self._client is None:
-            raise FetchError("type metadata is not fetched here")
+            raise FetchError(FetchProblem.NOT_FETCHED, "type metadata is not fetched here")
         answer = guarded_request(
             "GET", url, self._client, allow_hosts=self._allow_hosts, resolve=self._resolve,
             timeout=self._timeout, max_bytes=self._max_bytes,
             headers={"Accept": _METADATA_ACCEPT},
         )  # fmt: skip
         if answer.status != 200:
-            raise FetchError(f"{url} answered HTTP {answer.status}, expected 200")
+            raise FetchError(
+                FetchProblem.HTTP_STATUS,
+                f"{url} answered HTTP {answer.status}, expected 200",
+                status=answer.status,
+            )
         with self._lock:
             self._cache[url] = (now + self._ttl, answer.content)
             while len(self._cache) > self._max_entries:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from credentials.did import DidResolver
-from credentials.errors import FetchError
+from credentials.errors import FetchError, FetchProblem
 from credentials.net import HostResolver, guarded_request, parse_json_object, system_resolve
 from credentials.related_resources import ResourceFetcher
 from credentials.verification import StatusFetcher
@@ -54,12 +54,19 @@ def fetch_shared(
         max_bytes=MAX_SHARE_BYTES, headers={"Accept": _ACCEPT},
     )  # fmt: skip
     if answer.status != 200:
-        raise FetchError(f"{url} answered HTTP {answer.status}, expected 200")
+        raise FetchError(
+            FetchProblem.HTTP_STATUS,
+            f"{url} answered HTTP {answer.status}, expected 200",
+            status=answer.status,
+        )
     media_type = answer.headers.get("content-type", "").split(";")[0].strip().lower()
     text = answer.content.decode("utf-8", errors="replace").strip()
     if media_type == SD_JWT_MEDIA_TYPE or is_sd_jwt(text):
         if not is_sd_jwt(text):
-            raise FetchError(f"{url} answered {SD_JWT_MEDIA_TYPE} that is not an SD-JWT")
+            raise FetchError(
+                FetchProblem.WRONG_CONTENT,
+                f"{url} answered {SD_JWT_MEDIA_TYPE} that is not an SD-JWT",
+            )
         return text
     return parse_json_object(url, answer.content)
 

@@ -95,6 +95,7 @@ def receive_offer(
             {
                 "offer": offer,
                 "error": exc.detail if exc.code != "tx_code_required" else None,
+                "error_values": exc.extra,
                 "tx": tx,
                 "preview": preview,
             },

@@ -1,8 +1,10 @@
 """Plain Dutch for what an issuer's OAuth 2.0 / OpenID4VCI endpoints answer.
 
 The wallet branches on the ``error`` code (RFC 6749 section 5.2, OpenID4VCI 1.0 sections 6.3
-and 8.3.1.2) and never on ``error_description``: that text is the issuer's, in whatever
-language it chose, and is not shown on Dutch pages. The messages are Dutch msgids (the
+and 8.3.1.2) and, when the issuer sends one, on our ``refusal`` extension code
+(:class:`credentials.oid4vci.TokenRefusal`: offer used, locked, wrong code with attempts
+left); never on ``error_description``: that text is the issuer's, in whatever language it
+chose, and is not shown on Dutch pages. The messages are Dutch msgids (the
 wallet's English catalog translates them).
 """
 
@@ -11,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from credentials.oid4vci import TokenRefusal, refusal_of
+
 from .errors import ReceiveError
 
 __all__ = [
+    "OFFER_LOCKED",
     "OFFER_USED",
     "TX_CODE_REQUIRED",
     "credential_error",
@@ -29,11 +34,23 @@ TX_CODE_WRONG = (
     "veel foute pogingen, of als het aanbod verlopen is, vraag je de uitgever om een nieuw "
     "aanbod."
 )
+TX_CODE_WRONG_LEFT = (
+    "De code klopt niet. Controleer de code en probeer het opnieuw; je kunt het nog "
+    "{attempts_left} keer proberen."
+)
+OFFER_LOCKED = (
+    "Er is te vaak een verkeerde code ingevuld. Dit aanbod is nu geblokkeerd; vraag de "
+    "uitgever om een nieuw aanbod."
+)
 TX_CODE_REQUIRED = "Vul de code in die je van de uitgever kreeg (bijvoorbeeld per e-mail of sms)."
 TX_CODE_UNEXPECTED = "De uitgever verwacht bij dit aanbod geen code. Probeer het zonder code."
 ISSUER_REFUSED = (
     "De uitgever weigerde het bewijs te geven. Probeer het later opnieuw of neem contact op "
     "met de uitgever."
+)
+CREDENTIAL_REVOKED = (
+    "De uitgever heeft dit bewijs ingetrokken voordat je het ontving. Neem contact op met de "
+    "uitgever."
 )
 ISSUER_BUSY = "De uitgever heeft het nu te druk. Probeer het over een paar minuten opnieuw."
 
@@ -59,6 +76,10 @@ def token_error(status: int, body: Any, *, sent_tx_code: bool) -> ReceiveError |
     follows from whether a code was sent."""
     if status == 200:
         return None
+    refusal, left = refusal_of(body)
+    known = _token_refusal(refusal, left)
+    if known is not None:
+        return known
     code = error_code(body)
     if code == "invalid_grant" and sent_tx_code:
         return ReceiveError("tx_code_wrong", TX_CODE_WRONG, field="tx_code")
@@ -73,9 +94,37 @@ def token_error(status: int, body: Any, *, sent_tx_code: bool) -> ReceiveError |
     return ReceiveError("issuer_refused", ISSUER_REFUSED)
 
 
+def _token_refusal(refusal: TokenRefusal | None, left: int | None) -> ReceiveError | None:
+    """The answer to an issuer that said precisely why (one of ours); None otherwise."""
+    if refusal is TokenRefusal.TX_CODE_WRONG and left:
+        return ReceiveError(
+            "tx_code_wrong", TX_CODE_WRONG_LEFT, field="tx_code", attempts_left=left
+        )
+    if refusal is TokenRefusal.TX_CODE_WRONG:
+        return ReceiveError("tx_code_wrong", TX_CODE_WRONG, field="tx_code")
+    if refusal is TokenRefusal.OFFER_LOCKED:
+        return ReceiveError("offer_locked", OFFER_LOCKED)
+    if refusal is TokenRefusal.TX_CODE_REQUIRED:
+        return ReceiveError("tx_code_required", TX_CODE_REQUIRED, field="tx_code")
+    if refusal in _OFFER_GONE:
+        return ReceiveError("offer_used", OFFER_USED)
+    return None
+
+
+_OFFER_GONE = frozenset({
+    TokenRefusal.OFFER_UNKNOWN, TokenRefusal.OFFER_USED, TokenRefusal.OFFER_EXPIRED,
+    TokenRefusal.OFFER_REVOKED,
+})  # fmt: skip
+
+
 def credential_error(status: int, body: Any) -> ReceiveError:
     """The refusal of a credential request."""
     if status == 429:
         return ReceiveError("issuer_busy", ISSUER_BUSY)
+    refusal, _ = refusal_of(body)
+    if refusal is TokenRefusal.CREDENTIAL_REVOKED:
+        return ReceiveError("credential_revoked", CREDENTIAL_REVOKED)
+    if refusal is TokenRefusal.OTHER_HOLDER:
+        return ReceiveError("offer_used", OFFER_USED)
     message = _CREDENTIAL_ERRORS.get(error_code(body) or "", ISSUER_REFUSED)
     return ReceiveError("offer_used" if message is OFFER_USED else "issuer_refused", message)

@@ -41,7 +41,7 @@ from typing import Any
 from cryptography import x509
 
 from credentials.did import DidResolver
-from credentials.errors import CredentialsError, FetchError, JwtFormatError
+from credentials.errors import CredentialsError, FetchError, FetchProblem, JwtFormatError
 from credentials.jwk import JwsPublicKey
 from credentials.jws import JsonObject, parse_compact
 from credentials.net import HttpAnswer
@@ -195,7 +195,7 @@ class SdJwtChecker:
     # -- status --------------------------------------------------------------------------
     def _fetch_status_token(self, uri: str, headers: Mapping[str, str]) -> HttpAnswer:
         if self.http is None:
-            raise FetchError("no outbound HTTP to fetch status lists")
+            raise FetchError(FetchProblem.NOT_FETCHED, "no outbound HTTP to fetch status lists")
         return self.http.request("GET", uri, headers=headers, max_bytes=_MAX_STATUS_LIST_BYTES)
 
     def _status_list(self, uri: str, now: datetime) -> TokenStatusList | None:
@@ -229,10 +229,14 @@ class SdJwtChecker:
         if isinstance(cached, bytes):
             return cached
         if self.http is None:
-            raise FetchError("no outbound HTTP to fetch type metadata")
+            raise FetchError(FetchProblem.NOT_FETCHED, "no outbound HTTP to fetch type metadata")
         answer = self.http.get(uri, max_bytes=MAX_DOCUMENT_BYTES)
         if answer.status != 200:
-            raise FetchError(f"{uri} answered HTTP {answer.status}")
+            raise FetchError(
+                FetchProblem.HTTP_STATUS,
+                f"{uri} answered HTTP {answer.status}",
+                status=answer.status,
+            )
         self.type_metadata.put(uri, answer.content)
         return answer.content
 

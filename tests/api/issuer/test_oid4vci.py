@@ -329,9 +329,9 @@ def test_revoked_credentials_are_not_offered(issuer: Issuer) -> None:
     access = _token(issuer, created)
     _revoke(issuer, issued["id"])
     wallet = Wallet(issuer)
-    _error(
-        wallet.credential(access, wallet.proof(wallet.nonce())), 400, "credential_request_denied"
-    )
+    denied = wallet.credential(access, wallet.proof(wallet.nonce()))
+    _error(denied, 400, "credential_request_denied")
+    assert denied.json()["refusal"] == "credential_revoked"
     with pytest.raises(ConflictError):
         _offer(issuer, issued["id"])
 
@@ -354,13 +354,45 @@ def test_wrong_tx_code_and_lock_after_five(issuer: Issuer) -> None:
     assert issuer.client.get(_path(created.credential_offer_uri)).status_code == 410
 
 
+def test_token_refusals_carry_a_stable_code_beside_the_protocol_error(issuer: Issuer) -> None:
+    """``error`` stays the RFC 6749 code; ``refusal`` (and ``attempts_left``) say precisely
+    why, so a wallet never has to read ``error_description``."""
+    issued = _issue(issuer)
+    created = _offer(issuer, issued["id"])
+    wallet = Wallet(issuer)
+    offer = wallet.offer(created.offer_uri)
+    wrong = f"{(int(created.tx_code) + 1) % 10**6:06d}"
+    post = issuer.client.post
+    unknown = post("/roc-midden/token", data=token_request_form("guessed", "123456")).json()
+    assert (unknown["error"], unknown["refusal"]) == ("invalid_grant", "offer_unknown")
+    missing = wallet.token(offer, None).json()
+    assert (missing["error"], missing["refusal"]) == ("invalid_request", "tx_code_required")
+    refused = wallet.token(offer, wrong).json()
+    assert (refused["error"], refused["refusal"]) == ("invalid_grant", "tx_code_wrong")
+    assert refused["attempts_left"] == 4
+    assert wallet.token(offer, created.tx_code).status_code == 200
+    used = wallet.token(offer, created.tx_code).json()
+    assert (used["error"], used["refusal"]) == ("invalid_grant", "offer_used")
+    assert "attempts_left" not in used
+
+    other = _offer(issuer, _issue(issuer, "urn:uuid:6b7a0f44-0000-4000-8000-000000000002")["id"])
+    locked_offer = wallet.offer(other.offer_uri)
+    other_wrong = f"{(int(other.tx_code) + 1) % 10**6:06d}"
+    answers = [wallet.token(locked_offer, other_wrong).json() for _ in range(6)]
+    assert [a["refusal"] for a in answers] == ["tx_code_wrong"] * 4 + ["offer_locked"] * 2
+    assert answers[4]["attempts_left"] == 0
+    assert wallet.token(locked_offer, other.tx_code).json()["refusal"] == "offer_locked"
+
+
 def test_expired_offer(issuer: Issuer) -> None:
     issued = _issue(issuer)
     created = _offer(issuer, issued["id"])
     wallet = Wallet(issuer)
     offer = wallet.offer(created.offer_uri)
     issuer.clock.now += timedelta(days=30, seconds=1)
-    _error(wallet.token(offer, created.tx_code), 400, "invalid_grant")
+    expired = wallet.token(offer, created.tx_code)
+    _error(expired, 400, "invalid_grant")
+    assert expired.json()["refusal"] == "offer_expired"
     assert issuer.client.get(_path(created.credential_offer_uri)).status_code == 410
     assert issuer.client.get(_path(created.qr_url)).status_code == 410
 

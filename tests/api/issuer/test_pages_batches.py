@@ -135,8 +135,9 @@ def test_bad_rows_show_errors_per_row_and_field(staff: Issuer) -> None:
     assert 'id="row-2"' not in only_errors
     assert 'id="row-3"' in only_errors
     english = client.get(f"/batches/{batch_id}?lang=en").text
-    assert "&#39;30-2-2026&#39; is not a date" in english
-    assert "Unknown column &#39;opmerking&#39; is ignored." in english
+    assert "‘30-2-2026’ is not a date. Write a date as 2026-07-01 or 1-7-2026." in english
+    assert "We do not know the column ‘opmerking’; it is skipped." in english
+    assert "P9-K1 is not a core task or work process" in english
     assert _count(staff, IssuedCredential) == 0
 
 

@@ -16,14 +16,14 @@ from typing import Any, cast
 import httpx
 import httpx2
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from credentials.contexts import VC_V2
 from credentials.data_integrity import add_proof
-from credentials.errors import FetchError
+from credentials.errors import FetchError, FetchProblem
 from credentials.jose import sign_vc_jwt
 from credentials.keys import Ed25519KeyPair
 from credentials.oid4vp import build_response_form, parse_authorization_request
@@ -117,6 +117,18 @@ def _world() -> FastAPI:
     def status_list() -> dict[str, Any]:
         return status
 
+    @world.get("/s/broken")
+    def broken() -> JSONResponse:
+        return JSONResponse({"error": "oops"}, status_code=500)
+
+    @world.get("/s/text")
+    def text() -> Response:
+        return Response("not a presentation", media_type="text/plain")
+
+    @world.get("/s/JSON")  # the message of a redirect names the URL; it is never read
+    def moved() -> Response:
+        return Response(status_code=302, headers={"Location": "https://wallet.example/s/abc"})
+
     @world.get("/s/{token}")
     def share(token: str) -> JSONResponse:
         if token != "abc":
@@ -157,7 +169,9 @@ class Pages:
 
 def _resolve(host: str, port: int) -> list[str]:
     if host == "down.example":
-        raise FetchError(f"host {host!r} could not be resolved: no such host")
+        raise FetchError(
+            FetchProblem.HOST_UNRESOLVED, f"host {host!r} could not be resolved: no such host"
+        )
     return ["93.184.216.34"]
 
 
@@ -380,8 +394,11 @@ def test_share_link_through_the_wallet(pages: Pages) -> None:
         ("https://wallet.example/s/old", "Deze link bestaat niet (meer)."),
         ("https://down.example/s/abc", "De wallet achter deze link is nu niet bereikbaar."),
         ("https://127.0.0.1/s/abc", "Dit is geen link die wij kunnen openen."),
+        ("https://wallet.example/s/broken", "De wallet achter deze link gaf geen gedeeld bewijs"),
+        ("https://wallet.example/s/text", "Achter deze link staat geen gedeeld bewijs."),
+        ("https://wallet.example/s/JSON", "Dit is geen link die wij kunnen openen."),
     ],
-    ids=["expired-link", "wallet-down", "private-address"],
+    ids=["expired-link", "wallet-down", "private-address", "wallet-error", "not-json", "moved"],
 )
 def test_share_link_problems_are_readable(pages: Pages, url: str, message: str) -> None:
     response = pages.submit(mode="share", share=url)

@@ -11,7 +11,7 @@ import httpcore
 import httpx
 import pytest
 
-from credentials.errors import FetchError
+from credentials.errors import FetchError, FetchProblem
 from credentials.net import (
     check_url_allowed,
     fetch_json,
@@ -158,23 +158,70 @@ def test_fetch_json_refuses_before_any_request() -> None:
 
 
 @pytest.mark.parametrize(
-    ("response", "reason"),
+    ("response", "reason", "code"),
     [
-        (httpx.Response(404), "HTTP 404"),
-        (httpx.Response(500, json={}), "HTTP 500"),
+        (httpx.Response(404), "HTTP 404", FetchProblem.HTTP_STATUS),
+        (httpx.Response(500, json={}), "HTTP 500", FetchProblem.HTTP_STATUS),
         (
             httpx.Response(302, headers={"location": "https://127.0.0.1/"}),
             "redirects are not followed",
+            FetchProblem.REDIRECT,
         ),
-        (httpx.Response(200, content=b"<html>"), "did not return JSON"),
-        (httpx.Response(200, content=b"\xff\xfe"), "did not return JSON"),
-        (httpx.Response(200, json=[1, 2]), "not return a JSON object"),
-        (httpx.Response(200, content=b"[" * 100_000), "did not return JSON"),
+        (httpx.Response(200, content=b"<html>"), "did not return JSON", FetchProblem.NOT_JSON),
+        (httpx.Response(200, content=b"\xff\xfe"), "did not return JSON", FetchProblem.NOT_JSON),
+        (httpx.Response(200, json=[1, 2]), "not return a JSON object", FetchProblem.NOT_JSON),
+        (httpx.Response(200, content=b"[" * 100_000), "did not return JSON", FetchProblem.NOT_JSON),
     ],
 )
-def test_fetch_json_failures_are_fetch_errors(response: httpx.Response, reason: str) -> None:
-    with client_for(lambda request: response) as client, pytest.raises(FetchError, match=reason):
+def test_fetch_json_failures_are_fetch_errors(
+    response: httpx.Response, reason: str, code: FetchProblem
+) -> None:
+    with (
+        client_for(lambda request: response) as client,
+        pytest.raises(FetchError, match=reason) as raised,
+    ):
         fetch_json("https://school.example/doc", client, resolve=resolves_to(PUBLIC_IP))
+    assert raised.value.code is code
+    assert raised.value.status == (
+        response.status_code if code is FetchProblem.HTTP_STATUS else None
+    )
+
+
+def test_fetch_failures_carry_a_code_callers_branch_on() -> None:
+    """Callers never read the English: the code (and status) say what went wrong."""
+    with pytest.raises(FetchError) as refused:
+        check_url_allowed("http://school.example/x", resolve=resolves_to(PUBLIC_IP))
+    assert refused.value.code is FetchProblem.URL_REFUSED
+    with pytest.raises(FetchError) as private:
+        check_url_allowed("https://intranet.example/", resolve=resolves_to("10.1.2.3"))
+    assert private.value.code is FetchProblem.NON_PUBLIC_ADDRESS
+
+    def fail(host: str, port: int) -> Sequence[str]:
+        raise OSError("Name or service not known")
+
+    with pytest.raises(FetchError) as unresolved:
+        check_url_allowed("https://nowhere.example/", resolve=fail)
+    assert unresolved.value.code is FetchProblem.HOST_UNRESOLVED
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("slow", request=request)
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    for handler, code in ((slow, FetchProblem.TIMEOUT), (down, FetchProblem.UNREACHABLE)):
+        with client_for(handler) as client, pytest.raises(FetchError) as failed:
+            fetch_json("https://school.example/doc", client, resolve=resolves_to(PUBLIC_IP))
+        assert failed.value.code is code
+    big = json.dumps({"pad": "x" * 2000}).encode()
+    with (
+        client_for(lambda request: httpx.Response(200, content=big)) as client,
+        pytest.raises(FetchError) as large,
+    ):
+        fetch_json(
+            "https://school.example/doc", client, max_bytes=1000, resolve=resolves_to(PUBLIC_IP)
+        )
+    assert large.value.code is FetchProblem.TOO_LARGE
 
 
 def test_fetch_json_size_limit_from_content_length() -> None:

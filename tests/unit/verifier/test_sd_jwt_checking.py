@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 from credentials.did import StaticDidResolver
-from credentials.errors import FetchError
+from credentials.errors import FetchError, FetchProblem
 from credentials.jws import parse_compact, sign_compact
 from credentials.results import Outcome, Verdict
 from credentials.sd_jwt import Disclosure
@@ -197,7 +197,7 @@ def test_an_unreachable_status_list_is_a_warning_not_valid(issuer: DevIssuer) ->
 
     def unreachable(uri: str) -> str:
         assert uri == STATUS_URI
-        raise FetchError("timed out")
+        raise FetchError(FetchProblem.TIMEOUT, "timed out")
 
     report = _check(issuer, issuer.present(sd_jwt, select=SHOWN), fetch_status=unreachable)
     assert _codes(report)["status"] == (Outcome.WARNING, "status_unavailable")

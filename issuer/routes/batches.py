@@ -1,14 +1,17 @@
 """Batch issuance API: upload a results CSV, preview, confirm, follow progress.
 
-    GET  /batches/template.csv        the template (UTF-8 with BOM, ``;``, one example row)
-    POST /batches                     multipart ``file`` → preview (201 new, 200 same file)
-    POST /batches/{id}/confirm        queue the valid rows (202)
-    POST /batches/{id}/conflicts      resolve changed rows: ``{"action": "skip"|"replace",
-                                      "rows": [3, 7]}`` (rows left out: all of them)
-    POST /batches/{id}/cancel         stop issuing the rest
-    GET  /batches/{id}                status, counts, progress, rows (paginated) with errors
-    GET  /batches/{id}/offers.csv     offer links and transaction codes, downloadable once
+    GET  /api/batches/template.csv     the template (UTF-8 with BOM, ``;``, one example row)
+    POST /api/batches                  multipart ``file`` → preview (201 new, 200 same file)
+    POST /api/batches/{id}/confirm     queue the valid rows (202)
+    POST /api/batches/{id}/conflicts   resolve changed rows: ``{"action": "skip"|"replace",
+                                       "rows": [3, 7]}`` (rows left out: all of them)
+    POST /api/batches/{id}/cancel      stop issuing the rest
+    GET  /api/batches/{id}             status, counts, progress, rows (paginated) with errors
+    GET  /api/batches/{id}/offers.csv  offer links and transaction codes, downloadable once
 
+The staff pages live under ``/batches`` (:mod:`.pages_batches`); the API has its own prefix,
+so neither needs to guess who is asking. The worker that issues confirmed batches is started
+by ``create_app``'s lifespan (:func:`issuer.worker.in_process_worker`); a confirm wakes it.
 Systems authenticate with a bearer token with scope ``credentials:issue``. Every error is
 ``application/problem+json``; file-level problems are 422 with an ``errors`` list, files over
 ``batch_max_upload_bytes`` 413.
@@ -40,9 +43,9 @@ from ..services.batches import (
     resolve_conflicts,
     view_batch,
 )
-from ..worker import in_process_worker
 
-router = APIRouter(prefix="/batches", tags=["batches"], lifespan=in_process_worker)
+PREFIX = "/api/batches"
+router = APIRouter(prefix=PREFIX, tags=["batches"])
 
 IssueToken = Annotated[ApiToken, Depends(require_scope("credentials:issue"))]
 _ROW_STATUSES = "^(pending|issued|already_issued|awaiting|conflict|invalid|failed)$"

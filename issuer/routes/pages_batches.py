@@ -11,9 +11,7 @@ download the offers file once.
     GET  /batches/{id}/progress        JSON for ``static/batches.js`` (session login)
     GET  /batches/{id}/offers.xlsx     offer links and transaction codes (also .csv), audited
 
-The pages share their addresses with the batch JSON API (:mod:`.batches`). A request with an
-``Authorization`` header is an API call; a request from a browser (the staff session cookie,
-or ``Accept: text/html``) gets these pages. ``create_app`` includes this router first.
+The batch JSON API for systems (bearer tokens) is :mod:`.batches`, under ``/api/batches``.
 """
 
 from __future__ import annotations
@@ -22,10 +20,6 @@ from typing import Annotated, Any
 
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
-from starlette.datastructures import Headers
-from starlette.routing import Match
-from starlette.types import Scope
 
 from qualifications.achievements import KINDS
 from web_common.deps import MAX_ROW_ID, RowId
@@ -55,7 +49,6 @@ from .batch_messages import explain
 
 __all__ = ["router"]
 
-_SESSION_COOKIE = "issuer_session="  # install_pages names the staff session cookie so
 _ROWS_PER_PAGE = 100
 _FINISHED = ("done", "failed", "cancelled")
 
@@ -85,22 +78,7 @@ _ROW_FILTERS = {
 }
 
 
-class _PageRoute(APIRoute):
-    """Matches only browser requests, so API clients on the same path reach the JSON API."""
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] == "http":
-            headers = Headers(scope=scope)
-            browser = _SESSION_COOKIE in headers.get("cookie", "") or "text/html" in headers.get(
-                "accept", ""
-            )
-            if "authorization" in headers or not browser:
-                return Match.NONE, {}
-        return super().matches(scope)
-
-
 router = page_router()
-router.route_class = _PageRoute
 
 
 def _lang(request: Request) -> str:

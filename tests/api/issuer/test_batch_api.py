@@ -176,7 +176,8 @@ def test_needs_a_token_with_issue_scope(issuer: Issuer) -> None:
     response = issuer.client.post("/api/batches", files={"file": ("r.csv", GOOD.encode())})
     assert response.status_code == 401
     other = issuer.client.get("/api/batches/1", headers=issuer.auth(issuer.status_token))
-    assert other.status_code == 401
+    assert other.status_code == 403
+    assert other.json()["error"] == "insufficient_scope"
 
 
 def test_cancel_stops_a_previewed_batch(issuer: Issuer) -> None:

@@ -34,14 +34,16 @@ from ..services.batch_csv import template_csv
 from ..services.batches import (
     BatchFileError,
     BatchGoneError,
-    cancel_batch,
-    confirm_batch,
-    create_batch,
-    delivery_file,
     get_batch,
     list_batch_rows,
-    resolve_conflicts,
     view_batch,
+)
+from ..services.system_calls import (
+    cancel_batch,
+    confirm_batch,
+    offers_file,
+    resolve_conflicts,
+    upload_batch,
 )
 
 PREFIX = "/api/batches"
@@ -93,7 +95,7 @@ def upload(
         )  # fmt: skip
     org = _organisation(uow, token)
     try:
-        batch, created = create_batch(
+        batch, created = upload_batch(
             uow, org, catalog, data, filename=file.filename or "upload.csv", now=now,
             actor=f"token:{token.name}", max_rows=settings.batch_max_rows,
         )  # fmt: skip
@@ -105,7 +107,6 @@ def upload(
                 for p in exc.problems
             ],
         ) from None  # fmt: skip
-    uow.commit()
     body = view_batch(batch).to_json()
     invalid, _ = list_batch_rows(uow, batch, status="invalid", limit=_PREVIEW_ERRORS)
     body["rowErrors"] = [{"row": row["row"], **error} for row in invalid for error in row["errors"]]
@@ -123,7 +124,6 @@ def confirm(
     batch = confirm_batch(
         uow, _organisation(uow, token), batch_id, now=now, actor=f"token:{token.name}"
     )
-    uow.commit()
     _wake_worker(request)
     return view_batch(batch).to_json()
 
@@ -150,7 +150,6 @@ def conflicts(
         uow, _organisation(uow, token), batch_id, action=body.action, rows=body.rows, now=now,
         actor=f"token:{token.name}",
     )  # fmt: skip
-    uow.commit()
     return view_batch(batch).to_json()
 
 
@@ -160,7 +159,6 @@ def cancel(batch_id: RowId, token: IssueToken, uow: UowDep, now: NowDep) -> dict
     batch = cancel_batch(
         uow, _organisation(uow, token), batch_id, now=now, actor=f"token:{token.name}"
     )
-    uow.commit()
     return view_batch(batch).to_json()
 
 
@@ -189,7 +187,7 @@ def offers_csv(
     """Mail-merge file with each learner's offer link and transaction code — once. Send the
     link by e-mail and the code another way (SMS, in person)."""
     try:
-        data = delivery_file(
+        data = offers_file(
             uow,
             _organisation(uow, token),
             batch_id,
@@ -200,7 +198,6 @@ def offers_csv(
         ).data
     except BatchGoneError as exc:
         raise ProblemError(410, "Gone", str(exc), slug="offers-downloaded") from None
-    uow.commit()
     return Response(
         data,
         media_type="text/csv; charset=utf-8",

@@ -26,19 +26,15 @@ from web_common.deps import MAX_ROW_ID, RowId
 from web_common.ui import flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
+from ..services import system_calls
 from ..services.batch_csv import COLUMNS, REQUIRED_COLUMNS
 from ..services.batches import (
     CONFLICT_ACTIONS,
     BatchFileError,
     BatchGoneError,
-    cancel_batch,
-    confirm_batch,
-    create_batch,
-    delivery_file,
     get_batch,
     list_batches,
     offers_state,
-    resolve_conflicts,
     review_batch_rows,
     view_batch,
 )
@@ -167,7 +163,7 @@ def upload(
         errors, status = [message], 413
     else:
         try:
-            batch, created = create_batch(
+            batch, created = system_calls.upload_batch(
                 uow, org, catalog, data, filename=file.filename, now=now, actor=user.email,
                 max_rows=settings.batch_max_rows,
             )  # fmt: skip
@@ -175,7 +171,6 @@ def upload(
             say = explain(_lang(request))
             errors, status = [say(p.detail) for p in exc.problems], 422
         else:
-            uow.commit()
             if created:
                 flash(request, "Het bestand is gecontroleerd. Er is nog niets uitgegeven.", "info")
             else:
@@ -271,14 +266,13 @@ def confirm(
     now: NowDep,
 ) -> Response:
     try:
-        confirm_batch(uow, org, batch_id, now=now, actor=user.email)
+        system_calls.confirm_batch(uow, org, batch_id, now=now, actor=user.email)
     except ConflictError:
         if get_batch(uow, org, batch_id).conflict_count:
             flash(request, "Beslis eerst wat er met de gewijzigde rijen moet gebeuren.", "error")
         else:
             flash(request, "Deze batch is geannuleerd. Upload het bestand opnieuw.", "error")
     else:
-        uow.commit()
         _wake_worker(request)
     return RedirectResponse(f"/batches/{batch_id}", status_code=303)
 
@@ -299,7 +293,7 @@ def conflicts(
         flash(request, "Kies wat er met de gewijzigde rijen moet gebeuren.", "error")
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
     try:
-        resolve_conflicts(
+        system_calls.resolve_conflicts(
             uow, org, batch_id, action=action, rows=None if row is None else [row], now=now,
             actor=user.email,
         )  # fmt: skip
@@ -308,7 +302,6 @@ def conflicts(
             request, "Deze rij is niet (meer) gewijzigd, of de batch is al uitgegeven.", "warning"
         )
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
-    uow.commit()
     if action == "skip":
         flash(
             request,
@@ -335,11 +328,10 @@ def cancel(
 ) -> Response:
     was_preview = get_batch(uow, org, batch_id).status == "previewed"
     try:
-        cancel_batch(uow, org, batch_id, now=now, actor=user.email)
+        system_calls.cancel_batch(uow, org, batch_id, now=now, actor=user.email)
     except ConflictError:
         flash(request, "Deze batch is al klaar of geannuleerd.", "warning")
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
-    uow.commit()
     if was_preview:
         flash(request, "De batch is geannuleerd. Er is niets uitgegeven.", "success")
     else:
@@ -367,7 +359,7 @@ def offers_file(
     if file_format not in ("csv", "xlsx"):
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
     try:
-        done = delivery_file(
+        done = system_calls.offers_file(
             uow, org, batch_id, box, now=now, actor=user.email, file_format=file_format, keep=True
         )
     except ConflictError:
@@ -381,7 +373,6 @@ def offers_file(
             "warning",
         )
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
-    uow.commit()
     name = f"batch-{batch_id}-aanbiedingen.{done.extension}"
     return Response(
         done.data,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from pydantic import SecretStr
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,7 +66,7 @@ def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setup]:
     key = Fernet.generate_key().decode()
     settings = IssuerSettings(
         environment="test", database_url=url, public_base_url=BASE_URL, log_json=False,
-        data_encryption_keys=key, batch_chunk_size=10, batch_lease_seconds=60,
+        data_encryption_keys=SecretStr(key), batch_chunk_size=10, batch_lease_seconds=60,
         batch_worker_in_process=False,
     )  # fmt: skip
     box = SecretBox.from_setting(key)

@@ -219,7 +219,8 @@ def _poison_detail(exc: Exception) -> str:
 @asynccontextmanager
 async def in_process_worker(app: FastAPI) -> AsyncIterator[None]:
     """A lifespan that runs one :class:`BatchWorker` thread in the web process, unless
-    ``batch_worker_in_process`` is off. ``app.state.batch_wakeup`` wakes it at once."""
+    ``batch_worker_in_process`` is off. ``app.state.batch_wakeup`` wakes it at once.
+    ``issuer.app.create_app`` enters it in its own lifespan, after the database is open."""
     settings: IssuerSettings = app.state.settings
     wake = threading.Event()
     app.state.batch_wakeup = wake

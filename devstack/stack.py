@@ -351,20 +351,20 @@ def _dev_cas(stack: Stack) -> Path:
 def _issue_demo_results(issuer: str, token: str) -> list[dict[str, str]]:
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=issuer, headers=headers, timeout=30) as client:
-        preview = client.post("/batches", files={"file": ("demo.csv", _csv(DEMO_RESULTS),
+        preview = client.post("/api/batches", files={"file": ("demo.csv", _csv(DEMO_RESULTS),
                                                           "text/csv")})  # fmt: skip
         preview.raise_for_status()
         batch: dict[str, Any] = preview.json()
         batch_id = batch["id"]
         if batch.get("status") == "previewed":
-            client.post(f"/batches/{batch_id}/confirm").raise_for_status()
+            client.post(f"/api/batches/{batch_id}/confirm").raise_for_status()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            status = client.get(f"/batches/{batch_id}").json()
+            status = client.get(f"/api/batches/{batch_id}").json()
             if status["status"] in ("done", "failed", "cancelled"):
                 break
             time.sleep(0.3)
-        offers = client.get(f"/batches/{batch_id}/offers.csv")
+        offers = client.get(f"/api/batches/{batch_id}/offers.csv")
         if offers.status_code != 200:  # downloaded by an earlier run: shown once only
             return []
         return list(csv.DictReader(io.StringIO(offers.content.decode("utf-8-sig")), delimiter=";"))

@@ -21,6 +21,7 @@ from .routes import batches, oid4vci, pages_batches, public, token_status, type_
 from .services.errors import ConflictError, IssuanceBudgetError, IssuanceError, NotFoundError
 from .settings import IssuerSettings
 from .web import install_pages
+from .worker import in_process_worker
 
 __all__ = ["create_app"]
 
@@ -38,7 +39,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with database(app, settings.database_url):
-            yield
+            async with in_process_worker(app):  # the batch worker thread, unless turned off
+                yield
 
     app = FastAPI(
         title="mbo-wallet issuer",
@@ -53,15 +55,18 @@ def create_app(
         settings.data_encryption_keys.get_secret_value(),
         fallback_secret=settings.secret_key.get_secret_value(),
     )
-    # CSV uploads may be larger; the batch route enforces its own (configured) limit
-    install_common(app, settings, body_limit_overrides={"/batches": 25 * 1024 * 1024})
+    # CSV uploads may be larger; the batch routes enforce their own (configured) limit
+    upload_limit = 25 * 1024 * 1024
+    install_common(
+        app, settings, body_limit_overrides={"/batches": upload_limit, batches.PREFIX: upload_limit}
+    )
     _install_domain_errors(app)
     app.include_router(vc_api.router)
     app.include_router(public.router)
     app.include_router(token_status.router)
     app.include_router(type_metadata.router)
     app.include_router(oid4vci.router)
-    app.include_router(pages_batches.router)  # first: same paths as the API, for browsers
+    app.include_router(pages_batches.router)
     app.include_router(batches.router)
     install_pages(app, settings)
     return app

@@ -13,7 +13,7 @@ from web_common.problems import ProblemError
 from web_common.secrets import SecretBox
 
 from .db.tables import ApiToken
-from .services.tokens import authenticate_token
+from .services.tokens import TokenRefusal, TokenRefusedError, authenticate_token
 from .settings import IssuerSettings
 
 __all__ = ["BoxDep", "CatalogDep", "NowDep", "SettingsDep", "UowDep", "require_scope"]
@@ -40,23 +40,36 @@ BoxDep = Annotated[SecretBox, Depends(_box)]
 
 
 def require_scope(scope: str) -> Callable[..., ApiToken]:
-    """A dependency that admits a request with a live bearer token holding ``scope``."""
+    """A dependency that admits a request with a live bearer token holding ``scope``.
+
+    As RFC 6750 §3.1 says: no token, 401 with a bare challenge; an unknown or revoked token,
+    401 ``invalid_token``; a live token without the scope, 403 ``insufficient_scope``. The
+    code is in the ``WWW-Authenticate`` challenge and the problem's ``error`` member."""
 
     def dependency(request: Request, uow: UowDep, now: NowDep) -> ApiToken:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
-        challenge = {"WWW-Authenticate": f'Bearer scope="{scope}"'}
         if scheme.lower() != "bearer" or not token:
             raise ProblemError(
                 401, "Unauthorized", "send an API token as 'Authorization: Bearer …'",
-                slug="unauthorized", headers=challenge,
+                slug="unauthorized", headers={"WWW-Authenticate": f'Bearer scope="{scope}"'},
             )  # fmt: skip
-        row = authenticate_token(uow, token.strip(), scope, now)
-        if row is None:
-            raise ProblemError(
-                401, "Unauthorized", f"the token is unknown, revoked or lacks scope {scope}",
-                slug="unauthorized", headers=challenge,
-            )  # fmt: skip
-        return row
+        try:
+            return authenticate_token(uow, token.strip(), scope, now)
+        except TokenRefusedError as exc:
+            raise _refused(exc) from None
 
     return dependency
+
+
+def _refused(exc: TokenRefusedError) -> ProblemError:
+    challenge = {"WWW-Authenticate": f'Bearer error="{exc.refusal}", scope="{exc.scope}"'}
+    if exc.refusal is TokenRefusal.INSUFFICIENT_SCOPE:
+        return ProblemError(
+            403, "Forbidden", f"the token lacks scope {exc.scope}", slug="insufficient-scope",
+            extra={"error": str(exc.refusal)}, headers=challenge,
+        )  # fmt: skip
+    return ProblemError(
+        401, "Unauthorized", "the token is unknown or revoked", slug="unauthorized",
+        extra={"error": str(exc.refusal)}, headers=challenge,
+    )  # fmt: skip

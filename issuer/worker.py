@@ -36,7 +36,14 @@ from web_common.logs import configure_logging
 from web_common.secrets import SecretBox
 
 from .db.batch_tables import Batch
-from .services.batch_jobs import ChunkOutcome, claim_chunk, complete_chunk, finish_if_complete
+from .services.batch_jobs import (
+    ChunkOutcome,
+    ClaimedChunk,
+    claim_chunk,
+    complete_chunk,
+    fail_claimed_rows,
+    finish_if_complete,
+)
 from .services.organisations import active_signing_key
 from .settings import IssuerSettings
 
@@ -73,25 +80,19 @@ class BatchWorker:
 
     def run_once(self) -> ChunkOutcome | None:
         """Claim, issue and commit one chunk; None when there was nothing to claim."""
-        settings = self.settings
-        with UnitOfWork(self.sessions) as uow:
-            chunk = claim_chunk(
-                uow, self.catalog, worker_id=self.worker_id, now=self.clock(),
-                lease=timedelta(seconds=settings.batch_lease_seconds),
-                limit=settings.batch_chunk_size, public_base_url=settings.public_base_url,
-                status_list_size=settings.status_list_entries, rng=self._rng,
-            )  # fmt: skip
-            if chunk is None:
-                return None
-            uow.commit()
-        with UnitOfWork(self.sessions) as uow:
-            key, vm = active_signing_key(uow, chunk.organisation, self.box)
-            outcome = complete_chunk(
-                uow, chunk, key=key, verification_method=vm, box=self.box,
-                public_base_url=settings.public_base_url,
-                offer_ttl=timedelta(days=settings.offer_ttl_days), now=self.clock(),
-            )  # fmt: skip
-            uow.commit()
+        chunk = self.claim()
+        return None if chunk is None else self.issue(chunk)
+
+    def issue(self, chunk: ClaimedChunk) -> ChunkOutcome:
+        """Issue a claimed chunk in one unit of work; if that fails, row by row (a poison row
+        fails alone); then mark the batch done when no row is left."""
+        try:
+            outcome = self.complete(chunk)
+        except Exception:
+            if len(chunk.row_ids) == 1:
+                raise
+            log.exception("batch chunk failed; issuing its rows one at a time")
+            outcome = self._complete_row_by_row(chunk)
         with UnitOfWork(self.sessions) as uow:
             finish_if_complete(uow, [chunk.batch_id], now=self.clock())
             uow.commit()
@@ -107,6 +108,68 @@ class BatchWorker:
             },
         )
         return outcome
+
+    def claim(self) -> ClaimedChunk | None:
+        """Claim the next chunk and reserve its status entries, in one committed unit of
+        work; None when no batch has claimable rows."""
+        settings = self.settings
+        with UnitOfWork(self.sessions) as uow:
+            chunk = claim_chunk(
+                uow, self.catalog, worker_id=self.worker_id, now=self.clock(),
+                lease=timedelta(seconds=settings.batch_lease_seconds),
+                limit=settings.batch_chunk_size, public_base_url=settings.public_base_url,
+                status_list_size=settings.status_list_entries, rng=self._rng,
+            )  # fmt: skip
+            if chunk is not None:
+                uow.commit()
+            return chunk
+
+    def complete(self, chunk: ClaimedChunk) -> ChunkOutcome:
+        """Sign, store and offer a claimed chunk in one committed unit of work (all or
+        nothing). The signing key is read only when the chunk has something to sign."""
+        settings = self.settings
+        with UnitOfWork(self.sessions) as uow:
+            signing = (
+                active_signing_key(uow, chunk.organisation, self.box) if chunk.to_issue else None
+            )
+            outcome = complete_chunk(
+                uow, chunk, signing=signing, box=self.box,
+                public_base_url=settings.public_base_url,
+                offer_ttl=timedelta(days=settings.offer_ttl_days), now=self.clock(),
+            )  # fmt: skip
+            uow.commit()
+        return outcome
+
+    def _complete_row_by_row(self, chunk: ClaimedChunk) -> ChunkOutcome:
+        """After a chunk failed as a whole: each row in its own unit of work, so a poison
+        row fails alone and the rest are issued. When every row fails alone the fault is
+        not in the rows (a database or key problem): all are left to their lease, to be
+        claimed again until :data:`MAX_ATTEMPTS` gives up on them."""
+        outcomes: list[ChunkOutcome] = []
+        broken: list[tuple[int, Exception]] = []
+        for row_id in chunk.row_ids:
+            try:
+                outcomes.append(self.complete(chunk.only(row_id)))
+            except Exception as exc:
+                log.exception("batch row failed alone", extra={"batch_row": row_id})
+                broken.append((row_id, exc))
+        if broken and not outcomes:
+            raise broken[0][1]
+        if broken:
+            with UnitOfWork(self.sessions) as uow:
+                failed = fail_claimed_rows(
+                    uow, chunk, {row_id: _poison_detail(exc) for row_id, exc in broken},
+                    now=self.clock(),
+                )  # fmt: skip
+                uow.commit()
+            outcomes.append(ChunkOutcome(chunk.batch_id, 0, 0, failed, len(broken) - failed))
+        return ChunkOutcome(
+            chunk.batch_id,
+            sum(o.issued for o in outcomes),
+            sum(o.already_issued for o in outcomes),
+            sum(o.failed for o in outcomes),
+            sum(o.lost for o in outcomes),
+        )
 
     def _active_batches(self) -> bool:
         with UnitOfWork(self.sessions) as uow:
@@ -144,10 +207,20 @@ class BatchWorker:
                 stop.wait(self.settings.batch_poll_seconds)
 
 
+def _poison_detail(exc: Exception) -> str:
+    """What the school sees for a row that could not be issued on its own; the exception's
+    text stays in the log (it may name internals)."""
+    return (
+        f"this row could not be issued ({type(exc).__name__}); the other rows were; "
+        "upload it again or ask the administrator to look in the log"
+    )
+
+
 @asynccontextmanager
 async def in_process_worker(app: FastAPI) -> AsyncIterator[None]:
     """A lifespan that runs one :class:`BatchWorker` thread in the web process, unless
-    ``batch_worker_in_process`` is off. ``app.state.batch_wakeup`` wakes it at once."""
+    ``batch_worker_in_process`` is off. ``app.state.batch_wakeup`` wakes it at once.
+    ``issuer.app.create_app`` enters it in its own lifespan, after the database is open."""
     settings: IssuerSettings = app.state.settings
     wake = threading.Event()
     app.state.batch_wakeup = wake

@@ -2,14 +2,18 @@
 
 The engine and session factory are made in a service's lifespan, never at import. A unit of
 work is one transaction: it rolls back unless :meth:`UnitOfWork.commit` is called.
-Repositories add and select; they never commit.
+Repositories add and select; they never commit. Use cases commit: :func:`committed` makes
+one from a service step (each service keeps its use cases in one module, e.g.
+``issuer/services/system_calls.py``), so routes hold no transaction logic.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -19,6 +23,7 @@ __all__ = [
     "NAMING",
     "UnitOfWork",
     "check_database",
+    "committed",
     "make_engine",
     "make_session_factory",
     "new_metadata",
@@ -31,6 +36,25 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def committed(
+    step: Callable[Concatenate[UnitOfWork, _P], _R],
+) -> Callable[Concatenate[UnitOfWork, _P], _R]:
+    """A use case from a service step: the step, then commit. An exception commits nothing
+    (the unit of work rolls back when it closes)."""
+
+    @functools.wraps(step)
+    def use_case(uow: UnitOfWork, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        result = step(uow, *args, **kwargs)
+        uow.commit()
+        return result
+
+    return use_case
 
 
 def new_metadata() -> MetaData:

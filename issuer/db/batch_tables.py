@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -22,6 +21,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+
+from web_common.db_types import UtcDateTime
 
 from .tables import IssuerBase
 
@@ -61,10 +62,10 @@ class Batch(IssuerBase):
     awaiting_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of strings
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class BatchRow(IssuerBase):
@@ -88,9 +89,9 @@ class BatchRow(IssuerBase):
     # a ``pending`` row with it revokes that credential when it issues the corrected one
     replaces_credential_id: Mapped[int | None] = mapped_column(ForeignKey("issued_credential.id"))
     claimed_by: Mapped[str | None] = mapped_column(String(100))
-    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # the offer link and transaction code, encrypted (SecretBox) until the one download of
     # the mail-merge file, then erased
     delivery_secret: Mapped[bytes | None] = mapped_column(LargeBinary)

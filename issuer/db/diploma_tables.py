@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+
+from web_common.db_types import UtcDateTime
 
 from .tables import IssuerBase
 
@@ -35,9 +37,9 @@ class DiplomaDecision(IssuerBase):
     decision_date: Mapped[date] = mapped_column(Date)
     result: Mapped[str] = mapped_column(Text)
     entered_by: Mapped[str] = mapped_column(String(254))
-    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    entered_at: Mapped[datetime] = mapped_column(UtcDateTime())
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"))
     decided_by: Mapped[str | None] = mapped_column(String(254))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reason: Mapped[str | None] = mapped_column(Text)
     issued_credential_id: Mapped[int | None] = mapped_column(ForeignKey("issued_credential.id"))

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from web_common.db import new_metadata
+from web_common.db_types import UtcDateTime
 
 __all__ = [
     "ApiToken",
@@ -44,7 +44,7 @@ class Organisation(IssuerBase):
     kind: Mapped[str] = mapped_column(String(32))
     identifier: Mapped[str | None] = mapped_column(String(64))  # BRIN or KvK number
     did: Mapped[str] = mapped_column(String(300), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SigningKey(IssuerBase):
@@ -58,8 +58,8 @@ class SigningKey(IssuerBase):
     public_multibase: Mapped[str] = mapped_column(String(64))
     encrypted_seed: Mapped[bytes] = mapped_column(LargeBinary)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class StatusListRow(IssuerBase):
@@ -80,7 +80,7 @@ class StatusListRow(IssuerBase):
     allocated: Mapped[bytes] = mapped_column(LargeBinary)
     allocated_count: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class IssuedCredential(IssuerBase):
@@ -117,9 +117,9 @@ class IssuedCredential(IssuerBase):
     # the IETF Token Status List entry (SD-JWT VC); None for credentials issued before it
     token_status_list_id: Mapped[int | None] = mapped_column(ForeignKey("status_list.id"))
     token_status_index: Mapped[int | None] = mapped_column(Integer)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class ApiToken(IssuerBase):
@@ -132,9 +132,9 @@ class ApiToken(IssuerBase):
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class AuditEvent(IssuerBase):
@@ -147,4 +147,4 @@ class AuditEvent(IssuerBase):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str | None] = mapped_column(String(300))
     detail: Mapped[str] = mapped_column(Text, default="{}")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

@@ -1,14 +1,17 @@
 """Batch issuance API: upload a results CSV, preview, confirm, follow progress.
 
-    GET  /batches/template.csv        the template (UTF-8 with BOM, ``;``, one example row)
-    POST /batches                     multipart ``file`` → preview (201 new, 200 same file)
-    POST /batches/{id}/confirm        queue the valid rows (202)
-    POST /batches/{id}/conflicts      resolve changed rows: ``{"action": "skip"|"replace",
-                                      "rows": [3, 7]}`` (rows left out: all of them)
-    POST /batches/{id}/cancel         stop issuing the rest
-    GET  /batches/{id}                status, counts, progress, rows (paginated) with errors
-    GET  /batches/{id}/offers.csv     offer links and transaction codes, downloadable once
+    GET  /api/batches/template.csv     the template (UTF-8 with BOM, ``;``, one example row)
+    POST /api/batches                  multipart ``file`` → preview (201 new, 200 same file)
+    POST /api/batches/{id}/confirm     queue the valid rows (202)
+    POST /api/batches/{id}/conflicts   resolve changed rows: ``{"action": "skip"|"replace",
+                                       "rows": [3, 7]}`` (rows left out: all of them)
+    POST /api/batches/{id}/cancel      stop issuing the rest
+    GET  /api/batches/{id}             status, counts, progress, rows (paginated) with errors
+    GET  /api/batches/{id}/offers.csv  offer links and transaction codes, downloadable once
 
+The staff pages live under ``/batches`` (:mod:`.pages_batches`); the API has its own prefix,
+so neither needs to guess who is asking. The worker that issues confirmed batches is started
+by ``create_app``'s lifespan (:func:`issuer.worker.in_process_worker`); a confirm wakes it.
 Systems authenticate with a bearer token with scope ``credentials:issue``. Every error is
 ``application/problem+json``; file-level problems are 422 with an ``errors`` list, files over
 ``batch_max_upload_bytes`` 413.
@@ -31,18 +34,20 @@ from ..services.batch_csv import template_csv
 from ..services.batches import (
     BatchFileError,
     BatchGoneError,
-    cancel_batch,
-    confirm_batch,
-    create_batch,
-    delivery_file,
     get_batch,
     list_batch_rows,
-    resolve_conflicts,
     view_batch,
 )
-from ..worker import in_process_worker
+from ..services.system_calls import (
+    cancel_batch,
+    confirm_batch,
+    offers_file,
+    resolve_conflicts,
+    upload_batch,
+)
 
-router = APIRouter(prefix="/batches", tags=["batches"], lifespan=in_process_worker)
+PREFIX = "/api/batches"
+router = APIRouter(prefix=PREFIX, tags=["batches"])
 
 IssueToken = Annotated[ApiToken, Depends(require_scope("credentials:issue"))]
 _ROW_STATUSES = "^(pending|issued|already_issued|awaiting|conflict|invalid|failed)$"
@@ -90,7 +95,7 @@ def upload(
         )  # fmt: skip
     org = _organisation(uow, token)
     try:
-        batch, created = create_batch(
+        batch, created = upload_batch(
             uow, org, catalog, data, filename=file.filename or "upload.csv", now=now,
             actor=f"token:{token.name}", max_rows=settings.batch_max_rows,
         )  # fmt: skip
@@ -102,7 +107,6 @@ def upload(
                 for p in exc.problems
             ],
         ) from None  # fmt: skip
-    uow.commit()
     body = view_batch(batch).to_json()
     invalid, _ = list_batch_rows(uow, batch, status="invalid", limit=_PREVIEW_ERRORS)
     body["rowErrors"] = [{"row": row["row"], **error} for row in invalid for error in row["errors"]]
@@ -120,7 +124,6 @@ def confirm(
     batch = confirm_batch(
         uow, _organisation(uow, token), batch_id, now=now, actor=f"token:{token.name}"
     )
-    uow.commit()
     _wake_worker(request)
     return view_batch(batch).to_json()
 
@@ -147,7 +150,6 @@ def conflicts(
         uow, _organisation(uow, token), batch_id, action=body.action, rows=body.rows, now=now,
         actor=f"token:{token.name}",
     )  # fmt: skip
-    uow.commit()
     return view_batch(batch).to_json()
 
 
@@ -157,7 +159,6 @@ def cancel(batch_id: RowId, token: IssueToken, uow: UowDep, now: NowDep) -> dict
     batch = cancel_batch(
         uow, _organisation(uow, token), batch_id, now=now, actor=f"token:{token.name}"
     )
-    uow.commit()
     return view_batch(batch).to_json()
 
 
@@ -186,7 +187,7 @@ def offers_csv(
     """Mail-merge file with each learner's offer link and transaction code — once. Send the
     link by e-mail and the code another way (SMS, in person)."""
     try:
-        data = delivery_file(
+        data = offers_file(
             uow,
             _organisation(uow, token),
             batch_id,
@@ -197,7 +198,6 @@ def offers_csv(
         ).data
     except BatchGoneError as exc:
         raise ProblemError(410, "Gone", str(exc), slug="offers-downloaded") from None
-    uow.commit()
     return Response(
         data,
         media_type="text/csv; charset=utf-8",

@@ -33,7 +33,7 @@ from web_common.bodies import body_of_type
 from web_common.problems import ProblemError
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
-from ..services import offers
+from ..services import offers, system_calls
 from ..services.organisations import get_organisation
 from ..settings import IssuerSettings
 
@@ -162,7 +162,7 @@ def token(
             TokenRequestError("invalid_request", "send an application/x-www-form-urlencoded body")
         )
     try:
-        response = offers.exchange_pre_authorized_code(
+        response = system_calls.exchange_pre_authorized_code(
             uow, org, body, now=now,
             token_ttl=timedelta(seconds=settings.oid4vci_access_token_ttl), box=box,
             attestation=(request.headers.get(ATTESTATION_HEADER),
@@ -173,7 +173,6 @@ def token(
         )  # fmt: skip
     except Oid4vciError as exc:
         return _oauth_error(exc, 401 if exc.error == "invalid_client" else 400)
-    uow.commit()
     return JSONResponse(response, headers=NO_STORE)
 
 
@@ -181,8 +180,9 @@ def token(
 def nonce(slug: Slug, uow: UowDep, settings: SettingsDep, now: NowDep) -> JSONResponse:
     """Nonce endpoint: a fresh ``c_nonce`` for the key proof."""
     org = get_organisation(uow, slug)
-    value = offers.issue_nonce(uow, org, now=now, ttl=timedelta(seconds=settings.oid4vci_nonce_ttl))
-    uow.commit()
+    value = system_calls.issue_nonce(
+        uow, org, now=now, ttl=timedelta(seconds=settings.oid4vci_nonce_ttl)
+    )
     return JSONResponse({"c_nonce": value}, headers=NO_STORE)
 
 
@@ -207,7 +207,7 @@ def credential(
         except (ValueError, RecursionError):
             body = None
     try:
-        response = offers.redeem_credential(
+        response = system_calls.redeem_credential(
             uow, org, authorization=request.headers.get("authorization"), body=body,
             box=box, public_base_url=settings.public_base_url, now=now, catalog=catalog,
             batch_size=settings.oid4vci_batch_size, key_reference=settings.sd_jwt_key_reference,
@@ -218,5 +218,4 @@ def credential(
         return _oauth_error(exc, 401, **{"WWW-Authenticate": challenge})
     except CredentialRequestError as exc:
         return _oauth_error(exc)
-    uow.commit()
     return JSONResponse(response, headers=NO_STORE)

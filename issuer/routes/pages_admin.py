@@ -11,11 +11,11 @@ from web_common.deps import RowId
 from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, NowDep, UowDep
+from ..services import staff_actions
 from ..services.errors import IssuanceError
-from ..services.organisations import rotate_key
 from ..services.overview import list_keys, list_tokens
-from ..services.staff import ROLES, create_staff, list_staff, set_staff_active, set_staff_role
-from ..services.tokens import SCOPES, create_api_token, revoke_api_token
+from ..services.staff import ROLES, list_staff
+from ..services.tokens import SCOPES
 from ..web import ROLE_LABELS, AdminDep, OrganisationDep, page_router, render
 
 router = page_router()
@@ -40,8 +40,7 @@ def keys(
 def rotate(
     request: Request, user: AdminDep, org: OrganisationDep, uow: UowDep, box: BoxDep, now: NowDep
 ) -> Response:
-    new = rotate_key(uow, org, box, now, actor=user.email)
-    uow.commit()
+    new = staff_actions.rotate_key(uow, org, box, now, actor=user.email)
     flash(request, "Nieuwe sleutel {key} is in gebruik.", "success", key=new.key_ref)
     return RedirectResponse("/keys", status_code=303)
 
@@ -75,7 +74,7 @@ def add_staff(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        create_staff(
+        staff_actions.add_staff(
             uow,
             org,
             email=email,
@@ -89,7 +88,6 @@ def add_staff(
         errors = FormErrors()
         errors.extend(exc.problems)
         return _staff_page(request, org, uow, errors, {"name": name, "email": email, "role": role})
-    uow.commit()
     flash(request, "{name} kan nu inloggen.", "success", name=name.strip())
     return RedirectResponse("/staff", status_code=303)
 
@@ -106,15 +104,15 @@ def change_staff(
     active: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        if role:
-            set_staff_role(uow, org, staff_id, role, now=now, actor=user.email)
-        if active in ("yes", "no"):
-            set_staff_active(uow, org, staff_id, active == "yes", now=now, actor=user.email)
+        staff_actions.change_staff(
+            uow, org, staff_id, role=role or None,
+            active=active == "yes" if active in ("yes", "no") else None, now=now,
+            actor=user.email,
+        )  # fmt: skip
     except IssuanceError as exc:
         for _, message in exc.problems:
             flash(request, message, "error")
         return RedirectResponse("/staff", status_code=303)
-    uow.commit()
     flash(request, "De wijziging is opgeslagen.", "success")
     return RedirectResponse("/staff", status_code=303)
 
@@ -165,14 +163,13 @@ def add_token(
         errors.add("scopes", "Kies minstens één recht.")
     if not errors:
         try:
-            token = create_api_token(
+            token = staff_actions.create_api_token(
                 uow, org, name=name[:100], scopes=scopes, now=now, actor=user.email
             )
         except IssuanceError as exc:
             errors.extend(exc.problems)
     if errors:
         return _tokens_page(request, org, uow, errors=errors, name=name)
-    uow.commit()
     return _tokens_page(request, org, uow, new_token=token)
 
 
@@ -185,7 +182,6 @@ def revoke_token(
     uow: UowDep,
     now: NowDep,
 ) -> Response:
-    row = revoke_api_token(uow, org, token_id, now=now, actor=user.email)
-    uow.commit()
+    row = staff_actions.revoke_api_token(uow, org, token_id, now=now, actor=user.email)
     flash(request, "Token {name} is ingetrokken.", "success", name=row.name)
     return RedirectResponse("/tokens", status_code=303)

@@ -12,17 +12,11 @@ from web_common.throttle import TOO_MANY_ATTEMPTS, LoginGuard, retry_after
 from web_common.ui import FormErrors, PageError, flash, get_session
 
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep
+from ..services import staff_actions
 from ..services.errors import IssuanceError
 from ..services.organisations import ORGANISATION_KINDS
 from ..services.setup_code import setup_code, setup_code_matches
-from ..services.staff import (
-    LoginError,
-    authenticate,
-    end_session,
-    needs_setup,
-    run_first_setup,
-    start_session,
-)
+from ..services.staff import LoginError, needs_setup, run_first_setup
 from ..settings import IssuerSettings
 from ..web import SESSION_KEY, page_router, render
 
@@ -179,9 +173,8 @@ def login_submit(
         refused.headers["Retry-After"] = retry_after(wait)
         return refused
     try:
-        user = authenticate(uow, email, password, now)
-    except LoginError:
-        uow.commit()  # failed attempts on existing accounts are audited
+        user, token = staff_actions.log_in(uow, email, password, now)
+    except LoginError:  # (a failed attempt on an existing account is audited)
         guard.failed(address, email)
         return render(
             request,
@@ -194,8 +187,6 @@ def login_submit(
             status_code=400,
         )
     guard.succeeded(address, email)
-    token = start_session(uow, user, now)
-    uow.commit()
     session = get_session(request)
     session.rotate()
     session.set(SESSION_KEY, token)
@@ -208,8 +199,7 @@ def logout(request: Request, uow: UowDep, now: NowDep) -> Response:
     session = get_session(request)
     token = session.get(SESSION_KEY)
     if isinstance(token, str):
-        end_session(uow, token, now)
-        uow.commit()
+        staff_actions.log_out(uow, token, now)
     session.rotate()
     flash(request, "Je bent uitgelogd.", "info")
     return RedirectResponse("/login", status_code=303)

@@ -11,9 +11,7 @@ download the offers file once.
     GET  /batches/{id}/progress        JSON for ``static/batches.js`` (session login)
     GET  /batches/{id}/offers.xlsx     offer links and transaction codes (also .csv), audited
 
-The pages share their addresses with the batch JSON API (:mod:`.batches`). A request with an
-``Authorization`` header is an API call; a request from a browser (the staff session cookie,
-or ``Accept: text/html``) gets these pages. ``create_app`` includes this router first.
+The batch JSON API for systems (bearer tokens) is :mod:`.batches`, under ``/api/batches``.
 """
 
 from __future__ import annotations
@@ -22,30 +20,22 @@ from typing import Annotated, Any
 
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
-from starlette.datastructures import Headers
-from starlette.routing import Match
-from starlette.types import Scope
 
 from qualifications.achievements import KINDS
 from web_common.deps import MAX_ROW_ID, RowId
 from web_common.ui import flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
+from ..services import system_calls
 from ..services.batch_csv import COLUMNS
 from ..services.batch_fields import column_rows
 from ..services.batches import (
     CONFLICT_ACTIONS,
     BatchFileError,
     BatchGoneError,
-    cancel_batch,
-    confirm_batch,
-    create_batch,
-    delivery_file,
     get_batch,
     list_batches,
     offers_state,
-    resolve_conflicts,
     review_batch_rows,
     view_batch,
 )
@@ -56,7 +46,6 @@ from .batch_messages import explain
 
 __all__ = ["router"]
 
-_SESSION_COOKIE = "issuer_session="  # install_pages names the staff session cookie so
 _ROWS_PER_PAGE = 100
 _FINISHED = ("done", "failed", "cancelled")
 
@@ -86,22 +75,7 @@ _ROW_FILTERS = {
 }
 
 
-class _PageRoute(APIRoute):
-    """Matches only browser requests, so API clients on the same path reach the JSON API."""
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] == "http":
-            headers = Headers(scope=scope)
-            browser = _SESSION_COOKIE in headers.get("cookie", "") or "text/html" in headers.get(
-                "accept", ""
-            )
-            if "authorization" in headers or not browser:
-                return Match.NONE, {}
-        return super().matches(scope)
-
-
 router = page_router()
-router.route_class = _PageRoute
 
 
 def _lang(request: Request) -> str:
@@ -190,7 +164,7 @@ def upload(
         errors, status = [message], 413
     else:
         try:
-            batch, created = create_batch(
+            batch, created = system_calls.upload_batch(
                 uow, org, catalog, data, filename=file.filename, now=now, actor=user.email,
                 max_rows=settings.batch_max_rows,
             )  # fmt: skip
@@ -198,7 +172,6 @@ def upload(
             say = explain(_gettext(request))
             errors, status = [say(p.detail) for p in exc.problems], 422
         else:
-            uow.commit()
             if created:
                 flash(request, "Het bestand is gecontroleerd. Er is nog niets uitgegeven.", "info")
             else:
@@ -295,14 +268,13 @@ def confirm(
     now: NowDep,
 ) -> Response:
     try:
-        confirm_batch(uow, org, batch_id, now=now, actor=user.email)
+        system_calls.confirm_batch(uow, org, batch_id, now=now, actor=user.email)
     except ConflictError:
         if get_batch(uow, org, batch_id).conflict_count:
             flash(request, "Beslis eerst wat er met de gewijzigde rijen moet gebeuren.", "error")
         else:
             flash(request, "Deze batch is geannuleerd. Upload het bestand opnieuw.", "error")
     else:
-        uow.commit()
         _wake_worker(request)
     return RedirectResponse(f"/batches/{batch_id}", status_code=303)
 
@@ -323,7 +295,7 @@ def conflicts(
         flash(request, "Kies wat er met de gewijzigde rijen moet gebeuren.", "error")
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
     try:
-        resolve_conflicts(
+        system_calls.resolve_conflicts(
             uow, org, batch_id, action=action, rows=None if row is None else [row], now=now,
             actor=user.email,
         )  # fmt: skip
@@ -332,7 +304,6 @@ def conflicts(
             request, "Deze rij is niet (meer) gewijzigd, of de batch is al uitgegeven.", "warning"
         )
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
-    uow.commit()
     if action == "skip":
         flash(
             request,
@@ -359,11 +330,10 @@ def cancel(
 ) -> Response:
     was_preview = get_batch(uow, org, batch_id).status == "previewed"
     try:
-        cancel_batch(uow, org, batch_id, now=now, actor=user.email)
+        system_calls.cancel_batch(uow, org, batch_id, now=now, actor=user.email)
     except ConflictError:
         flash(request, "Deze batch is al klaar of geannuleerd.", "warning")
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
-    uow.commit()
     if was_preview:
         flash(request, "De batch is geannuleerd. Er is niets uitgegeven.", "success")
     else:
@@ -391,7 +361,7 @@ def offers_file(
     if file_format not in ("csv", "xlsx"):
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
     try:
-        done = delivery_file(
+        done = system_calls.offers_file(
             uow, org, batch_id, box, now=now, actor=user.email, file_format=file_format, keep=True
         )
     except ConflictError:
@@ -405,7 +375,6 @@ def offers_file(
             "warning",
         )
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
-    uow.commit()
     name = f"batch-{batch_id}-aanbiedingen.{done.extension}"
     return Response(
         done.data,

@@ -15,6 +15,7 @@ from web_common.emails import is_email_address
 from web_common.ui import FormErrors, PageError, flash
 
 from ..deps import NowDep, SettingsDep, UowDep
+from ..services import staff_actions
 from ..services.errors import ConflictError, IssuanceError
 from ..services.offer_state import offer_state
 from ..services.offers import MAX_TX_CODE_ATTEMPTS, create_offer
@@ -29,7 +30,6 @@ from ..services.overview import (
     view_credential,
 )
 from ..services.staff import can
-from ..services.status import set_credential_status
 from ..web import OrganisationDep, StaffDep, StatusStaffDep, page_router, render
 from .pages_offers import mail_offer, offer_context
 
@@ -208,7 +208,7 @@ def change_status(
         errors.add("reason", "Vul een reden in; die komt in het logboek.")
     else:
         try:
-            set_credential_status(
+            staff_actions.set_credential_status(
                 uow,
                 org,
                 row.credential_ref,
@@ -233,7 +233,6 @@ def change_status(
             },
             status_code=400,
         )
-    uow.commit()
     flash(request, done, "success")
     return RedirectResponse(f"/credentials/{row.id}", status_code=303)
 

@@ -16,11 +16,10 @@ from web_common.deps import RowId
 from web_common.ui import FormErrors, PageError, flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
+from ..services import staff_actions
 from ..services.diploma_decisions import (
     DecisionError,
-    confirm_diploma,
     decisions,
-    reject_diploma,
     result_of,
 )
 from ..services.errors import IssuanceError
@@ -85,7 +84,7 @@ def confirm(
     box: BoxDep,
 ) -> Response:
     try:
-        outcome = confirm_diploma(
+        outcome = staff_actions.confirm_diploma(
             uow, org, catalog, decision_id, box=box, public_base_url=settings.public_base_url,
             status_list_size=settings.status_list_entries,
             offer_ttl=timedelta(days=settings.offer_ttl_days), now=now, actor=user.email,
@@ -100,7 +99,6 @@ def confirm(
     if outcome is None:
         raise _not_found()
     decision, done = outcome
-    uow.commit()
     if done.offer is None:
         flash(request, "Dit bewijs was al uitgegeven; er is niets dubbel gemaakt.", "info")
         return RedirectResponse(f"/credentials/{done.row.id}", status_code=303)
@@ -130,7 +128,9 @@ def reject(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        decision = reject_diploma(uow, org, decision_id, reason=reason, now=now, actor=user.email)
+        decision = staff_actions.reject_diploma(
+            uow, org, decision_id, reason=reason, now=now, actor=user.email
+        )
     except DecisionError as exc:
         flash(request, str(exc), "error")
         return RedirectResponse("/diplomas", status_code=303)
@@ -140,6 +140,5 @@ def reject(
         return _list(request, uow, org, user, errors, decision_id, 400)
     if decision is None:
         raise _not_found()
-    uow.commit()
     flash(request, "Het diploma is afgewezen; er is niets ondertekend.", "success")
     return RedirectResponse("/diplomas", status_code=303)

@@ -18,9 +18,8 @@ from web_common.emails import is_email_address
 from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
-from ..services.diploma_decisions import enter_diploma
+from ..services import staff_actions
 from ..services.errors import IssuanceError
-from ..services.issue_desk import issue_and_offer
 from ..services.student_results import StudentResult, unsigned_credential_for
 from ..web import IssuingStaffDep, OrganisationDep, page_router, render
 from .pages_diplomas import STATE_LABELS
@@ -228,11 +227,12 @@ def issue(
             errors.extend(exc.problems)
     elif kind is CredentialKind.DIPLOMA:  # waits for a second staff member's confirmation
         try:
-            entered = enter_diploma(uow, org, catalog, result, now=now, actor=user.email)
+            entered = staff_actions.enter_diploma(
+                uow, org, catalog, result, now=now, actor=user.email
+            )
         except IssuanceError as exc:
             errors.extend(exc.problems)
         else:
-            uow.commit()
             return render(
                 request,
                 "issuer/diploma_entered.html",
@@ -240,7 +240,7 @@ def issue(
             )
     else:
         try:
-            done = issue_and_offer(
+            done = staff_actions.issue_and_offer(
                 uow,
                 org,
                 catalog,
@@ -256,7 +256,6 @@ def issue(
             errors.extend(exc.problems)
     if errors:
         return _details(request, catalog, kind, qualification, values, errors, reference, 400)
-    uow.commit()
     if done.offer is None:
         flash(request, "Dit bewijs was al uitgegeven; er is niets dubbel gemaakt.", "info")
         return RedirectResponse(f"/credentials/{done.row.id}", status_code=303)

@@ -11,7 +11,7 @@ from web_common.deps import RowId
 from web_common.ui import flash
 
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep
-from ..services.batch_mail import mail_batch_offers
+from ..services import staff_actions
 from ..services.errors import ConflictError
 from ..web import IssuingStaffDep, OrganisationDep, page_router, render
 from .pages_offers import smtp_config
@@ -36,7 +36,7 @@ def mail_offers(
         flash(request, "Er is geen mailserver ingesteld (ISSUER_SMTP_HOST).", "error")
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
     try:
-        outcomes = mail_batch_offers(
+        outcomes = staff_actions.mail_batch_offers(
             uow, org, batch_id, box, config, wallet_url=settings.wallet_url,
             include_code=settings.offer_mail_includes_tx_code, now=now, actor=user.email,
             rows=set(row) if row else None,
@@ -44,7 +44,6 @@ def mail_offers(
     except ConflictError:
         flash(request, "De batch is nog bezig; mail de aanbiedingen als hij klaar is.", "error")
         return RedirectResponse(f"/batches/{batch_id}", status_code=303)
-    uow.commit()
     return render(
         request,
         "issuer/mail_result.html",

@@ -10,9 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 from ..db.tables import ApiToken, Organisation
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep, require_scope
-from ..services.issuance import issue_credential
 from ..services.organisations import active_signing_key
-from ..services.status import set_credential_status
+from ..services.system_calls import issue_credential, set_credential_status
 
 router = APIRouter(prefix="/credentials", tags=["VC-API"])
 
@@ -74,7 +73,6 @@ def issue(
         now=now,
         actor=f"token:{token.name}",
     )
-    uow.commit()
     return JSONResponse(
         {"verifiableCredential": result.credential}, status_code=201 if result.created else 200
     )
@@ -96,7 +94,6 @@ def update_status(
         actor=f"token:{token.name}",
         now=now,
     )
-    uow.commit()
     return {
         "credentialId": body.credentialId,
         "revoked": credential.revoked_at is not None,

@@ -17,6 +17,11 @@ The ``batch_row`` table is the queue. A worker runs three short units of work pe
    stay unused (indexes are never reused), so nothing is issued twice or lost.
 3. :func:`finish_if_complete` marks the batch done when no row is pending.
 
+When a chunk's transaction fails as a whole, the worker (:mod:`issuer.worker`) completes
+its rows one at a time (:meth:`ClaimedChunk.only`): a poison row fails alone
+(:func:`fail_claimed_rows`) and the rest are issued. A row claimed :data:`MAX_ATTEMPTS`
+times without being finished is given up on (failed) at its next claim.
+
 Exactly-once does not depend on the queue: the credential id is derived from the row's
 result key (and, for a correction, from the credential it replaces) and
 ``issued_credential`` is unique per ``(organisation, credential id)``.
@@ -46,7 +51,7 @@ from .batch_csv import legacy_row_reference, result_from_fields
 from .batch_problems import BatchProblem, problem
 from .diploma_decisions import enter_diploma
 from .errors import IssuanceError, IssuerError
-from .issuance import BulkIssue, issue_credentials_many
+from .issuance import BulkIssue, BulkIssueResult, issue_credentials_many
 from .offers import create_offers_many
 from .result_match import current_credentials, replacement_id_for, says_the_same
 from .status import allocate_entries_many
@@ -58,6 +63,7 @@ __all__ = [
     "ClaimedChunk",
     "claim_chunk",
     "complete_chunk",
+    "fail_claimed_rows",
     "finish_if_complete",
 ]
 
@@ -77,6 +83,19 @@ class ClaimedChunk:
     existing: dict[int, tuple[str, int]] = field(default_factory=dict)  # row -> (ref, id)
     awaiting: set[int] = field(default_factory=set)  # diplomas entered for a decision
     failed: dict[int, list[dict[str, str]]] = field(default_factory=dict)  # row -> errors
+
+    def only(self, row_id: int) -> ClaimedChunk:
+        """The part of this chunk that is ``row_id``: to issue it in a unit of work alone."""
+        return ClaimedChunk(
+            self.batch_id,
+            self.organisation,
+            self.worker_id,
+            [row_id],
+            [item for item in self.to_issue if item[0] == row_id],
+            {k: v for k, v in self.existing.items() if k == row_id},
+            self.awaiting & {row_id},
+            {k: v for k, v in self.failed.items() if k == row_id},
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,35 +264,29 @@ def complete_chunk(
     uow: UnitOfWork,
     chunk: ClaimedChunk,
     *,
-    key: Ed25519KeyPair,
-    verification_method: str,
+    signing: tuple[Ed25519KeyPair, str] | None,
     box: SecretBox,
     public_base_url: str,
     offer_ttl: timedelta,
     now: datetime,
 ) -> ChunkOutcome:
     """Sign, store and offer a claimed chunk and mark its rows, in one unit of work.
-    The caller commits."""
+    ``signing`` is the key and verification method (None only for a chunk with nothing to
+    sign). The caller commits."""
     session = uow.session
     org = chunk.organisation
-    owned = set(
-        session.scalars(
-            select(BatchRow.id)
-            .where(
-                BatchRow.id.in_(chunk.row_ids),
-                BatchRow.claimed_by == chunk.worker_id,
-                BatchRow.status == "pending",
-            )
-            .with_for_update()
-        )
-    )
+    owned = _owned_rows(uow, chunk, chunk.row_ids)
     to_issue = [item for item in chunk.to_issue if item[0] in owned]
     actor = f"batch:{chunk.batch_id}"
-    results = issue_credentials_many(
-        uow, org, [item for _, item in to_issue],
-        key=key, verification_method=verification_method, now=now, actor=actor,
-        batch=chunk.batch_id,
-    )  # fmt: skip
+    if to_issue and signing is None:
+        raise IssuerError("a chunk with credentials to sign needs a signing key")
+    results: list[BulkIssueResult] = []
+    if to_issue and signing is not None:
+        results = issue_credentials_many(
+            uow, org, [item for _, item in to_issue],
+            key=signing[0], verification_method=signing[1], now=now, actor=actor,
+            batch=chunk.batch_id,
+        )  # fmt: skip
     updates: list[dict[str, Any]] = []
     created_rows: list[tuple[int, IssuedCredential]] = []
     counts = {"issued": 0, "already_issued": 0, "failed": 0, "awaiting": 0}
@@ -347,6 +360,53 @@ def complete_chunk(
         counts["failed"],
         len(chunk.row_ids) - len(owned),
     )
+
+
+def _owned_rows(uow: UnitOfWork, chunk: ClaimedChunk, row_ids: Sequence[int]) -> set[int]:
+    """The rows of ``row_ids`` still pending under this chunk's claim, locked."""
+    return set(
+        uow.session.scalars(
+            select(BatchRow.id)
+            .where(
+                BatchRow.id.in_(row_ids),
+                BatchRow.claimed_by == chunk.worker_id,
+                BatchRow.status == "pending",
+            )
+            .with_for_update()
+        )
+    )
+
+
+def fail_claimed_rows(
+    uow: UnitOfWork, chunk: ClaimedChunk, details: dict[int, str], *, now: datetime
+) -> int:
+    """Mark rows of a claimed chunk that could not be issued as failed (row → what to tell
+    the school) and count them on the batch; rows whose lease another worker took over are
+    left alone. Returns how many were marked. The caller commits."""
+    owned = _owned_rows(uow, chunk, list(details))
+    if not owned:
+        return 0
+    uow.session.execute(
+        update(BatchRow),
+        [
+            {
+                "id": row_id,
+                "status": "failed",
+                "claimed_by": None,
+                "claimed_until": None,
+                "processed_at": now,
+                "errors": json.dumps(_errors(details[row_id]), ensure_ascii=False),
+                "delivery_secret": None,
+            }
+            for row_id in sorted(owned)
+        ],
+    )
+    uow.session.execute(
+        update(Batch)
+        .where(Batch.id == chunk.batch_id)
+        .values(failed_count=Batch.failed_count + len(owned))
+    )
+    return len(owned)
 
 
 def finish_if_complete(uow: UnitOfWork, batch_ids: Sequence[int], *, now: datetime) -> None:

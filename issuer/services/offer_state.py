@@ -19,9 +19,7 @@ def offer_state(
     """The Dutch label: opgehaald, ingetrokken (the credential), geschorst, vergrendeld
     (too many wrong codes), vervangen (the offer), verlopen, or open. What the learner can
     no longer do comes first, so a revoked credential never shows an "Open" offer."""
-    expires = (
-        offer.expires_at if offer.expires_at.tzinfo else offer.expires_at.replace(tzinfo=now.tzinfo)
-    )
+    expires = offer.expires_at
     if offer.redeemed_at is not None:
         return "Opgehaald door de student"
     if credential.revoked_at is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
@@ -88,7 +88,7 @@ def current_credentials(
             signed = json.loads(document)
             valid_from = parse_datetime_stamp(signed.get("validFrom"))
             if valid_from is None:
-                valid_from = issued_at if issued_at.tzinfo else issued_at.replace(tzinfo=UTC)
+                valid_from = issued_at
             awarded = parse_datetime_stamp(signed.get("awardedDate"))
             found[key] = Issued(
                 row_id, ref, digest, valid_from, revoked_at is not None,

@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -74,12 +74,6 @@ class LoginError(IssuerError):
 def can(role: str, permission: str) -> bool:
     """Whether ``role`` has ``permission`` (view, issue, status, admin, decide)."""
     return permission in _PERMISSIONS.get(role, frozenset())
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)  # SQLite returns naive datetimes
 
 
 def _digest(token: str) -> str:
@@ -243,7 +237,7 @@ def start_session(uow: UnitOfWork, user: StaffUser, now: datetime) -> str:
 def session_user(uow: UnitOfWork, token: str, now: datetime) -> StaffUser | None:
     """The active staff member of a live session, else None."""
     row = uow.session.scalar(select(StaffSession).where(StaffSession.token_hash == _digest(token)))
-    if row is None or (_aware(row.expires_at) or now) <= now:
+    if row is None or row.expires_at <= now:
         return None
     user = uow.session.get(StaffUser, row.staff_id)
     return user if user is not None and user.active else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 
@@ -15,7 +16,14 @@ from ..db.tables import ApiToken, Organisation
 from . import audit
 from .errors import IssuanceError, NotFoundError
 
-__all__ = ["SCOPES", "authenticate_token", "create_api_token", "revoke_api_token"]
+__all__ = [
+    "SCOPES",
+    "TokenRefusal",
+    "TokenRefusedError",
+    "authenticate_token",
+    "create_api_token",
+    "revoke_api_token",
+]
 
 SCOPES = ("credentials:issue", "credentials:status")
 _PREFIX = "mbo_"
@@ -55,14 +63,32 @@ def create_api_token(
     return token
 
 
-def authenticate_token(uow: UnitOfWork, token: str, scope: str, now: datetime) -> ApiToken | None:
-    """The live token with ``scope``, or None. Lookup is by digest, so timing reveals nothing
-    about the token."""
-    if not token.startswith(_PREFIX) or len(token) > 200:
-        return None
-    row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or scope not in row.scopes.split():
-        return None
+class TokenRefusal(StrEnum):
+    """Why a bearer token is refused: the RFC 6750 §3.1 error codes."""
+
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 (an error code, not a secret)
+    """Unknown, revoked or malformed: authenticate again (401)."""
+    INSUFFICIENT_SCOPE = "insufficient_scope"
+    """A live token without the scope the request needs (403)."""
+
+
+class TokenRefusedError(Exception):
+    def __init__(self, refusal: TokenRefusal, scope: str) -> None:
+        super().__init__(f"{refusal}: scope {scope} needed")
+        self.refusal = refusal
+        self.scope = scope
+
+
+def authenticate_token(uow: UnitOfWork, token: str, scope: str, now: datetime) -> ApiToken:
+    """The live token, when it holds ``scope``; else :class:`TokenRefusedError`. Lookup is
+    by digest, so timing reveals nothing about the token."""
+    row = None
+    if token.startswith(_PREFIX) and len(token) <= 200:
+        row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None:
+        raise TokenRefusedError(TokenRefusal.INVALID_TOKEN, scope)
+    if scope not in row.scopes.split():
+        raise TokenRefusedError(TokenRefusal.INSUFFICIENT_SCOPE, scope)
     row.last_used_at = now
     return row
 

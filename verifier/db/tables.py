@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from web_common.db import new_metadata
+from web_common.db_types import UtcDateTime
 
 __all__ = ["TrustedIssuer", "VerifierBase"]
 
@@ -38,4 +39,4 @@ class TrustedIssuer(VerifierBase):
     x509_certificate: Mapped[str | None] = mapped_column(Text, default=None)
     x509_anchor: Mapped[str | None] = mapped_column(String(64), default=None)
     source: Mapped[str] = mapped_column(String(100))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -61,14 +61,10 @@ def _owned(request: Request) -> list[str]:
     return [r for r in owned if isinstance(r, str)]
 
 
-def _aware(moment: datetime, like: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=like.tzinfo)
-
-
 def _state(row: PresentationRequest, now: datetime) -> str:
     if row.status != "pending":
         return row.status
-    return "expired" if now > _aware(row.expires_at, now) else "pending"
+    return "expired" if now > row.expires_at else "pending"
 
 
 @router.post("/requests")
@@ -127,7 +123,7 @@ def waiting(
         "link": link_for(row, settings.public_base_url, identity),
         "same_device_link": link_for(row, settings.public_base_url, identity, same_device=True),
         "haip": row.profile == HAIP,
-        "expires_at": _aware(row.expires_at, now),
+        "expires_at": row.expires_at,
     }
     return render(request, "verifier/request_wait.html", context)
 

@@ -222,10 +222,6 @@ def create_presentation_request(
     return CreatedRequest(request_id, link, expires_at, profile)
 
 
-def _aware(moment: datetime, like: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=like.tzinfo)
-
-
 def _open_haip_row(
     uow: UnitOfWork, request_id: str, now: datetime, *, for_update: bool = False
 ) -> PresentationRequest:
@@ -235,7 +231,7 @@ def _open_haip_row(
         raise RequestError("invalid_request", "this presentation request is unknown", status=404)
     if row.status != "pending":
         raise RequestError("invalid_request", "this presentation request was already answered")
-    if now > _aware(row.expires_at, now):
+    if now > row.expires_at:
         raise RequestError("invalid_request", "this presentation request has expired")
     return row
 
@@ -273,7 +269,7 @@ def request_object_for(
         response_jwk=_response_key(row, box), wallet_nonce=wallet_nonce,
         client_name=CLIENT_NAME, now=now,
     )  # fmt: skip
-    payload["exp"] = int(_aware(row.expires_at, now).timestamp())
+    payload["exp"] = int(row.expires_at.timestamp())
     return sign_request_object(payload, identity)
 
 
@@ -329,7 +325,7 @@ def _locked_row(uow: UnitOfWork, request_id: str, now: datetime) -> Presentation
         log.warning("refused a second answer to presentation request %s… (replay %d)",
                     request_id[:6], row.replays)  # fmt: skip
         raise RequestError("invalid_request", "this presentation request was already answered")
-    if now > _aware(row.expires_at, now):
+    if now > row.expires_at:
         raise RequestError("invalid_request", "this presentation request has expired")
     return row
 

@@ -51,10 +51,6 @@ class Submission:
     expires_at: datetime
 
 
-def _aware(moment: datetime, like: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=like.tzinfo)
-
-
 def purge_expired(uow: UnitOfWork, now: datetime) -> int:
     """Delete every submission past its expiry; returns how many."""
     result = uow.session.execute(
@@ -96,7 +92,7 @@ def save_submission(
 
 
 def _submission(row: CheckedSubmission, now: datetime) -> Submission | None:
-    if _aware(row.expires_at, now) <= now:
+    if row.expires_at <= now:
         return None
     documents = json.loads(row.documents)
     return Submission(
@@ -106,8 +102,8 @@ def _submission(row: CheckedSubmission, now: datetime) -> Submission | None:
         row.challenge,
         row.domain,
         row.origin,
-        _aware(row.created_at, now),
-        _aware(row.expires_at, now),
+        row.created_at,
+        row.expires_at,
     )
 
 

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -24,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from web_common.db import new_metadata
+from web_common.db_types import UtcDateTime
 
 __all__ = [
     "Account",
@@ -51,10 +51,10 @@ class Account(WalletBase):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     goal_qualification: Mapped[str | None] = mapped_column(String(100))
     """The diploma the person works toward (a catalog qualification id), for progress."""
 
@@ -68,8 +68,8 @@ class LoginSession(WalletBase):
         ForeignKey("account.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class HolderKey(WalletBase):
@@ -94,7 +94,7 @@ class HolderKey(WalletBase):
     key_type: Mapped[str] = mapped_column(String(16), default="Ed25519", server_default="Ed25519")
     encrypted_seed: Mapped[bytes] = mapped_column(LargeBinary)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class StoredCredential(WalletBase):
@@ -128,12 +128,12 @@ class StoredCredential(WalletBase):
     holder_did: Mapped[str | None] = mapped_column(String(200))
     """The account's holder key the credential is bound to, as ``HolderKey.did`` (a did:key,
     or for ``dc+sd-jwt`` the JWK thumbprint URI of ``cnf.jwk``); None: not bound to ours."""
-    valid_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    valid_from: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     source: Mapped[str] = mapped_column(String(16))  # oid4vci | upload | import
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     evidence: Mapped[str] = mapped_column(Text)
-    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime())
     verdict: Mapped[str] = mapped_column(String(16))  # valid | warning | invalid
     state: Mapped[str] = mapped_column(String(24))
     """What a person needs to know first: ok, revoked, suspended, expired, not_yet_valid,
@@ -163,7 +163,7 @@ class SelfDeclared(WalletBase):
     dossier_crebo: Mapped[str | None] = mapped_column(String(20))
     dossier_version: Mapped[str | None] = mapped_column(String(20))
     werkprocessen: Mapped[str] = mapped_column(Text, default="")  # space separated codes
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Share(WalletBase):
@@ -181,9 +181,9 @@ class Share(WalletBase):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(String(16))  # link | pdf
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     challenge: Mapped[str] = mapped_column(String(100))
     domain: Mapped[str] = mapped_column(String(300))
     presentation: Mapped[str] = mapped_column(Text)
@@ -208,7 +208,7 @@ class ShareAccess(WalletBase):
     __tablename__ = "share_access"
     id: Mapped[int] = mapped_column(primary_key=True)
     share_id: Mapped[int] = mapped_column(ForeignKey("share.id", ondelete="CASCADE"), index=True)
-    accessed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    accessed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     outcome: Mapped[str] = mapped_column(String(16))  # served | expired | revoked
     as_json: Mapped[bool] = mapped_column(Boolean)
     user_agent: Mapped[str | None] = mapped_column(String(300))

@@ -15,7 +15,6 @@ from ..db.tables import ShareAccess
 from ..deps import AccountDep, BoxDep, HttpDep, NowDep, SettingsDep, UowDep, VerifierAnchorsDep
 from ..services import presentation_requests, shares, wallet_credentials
 from ..services.errors import NotFoundError
-from .common import aware
 
 router = APIRouter(prefix="/api", tags=["shares"], dependencies=[Depends(verify_csrf)])
 
@@ -27,15 +26,15 @@ def _summary(summary: shares.ShareSummary, now: datetime) -> dict[str, Any]:
         "label": share.label,
         "purpose": share.purpose,
         "status": summary.status(now),
-        "created_at": aware(share.created_at),
-        "expires_at": aware(share.expires_at),
-        "revoked_at": aware(share.revoked_at),
+        "created_at": share.created_at,
+        "expires_at": share.expires_at,
+        "revoked_at": share.revoked_at,
         "credentials": [
             {
                 "id": c.public_id,
                 "title": c.title,
                 "state": c.state,
-                "valid_until": aware(c.valid_until),
+                "valid_until": c.valid_until,
             }
             for c in summary.credentials
         ],
@@ -46,7 +45,7 @@ def _summary(summary: shares.ShareSummary, now: datetime) -> dict[str, Any]:
 
 def _access(row: ShareAccess) -> dict[str, Any]:
     return {
-        "at": aware(row.accessed_at),
+        "at": row.accessed_at,
         "outcome": row.outcome,
         "as_json": row.as_json,
         "user_agent": row.user_agent,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from credentials.explain import explain
@@ -13,13 +12,7 @@ from web_common.proxies import client_address
 from ..api_models import CredentialPublic
 from ..db.tables import StoredCredential
 
-__all__ = ["aware", "checks_of", "client_address", "credential_public", "explained_checks"]
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+__all__ = ["checks_of", "client_address", "credential_public", "explained_checks"]
 
 
 def credential_public(row: StoredCredential) -> CredentialPublic:
@@ -32,12 +25,12 @@ def credential_public(row: StoredCredential) -> CredentialPublic:
         issuer_name=row.issuer_name,
         format=row.format,
         source=row.source,
-        received_at=aware(row.received_at) or row.received_at,
-        valid_from=aware(row.valid_from),
-        valid_until=aware(row.valid_until),
+        received_at=row.received_at,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
         state=row.state,
         verdict=row.verdict,
-        checked_at=aware(row.checked_at) or row.checked_at,
+        checked_at=row.checked_at,
         bound_to_holder=row.holder_did is not None,
     )
 

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from ..deps import NowDep, SettingsDep, UowDep
 from ..services import shares
 from ..services.errors import NotFoundError
-from .common import aware, client_address
+from .common import client_address
 
 router = APIRouter(tags=["share links"])
 
@@ -127,7 +127,7 @@ def open_share(
         "wallet/share_public.html",
         {
             "share": opened.share,
-            "expires_at": aware(opened.share.expires_at),
+            "expires_at": opened.share.expires_at,
             "credentials": shares.public_credentials(opened),
             "now": now,
             "share_url": share_url,

@@ -75,13 +75,6 @@ P256 = "P-256"
 """``HolderKey.key_type`` of the SD-JWT VC (ES256) holder key."""
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes; everything stored is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
@@ -288,8 +281,7 @@ def session_account(uow: UnitOfWork, token: str | None, *, now: datetime) -> Acc
     row = uow.session.scalar(select(LoginSession).where(LoginSession.token_hash == _sha256(token)))
     if row is None:
         return None
-    expires = _aware(row.expires_at)
-    if expires is None or expires <= now:
+    if row.expires_at <= now:
         return None
     return uow.session.get(Account, row.account_id)
 

@@ -15,7 +15,7 @@ import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from qualifications import (
     Catalog,
@@ -133,10 +133,6 @@ class PassportView:
     qualification_choices: tuple[Qualification, ...]
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _ref(row: StoredCredential, lang: str, copy_of: str | None = None) -> CredentialRef:
     return CredentialRef(
         public_id=row.public_id,
@@ -146,9 +142,9 @@ def _ref(row: StoredCredential, lang: str, copy_of: str | None = None) -> Creden
         issuer=row.issuer,
         issuer_name=row.issuer_name,
         state=row.state,
-        received_at=_aware(row.received_at),
-        checked_at=_aware(row.checked_at),
-        valid_until=_aware(row.valid_until) if row.valid_until else None,
+        received_at=row.received_at,
+        checked_at=row.checked_at,
+        valid_until=row.valid_until,
         counts=row.state in COUNTING_STATES,
         format=row.format,
         copy_of=copy_of,

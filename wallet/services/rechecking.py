@@ -11,7 +11,7 @@ credentials from one issuer cost one fetch.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -25,10 +25,6 @@ __all__ = ["RECHECK_AFTER", "RECHECK_LIMIT", "last_checked", "recheck_stale"]
 
 RECHECK_LIMIT = 5
 RECHECK_AFTER = timedelta(minutes=15)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def recheck_stale(
@@ -61,4 +57,4 @@ def recheck_stale(
 
 def last_checked(rows: Sequence[StoredCredential]) -> datetime | None:
     """The moment of the oldest latest check: every status shown is at least that fresh."""
-    return min((_aware(r.checked_at) for r in rows), default=None)
+    return min((r.checked_at for r in rows), default=None)

@@ -34,7 +34,7 @@ import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,12 +90,6 @@ class ShareGoneError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.when = when
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _sha256(value: str) -> str:
@@ -330,8 +324,8 @@ def open_share(
     share = uow.session.scalar(select(Share).where(Share.token_hash == _sha256(token)))
     if share is None:
         raise NotFoundError("Deze link bestaat niet.")
-    revoked = _aware(share.revoked_at)
-    expires = _aware(share.expires_at)
+    revoked = share.revoked_at
+    expires = share.expires_at
     outcome = "served"
     if revoked is not None:
         outcome = "revoked"
@@ -407,7 +401,7 @@ class ShareSummary:
         """active, expired or revoked."""
         if self.share.revoked_at is not None:
             return "revoked"
-        expires = _aware(self.share.expires_at)
+        expires = self.share.expires_at
         return "expired" if expires is not None and expires <= now else "active"
 
 
@@ -443,7 +437,7 @@ def list_shares(uow: UnitOfWork, account: Account) -> list[ShareSummary]:
         return []
     ids = [s.id for s in shares]
     stats: Mapping[int, tuple[int, datetime | None]] = {
-        share_id: (count, _aware(last))
+        share_id: (count, last)
         for share_id, count, last in uow.session.execute(
             select(ShareAccess.share_id, func.count(), func.max(ShareAccess.accessed_at))
             .where(ShareAccess.share_id.in_(ids))
@@ -456,7 +450,7 @@ def list_shares(uow: UnitOfWork, account: Account) -> list[ShareSummary]:
 def get_share(uow: UnitOfWork, account: Account, public_id: str) -> ShareSummary:
     share = _own_share(uow, account, public_id)
     accesses = list_accesses(uow, account, public_id)
-    last = _aware(accesses[0].accessed_at) if accesses else None
+    last = accesses[0].accessed_at if accesses else None
     return ShareSummary(share, share_credentials(uow, share), len(accesses), last)
 
 

@@ -27,7 +27,7 @@ GOOD = (
 def _upload(issuer: Issuer, data: bytes | str, name: str = "results.csv") -> Any:
     body = data.encode("utf-8") if isinstance(data, str) else data
     return issuer.client.post(
-        "/batches", files={"file": (name, body, "text/csv")}, headers=issuer.auth()
+        "/api/batches", files={"file": (name, body, "text/csv")}, headers=issuer.auth()
     )
 
 
@@ -37,12 +37,12 @@ def _count(issuer: Issuer, model: Any) -> int:
 
 
 def _run(issuer: Issuer, batch_id: int) -> dict[str, Any]:
-    response = issuer.client.post(f"/batches/{batch_id}/confirm", headers=issuer.auth())
+    response = issuer.client.post(f"/api/batches/{batch_id}/confirm", headers=issuer.auth())
     assert response.status_code == 202
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         body: dict[str, Any] = issuer.client.get(
-            f"/batches/{batch_id}", headers=issuer.auth()
+            f"/api/batches/{batch_id}", headers=issuer.auth()
         ).json()
         if body["status"] == "done":
             return body
@@ -51,7 +51,7 @@ def _run(issuer: Issuer, batch_id: int) -> dict[str, Any]:
 
 
 def test_template_downloads_and_uploads_as_is(issuer: Issuer) -> None:
-    response = issuer.client.get("/batches/template.csv")
+    response = issuer.client.get("/api/batches/template.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert response.content.startswith(b"\xef\xbb\xbf")
@@ -82,7 +82,7 @@ def test_preview_names_row_and_column_and_signs_nothing(issuer: Issuer) -> None:
     assert _count(issuer, IssuedCredential) == 0
     assert _count(issuer, StatusListRow) == 0
     page = issuer.client.get(
-        f"/batches/{body['id']}?status=invalid&limit=2", headers=issuer.auth()
+        f"/api/batches/{body['id']}?status=invalid&limit=2", headers=issuer.auth()
     ).json()
     assert [r["row"] for r in page["rows"]] == [3, 4]
     assert page["page"]["total"] == 3
@@ -103,7 +103,7 @@ def test_confirm_issues_every_valid_row_once_and_the_same_file_again_is_the_same
     assert again.status_code == 200
     assert again.json()["id"] == first["id"]
     assert issuer.client.post(
-        f"/batches/{first['id']}/confirm", headers=issuer.auth()
+        f"/api/batches/{first['id']}/confirm", headers=issuer.auth()
     ).json()["status"] == "done"  # fmt: skip
     assert _count(issuer, IssuedCredential) == 3
 
@@ -135,10 +135,10 @@ def test_rows_without_reference_are_recognised_by_content(issuer: Issuer) -> Non
 
 def test_offer_links_and_codes_download_once(issuer: Issuer) -> None:
     batch = _upload(issuer, GOOD).json()
-    early = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+    early = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     assert early.status_code == 409
     _run(issuer, batch["id"])
-    first = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+    first = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     assert first.status_code == 200
     assert first.headers["cache-control"] == "no-store"
     lines = first.content.decode("utf-8-sig").splitlines()
@@ -146,7 +146,7 @@ def test_offer_links_and_codes_download_once(issuer: Issuer) -> None:
     assert lines[0].startswith("rij;reference;")
     assert len(lines) == 4
     assert re.fullmatch(r"\d{6}", lines[1].split(";")[8])
-    second = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+    second = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     assert second.status_code == 410
     assert second.headers["content-type"] == "application/problem+json"
 
@@ -173,19 +173,20 @@ def test_oversized_upload_is_413(issuer: Issuer) -> None:
 
 
 def test_needs_a_token_with_issue_scope(issuer: Issuer) -> None:
-    response = issuer.client.post("/batches", files={"file": ("r.csv", GOOD.encode())})
+    response = issuer.client.post("/api/batches", files={"file": ("r.csv", GOOD.encode())})
     assert response.status_code == 401
-    other = issuer.client.get("/batches/1", headers=issuer.auth(issuer.status_token))
-    assert other.status_code == 401
+    other = issuer.client.get("/api/batches/1", headers=issuer.auth(issuer.status_token))
+    assert other.status_code == 403
+    assert other.json()["error"] == "insufficient_scope"
 
 
 def test_cancel_stops_a_previewed_batch(issuer: Issuer) -> None:
     batch = _upload(issuer, GOOD).json()
-    cancelled = issuer.client.post(f"/batches/{batch['id']}/cancel", headers=issuer.auth())
+    cancelled = issuer.client.post(f"/api/batches/{batch['id']}/cancel", headers=issuer.auth())
     assert cancelled.json()["status"] == "cancelled"
-    refused = issuer.client.post(f"/batches/{batch['id']}/confirm", headers=issuer.auth())
+    refused = issuer.client.post(f"/api/batches/{batch['id']}/confirm", headers=issuer.auth())
     assert refused.status_code == 409
-    assert issuer.client.get("/batches/999", headers=issuer.auth()).status_code == 404
+    assert issuer.client.get("/api/batches/999", headers=issuer.auth()).status_code == 404
 
 
 def test_offers_file_neutralises_spreadsheet_formulas(issuer: Issuer) -> None:
@@ -197,7 +198,7 @@ def test_offers_file_neutralises_spreadsheet_formulas(issuer: Issuer) -> None:
     batch = _upload(issuer, hostile).json()
     assert batch["counts"]["valid"] == 1, batch
     _run(issuer, batch["id"])
-    response = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+    response = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     row = dict(zip(rows[0], rows[1], strict=True))

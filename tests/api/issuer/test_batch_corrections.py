@@ -45,7 +45,7 @@ NO_REFERENCE_FIXED = NO_REFERENCE.replace("Sane de Vries", "Sanne de Vries")
 
 def _upload(issuer: Issuer, data: str) -> dict[str, Any]:
     response = issuer.client.post(
-        "/batches", files={"file": ("r.csv", data.encode(), "text/csv")}, headers=issuer.auth()
+        "/api/batches", files={"file": ("r.csv", data.encode(), "text/csv")}, headers=issuer.auth()
     )
     assert response.status_code in (200, 201), response.text
     body: dict[str, Any] = response.json()
@@ -54,13 +54,13 @@ def _upload(issuer: Issuer, data: str) -> dict[str, Any]:
 
 def _show(issuer: Issuer, batch_id: int, **params: Any) -> dict[str, Any]:
     body: dict[str, Any] = issuer.client.get(
-        f"/batches/{batch_id}", params=params, headers=issuer.auth()
+        f"/api/batches/{batch_id}", params=params, headers=issuer.auth()
     ).json()
     return body
 
 
 def _run(issuer: Issuer, batch_id: int) -> dict[str, Any]:
-    response = issuer.client.post(f"/batches/{batch_id}/confirm", headers=issuer.auth())
+    response = issuer.client.post(f"/api/batches/{batch_id}/confirm", headers=issuer.auth())
     assert response.status_code == 202, response.text
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -105,7 +105,7 @@ def test_a_corrected_result_under_the_same_reference_is_a_conflict(issuer: Issue
     assert rows[3]["replacesCredentialId"] == _credentials(issuer)[1].credential_ref
     assert preview["conflictRows"] == [3]
     # unresolved conflicts block issuing: nobody is told "done" while a change waits
-    refused = issuer.client.post(f"/batches/{preview['id']}/confirm", headers=issuer.auth())
+    refused = issuer.client.post(f"/api/batches/{preview['id']}/confirm", headers=issuer.auth())
     assert refused.status_code == 409
     assert refused.headers["content-type"] == "application/problem+json"
 
@@ -114,7 +114,7 @@ def test_revoke_and_reissue_a_corrected_result(issuer: Issuer) -> None:
     _run(issuer, _upload(issuer, ISSUED)["id"])
     preview = _upload(issuer, CORRECTED)
     resolved = issuer.client.post(
-        f"/batches/{preview['id']}/conflicts",
+        f"/api/batches/{preview['id']}/conflicts",
         json={"action": "replace"},
         headers=issuer.auth(),
     )
@@ -151,7 +151,7 @@ def test_keep_the_issued_credential_and_skip_the_change(issuer: Issuer) -> None:
     _run(issuer, _upload(issuer, ISSUED)["id"])
     preview = _upload(issuer, CORRECTED + "R3;Noor Bakker;examenresultaat;25498;B1-K1;1003\n")
     resolved = issuer.client.post(
-        f"/batches/{preview['id']}/conflicts",
+        f"/api/batches/{preview['id']}/conflicts",
         json={"action": "skip", "rows": [3]},
         headers=issuer.auth(),
     )
@@ -168,7 +168,7 @@ def test_keep_the_issued_credential_and_skip_the_change(issuer: Issuer) -> None:
 def test_resolving_refuses_nonsense(issuer: Issuer) -> None:
     _run(issuer, _upload(issuer, ISSUED)["id"])
     preview = _upload(issuer, CORRECTED)
-    url = f"/batches/{preview['id']}/conflicts"
+    url = f"/api/batches/{preview['id']}/conflicts"
     bodies: list[object] = [
         {"action": "burn"},
         {"action": "skip", "rows": "all"},
@@ -193,7 +193,7 @@ def test_a_typo_fix_without_reference_does_not_issue_a_second_credential(issuer:
     assert preview["counts"]["pending"] == 0
     assert preview["counts"]["conflicts"] == 1
     issuer.client.post(
-        f"/batches/{preview['id']}/conflicts", json={"action": "replace"}, headers=issuer.auth()
+        f"/api/batches/{preview['id']}/conflicts", json={"action": "replace"}, headers=issuer.auth()
     )
     _run(issuer, preview["id"])
     old, new = _credentials(issuer)

@@ -28,7 +28,7 @@ def _offers(issuer: Issuer) -> list[tuple[str, str]]:
     _dev_ca(issuer)
     batch = _upload(issuer, GOOD).json()
     _run(issuer, batch["id"])
-    rows = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+    rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
     link, code = lines[0].index("offer_link"), lines[0].index("transactiecode")
     return [(line[link], line[code]) for line in lines[1:]]

@@ -187,16 +187,16 @@ def test_a_batch_diploma_waits_for_the_decision_too(staff: Issuer) -> None:
         "R3;Daan Jansen;diploma;25498;;\n"
     )
     preview = staff.client.post(
-        "/batches", files={"file": ("r.csv", data.encode(), "text/csv")}, headers=staff.auth()
+        "/api/batches", files={"file": ("r.csv", data.encode(), "text/csv")}, headers=staff.auth()
     ).json()
     assert [(e["row"], e["column"]) for e in preview["rowErrors"]] == [(4, "besluitdatum")]
     assert staff.client.post(
-        f"/batches/{preview['id']}/confirm", headers=staff.auth()
+        f"/api/batches/{preview['id']}/confirm", headers=staff.auth()
     ).status_code == 202  # fmt: skip
     deadline = time.monotonic() + 30
     body: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        body = staff.client.get(f"/batches/{preview['id']}", headers=staff.auth()).json()
+        body = staff.client.get(f"/api/batches/{preview['id']}", headers=staff.auth()).json()
         if body["status"] == "done":
             break
         time.sleep(0.05)

@@ -14,13 +14,13 @@ LARGEST = 2**31 - 1  # ids are INTEGER columns
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("GET", f"/batches/{HUGE}"),
-        ("GET", f"/batches/{HUGE}/offers.csv"),
-        ("POST", f"/batches/{HUGE}/confirm"),
-        ("POST", f"/batches/{HUGE}/cancel"),
-        ("GET", f"/batches/1?offset={HUGE}"),
-        ("GET", f"/batches/{'9' * 400}"),
-        ("GET", f"/batches/{LARGEST + 1}"),
+        ("GET", f"/api/batches/{HUGE}"),
+        ("GET", f"/api/batches/{HUGE}/offers.csv"),
+        ("POST", f"/api/batches/{HUGE}/confirm"),
+        ("POST", f"/api/batches/{HUGE}/cancel"),
+        ("GET", f"/api/batches/1?offset={HUGE}"),
+        ("GET", f"/api/batches/{'9' * 400}"),
+        ("GET", f"/api/batches/{LARGEST + 1}"),
     ],
 )
 def test_huge_numbers_get_a_4xx(issuer: Issuer, method: str, path: str) -> None:
@@ -30,5 +30,5 @@ def test_huge_numbers_get_a_4xx(issuer: Issuer, method: str, path: str) -> None:
 
 
 def test_the_largest_id_is_just_not_found(issuer: Issuer) -> None:
-    response = issuer.client.get(f"/batches/{LARGEST}", headers=issuer.auth())
+    response = issuer.client.get(f"/api/batches/{LARGEST}", headers=issuer.auth())
     assert response.status_code == 404

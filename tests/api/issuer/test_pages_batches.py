@@ -90,9 +90,9 @@ def test_upload_shows_preview_and_signs_nothing(staff: Issuer) -> None:
     page = client.get("/batches")
     assert page.status_code == 200
     assert 'enctype="multipart/form-data"' in page.text
-    assert 'href="/batches/template.csv"' in page.text
+    assert 'href="/api/batches/template.csv"' in page.text
     assert "<code>soort</code>" in page.text  # the column help
-    template = client.get("/batches/template.csv")
+    template = client.get("/api/batches/template.csv")
     assert template.status_code == 200
     assert template.headers["content-type"].startswith("text/csv")
 
@@ -276,17 +276,24 @@ def test_cancel_a_preview(staff: Issuer) -> None:
     assert _count(staff, IssuedCredential) == 0
 
 
-def test_pages_and_api_share_paths(staff: Issuer) -> None:
-    """Browsers get the pages, programs with a token the JSON API, others a 401."""
+def test_pages_and_api_have_their_own_paths(staff: Issuer) -> None:
+    """The pages under /batches need a staff login, the JSON API under /api/batches a token;
+    neither answers for the other."""
     client = login_client(staff, "issuer@roc-midden.nl")
     batch_id = _batch_id(_upload(client, GOOD, follow_redirects=False))
-    api = staff.client.get(f"/batches/{batch_id}", headers=staff.auth())
+    api = staff.client.get(f"/api/batches/{batch_id}", headers=staff.auth())
     assert api.status_code == 200
     assert api.json()["counts"]["valid"] == 3
-    assert staff.client.get(f"/batches/{batch_id}").status_code == 401
-    anonymous = TestClient(staff.client.app, headers={"Accept": "text/html"})
-    redirect = anonymous.get(f"/batches/{batch_id}", follow_redirects=False)
-    assert redirect.status_code == 303
+    assert staff.client.get(f"/api/batches/{batch_id}").status_code == 401
+    session_only = client.get(f"/api/batches/{batch_id}")  # a login is not a token
+    assert session_only.status_code == 401
+    assert "counts" not in session_only.text
+    page = client.get(f"/batches/{batch_id}")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    token_only = TestClient(staff.client.app, headers=staff.auth())
+    redirect = token_only.get(f"/batches/{batch_id}", follow_redirects=False)
+    assert redirect.status_code == 303  # a token is not a login: to the login page
     assert redirect.headers["location"].startswith("/login?next=")
 
 

@@ -146,7 +146,7 @@ def test_batch_redeemed_as_sd_jwt_and_ldp_vc_both_revocable(issuer: Issuer) -> N
     anchor = _dev_ca(issuer)
     batch = _upload(issuer, GOOD).json()
     _run(issuer, batch["id"])
-    rows = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+    rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
     header, first, second = lines[0], lines[1], lines[2]
     link, code = header.index("offer_link"), header.index("transactiecode")

@@ -159,14 +159,25 @@ def test_revoke_and_suspend_show_in_the_status_list(issuer: Issuer) -> None:
 def test_tokens_and_scopes(issuer: Issuer) -> None:
     body = _request(issuer)
     missing = issuer.client.post("/credentials/issue", json=body)
-    assert missing.status_code == 401
-    assert missing.headers["www-authenticate"].startswith("Bearer")
+    assert missing.status_code == 401  # RFC 6750 §3.1: no token, no error code
+    assert missing.headers["www-authenticate"] == 'Bearer scope="credentials:issue"'
     wrong = issuer.client.post(
         "/credentials/issue", json=body, headers=issuer.auth(issuer.status_token)
     )
-    assert wrong.status_code == 401
+    assert wrong.status_code == 403  # a known token without the scope: forbidden
+    assert wrong.headers["content-type"] == "application/problem+json"
+    assert wrong.json()["error"] == "insufficient_scope"
+    assert wrong.headers["www-authenticate"] == (
+        'Bearer error="insufficient_scope", scope="credentials:issue"'
+    )
     forged = issuer.client.post("/credentials/issue", json=body, headers=issuer.auth("mbo_x"))
     assert forged.status_code == 401
+    assert forged.json()["error"] == "invalid_token"
+    assert 'error="invalid_token"' in forged.headers["www-authenticate"]
+    revoke = issuer.client.post(
+        "/credentials/status", json={}, headers=issuer.auth(issuer.issue_token)
+    )
+    assert revoke.status_code == 403
 
 
 def _problem(issuer: Issuer, body: Any, **kwargs: Any) -> dict[str, Any]:

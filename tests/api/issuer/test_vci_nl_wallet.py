@@ -58,7 +58,7 @@ def _offers(issuer: Issuer) -> list[tuple[str, str, str]]:
     """(offer link, transaction code, credential id) of a three-row batch."""
     batch = _upload(issuer, GOOD).json()
     _run(issuer, batch["id"])
-    rows = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+    rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
     head = lines[0]
     link, code, ref = (

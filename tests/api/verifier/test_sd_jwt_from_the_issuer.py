@@ -33,7 +33,7 @@ def test_an_issued_sd_jwt_vc_is_verified_shown_and_seen_revoked(issuer: Issuer) 
     anchor = _dev_ca(issuer)
     batch = _upload(issuer, GOOD).json()
     _run(issuer, batch["id"])
-    rows = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+    rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
     header, first = lines[0], lines[1]
     wallet = SpecWallet(issuer)

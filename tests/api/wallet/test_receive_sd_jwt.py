@@ -68,7 +68,7 @@ def setup(tmp_path: Path) -> Iterator[Setup]:
         anchors.write_bytes(root.pem)
         batch = _upload(issuer, GOOD).json()
         _run(issuer, batch["id"])
-        rows = issuer.client.get(f"/batches/{batch['id']}/offers.csv", headers=issuer.auth())
+        rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
         lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
         header = lines[0]
         link, code = header.index("offer_link"), header.index("transactiecode")

@@ -13,8 +13,10 @@ credential, then runs two phases of ``--seconds`` each:
   hostile credential to the issuer's VC-API, slow request bodies and wrong or already used
   offer codes to the issuer's token endpoint.
 
-Prints ``/healthz`` p50/p99 per service and honest p50/p95 per phase, and for every kind of
-hostile request how many were sent, how they were answered and the slowest answer. Targets
+Prints ``/healthz`` p50/p99 per service and honest p50/p95 per phase, for every kind of
+hostile request how many were sent, how they were answered and the slowest answer, and the
+CPU seconds each process used per phase (issuer, verifier, the honest clients, the
+attackers), to tell a service that queues from a machine that is simply full. Targets
 (issue "Hardening"): ``/healthz`` p99 < 100 ms under attack; honest p95 within 2x of quiet;
 every hostile request answered with a 4xx within its budget.
 """
@@ -153,6 +155,7 @@ class System:
     used_code: str
     locked_code: str
     request_id: str
+    pids: dict[str, int] = field(default_factory=dict)
 
 
 @contextmanager
@@ -302,8 +305,18 @@ def system(postgres: bool) -> Iterator[System]:
             )
             request.raise_for_status()
             request_id = str(request.json()["id"])
+            pids = {"issuer": processes[0].pid, "verifier": processes[1].pid}
             yield System(
-                issuer, verifier, token, did, honest, status_url, used_code, locked_code, request_id
+                issuer,
+                verifier,
+                token,
+                did,
+                honest,
+                status_url,
+                used_code,
+                locked_code,
+                request_id,
+                pids,
             )
         finally:
             for process in processes:
@@ -323,6 +336,8 @@ class Samples:
     lock: threading.Lock = field(default_factory=threading.Lock)
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     answers: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds used during the phase, per process."""
 
     def record(self, kind: str, started: float, answer: str) -> None:
         with self.lock:
@@ -494,10 +509,18 @@ def hostile_jobs(
     return jobs
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _attack_process(sut: System, until: float, seconds: float, attackers: int, out: Any) -> None:
     samples = Samples()
+    started = time.process_time()
     run_jobs(hostile_jobs(sut, until, samples, attackers), seconds)
-    out.put((dict(samples.times), {k: dict(v) for k, v in samples.answers.items()}))
+    used = time.process_time() - started
+    out.put((dict(samples.times), {k: dict(v) for k, v in samples.answers.items()}, used))
 
 
 def phase(sut: System, seconds: float, attack: bool, attackers: int = 1) -> Samples:
@@ -506,6 +529,8 @@ def phase(sut: System, seconds: float, attack: bool, attackers: int = 1) -> Samp
     samples = Samples()
     until = time.monotonic() + seconds
     attacker = None
+    services_before = {name: cpu_seconds(pid) for name, pid in sut.pids.items()}
+    own_before = time.process_time()
     if attack:
         context = multiprocessing.get_context("fork")  # before any thread of ours starts
         results = context.Queue()
@@ -514,14 +539,31 @@ def phase(sut: System, seconds: float, attack: bool, attackers: int = 1) -> Samp
         )
         attacker.start()
     run_jobs(honest_jobs(sut, until, samples), seconds)
+    samples.cpu["honest clients"] = time.process_time() - own_before
+    for name, pid in sut.pids.items():
+        samples.cpu[name] = cpu_seconds(pid) - services_before[name]
+    samples.cpu["attackers"] = 0.0
     if attacker is not None:
-        times, answers = results.get(timeout=seconds + TIMEOUT + 10)
+        times, answers, samples.cpu["attackers"] = results.get(timeout=seconds + TIMEOUT + 10)
         attacker.join(timeout=10)
         for kind, values in times.items():
             samples.times[kind].extend(values)
         for kind, counts in answers.items():
             samples.answers[kind].update(counts)
     return samples
+
+
+def cpu_summary(quiet: Samples, attack: Samples, seconds: float) -> None:
+    cores = os.cpu_count() or 1
+    print(f"CPU seconds per phase ({seconds:.0f} s wall each, {cores} cores):")
+    print(f"  {'':32s} {'quiet':>8s} {'attack':>8s}")
+    for name in ("issuer", "verifier", "honest clients", "attackers"):
+        print(f"  {name:32s} {quiet.cpu.get(name, 0.0):7.1f}s {attack.cpu.get(name, 0.0):7.1f}s")
+    q, a = sum(quiet.cpu.values()), sum(attack.cpu.values())
+    print(
+        f"  {'all':32s} {q:7.1f}s {a:7.1f}s   "
+        f"(of all the machine's CPU: {q / (seconds * cores):.0%} / {a / (seconds * cores):.0%})"
+    )
 
 
 def summary(quiet: Samples, attack: Samples) -> None:
@@ -574,6 +616,7 @@ def main() -> None:
         quiet = phase(sut, options.seconds, attack=False)
         attack = phase(sut, options.seconds, attack=True, attackers=options.attackers)
         summary(quiet, attack)
+        cpu_summary(quiet, attack, options.seconds)
 
 
 if __name__ == "__main__":

@@ -322,9 +322,10 @@ def _is_absolute_or_blank(iri: str) -> bool:
 # finish sooner side by side, they only interleave. Running them one at a time gives each its
 # result soonest and leaves the other threads of a service (its event loop above all, which
 # answers /healthz and reads requests) competing with one busy thread instead of dozens. The
-# turns go round the clients that wait (see :mod:`credentials.fair_share`), so one client's
-# many requests cannot starve another's. Waiting costs no CPU time: the CPU budget of a
-# document counts only its own work.
+# next turn goes to the waiting client that has used the least engine CPU (start-time fair
+# queuing, see :mod:`credentials.fair_share`), so one client's many or costly requests cannot
+# starve another's. Waiting costs no CPU time: the CPU budget of a document counts only its
+# own work.
 _one_at_a_time = FairLock()
 
 

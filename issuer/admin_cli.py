@@ -73,7 +73,13 @@ def serve(
         raise typer.Exit(2) from None
     if migrate_first:
         upgrade("issuer", settings.database_url)
-    run_server(create_app(settings), host=host, port=port, tls=tls)
+    run_server(
+        create_app(settings),
+        host=host,
+        port=port,
+        tls=tls,
+        head_timeout=settings.header_read_timeout_seconds,
+    )
 
 
 def create_organisation_command(

@@ -19,17 +19,17 @@ from .settings import IssuerSettings
 __all__ = ["BoxDep", "CatalogDep", "NowDep", "SettingsDep", "UowDep", "require_scope"]
 
 
-def _settings(request: Request) -> IssuerSettings:
+async def _settings(request: Request) -> IssuerSettings:
     settings: IssuerSettings = request.app.state.settings
     return settings
 
 
-def _box(request: Request) -> SecretBox:
+async def _box(request: Request) -> SecretBox:
     box: SecretBox = request.app.state.box
     return box
 
 
-def _catalog(request: Request) -> Catalog:
+async def _catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
 

@@ -81,7 +81,13 @@ def serve(
         raise typer.Exit(2) from None
     if migrate_first:
         upgrade("verifier", settings.database_url)
-    run_server(create_app(settings), host=host, port=port, tls=tls)
+    run_server(
+        create_app(settings),
+        host=host,
+        port=port,
+        tls=tls,
+        head_timeout=settings.header_read_timeout_seconds,
+    )
 
 
 @app.command("hash-password")

@@ -31,42 +31,42 @@ __all__ = [
 ]
 
 
-def _settings(request: Request) -> VerifierSettings:
+async def _settings(request: Request) -> VerifierSettings:
     settings: VerifierSettings = request.app.state.settings
     return settings
 
 
-def _resolver(request: Request) -> DidResolver:
+async def _resolver(request: Request) -> DidResolver:
     resolver: DidResolver = request.app.state.resolver
     return resolver
 
 
-def _fetcher(request: Request) -> CachingStatusFetcher:
+async def _fetcher(request: Request) -> CachingStatusFetcher:
     fetcher: CachingStatusFetcher = request.app.state.status_fetcher
     return fetcher
 
 
-def _resource_fetcher(request: Request) -> ResourceFetcher:
+async def _resource_fetcher(request: Request) -> ResourceFetcher:
     fetcher: ResourceFetcher = request.app.state.resource_fetcher
     return fetcher
 
 
-def _sd_jwt(request: Request) -> SdJwtSupport:
+async def _sd_jwt(request: Request) -> SdJwtSupport:
     support: SdJwtSupport = request.app.state.sd_jwt
     return support
 
 
-def _catalog(request: Request) -> Catalog:
+async def _catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
 
 
-def _identity(request: Request) -> VerifierIdentity:
+async def _identity(request: Request) -> VerifierIdentity:
     identity: VerifierIdentity = request.app.state.request_identity
     return identity
 
 
-def _box(request: Request) -> SecretBox:
+async def _box(request: Request) -> SecretBox:
     box: SecretBox = request.app.state.secret_box
     return box
 

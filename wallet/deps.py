@@ -36,27 +36,27 @@ __all__ = [
 SESSION_KEY = "wallet"
 
 
-def _settings(request: Request) -> WalletSettings:
+async def _settings(request: Request) -> WalletSettings:
     settings: WalletSettings = request.app.state.settings
     return settings
 
 
-def _catalog(request: Request) -> Catalog:
+async def _catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
 
 
-def _box(request: Request) -> SecretBox:
+async def _box(request: Request) -> SecretBox:
     box: SecretBox = request.app.state.box
     return box
 
 
-def _checker(request: Request) -> Checker:
+async def _checker(request: Request) -> Checker:
     checker: Checker = request.app.state.checker
     return checker
 
 
-def _http(request: Request) -> GuardedHttp:
+async def _http(request: Request) -> GuardedHttp:
     http: GuardedHttp = request.app.state.http
     return http
 
@@ -77,7 +77,7 @@ def _optional_account(request: Request, uow: UowDep, now: NowDep) -> Account | N
     return account
 
 
-def _account(
+async def _account(
     request: Request, account: Annotated[Account | None, Depends(_optional_account)]
 ) -> Account:
     if account is None:

@@ -27,7 +27,7 @@ def get_uow(request: Request) -> Iterator[UnitOfWork]:
 # has its answer never meets a transaction or row lock of that request still open.
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
 

@@ -13,6 +13,7 @@ from credentials.canonicalization import use_operator_contexts
 from credentials.contexts import load_context_dir
 
 from .db import check_database, make_engine, make_session_factory
+from .head_timeout import DEFAULT_HEAD_TIMEOUT_SECONDS, head_timeout_protocol
 from .health import health_router
 from .limits import BodySizeLimitMiddleware
 from .logs import RequestIdMiddleware
@@ -90,7 +91,12 @@ def tls_files(
 
 
 def run_server(
-    app: FastAPI, *, host: str, port: int, tls: tuple[str | None, str | None] = (None, None)
+    app: FastAPI,
+    *,
+    host: str,
+    port: int,
+    tls: tuple[str | None, str | None] = (None, None),
+    head_timeout: float = DEFAULT_HEAD_TIMEOUT_SECONDS,
 ) -> None:
     """Serve ``app`` with uvicorn, the same way for every service: https when ``tls`` names
     a key and a certificate, our own logging, and no ``X-Forwarded-For`` trust of uvicorn's
@@ -99,14 +105,16 @@ def run_server(
 
     The HTTP limits are set here rather than left to defaults: h11 (pure Python, the same
     everywhere), an idle keep-alive connection closed after 5 s, request headers at most
-    16 KiB (uvicorn answers a longer header block 400 and closes), and at most 10 s to
-    finish open requests on stop. Slow bodies are cut off by
-    :class:`web_common.limits.BodySizeLimitMiddleware`."""
+    16 KiB (uvicorn answers a longer header block 400 and closes), a request head that
+    takes longer than ``head_timeout`` seconds answered 408 and closed
+    (:mod:`web_common.head_timeout`), and at most 10 s to finish open requests on stop.
+    Slow bodies are cut off by :class:`web_common.limits.BodySizeLimitMiddleware`."""
     import uvicorn
 
     keyfile, certfile = tls
     uvicorn.run(
         app, host=host, port=port, log_config=None, ssl_keyfile=keyfile, ssl_certfile=certfile,
-        proxy_headers=False, http="h11", timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        proxy_headers=False, http=head_timeout_protocol(head_timeout),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=10,
     )  # fmt: skip

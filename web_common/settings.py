@@ -56,6 +56,10 @@ class ServiceSettings(BaseSettings):
     body_read_timeout_seconds: float = Field(default=10.0, gt=0)
     """How long a request body may take to arrive (plus a second per 64 KiB received);
     slower: 408 and the connection closed (:mod:`web_common.limits`)."""
+    header_read_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long a request line and headers may take to arrive (from the connection opening
+    or the next request's first byte); slower: 408 and the connection closed
+    (:mod:`web_common.head_timeout`)."""
     trusted_proxies: tuple[str, ...] = ()
 
     @field_validator("trusted_proxies")

@@ -129,8 +129,7 @@ def test_an_honest_slow_ish_upload_is_read_to_the_end(tmp_path: Path) -> None:
 def test_idle_keep_alive_connections_close_and_huge_headers_are_refused(tmp_path: Path) -> None:
     """``serve``'s own limits: an idle keep-alive connection is closed after about 5 s, and a
     header block that grows past 16 KiB is refused (400) and its connection closed. (How
-    long headers may take to arrive is not uvicorn's to limit: the proxy's ``read_header``
-    timeout does that in the compose shape.)"""
+    long headers may take to arrive: ``test_slow_headers.py``.)"""
     from web_common.service import KEEP_ALIVE_SECONDS, MAX_HEADER_BYTES
 
     with wallet_process(tmp_path, []) as base:

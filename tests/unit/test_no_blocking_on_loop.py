@@ -11,6 +11,7 @@ handlers are checked the same way: only reviewed ones are allowed.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,39 @@ ALLOWED_ASYNC: dict[str, str] = {
     "verifier.routes.pages.read_page_form": "parses the form with the page's limits",
     "verifier.routes.oid4vp.read_response_form": "parses the wallet's form body",
     "web_common.health.health_router.<locals>.healthz": "answers a constant, touches nothing",
+    # Dependencies that only hand over what ``create_app`` put on ``app.state`` (or read the
+    # clock): run on the loop, they cost no threadpool trip (a trip waits for the GIL twice,
+    # which under CPU load costs milliseconds each; see THREADPOOL_TRIPS below).
+    "web_common.deps.get_now": "reads the app's clock",
+    "verifier.deps._settings": "reads app.state",
+    "verifier.deps._resolver": "reads app.state",
+    "verifier.deps._fetcher": "reads app.state",
+    "verifier.deps._resource_fetcher": "reads app.state",
+    "verifier.deps._sd_jwt": "reads app.state",
+    "verifier.deps._catalog": "reads app.state",
+    "verifier.deps._identity": "reads app.state",
+    "verifier.deps._box": "reads app.state",
+    "issuer.deps._settings": "reads app.state",
+    "issuer.deps._box": "reads app.state",
+    "issuer.deps._catalog": "reads app.state",
+    "wallet.deps._settings": "reads app.state",
+    "wallet.deps._catalog": "reads app.state",
+    "wallet.deps._box": "reads app.state",
+    "wallet.deps._checker": "reads app.state",
+    "wallet.deps._http": "reads app.state",
+    "wallet.deps._account": "refuses a request without an account (no lookup of its own)",
+}
+
+# Threadpool trips per request of the hot routes: each plain ``def`` dependency is one trip,
+# a plain generator two (enter and exit), the endpoint one. Each trip hands the request from
+# the event loop to a worker thread and back; with a CPU-bound thread in the process (the
+# engine at work on someone's document) each hand-over waits for the GIL, so the trips of an
+# honest request, not its own work, made most of its latency under attack.
+THREADPOOL_TRIPS: dict[tuple[str, str], int] = {
+    ("verifier", "['POST'] /credentials/verify"): 3,  # unit of work (2) + the route
+    ("verifier", "['POST'] /presentations/verify"): 3,
+    ("issuer", "['POST'] /credentials/issue"): 4,  # unit of work (2) + token + the route
+    ("issuer", "['GET'] /{slug}/status/{purpose}/{number}"): 3,
 }
 
 # Middleware that runs on the event loop for every request; each only looks at headers,
@@ -143,6 +177,50 @@ def test_the_scan_catches_an_async_route_and_an_async_dependency() -> None:
     }
     assert names["['GET'] /a"][0].endswith("endpoint")
     assert names["['GET'] /b"][0].endswith("lookup")
+
+
+def _threadpool_trips(dependant: Dependant) -> int:
+    """The threadpool trips FastAPI makes for one request of this route (a dependency used
+    twice in the tree is solved once)."""
+    trips, seen = 0, set[Any]()
+    for call in _calls(dependant):
+        if call in seen or _is_async(call):
+            continue
+        seen.add(call)
+        trips += 2 if inspect.isgeneratorfunction(call) else 1
+    return trips
+
+
+def test_hot_routes_take_few_threadpool_trips(apps: dict[str, FastAPI]) -> None:
+    trips = {
+        (service, route): _threadpool_trips(dependant)
+        for service, app in apps.items()
+        for route, dependant in _routes(app)
+    }
+    assert {key: trips.get(key) for key in THREADPOOL_TRIPS} == THREADPOOL_TRIPS
+
+
+def test_dependencies_that_only_read_app_state_are_coroutines(apps: dict[str, FastAPI]) -> None:
+    """A plain ``def`` whose whole body is ``x = request.app.state.x; return x`` would cost a
+    threadpool trip for nothing."""
+    plain_readers = []
+    for app in apps.values():
+        for _, dependant in _routes(app):
+            for call in _calls(dependant):
+                if _is_async(call) or not inspect.isfunction(call):
+                    continue
+                lines = [
+                    line.strip()
+                    for line in inspect.getsource(call).splitlines()[1:]
+                    if line.strip() and not line.strip().startswith(('"""', "#"))
+                ]
+                if (
+                    len(lines) == 2
+                    and "= request.app.state." in lines[0]
+                    and re.fullmatch(r"return \w+", lines[1])
+                ):
+                    plain_readers.append(_name(call))
+    assert not sorted(set(plain_readers)), plain_readers
 
 
 def test_only_reviewed_middleware_runs_on_the_loop(apps: dict[str, FastAPI]) -> None:

@@ -166,6 +166,12 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
         r"say who mapped the certificate to werkprocessen",
         "Vul in wie het certificaat aan werkprocessen heeft gekoppeld.",
     ),
+    (
+        r"this diploma is already waiting for the examencommissie's decision with other "
+        r"content; .*",
+        "Dit diploma wacht al op het besluit van de examencommissie, met andere gegevens. "
+        "Laat het wachtende diploma eerst afwijzen en voer daarna het verbeterde in.",
+    ),
 )
 _COMPILED = tuple((re.compile(pattern), dutch) for pattern, dutch in _MESSAGES)
 

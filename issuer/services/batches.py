@@ -41,7 +41,11 @@ from .batch_csv import (
     result_from_fields,
 )
 from .delivery_files import offers_csv, offers_xlsx
-from .diploma_decisions import decision_problems
+from .diploma_decisions import (
+    WAITING_WITH_OTHER_CONTENT,
+    decision_problems,
+    waiting_with_other_content,
+)
 from .errors import ConflictError, IssuerError, NotFoundError
 from .overview import Page
 from .result_match import current_credentials, replacement_id_for, says_the_same
@@ -242,6 +246,19 @@ def create_batch(
         else:
             row |= {"status": "conflict", "credential_ref": None,
                     "replaces_credential_id": found.id}  # fmt: skip
+    # a diploma waiting for the examencommissie is not silently replaced by other content
+    diplomas = [
+        (result, row)
+        for (result, _), row in pending
+        if row["status"] == "pending" and result.request.kind is CredentialKind.DIPLOMA
+    ]
+    waiting = waiting_with_other_content(uow, org, [result for result, _ in diplomas])
+    for result, row in diplomas:
+        if result.reference[:300] in waiting:
+            error = {"column": "reference", "field": "reference",
+                     "detail": WAITING_WITH_OTHER_CONTENT}  # fmt: skip
+            row |= {"status": "invalid", "credential_ref": None,
+                    "errors": json.dumps([error], ensure_ascii=False)}  # fmt: skip
 
     invalid = sum(1 for r in rows if r["status"] == "invalid")
     skipped = sum(1 for r in rows if r["status"] == "already_issued")

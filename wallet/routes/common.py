@@ -12,6 +12,7 @@ from web_common.proxies import client_address
 
 from ..api_models import CredentialPublic
 from ..db.tables import StoredCredential
+from ..services.stored_shape import date_achieved_of
 
 __all__ = ["aware", "checks_of", "client_address", "credential_public", "explained_checks"]
 
@@ -39,6 +40,7 @@ def credential_public(row: StoredCredential) -> CredentialPublic:
         verdict=row.verdict,
         checked_at=aware(row.checked_at) or row.checked_at,
         bound_to_holder=row.holder_did is not None,
+        date_achieved=date_achieved_of(row),
     )
 
 

@@ -24,6 +24,7 @@ from credentials.verification import validity_period
 from qualifications import Catalog, Evidence, ProgressReport, Qualification
 from qualifications.achievements import KINDS
 from qualifications.checklist import DiplomaChecklist, diploma_checklist
+from qualifications.date_achieved import date_achieved_of
 from qualifications.model import DossierKey, PartKey
 
 from .checking import CredentialReport, Report

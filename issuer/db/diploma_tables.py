@@ -47,6 +47,4 @@ class DiplomaDecision(IssuerBase):
     reason: Mapped[str | None] = mapped_column(Text)
     issued_credential_id: Mapped[int | None] = mapped_column(ForeignKey("issued_credential.id"))
     correction: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
-    replaces_credential_id: Mapped[int | None] = mapped_column(
-        ForeignKey("issued_credential.id")
-    )
+    replaces_credential_id: Mapped[int | None] = mapped_column(ForeignKey("issued_credential.id"))

@@ -50,9 +50,9 @@ __all__ = [
     "decision_problems",
     "decisions",
     "enter_diploma",
-    "waiting_with_other_content",
     "reject_diploma",
     "result_of",
+    "waiting_with_other_content",
 ]
 
 NO_DECISION_DATE = "a diploma needs the date of the examencommissie's decision"

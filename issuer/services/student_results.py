@@ -66,7 +66,6 @@ def replacement_id_for(org: Organisation, key: str, replaced_ref: str) -> str:
     return credential_id_for(org, f"{key}|replaces|{replaced_ref}")
 
 
-
 def unsigned_credential_for(
     catalog: Catalog,
     org: Organisation,

@@ -31,9 +31,7 @@ def upgrade() -> None:
             ["replaces_credential_id"],
             ["id"],
         )
-        batch_op.drop_constraint(
-            batch_op.f("uq_diploma_decision_organisation_id"), type_="unique"
-        )
+        batch_op.drop_constraint(batch_op.f("uq_diploma_decision_organisation_id"), type_="unique")
         batch_op.create_unique_constraint(
             batch_op.f("uq_diploma_decision_organisation_id"),
             ["organisation_id", "reference", "correction"],
@@ -43,9 +41,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DELETE FROM diploma_decision WHERE correction > 0")
     with op.batch_alter_table("diploma_decision", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("uq_diploma_decision_organisation_id"), type_="unique"
-        )
+        batch_op.drop_constraint(batch_op.f("uq_diploma_decision_organisation_id"), type_="unique")
         batch_op.create_unique_constraint(
             batch_op.f("uq_diploma_decision_organisation_id"), ["organisation_id", "reference"]
         )

@@ -141,7 +141,9 @@ def _diploma(issuer: Issuer) -> dict[str, Any]:
 
 
 def test_the_vc_api_does_not_sign_a_diploma(issuer: Issuer) -> None:
-    response = issuer.client.post("/credentials/issue", json=_diploma(issuer), headers=issuer.auth())
+    response = issuer.client.post(
+        "/credentials/issue", json=_diploma(issuer), headers=issuer.auth()
+    )
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("/diploma-needs-decision")

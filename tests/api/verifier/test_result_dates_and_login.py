@@ -14,8 +14,11 @@ from issuer.db.tables import Organisation
 from issuer.services.templates import build_unsigned_credential
 from qualifications.achievements import AchievementRequest, CredentialKind, build_achievement
 
-from .test_pages import PASSWORD, Pages, _text, pages  # noqa: F401 - the fixture
+from . import test_pages
+from .test_pages import PASSWORD, Pages, _text
 from .test_vc_api import CATALOG, SCHOOL, STUDENT
+
+pages = test_pages.pages  # the verifier's pages on SQLite and PostgreSQL (a fixture)
 
 
 def _dated(**changes: Any) -> dict[str, Any]:

@@ -215,6 +215,7 @@ def test_register_checks_the_e_mail_address_like_the_other_services(wallet: Wall
         assert bad.status_code in (400, 422), email
         assert bad.json()["code"] == "invalid_email", email
     good = client.post(
-        "/api/accounts", json={"email": "Fleur.Visser@mbo.example.nl", "name": "F", "password": PASSWORD}
+        "/api/accounts",
+        json={"email": "Fleur.Visser@mbo.example.nl", "name": "F", "password": PASSWORD},
     )
     assert good.status_code == 201, good.text

@@ -14,7 +14,10 @@ import pytest
 
 from ...smtp_sink import Sink
 from ..conftest import watched_page
-from .test_school_desk import _login, _shot, server  # noqa: F401 - the fixture
+from . import test_school_desk as desk
+from .test_school_desk import _login, _shot
+
+server = desk.server  # the issuer process with two staff members (a fixture)
 
 pytestmark = pytest.mark.browser
 

@@ -246,18 +246,20 @@ def create_batch(
         else:
             row |= {"status": "conflict", "credential_ref": None,
                     "replaces_credential_id": found.id}  # fmt: skip
-    # a diploma waiting for the examencommissie is not silently replaced by other content
+    # a diploma waiting for the examencommissie (a first one or a correction) is not
+    # silently replaced by other content
     diplomas = [
         (result, row)
         for (result, _), row in pending
-        if row["status"] == "pending" and result.request.kind is CredentialKind.DIPLOMA
+        if row["status"] in ("pending", "conflict")
+        and result.request.kind is CredentialKind.DIPLOMA
     ]
     waiting = waiting_with_other_content(uow, org, [result for result, _ in diplomas])
     for result, row in diplomas:
         if result.reference[:300] in waiting:
             error = {"column": "reference", "field": "reference",
                      "detail": WAITING_WITH_OTHER_CONTENT}  # fmt: skip
-            row |= {"status": "invalid", "credential_ref": None,
+            row |= {"status": "invalid", "credential_ref": None, "replaces_credential_id": None,
                     "errors": json.dumps([error], ensure_ascii=False)}  # fmt: skip
 
     invalid = sum(1 for r in rows if r["status"] == "invalid")

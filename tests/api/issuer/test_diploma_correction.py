@@ -98,6 +98,11 @@ def test_a_corrected_diploma_waits_for_the_decision(staff: Issuer) -> None:
     assert correction.reference == original.reference
     assert correction.correction == 1
     assert correction.replaces_credential_id == old.id
+    # a third version while the correction waits is refused, not offered as a conflict
+    third = _upload(staff, CORRECTED.replace("Noor Bakkers", "Noor Bakker-Visser"))
+    assert third["counts"]["conflicts"] == 0
+    [error] = third["rowErrors"]
+    assert "already waiting for the examencommissie" in error["detail"]
 
     _confirm(staff, correction.id)
     before, after = _credentials(staff)

@@ -85,6 +85,10 @@ def test_a_corrected_diploma_waits_for_the_examencommissie(
         "Dit diploma wacht al op het besluit van de examencommissie"
     )
     _fits(clerk, width)
+    reason = clerk.locator("#row-2").get_by_text("wacht al op het besluit")
+    box = reason.bounding_box()  # readable without scrolling the table sideways
+    assert box is not None
+    assert box["x"] + box["width"] <= width, box
     _shot(clerk, f"{tag}-21-third-version-refused")
 
     committee.goto(base + "/diplomas")

@@ -18,7 +18,7 @@ from web_common.emails import is_email_address
 from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
-from ..services.diploma_decisions import enter_diploma
+from ..services.diploma_decisions import DecisionError, enter_diploma
 from ..services.errors import IssuanceError
 from ..services.issue_desk import issue_and_offer
 from ..services.student_results import StudentResult, unsigned_credential_for
@@ -231,6 +231,12 @@ def issue(
             entered = enter_diploma(uow, org, catalog, result, now=now, actor=user.email)
         except IssuanceError as exc:
             errors.extend(exc.problems)
+        except DecisionError:  # the form sent again (back, edit, send) with other content
+            errors.add(
+                "student_name",
+                "Dit diploma is al ingevoerd en wacht op het besluit van de examencommissie, met "
+                "andere gegevens. Laat het wachtende diploma afwijzen of begin opnieuw.",
+            )
         else:
             uow.commit()
             return render(

@@ -6,6 +6,7 @@ refused instead of silently dropped, and the VC-API refuses to sign a diploma.""
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -176,3 +177,22 @@ def test_status_purposes_other_than_revocation_and_suspension_are_refused(
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["type"].endswith("/status-purpose-not-supported")
     assert _credentials(issuer)[0].revoked_at is None
+
+
+def test_the_form_sent_again_with_other_content_is_refused(staff: Issuer) -> None:
+    clerk = login_client(staff, "issuer@roc-midden.nl")
+    step2 = clerk.get("/issue?step=2&kind=diploma&qualification=mbo-25498-helpende-zorg-en-welzijn")
+    reference = re.search(r'name="reference" value="([^"]+)"', step2.text)
+    assert reference
+    form = {
+        "csrf_token": csrf_of(step2.text), "kind": "diploma",
+        "qualification": "mbo-25498-helpende-zorg-en-welzijn", "reference": reference.group(1),
+        "student_name": "Noor Bakker", "decision_date": "2026-06-29",
+    }  # fmt: skip
+    assert clerk.post("/issue", data=form).status_code == 200
+    # back in the browser, the name changed, sent again: the waiting one is not replaced
+    again = clerk.post("/issue", data=form | {"student_name": "Noor Bakkers"})
+    assert again.status_code == 400
+    assert "wacht op het besluit van de examencommissie" in again.text
+    [decision] = _decisions(staff)
+    assert decision.student_name == "Noor Bakker"

@@ -100,6 +100,9 @@ VC11_JWT = "vc11-jwt"
 _VC_V1 = "https://www.w3.org/2018/credentials/v1"
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 _ENVELOPE_PREFIX = "data:application/vc+jwt,"
+_VC11_ENVELOPE_PREFIX = "data:application/jwt,"
+"""A VC Data Model 1.1 JWT (a ``vc`` claim) is ``application/jwt`` (VC 1.1 §6.3.1, RFC 7519
+§10.3.1), not VC-JOSE-COSE's ``application/vc+jwt``, so its envelope says so."""
 
 
 def _b64url_encode(data: bytes) -> str:
@@ -575,23 +578,31 @@ def _outcome(token: str, resolver: DidResolver, **options: Any) -> JwtVerificati
 
 
 def enveloped_credential(token: str) -> JsonObject:
-    """An ``EnvelopedVerifiableCredential`` carrying a ``vc+jwt`` inside a presentation."""
-    decode_vc_jwt(token)
+    """An ``EnvelopedVerifiableCredential`` carrying a ``vc+jwt`` inside a presentation (a
+    VC 1.1 JWT, with a ``vc`` claim, as ``data:application/jwt,``)."""
+    _header, payload = decode_vc_jwt(token)
+    prefix = _VC11_ENVELOPE_PREFIX if isinstance(payload.get("vc"), Mapping) else _ENVELOPE_PREFIX
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": "EnvelopedVerifiableCredential",
-        "id": _ENVELOPE_PREFIX + token,
+        "id": prefix + token,
     }
 
 
 def unwrap_enveloped_credential(value: Mapping[str, Any]) -> str:
-    """The ``vc+jwt`` inside an ``EnvelopedVerifiableCredential`` (not yet verified)."""
+    """The ``vc+jwt`` (or VC 1.1 ``application/jwt``) inside an
+    ``EnvelopedVerifiableCredential`` (not yet verified)."""
     types = value.get("type") if isinstance(value, Mapping) else None
     if "EnvelopedVerifiableCredential" not in (types if isinstance(types, list) else [types]):
         raise JwtFormatError("not an EnvelopedVerifiableCredential")
     ident = value.get("id")
-    if not isinstance(ident, str) or not ident.startswith(_ENVELOPE_PREFIX):
+    prefix = next(
+        (p for p in (_ENVELOPE_PREFIX, _VC11_ENVELOPE_PREFIX) if isinstance(ident, str)
+         and ident.startswith(p)),
+        None,
+    )  # fmt: skip
+    if prefix is None or not isinstance(ident, str):
         raise JwtFormatError(f"the envelope id must start with {_ENVELOPE_PREFIX!r}")
-    token = ident.removeprefix(_ENVELOPE_PREFIX)
+    token = ident.removeprefix(prefix)
     decode_vc_jwt(token)
     return token

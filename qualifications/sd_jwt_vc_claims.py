@@ -4,10 +4,11 @@ The NL Wallet profile allows only flat scalar claims (no arrays or objects yet) 
 every leaf covered by claim metadata, so a credential becomes one flat claim set:
 
 - ``kind`` (the :class:`CredentialKind` value; visible, the ``vct`` says it anyway);
-- who and when: ``holder_name``, ``student_number``, ``issuer_name``, ``issuer_brin`` /
-  ``issuer_kvk``, ``valid_from`` / ``valid_until`` (dates), ``date_achieved`` (the OB 3.0
-  ``awardedDate``: the day the result was achieved), ``credential_name``,
-  ``achievement_name``, ``achievement_description``;
+- who and when: ``holder_name``, ``issuer_name``, ``issuer_brin`` / ``issuer_kvk``,
+  ``valid_from`` / ``valid_until`` (dates), ``date_achieved`` (the OB 3.0 ``awardedDate``:
+  the day the result was achieved), ``credential_name``, ``achievement_name``,
+  ``achievement_description`` (never ``student_number``, though the type metadata still
+  names it);
 - the qualification: ``dossier_crebo``, ``dossier_version``, ``dossier_title``, ``crebo``,
   ``profiel_code``, ``qualification_title``, ``niveau``, ``nlqf``, ``eqf``,
   ``studiebelastingsuren``;
@@ -142,7 +143,10 @@ def sd_jwt_vc_claims(credential: Mapping[str, Any], catalog: Catalog) -> MboClai
     put("achievement_name", _text(a.get("name")))
     put("achievement_description", _text(a.get("description")))
     put("holder_name", _text(subject.get("name")))
-    put("student_number", _text(subject.get("studentNumber")))
+    # never ``student_number``: a plain student number identifies the learner at the school
+    # to anyone it is shown to (OB 3.0 wants a salted, hashed ``identifier`` instead); the
+    # claim stays in the type metadata so its ``vct#integrity`` (and credentials issued
+    # before) keep matching
     put("issuer_name", _text(issuer.get("name")))
     put("issuer_brin", _text(issuer.get("brin")))
     put("issuer_kvk", _text(issuer.get("kvk")))
@@ -244,7 +248,7 @@ _COMMON: list[tuple[str, _Label]] = [
     ("achievement_name", ("Behaald", "Achievement")),
     ("achievement_description", ("Omschrijving", "Description")),
     ("holder_name", ("Naam", "Name")),
-    ("student_number", ("Studentnummer", "Student number")),
+    ("student_number", ("Studentnummer", "Student number")),  # no longer issued; kept
     ("issuer_name", ("Uitgegeven door", "Issued by")),
     ("issuer_brin", ("BRIN-code", "BRIN code")),
     ("issuer_kvk", ("KvK-nummer uitgever", "Issuer KvK number")),

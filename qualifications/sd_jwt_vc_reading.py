@@ -170,5 +170,8 @@ def credential_from_claims(
         elif stamp is not None and 0 <= stamp < 253402300800:
             moment = datetime.fromtimestamp(int(stamp), UTC)
             credential[member] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    awarded = _text(claims.get("date_achieved"))
+    if awarded is not None and re.match(r"^\d{4}-\d{2}-\d{2}$", awarded):
+        credential["awardedDate"] = f"{awarded}T00:00:00Z"
     credential["credentialSubject"] = subject
     return credential

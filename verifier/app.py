@@ -20,7 +20,7 @@ from web_common.logs import configure_logging
 from web_common.outbound import outbound_client
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
-from web_common.throttle import LoginThrottle
+from web_common.throttle import LoginGuard
 from web_common.ui import Renderer, Translations, install_ui, make_environment
 
 from .routes import oid4vp, pages, pages_requests, pages_trust, vc_api
@@ -130,7 +130,7 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock
     app.state.catalog = load_catalog(Path(settings.catalog_path))
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_guard = LoginGuard(clock=lambda: clock().timestamp())
     app.state.request_identity = load_identity(settings)
     app.state.secret_box = SecretBox.from_setting(
         settings.data_encryption_keys.get_secret_value(),

@@ -81,6 +81,8 @@ class CredentialPublic(BaseModel):
     verdict: str
     checked_at: datetime
     bound_to_holder: bool
+    date_achieved: date | None = None
+    """The day the result was achieved (the credential's ``awardedDate``)."""
 
 
 class FormatNotReceived(BaseModel):

@@ -18,7 +18,8 @@ per client address and per account name, never a hard lock an outsider controls.
 A refused attempt is not counted (waiting is the only way on), so the delays stay bounded.
 Behind several processes an attacker gets each allowance per process.
 
-:class:`LoginThrottle` is the simple per-key limit (the verifier's single admin password).
+:class:`LoginGuard` also guards the verifier's single admin password (one account name).
+:class:`LoginThrottle` is the simple per-key limit.
 """
 
 from __future__ import annotations

@@ -6,13 +6,18 @@ bevestiging examencommissie"); another staff member with the ``decide`` permissi
 it (``confirmed``: the diploma is signed and offered, ``issued_credential_id``) or rejects
 it (``rejected``, with a reason). ``result`` is the entered result as JSON, so what is
 signed is exactly what was entered and checked.
+
+One result (``reference``) may have several entries, numbered by ``correction`` (0 the
+first): a corrected diploma (a batch conflict resolved by "replace") is a new pending entry
+naming the diploma it corrects (``replaces_credential_id``); confirming it signs the
+corrected diploma and revokes that one.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web_common.db_types import UtcDateTime
@@ -26,7 +31,7 @@ DECISION_STATES = ("pending", "confirmed", "rejected")
 
 class DiplomaDecision(IssuerBase):
     __tablename__ = "diploma_decision"
-    __table_args__ = (UniqueConstraint("organisation_id", "reference"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "reference", "correction"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     reference: Mapped[str] = mapped_column(String(300))
@@ -43,3 +48,5 @@ class DiplomaDecision(IssuerBase):
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reason: Mapped[str | None] = mapped_column(Text)
     issued_credential_id: Mapped[int | None] = mapped_column(ForeignKey("issued_credential.id"))
+    correction: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    replaces_credential_id: Mapped[int | None] = mapped_column(ForeignKey("issued_credential.id"))

@@ -19,6 +19,7 @@ from web_common.ui import FormDep, FormErrors, flash
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services import staff_actions
+from ..services.diploma_decisions import DecisionError
 from ..services.errors import IssuanceError
 from ..services.student_results import StudentResult, unsigned_credential_for
 from ..web import IssuingStaffDep, OrganisationDep, page_router, render
@@ -232,6 +233,12 @@ def issue(
             )
         except IssuanceError as exc:
             errors.extend(exc.problems)
+        except DecisionError:  # the form sent again (back, edit, send) with other content
+            errors.add(
+                "student_name",
+                "Dit diploma is al ingevoerd en wacht op het besluit van de examencommissie, met "
+                "andere gegevens. Laat het wachtende diploma afwijzen of begin opnieuw.",
+            )
         else:
             return render(
                 request,

@@ -1,4 +1,11 @@
-"""W3C VC-API for systems: ``POST /credentials/issue`` and ``POST /credentials/status``."""
+"""W3C VC-API for systems: ``POST /credentials/issue`` and ``POST /credentials/status``.
+
+A diploma is never signed through the API: it waits for the examencommissie's decision,
+confirmed by a second staff member (the issue form or a batch file), so ``/credentials/issue``
+answers 400 ``diploma-needs-decision`` for one. ``/credentials/status`` changes only the
+purposes this issuer keeps (``revocation``, ``suspension``); any other ``statusPurpose``
+(``refresh``, ``message``, …) is 400 ``status-purpose-not-supported``.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,13 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
+from qualifications.achievements import CredentialKind, kind_of_credential
+from web_common.problems import ProblemError
+
 from ..db.tables import ApiToken, Organisation
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep, require_scope
 from ..services.organisations import active_signing_key
+from ..services.status import PURPOSES
 from ..services.system_calls import issue_credential, set_credential_status
 
 router = APIRouter(prefix="/credentials", tags=["VC-API"])
@@ -58,7 +69,18 @@ def issue(
     now: NowDep,
 ) -> JSONResponse:
     """Sign a credential. The issuer adds ``issuer``, ``validFrom``, ``credentialStatus`` and
-    the proof; it never changes ``credentialSubject``. 201 when new, 200 for a repeat."""
+    the proof; it never changes ``credentialSubject``. 201 when new, 200 for a repeat; a
+    diploma is refused (400 ``diploma-needs-decision``)."""
+    if isinstance(body.credential, dict) and kind_of_credential(body.credential) is (
+        CredentialKind.DIPLOMA
+    ):
+        raise ProblemError(
+            400,
+            "Diploma needs decision",
+            "a diploma is signed only after the examencommissie's decision, confirmed by a "
+            "second staff member: enter it on the issue form or in a batch file",
+            slug="diploma-needs-decision",
+        )
     org = _organisation(uow, token)
     key, vm = active_signing_key(uow, org, box)
     result = issue_credential(
@@ -82,7 +104,22 @@ def issue(
 def update_status(
     body: StatusRequest, token: StatusToken, uow: UowDep, now: NowDep
 ) -> dict[str, Any]:
-    """Revoke, suspend or unsuspend a credential this organisation issued."""
+    """Revoke, suspend or unsuspend a credential this organisation issued (400
+    ``status-purpose-not-supported`` for any other purpose)."""
+    purpose = body.credentialStatus.statusPurpose
+    if purpose not in PURPOSES:
+        raise ProblemError(
+            400,
+            "Status purpose not supported",
+            f"statusPurpose {purpose[:40]!r} is not supported; use one of: {', '.join(PURPOSES)}",
+            slug="status-purpose-not-supported",
+            errors=[
+                {
+                    "pointer": "/credentialStatus/statusPurpose",
+                    "detail": "revocation or suspension",
+                }
+            ],
+        )
     org = _organisation(uow, token)
     credential = set_credential_status(
         uow,

@@ -208,12 +208,13 @@ def claim_chunk(
     for row, result, credential, _ in planned:
         found = issued.get(result.reference)
         number = result.student_number  # kept on the record, not signed
-        if found is None and result.request.kind is CredentialKind.DIPLOMA:
-            # a diploma waits for a second staff member to confirm the decision
+        correcting = found is not None and found.id == row.replaces_credential_id
+        if result.request.kind is CredentialKind.DIPLOMA and (found is None or correcting):
+            # a diploma, first or corrected, waits for a second staff member to confirm
             try:
                 enter_diploma(
                     uow, org, catalog, result, now=now, actor=batch.created_by,
-                    batch_id=batch_id,
+                    batch_id=batch_id, replaces_id=found.id if found is not None else None,
                 )  # fmt: skip
             except IssuerError as exc:
                 chunk.failed[row.id] = _errors(message_of(exc))

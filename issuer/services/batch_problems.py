@@ -69,6 +69,8 @@ class BatchProblem(StrEnum):
     """params: ``credential``"""
     ISSUED_DIFFERENTLY = "issued_differently"
     """params: ``reference``"""
+    DIPLOMA_WAITING_WITH_OTHER_CONTENT = "diploma_waiting_with_other_content"
+    """a diploma with this reference waits for the examencommissie with other content"""
 
 
 def problem(code: BatchProblem, text: str, /, **params: object) -> Message:

@@ -43,7 +43,11 @@ from .batch_csv import (
 )
 from .batch_problems import BatchProblem, problem
 from .delivery_files import offers_csv, offers_xlsx
-from .diploma_decisions import decision_problems
+from .diploma_decisions import (
+    WAITING_WITH_OTHER_CONTENT,
+    decision_problems,
+    waiting_with_other_content,
+)
 from .errors import ConflictError, IssuerError, NotFoundError
 from .overview import Page
 from .result_match import current_credentials, replacement_id_for, says_the_same
@@ -253,6 +257,23 @@ def create_batch(
         else:
             row |= {"status": "conflict", "credential_ref": None,
                     "replaces_credential_id": found.id}  # fmt: skip
+    # a diploma waiting for the examencommissie (a first one or a correction) is not
+    # silently replaced by other content
+    diplomas = [
+        (result, row)
+        for (result, _), row in pending
+        if row["status"] in ("pending", "conflict")
+        and result.request.kind is CredentialKind.DIPLOMA
+    ]
+    waiting = waiting_with_other_content(uow, org, [result for result, _ in diplomas])
+    for result, row in diplomas:
+        if result.reference[:300] in waiting:
+            detail = problem(BatchProblem.DIPLOMA_WAITING_WITH_OTHER_CONTENT,
+                             WAITING_WITH_OTHER_CONTENT)  # fmt: skip
+            error = {"column": "reference", "field": "reference", "detail": detail,
+                     **coded(detail)}  # fmt: skip
+            row |= {"status": "invalid", "credential_ref": None, "replaces_credential_id": None,
+                    "errors": json.dumps([error], ensure_ascii=False)}  # fmt: skip
 
     invalid = sum(1 for r in rows if r["status"] == "invalid")
     skipped = sum(1 for r in rows if r["status"] == "already_issued")

@@ -7,7 +7,11 @@ or an admin; never the one who entered it) confirms it, and only then is the dip
 awarded on the decision date and offered to the learner, or rejects it with a reason. Every
 step is in the audit log (``diploma.enter``, ``diploma.confirm``, ``diploma.reject``).
 
-Entering the same result twice (same ``reference``) finds the first entry.
+Entering the same result twice (same ``reference``) finds the first entry. Entering it again
+with other content while it waits is refused (reject the waiting one first), so nothing the
+second staff member has not seen is signed. A corrected diploma (a batch conflict resolved by
+"replace") is a new pending entry of the same result naming the diploma it corrects: it too
+waits for the decision, and confirming it signs the corrected diploma and revokes the old one.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.diploma_tables import DiplomaDecision
-from ..db.tables import Organisation
+from ..db.tables import IssuedCredential, Organisation
 from . import audit
 from .errors import IssuanceError, IssuerError
 from .issue_desk import DeskResult, issue_and_offer
@@ -48,12 +52,21 @@ __all__ = [
     "enter_diploma",
     "reject_diploma",
     "result_of",
+    "waiting_with_other_content",
 ]
 
 NO_DECISION_DATE = "a diploma needs the date of the examencommissie's decision"
 SAME_PERSON = "a second staff member confirms: not the one who entered the diploma"
 NOT_PENDING = "this diploma was already decided"
 NO_REASON = "say why the diploma is rejected"
+WAITING_WITH_OTHER_CONTENT = (
+    "this diploma is already waiting for the examencommissie's decision with other content; "
+    "reject the waiting one first, then enter the corrected diploma"
+)
+ISSUED_WITH_OTHER_CONTENT = (
+    "a diploma with other content was already issued for this result; correct it by "
+    "resolving the conflict (replace) in a batch upload"
+)
 _DECISION_DATE: dict[str, str] = {
     DATE_NOT_A_DATE: "the decision date is not a date (YYYY-MM-DD)",
     DATE_IN_FUTURE: "the decision date is in the future",
@@ -101,6 +114,39 @@ def decision_problems(result: StudentResult, today: date) -> list[tuple[str, str
     return [("decision_date", _DECISION_DATE.get(reason, reason))] if reason else []
 
 
+def _latest(uow: UnitOfWork, org: Organisation, reference: str) -> DiplomaDecision | None:
+    return uow.session.scalars(
+        select(DiplomaDecision)
+        .where(
+            DiplomaDecision.organisation_id == org.id,
+            DiplomaDecision.reference == reference[:300],
+        )
+        .order_by(DiplomaDecision.correction.desc())
+        .limit(1)
+    ).first()
+
+
+def waiting_with_other_content(
+    uow: UnitOfWork, org: Organisation, results: list[StudentResult]
+) -> set[str]:
+    """The references of ``results`` whose diploma waits for the decision with other content
+    (entering them would be refused): a few queries whatever the count."""
+    wanted = {r.reference[:300]: _result_json(r) for r in results}
+    names = sorted(wanted)
+    found: set[str] = set()
+    for start in range(0, len(names), 250):
+        for reference, content in uow.session.execute(
+            select(DiplomaDecision.reference, DiplomaDecision.result).where(
+                DiplomaDecision.organisation_id == org.id,
+                DiplomaDecision.state == "pending",
+                DiplomaDecision.reference.in_(names[start : start + 250]),
+            )
+        ):
+            if content != wanted[reference]:
+                found.add(reference)
+    return found
+
+
 def enter_diploma(
     uow: UnitOfWork,
     org: Organisation,
@@ -110,17 +156,28 @@ def enter_diploma(
     now: datetime,
     actor: str,
     batch_id: int | None = None,
+    replaces_id: int | None = None,
 ) -> Entered:
     """Record a diploma as pending after every check issuing would make (raises
-    :class:`IssuanceError` naming each bad field), or find the one entered before."""
-    existing = uow.session.scalars(
-        select(DiplomaDecision).where(
-            DiplomaDecision.organisation_id == org.id,
-            DiplomaDecision.reference == result.reference,
-        )
-    ).first()
+    :class:`IssuanceError` naming each bad field), or find the one entered before.
+
+    The same content again finds the entry made before. Other content while one waits is
+    refused (:class:`DecisionError`); after a rejection it is a new entry; after a
+    confirmed one only as a correction of the issued diploma (``replaces_id``, its
+    ``IssuedCredential.id``), which then waits for the decision too."""
+    replaces = uow.session.get(IssuedCredential, replaces_id) if replaces_id is not None else None
+    if replaces is not None and replaces.organisation_id != org.id:
+        replaces = None
+    existing = _latest(uow, org, result.reference)
+    correction = 0
     if existing is not None:
-        return Entered(existing, False)
+        if existing.result == _result_json(result):
+            return Entered(existing, False)
+        if existing.state == "pending":
+            raise DecisionError(WAITING_WITH_OTHER_CONTENT)
+        if existing.state == "confirmed" and replaces is None:
+            raise DecisionError(ISSUED_WITH_OTHER_CONTENT)
+        correction = existing.correction + 1
     problems = decision_problems(result, now.date())
     decided, _ = check_date_achieved(result.request.decision_date, now.date())
     checked = replace(result, date_achieved=decided)
@@ -143,6 +200,8 @@ def enter_diploma(
         entered_by=actor,
         entered_at=now,
         batch_id=batch_id,
+        correction=correction,
+        replaces_credential_id=replaces.id if replaces is not None else None,
     )
     uow.session.add(decision)
     uow.session.flush()
@@ -150,6 +209,7 @@ def enter_diploma(
         uow, organisation_id=org.id, actor=actor, action="diploma.enter",
         target=decision.reference, now=now, decision=decision.id, title=decision.title,
         decision_date=decided.isoformat(), batch=batch_id,
+        replaces=replaces.credential_ref if replaces is not None else None,
     )  # fmt: skip
     return Entered(decision, True)
 
@@ -202,9 +262,15 @@ def confirm_diploma(
     decision = _pending(uow, org, decision_id, actor)
     if decision is None:
         return None
+    replaces = (
+        uow.session.get(IssuedCredential, decision.replaces_credential_id)
+        if decision.replaces_credential_id is not None
+        else None
+    )
     done = issue_and_offer(
         uow, org, catalog, result_of(decision), box=box, public_base_url=public_base_url,
         status_list_size=status_list_size, offer_ttl=offer_ttl, now=now, actor=actor,
+        replaces=replaces.credential_ref if replaces is not None else None,
     )  # fmt: skip
     decision.state = "confirmed"
     decision.decided_by = actor

@@ -269,9 +269,13 @@ def issue_credential(
     rng: random.Random | None = None,
     result_key: str | None = None,
     student_number: str | None = None,
+    replaces: str | None = None,
 ) -> IssueResult:
     """:func:`issue_credentials_many` with one credential; raises its error."""
-    item = BulkIssue(credential, options, result_key=result_key, student_number=student_number)
+    item = BulkIssue(
+        credential, options, result_key=result_key, replaces=replaces,
+        student_number=student_number,
+    )  # fmt: skip
     [result] = issue_credentials_many(
         uow, org, [item], key=key,
         verification_method=verification_method, now=now, actor=actor,

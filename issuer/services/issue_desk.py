@@ -41,9 +41,12 @@ def issue_and_offer(
     offer_ttl: timedelta,
     now: datetime,
     actor: str,
+    replaces: str | None = None,
 ) -> DeskResult:
     """Issue ``result`` (raises :class:`~issuer.services.errors.IssuanceError` naming each
-    bad field) and offer it, unless it was issued before."""
+    bad field) and offer it, unless it was issued before. With ``replaces`` (the
+    ``credential_ref`` of the credential it corrects) it is a correction: issued under the
+    correction's own id, and the old credential is revoked."""
     key, verification_method = active_signing_key(uow, org, box)
     issued = issue_student_result(
         uow,
@@ -56,6 +59,7 @@ def issue_and_offer(
         status_list_size=status_list_size,
         now=now,
         actor=actor,
+        replaces=replaces,
     )
     if not issued.created:
         return DeskResult(issued.row, False, None)

@@ -30,7 +30,12 @@ from web_common.db import UnitOfWork
 from ..db.tables import IssuedCredential, Organisation
 from .errors import IssuerError
 from .issuance import request_digest
-from .student_results import StudentResult, credential_id_for, unsigned_credential_for
+from .student_results import (
+    StudentResult,
+    credential_id_for,
+    replacement_id_for,
+    unsigned_credential_for,
+)
 
 __all__ = ["Issued", "current_credentials", "replacement_id_for", "says_the_same"]
 
@@ -123,9 +128,3 @@ def says_the_same(
         return False
     as_before = credential | {"credentialSubject": subject | {"studentNumber": number}}
     return request_digest(as_before, None) == issued.request_digest
-
-
-def replacement_id_for(org: Organisation, key: str, replaced_ref: str) -> str:
-    """The id of the credential that corrects the credential ``replaced_ref`` of ``key``:
-    fixed, so a worker that retries issues the same one."""
-    return credential_id_for(org, f"{key}|replaces|{replaced_ref}")

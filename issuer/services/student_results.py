@@ -29,7 +29,13 @@ from .errors import IssuanceError
 from .issuance import IssueResult, issue_credential
 from .templates import build_unsigned_credential
 
-__all__ = ["StudentResult", "credential_id_for", "issue_student_result", "unsigned_credential_for"]
+__all__ = [
+    "StudentResult",
+    "credential_id_for",
+    "issue_student_result",
+    "replacement_id_for",
+    "unsigned_credential_for",
+]
 
 _NAMESPACE = uuid.UUID("6f0d7a3c-29c4-4e5b-9a53-4f8d1b2e7c10")
 
@@ -53,6 +59,12 @@ class StudentResult:
 
 def credential_id_for(org: Organisation, reference: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{org.did}|{reference}')}"
+
+
+def replacement_id_for(org: Organisation, key: str, replaced_ref: str) -> str:
+    """The id of the credential that corrects the credential ``replaced_ref`` of ``key``:
+    fixed, so a worker that retries issues the same one."""
+    return credential_id_for(org, f"{key}|replaces|{replaced_ref}")
 
 
 def unsigned_credential_for(
@@ -126,9 +138,15 @@ def issue_student_result(
     now: datetime,
     actor: str,
     rng: random.Random | None = None,
+    replaces: str | None = None,
 ) -> IssueResult:
-    """Validate, sign and store one result; the same ``reference`` twice issues once."""
-    credential = unsigned_credential_for(catalog, org, result, now)
+    """Validate, sign and store one result; the same ``reference`` twice issues once. With
+    ``replaces`` (a ``credential_ref``) it corrects that credential: issued under the
+    correction's fixed id, the old one revoked."""
+    credential_id = (
+        replacement_id_for(org, result.reference, replaces) if replaces is not None else None
+    )
+    credential = unsigned_credential_for(catalog, org, result, now, credential_id=credential_id)
     return issue_credential(
         uow,
         org,
@@ -143,4 +161,5 @@ def issue_student_result(
         rng=rng,
         result_key=result.reference,
         student_number=result.student_number,
+        replaces=replaces,
     )

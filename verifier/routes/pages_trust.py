@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from web_common.proxies import client_address
-from web_common.throttle import LoginThrottle
+from web_common.throttle import TOO_MANY_ATTEMPTS, LoginGuard, retry_after
 from web_common.ui import FormErrors, Redirect, flash, get_language, get_session, verify_csrf
 
 from ..deps import NowDep, SettingsDep, UowDep
@@ -52,9 +52,13 @@ X509_LABELS = {
 }
 
 
-def _throttle(request: Request) -> LoginThrottle:
-    throttle: LoginThrottle = request.app.state.login_throttle
-    return throttle
+ADMIN_ACCOUNT = "admin"
+"""The one account name the login guard keeps backoff for (the single admin password)."""
+
+
+def _guard(request: Request) -> LoginGuard:
+    guard: LoginGuard = request.app.state.login_guard
+    return guard
 
 
 def _client_key(request: Request) -> str:
@@ -85,20 +89,27 @@ def login_page(request: Request, settings: SettingsDep) -> Response:
 def login(
     request: Request, settings: SettingsDep, password: Annotated[str, Form(max_length=1024)] = ""
 ) -> Response:
+    """The admin login, with the same backoff as the other logins (``LoginGuard``: per
+    address and for the admin account; a 429 with ``Retry-After`` while it makes one wait)."""
     enabled = settings.admin_password_hash is not None
-    throttle = _throttle(request)
+    guard = _guard(request)
     key = _client_key(request)
     errors = FormErrors()
-    if throttle.locked(key):
-        errors.add("password", "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.")
-        return render(request, "verifier/login.html", {"errors": errors, "enabled": enabled}, 429)
+    wait = guard.wait(key, ADMIN_ACCOUNT)
+    if wait:
+        errors.add("password", TOO_MANY_ATTEMPTS)
+        refused = render(
+            request, "verifier/login.html", {"errors": errors, "enabled": enabled}, 429
+        )
+        refused.headers["Retry-After"] = retry_after(wait)
+        return refused
     hashed = settings.admin_password_hash.get_secret_value() if settings.admin_password_hash \
         else None  # fmt: skip
     if not verify_password(hashed, password):
-        throttle.failed(key)
+        guard.failed(key, ADMIN_ACCOUNT)
         errors.add("password", "Dit wachtwoord klopt niet.")
         return render(request, "verifier/login.html", {"errors": errors, "enabled": enabled}, 400)
-    throttle.succeeded(key)
+    guard.succeeded(key, ADMIN_ACCOUNT)
     session = get_session(request)
     session.rotate()
     session.set(_ADMIN_KEY, int(time.time() + ADMIN_SESSION.total_seconds()))

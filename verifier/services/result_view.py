@@ -24,6 +24,7 @@ from credentials.verification import validity_period
 from qualifications import Catalog, Evidence, ProgressReport, Qualification
 from qualifications.achievements import KINDS
 from qualifications.checklist import DiplomaChecklist, diploma_checklist
+from qualifications.date_achieved import date_achieved_of
 from qualifications.model import DossierKey, PartKey
 
 from .checking import CredentialReport, Report
@@ -125,6 +126,8 @@ class CredentialView:
     withheld: int = 0
     """SD-JWT VC: how many claims the holder did not show."""
     type_name: str | None = None  # SD-JWT VC: the type's name from its type metadata
+    date_achieved: date | None = None
+    """The day the result was achieved (``awardedDate``), when the credential says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +386,7 @@ def _credential_view(
         accredited=accredited,
         accreditation=accreditation,
         catalog_note=catalog_note(achievement, catalog, lang, today),
+        date_achieved=date_achieved_of(credential),
         **_disclosure_fields(report, lang, token_status_checked_at),
     )
 

@@ -31,6 +31,7 @@ from ..deps import (
 )
 from ..services import passport as passport_service
 from ..services import receive, wallet_credentials
+from ..services.stored_shape import media_type_of
 from .common import checks_of, credential_public
 
 router = APIRouter(prefix="/api", tags=["credentials"], dependencies=[Depends(verify_csrf)])
@@ -161,12 +162,9 @@ def get_credential(
 def download(public_id: str, uow: UowDep, account: AccountDep) -> Response:
     """The credential exactly as received (JSON-LD, or the vc+jwt / SD-JWT VC as text)."""
     row = wallet_credentials.get_credential(uow, account, public_id)
-    if row.format == "jwt_vc":
-        media, name = "application/vc+jwt", f"{row.public_id}.jwt"
-    elif row.format == "dc+sd-jwt":
-        media, name = "application/dc+sd-jwt", f"{row.public_id}.sd-jwt"
-    else:
-        media, name = "application/vc+ld+json", f"{row.public_id}.json"
+    media = media_type_of(row)  # a VC 1.1 JWT is application/jwt, a VC 2.0 one vc+jwt
+    suffix = {"jwt_vc": "jwt", "dc+sd-jwt": "sd-jwt"}.get(row.format, "json")
+    name = f"{row.public_id}.{suffix}"
     return Response(
         row.document,
         media_type=media,

@@ -11,6 +11,7 @@ from web_common.proxies import client_address
 
 from ..api_models import CredentialPublic
 from ..db.tables import StoredCredential
+from ..services.stored_shape import date_achieved_of
 
 __all__ = ["checks_of", "client_address", "credential_public", "explained_checks"]
 
@@ -32,6 +33,7 @@ def credential_public(row: StoredCredential) -> CredentialPublic:
         verdict=row.verdict,
         checked_at=row.checked_at,
         bound_to_holder=row.holder_did is not None,
+        date_achieved=date_achieved_of(row),
     )
 
 

@@ -14,23 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import qrcode
 from fpdf import FPDF
 
-from credentials.errors import CredentialsError
-from credentials.jose import decode_vc_jwt
 from qualifications import Catalog
-from qualifications.sd_jwt_vc_reading import credential_from_claims, kind_from_claims
+from qualifications.date_achieved import date_achieved_of
 from web_common.ui import format_datetime
 
 from ..db.tables import StoredCredential
 from .passport import DossierGroup, credential_parts
-from .receive import load_document
-from .sd_jwt_stored import stored_claims
+from .stored_shape import credential_shape, media_type_of
 
 __all__ = ["PdfFacts", "credential_facts", "render_credential_pdf"]
 
@@ -59,24 +56,8 @@ class PdfFacts:
     werkprocessen: tuple[str, ...]
     parts: tuple[DossierGroup, ...]
     grade: str | None = None
-
-
-def _document(row: StoredCredential) -> Mapping[str, Any]:
-    if row.format == "dc+sd-jwt":
-        claims = stored_claims(row.document)
-        if kind_from_claims(claims) is None:
-            return {}
-        iss = claims.get("iss")
-        return credential_from_claims(claims, issuer_id=iss if isinstance(iss, str) else None)
-    document = load_document(row)
-    if isinstance(document, str):
-        try:
-            _header, payload = decode_vc_jwt(document)
-        except CredentialsError:
-            return {}
-        inner = payload.get("vc")
-        return inner if isinstance(inner, Mapping) else payload
-    return document if isinstance(document, Mapping) else {}
+    date_achieved: date | None = None
+    """The day the result was achieved (``awardedDate``)."""
 
 
 def _text(value: Any) -> str | None:
@@ -91,7 +72,7 @@ def _codes(value: Any) -> tuple[str, ...]:
 
 
 def credential_facts(catalog: Catalog, row: StoredCredential) -> PdfFacts:
-    document = _document(row)
+    document = credential_shape(row)
     subject = document.get("credentialSubject")
     if isinstance(subject, list):
         subject = subject[0] if subject else None
@@ -109,6 +90,7 @@ def credential_facts(catalog: Catalog, row: StoredCredential) -> PdfFacts:
         werkprocessen=_codes(achievement.get("werkprocessen")),
         parts=tuple(credential_parts(catalog, row)),
         grade=_text(achievement.get("grade")) or _text(subject.get("grade")),
+        date_achieved=date_achieved_of(document),
     )
 
 
@@ -147,11 +129,6 @@ def _qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
 
 
 ATTACHMENT_NAMES = {"jwt_vc": "bewijs.jwt", "dc+sd-jwt": "bewijs.sd-jwt"}
-MEDIA_TYPES = {
-    "jwt_vc": "application/vc+jwt",
-    "dc+sd-jwt": "application/dc+sd-jwt",
-    "ldp_vc": "application/vc+ld+json",
-}
 
 
 def _attach(pdf: FPDF, row: StoredCredential, when: datetime, _: Gettext) -> None:
@@ -159,7 +136,7 @@ def _attach(pdf: FPDF, row: StoredCredential, when: datetime, _: Gettext) -> Non
     pdf.embed_file(
         bytes=row.document.encode(),
         basename=ATTACHMENT_NAMES.get(row.format, "bewijs.json"),
-        mime_type=MEDIA_TYPES.get(row.format, "application/vc+ld+json"),
+        mime_type=media_type_of(row),
         modification_date=when,
         desc=_("Het digitaal ondertekende origineel"),
     )
@@ -211,6 +188,8 @@ def render_credential_pdf(
     pdf.set_font(FONT, size=10)
     line(_("Op naam van"), facts.holder_name or holder_fallback)
     line(_("Uitgegeven door"), row.issuer_name or row.issuer)
+    if facts.date_achieved:
+        line(_("Behaald op"), format_datetime(facts.date_achieved, False))
     line(_("Geldig vanaf"), format_datetime(row.valid_from, False) if row.valid_from else "-")
     line(
         _("Geldig tot"),

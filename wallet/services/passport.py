@@ -15,7 +15,7 @@ import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from qualifications import (
     Catalog,
@@ -33,6 +33,7 @@ from qualifications.claims import interpret
 from qualifications.model import PartKey
 
 from ..db.tables import SelfDeclared, StoredCredential
+from .stored_shape import date_achieved_of
 
 __all__ = [
     "COUNTING_STATES",
@@ -79,6 +80,8 @@ class CredentialRef:
     copy_of: str | None = None
     """The ``public_id`` of the credential this one is another format of (same result):
     it is listed, but its evidence counts once, with the first."""
+    date_achieved: date | None = None
+    """The day the result was achieved (``awardedDate``), when the credential says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,7 @@ def _ref(row: StoredCredential, lang: str, copy_of: str | None = None) -> Creden
         counts=row.state in COUNTING_STATES,
         format=row.format,
         copy_of=copy_of,
+        date_achieved=date_achieved_of(row),
     )
 
 

@@ -206,3 +206,16 @@ def test_without_trusted_proxies_forwarded_for_is_ignored_even_from_loopback(
         for i in range(11)
     ]
     assert codes[-1] == 429
+
+
+def test_register_checks_the_e_mail_address_like_the_other_services(wallet: Wallet) -> None:
+    client = wallet.browser()
+    for email in ("a@b..nl", "a@.b.nl", "a@b.nl.", "a b@c.nl", "a@b", "@b.nl", "a@@b.nl"):
+        bad = client.post("/api/accounts", json={"email": email, "name": "A", "password": PASSWORD})
+        assert bad.status_code in (400, 422), email
+        assert bad.json()["code"] == "invalid_email", email
+    good = client.post(
+        "/api/accounts",
+        json={"email": "Fleur.Visser@mbo.example.nl", "name": "F", "password": PASSWORD},
+    )
+    assert good.status_code == 201, good.text

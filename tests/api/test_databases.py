@@ -33,7 +33,7 @@ METADATA: dict[str, MetaData] = {
 def _url(request: pytest.FixtureRequest, tmp_path: Path, name: str) -> str:
     if request.node.callspec.params["backend"] == "sqlite":
         return f"sqlite:///{tmp_path / name}"
-    return str(request.getfixturevalue("postgres_url"))
+    return str(request.getfixturevalue("new_postgres_url"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -88,7 +88,8 @@ def test_copies_share_nothing(backend: str, request: pytest.FixtureRequest, tmp_
 
 
 def _another_postgres_database(request: pytest.FixtureRequest) -> str:
-    """A second empty database beside the ``postgres_url`` one, dropped afterwards."""
+    """A second database, made empty first (as the ``postgres_url`` fixture does), so
+    :func:`migrated` replaces it; dropped afterwards."""
     admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True)
     name = f"test_{uuid.uuid4().hex[:16]}"
     admin.execute(f'CREATE DATABASE "{name}"')

@@ -82,7 +82,7 @@ def issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Issuer]:
     if request.param == "sqlite":
         yield from _issuer(f"sqlite:///{tmp_path / 'issuer.db'}")
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("new_postgres_url")
         yield from _issuer(url)
 
 
@@ -140,7 +140,7 @@ def fresh_issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tes
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'fresh.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("new_postgres_url")
     migrated("issuer", url)
     settings = IssuerSettings(
         environment="test",

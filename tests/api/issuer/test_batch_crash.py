@@ -40,7 +40,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'issuer.db'}"
     else:
-        yield request.getfixturevalue("postgres_url")
+        yield request.getfixturevalue("new_postgres_url")
 
 
 def _csv() -> bytes:

@@ -296,7 +296,7 @@ def quiet_issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tes
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'quiet.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("new_postgres_url")
     migrated("issuer", url)
     settings = IssuerSettings(
         environment="test", database_url=url, public_base_url=BASE_URL, log_json=False,

@@ -42,4 +42,4 @@ def verifier(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Verifie
     if request.param == "sqlite":
         yield from _verifier(f"sqlite:///{tmp_path / 'verifier.db'}")
     else:
-        yield from _verifier(request.getfixturevalue("postgres_url"))
+        yield from _verifier(request.getfixturevalue("new_postgres_url"))

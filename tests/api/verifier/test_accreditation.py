@@ -72,7 +72,7 @@ def pages(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pages]:
     database_url = (
         f"sqlite:///{tmp_path / 'verifier.db'}"
         if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
+        else request.getfixturevalue("new_postgres_url")
     )
     migrated("verifier", database_url)
     settings = VerifierSettings(

@@ -48,7 +48,7 @@ def pages(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pages]:
     if request.param == "sqlite":
         yield from _pages(f"sqlite:///{tmp_path / 'verifier.db'}")
     else:
-        yield from _pages(request.getfixturevalue("postgres_url"))
+        yield from _pages(request.getfixturevalue("new_postgres_url"))
 
 
 def _b64url_json(part: str) -> Any:

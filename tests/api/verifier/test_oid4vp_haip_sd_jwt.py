@@ -33,7 +33,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
     url = (
         f"sqlite:///{tmp_path / 'verifier.db'}"
         if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
+        else request.getfixturevalue("new_postgres_url")
     )
     migrated("verifier", url)
     issuer = DevIssuer()

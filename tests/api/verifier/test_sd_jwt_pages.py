@@ -86,7 +86,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'verifier.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("new_postgres_url")
     migrated("verifier", url)
     issuer = DevIssuer()
     anchors = tmp_path / "anchors.pem"

@@ -118,7 +118,7 @@ def wallet(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Wallet]:
     if request.param == "sqlite":
         yield from make_wallet(f"sqlite:///{tmp_path / 'wallet.db'}")
     else:
-        yield from make_wallet(request.getfixturevalue("postgres_url"))
+        yield from make_wallet(request.getfixturevalue("new_postgres_url"))
 
 
 def signed_credential(

@@ -43,7 +43,7 @@ def wallet(
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'wallet.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("new_postgres_url")
     yield from make_wallet(
         url,
         http_client=cast(httpx.Client, verifier),

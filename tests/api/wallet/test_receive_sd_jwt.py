@@ -356,7 +356,7 @@ def upload_wallet(
 ) -> Iterator[TestClient]:
     anchors = tmp_path / "roots.pem"
     anchors.write_bytes(pki["root"].pem)
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    url = request.getfixturevalue("new_postgres_url") if request.param == "postgres" else None
     yield from _upload_wallet(tmp_path, anchors, url)
 
 

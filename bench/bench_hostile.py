@@ -46,6 +46,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from cryptography.fernet import Fernet
 
 from credentials.contexts import VC_V2
 from credentials.examples import mbo_certificaat
@@ -177,7 +178,7 @@ def databases(postgres: bool, tmp: Path) -> Iterator[tuple[str, str]]:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def make_offer(database_url: str, base: str, credential_id: str) -> tuple[str, str]:
+def make_offer(database_url: str, base: str, credential_id: str, data_keys: str) -> tuple[str, str]:
     """An OpenID4VCI offer made with the issuer's own service: (pre-authorized code, tx_code)."""
     from sqlalchemy import select
 
@@ -185,6 +186,7 @@ def make_offer(database_url: str, base: str, credential_id: str) -> tuple[str, s
     from issuer.services.offers import create_offer
     from issuer.services.organisations import get_organisation
     from web_common.db import UnitOfWork, make_engine, make_session_factory
+    from web_common.secrets import SecretBox
 
     engine = make_engine(database_url)
     try:
@@ -194,7 +196,10 @@ def make_offer(database_url: str, base: str, credential_id: str) -> tuple[str, s
                 select(IssuedCredential).where(IssuedCredential.credential_ref == credential_id)
             )
             assert row is not None
-            created = create_offer(uow, org, row, public_base_url=base, now=datetime.now(UTC))
+            created = create_offer(
+                uow, org, row, public_base_url=base, now=datetime.now(UTC),
+                box=SecretBox.from_setting(data_keys),
+            )  # fmt: skip
             uow.commit()
     finally:
         engine.dispose()
@@ -239,6 +244,8 @@ def system(postgres: bool) -> Iterator[System]:
             "ISSUER_PUBLIC_BASE_URL": issuer,
             "ISSUER_BATCH_WORKER_IN_PROCESS": "false",
             "ISSUER_LOG_LEVEL": "WARNING",
+            # known here too: make_offer keys the offers' codes as the issuer does
+            "ISSUER_DATA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         }
         verifier_env = {
             **base_env,
@@ -297,9 +304,13 @@ def system(postgres: bool) -> Iterator[System]:
             status_url = (status_url[0] if isinstance(status_url, list) else status_url)[
                 "statusListCredential"
             ]
-            used_code, tx_code = make_offer(issuer_db, issuer, issued[1]["id"])
+            used_code, tx_code = make_offer(
+                issuer_db, issuer, issued[1]["id"], issuer_env["ISSUER_DATA_ENCRYPTION_KEYS"]
+            )
             assert token_request(issuer, used_code, tx_code).status_code == 200
-            locked_code, _ = make_offer(issuer_db, issuer, issued[2]["id"])
+            locked_code, _ = make_offer(
+                issuer_db, issuer, issued[2]["id"], issuer_env["ISSUER_DATA_ENCRYPTION_KEYS"]
+            )
             request = httpx.post(
                 f"{verifier}/oid4vp/requests", json={"profile": "by_value"}, timeout=10
             )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from cryptography.fernet import Fernet
 
 from credentials.examples import mbo_certificaat
 
@@ -107,7 +108,9 @@ class IssuerProcess:
         from issuer.services.offers import create_offer
         from issuer.services.organisations import get_organisation
         from web_common.db import UnitOfWork, make_engine, make_session_factory
+        from web_common.secrets import SecretBox
 
+        box = SecretBox.from_setting(self.env["ISSUER_DATA_ENCRYPTION_KEYS"])
         engine = make_engine(self.database_url)
         try:
             with UnitOfWork(make_session_factory(engine)) as uow:
@@ -117,7 +120,7 @@ class IssuerProcess:
                 )
                 assert row is not None
                 created = create_offer(
-                    uow, org, row, public_base_url=self.base, now=datetime.now(UTC)
+                    uow, org, row, public_base_url=self.base, now=datetime.now(UTC), box=box
                 )
                 uow.commit()
         finally:
@@ -166,6 +169,8 @@ def issuer_process(
         "ISSUER_LOG_JSON": "false",
         "ISSUER_LOG_LEVEL": "WARNING",
         "ISSUER_BATCH_WORKER_IN_PROCESS": "false",
+        # known here too: offers made on its database (IssuerProcess.offer) key their codes
+        "ISSUER_DATA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         **(extra_env or {}),
     }
     _cli(["migrate"], env)

@@ -95,6 +95,8 @@ class IssuedCredential(IssuerBase):
         UniqueConstraint("token_status_list_id", "token_status_index"),
         Index("ix_issued_credential_result_key", "organisation_id", "result_key"),
         Index("ix_issued_credential_student_number", "organisation_id", "student_number"),
+        # the types an organisation has issued (metadata, every redemption)
+        Index("ix_issued_credential_type", "organisation_id", "credential_type"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

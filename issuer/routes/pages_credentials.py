@@ -14,7 +14,7 @@ from web_common.deps import RowId
 from web_common.emails import is_email_address
 from web_common.ui import FormErrors, PageError, flash
 
-from ..deps import NowDep, SettingsDep, UowDep
+from ..deps import BoxDep, NowDep, SettingsDep, UowDep
 from ..services import staff_actions
 from ..services.errors import ConflictError, IssuanceError
 from ..services.offer_state import offer_state
@@ -246,6 +246,7 @@ def new_offer(
     uow: UowDep,
     now: NowDep,
     settings: SettingsDep,
+    box: BoxDep,
     email: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:
     row = get_credential(uow, org, credential_id)
@@ -260,6 +261,7 @@ def new_offer(
             row,
             public_base_url=settings.public_base_url,
             now=now,
+            box=box,
             ttl=timedelta(days=settings.offer_ttl_days),
             actor=user.email,
         )

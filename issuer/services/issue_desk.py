@@ -69,6 +69,7 @@ def issue_and_offer(
         issued.row,
         public_base_url=public_base_url,
         now=now,
+        box=box,
         ttl=offer_ttl,
         actor=actor,
     )

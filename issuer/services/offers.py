@@ -16,8 +16,8 @@ The learner's wallet redeems the offer once:
 
 Secrets: the offer handle (in the ``credential_offer_uri``), the pre-authorized code (derived
 from the handle), access tokens and nonces carry 256 bits of randomness and are stored as
-SHA-256 digests; the transaction code is shown once and stored as an Argon2id hash (single
-offers) or a keyed HMAC-SHA-256 digest (batch offers, see :func:`create_offers_many`).
+SHA-256 digests; the transaction code is shown once and stored as a keyed HMAC-SHA-256 digest
+(see :func:`create_offers_many`; Argon2id hashes of older offers still verify).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ from web_common.qr import qr_svg
 from web_common.secrets import KEYED_DIGEST_PREFIX, SecretBox
 
 from ..db.offer_tables import AccessTokenRow, AttestationJti, CNonce, CredentialOffer
-from ..db.tables import AuditEvent, IssuedCredential, Organisation, StatusListRow
+from ..db.tables import IssuedCredential, Organisation, StatusListRow
 from . import audit
 from .errors import ConflictError, IssuerError, NotFoundError
 from .organisations import active_signing_key
@@ -120,9 +120,8 @@ _TX_DESCRIPTION = (
     "Enter the 6-digit code your school sent you separately."
 )
 _CODE_LABEL = b"mbo-wallet oid4vci pre-authorized_code\0"
-# OWASP's minimum for Argon2id (19 MiB, 2 passes): about 20 ms per hash, so offers stay cheap
-# to create in bulk; guessing online is stopped by the attempt limit instead.
-_TX_HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+# Verifies the Argon2id hashes of offers made before keyed digests (see _tx_code_matches).
+_LEGACY_TX_HASHER = PasswordHasher()
 
 
 class OfferUnavailableError(IssuerError):
@@ -192,76 +191,32 @@ def create_offer(
     *,
     public_base_url: str,
     now: datetime,
+    box: SecretBox,
     ttl: timedelta = DEFAULT_OFFER_TTL,
     actor: str = "system",
 ) -> CreatedOffer:
-    """Offer an issued credential to its learner. Earlier unredeemed offers for the same
-    credential are withdrawn, so only the newest link and code work. No signing happens here.
-
-    Raises :class:`ConflictError` for a revoked credential or one of another organisation.
-    """
-    if credential.organisation_id != org.id:
-        raise ConflictError("the credential was issued by another organisation")
-    if credential.revoked_at is not None:
-        raise ConflictError("a revoked credential cannot be offered")
-    for earlier in uow.session.scalars(
-        select(CredentialOffer)
-        .where(
-            CredentialOffer.issued_credential_id == credential.id,
-            CredentialOffer.revoked_at.is_(None),
-            CredentialOffer.redeemed_at.is_(None),
-        )
-        .with_for_update()
-    ):
-        earlier.revoked_at = now
-    handle = secrets.token_urlsafe(32)
-    tx_code = f"{secrets.randbelow(10**TX_CODE_LENGTH):0{TX_CODE_LENGTH}d}"
-    config_id = configuration_id_for(credential.credential_type)
-    row = CredentialOffer(
-        organisation_id=org.id,
-        issued_credential_id=credential.id,
-        credential_configuration_id=config_id,
-        handle_hash=_sha256(handle),
-        pre_authorized_code_hash=_sha256(_pre_authorized_code(handle)),
-        tx_code_hash=_TX_HASHER.hash(tx_code),
-        failed_attempts=0,
-        created_at=now,
-        expires_at=now + ttl,
-    )
-    uow.session.add(row)
-    uow.flush()
-    base = public_base_url.rstrip("/")
-    by_reference = base + _offer_path(org, handle)
-    audit.record(
-        uow, organisation_id=org.id, actor=actor, action="offer.create",
-        target=credential.credential_ref, now=now, offer_id=row.id,
-        expires_at=row.expires_at.isoformat(),
+    """:func:`create_offers_many` with one credential (the staff pages, the issue desk)."""
+    [created] = create_offers_many(
+        uow, org, [credential], public_base_url=public_base_url, now=now, box=box, ttl=ttl,
+        actor=actor,
     )  # fmt: skip
-    return CreatedOffer(
-        offer_id=row.id,
-        offer_uri=credential_offer_uri(by_reference=by_reference),
-        credential_offer_uri=by_reference,
-        qr_url=by_reference + "/qr.svg",
-        tx_code=tx_code,
-        expires_at=row.expires_at,
-        credential_configuration_id=config_id,
-    )
+    return created
 
 
 # Batch issuance makes thousands of offers at once; at ~17 ms per OWASP-strength hash that is
-# minutes. Bulk offers therefore store a keyed digest of the transaction code (HMAC-SHA-256
-# under a key derived from the configured data encryption keys, ``SecretBox.keyed_digest``):
+# minutes. Offers therefore store a keyed digest of the transaction code (HMAC-SHA-256 under a
+# key derived from the configured data encryption keys, ``SecretBox.keyed_digest``):
 # microseconds to make, and a database dump without the configuration gives nothing to guess
-# against. Offers made before this stored a light Argon2id hash; the hash string names its
-# scheme, so both keep verifying.
+# against. Offers made before this stored an Argon2id hash (OWASP strength for single offers,
+# a lighter one for batches); the hash string names its scheme, so all keep verifying.
 _TX_CODE_PURPOSE = "oid4vci tx_code"
 
 
 def _tx_code_matches(stored: str, tx_code: str, box: SecretBox) -> bool:
     if stored.startswith(KEYED_DIGEST_PREFIX):
         return box.check_keyed_digest(_TX_CODE_PURPOSE, tx_code, stored)
-    try:
-        return bool(_TX_HASHER.verify(stored, tx_code))
+    try:  # an Argon2id hash names its own parameters
+        return bool(_LEGACY_TX_HASHER.verify(stored, tx_code))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -278,14 +233,21 @@ def create_offers_many(
     actor: str = "system",
     **audit_detail: Any,
 ) -> list[CreatedOffer]:
-    """:func:`create_offer` for many credentials in a fixed number of statements (batch
-    issuance): earlier offers withdrawn with one UPDATE, offers and audit events inserted in
-    bulk. Returns the offers in the order of ``credentials``."""
+    """Offer issued credentials to their learners, in a fixed number of statements however
+    many: earlier unredeemed offers for the same credentials withdrawn with one UPDATE (only
+    the newest link and code work), offers and audit events inserted in bulk. No signing
+    happens here. Returns the offers in the order of ``credentials``.
+
+    Raises :class:`ConflictError` for a revoked credential, one of another organisation, or
+    one named twice (it would get two offers of which only one could work).
+    """
     for credential in credentials:
         if credential.organisation_id != org.id:
             raise ConflictError("the credential was issued by another organisation")
         if credential.revoked_at is not None:
             raise ConflictError("a revoked credential cannot be offered")
+    if len({credential.id for credential in credentials}) != len(credentials):
+        raise ConflictError("a credential can be offered once per call")
     if not credentials:
         return []
     uow.session.execute(
@@ -317,7 +279,6 @@ def create_offers_many(
     uow.session.add_all([row for _, row, _, _ in pending])
     uow.flush()
     created = []
-    events = []
     for credential, row, handle, tx_code in pending:
         by_reference = base + _offer_path(org, handle)
         created.append(
@@ -331,21 +292,11 @@ def create_offers_many(
                 credential_configuration_id=row.credential_configuration_id,
             )
         )
-        events.append(
-            AuditEvent(
-                organisation_id=org.id,
-                actor=actor,
-                action="offer.create",
-                target=credential.credential_ref,
-                detail=json.dumps(
-                    {"offer_id": row.id, "expires_at": row.expires_at.isoformat(), **audit_detail},
-                    default=str,
-                    ensure_ascii=False,
-                ),
-                created_at=now,
-            )
-        )
-    uow.session.add_all(events)
+        audit.record(
+            uow, organisation_id=org.id, actor=actor, action="offer.create",
+            target=credential.credential_ref, now=now, offer_id=row.id,
+            expires_at=row.expires_at.isoformat(), **audit_detail,
+        )  # fmt: skip
     return created
 
 
@@ -382,8 +333,8 @@ def offer_document(
     ids = [row.credential_configuration_id]
     credential = uow.session.get(IssuedCredential, row.issued_credential_id)
     sd_jwt_id = sd_jwt_configuration_id(credential.credential_type) if credential else ""
-    if sd_jwt_id in _configurations(uow, org):  # the wallet picks the format
-        ids.append(sd_jwt_id)
+    if credential and _offers_configuration(uow, org, sd_jwt_id):
+        ids.append(sd_jwt_id)  # the wallet picks the format
     return build_credential_offer(
         credential_issuer_id(public_base_url, org),
         ids,
@@ -448,12 +399,10 @@ The link works once, until {until}. Please do not share it.
 # --------------------------------------------------------------------------- metadata
 
 
-def _configurations(uow: UnitOfWork, org: Organisation) -> dict[str, JsonObject]:
-    """One ``ldp_vc`` configuration per credential type: the project's kinds and any other
-    type this organisation has issued (through the VC-API)."""
-    configs: dict[str, JsonObject] = {}
-    for info in KINDS.values():
-        configs[configuration_id_for(info.vc_type)] = ldp_vc_configuration(
+def _kind_configurations() -> dict[str, JsonObject]:
+    """The ``ldp_vc`` configuration of each of the project's kinds."""
+    return {
+        configuration_id_for(info.vc_type): ldp_vc_configuration(
             [VC_V2, OB_V3P0, MBO_V1],
             ["VerifiableCredential", "OpenBadgeCredential", info.vc_type],
             display=[
@@ -461,21 +410,58 @@ def _configurations(uow: UnitOfWork, org: Organisation) -> dict[str, JsonObject]
                 {"name": info.title_en, "locale": "en-US"},
             ],
         )
+        for info in KINDS.values()
+    }
+
+
+def _other_type_configuration(credential_type: str) -> JsonObject:
+    types = ["VerifiableCredential"]
+    if credential_type != "VerifiableCredential":
+        types.append(credential_type)
+    return ldp_vc_configuration([VC_V2], types)
+
+
+def _configurations(uow: UnitOfWork, org: Organisation) -> dict[str, JsonObject]:
+    """One ``ldp_vc`` configuration per credential type: the project's kinds and any other
+    type this organisation has issued (through the VC-API); ``dc+sd-jwt`` ones with an X.509
+    credential key. The metadata needs them all; one request asks :func:`_offers_configuration`.
+    """
+    configs = _kind_configurations()
     issued = uow.session.scalars(
         select(IssuedCredential.credential_type)
         .where(IssuedCredential.organisation_id == org.id)
         .distinct()
-    )
+    )  # answered from ix_issued_credential_type
     for credential_type in issued:
-        config_id = configuration_id_for(credential_type)
-        if config_id not in configs:
-            types = ["VerifiableCredential"]
-            if credential_type != "VerifiableCredential":
-                types.append(credential_type)
-            configs[config_id] = ldp_vc_configuration([VC_V2], types)
+        configs.setdefault(
+            configuration_id_for(credential_type), _other_type_configuration(credential_type)
+        )
     if has_x509_signer(uow, org, CREDENTIAL):  # dc+sd-jwt needs the X.509 credential key
         configs.update(sd_jwt_configurations())
     return configs
+
+
+def _offers_configuration(uow: UnitOfWork, org: Organisation, config_id: str) -> bool:
+    """Whether :func:`_configurations` lists ``config_id``, without listing them: a kind's is
+    known, a ``dc+sd-jwt`` one asks for the X.509 key, any other ``ldp_vc`` one looks up one
+    credential of that type in ix_issued_credential_type (no scan of the organisation's
+    credentials, once per offer fetch and redemption)."""
+    if config_id in {configuration_id_for(info.vc_type) for info in KINDS.values()}:
+        return True
+    if config_id in {sd_jwt_configuration_id(info.vc_type) for info in KINDS.values()}:
+        return has_x509_signer(uow, org, CREDENTIAL)
+    credential_type = config_id.removesuffix(configuration_id_for(""))
+    if credential_type == config_id:
+        return False
+    found = uow.session.scalar(
+        select(IssuedCredential.id)
+        .where(
+            IssuedCredential.organisation_id == org.id,
+            IssuedCredential.credential_type == credential_type,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def issuer_metadata(
@@ -855,7 +841,7 @@ def redeem_credential(
             "credential_identifier was not issued; use credential_configuration_id",
         )
     config_id = str(request.credential_configuration_id)
-    if config_id not in _configurations(uow, org):
+    if not _offers_configuration(uow, org, config_id):
         raise CredentialRequestError(
             "unknown_credential_configuration", "unknown credential_configuration_id"
         )

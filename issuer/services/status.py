@@ -162,20 +162,6 @@ def _open_list(
     return row
 
 
-def _take_free_index(row: StatusListRow, rng: random.Random) -> int:
-    allocated = bytearray(row.allocated)
-    for _ in range(64):
-        index = rng.randrange(row.size)
-        if not allocated[index // 8] & (0x80 >> (index % 8)):
-            break
-    else:  # nearly full: take the first free index
-        index = next(i for i in range(row.size) if not allocated[i // 8] & (0x80 >> (i % 8)))
-    allocated[index // 8] |= 0x80 >> (index % 8)
-    row.allocated = bytes(allocated)
-    row.allocated_count += 1
-    return index
-
-
 def allocate_entries(
     uow: UnitOfWork,
     org: Organisation,
@@ -185,14 +171,11 @@ def allocate_entries(
     now: datetime,
     rng: random.Random,
 ) -> Entries:
-    """Reserve a credential's status entries (Bitstring and Token Status List); returns
-    ``{purpose: (list, index, entry)}``."""
-    entries: Entries = {}
-    for purpose in (STATUS_PURPOSE, TSL_PURPOSE):
-        row = _open_list(uow, org, purpose, size, now)
-        index = _take_free_index(row, rng)
-        url = _list_url(public_base_url, org, purpose, row.number)
-        entries[purpose] = (row, index, _entry(url, index, purpose))
+    """Reserve one credential's status entries (Bitstring and Token Status List):
+    :func:`allocate_entries_many` with one; returns ``{purpose: (list, index, entry)}``."""
+    [entries] = allocate_entries_many(
+        uow, org, 1, public_base_url=public_base_url, size=size, now=now, rng=rng
+    )
     return entries
 
 
@@ -209,7 +192,7 @@ def allocate_token_copy(
     issuance), random and never reused like every entry, set to the record's current status
     and flipped with it by :func:`set_credential_status`."""
     row = _open_list(uow, org, TSL_PURPOSE, size, now)
-    index = _take_free_index(row, rng)
+    [index] = _take_free_indexes(row, 1, rng)
     status = token_status_value(
         revoked=credential.revoked_at is not None, suspended=credential.suspended
     )
@@ -259,8 +242,8 @@ def allocate_entries_many(
     now: datetime,
     rng: random.Random,
 ) -> list[Entries]:
-    """Reserve entries for ``count`` credentials at once (batch issuance): like
-    :func:`allocate_entries` ``count`` times, but each list is locked once and its bitmap
+    """Reserve the status entries (Bitstring and Token Status List) of ``count`` credentials:
+    ``{purpose: (list, index, entry)}`` each. Each list is locked once and its bitmap
     written once, however many credentials share it."""
     result: list[Entries] = [{} for _ in range(count)]
     for purpose in (STATUS_PURPOSE, TSL_PURPOSE):

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import Case
 from schemathesis.core.result import Ok
 
-from web_common.migrations import upgrade
+from tests.databases import migrated
 
 MAX_EXAMPLES = 4
 FUZZ = settings(
@@ -63,7 +63,7 @@ def issuer_app(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str,
     from web_common.db import UnitOfWork, make_engine, make_session_factory
 
     url = f"sqlite:///{tmp_path_factory.mktemp('issuer') / 'issuer.db'}"
-    upgrade("issuer", url)
+    migrated("issuer", url)
     app = create_app(IssuerSettings(
         environment="test", database_url=url, public_base_url="http://issuer.test",
         log_json=False, log_level="WARNING", batch_worker_in_process=False,
@@ -104,7 +104,7 @@ def wallet_app(
     from wallet.settings import WalletSettings
 
     url = f"sqlite:///{tmp_path_factory.mktemp('wallet') / 'wallet.db'}"
-    upgrade("wallet", url)
+    migrated("wallet", url)
     app = create_app(WalletSettings(
         environment="test", database_url=url, public_base_url="http://wallet.test",
         log_json=False, log_level="WARNING",
@@ -136,7 +136,7 @@ def test_verifier_api_has_no_server_errors(tmp_path: Path) -> None:
     from verifier.settings import VerifierSettings
 
     url = f"sqlite:///{tmp_path / 'verifier.db'}"
-    upgrade("verifier", url)
+    migrated("verifier", url)
     app = create_app(VerifierSettings(
         environment="test", database_url=url, log_json=False, log_level="WARNING"
     ))  # fmt: skip

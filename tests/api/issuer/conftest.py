@@ -15,8 +15,8 @@ from issuer.app import create_app
 from issuer.services.organisations import create_organisation
 from issuer.services.tokens import create_api_token
 from issuer.settings import IssuerSettings
+from tests.databases import migrated
 from web_common.db import UnitOfWork
-from web_common.migrations import upgrade
 
 BASE_URL = "http://issuer.test"
 
@@ -43,7 +43,7 @@ class Issuer:
 
 
 def _issuer(database_url: str) -> Iterator[Issuer]:
-    upgrade("issuer", database_url)
+    migrated("issuer", database_url)
     settings = IssuerSettings(
         environment="test",
         database_url=database_url,
@@ -82,7 +82,7 @@ def issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Issuer]:
     if request.param == "sqlite":
         yield from _issuer(f"sqlite:///{tmp_path / 'issuer.db'}")
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("new_postgres_url")
         yield from _issuer(url)
 
 
@@ -140,8 +140,8 @@ def fresh_issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tes
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'fresh.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
-    upgrade("issuer", url)
+        url = request.getfixturevalue("new_postgres_url")
+    migrated("issuer", url)
     settings = IssuerSettings(
         environment="test",
         database_url=url,

@@ -26,8 +26,8 @@ from issuer.services.batches import confirm_batch, create_batch
 from issuer.services.organisations import create_organisation, did_document
 from qualifications import load_catalog
 from qualifications.achievements import credential_schema
+from tests.databases import migrated
 from web_common.db import UnitOfWork, make_engine, make_session_factory
-from web_common.migrations import upgrade
 from web_common.secrets import SecretBox
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -40,7 +40,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'issuer.db'}"
     else:
-        yield request.getfixturevalue("postgres_url")
+        yield request.getfixturevalue("new_postgres_url")
 
 
 def _csv() -> bytes:
@@ -61,7 +61,7 @@ def _worker(url: str, key: str, *, until_idle: bool) -> subprocess.Popen[bytes]:
 
 
 def test_kill_worker_mid_batch_then_resume_exactly_once(database_url: str) -> None:
-    upgrade("issuer", database_url)
+    migrated("issuer", database_url)
     key = Fernet.generate_key().decode()
     box = SecretBox.from_setting(key)
     catalog = load_catalog(ROOT / "schemas" / "catalog" / "sample.json")

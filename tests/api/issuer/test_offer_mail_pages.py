@@ -21,8 +21,8 @@ from issuer.services.batches import confirm_batch, create_batch
 from issuer.services.organisations import create_organisation
 from issuer.services.staff import create_staff
 from issuer.settings import IssuerSettings
+from tests.databases import migrated
 from web_common.db import UnitOfWork
-from web_common.migrations import upgrade
 
 from ...smtp_sink import Sink, smtp_sink
 from .conftest import BASE_URL, HTML, STAFF_PASSWORD, Clock, csrf_of
@@ -34,7 +34,7 @@ WALLET = "https://wallet.roc.test"
 @pytest.fixture
 def mailing(tmp_path: Path) -> Iterator[tuple[TestClient, Sink]]:
     url = f"sqlite:///{tmp_path / 'issuer.db'}"
-    upgrade("issuer", url)
+    migrated("issuer", url)
     with smtp_sink() as sink:
         settings = IssuerSettings(
             environment="test", database_url=url, public_base_url=BASE_URL, log_json=False,

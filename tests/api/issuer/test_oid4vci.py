@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from credentials.did import StaticDidResolver
 from credentials.examples import mbo_certificaat
@@ -39,7 +39,13 @@ from credentials.verification import verify_credential
 from issuer.db.offer_tables import CredentialOffer as OfferRow
 from issuer.db.tables import IssuedCredential
 from issuer.services.errors import ConflictError
-from issuer.services.offers import CreatedOffer, create_offer, create_offers_many, offer_email
+from issuer.services.offers import (
+    CreatedOffer,
+    _offers_configuration,
+    create_offer,
+    create_offers_many,
+    offer_email,
+)
 from issuer.services.organisations import get_organisation
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
@@ -79,7 +85,9 @@ def _offer(issuer: Issuer, credential_id: str) -> CreatedOffer:
             select(IssuedCredential).where(IssuedCredential.credential_ref == credential_id)
         )
         assert row is not None
-        created = create_offer(uow, org, row, public_base_url=BASE_URL, now=issuer.clock())
+        created = create_offer(
+            uow, org, row, public_base_url=BASE_URL, now=issuer.clock(), box=state.box
+        )
         uow.commit()
     return created
 
@@ -543,7 +551,8 @@ def test_codes_and_tokens_are_not_stored_in_clear(issuer: Issuer) -> None:
     everything = "\n".join(dumped)
     for secret in secrets_:
         assert secret not in everything
-    assert all(h.startswith("$argon2id$") for h in tx_hashes)
+    assert tx_hashes
+    assert all(h.startswith("hmac-sha256$") for h in tx_hashes)  # one path: keyed digests
     assert '"offer.create"' in everything
     assert '"offer.redeem"' in everything
 
@@ -585,10 +594,20 @@ def test_batch_transaction_codes_are_keyed_digests_that_a_dump_cannot_test(
     assert response.status_code == 200, response.text
 
 
-def test_offers_stored_with_the_old_light_argon2_hash_still_redeem(issuer: Issuer) -> None:
+@pytest.mark.parametrize(
+    "hasher",
+    [
+        PasswordHasher(time_cost=1, memory_cost=256, parallelism=1),  # old batch offers
+        PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1),  # old single offers
+    ],
+    ids=["light", "owasp"],
+)
+def test_offers_stored_with_an_old_argon2_hash_still_redeem(
+    issuer: Issuer, hasher: PasswordHasher
+) -> None:
     issued = _issue(issuer)
     created, _ = _batch_offer(issuer, issued["id"])
-    legacy = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1).hash(created.tx_code)
+    legacy = hasher.hash(created.tx_code)
     state = issuer.client.app.state  # type: ignore[attr-defined]
     with UnitOfWork(state.sessions) as uow:
         row = uow.session.get(OfferRow, created.offer_id)
@@ -597,7 +616,26 @@ def test_offers_stored_with_the_old_light_argon2_hash_still_redeem(issuer: Issue
         uow.commit()
     wallet = Wallet(issuer)
     offer = wallet.offer(created.offer_uri)
+    wrong = "000000" if created.tx_code != "000000" else "111111"
+    assert wallet.token(offer, wrong).status_code == 400
     assert wallet.token(offer, created.tx_code).status_code == 200
+
+
+def test_a_credential_named_twice_in_one_call_is_a_conflict(issuer: Issuer) -> None:
+    issued = _issue(issuer)
+    state = issuer.client.app.state  # type: ignore[attr-defined]
+    with UnitOfWork(state.sessions) as uow:
+        org = get_organisation(uow, "roc-midden")
+        row = uow.session.scalar(
+            select(IssuedCredential).where(IssuedCredential.credential_ref == issued["id"])
+        )
+        assert row is not None
+        with pytest.raises(ConflictError, match="once per call"):
+            create_offers_many(
+                uow, org, [row, row], public_base_url=BASE_URL, now=issuer.clock(),
+                box=state.box,
+            )  # fmt: skip
+        assert uow.session.scalars(select(OfferRow)).all() == []
 
 
 def _revoke(issuer: Issuer, credential_id: str) -> None:
@@ -640,3 +678,47 @@ def test_tx_code_with_spaces_or_without_its_leading_zero_is_accepted(
     wallet = Wallet(issuer)
     offer = wallet.offer(created.offer_uri)
     assert "4 attempt" in _error(wallet.token(offer, "77089"), 400, "invalid_grant")
+
+
+def test_fetching_and_redeeming_an_offer_scan_no_credentials_of_the_organisation(
+    issuer: Issuer,
+) -> None:
+    """The offer and the credential endpoint ask whether one configuration is offered with
+    an indexed lookup (ix_issued_credential_type), never with a DISTINCT over every
+    credential the organisation issued; the metadata still lists every issued type."""
+    issued = _issue(issuer)
+    created = _offer(issuer, issued["id"])
+    engine = issuer.client.app.state.sessions.kw["bind"]  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    wallet = Wallet(issuer)
+    event.listen(engine, "before_cursor_execute", record)
+    offer = wallet.offer(created.offer_uri)
+    event.remove(engine, "before_cursor_execute", record)
+    access = parse_token_response(wallet.token(offer, created.tx_code).json()).access_token
+    proof = wallet.proof(wallet.nonce())
+    event.listen(engine, "before_cursor_execute", record)
+    response = wallet.credential(access, proof)
+    event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200, response.text
+    assert any("credential_offer" in s for s in statements)
+    scans = [s for s in statements if "issued_credential" in s and "DISTINCT" in s.upper()]
+    assert scans == [], scans
+
+    state = issuer.client.app.state  # type: ignore[attr-defined]
+    metadata = issuer.client.get("/.well-known/openid-credential-issuer/roc-midden").json()
+    listed = set(metadata["credential_configurations_supported"])
+    assert CONFIG_ID in listed
+    with UnitOfWork(state.sessions) as uow:
+        org = get_organisation(uow, "roc-midden")
+        for config_id in listed:
+            assert _offers_configuration(uow, org, config_id), config_id
+        for config_id in ("NoSuch_ldp_vc", "_ldp_vc", "MboCertificaatCredential", "x"):
+            assert not _offers_configuration(uow, org, config_id), config_id
+        # no X.509 credential key here, so no dc+sd-jwt configuration
+        sd_jwt = "MboCertificaatCredential_dc_sd_jwt"
+        assert sd_jwt not in listed
+        assert not _offers_configuration(uow, org, sd_jwt)

@@ -21,8 +21,8 @@ from issuer.services.organisations import create_organisation
 from issuer.services.staff import create_staff
 from issuer.settings import IssuerSettings
 from issuer.worker import BatchWorker
+from tests.databases import migrated
 from web_common.db import UnitOfWork
-from web_common.migrations import upgrade
 
 from .conftest import BASE_URL, HTML, STAFF_PASSWORD, Clock, Issuer, csrf_of, login_client
 
@@ -304,8 +304,8 @@ def quiet_issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tes
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'quiet.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
-    upgrade("issuer", url)
+        url = request.getfixturevalue("new_postgres_url")
+    migrated("issuer", url)
     settings = IssuerSettings(
         environment="test", database_url=url, public_base_url=BASE_URL, log_json=False,
         batch_worker_in_process=False,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.databases import migrated
 from verifier.app import create_app
 from verifier.settings import VerifierSettings
-from web_common.migrations import upgrade
 
 
 class Clock:
@@ -30,7 +30,7 @@ class Verifier:
 
 
 def _verifier(database_url: str) -> Iterator[Verifier]:
-    upgrade("verifier", database_url)
+    migrated("verifier", database_url)
     settings = VerifierSettings(environment="test", database_url=database_url, log_json=False)
     clock = Clock()
     with TestClient(create_app(settings, clock=clock)) as client:
@@ -42,4 +42,4 @@ def verifier(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Verifie
     if request.param == "sqlite":
         yield from _verifier(f"sqlite:///{tmp_path / 'verifier.db'}")
     else:
-        yield from _verifier(request.getfixturevalue("postgres_url"))
+        yield from _verifier(request.getfixturevalue("new_postgres_url"))

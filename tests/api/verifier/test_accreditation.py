@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from qualifications import load_catalog, save_catalog
 from qualifications.achievements import CredentialKind
 from qualifications.crebo_list import apply_crebo_list, rows_from_csv
+from tests.databases import migrated
 from verifier.app import create_app
 from verifier.cli import app as cli
 from verifier.services.trust import (
@@ -30,7 +31,6 @@ from verifier.services.trust import (
 )
 from verifier.settings import VerifierSettings
 from web_common.db import UnitOfWork
-from web_common.migrations import upgrade
 
 from .test_pages import (
     NOW,
@@ -72,9 +72,9 @@ def pages(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pages]:
     database_url = (
         f"sqlite:///{tmp_path / 'verifier.db'}"
         if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
+        else request.getfixturevalue("new_postgres_url")
     )
-    upgrade("verifier", database_url)
+    migrated("verifier", database_url)
     settings = VerifierSettings(
         environment="test", database_url=database_url, log_json=False,
         catalog_path=str(_catalog_file(tmp_path)),

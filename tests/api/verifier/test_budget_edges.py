@@ -19,10 +19,10 @@ from fastapi.testclient import TestClient
 from credentials.contexts import VC_V2
 from credentials.keys import Ed25519KeyPair
 from credentials.oid4vp import build_response_form, parse_authorization_request
+from tests.databases import migrated
 from tests.hostile import context_bomb, fake_proof, poison_credential
 from verifier.app import create_app
 from verifier.settings import VerifierSettings
-from web_common.migrations import upgrade
 
 from .conftest import Verifier
 
@@ -122,7 +122,7 @@ def _share_world(kind: str) -> FastAPI:
 def hostile_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Any]]:
     kind = str(request.param)
     url = f"sqlite:///{tmp_path / 'v.db'}"
-    upgrade("verifier", url)
+    migrated("verifier", url)
     app = create_app(
         VerifierSettings(environment="test", database_url=url, log_json=False),
         clock=lambda: datetime(2026, 11, 24, 12, 0, tzinfo=UTC),

@@ -15,9 +15,9 @@ from credentials.keys import Ed25519KeyPair
 from credentials.oid4vp import build_response_form, parse_authorization_request
 from credentials.verification import sign_presentation
 from qualifications.achievements import CredentialKind
+from tests.databases import migrated
 from verifier.app import create_app
 from verifier.settings import VerifierSettings
-from web_common.migrations import upgrade
 
 from .conftest import Verifier
 from .test_vc_api import DIPLOMA, STUDENT, _credential
@@ -125,7 +125,7 @@ def _share_app(vp: dict[str, Any]) -> FastAPI:
 
 def _verifier_with(wallet: FastAPI, tmp_path: Path, allow: frozenset[str]) -> TestClient:
     url = f"sqlite:///{tmp_path / 'v.db'}"
-    upgrade("verifier", url)
+    migrated("verifier", url)
     app = create_app(
         VerifierSettings(
             environment="test", database_url=url, log_json=False, dev_allow_hosts=allow

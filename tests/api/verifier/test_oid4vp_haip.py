@@ -28,12 +28,12 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from tests.databases import migrated
 from verifier.app import create_app
 from verifier.cli import app as cli
 from verifier.db.request_tables import PresentationRequest
 from verifier.settings import VerifierSettings
 from web_common.db import UnitOfWork
-from web_common.migrations import upgrade
 
 from .test_pages import Pages, _credential, _pages, _presentation, _text
 
@@ -48,7 +48,7 @@ def pages(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pages]:
     if request.param == "sqlite":
         yield from _pages(f"sqlite:///{tmp_path / 'verifier.db'}")
     else:
-        yield from _pages(request.getfixturevalue("postgres_url"))
+        yield from _pages(request.getfixturevalue("new_postgres_url"))
 
 
 def _b64url_json(part: str) -> Any:
@@ -464,7 +464,7 @@ def test_dev_cert_makes_the_identity_the_settings_load(tmp_path: Path) -> None:
     )
 
     database_url = f"sqlite:///{tmp_path / 'verifier.db'}"
-    upgrade("verifier", database_url)
+    migrated("verifier", database_url)
     settings = VerifierSettings(
         environment="test", database_url=database_url, log_json=False,
         request_signing_key_file=out / "key.pem", request_certificate_file=out / "chain.pem",

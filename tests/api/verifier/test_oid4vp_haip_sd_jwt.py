@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 from jwcrypto import jwk, jws
 from pydantic import SecretStr
 
+from tests.databases import migrated
 from verifier.app import create_app
 from verifier.services.admin import hash_password
 from verifier.settings import VerifierSettings
-from web_common.migrations import upgrade
 
 from ...unit.verifier.sd_jwt_factory import DIPLOMA, NOW, DevIssuer
 from .test_oid4vp_haip import BASE, SD_JWT, SpecWallet, _local
@@ -33,9 +33,9 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
     url = (
         f"sqlite:///{tmp_path / 'verifier.db'}"
         if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
+        else request.getfixturevalue("new_postgres_url")
     )
-    upgrade("verifier", url)
+    migrated("verifier", url)
     issuer = DevIssuer()
     anchors = tmp_path / "anchors.pem"
     anchors.write_bytes(issuer.root.pem)

@@ -18,12 +18,12 @@ from credentials.data_integrity import add_proof
 from credentials.keys import Ed25519KeyPair
 from issuer.app import create_app as create_issuer
 from issuer.settings import IssuerSettings
+from tests.databases import migrated
 from tests.pinned_contexts import EXAMPLES_V2, pinned_folder
 from verifier.app import create_app as create_verifier
 from verifier.settings import VerifierSettings
 from wallet.app import create_app as create_wallet
 from wallet.settings import WalletSettings
-from web_common.migrations import upgrade
 from web_common.settings import explain_invalid_settings
 
 from .conftest import Clock
@@ -53,7 +53,7 @@ def _verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: Path | None
     if folder is not None:
         monkeypatch.setenv("VERIFIER_EXTRA_CONTEXTS_DIR", str(folder))
     url = f"sqlite:///{tmp_path / 'verifier.db'}"
-    upgrade("verifier", url)
+    migrated("verifier", url)
     settings = VerifierSettings(environment="test", database_url=url, log_json=False)
     with TestClient(create_verifier(settings, clock=Clock())) as client:
         return client.post("/credentials/verify", json={"verifiableCredential": vc})

@@ -37,12 +37,12 @@ from issuer.db.tables import Organisation
 from issuer.services.templates import build_unsigned_credential
 from qualifications import Catalog
 from qualifications.achievements import AchievementRequest, CredentialKind, build_achievement
+from tests.databases import migrated
 from verifier.app import create_app
 from verifier.services.admin import hash_password
 from verifier.services.trust import Accreditation, TrustEntry, add_trusted_issuer
 from verifier.settings import VerifierSettings
 from web_common.db import UnitOfWork
-from web_common.migrations import upgrade
 
 from .test_vc_api import CATALOG, LEERBEDRIJF, SCHOOL, STUDENT
 
@@ -176,7 +176,7 @@ def _resolve(host: str, port: int) -> list[str]:
 
 
 def _pages(database_url: str, admin_hash: str | None = PASSWORD_HASH) -> Iterator[Pages]:
-    upgrade("verifier", database_url)
+    migrated("verifier", database_url)
     settings = VerifierSettings(
         environment="test", database_url=database_url, log_json=False,
         admin_password_hash=SecretStr(admin_hash) if admin_hash else None,
@@ -193,7 +193,7 @@ def pages(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pages]:
     if request.param == "sqlite":
         yield from _pages(f"sqlite:///{tmp_path / 'verifier.db'}")
     else:
-        yield from _pages(request.getfixturevalue("postgres_url"))
+        yield from _pages(request.getfixturevalue("new_postgres_url"))
 
 
 def _text(response: httpx2.Response) -> str:

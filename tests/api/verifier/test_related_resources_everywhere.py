@@ -22,9 +22,9 @@ from credentials.verification import sign_presentation
 from issuer.db.tables import Organisation
 from issuer.services.templates import build_unsigned_credential
 from qualifications.achievements import AchievementRequest, CredentialKind, build_achievement
+from tests.databases import migrated
 from verifier.app import create_app
 from verifier.settings import VerifierSettings
-from web_common.migrations import upgrade
 
 from .test_vc_api import CATALOG, CREATED, SCHOOL, STUDENT
 
@@ -80,7 +80,7 @@ class Site:
 
 def _verifier(site: Site, tmp_path: Path) -> TestClient:
     url = f"sqlite:///{tmp_path / 'v.db'}"
-    upgrade("verifier", url)
+    migrated("verifier", url)
     app = create_app(
         VerifierSettings(environment="test", database_url=url, log_json=False),
         clock=lambda: datetime(2026, 11, 24, 12, 0, tzinfo=UTC),

@@ -17,10 +17,10 @@ from fastapi import FastAPI, Header, Response
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from tests.databases import migrated
 from verifier.app import create_app
 from verifier.services.admin import hash_password
 from verifier.settings import VerifierSettings
-from web_common.migrations import upgrade
 
 from ...unit.verifier.sd_jwt_factory import KERNTAAK_EXAM, NOW, DevIssuer
 
@@ -86,8 +86,8 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'verifier.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
-    upgrade("verifier", url)
+        url = request.getfixturevalue("new_postgres_url")
+    migrated("verifier", url)
     issuer = DevIssuer()
     anchors = tmp_path / "anchors.pem"
     anchors.write_bytes(issuer.root.pem)

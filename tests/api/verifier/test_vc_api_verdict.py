@@ -24,11 +24,11 @@ from credentials.examples import mbo_certificaat
 from credentials.keys import Ed25519KeyPair
 from credentials.status_list import StatusList, build_status_entry, build_status_list_credential
 from credentials.verification import sign_presentation
+from tests.databases import migrated
 from tests.vc11 import signed_v11, v11_jwt
 from tests.vcdm_cases import RESOURCE_BYTES, RESOURCE_SRI, RESOURCE_URL
 from verifier.app import create_app
 from verifier.settings import VerifierSettings
-from web_common.migrations import upgrade
 
 from .conftest import Clock
 
@@ -83,9 +83,9 @@ def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClien
     url = (
         f"sqlite:///{tmp_path / 'verifier.db'}"
         if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
+        else request.getfixturevalue("new_postgres_url")
     )
-    upgrade("verifier", url)
+    migrated("verifier", url)
     settings = VerifierSettings(environment="test", database_url=url, log_json=False)
     app = create_app(
         settings, clock=Clock(), http_client=cast(httpx.Client, TestClient(_issuer_site())),

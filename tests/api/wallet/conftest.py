@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from credentials.data_integrity import add_proof
 from credentials.examples import mbo_certificaat
 from credentials.keys import Ed25519KeyPair
+from tests.databases import migrated
 from wallet.app import create_app
 from wallet.settings import WalletSettings
-from web_common.migrations import upgrade
 
 BASE_URL = "http://wallet.test"
 PASSWORD = "correct horse battery"
@@ -95,7 +95,7 @@ def make_wallet(
     clock: Clock | None = None,
     trusted_proxies: tuple[str, ...] = (),
 ) -> Iterator[Wallet]:
-    upgrade("wallet", database_url)
+    migrated("wallet", database_url)
     settings = WalletSettings(
         environment="test",
         database_url=database_url,
@@ -118,7 +118,7 @@ def wallet(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Wallet]:
     if request.param == "sqlite":
         yield from make_wallet(f"sqlite:///{tmp_path / 'wallet.db'}")
     else:
-        yield from make_wallet(request.getfixturevalue("postgres_url"))
+        yield from make_wallet(request.getfixturevalue("new_postgres_url"))
 
 
 def signed_credential(

@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credentials.oid4vp import build_authorization_request, mbo_dcql_query, request_uri
+from tests.databases import migrated
 from verifier.app import create_app as create_verifier
 from verifier.settings import VerifierSettings
-from web_common.migrations import upgrade
 
 from .conftest import Clock, Person, Wallet, make_wallet, signed_credential
 
@@ -27,7 +27,7 @@ HTML = {"Accept": "text/html"}
 @pytest.fixture
 def verifier(tmp_path: Path) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'verifier.db'}"
-    upgrade("verifier", url)
+    migrated("verifier", url)
     settings = VerifierSettings(
         environment="test", database_url=url, log_json=False,
         public_base_url="http://verifier.test",
@@ -43,7 +43,7 @@ def wallet(
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'wallet.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("new_postgres_url")
     yield from make_wallet(
         url,
         http_client=cast(httpx.Client, verifier),

@@ -30,12 +30,12 @@ from credentials.x509_trust import load_certificates_pem
 from issuer.services.organisations import get_organisation
 from issuer.services.x509_keys import create_dev_chain
 from qualifications.sd_jwt_vc_claims import VCT_BASE, sd_jwt_vc_claims
+from tests.databases import migrated
 from wallet.app import create_app
 from wallet.db.tables import HolderKey, Share, StoredCredential
 from wallet.services import accounts
 from wallet.settings import WalletSettings
 from web_common.db import UnitOfWork
-from web_common.migrations import upgrade
 
 from ..issuer.conftest import BASE_URL as ISSUER_BASE
 from ..issuer.conftest import Issuer
@@ -86,7 +86,7 @@ def _wallet(
     status_list_cache_seconds: int = 60,
 ) -> TestClient:
     url = f"sqlite:///{tmp_path / 'wallet.db'}"
-    upgrade("wallet", url)
+    migrated("wallet", url)
     settings = WalletSettings(
         environment="test", database_url=url, public_base_url=WALLET, log_json=False,
         dev_allow_hosts=frozenset({"issuer.test"}), credential_formats=formats, verifier_url="",
@@ -341,7 +341,7 @@ def _sd_jwt(pki: dict[str, Any], holder: P256KeyPair, **extra: Any) -> str:
 
 def _upload_wallet(tmp_path: Path, anchors: Path, url: str | None = None) -> Iterator[TestClient]:
     url = url or f"sqlite:///{tmp_path / 'upload.db'}"
-    upgrade("wallet", url)
+    migrated("wallet", url)
     settings = WalletSettings(
         environment="test", database_url=url, public_base_url=WALLET, log_json=False,
         x509_trust_anchors_file=str(anchors),
@@ -356,7 +356,7 @@ def upload_wallet(
 ) -> Iterator[TestClient]:
     anchors = tmp_path / "roots.pem"
     anchors.write_bytes(pki["root"].pem)
-    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    url = request.getfixturevalue("new_postgres_url") if request.param == "postgres" else None
     yield from _upload_wallet(tmp_path, anchors, url)
 
 

@@ -29,13 +29,13 @@ from credentials.sd_jwt_issuer import Sd
 from credentials.sd_jwt_vc import issue_sd_jwt_vc
 from credentials.x509_dev_ca import create_leaf, create_root_ca
 from qualifications.sd_jwt_vc_claims import VCT_BASE
+from tests.databases import migrated
 from tests.spec_verifier import SpecVerifier
 from wallet.app import create_app
 from wallet.db.tables import Account, StoredCredential
 from wallet.services import accounts
 from wallet.settings import WalletSettings
 from web_common.db import UnitOfWork
-from web_common.migrations import upgrade
 
 from .conftest import Clock, Person, Wallet, make_wallet, signed_credential
 
@@ -127,7 +127,7 @@ def wallet(request: pytest.FixtureRequest, tmp_path: Path, served: Served) -> It
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'wallet.db'}"
     else:
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("new_postgres_url")
     yield from make_wallet(
         url,
         http_client=cast(httpx.Client, client),
@@ -367,7 +367,7 @@ def _anchored_wallet(
     issuers = tmp_path / "issuer-roots.pem"
     issuers.write_bytes(issuer_roots)
     url = f"sqlite:///{tmp_path / 'anchored.db'}"
-    upgrade("wallet", url)
+    migrated("wallet", url)
     settings = WalletSettings(
         environment="test", database_url=url, public_base_url="http://wallet.test",
         log_json=False, verifier_trust_anchors_file=str(anchors),

@@ -154,11 +154,6 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _pre_authorized_code(handle: str) -> str:
     """The pre-authorized code of an offer, derived from its handle so neither is stored:
     whoever holds the handle can fetch the offer (and so the code) anyway."""
@@ -317,7 +312,7 @@ def _usable_offer(
         raise OfferUnavailableError("this credential offer was replaced by a newer one")
     if row.failed_attempts >= MAX_TX_CODE_ATTEMPTS:
         raise OfferUnavailableError("this credential offer is locked after wrong codes")
-    if now >= _aware(row.expires_at):
+    if now >= row.expires_at:
         raise OfferUnavailableError("this credential offer has expired")
     return row
 
@@ -587,7 +582,7 @@ def exchange_pre_authorized_code(
         else TokenRefusal.OFFER_REVOKED if offer.revoked_at is not None
         else TokenRefusal.OFFER_USED if offer.code_used_at is not None
         else TokenRefusal.OFFER_LOCKED if offer.failed_attempts >= MAX_TX_CODE_ATTEMPTS
-        else TokenRefusal.OFFER_EXPIRED if now >= _aware(offer.expires_at)
+        else TokenRefusal.OFFER_EXPIRED if now >= offer.expires_at
         else None
     )  # fmt: skip
     if offer is None or refusal is not None:
@@ -737,7 +732,7 @@ def _consume_nonce(uow: UnitOfWork, org: Organisation, nonce: str, now: datetime
         .where(CNonce.nonce_hash == _sha256(nonce), CNonce.organisation_id == org.id)
         .with_for_update()
     )
-    if row is None or row.used_at is not None or now >= _aware(row.expires_at):
+    if row is None or row.used_at is not None or now >= row.expires_at:
         raise KeyProofError(
             "the nonce is unknown, used or expired; get a new c_nonce", "invalid_nonce"
         )
@@ -826,7 +821,7 @@ def redeem_credential(
     access = uow.session.scalar(
         select(AccessTokenRow).where(AccessTokenRow.token_hash == _sha256(token))
     )
-    if access is None or now >= _aware(access.expires_at):
+    if access is None or now >= access.expires_at:
         raise AccessTokenError("the access token is unknown or expired")
     offer = uow.session.scalar(
         select(CredentialOffer).where(CredentialOffer.id == access.offer_id).with_for_update()

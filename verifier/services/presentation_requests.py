@@ -64,7 +64,7 @@ from web_common.secrets import SecretBox, SecretBoxError
 from ..db.request_tables import PresentationRequest
 from .checking import Report, check_document, is_sd_jwt
 from .employer_query import employer_query
-from .sd_jwt_grouping import merge_reports
+from .sd_jwt_grouping import merged_credentials
 from .sd_jwt_fetching import SdJwtSupport
 from .submissions import DEFAULT_LIFETIME, save_submission
 from .trust import list_trusted
@@ -523,7 +523,11 @@ def _check_answer(
             # nonce or audience): refused without using the request up, so whoever else saw
             # the QR code cannot spoil it and the holder's real answer still works.
             raise RequestError("invalid_request", _NOT_THIS_ANSWER)
-    merged = merge_reports(reports)
+    merged = Report(
+        merged_credentials(reports),
+        reports[0].presentation if len(reports) == 1 else None,
+        tuple(ch for r in reports if r.presentation for ch in r.presentation.checks),
+    )
     row.status = "answered"
     row.answered_at = now
     row.result = json.dumps(_summary(merged), ensure_ascii=False)

@@ -22,7 +22,7 @@ from qualifications.sd_jwt_vc_reading import credential_from_claims
 
 from .checking import CredentialReport, DisclosedClaim, Report
 
-__all__ = ["merge_credentials", "merge_reports"]
+__all__ = ["merge_credentials", "merge_reports", "merged_credentials"]
 
 _SEVERITY = {Outcome.PASSED: 0, Outcome.SKIPPED: 1, Outcome.WARNING: 2, Outcome.FAILED: 3}
 
@@ -86,6 +86,15 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     is), with the SD-JWT VC presentations of one credential merged."""
     if len(reports) == 1:
         return reports[0]
+    return Report(
+        merged_credentials(reports),
+        None,
+        tuple(ch for r in reports if r.presentation for ch in r.presentation.checks),
+    )
+
+
+def merged_credentials(reports: Sequence[Report]) -> tuple[CredentialReport, ...]:
+    """Every credential of ``reports``, those presented more than once merged."""
     groups: dict[str, list[CredentialReport]] = {}
     order: list[str | CredentialReport] = []
     for report in reports:
@@ -98,11 +107,6 @@ def merge_reports(reports: Sequence[Report]) -> Report:
             else:
                 groups[key] = [credential]
                 order.append(key)
-    credentials = tuple(
+    return tuple(
         merge_credentials(groups[item]) if isinstance(item, str) else item for item in order
-    )
-    return Report(
-        credentials,
-        None,
-        tuple(ch for r in reports if r.presentation for ch in r.presentation.checks),
     )

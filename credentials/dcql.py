@@ -433,7 +433,7 @@ def select_path(claims: Any, path: ClaimPath) -> list[Any]:
                 return []
             elif part is None:
                 following.extend(element)
-            elif isinstance(part, int) and not isinstance(part, bool) and 0 <= part:
+            elif isinstance(part, int) and not isinstance(part, bool) and part >= 0:
                 if part < len(element):
                     following.append(element[part])
             else:
@@ -484,9 +484,7 @@ def authority_key_ids(x5c: object) -> frozenset[str]:
             continue
         try:
             certificate = x509.load_der_x509_certificate(base64.b64decode(item, validate=True))
-            extension = certificate.extensions.get_extension_for_class(
-                x509.AuthorityKeyIdentifier
-            )
+            extension = certificate.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
         except (ValueError, TypeError, x509.ExtensionNotFound):
             continue
         key_id = extension.value.key_identifier

@@ -114,9 +114,7 @@ def test_cross_device_sd_jwt_journey(
     claims = learner.locator("input[name=claim]")
     expect(claims).not_to_have_count(0)
     # the request asks per kind: her exam result answers the examenresultaat query
-    box = learner.locator(
-        "input[name=credential][value^='examenresultaat:']:not([disabled])"
-    ).first
+    box = learner.locator("input[name=credential][value^='examenresultaat:']:not([disabled])").first
     box.check()
     # grouped with it, in the same card: its kerntaak codes the companion query asks for
     parts = learner.locator("input[name=claim][value^='mbo_kerntaken:']")

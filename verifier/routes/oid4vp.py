@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from credentials.errors import FetchError
+from qualifications.catalog import Catalog
 from web_common.limits import BodyTooLargeError
 from web_common.problems import ProblemError
 from web_common.qr import qr_svg

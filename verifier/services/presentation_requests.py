@@ -64,8 +64,8 @@ from web_common.secrets import SecretBox, SecretBoxError
 from ..db.request_tables import PresentationRequest
 from .checking import Report, check_document, is_sd_jwt
 from .employer_query import employer_query
-from .sd_jwt_grouping import merged_credentials
 from .sd_jwt_fetching import SdJwtSupport
+from .sd_jwt_grouping import merged_credentials
 from .submissions import DEFAULT_LIFETIME, save_submission
 from .trust import list_trusted
 
@@ -293,8 +293,8 @@ def dc_api_request_object(
     row = _open_haip_row(uow, request_id, now)
     payload = build_dc_api_request_object(
         identity=identity, expected_origins=[origin_of(public_base_url)], nonce=row.nonce,
-        dcql_query=haip_query(catalog), response_jwk=_response_key(row, box), client_name=CLIENT_NAME,
-        now=now,
+        dcql_query=haip_query(catalog), response_jwk=_response_key(row, box),
+        client_name=CLIENT_NAME, now=now,
     )  # fmt: skip
     return sign_request_object(payload, identity)
 

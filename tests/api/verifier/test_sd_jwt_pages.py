@@ -226,8 +226,9 @@ def test_vc_api_presentations_verify_takes_an_enveloped_sd_jwt_presentation(site
                 "type": "EnvelopedVerifiablePresentation",
                 "id": "data:application/dc+sd-jwt," + text}  # fmt: skip
     for presented in (envelope, text):
-        answer = site.client.post("/presentations/verify",
-                                  json={"verifiablePresentation": presented, "options": options})
+        answer = site.client.post(
+            "/presentations/verify", json={"verifiablePresentation": presented, "options": options}
+        )
         assert answer.status_code == 200, answer.text
         body = answer.json()
         assert body["format"] == "dc+sd-jwt"
@@ -235,8 +236,10 @@ def test_vc_api_presentations_verify_takes_an_enveloped_sd_jwt_presentation(site
         assert [c["check"] for c in body["checks"]] == ["holder_binding"]
         (credential,) = body["credentials"]
         assert set(credential["disclosed"]) == {"kind", *SHOWN}
-    other = site.client.post("/presentations/verify", json={
-        "verifiablePresentation": envelope, "options": {**options, "challenge": "other"}})
+    other = site.client.post(
+        "/presentations/verify",
+        json={"verifiablePresentation": envelope, "options": {**options, "challenge": "other"}},
+    )
     assert other.status_code == 400
     assert [p["title"] for p in other.json()["problemDetails"]] == ["kb_nonce"]
     # without its KB-JWT it is no presentation

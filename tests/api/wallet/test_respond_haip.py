@@ -571,7 +571,8 @@ def test_a_companion_query_is_shown_and_sent_with_the_credential(
     assert '<fieldset data-query="extra"' not in html  # no question of its own
     assert 'data-query="extra" data-companion="yes"' in html
     card = html.split(f'data-credential="{pid}"', 1)[1].split("</div>", 1)[0]
-    assert f'value="diploma:{pid}:0"' in card and f'value="extra:{pid}:0"' in card
+    assert f'value="diploma:{pid}:0"' in card
+    assert f'value="extra:{pid}:0"' in card
     assert "Studentnummer: <strong>123456</strong>" in card
     sent = _send(person, html, {"credential": [f"diploma:{pid}"],
                                 "claim": [f"diploma:{pid}:0", f"extra:{pid}:0"]})  # fmt: skip

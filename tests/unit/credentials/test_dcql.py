@@ -267,10 +267,12 @@ def test_trusted_authorities_aki_is_matched_against_the_x5c_chain() -> None:
     assert authority_key_ids(x5c) == {key_id}
     assert authority_key_ids(["not base64!"]) == frozenset()
     assert authority_key_ids("nope") == frozenset()
-    trusted = HeldCredential("t", "dc+sd-jwt", _pid().claims, PID,
-                             authority_key_ids=authority_key_ids(x5c))
-    foreign = HeldCredential("f", "dc+sd-jwt", _pid().claims, PID,
-                             authority_key_ids=authority_key_ids(other_x5c))
+    trusted = HeldCredential(
+        "t", "dc+sd-jwt", _pid().claims, PID, authority_key_ids=authority_key_ids(x5c)
+    )
+    foreign = HeldCredential(
+        "f", "dc+sd-jwt", _pid().claims, PID, authority_key_ids=authority_key_ids(other_x5c)
+    )
     bare = _pid("b")  # no x5c at all
     query = parse_dcql(_one(trusted_authorities=[{"type": "aki", "values": [key_id]}]))
     found = match_query(query, [trusted, foreign, bare]).candidates["q"]

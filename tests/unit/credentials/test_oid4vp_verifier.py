@@ -50,6 +50,7 @@ def haip_dcql_query(vct_values: list[str]) -> dict[str, Any]:
         "credential_sets": [{"options": [[SD_JWT_QUERY_ID], [LDP_QUERY_ID]]}],
     }  # fmt: skip
 
+
 # OpenID4VP 1.0 §8.3 (Encrypted Responses): the example response, encrypted to the first
 # key of the example request, and that key with its private part as the text gives it.
 SPEC_JWK = {

@@ -561,8 +561,9 @@ def test_a_companion_query_is_shown_and_sent_with_the_credential(
             dict(DCQL_SD["credentials"][0], claims=[{"path": ["holder_name"]}]),
             {"id": "extra", "format": "dc+sd-jwt", "multiple": True,
              "meta": {"vct_values": [VCT]}, "claims": [{"path": ["student_number"]}]},
+            {"id": "evc", "format": "dc+sd-jwt", "meta": {"vct_values": [VCT_BASE + "evc"]}},
         ],
-        "credential_sets": [{"options": [["diploma"]]},
+        "credential_sets": [{"options": [["diploma"], ["evc"]]},
                             {"options": [["extra"]], "required": False}],
     }  # fmt: skip
     page = person.get(f"/respond?request={quote(served.offer('c1', query), safe='')}")
@@ -570,6 +571,9 @@ def test_a_companion_query_is_shown_and_sent_with_the_credential(
     html = page.text
     assert '<fieldset data-query="extra"' not in html  # no question of its own
     assert 'data-query="extra" data-companion="yes"' in html
+    # a kind she does not hold, while another option is met: one line, not a "nothing fits"
+    assert re.search(r'id="not-held">[^<]*niet in je portemonnee[^<]*EVC', html)
+    assert "Voor deze vraag heb je geen passend bewijs" not in html
     card = html.split(f'data-credential="{pid}"', 1)[1].split("</div>", 1)[0]
     assert f'value="diploma:{pid}:0"' in card
     assert f'value="extra:{pid}:0"' in card

@@ -18,6 +18,10 @@ to show of mbo credentials, so the verdict and the stacking report have what the
 - ``credential_sets`` (§6.2): one required set whose options are the kind queries and the
   ``ldp_vc`` query (at least one credential), and one optional set for the companions.
 
+Size: for the full catalog (at most 4 kerntaken and 21 werkprocessen in one qualification)
+the query is about 17 KB and the signed Request Object about 25 KB (measured in
+``tests/unit/verifier/test_employer_query.py``); our wallet's DCQL budget is 32 KB.
+
 Pure: the catalog only gives N.
 """
 

@@ -17,7 +17,8 @@ Rules followed:
 - A Credential Query matches a credential of its ``format`` whose ``meta`` fits:
   ``vct_values`` (SD-JWT VC, B.3.5: the credential's ``vct`` is one of them) or
   ``type_values`` (W3C VCs, B.1.1: one of the listed type sets is contained in the
-  credential's types).
+  credential's types; those are fully expanded IRIs, so a holder puts the expanded types in
+  :attr:`HeldCredential.types`, beside the compact ones older verifiers send).
 - ``claims`` are claims path pointers (§7): a string selects a member, a non-negative
   integer an array element, ``null`` every element. A claim with ``values`` is present only
   when a selected value equals one of them in type and value (§6.3). Without ``claim_sets``

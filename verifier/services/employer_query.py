@@ -14,7 +14,8 @@ to show of mbo credentials, so the verdict and the stacking report have what the
   following the first-satisfiable-set rule discloses every part code its credential holds and
   no title. §6.4 lets a wallet answer both the kind query and a companion with one
   presentation of the same credential.
-- ``mbo_ldp_vc``: any of our credentials as a Data Integrity credential (``ldp_vc``).
+- ``mbo_ldp_vc``: any of our credentials as a Data Integrity credential (``ldp_vc``), its
+  ``type_values`` the fully expanded ``VerifiableCredential`` IRI (B.1.1).
 - ``credential_sets`` (§6.2): one required set whose options are the kind queries and the
   ``ldp_vc`` query (at least one credential), and one optional set for the companions.
 
@@ -38,6 +39,7 @@ __all__ = [
     "KERNTAKEN_QUERY_ID",
     "LDP_QUERY_ID",
     "PART_QUERY_IDS",
+    "VC_TYPE_IRI",
     "WERKPROCESSEN_QUERY_ID",
     "employer_query",
     "kind_query",
@@ -127,8 +129,12 @@ def parts_query(query_id: str, prefix: str, most: int) -> dict[str, Any]:
     }
 
 
+VC_TYPE_IRI = "https://www.w3.org/2018/credentials#VerifiableCredential"
+"""``VerifiableCredential`` fully expanded: DCQL ``type_values`` are IRIs (B.1.1)."""
+
+
 def employer_query(
-    catalog: Catalog | None = None, ldp_types: Sequence[str] = ("VerifiableCredential",)
+    catalog: Catalog | None = None, ldp_types: Sequence[str] = (VC_TYPE_IRI,)
 ) -> dict[str, Any]:
     """The whole query: per kind, the two companions, ``ldp_vc``, and the credential sets."""
     kerntaken, werkprocessen = part_counts(catalog)

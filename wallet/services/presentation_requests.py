@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 
+from credentials.canonicalization import default_engine
 from credentials.dcql import (
     ClaimQuery,
     DcqlMatch,
@@ -72,6 +73,7 @@ __all__ = [
     "answer_request",
     "choices_for",
     "consent",
+    "expanded_types",
     "held_credentials",
     "load_request",
     "match_rows",
@@ -194,6 +196,26 @@ def _authority_key_ids(document: str) -> frozenset[str]:
     return authority_key_ids(header.get("x5c"))
 
 
+def expanded_types(document: object) -> frozenset[str]:
+    """The credential's ``type`` values as the IRIs its ``@context`` expands them to: DCQL
+    ``type_values`` name fully expanded types (OpenID4VP 1.0 B.1.1). Nothing for what is not
+    a JSON-LD credential or does not expand under the bundled contexts."""
+    if not isinstance(document, Mapping) or "@context" not in document:
+        return frozenset()
+    try:
+        expanded = default_engine().expand(
+            {"@context": document["@context"], "type": document.get("type")}
+        )
+    except (CredentialsError, ValueError, TypeError):
+        return frozenset()
+    found: set[str] = set()
+    for node in expanded:
+        types = node.get("@type") if isinstance(node, Mapping) else None
+        if isinstance(types, list):
+            found.update(t for t in types if isinstance(t, str))
+    return frozenset(found)
+
+
 def held_credentials(rows: Sequence[StoredCredential]) -> list[HeldCredential]:
     """The stored credentials as the DCQL matcher sees them (unreadable ones left out).
     A ``vc+jwt`` credential travels in an ``ldp_vc`` presentation (enveloped), as before."""
@@ -209,7 +231,8 @@ def held_credentials(rows: Sequence[StoredCredential]) -> list[HeldCredential]:
             continue
         document = load_document(row)
         claims = document if isinstance(document, dict) else {"type": sorted(types)}
-        held.append(HeldCredential(row.public_id, "ldp_vc", claims, types=types))
+        held.append(HeldCredential(row.public_id, "ldp_vc", claims,
+                                   types=types | expanded_types(document)))  # fmt: skip
     return held
 
 

@@ -597,3 +597,23 @@ def test_a_companion_query_is_shown_and_sent_with_the_credential(
     assert set(payload["vp_token"]) == {"diploma"}
     _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
     assert [d[1] for d in disclosures] == ["holder_name"]
+
+
+def test_type_values_are_matched_as_expanded_iris(wallet: Wallet, served: Served) -> None:
+    """OpenID4VP 1.0 B.1.1: ``type_values`` are the fully expanded type IRIs (the employer's
+    query asks so); the compact names older requests send still match too."""
+    person = wallet.person()
+    good = person.post("/api/credentials", json={"credential": signed_credential(person.did)})
+    assert good.status_code == 201, good.text
+    public_id = good.json()["id"]
+    expanded = {"credentials": [dict(DCQL_LDP["credentials"][0], meta={"type_values": [[
+        "https://www.w3.org/2018/credentials#VerifiableCredential",
+        "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential",
+    ]]})]}  # fmt: skip
+    page = person.get(f"/respond?request={quote(served.offer('x1', expanded), safe='')}")
+    assert page.status_code == 200, page.text
+    assert f'value="mbo:{public_id}"' in page.text
+    other = {"credentials": [dict(DCQL_LDP["credentials"][0], meta={"type_values": [[
+        "https://www.w3.org/2018/credentials#VerifiablePresentation"]]})]}  # fmt: skip
+    page = person.get(f"/respond?request={quote(served.offer('x2', other), safe='')}")
+    assert f'value="mbo:{public_id}"' not in page.text

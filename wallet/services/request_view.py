@@ -170,9 +170,11 @@ def _kinds(query: CredentialQuery, lang: str) -> tuple[str, ...]:
             kinds.append(label)
     for types in query.type_values or ():
         for t in sorted(types):
-            if t in _GENERIC_TYPES:
+            # type_values are expanded IRIs (B.1.1); ours end in the compact name
+            name = t.rsplit("#", 1)[-1] if t.startswith(("https://", "http://")) else t
+            if name in _GENERIC_TYPES:
                 continue
-            label = kind_label(_KIND_BY_TYPE[t], lang) if t in _KIND_BY_TYPE else t
+            label = kind_label(_KIND_BY_TYPE[name], lang) if name in _KIND_BY_TYPE else t
             if label not in kinds:
                 kinds.append(label)
     return tuple(kinds)

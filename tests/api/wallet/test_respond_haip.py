@@ -613,6 +613,7 @@ def test_type_values_are_matched_as_expanded_iris(wallet: Wallet, served: Served
     page = person.get(f"/respond?request={quote(served.offer('x1', expanded), safe='')}")
     assert page.status_code == 200, page.text
     assert f'value="mbo:{public_id}"' in page.text
+    assert "credentials#VerifiableCredential" not in page.text  # a generic type, not a kind
     other = {"credentials": [dict(DCQL_LDP["credentials"][0], meta={"type_values": [[
         "https://www.w3.org/2018/credentials#VerifiablePresentation"]]})]}  # fmt: skip
     page = person.get(f"/respond?request={quote(served.offer('x2', other), safe='')}")

@@ -54,7 +54,10 @@ PART_QUERY_IDS = (KERNTAKEN_QUERY_ID, WERKPROCESSEN_QUERY_ID)
 
 _BASE = ("kind", "achievement_name", "credential_name", "holder_name", "issuer_name",
          "valid_from")  # fmt: skip
-"""Every credential of ours has these: what the person and the result page need first."""
+"""What the person and the result page need first (our issuer always writes them)."""
+_MINIMAL = ("kind", "achievement_name")
+"""The least: the kind is always visible, the achievement's name is mandatory (type
+metadata)."""
 _DOSSIER = ("dossier_crebo", "dossier_version")
 _QUALIFICATION = ("crebo", "qualification_title", "niveau")
 _KEUZEDEEL = ("keuzedeel_code",)
@@ -103,6 +106,7 @@ def kind_query(kind: CredentialKind) -> dict[str, Any]:
             claim_set = list(dict.fromkeys([*_BASE, *extra, *shape]))
             if claim_set not in ladder:
                 ladder.append(claim_set)
+    ladder.append(list(_MINIMAL))  # a credential lacking a base claim still answers
     return {
         "id": kind.value,
         "format": "dc+sd-jwt",

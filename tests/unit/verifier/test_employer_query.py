@@ -74,6 +74,12 @@ def test_the_companions_ladder_discloses_exactly_the_codes_held() -> None:
     names = {c.path[0] for c in exam.claims}
     assert {"dossier_crebo", "dossier_version", "achievement_name"} <= names
     assert not any(str(n).startswith("werkproces") for n in names)
+    # without a base claim (here holder_name) the credential still answers, barely
+    sparse = _exam("sparse", 1)
+    bare = HeldCredential("bare", "dc+sd-jwt", {k: v for k, v in sparse.claims.items()
+                                                if k != "holder_name"}, vct=sparse.vct)  # fmt: skip
+    (minimal,) = match_query(query, [bare]).candidates["examenresultaat"]
+    assert [c.path[0] for c in minimal.claims] == ["kind", "achievement_name"]
     # a diploma has no parts: it answers its own query and no companion
     diploma = HeldCredential("d", "dc+sd-jwt", {"kind": "diploma", "vct": vct_of(
         CredentialKind.DIPLOMA)}, vct=vct_of(CredentialKind.DIPLOMA))  # fmt: skip

@@ -17,7 +17,8 @@ Rules followed:
 - A Credential Query matches a credential of its ``format`` whose ``meta`` fits:
   ``vct_values`` (SD-JWT VC, B.3.5: the credential's ``vct`` is one of them) or
   ``type_values`` (W3C VCs, B.1.1: one of the listed type sets is contained in the
-  credential's types).
+  credential's types; those are fully expanded IRIs, so a holder puts the expanded types in
+  :attr:`HeldCredential.types`, beside the compact ones older verifiers send).
 - ``claims`` are claims path pointers (§7): a string selects a member, a non-negative
   integer an array element, ``null`` every element. A claim with ``values`` is present only
   when a selected value equals one of them in type and value (§6.3). Without ``claim_sets``
@@ -25,6 +26,16 @@ Rules followed:
   (§6.4.1). Without ``claims`` no selectively disclosable claim is asked for.
 - ``credential_sets`` (§6.2): each required set needs one option whose queries all have a
   candidate; without sets every query is required (§6.4.2).
+- ``trusted_authorities`` (§6.1.1): a credential matches when one entry matches it. Type
+  ``aki``: a value (base64url) equals the Authority Key Identifier of a certificate in the
+  credential's ``x5c`` chain (:attr:`HeldCredential.authority_key_ids`). Entries of the
+  other types (``etsi_tl``, ``openid_federation``, unknown ones) are read but never match:
+  this wallet cannot tell, so it does not offer the credential.
+- Claims path processing is §7.1 to the letter: a string selects a member of objects, null
+  every element and an integer one element of arrays; a selected element of the wrong kind
+  ends processing with no result, and so does an empty selection. Claims Queries pointing at
+  the same claim again are ignored (§6.1, "Wallets SHOULD ignore"), and every claim needs an
+  ``id`` when ``claim_sets`` is given (§6.3). Unknown members are ignored (§6).
 
 Everything an outsider sends is bounded (:class:`DcqlBudgets`); a query beyond a budget or
 off-spec raises :class:`DcqlError` with a stable ``code``.
@@ -32,11 +43,14 @@ off-spec raises :class:`DcqlError` with a stable ``code``.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from cryptography import x509
 
 from .errors import CredentialsError
 from .sd_jwt import ClaimPath
@@ -52,6 +66,8 @@ __all__ = [
     "DcqlMatch",
     "DcqlQuery",
     "HeldCredential",
+    "TrustedAuthority",
+    "authority_key_ids",
     "match_credential",
     "match_query",
     "parse_dcql",
@@ -78,7 +94,7 @@ class DcqlBudgets:
     max_credentials: int = 16
     max_claims: int = 64
     max_path_length: int = 16
-    max_claim_sets: int = 16
+    max_claim_sets: int = 64
     max_credential_sets: int = 8
     max_options: int = 16
     max_values: int = 32
@@ -96,6 +112,15 @@ class ClaimQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class TrustedAuthority:
+    """One Trusted Authorities Query (§6.1.1): ``type`` (``aki``, ``etsi_tl``,
+    ``openid_federation``, …) and its ``values``."""
+
+    type: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CredentialQuery:
     id: str
     format: str
@@ -105,6 +130,7 @@ class CredentialQuery:
     claims: tuple[ClaimQuery, ...] | None = None
     claim_sets: tuple[tuple[str, ...], ...] | None = None
     require_cryptographic_holder_binding: bool = True
+    trusted_authorities: tuple[TrustedAuthority, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +166,9 @@ class HeldCredential:
     claims: Mapping[str, Any] = field(repr=False)
     vct: str | None = None
     types: frozenset[str] = frozenset()
+    authority_key_ids: frozenset[str] = frozenset()
+    """base64url of the Authority Key Identifier of each certificate in the credential's
+    ``x5c`` chain (:func:`authority_key_ids`); empty for a credential without one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +278,24 @@ def _meta(fmt: str, meta: object, budgets: DcqlBudgets) -> dict[str, Any]:
     return out
 
 
+def _trusted_authorities(value: object, budgets: DcqlBudgets) -> tuple[TrustedAuthority, ...]:
+    if not isinstance(value, list) or not value:
+        raise _fail("invalid", "trusted_authorities is a non-empty array")
+    if len(value) > budgets.max_meta_values:
+        raise _fail("over_budget", f"more than {budgets.max_meta_values} trusted_authorities")
+    out = []
+    for entry in value:
+        if not isinstance(entry, Mapping):
+            raise _fail("invalid", "each trusted_authorities entry is an object")
+        kind = entry.get("type")
+        if not isinstance(kind, str) or not kind:
+            raise _fail("invalid", "a trusted_authorities entry needs a type")
+        values = _string_list(entry.get("values"), "trusted_authorities values",
+                              budgets.max_values)  # fmt: skip
+        out.append(TrustedAuthority(kind, tuple(values)))
+    return tuple(out)
+
+
 def _credential(value: object, budgets: DcqlBudgets) -> CredentialQuery:
     if not isinstance(value, Mapping):
         raise _fail("invalid", "each Credential Query is an object")
@@ -274,6 +321,8 @@ def _credential(value: object, budgets: DcqlBudgets) -> CredentialQuery:
         ids = [c.id for c in claims if c.id is not None]
         if len(set(ids)) != len(ids):
             raise _fail("invalid", "claim ids are unique within a Credential Query")
+        if value.get("claim_sets") is not None and len(ids) != len(claims):
+            raise _fail("invalid", "with claim_sets every claim needs an id")
     raw_sets = value.get("claim_sets")
     claim_sets: tuple[tuple[str, ...], ...] | None = None
     if raw_sets is not None:
@@ -300,6 +349,11 @@ def _credential(value: object, budgets: DcqlBudgets) -> CredentialQuery:
         claims=claims,
         claim_sets=claim_sets,
         require_cryptographic_holder_binding=binding,
+        trusted_authorities=(
+            None
+            if value.get("trusted_authorities") is None
+            else _trusted_authorities(value["trusted_authorities"], budgets)
+        ),
     )
 
 
@@ -365,19 +419,26 @@ def parse_dcql(value: object, budgets: DcqlBudgets = DEFAULT_DCQL_BUDGETS) -> Dc
 
 
 def select_path(claims: Any, path: ClaimPath) -> list[Any]:
-    """The values a claims path pointer selects (§7.1); empty when it selects nothing."""
+    """The values a claims path pointer selects (§7.1); empty when processing ends in an
+    error (an element of the wrong kind on the way, or nothing selected)."""
     current = [claims]
     for part in path:
         following: list[Any] = []
         for element in current:
             if isinstance(part, str):
-                if isinstance(element, Mapping) and part in element:
+                if not isinstance(element, Mapping):
+                    return []
+                if part in element:
                     following.append(element[part])
+            elif not isinstance(element, list):
+                return []
             elif part is None:
-                if isinstance(element, list):
-                    following.extend(element)
-            elif isinstance(element, list) and part < len(element):
-                following.append(element[part])
+                following.extend(element)
+            elif isinstance(part, int) and not isinstance(part, bool) and part >= 0:
+                if part < len(element):
+                    following.append(element[part])
+            else:
+                return []
         current = following
         if not current:
             return []
@@ -403,20 +464,62 @@ def _meta_fits(query: CredentialQuery, held: HeldCredential) -> bool:
     return query.type_values is None or any(s <= held.types for s in query.type_values)
 
 
+def _authority_fits(query: CredentialQuery, held: HeldCredential) -> bool:
+    if query.trusted_authorities is None:
+        return True
+    return any(
+        entry.type == "aki" and not held.authority_key_ids.isdisjoint(entry.values)
+        for entry in query.trusted_authorities
+    )
+
+
+def authority_key_ids(x5c: object) -> frozenset[str]:
+    """The Authority Key Identifiers (``keyIdentifier``, base64url without padding) of the
+    certificates in an ``x5c`` header (standard base64 DER, RFC 7515 §4.1.6); unreadable
+    certificates and those without the extension add nothing."""
+    found: set[str] = set()
+    if not isinstance(x5c, list):
+        return frozenset()
+    for item in x5c[:10]:
+        if not isinstance(item, str):
+            continue
+        try:
+            certificate = x509.load_der_x509_certificate(base64.b64decode(item, validate=True))
+            extension = certificate.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
+        except (ValueError, TypeError, x509.ExtensionNotFound):
+            continue
+        key_id = extension.value.key_identifier
+        if key_id:
+            found.add(base64.urlsafe_b64encode(key_id).rstrip(b"=").decode("ascii"))
+    return frozenset(found)
+
+
+def _unique_claims(claims: Sequence[ClaimQuery]) -> tuple[ClaimQuery, ...]:
+    seen: set[ClaimPath] = set()
+    out = []
+    for claim in claims:
+        if claim.path not in seen:
+            seen.add(claim.path)
+            out.append(claim)
+    return tuple(out)
+
+
 def match_credential(query: CredentialQuery, held: HeldCredential) -> Candidate | None:
     """``held`` as a candidate for ``query``, with the claims to reveal; None if it does not
     fit."""
     if held.format != query.format or not _meta_fits(query, held):
         return None
+    if not _authority_fits(query, held):
+        return None
     if query.claims is None:
         return Candidate(held.ref, query.id, ())
     if query.claim_sets is None:
         if all(_present(held.claims, c) for c in query.claims):
-            return Candidate(held.ref, query.id, query.claims)
+            return Candidate(held.ref, query.id, _unique_claims(query.claims))
         return None
     by_id = {c.id: c for c in query.claims if c.id is not None}
     for claim_set in query.claim_sets:
-        chosen = tuple(by_id[i] for i in claim_set)
+        chosen = _unique_claims([by_id[i] for i in claim_set])
         if all(_present(held.claims, c) for c in chosen):
             return Candidate(held.ref, query.id, chosen)
     return None

@@ -9,8 +9,8 @@
 - Responses: ``direct_post.jwt`` (§8.3) or ``dc_api.jwt`` (Appendix A): an unsigned JWT
   encrypted (JWE, ``ECDH-ES`` with an ephemeral P-256 key per request, §8.3 / HAIP) whose
   payload holds ``vp_token`` (and ``state``) as top-level members.
-- DCQL (§6): our query asks for ``dc+sd-jwt`` by ``vct`` or ``ldp_vc`` by type, either
-  satisfying one required Credential Set; :func:`match_vp_token` checks an answer against it.
+- DCQL (§6): :func:`match_vp_token` checks an answer against the query that asked (the
+  employer's query itself is ``verifier.services.employer_query``).
 
     >>> identity = VerifierIdentity.development("verifier.example")
     >>> identity.client_id.startswith("x509_hash:")
@@ -18,8 +18,8 @@
     >>> key = new_response_key()
     >>> payload = build_request_object(
     ...     identity=identity, response_uri="https://verifier.example/r/1", nonce="n",
-    ...     state="s", dcql_query=haip_dcql_query(["https://vct.example/a"]),
-    ...     response_jwk=key)
+    ...     state="s", response_jwk=key, dcql_query={"credentials": [{"id": "a",
+    ...     "format": "dc+sd-jwt", "meta": {"vct_values": ["https://vct.example/a"]}}]})
     >>> decode_request_object(sign_request_object(payload, identity))[1]["nonce"]
     'n'
 """
@@ -48,11 +48,9 @@ from .oid4vp import SCHEME, OpenId4VpError
 __all__ = [
     "DC_API_PROTOCOL",
     "ENC_VALUES",
-    "LDP_QUERY_ID",
     "REQUEST_AUD",
     "REQUEST_TYP",
     "RESPONSE_ALG",
-    "SD_JWT_QUERY_ID",
     "AnsweredQuery",
     "VerifierIdentity",
     "authorization_link",
@@ -61,7 +59,6 @@ __all__ = [
     "client_metadata",
     "decode_request_object",
     "decrypt_response",
-    "haip_dcql_query",
     "match_vp_token",
     "new_response_key",
     "parse_response_payload",
@@ -76,24 +73,8 @@ RESPONSE_ALG = "ECDH-ES"
 ENC_VALUES = ("A128GCM", "A256GCM")
 """Content encryption we accept (HAIP: A128GCM and A256GCM); offered to the wallet."""
 DC_API_PROTOCOL = "openid4vp-v1-signed"
-SD_JWT_QUERY_ID = "mbo_sd_jwt"
-LDP_QUERY_ID = "mbo_ldp_vc"
 MAX_RESPONSE_LENGTH = 4 * 1024 * 1024
 X509_HASH_PREFIX = "x509_hash:"
-
-EMPLOYER_CLAIMS: tuple[tuple[str, str], ...] = (
-    ("kind", "kind"),
-    ("name", "credential_name"),
-    ("holder", "holder_name"),
-    ("issuer", "issuer_name"),
-    ("from", "valid_from"),
-    ("crebo", "crebo"),
-    ("title", "qualification_title"),
-    ("niveau", "niveau"),
-)
-"""DCQL claim id → SD-JWT VC claim name: what an employer needs to see of a diploma or
-certificate (the qualification when the credential has one)."""
-_ALWAYS = ("kind", "name", "holder", "issuer", "from")
 
 
 def _b64url(data: bytes) -> str:
@@ -204,37 +185,6 @@ def client_metadata(
     if client_name:
         metadata["client_name"] = client_name
     return metadata
-
-
-def haip_dcql_query(
-    vct_values: Sequence[str],
-    ldp_types: Sequence[str] = ("VerifiableCredential",),
-) -> dict[str, Any]:
-    """Our credentials as ``dc+sd-jwt`` (any of ``vct_values``, with the claims an employer
-    needs: the qualification when present, §6.4.1 ``claim_sets``) or as ``ldp_vc`` (by
-    type); one required Credential Set with the two as alternatives (§6.2)."""
-    claims = [{"id": cid, "path": [name]} for cid, name in EMPLOYER_CLAIMS]
-    return {
-        "credentials": [
-            {
-                "id": SD_JWT_QUERY_ID,
-                "format": "dc+sd-jwt",
-                "multiple": True,
-                "meta": {"vct_values": list(vct_values)},
-                "claims": claims,
-                "claim_sets": [[cid for cid, _ in EMPLOYER_CLAIMS], list(_ALWAYS)],
-            },
-            {
-                "id": LDP_QUERY_ID,
-                "format": "ldp_vc",
-                "multiple": True,
-                "meta": {"type_values": [list(ldp_types)]},
-            },
-        ],
-        "credential_sets": [
-            {"options": [[SD_JWT_QUERY_ID], [LDP_QUERY_ID]], "required": True},
-        ],
-    }
 
 
 def build_request_object(

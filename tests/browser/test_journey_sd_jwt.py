@@ -5,9 +5,11 @@ The school issues an exam result (its batch, through the issuer's API while seed
 learner's wallet, which prefers SD-JWT VC, receives it as dc+sd-jwt (checked against the
 school's development CA root) → the employer presses "QR-code maken" under "Vraag om bewijs"
 → the learner opens the QR code's link in the wallet (another browser context, logged in):
-the consent page names the verifier from its certificate and lists the claims; the learner
-unticks one claim and sends → the employer's waiting page turns into the verdict: genuine,
-the disclosed claims, how many were not shared, and the stacking report.
+the consent page names the verifier from its certificate and lists, per credential, the
+claims of its kind's query with the part codes the companion query asks for; the learner
+unticks one claim and sends, and the wallet sends her browser on to the verifier → the
+employer's waiting page turns into the verdict: genuine, the disclosed claims, how many were
+not shared, and the stacking report counting the disclosed kerntaak.
 
 The wallet trusts the verifier's development request-signing root; the verifier trusts the
 demo organisations' development CA roots (anchors file and trust list). Screenshots go to
@@ -111,16 +113,23 @@ def test_cross_device_sd_jwt_journey(
     expect(learner.get_by_text("certificaat van een erkende controleur")).to_be_visible()
     claims = learner.locator("input[name=claim]")
     expect(claims).not_to_have_count(0)
-    box = learner.locator("input[name=credential][value^='mbo_sd_jwt:']:not([disabled])").first
-    box.check()  # she chooses the exam result the request asks for
-    # every claim is asked for (no DCQL claim_sets), yet each can be withheld: she unticks
-    # the last one
-    untick = claims.last
+    # the request asks per kind: her exam result answers the examenresultaat query
+    box = learner.locator("input[name=credential][value^='examenresultaat:']:not([disabled])").first
+    box.check()
+    # grouped with it, in the same card: its kerntaak codes the companion query asks for
+    parts = learner.locator("input[name=claim][value^='mbo_kerntaken:']")
+    expect(parts).not_to_have_count(0)
+    expect(learner.locator("li[data-companion]")).not_to_have_count(0)
+    # each claim can be withheld: she unticks the last one of the exam result's own claims
+    untick = learner.locator("input[name=claim][value^='examenresultaat:']").last
     untick.uncheck()
     expect(untick).not_to_be_checked()
     shot(learner, "wallet-consent")
     learner.get_by_role("button", name=re.compile(r"^Stuur naar ")).click()
-    expect(learner.get_by_text(re.compile("verstuurd naar"))).to_be_visible()
+    # the wallet sends her browser on to the verifier's redirect_uri (§8.2): a 303 the
+    # consent page's CSP form-action allows (a CSP violation would be a console error)
+    expect(learner).to_have_url(re.compile("^" + re.escape(verifier) + "/requests/"))
+    expect(learner.get_by_role("heading", name="Verstuurd")).to_be_visible()
     shot(learner, "wallet-sent")
 
     # 3. the employer's waiting page turns into the verdict by itself
@@ -145,6 +154,10 @@ def test_cross_device_sd_jwt_journey(
     employer.locator("ul.targets a", has_text="Helpende Zorg en Welzijn").first.click()
     report = employer.locator(".stack-result")
     expect(report).to_contain_text("Helpende Zorg en Welzijn")
+    # the disclosed kerntaak codes count: not "0 van de 12 werkprocessen"
+    expect(report).to_contain_text(
+        re.compile(r"Telt mee voor het diploma: [1-9][0-9]* van de [0-9]+ werkprocessen")
+    )
     report.screenshot(path=str(shot.folder / "stacking-report.png"))
     shot(employer, "employer-stacking")
     assert not errors, f"console errors (CSP violations?): {errors}"

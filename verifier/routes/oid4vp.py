@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from credentials.errors import FetchError
+from qualifications.catalog import Catalog
 from web_common.limits import BodyTooLargeError
 from web_common.problems import ProblemError
 from web_common.qr import qr_svg
@@ -21,6 +22,7 @@ from web_common.qr import qr_svg
 from ..db.request_tables import PresentationRequest
 from ..deps import (
     BoxDep,
+    CatalogDep,
     FetcherDep,
     IdentityDep,
     NowDep,
@@ -165,6 +167,7 @@ def _request_object(
     now: NowDep,
     wallet_nonce: str | None,
     flow: str,
+    catalog: Catalog,
 ) -> Response:
     if len(request_id) > 64:
         return _oauth_error(RequestError("invalid_request", "unknown request", status=404))
@@ -172,7 +175,7 @@ def _request_object(
         token = request_object_for(
             uow, request_id, identity=identity, box=box,
             public_base_url=settings.public_base_url, now=now, wallet_nonce=wallet_nonce,
-            same_device=flow == SAME_DEVICE,
+            same_device=flow == SAME_DEVICE, catalog=catalog,
         )  # fmt: skip
     except RequestError as exc:
         return _oauth_error(exc)
@@ -189,10 +192,11 @@ def get_request_object(
     identity: IdentityDep,
     box: BoxDep,
     now: NowDep,
+    catalog: CatalogDep,
     flow: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     """The signed Request Object (JAR) of a HAIP request, for the wallet (``request_uri``)."""
-    return _request_object(request_id, uow, settings, identity, box, now, None, flow)
+    return _request_object(request_id, uow, settings, identity, box, now, None, flow, catalog)
 
 
 @router.post("/oid4vp/request/{request_id}", response_class=Response,
@@ -205,6 +209,7 @@ def post_request_object(
     identity: IdentityDep,
     box: BoxDep,
     now: NowDep,
+    catalog: CatalogDep,
     flow: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     """``request_uri_method=post`` (§5.10): the wallet may send ``wallet_metadata`` and a
@@ -212,7 +217,7 @@ def post_request_object(
     if form is None:
         return _oauth_error(RequestError("invalid_request", "bad form body"))
     nonce = form.get("wallet_nonce")
-    return _request_object(request_id, uow, settings, identity, box, now, nonce, flow)
+    return _request_object(request_id, uow, settings, identity, box, now, nonce, flow, catalog)
 
 
 @router.post("/oid4vp/response/{request_id}")
@@ -228,6 +233,7 @@ def direct_post(
     identity: IdentityDep,
     box: BoxDep,
     sd_jwt: SdJwtDep,
+    catalog: CatalogDep,
 ) -> JSONResponse:
     """The wallet's Authorization Response (``application/x-www-form-urlencoded``):
     ``response`` (an encrypted JWT) for HAIP requests, ``vp_token`` + ``state`` for
@@ -241,6 +247,7 @@ def direct_post(
             resolver=resolver, fetch_status_list=fetcher, now=now,
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
             identity=identity, box=box, sd_jwt=sd_jwt, fetch_resource=resources,
+            catalog=catalog,
         )  # fmt: skip
     except WalletDeclinedError:
         return JSONResponse({}, headers=_NO_STORE)  # processed (§8.2); the request stays open

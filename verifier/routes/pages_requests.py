@@ -29,6 +29,7 @@ from web_common.ui import PageError, get_session, verify_csrf
 from ..db.request_tables import PresentationRequest
 from ..deps import (
     BoxDep,
+    CatalogDep,
     FetcherDep,
     IdentityDep,
     NowDep,
@@ -152,6 +153,7 @@ def dc_api_request(
     identity: IdentityDep,
     box: BoxDep,
     now: NowDep,
+    catalog: CatalogDep,
 ) -> JSONResponse:
     """For the page's script: the ``navigator.credentials.get`` request (owner only)."""
     if _owned_haip_row(request, uow, request_id) is None:
@@ -159,7 +161,7 @@ def dc_api_request(
     try:
         token = dc_api_request_object(
             uow, request_id, identity=identity, box=box,
-            public_base_url=settings.public_base_url, now=now,
+            public_base_url=settings.public_base_url, now=now, catalog=catalog,
         )  # fmt: skip
     except RequestError as exc:
         return _dc_error(exc.status, exc.oauth_error, str(exc))
@@ -183,6 +185,7 @@ def dc_api_response(
     box: BoxDep,
     now: NowDep,
     sd_jwt: SdJwtDep,
+    catalog: CatalogDep,
 ) -> JSONResponse:
     """The ``data`` of the credential the browser's Digital Credentials API returned,
     posted by the page's script as ``{"data": {...}}`` (with the CSRF header)."""
@@ -198,7 +201,7 @@ def dc_api_response(
     try:
         receive_dc_api_response(
             uow, request_id, data, public_base_url=settings.public_base_url, resolver=resolver,
-            fetch_status_list=fetcher, now=now, box=box, sd_jwt=sd_jwt,
+            fetch_status_list=fetcher, now=now, box=box, sd_jwt=sd_jwt, catalog=catalog,
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
         )  # fmt: skip
     except RequestError as exc:

@@ -22,6 +22,11 @@ compact ``<jwt>~<disclosure>~…~[<kb-jwt>]``, no options); or JSON with
 JSON, ``options.challenge`` is the KB-JWT ``nonce`` and ``options.domain`` its ``aud``;
 either one makes the KB-JWT required. The answer has the same members plus ``format``,
 ``disclosed`` (claim names) and ``withheld`` (how many were not disclosed).
+
+``/presentations/verify`` takes an SD-JWT VC with its Key Binding JWT the same ways (as
+``verifiablePresentation``: the compact string, or an ``EnvelopedVerifiablePresentation``
+whose ``id`` is ``data:application/dc+sd-jwt,<compact>``): the KB-JWT is the holder's proof
+and is required; ``options.challenge``/``domain`` are its ``nonce``/``aud``.
 """
 
 from __future__ import annotations
@@ -40,7 +45,14 @@ from web_common.bodies import body_of_type
 from web_common.problems import ProblemError, budget_exceeded
 
 from ..deps import FetcherDep, NowDep, ResolverDep, ResourceFetcherDep, SdJwtDep, UowDep
-from ..services.checking import SD_JWT_MEDIA_TYPE, CredentialReport, Report, check_document
+from ..services.checking import (
+    SD_JWT_MEDIA_TYPE,
+    CredentialReport,
+    Report,
+    check_document,
+    check_sd_jwt_presentation,
+    is_sd_jwt,
+)
 from ..services.trust import list_trusted
 
 router = APIRouter(tags=["VC-API"])
@@ -160,13 +172,13 @@ JsonBody = Annotated[bytes | None, Depends(body_of_type("application/json", _MAX
 LdJsonBody = Annotated[bytes | None, Depends(body_of_type("application/ld+json", _MAX_JSON_BODY))]
 
 
-def _unwrap(credential: Any) -> Any:
-    """The compact SD-JWT inside an ``EnvelopedVerifiableCredential`` data: URL, if it is
-    one; anything else as it is."""
+def _unwrap(credential: Any, envelope: str = "EnvelopedVerifiableCredential") -> Any:
+    """The compact SD-JWT inside an ``EnvelopedVerifiableCredential`` (or, for
+    presentations, ``EnvelopedVerifiablePresentation``) data: URL, if it is one; anything
+    else as it is."""
     if isinstance(credential, dict) and isinstance(credential.get("id"), str):
         types = credential.get("type")
-        enveloped = "EnvelopedVerifiableCredential" in (types if isinstance(types, list)
-                                                        else [types])  # fmt: skip
+        enveloped = envelope in (types if isinstance(types, list) else [types])
         if enveloped and credential["id"].startswith(_ENVELOPE_PREFIX):
             return unquote(credential["id"].removeprefix(_ENVELOPE_PREFIX)).strip()
     return credential
@@ -245,7 +257,9 @@ def verify_presentation_route(
     """Verify a presentation's holder proof and every credential in it; verified only when
     the presentation and each credential are (``options.genuineOnly`` as for credentials)."""
     options = body.options or VerifyOptions()
-    document = body.verifiablePresentation
+    document = _unwrap(body.verifiablePresentation, "EnvelopedVerifiablePresentation")
+    if isinstance(document, str) and is_sd_jwt(document):
+        return _sd_jwt_presentation(document, options, uow, resolver, now, sd_jwt)
     report = check_document(
         document if isinstance(document, dict) else {"presentation": document},
         resolver=resolver,
@@ -283,5 +297,46 @@ def verify_presentation_route(
         "warnings": [_problem(c) for c in warnings],
         "checks": [c.to_json() for c in checks],
         "credentials": credentials,
+    }
+    return _respond(body_json)
+
+
+def _sd_jwt_presentation(
+    text: str,
+    options: VerifyOptions,
+    uow: UowDep,
+    resolver: ResolverDep,
+    now: NowDep,
+    sd_jwt: SdJwtDep,
+) -> JSONResponse:
+    """An SD-JWT VC presented (the compact form, or enveloped): its Key Binding JWT is the
+    holder's proof, so it is required; ``options.challenge`` is its ``nonce`` and
+    ``options.domain`` its ``aud``."""
+    report = check_sd_jwt_presentation(
+        text,
+        nonce=options.challenge,
+        audience=options.domain,
+        trusted=list_trusted(uow),
+        now=now,
+        fetch_status_list=sd_jwt.fetch_status_list if sd_jwt else None,
+        require_key_binding=True,
+        anchors=sd_jwt.anchors if sd_jwt else (),
+        resolver=resolver,
+        fetch_type_metadata=sd_jwt.fetch_type_metadata if sd_jwt else None,
+    )
+    refuse_over_budget(report)
+    (credential,) = report.credentials
+    own = [c for c in credential.result.checks if c.name == "holder_binding"]
+    problems, warnings = _judge(tuple(own), options.genuineOnly)
+    described = _credential_json(credential, options.genuineOnly)
+    body_json = {
+        "format": SD_JWT_MEDIA_TYPE.removeprefix("application/"),
+        "verified": not problems and described["verified"],
+        "verdict": report.verdict.value,
+        "holder": None,
+        "problemDetails": [_problem(c) for c in problems],
+        "warnings": [_problem(c) for c in warnings],
+        "checks": [c.to_json() for c in own],
+        "credentials": [described],
     }
     return _respond(body_json)

@@ -26,6 +26,7 @@ from web_common.db import UnitOfWork
 
 from .checking import InputError, Report, check_document, parse_upload
 from .sd_jwt_fetching import SdJwtSupport
+from .sd_jwt_grouping import merge_reports
 from .shares import fetch_shared, share_origin
 from .submissions import DEFAULT_LIFETIME, Source, Submission, load_submission, save_submission
 from .trust import TrustEntry, list_trusted
@@ -174,12 +175,4 @@ def check_submission(
         )
         for document in submission.documents
     ]  # fmt: skip
-    if len(reports) == 1:
-        report = reports[0]
-    else:
-        report = Report(
-            tuple(c for r in reports for c in r.credentials),
-            None,
-            tuple(ch for r in reports if r.presentation for ch in r.presentation.checks),
-        )
-    return Checked(submission, report, trusted)
+    return Checked(submission, merge_reports(reports), trusted)

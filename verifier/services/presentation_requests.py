@@ -48,7 +48,6 @@ from credentials.oid4vp_verifier import (
     build_dc_api_request_object,
     build_request_object,
     decrypt_response,
-    haip_dcql_query,
     match_vp_token,
     new_response_key,
     parse_response_payload,
@@ -58,14 +57,15 @@ from credentials.oid4vp_verifier import (
 from credentials.related_resources import ResourceFetcher
 from credentials.results import Outcome, Verdict, judge
 from credentials.verification import StatusFetcher
-from qualifications.achievements import KINDS
-from qualifications.sd_jwt_vc_claims import vct_of
+from qualifications.catalog import Catalog
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox, SecretBoxError
 
 from ..db.request_tables import PresentationRequest
 from .checking import Report, check_document, is_sd_jwt
+from .employer_query import employer_query
 from .sd_jwt_fetching import SdJwtSupport
+from .sd_jwt_grouping import merged_credentials
 from .submissions import DEFAULT_LIFETIME, save_submission
 from .trust import list_trusted
 
@@ -182,9 +182,10 @@ def link_for(
     return request_link(public_base_url, row.id, row.nonce)
 
 
-def haip_query() -> dict[str, Any]:
-    """Any of our credentials: ``dc+sd-jwt`` by the ``vct`` of each kind, or ``ldp_vc``."""
-    return haip_dcql_query([vct_of(kind) for kind in KINDS])
+def haip_query(catalog: Catalog | None = None) -> dict[str, Any]:
+    """Any of our credentials: ``dc+sd-jwt`` per kind with its part codes, or ``ldp_vc``
+    (:mod:`verifier.services.employer_query`; ``catalog`` gives the number of parts)."""
+    return employer_query(catalog)
 
 
 def create_presentation_request(
@@ -254,6 +255,7 @@ def request_object_for(
     now: datetime,
     wallet_nonce: str | None = None,
     same_device: bool = False,
+    catalog: Catalog | None = None,
 ) -> str:
     """The signed Request Object a wallet fetches at ``request_uri`` (while the request is
     open); ``wallet_nonce`` from a POST is repeated in it (§5.10). A fetch through the
@@ -265,7 +267,7 @@ def request_object_for(
         row.same_device = True
     payload = build_request_object(
         identity=identity, response_uri=response_uri_for(public_base_url, row.id),
-        nonce=row.nonce, state=row.state or "", dcql_query=haip_query(),
+        nonce=row.nonce, state=row.state or "", dcql_query=haip_query(catalog),
         response_jwk=_response_key(row, box), wallet_nonce=wallet_nonce,
         client_name=CLIENT_NAME, now=now,
     )  # fmt: skip
@@ -281,13 +283,14 @@ def dc_api_request_object(
     box: SecretBox,
     public_base_url: str,
     now: datetime,
+    catalog: Catalog | None = None,
 ) -> str:
     """The signed request for ``navigator.credentials.get`` (``openid4vp-v1-signed``)."""
     row = _open_haip_row(uow, request_id, now)
     payload = build_dc_api_request_object(
         identity=identity, expected_origins=[origin_of(public_base_url)], nonce=row.nonce,
-        dcql_query=haip_query(), response_jwk=_response_key(row, box), client_name=CLIENT_NAME,
-        now=now,
+        dcql_query=haip_query(catalog), response_jwk=_response_key(row, box),
+        client_name=CLIENT_NAME, now=now,
     )  # fmt: skip
     return sign_request_object(payload, identity)
 
@@ -344,6 +347,7 @@ def receive_response(
     box: SecretBox | None = None,
     sd_jwt: SdJwtSupport | None = None,
     fetch_resource: ResourceFetcher | None = None,
+    catalog: Catalog | None = None,
 ) -> Received:
     """Check the wallet's answer (``direct_post`` or ``direct_post.jwt`` by the request's
     profile) against the stored request and keep the result, once. The presentations are
@@ -386,7 +390,7 @@ def receive_response(
     if state is None or not row.state or not hmac.compare_digest(state.encode(),
                                                                  row.state.encode()):  # fmt: skip
         raise RequestError("invalid_request", "state does not match the request")
-    answered = _match(vp_token)
+    answered = _match(vp_token, catalog)
     report = _check_answer(
         uow, row, answered, audience=identity.client_id, resolver=resolver,
         fetch_status_list=fetch_status_list, now=now, keep_for=keep_for, sd_jwt=sd_jwt,
@@ -407,6 +411,7 @@ def receive_dc_api_response(
     box: SecretBox,
     keep_for: timedelta = DEFAULT_LIFETIME,
     sd_jwt: SdJwtSupport | None = None,
+    catalog: Catalog | None = None,
 ) -> Received:
     """The ``data`` of the ``DigitalCredential`` the browser gave the employer page
     (``dc_api.jwt``: ``{"response": <JWE>}``); the audience of its presentations is
@@ -422,7 +427,7 @@ def receive_dc_api_response(
     response = data.get("response")
     payload = _decrypt(response if isinstance(response, str) else "", row, box)
     vp_token, _state = _token_of(payload)
-    answered = _match(vp_token)
+    answered = _match(vp_token, catalog)
     report = _check_answer(
         uow, row, answered, audience="origin:" + origin_of(public_base_url), resolver=resolver,
         fetch_status_list=fetch_status_list, now=now, keep_for=keep_for, sd_jwt=sd_jwt,
@@ -446,9 +451,9 @@ def _token_of(payload: Mapping[str, Any]) -> tuple[dict[str, list[Any]], str | N
         raise RequestError("invalid_request", str(exc)) from None
 
 
-def _match(vp_token: Mapping[str, Sequence[Any]]) -> list[AnsweredQuery]:
+def _match(vp_token: Mapping[str, Sequence[Any]], catalog: Catalog | None) -> list[AnsweredQuery]:
     try:
-        return match_vp_token(vp_token, haip_query())
+        return match_vp_token(vp_token, haip_query(catalog))
     except OpenId4VpError as exc:
         raise RequestError("invalid_request", str(exc)) from None
 
@@ -486,8 +491,13 @@ def _check_answer(
     trusted = list_trusted(uow)
     reports: list[Report] = []
     documents: list[Any] = []
+    seen: set[str] = set()
     for query in answered:
         for presentation in query.presentations:
+            if isinstance(presentation, str):
+                if presentation in seen:
+                    continue  # one presentation answering a kind and a companion query (§6.4)
+                seen.add(presentation)
             if query.format not in ("ldp_vc", "dc+sd-jwt"):  # pragma: no cover
                 raise RequestError("invalid_request", f"cannot check {query.format}")
             if query.format == "dc+sd-jwt" and not is_sd_jwt(presentation):
@@ -510,7 +520,7 @@ def _check_answer(
             # the QR code cannot spoil it and the holder's real answer still works.
             raise RequestError("invalid_request", _NOT_THIS_ANSWER)
     merged = Report(
-        tuple(c for r in reports for c in r.credentials),
+        merged_credentials(reports),
         reports[0].presentation if len(reports) == 1 else None,
         tuple(ch for r in reports if r.presentation for ch in r.presentation.checks),
     )

@@ -5,21 +5,23 @@ outcome. Nothing is sent before the person presses send."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
 from fastapi import Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from web_common.ui import FormDep, get_language
+from web_common.ui.sessions import DEFAULT_CSP
 
 from ..db.tables import Account, StoredCredential
 from ..deps import AccountDep, BoxDep, HttpDep, NowDep, UowDep, VerifierAnchorsDep
 from ..services import presentation_requests, wallet_credentials
 from ..services.errors import InputError, NotFoundError
 from ..services.presentation_requests import Choice, LoadedRequest
-from ..services.request_view import describe_request
+from ..services.request_view import companion_ids, describe_request
 from ..services.transport import GuardedHttp
 from ..web import page_router, render
 
@@ -173,7 +175,25 @@ def _preview(
         "technical": None,
         "chosen": chosen,
     }
-    return render(request, "wallet/respond.html", context, status_code=status)
+    page = render(request, "wallet/respond.html", context, status_code=status)
+    origin = _web_origin(loaded.request.response_uri)
+    if origin is not None:
+        # the send form may be redirected to the verifier afterwards (§8.2 redirect_uri)
+        page.headers["Content-Security-Policy"] = DEFAULT_CSP.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+    return page
+
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def _web_origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of a web address, None for anything else (or anything a CSP
+    source expression could misread)."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return origin if _ORIGIN.match(origin) else None
 
 
 def _open(
@@ -243,12 +263,16 @@ def _choices(form: Any, loaded: LoadedRequest, owned: dict[str, StoredCredential
         if ":" in value:
             query_id, public_id = value.split(":", 1)
             choices.append(Choice(query_id, public_id))
-    return [
+    choices = presentation_requests.with_companions(match, choices)
+    if not claims_shown:
+        return choices
+    companions = companion_ids(match)
+    ticked_choices = [
         Choice(c.query_id, c.public_id, frozenset(ticked.get(f"{c.query_id}:{c.public_id}", ())))
-        if claims_shown
-        else c
         for c in choices
     ]
+    # a companion whose every claim was unticked does not go along
+    return [c for c in ticked_choices if c.claims or c.query_id not in companions]
 
 
 @router.post("/respond/send")
@@ -286,6 +310,9 @@ def respond_send(
     redirect = answered.redirect_uri
     if redirect is not None and urlsplit(redirect).scheme not in ("https", "http"):
         redirect = None  # only web links are offered to click
+    if redirect is not None and _web_origin(redirect) == _web_origin(loaded.request.response_uri):
+        # the verifier's own page, which the consent page's CSP allowed (§8.2)
+        return RedirectResponse(redirect, status_code=303)
     return render(
         request,
         "wallet/respond_sent.html",

@@ -29,7 +29,14 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 
-from credentials.dcql import ClaimQuery, DcqlMatch, HeldCredential, match_query
+from credentials.canonicalization import default_engine
+from credentials.dcql import (
+    ClaimQuery,
+    DcqlMatch,
+    HeldCredential,
+    authority_key_ids,
+    match_query,
+)
 from credentials.errors import CredentialsError, FetchError
 from credentials.jwk import EdDsaSigner, JwsSigner, jwk_thumbprint_uri
 from credentials.jws import parse_compact
@@ -53,7 +60,7 @@ from ..db.tables import Account, StoredCredential
 from .accounts import holder_keys, sd_jwt_holder_key
 from .errors import InputError
 from .receive import load_document
-from .request_view import sendable
+from .request_view import companion_ids, sendable
 from .sd_jwt_stored import stored_claims
 from .shares import _selected, _signing_key, build_presentation
 from .transport import GuardedHttp
@@ -66,9 +73,11 @@ __all__ = [
     "answer_request",
     "choices_for",
     "consent",
+    "expanded_types",
     "held_credentials",
     "load_request",
     "match_rows",
+    "with_companions",
 ]
 
 MAX_REQUEST_OBJECT = 128 * 1024
@@ -177,6 +186,36 @@ def load_request(
 # ------------------------------------------------------------------------------ matching
 
 
+def _authority_key_ids(document: str) -> frozenset[str]:
+    """The AKIs of the ``x5c`` chain in the SD-JWT's issuer-signed JWT header (DCQL
+    ``trusted_authorities`` of type ``aki``)."""
+    try:
+        header = parse_compact(parse_sd_jwt(document).issuer_jwt).header
+    except (CredentialsError, ValueError):
+        return frozenset()
+    return authority_key_ids(header.get("x5c"))
+
+
+def expanded_types(document: object) -> frozenset[str]:
+    """The credential's ``type`` values as the IRIs its ``@context`` expands them to: DCQL
+    ``type_values`` name fully expanded types (OpenID4VP 1.0 B.1.1). Nothing for what is not
+    a JSON-LD credential or does not expand under the bundled contexts."""
+    if not isinstance(document, Mapping) or "@context" not in document:
+        return frozenset()
+    try:
+        expanded = default_engine().expand(
+            {"@context": document["@context"], "type": document.get("type")}
+        )
+    except (CredentialsError, ValueError, TypeError):
+        return frozenset()
+    found: set[str] = set()
+    for node in expanded:
+        types = node.get("@type") if isinstance(node, Mapping) else None
+        if isinstance(types, list):
+            found.update(t for t in types if isinstance(t, str))
+    return frozenset(found)
+
+
 def held_credentials(rows: Sequence[StoredCredential]) -> list[HeldCredential]:
     """The stored credentials as the DCQL matcher sees them (unreadable ones left out).
     A ``vc+jwt`` credential travels in an ``ldp_vc`` presentation (enveloped), as before."""
@@ -187,11 +226,13 @@ def held_credentials(rows: Sequence[StoredCredential]) -> list[HeldCredential]:
             claims = stored_claims(row.document)
             vct = claims.get("vct")
             if isinstance(vct, str):
-                held.append(HeldCredential(row.public_id, "dc+sd-jwt", claims, vct, types))
+                held.append(HeldCredential(row.public_id, "dc+sd-jwt", claims, vct, types,
+                                           _authority_key_ids(row.document)))  # fmt: skip
             continue
         document = load_document(row)
         claims = document if isinstance(document, dict) else {"type": sorted(types)}
-        held.append(HeldCredential(row.public_id, "ldp_vc", claims, types=types))
+        held.append(HeldCredential(row.public_id, "ldp_vc", claims,
+                                   types=types | expanded_types(document)))  # fmt: skip
     return held
 
 
@@ -304,6 +345,54 @@ def _claims_to_reveal(match: DcqlMatch, choice: Choice) -> list[ClaimQuery]:
     ]
 
 
+def _vp_token(
+    uow: UnitOfWork,
+    account: Account,
+    box: SecretBox,
+    request: WalletRequest,
+    match: DcqlMatch,
+    rows: Mapping[str, StoredCredential],
+    by_query: Mapping[str, Sequence[Choice]],
+    now: datetime,
+) -> dict[str, list[Any]]:
+    """One presentation per chosen credential, keyed by Credential Query id (§8.1). An
+    SD-JWT VC chosen for several queries (a kind query and the companions for its parts) is
+    presented once, with the claims of all of them, under each id (§6.4 allows the extra
+    claims because the same credential is asked for them)."""
+    paths: dict[str, list[ClaimPath]] = {}
+    for query_id, chosen in by_query.items():
+        if match.query.query(query_id).format == "dc+sd-jwt":
+            for choice in chosen:
+                wanted = paths.setdefault(choice.public_id, [])
+                for claim in _claims_to_reveal(match, choice):
+                    if claim.path not in wanted:
+                        wanted.append(claim.path)
+    presented = {
+        public_id: present(
+            rows[public_id].document,
+            select=select,
+            key_binding=KeyBindingRequest(
+                _kb_signer(uow, account, box, rows[public_id]),
+                request.client_id,
+                request.nonce,
+                int(now.timestamp()),
+            ),
+        )
+        for public_id, select in paths.items()
+    }
+    vp_token: dict[str, list[Any]] = {}
+    for query_id, chosen in by_query.items():
+        if match.query.query(query_id).format == "dc+sd-jwt":
+            vp_token[query_id] = [presented[c.public_id] for c in chosen]
+            continue
+        vp_token[query_id] = [
+            build_presentation([row], _signing_key(uow, account, [row], box),
+                               challenge=request.nonce, domain=request.client_id, now=now)
+            for row in (rows[c.public_id] for c in chosen)
+        ]  # fmt: skip
+    return vp_token
+
+
 def answer_request(
     uow: UnitOfWork,
     account: Account,
@@ -322,31 +411,7 @@ def answer_request(
     rows = {r.public_id: r for r in _selected(uow, account, [c.public_id for c in choices])}
     match = match_rows(request, list(rows.values()))
     by_query = _assign(match, rows, choices)
-    vp_token: dict[str, list[Any]] = {}
-    for query_id, chosen in by_query.items():
-        query = match.query.query(query_id)
-        if query.format == "dc+sd-jwt":
-            vp_token[query_id] = [
-                present(
-                    rows[c.public_id].document,
-                    select=[claim.path for claim in _claims_to_reveal(match, c)],
-                    key_binding=KeyBindingRequest(
-                        _kb_signer(uow, account, box, rows[c.public_id]),
-                        request.client_id,
-                        request.nonce,
-                        int(now.timestamp()),
-                    ),
-                )
-                for c in chosen
-            ]
-        else:
-            vp_rows = [rows[c.public_id] for c in chosen]
-            key = _signing_key(uow, account, vp_rows, box)
-            vp_token[query_id] = [
-                build_presentation(
-                    vp_rows, key, challenge=request.nonce, domain=request.client_id, now=now
-                )
-            ]
+    vp_token = _vp_token(uow, account, box, request, match, rows, by_query, now)
     try:
         form = build_response(request, vp_token)
     except RequestError as exc:
@@ -372,6 +437,24 @@ def answer_request(
     )
 
 
+def with_companions(match: DcqlMatch, choices: Sequence[Choice]) -> list[Choice]:
+    """``choices`` and, for each credential chosen for a required query, the companion
+    queries (:func:`~wallet.services.request_view.companion_ids`) it is a candidate of, so
+    its parts go along as the consent page showed them."""
+    companions = companion_ids(match)
+    out = list(choices)
+    for choice in choices:
+        if choice.query_id in companions:
+            continue
+        for query_id in companions:
+            found = any(c.ref == choice.public_id for c in match.candidates.get(query_id, []))
+            if found and not any(
+                c.query_id == query_id and c.public_id == choice.public_id for c in out
+            ):
+                out.append(Choice(query_id, choice.public_id))
+    return out
+
+
 def choices_for(match: DcqlMatch, public_ids: Sequence[str]) -> list[Choice]:
     """Bare credential ids (the JSON API, older forms) as choices: each to the first
     Credential Query it is a candidate for (every requested claim revealed)."""
@@ -384,4 +467,4 @@ def choices_for(match: DcqlMatch, public_ids: Sequence[str]) -> list[Choice]:
         if query_id is None:
             raise InputError("not_matching", "Een gekozen bewijs past niet bij de vraag.")
         out.append(Choice(query_id, public_id))
-    return out
+    return with_companions(match, out)

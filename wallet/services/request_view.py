@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from credentials.dcql import ClaimQuery, CredentialQuery, DcqlMatch, select_path
+from credentials.dcql import Candidate, ClaimQuery, CredentialQuery, DcqlMatch, select_path
 from credentials.oid4vp_wallet import WalletRequest
 from credentials.sd_jwt import ClaimPath, path_selected
 from qualifications.achievements import KINDS, CredentialKind
@@ -29,6 +29,7 @@ __all__ = [
     "ClaimView",
     "QueryView",
     "RequestView",
+    "companion_ids",
     "describe_request",
     "sendable",
 ]
@@ -59,6 +60,9 @@ class ClaimView:
     required: bool
     withholdable: bool = True
     """False when the issuer made the claim always visible (no Disclosure for it)."""
+    query_id: str = ""
+    """The Credential Query that asks for the claim: the candidate's own, or a companion
+    query folded into it (:func:`companion_ids`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,12 @@ class QueryView:
     """The claims asked for, by display name (empty: no selectively disclosable claim)."""
     candidates: tuple[CandidateView, ...]
     required: bool
+    companion: bool = False
+    """Asked of the same credentials as other queries (e.g. their werkprocessen): its claims
+    are shown, and sent, with those credentials, not as a question of its own."""
+    alternatives_held: bool = False
+    """No candidate here, but another option of its credential set has one (so saying
+    "nothing fits" would mislead)."""
 
     @property
     def any_sendable(self) -> bool:
@@ -160,9 +170,11 @@ def _kinds(query: CredentialQuery, lang: str) -> tuple[str, ...]:
             kinds.append(label)
     for types in query.type_values or ():
         for t in sorted(types):
-            if t in _GENERIC_TYPES:
+            # type_values are expanded IRIs (B.1.1); ours end in the compact name
+            name = t.rsplit("#", 1)[-1] if t.startswith(("https://", "http://")) else t
+            if name in _GENERIC_TYPES:
                 continue
-            label = kind_label(_KIND_BY_TYPE[t], lang) if t in _KIND_BY_TYPE else t
+            label = kind_label(_KIND_BY_TYPE[name], lang) if name in _KIND_BY_TYPE else t
             if label not in kinds:
                 kinds.append(label)
     return tuple(kinds)
@@ -171,6 +183,30 @@ def _kinds(query: CredentialQuery, lang: str) -> tuple[str, ...]:
 def _shown(value: Any) -> str:
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _optional_ids(match: DcqlMatch) -> set[str]:
+    sets = match.query.credential_sets
+    if sets is None:
+        return set()
+    required = {i for s in sets if s.required for o in s.options for i in o}
+    return set(match.query.ids) - required
+
+
+def companion_ids(match: DcqlMatch) -> tuple[str, ...]:
+    """The optional ``dc+sd-jwt`` queries each of whose candidates is also a candidate of a
+    required query: they ask more of the same credentials (the employer's
+    ``mbo_werkprocessen``), so the person sees and sends them with those credentials."""
+    optional = _optional_ids(match)
+    held = {
+        c.ref for q in match.query.credentials if q.id not in optional
+        for c in match.candidates.get(q.id, [])
+    }  # fmt: skip
+    return tuple(
+        q.id for q in match.query.credentials
+        if q.id in optional and q.format == "dc+sd-jwt"
+        and all(c.ref in held for c in match.candidates.get(q.id, []))
+    )  # fmt: skip
 
 
 def describe_request(
@@ -186,49 +222,67 @@ def describe_request(
     gives the values shown beside each requested claim; ``disclosable_of`` (public id → the
     claims paths of its Disclosures) tells which claims the person can withhold."""
     by_id = {r.public_id: r for r in rows}
-    optional_ids: set[str] = set()
-    required_ids: set[str] = set(match.query.ids)
-    if match.query.credential_sets is not None:
-        required_ids = {
-            i for s in match.query.credential_sets if s.required for o in s.options for i in o
-        }
-        optional_ids = set(match.query.ids) - required_ids
+    optional_ids = _optional_ids(match)
+    companions = companion_ids(match)
+    queries_by_id = {q.id: q for q in match.query.credentials}
+
+    def claim_views(
+        query: CredentialQuery, candidate: Candidate, row: StoredCredential, selective: bool
+    ) -> list[ClaimView]:
+        vcts = query.vct_values or ()
+        values = (claims_of or {}).get(row.public_id, {})
+        disclosable = (disclosable_of or {}).get(row.public_id, ())
+        return [
+            ClaimView(
+                index,
+                _claim_label(claim, vcts, lang),
+                _path_text(claim.path),
+                (
+                    ", ".join(_shown(v) for v in select_path(values, claim.path)[:10])
+                    if selective
+                    else None
+                ),
+                required=True,
+                withholdable=(
+                    not selective
+                    or disclosable_of is None
+                    or any(path_selected(d, [claim.path]) for d in disclosable)
+                ),
+                query_id=query.id,
+            )
+            for index, claim in enumerate(candidate.claims)
+        ]
+
+    met = {qid for qid, found in match.candidates.items() if found}
     queries = []
     for query in match.query.credentials:
         vcts = query.vct_values or ()
+        companion = query.id in companions
         candidates = []
-        for candidate in match.candidates.get(query.id, []):
+        for candidate in [] if companion else match.candidates.get(query.id, []):
             row = by_id[candidate.ref]
             selective = query.format == "dc+sd-jwt"
-            values = (claims_of or {}).get(row.public_id, {})
-            claims = tuple(
-                ClaimView(
-                    index,
-                    _claim_label(claim, vcts, lang),
-                    _path_text(claim.path),
-                    (
-                        ", ".join(_shown(v) for v in select_path(values, claim.path)[:10])
-                        if selective
-                        else None
-                    ),
-                    required=True,
-                    withholdable=(
-                        not selective
-                        or disclosable_of is None
-                        or any(
-                            path_selected(d, [claim.path])
-                            for d in disclosable_of.get(row.public_id, ())
-                        )
-                    ),
-                )
-                for index, claim in enumerate(candidate.claims)
-            )
+            claims = claim_views(query, candidate, row, selective)
+            if selective and query.id not in optional_ids:
+                for other in companions:
+                    extra = next(
+                        (c for c in match.candidates.get(other, []) if c.ref == candidate.ref),
+                        None,
+                    )
+                    if extra is not None:
+                        claims += claim_views(queries_by_id[other], extra, row, selective)
             candidates.append(
                 CandidateView(
-                    row, query.id, kind_label(row.kind, lang), sendable(row), selective, claims
+                    row, query.id, kind_label(row.kind, lang), sendable(row), selective,
+                    tuple(claims),
                 )
-            )
+            )  # fmt: skip
         candidates.sort(key=lambda c: not c.sendable)
+        alternatives = any(
+            query.id in option and any(set(o) <= met for o in s.options)
+            for s in match.query.credential_sets or ()
+            for option in s.options
+        )
         queries.append(
             QueryView(
                 id=query.id,
@@ -238,6 +292,8 @@ def describe_request(
                 claims=tuple(_claim_label(c, vcts, lang) for c in query.claims or ()),
                 candidates=tuple(candidates),
                 required=query.id not in optional_ids,
+                companion=companion,
+                alternatives_held=alternatives,
             )
         )
     return RequestView(

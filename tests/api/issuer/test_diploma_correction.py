@@ -26,7 +26,7 @@ CORRECTED = HEADER + "R2;Noor Bakkers;diploma;25498;;29-6-2026\n"
 
 def _upload(issuer: Issuer, data: str) -> dict[str, Any]:
     response = issuer.client.post(
-        "/batches", files={"file": ("r.csv", data.encode(), "text/csv")}, headers=issuer.auth()
+        "/api/batches", files={"file": ("r.csv", data.encode(), "text/csv")}, headers=issuer.auth()
     )
     assert response.status_code in (200, 201), response.text
     body: dict[str, Any] = response.json()
@@ -34,12 +34,12 @@ def _upload(issuer: Issuer, data: str) -> dict[str, Any]:
 
 
 def _run(issuer: Issuer, batch_id: int) -> dict[str, Any]:
-    response = issuer.client.post(f"/batches/{batch_id}/confirm", headers=issuer.auth())
+    response = issuer.client.post(f"/api/batches/{batch_id}/confirm", headers=issuer.auth())
     assert response.status_code == 202, response.text
     deadline = time.monotonic() + 30
     body: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        body = issuer.client.get(f"/batches/{batch_id}", headers=issuer.auth()).json()
+        body = issuer.client.get(f"/api/batches/{batch_id}", headers=issuer.auth()).json()
         if body["status"] == "done":
             return body
         time.sleep(0.05)
@@ -85,7 +85,7 @@ def test_a_corrected_diploma_waits_for_the_decision(staff: Issuer) -> None:
     preview = _upload(staff, CORRECTED)
     assert preview["counts"]["conflicts"] == 1
     resolved = staff.client.post(
-        f"/batches/{preview['id']}/conflicts", json={"action": "replace"}, headers=staff.auth()
+        f"/api/batches/{preview['id']}/conflicts", json={"action": "replace"}, headers=staff.auth()
     )
     assert resolved.status_code == 200, resolved.text
     done = _run(staff, preview["id"])

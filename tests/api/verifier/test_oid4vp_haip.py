@@ -40,7 +40,7 @@ from .test_pages import Pages, _credential, _pages, _presentation, _text
 BASE = "http://localhost:8003"
 ORIGIN = BASE
 LDP = "mbo_ldp_vc"
-SD_JWT = "mbo_sd_jwt"
+SD_JWT = "diploma"  # the Credential Query of a kind is named after it
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -199,10 +199,13 @@ def test_the_request_is_signed_by_reference_with_x509_hash(pages: Pages) -> None
     assert claims["iat"] < claims["exp"] <= claims["iat"] + 15 * 60
     assert claims["state"] != info["id"]  # a fresh value, not the id in the URLs
     assert len(claims["nonce"]) >= 32
-    formats = [q["format"] for q in claims["dcql_query"]["credentials"]]
-    assert formats == ["dc+sd-jwt", "ldp_vc"]
-    vcts = claims["dcql_query"]["credentials"][0]["meta"]["vct_values"]
-    assert "https://w3id.org/mbo-wallet/vct/diploma" in vcts
+    queries = {q["id"]: q for q in claims["dcql_query"]["credentials"]}
+    assert {q["format"] for q in queries.values()} == {"dc+sd-jwt", "ldp_vc"}
+    assert queries[SD_JWT]["meta"]["vct_values"] == ["https://w3id.org/mbo-wallet/vct/diploma"]
+    assert queries[LDP]["format"] == "ldp_vc"
+    # the part codes, asked as a ladder so a wallet discloses every code it holds
+    ladder = queries["mbo_werkprocessen"]["claim_sets"]
+    assert [len(s) for s in ladder] == list(range(len(ladder), 0, -1))
     assert claims["client_metadata"]["encrypted_response_enc_values_supported"]
     # the private half of the response key is kept encrypted, not as a JWK
     stored = _row(pages, info["id"])

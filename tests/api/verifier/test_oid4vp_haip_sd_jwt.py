@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -23,7 +25,7 @@ from verifier.app import create_app
 from verifier.services.admin import hash_password
 from verifier.settings import VerifierSettings
 
-from ...unit.verifier.sd_jwt_factory import DIPLOMA, NOW, DevIssuer
+from ...unit.verifier.sd_jwt_factory import DIPLOMA, KERNTAAK_EXAM, NOW, DevIssuer
 from .test_oid4vp_haip import BASE, SD_JWT, SpecWallet, _local
 from .test_sd_jwt_pages import PASSWORD, Clock, Site, _text, _world
 
@@ -141,3 +143,57 @@ def test_the_dc_api_answer_with_sd_jwt_is_bound_to_the_origin(site: Site) -> Non
     text = _text(page)
     assert "SD-JWT VC" in text
     assert "niet gedeeld" in text  # the withheld claims are counted, not shown
+
+
+def _first_claim_set(query: dict[str, Any], held: set[str]) -> list[str]:
+    """§6.4.1 as a wallet applies it: the first claim set whose claims the credential has."""
+    paths = {c["id"]: c["path"][0] for c in query["claims"]}
+    for claim_set in query["claim_sets"]:
+        names = [paths[cid] for cid in claim_set]
+        if set(names) <= held:
+            return names
+    raise AssertionError("no claim set fits")
+
+
+def test_kind_and_companion_presentations_stack_as_one_credential(site: Site) -> None:
+    """A foreign wallet answers the exam result's kind query and the ``mbo_kerntaken``
+    companion with two presentations of the one SD-JWT VC (each its own Disclosures and
+    KB-JWT, as §6.4 allows): the verdict shows one credential, and the stacking report
+    counts the kerntaak's werkprocessen (not "0 van de …")."""
+    made = site.client.post("/requests", data={"csrf_token": site.csrf()}, follow_redirects=False)
+    wait_url = made.headers["location"]
+    link = re.search(r'class="mono break" href="([^"]+)"', site.client.get(wait_url).text)
+    assert link is not None
+    wallet = SpecWallet(TestClient(site.client.app))
+    request = wallet.open(html.unescape(link.group(1)))
+    claims = request.claims
+    queries = {q["id"]: q for q in claims["dcql_query"]["credentials"]}
+    issued, _ = site.issuer.issue(KERNTAAK_EXAM)
+    held = {name for d in issued.split("~")[1:] if d and (name := _disclosed_name(d))}
+    held.add("kind")  # always visible, in the issuer-signed JWT
+    assert "kerntaak_1_code" in held
+
+    def present(names: list[str], nonce: str | None = None) -> str:
+        return site.issuer.present(issued, select=names, audience=request.client_id,
+                                   nonce=claims["nonce"] if nonce is None else nonce)  # fmt: skip
+
+    own = _first_claim_set(queries["examenresultaat"], held)
+    assert not any(n.startswith("kerntaak_") for n in own)  # the companion asks for those
+    parts = _first_claim_set(queries["mbo_kerntaken"], held)
+    assert parts == ["kerntaak_1_code"]  # every code held, no title
+    # a companion presentation not bound to this request spoils the whole answer
+    stray = wallet.answer(claims, {"examenresultaat": [present(own)],
+                                   "mbo_kerntaken": [present(parts, nonce="other")]})  # fmt: skip
+    assert stray.status_code == 400, stray.text
+    answer = wallet.answer(claims, {"examenresultaat": [present(own)],
+                                    "mbo_kerntaken": [present(parts)]})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    shown = site.client.get(wait_url, follow_redirects=False)
+    assert shown.status_code == 303
+    result = site.client.get(_local(BASE + shown.headers["location"]) + "?target=25498")
+    text = _text(result)
+    assert text.count("Gedeelde gegevens") == 1, text  # one credential, not two
+    assert "Kerntaak 1 (code): B1-K1" in text
+    found = re.search(r"Telt mee voor het diploma: (\d+) van de (\d+) werkprocessen", text)
+    assert found is not None, text
+    assert int(found.group(1)) > 0

@@ -217,6 +217,43 @@ def test_vc_api_takes_the_media_type_a_string_or_an_envelope(site: Site) -> None
     assert [p["title"] for p in replayed.json()["problemDetails"]] == ["kb_nonce"]
 
 
+def test_vc_api_presentations_verify_takes_an_enveloped_sd_jwt_presentation(site: Site) -> None:
+    """VC Data Model 2.0 §4.13: an ``EnvelopedVerifiablePresentation`` (or the compact
+    string) on ``/presentations/verify``; its KB-JWT is the holder's proof."""
+    text = _presentation(site)
+    options = {"challenge": "n-123", "domain": "https://verifier.example"}
+    envelope = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": "EnvelopedVerifiablePresentation",
+                "id": "data:application/dc+sd-jwt," + text}  # fmt: skip
+    for presented in (envelope, text):
+        answer = site.client.post(
+            "/presentations/verify", json={"verifiablePresentation": presented, "options": options}
+        )
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["format"] == "dc+sd-jwt"
+        assert body["verified"] is True
+        assert [c["check"] for c in body["checks"]] == ["holder_binding"]
+        (credential,) = body["credentials"]
+        assert set(credential["disclosed"]) == {"kind", *SHOWN}
+    other = site.client.post(
+        "/presentations/verify",
+        json={"verifiablePresentation": envelope, "options": {**options, "challenge": "other"}},
+    )
+    assert other.status_code == 400
+    assert [p["title"] for p in other.json()["problemDetails"]] == ["kb_nonce"]
+    # without its KB-JWT it is no presentation
+    bare = text.rsplit("~", 1)[0] + "~"
+    missing = site.client.post("/presentations/verify", json={"verifiablePresentation": {
+        **envelope, "id": "data:application/dc+sd-jwt," + bare}})  # fmt: skip
+    assert missing.status_code == 400
+    assert "kb_missing" in [p["title"] for p in missing.json()["problemDetails"]]
+    # an envelope of another media type is not unwrapped (and is no presentation)
+    foreign = site.client.post("/presentations/verify", json={"verifiablePresentation": {
+        **envelope, "id": "data:application/vp+jwt," + text}})  # fmt: skip
+    assert foreign.status_code == 400
+
+
 @pytest.mark.parametrize(
     ("content", "status"),
     [

@@ -73,6 +73,7 @@ def _send(person: Person, link: str, credentials: list[str]) -> Any:
         "/respond/send",
         data={"csrf_token": person.csrf, "request": link, "credential": credentials},
         headers=HTML,
+        follow_redirects=False,
     )
 
 
@@ -94,10 +95,13 @@ def test_answer_page_end_to_end_against_the_verifier(wallet: Wallet, verifier: T
     assert not re.search(rf'value="mbo_credentials:{good}"\s+disabled', html)
     assert 'name="credential" value="mbo_credentials:' + good + '"' in html
 
+    # the send form may be redirected to the verifier's origin, and nowhere else
+    csp = page.headers["content-security-policy"]
+    assert "form-action 'self' http://verifier.test;" in csp + ";"
     sent = _send(person, created["link"], [good])
-    assert sent.status_code == 200, sent.text
-    assert "verstuurd naar verifier.test" in sent.text
-    assert 'href="http://verifier.test/requests/' in sent.text  # the verifier's redirect_uri
+    # the wallet sends the browser on to the verifier's redirect_uri (§8.2)
+    assert sent.status_code == 303, sent.text
+    assert sent.headers["location"].startswith("http://verifier.test/requests/")
     status = verifier.get(f"/oid4vp/requests/{created['id']}?key={created['resultKey']}").json()
     assert status["status"] == "answered", status
     [checked] = status["result"]["credentials"]

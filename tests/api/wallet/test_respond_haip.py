@@ -198,7 +198,8 @@ def _send(person: Person, page: str, fields: dict[str, Any]) -> Any:
 
     data = {k: html_module.unescape(v) for k, v in hidden.items()}
     data["csrf_token"] = person.csrf
-    return person.client.post("/respond/send", data={**data, **fields}, headers=HTML)
+    return person.client.post("/respond/send", data={**data, **fields}, headers=HTML,
+                              follow_redirects=False)  # fmt: skip
 
 
 def test_selective_sd_jwt_answer_encrypted_to_the_verifier(wallet: Wallet, served: Served) -> None:
@@ -226,9 +227,11 @@ def test_selective_sd_jwt_answer_encrypted_to_the_verifier(wallet: Wallet, serve
 
     # the person sends the diploma but unticks the achievement: only the name is disclosed
     sent = _send(person, html, {"credential": [f"diploma:{pid}"], "claim": [f"diploma:{pid}:0"]})
-    assert sent.status_code == 200, sent.text
-    assert "verstuurd naar verifier.example" in sent.text
-    assert 'href="https://verifier.example/done/abc"' in sent.text  # same-device redirect
+    # the verifier's redirect_uri on its own origin: the browser goes there (§8.2)
+    assert sent.status_code == 303, sent.text
+    assert sent.headers["location"] == "https://verifier.example/done/abc"
+    assert "form-action 'self' https://verifier.example" in page.headers[
+        "content-security-policy"]  # fmt: skip
     assert len(served.fetches) == 1  # the Request Object was not fetched again
     [answer] = served.responses
     assert set(answer) == {"response"}
@@ -255,7 +258,7 @@ def test_sd_jwt_bound_to_the_ed25519_key_and_plain_direct_post(
     claims = re.findall(r'name="claim" value="([^"]+)" checked', page.text)
     assert claims == [f"diploma:{pid}:0", f"diploma:{pid}:1"]  # ticked by default
     sent = _send(person, page.text, {"credential": [f"diploma:{pid}"], "claim": claims})
-    assert sent.status_code == 200, sent.text
+    assert sent.status_code == 303, sent.text  # on to the redirect_uri
     [answer] = served.responses
     assert answer["state"] == served.spec.state
     [presentation] = json.loads(answer["vp_token"])["diploma"]
@@ -271,7 +274,7 @@ def test_ldp_vc_answer_binds_nonce_and_client_id(wallet: Wallet, served: Served)
     page = person.get(f"/respond?request={quote(link, safe='')}", headers=HTML)
     assert page.status_code == 200, page.text
     sent = _send(person, page.text, {"credential": [f"mbo:{good.json()['id']}"]})
-    assert sent.status_code == 200, sent.text
+    assert sent.status_code == 303, sent.text  # on to the redirect_uri
     _, payload = served.spec.decrypt(served.responses[0]["response"])
     [vp] = payload["vp_token"]["mbo"]
     assert vp["proof"]["challenge"] == served.spec.nonce
@@ -447,7 +450,7 @@ def test_received_sd_jwt_answered_end_to_end(tmp_path: Path, served: Served) -> 
             page.text,
             {"credential": [f"diploma:{pid}"], "claim": [f"diploma:{pid}:1"]},
         )
-        assert sent.status_code == 200, sent.text
+        assert sent.status_code == 303, sent.text  # on to the redirect_uri
         _, payload = served.spec.decrypt(served.responses[0]["response"])
         [presentation] = payload["vp_token"]["diploma"]
         _, disclosures = served.spec.check_kb_jwt(presentation)
@@ -497,7 +500,7 @@ def test_tampered_consent_form_is_refused(wallet: Wallet, served: Served) -> Non
     assert flood.status_code == 400  # more form fields than any consent page has
     assert "Ongeldig verzoek" in flood.text
     many = _send(person, page.text, {**base, "claim": [f"diploma:{pid}:{i}" for i in range(500)]})
-    assert many.status_code == 200, many.text  # unknown indexes are ignored
+    assert many.status_code == 303, many.text  # unknown indexes are ignored
     _, payload = served.spec.decrypt(served.responses[0]["response"])
     _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
     assert sorted(d[1] for d in disclosures) == ["achievement_name", "holder_name"]
@@ -516,7 +519,7 @@ def test_always_visible_claims_have_no_checkbox(wallet: Wallet, served: Served) 
     assert re.search(r'data-always="kind">Soort: <strong>diploma</strong>', page.text)
     assert re.findall(r'name="claim" value="([^"]+)"', page.text) == [f"diploma:{pid}:1"]
     sent = _send(person, page.text, {"credential": [f"diploma:{pid}"], "claim": []})
-    assert sent.status_code == 200, sent.text
+    assert sent.status_code == 303, sent.text  # on to the redirect_uri
     _, payload = served.spec.decrypt(served.responses[0]["response"])
     _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
     assert disclosures == []  # the name withheld; the kind is in the issuer-signed JWT anyway
@@ -542,3 +545,76 @@ def test_self_declared_name_is_shown_apart(wallet: Wallet, served: Served) -> No
     assert 'id="client-name">Werkgever BV<' in page.text
     assert 'id="self-declared-name">Echte Bank<' in page.text
     assert "zoals de controleur die zelf opgeeft" in page.text
+
+
+def test_a_companion_query_is_shown_and_sent_with_the_credential(
+    wallet: Wallet, served: Served
+) -> None:
+    """The employer's shape (OpenID4VP §6.4: several queries for one credential): a query of
+    the kind, and an optional companion asking more of the same credential. The consent page
+    shows the companion's claims inside the credential's card, not as a question of its
+    own; the credential is presented once, with both queries' claims, under both ids."""
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person)
+    query = {
+        "credentials": [
+            dict(DCQL_SD["credentials"][0], claims=[{"path": ["holder_name"]}]),
+            {"id": "extra", "format": "dc+sd-jwt", "multiple": True,
+             "meta": {"vct_values": [VCT]}, "claims": [{"path": ["student_number"]}]},
+            {"id": "evc", "format": "dc+sd-jwt", "meta": {"vct_values": [VCT_BASE + "evc"]}},
+        ],
+        "credential_sets": [{"options": [["diploma"], ["evc"]]},
+                            {"options": [["extra"]], "required": False}],
+    }  # fmt: skip
+    page = person.get(f"/respond?request={quote(served.offer('c1', query), safe='')}")
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert '<fieldset data-query="extra"' not in html  # no question of its own
+    assert 'data-query="extra" data-companion="yes"' in html
+    # a kind she does not hold, while another option is met: one line, not a "nothing fits"
+    assert re.search(r'id="not-held">[^<]*niet in je portemonnee[^<]*EVC', html)
+    assert "Voor deze vraag heb je geen passend bewijs" not in html
+    card = html.split(f'data-credential="{pid}"', 1)[1].split("</div>", 1)[0]
+    assert f'value="diploma:{pid}:0"' in card
+    assert f'value="extra:{pid}:0"' in card
+    assert "Studentnummer: <strong>123456</strong>" in card
+    sent = _send(person, html, {"credential": [f"diploma:{pid}"],
+                                "claim": [f"diploma:{pid}:0", f"extra:{pid}:0"]})  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    _, payload = served.spec.decrypt(served.responses[0]["response"])
+    token = payload["vp_token"]
+    assert set(token) == {"diploma", "extra"}
+    assert token["diploma"] == token["extra"]  # one presentation of the one credential
+    _, disclosures = served.spec.check_kb_jwt(token["diploma"][0])
+    assert sorted(d[1] for d in disclosures) == ["holder_name", "student_number"]
+
+    # unticking every companion claim leaves the companion out
+    page = person.get(f"/respond?request={quote(served.offer('c2', query), safe='')}")
+    sent = _send(person, page.text, {"credential": [f"diploma:{pid}"],
+                                     "claim": [f"diploma:{pid}:0"]})  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    _, payload = served.spec.decrypt(served.responses[1]["response"])
+    assert set(payload["vp_token"]) == {"diploma"}
+    _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
+    assert [d[1] for d in disclosures] == ["holder_name"]
+
+
+def test_type_values_are_matched_as_expanded_iris(wallet: Wallet, served: Served) -> None:
+    """OpenID4VP 1.0 B.1.1: ``type_values`` are the fully expanded type IRIs (the employer's
+    query asks so); the compact names older requests send still match too."""
+    person = wallet.person()
+    good = person.post("/api/credentials", json={"credential": signed_credential(person.did)})
+    assert good.status_code == 201, good.text
+    public_id = good.json()["id"]
+    expanded = {"credentials": [dict(DCQL_LDP["credentials"][0], meta={"type_values": [[
+        "https://www.w3.org/2018/credentials#VerifiableCredential",
+        "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential",
+    ]]})]}  # fmt: skip
+    page = person.get(f"/respond?request={quote(served.offer('x1', expanded), safe='')}")
+    assert page.status_code == 200, page.text
+    assert f'value="mbo:{public_id}"' in page.text
+    assert "credentials#VerifiableCredential" not in page.text  # a generic type, not a kind
+    other = {"credentials": [dict(DCQL_LDP["credentials"][0], meta={"type_values": [[
+        "https://www.w3.org/2018/credentials#VerifiablePresentation"]]})]}  # fmt: skip
+    page = person.get(f"/respond?request={quote(served.offer('x2', other), safe='')}")
+    assert f'value="mbo:{public_id}"' not in page.text

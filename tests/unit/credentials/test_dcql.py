@@ -219,3 +219,80 @@ def test_module_example_runs() -> None:
     result = doctest.testmod(credentials.dcql)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_claims_paths_are_processed_to_the_letter_of_section_7() -> None:
+    claims = {"a": [{"b": 1}, 2], "o": {"k": "v"}, "list": [[1, 2], [3]]}
+    # an element of the wrong kind on the way is an error, not a partial selection
+    assert select_path(claims, ("a", None, "b")) == []
+    assert select_path(claims, ("o", None)) == []
+    assert select_path(claims, ("o", 0)) == []
+    assert select_path(claims, ("list", None, 0)) == [1, 3]
+    assert select_path(claims, ("list", None, 1)) == [2]  # the short array drops out
+    assert select_path(claims, ("list", None, 5)) == []
+
+
+def test_claim_sets_need_an_id_on_every_claim_and_duplicates_are_ignored() -> None:
+    with pytest.raises(DcqlError):
+        parse_dcql(_one(claims=[{"path": ["given_name"], "id": "g"}, {"path": ["region"]}],
+                        claim_sets=[["g"]]))  # fmt: skip
+    query = parse_dcql(_one(claims=[{"path": ["given_name"]}, {"path": ["given_name"]}]))
+    candidate = match_credential(query.credentials[0], _pid())
+    assert candidate is not None
+    assert [c.path for c in candidate.claims] == [("given_name",)]
+
+
+def _issued_under(root_name: str) -> tuple[list[str], str]:
+    """An ``x5c`` (leaf only) under a fresh dev root, and the root's key id (base64url)."""
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from credentials.x509_dev_ca import create_leaf, create_root_ca
+
+    root = create_root_ca(root_name)
+    leaf = create_leaf(root, "issuer", organization="School")
+    der = leaf.certificate.public_bytes(serialization.Encoding.DER)
+    ski = x509.SubjectKeyIdentifier.from_public_key(root.key.public_key)  # RFC 5280 method 1
+    key_id = base64.urlsafe_b64encode(ski.digest).rstrip(b"=").decode()
+    return [base64.b64encode(der).decode()], key_id
+
+
+def test_trusted_authorities_aki_is_matched_against_the_x5c_chain() -> None:
+    from credentials.dcql import authority_key_ids
+
+    x5c, key_id = _issued_under("trusted root")
+    other_x5c, other_id = _issued_under("another root")
+    assert authority_key_ids(x5c) == {key_id}
+    assert authority_key_ids(["not base64!"]) == frozenset()
+    assert authority_key_ids("nope") == frozenset()
+    trusted = HeldCredential(
+        "t", "dc+sd-jwt", _pid().claims, PID, authority_key_ids=authority_key_ids(x5c)
+    )
+    foreign = HeldCredential(
+        "f", "dc+sd-jwt", _pid().claims, PID, authority_key_ids=authority_key_ids(other_x5c)
+    )
+    bare = _pid("b")  # no x5c at all
+    query = parse_dcql(_one(trusted_authorities=[{"type": "aki", "values": [key_id]}]))
+    found = match_query(query, [trusted, foreign, bare]).candidates["q"]
+    assert [c.ref for c in found] == ["t"]
+    # a type this wallet cannot evaluate never matches; any matching entry is enough
+    mixed = parse_dcql(_one(trusted_authorities=[
+        {"type": "etsi_tl", "values": ["https://lotl.example.com"]},
+        {"type": "aki", "values": [other_id]},
+    ]))  # fmt: skip
+    assert [c.ref for c in match_query(mixed, [trusted, foreign]).candidates["q"]] == ["f"]
+    only_tl = parse_dcql(_one(trusted_authorities=[{"type": "etsi_tl", "values": ["x"]}]))
+    assert match_query(only_tl, [trusted]).candidates["q"] == []
+
+
+@pytest.mark.parametrize(
+    "authorities",
+    [[], "aki", [{"type": "aki"}], [{"type": "aki", "values": []}], [{"values": ["x"]}],
+     [{"type": "aki", "values": [1]}], ["aki"]],
+)  # fmt: skip
+def test_malformed_trusted_authorities_are_refused(authorities: Any) -> None:
+    with pytest.raises(DcqlError) as caught:
+        parse_dcql(_one(trusted_authorities=authorities))
+    assert caught.value.code == "invalid"

@@ -37,6 +37,7 @@ JSON-LD silently drops, and a relative IRI in ``@id`` or ``@type`` raise
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -52,6 +53,8 @@ from .budget import DEFAULT_BUDGET, Budget, Meter, check_document
 from .contexts import StaticDocumentLoader, bundled_context_bytes
 from .errors import BudgetExceededError, CanonicalizationError, DocumentLoaderError, SafeModeError
 from .fair_share import FairLock
+from .rdf_quads import expanded_quads
+from .rdfc_simple import Quad, canonical_quads, canonicalize_unique_first_degree
 
 __all__ = [
     "JsonLdEngine",
@@ -71,6 +74,8 @@ _RELATIVE_BASE = "https://relative-iri.invalid/"
 _PROCESSED_CACHE_SIZE = 4096
 _IRI_CACHE_SIZE = 65536
 _RESOLVED_CACHE_SIZE = 256
+_REPEATED_CACHE_SIZE = 512
+_REPEATED_MAX_CHARS = 8192
 
 
 class _SafeModeViolationError(Exception):
@@ -285,6 +290,12 @@ def _charge_blank_nodes(dataset: Mapping[str, Any], meter: Meter) -> None:
     meter.charge("max_blank_nodes", len(blank))
 
 
+def _blank_node_count(quads: list[Quad]) -> int:
+    blank = {q[0] for q in quads if q[4]}
+    blank.update(q[2] for q in quads if q[5])
+    return len(blank)
+
+
 def _check_safe_iris(node: Any, path: str = "$") -> None:
     """Raise if an expanded document has a relative IRI where an absolute one is needed."""
     if isinstance(node, list):
@@ -342,6 +353,7 @@ class JsonLdEngine:
         self._memo: LRUCache[tuple[Any, ...], tuple[Any, Any]] = LRUCache(_PROCESSED_CACHE_SIZE)
         self._resolved: LRUCache[str, Any] = LRUCache(_RESOLVED_CACHE_SIZE)
         self._iri_memo: dict[tuple[Any, ...], Any] = {}
+        self._repeated: LRUCache[str, str] = LRUCache(_REPEATED_CACHE_SIZE)
         self._lock = threading.Lock()
 
     def _options(self) -> JsonObject:
@@ -403,6 +415,31 @@ class JsonLdEngine:
         except Exception as exc:
             raise _translate(exc) from None
 
+    def canonicalize_repeated(
+        self,
+        document: Mapping[str, Any],
+        budget: Budget = DEFAULT_BUDGET,
+        *,
+        meter: Meter | None = None,
+    ) -> str:
+        """:meth:`canonicalize` for small documents that recur unchanged, such as the proof
+        configuration every credential of an organisation's batch shares: the result is
+        remembered by the document's JSON text (plain JSON values only, at most
+        8,192 characters; only successful results), so a repeat costs no JSON-LD work and
+        charges nothing to the meter. The same text always gives the same canonical form:
+        the loader is static, and pyld reads nothing else."""
+        key = _repeat_key(document)
+        if key is not None:
+            with self._lock:
+                hit = self._repeated.get(key)
+            if hit is not None:
+                return hit
+        result = self.canonicalize(document, budget, meter=meter)
+        if key is not None:
+            with self._lock:
+                self._repeated[key] = result
+        return result
+
     @staticmethod
     def _canonicalize(
         processor: _CachingProcessor,
@@ -412,6 +449,14 @@ class JsonLdEngine:
     ) -> str:
         expanded = processor.expand(dict(document), options)
         _check_safe_iris(expanded)
+        quads = expanded_quads(expanded)
+        if quads is not None:
+            meter.charge("max_blank_nodes", _blank_node_count(quads))
+            simple = canonical_quads(quads)
+            if simple is not None:
+                meter.check()
+                return simple
+        # pyld's own node map, RDF and (unless every blank node is simple) RDFC-1.0
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
         processor._create_node_map(expanded, node_map, "@default", issuer)
@@ -421,10 +466,37 @@ class JsonLdEngine:
             for name, graph in sorted(node_map.items())
             if name == "@default" or jsonld._is_absolute_iri(name)
         }
-        _charge_blank_nodes(dataset, meter)
+        if quads is None:
+            _charge_blank_nodes(dataset, meter)
+        simple = canonicalize_unique_first_degree(dataset) if quads is None else None
+        if simple is not None:
+            meter.check()
+            return simple
         result = _MeteredUrdna2015(meter).main(dataset, {"format": _NQUADS})
         meter.check()
         return str(result)
+
+
+def _is_plain_json(value: Any) -> bool:
+    """Only dicts with string keys, lists, strings, numbers, booleans and None (a tuple or a
+    mapping of another type would encode as the same JSON text but expand differently)."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return True
+    if type(value) is list:
+        return all(_is_plain_json(item) for item in value)
+    if type(value) is dict:
+        return all(isinstance(k, str) and _is_plain_json(v) for k, v in value.items())
+    return False
+
+
+def _repeat_key(document: Mapping[str, Any]) -> str | None:
+    try:
+        if type(document) is not dict or not _is_plain_json(document):
+            return None
+        text = json.dumps(document, allow_nan=False)
+    except (ValueError, RecursionError):
+        return None
+    return text if len(text) <= _REPEATED_MAX_CHARS else None
 
 
 def _translate(exc: BaseException) -> CanonicalizationError:

@@ -76,6 +76,8 @@ _IRI_CACHE_SIZE = 65536
 _RESOLVED_CACHE_SIZE = 256
 _REPEATED_CACHE_SIZE = 512
 _REPEATED_MAX_CHARS = 8192
+_SUBTREE_CACHE_SIZE = 2048
+_SUBTREE_MAX_CHARS = 8192
 
 
 class _SafeModeViolationError(Exception):
@@ -98,12 +100,14 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         lock: threading.Lock,
         on_property_dropped: Callable[[str | None], Any],
         meter: Meter,
+        subtrees: LRUCache[tuple[Any, ...], Any] | None = None,
     ) -> None:
         super().__init__(on_property_dropped=on_property_dropped)
         self._memo = memo
         self._iri_memo = iri_memo
         self._lock = lock
         self._meter = meter
+        self._subtrees = subtrees
 
     def _expand(
         self,
@@ -116,7 +120,18 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         type_scoped_ctx: Any = None,
     ) -> Any:
         self._meter.charge("max_expansion_steps")
-        return super()._expand(
+        key = None
+        if self._subtrees is not None and type(element) is dict and active_property is not None:
+            key = _subtree_key(
+                active_ctx, active_property, element, options, inside_list, inside_index,
+                type_scoped_ctx,
+            )  # fmt: skip
+            if key is not None:
+                with self._lock:
+                    hit = self._subtrees.get(key)
+                if hit is not None:
+                    return _json_copy(hit)
+        result = super()._expand(
             active_ctx,
             active_property,
             element,
@@ -125,6 +140,10 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             inside_index=inside_index,
             type_scoped_ctx=type_scoped_ctx,
         )
+        if key is not None:
+            with self._lock:
+                self._subtrees[key] = _json_copy(result)  # type: ignore[index]
+        return result
 
     def _expand_iri(
         self,
@@ -207,6 +226,56 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             with self._lock:
                 self._memo[key] = (local_ctx, result)
         return result
+
+
+def _subtree_key(
+    active_ctx: Any,
+    active_property: Any,
+    element: dict[str, Any],
+    options: Mapping[str, Any],
+    inside_list: bool,
+    inside_index: bool,
+    type_scoped_ctx: Any,
+) -> tuple[Any, ...] | None:
+    """A key under which expanding the embedded object ``element`` cannot give another
+    result: the frozen active and type-scoped contexts, the property, the flags and options
+    pyld's ``_expand`` reads, and the element's JSON text (the document was checked to hold
+    plain JSON values only, so equal text means equal input)."""
+    if not isinstance(active_ctx, frozendict) or "_uuid" not in active_ctx:
+        return None
+    if type_scoped_ctx is None:
+        scoped = None
+    elif isinstance(type_scoped_ctx, frozendict) and "_uuid" in type_scoped_ctx:
+        scoped = type_scoped_ctx["_uuid"]
+    else:
+        return None
+    try:
+        text = json.dumps(element)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if len(text) > _SUBTREE_MAX_CHARS:
+        return None
+    return (
+        active_ctx["_uuid"],
+        scoped,
+        active_property,
+        inside_list,
+        inside_index,
+        options.get("isFrame"),
+        options.get("keepFreeFloatingNodes"),
+        options.get("base"),
+        options.get("processingMode"),
+        text,
+    )
+
+
+def _json_copy(value: Any) -> Any:
+    """A deep copy of expanded JSON-LD (dicts, lists and scalars), faster than deepcopy."""
+    if type(value) is dict:
+        return {k: _json_copy(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_json_copy(v) for v in value]
+    return value
 
 
 def _memo_key(
@@ -354,6 +423,7 @@ class JsonLdEngine:
         self._resolved: LRUCache[str, Any] = LRUCache(_RESOLVED_CACHE_SIZE)
         self._iri_memo: dict[tuple[Any, ...], Any] = {}
         self._repeated: LRUCache[str, str] = LRUCache(_REPEATED_CACHE_SIZE)
+        self._subtrees: LRUCache[tuple[Any, ...], Any] = LRUCache(_SUBTREE_CACHE_SIZE)
         self._lock = threading.Lock()
 
     def _options(self) -> JsonObject:
@@ -364,8 +434,11 @@ class JsonLdEngine:
             "processingMode": "json-ld-1.1",
         }
 
-    def _processor(self, meter: Meter) -> _CachingProcessor:
-        return _CachingProcessor(self._memo, self._iri_memo, self._lock, _raise_dropped, meter)
+    def _processor(self, meter: Meter, document: Mapping[str, Any]) -> _CachingProcessor:
+        subtrees = self._subtrees if _is_plain_json(document) else None
+        return _CachingProcessor(
+            self._memo, self._iri_memo, self._lock, _raise_dropped, meter, subtrees
+        )
 
     def expand(
         self,
@@ -380,7 +453,7 @@ class JsonLdEngine:
         check_document(document, meter.budget)
         try:
             with _one_at_a_time:
-                expanded = self._processor(meter).expand(dict(document), self._options())
+                expanded = self._processor(meter, document).expand(dict(document), self._options())
         except Exception as exc:
             raise _translate(exc) from None
         _check_safe_iris(expanded)
@@ -405,7 +478,7 @@ class JsonLdEngine:
         meter = meter or Meter(budget)
         meter.check()
         check_document(document, meter.budget)
-        processor = self._processor(meter)
+        processor = self._processor(meter, document)
         options = self._options()
         try:
             with _one_at_a_time:

@@ -275,3 +275,31 @@ def test_repeated_cache_keys_only_plain_json() -> None:
     with contextlib.suppress(CanonicalizationError):  # whatever pyld makes of it: not a hit
         engine.canonicalize_repeated(odd, meter=meter)
     assert meter.count("max_expansion_steps") > 0
+
+
+def test_remembered_subtrees_follow_their_context() -> None:
+    """The same embedded object under another active context expands differently: the
+    subtree memo keys on the context, so each document still equals plain pyld."""
+    engine = JsonLdEngine(StaticDocumentLoader.bundled())
+    inner = {"ex:name": "gedeeld", "colour": "blue"}
+    outputs = []
+    for colour in ("https://example.org/a#colour", "https://example.org/b#colour"):
+        document = {
+            "@context": [VC_V2, {"ex": EX, "colour": colour}],
+            "type": ["VerifiableCredential"],
+            "issuer": ISSUER,
+            "credentialSubject": {"id": SUBJECT, "ex:part": copy.deepcopy(inner)},
+        }
+        for _ in range(2):  # the second run is served from the memo
+            assert engine.canonicalize(document) == plain_pyld_canonicalize(document, engine.loader)
+        outputs.append(engine.canonicalize(document))
+    assert outputs[0] != outputs[1]
+
+
+def test_remembered_subtrees_are_copies() -> None:
+    engine = JsonLdEngine(StaticDocumentLoader.bundled())
+    credential = mbo_certificaat(issuer_id=ISSUER, subject_id=SUBJECT)
+    first = engine.expand(credential)
+    first[0]["https://www.w3.org/2018/credentials#credentialSubject"].clear()
+    assert engine.expand(credential) != first
+    assert engine.canonicalize(credential) == plain_pyld_canonicalize(credential, engine.loader)

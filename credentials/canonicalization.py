@@ -37,6 +37,7 @@ JSON-LD silently drops, and a relative IRI in ``@id`` or ``@type`` raise
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Callable, Mapping
@@ -388,6 +389,12 @@ def _check_safe_iris(node: Any, path: str = "$") -> None:
         _check_safe_iris(value, f"{path}.{key}")
 
 
+@functools.lru_cache(maxsize=_IRI_CACHE_SIZE)
+def _is_safe_iri(iri: str) -> bool:
+    """:func:`_is_absolute_or_blank`, remembered (the same IRIs recur in every credential)."""
+    return _is_absolute_or_blank(iri)
+
+
 def _shown(iri: str) -> str:
     return iri.removeprefix(_RELATIVE_BASE)
 
@@ -521,9 +528,12 @@ class JsonLdEngine:
         meter: Meter,
     ) -> str:
         expanded = processor.expand(dict(document), options)
-        _check_safe_iris(expanded)
-        quads = expanded_quads(expanded)
-        if quads is not None:
+        # the walk checks every @id and @type as _check_safe_iris does; it gives up on the
+        # first that fails (or on JSON-LD it does not cover), and the full check names it
+        quads = expanded_quads(expanded, iri_ok=_is_safe_iri)
+        if quads is None:
+            _check_safe_iris(expanded)
+        else:
             meter.charge("max_blank_nodes", _blank_node_count(quads))
             simple = canonical_quads(quads)
             if simple is not None:

@@ -55,10 +55,11 @@ Term = tuple[int, str]
 
 
 class _Walk:
-    __slots__ = ("count", "labels", "nodes", "value_to_rdf")
+    __slots__ = ("count", "iri_ok", "labels", "nodes", "value_to_rdf")
 
-    def __init__(self, value_to_rdf: ValueToRdf) -> None:
+    def __init__(self, value_to_rdf: ValueToRdf, iri_ok: Callable[[str], bool]) -> None:
         self.value_to_rdf = value_to_rdf
+        self.iri_ok = iri_ok
         # node id -> property -> (objects in first-seen order, their duplicate keys)
         self.nodes: dict[str, dict[str, tuple[list[Term], set[Any]]]] = {}
         self.labels: dict[str, str] = {}  # the document's blank node identifiers -> ours
@@ -72,7 +73,7 @@ class _Walk:
         if "@id" not in node:
             return self.fresh()
         node_id = node["@id"]
-        if not isinstance(node_id, str):
+        if not isinstance(node_id, str) or not self.iri_ok(node_id):
             raise _UnsupportedError
         if not node_id.startswith("_:"):
             return node_id
@@ -104,7 +105,11 @@ class _Walk:
                     if type(objects) is not list:
                         raise _UnsupportedError
                     for type_ in objects:
-                        if not isinstance(type_, str) or type_.startswith("_:"):
+                        if (
+                            not isinstance(type_, str)
+                            or type_.startswith("_:")
+                            or not self.iri_ok(type_)
+                        ):
                             raise _UnsupportedError
                         self.add(node_id, "@type", type_, (_IRI, type_))
                 continue
@@ -128,7 +133,9 @@ class _Walk:
         datatype = item.get("@type")
         language = item.get("@language")
         if datatype is not None and (
-            not isinstance(datatype, str) or datatype.startswith(("@", "_:"))
+            not isinstance(datatype, str)
+            or datatype.startswith(("@", "_:"))
+            or not self.iri_ok(datatype)
         ):
             raise _UnsupportedError
         if isinstance(value, str) and datatype == _XSD_DOUBLE:
@@ -172,13 +179,22 @@ def _pyld_value_to_rdf(item: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return term if isinstance(term, dict) else None
 
 
+def _any_iri(_iri: str) -> bool:
+    return True
+
+
 def expanded_quads(
-    expanded: Sequence[Any], value_to_rdf: ValueToRdf = _pyld_value_to_rdf
+    expanded: Sequence[Any],
+    value_to_rdf: ValueToRdf = _pyld_value_to_rdf,
+    *,
+    iri_ok: Callable[[str], bool] = _any_iri,
 ) -> list[Quad] | None:
     """The default-graph quads of an expanded JSON-LD document, or None when it uses JSON-LD
     beyond what this walk covers (see the module docstring). Numbers and booleans are turned
-    into literals by ``value_to_rdf`` (pyld's conversion by default)."""
-    walk = _Walk(value_to_rdf)
+    into literals by ``value_to_rdf`` (pyld's conversion by default). Every ``@id`` and
+    ``@type`` (of nodes and values) is passed to ``iri_ok``; None when it says no, so the
+    caller's own check can name the problem."""
+    walk = _Walk(value_to_rdf, iri_ok)
     try:
         for node in expanded:
             walk.node(node)

@@ -23,12 +23,24 @@ A memoised result is the frozen context pyld itself returned, so the path is byt
 the plain pyld result; tests prove it with differential runs over generated credentials and
 the specification's vectors.
 
+Three more memos and a fast path, all checked the same way against plain pyld:
+
+* the expansion of an embedded object, by frozen context, property, flags and the object's
+  JSON text (documents of plain JSON values only): the issuer profile and the achievement
+  repeat across a batch; hits are returned as copies;
+* :meth:`JsonLdEngine.canonicalize_repeated` remembers whole small documents by their JSON
+  text (the proof configuration, the same for every credential signed at one moment);
+* the RDF step: :mod:`credentials.rdf_quads` turns the expanded form of the JSON-LD our
+  credentials use straight into quads, and :mod:`credentials.rdfc_simple` canonicalises
+  them when every blank node has a unique first-degree hash (no Hash N-Degree Quads
+  needed); anything else goes through pyld's node map, RDF and URDNA2015 as before.
+
 Budgets: every document is measured against a :class:`~credentials.budget.Budget` first
 (depth, values, array items, ``@context`` entries), then expansion steps, blank nodes, runs of
 RDFC-1.0 Hash N-Degree Quads, the permutations tried inside it and the CPU time are metered
 while the work runs (see :mod:`credentials.budget`). Going over raises
-:class:`~credentials.errors.BudgetExceededError`; the algorithms themselves are pyld's, unchanged,
-so a document within budget gives the same bytes.
+:class:`~credentials.errors.BudgetExceededError`; a document within budget gives the same bytes
+as plain pyld (work served from a memo is not charged again).
 
 Safe mode (as Data Integrity requires): a property that no context defines, which plain
 JSON-LD silently drops, and a relative IRI in ``@id`` or ``@type`` raise

@@ -282,6 +282,18 @@ def _subtree_key(
     )
 
 
+class _JsonDocument(dict[str, Any]):
+    """A document of plain JSON values: pyld's deep copy of its input is a JSON copy."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return {k: _json_copy(v) for k, v in self.items()}
+
+
+def _input(document: Mapping[str, Any], plain: bool) -> dict[str, Any]:
+    """What pyld gets: a fresh top-level dict (pyld copies it deeply before expansion)."""
+    return _JsonDocument(document) if plain else dict(document)
+
+
 def _json_copy(value: Any) -> Any:
     """A deep copy of expanded JSON-LD (dicts, lists and scalars), faster than deepcopy."""
     if type(value) is dict:
@@ -453,8 +465,8 @@ class JsonLdEngine:
             "processingMode": "json-ld-1.1",
         }
 
-    def _processor(self, meter: Meter, document: Mapping[str, Any]) -> _CachingProcessor:
-        subtrees = self._subtrees if _is_plain_json(document) else None
+    def _processor(self, meter: Meter, plain: bool) -> _CachingProcessor:
+        subtrees = self._subtrees if plain else None
         return _CachingProcessor(
             self._memo, self._iri_memo, self._lock, _raise_dropped, meter, subtrees
         )
@@ -471,8 +483,11 @@ class JsonLdEngine:
         meter.check()
         check_document(document, meter.budget)
         try:
+            plain = _plain_document(document)
             with _one_at_a_time:
-                expanded = self._processor(meter, document).expand(dict(document), self._options())
+                expanded = self._processor(meter, plain).expand(
+                    _input(document, plain), self._options()
+                )
         except Exception as exc:
             raise _translate(exc) from None
         _check_safe_iris(expanded)
@@ -497,7 +512,9 @@ class JsonLdEngine:
         meter = meter or Meter(budget)
         meter.check()
         check_document(document, meter.budget)
-        processor = self._processor(meter, document)
+        plain = _plain_document(document)
+        processor = self._processor(meter, plain)
+        document = _input(document, plain)
         options = self._options()
         try:
             with _one_at_a_time:
@@ -539,7 +556,7 @@ class JsonLdEngine:
         document: Mapping[str, Any],
         meter: Meter,
     ) -> str:
-        expanded = processor.expand(dict(document), options)
+        expanded = processor.expand(document, options)
         # the walk checks every @id and @type as _check_safe_iris does; it gives up on the
         # first that fails (or on JSON-LD it does not cover), and the full check names it
         quads = expanded_quads(expanded, iri_ok=_is_safe_iri)
@@ -582,6 +599,13 @@ def _is_plain_json(value: Any) -> bool:
     if type(value) is dict:
         return all(isinstance(k, str) and _is_plain_json(v) for k, v in value.items())
     return False
+
+
+def _plain_document(document: Mapping[str, Any]) -> bool:
+    try:
+        return type(document) is dict and _is_plain_json(document)
+    except RecursionError:
+        return False
 
 
 def _repeat_key(document: Mapping[str, Any]) -> str | None:

@@ -297,10 +297,13 @@ def _input(document: Mapping[str, Any], plain: bool) -> dict[str, Any]:
 def _json_copy(value: Any) -> Any:
     """A deep copy of expanded JSON-LD (dicts, lists and scalars), faster than deepcopy."""
     if type(value) is dict:
-        return {k: _json_copy(v) for k, v in value.items()}
+        return {k: _json_copy(v) if type(v) in _CONTAINERS else v for k, v in value.items()}
     if type(value) is list:
-        return [_json_copy(v) for v in value]
+        return [_json_copy(v) if type(v) in _CONTAINERS else v for v in value]
     return value
+
+
+_CONTAINERS = frozenset({dict, list})
 
 
 def _memo_key(

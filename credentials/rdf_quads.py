@@ -28,7 +28,7 @@ from typing import Any
 
 from pyld import jsonld
 
-from .rdfc_simple import Quad, object_text
+from .rdfc_simple import Quad, escape_literal, object_text
 
 __all__ = ["expanded_quads"]
 
@@ -127,9 +127,13 @@ class _Walk:
         return node_id
 
     def value(self, subject: str, prop: str, item: dict[str, Any]) -> None:
+        value = item["@value"]
+        if type(value) is str and len(item) == 1:  # a plain string: most values
+            text = f'"{escape_literal(value)}"'
+            self.add(subject, prop, ("s", value, None, None), (_LITERAL, text))
+            return
         if not _VALUE_KEYS.issuperset(item):
             raise _UnsupportedError
-        value = item["@value"]
         datatype = item.get("@type")
         language = item.get("@language")
         if datatype is not None and (

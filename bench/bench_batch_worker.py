@@ -58,18 +58,18 @@ def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return timed
 
 
+def _wrap(module: Any, attribute: str, label: str) -> None:
+    """Time ``module.attribute`` (a function, or a method of a class) under ``label``."""
+    setattr(module, attribute, _timed(label, getattr(module, attribute)))
+
+
 def _instrument() -> None:
-    query = psycopg._queries.PostgresQuery
-    query.convert = _timed("psycopg query conversion", query.convert)  # type: ignore[method-assign]
-    issuance.add_proof = _timed("  of which add_proof", issuance.add_proof)  # type: ignore[assignment]
-    batch_jobs.issue_credentials_many = _timed(  # type: ignore[assignment]
-        "issue_credentials_many", batch_jobs.issue_credentials_many
-    )
-    batch_jobs.create_offers_many = _timed(  # type: ignore[assignment]
-        "create_offers_many", batch_jobs.create_offers_many
-    )
-    worker_module.claim_chunk = _timed("claim_chunk", worker_module.claim_chunk)  # type: ignore[assignment]
-    worker_module.complete_chunk = _timed("complete_chunk", worker_module.complete_chunk)  # type: ignore[assignment]
+    _wrap(psycopg._queries.PostgresQuery, "convert", "psycopg query conversion")
+    _wrap(issuance, "add_proof", "  of which add_proof")
+    _wrap(batch_jobs, "issue_credentials_many", "issue_credentials_many")
+    _wrap(batch_jobs, "create_offers_many", "create_offers_many")
+    _wrap(worker_module, "claim_chunk", "claim_chunk")
+    _wrap(worker_module, "complete_chunk", "complete_chunk")
 
 
 def main() -> None:

@@ -2,8 +2,8 @@
 
 Run: ``python bench/bench_batch.py [--rows 10000] [--workers 1 2]``. For each worker count:
 a throw-away database on 127.0.0.1:5432 (user postgres), migrated, with one school; a CSV of
-realistic results (exam results, certificates, praktijkverklaringen, keuzedelen, diplomas
-from the sample catalog) is
+realistic results (exam results, praktijkverklaringen, keuzedelen and mbo-certificaten
+from the sample catalog; no diplomas, which wait for an examencommissie decision) is
 
 1. parsed and checked against the catalog and stored as a previewed batch (no signing);
 2. confirmed, and issued by N ``python -m issuer worker`` processes, started beforehand:
@@ -92,8 +92,9 @@ def generate_csv(catalog: Catalog, rows: int, seed: int = 7) -> bytes:
                     "periode_start": "2025-09-01", "periode_eind": "2026-06-30"}  # fmt: skip
         elif pick < 0.9 and keuzedelen:
             row |= {"soort": "examenresultaat", "keuzedeel": rng.choice(keuzedelen)}
-        else:
-            row |= {"soort": "diploma", "kwalificatie": q.crebo or ""}
+        else:  # a diploma row would wait for the examencommissie's decision: not issued here
+            row |= {"soort": "mbo_certificaat", "kwalificatie": q.crebo or "",
+                    "codes": kerntaak.code}  # fmt: skip
         writer.writerow([row.get(column, "") for column in header])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 

@@ -23,12 +23,24 @@ A memoised result is the frozen context pyld itself returned, so the path is byt
 the plain pyld result; tests prove it with differential runs over generated credentials and
 the specification's vectors.
 
+Three more memos and a fast path, all checked the same way against plain pyld:
+
+* the expansion of an embedded object, by frozen context, property, flags and the object's
+  JSON text (documents of plain JSON values only): the issuer profile and the achievement
+  repeat across a batch; hits are returned as copies;
+* :meth:`JsonLdEngine.canonicalize_repeated` remembers whole small documents by their JSON
+  text (the proof configuration, the same for every credential signed at one moment);
+* the RDF step: :mod:`credentials.rdf_quads` turns the expanded form of the JSON-LD our
+  credentials use straight into quads, and :mod:`credentials.rdfc_simple` canonicalises
+  them when every blank node has a unique first-degree hash (no Hash N-Degree Quads
+  needed); anything else goes through pyld's node map, RDF and URDNA2015 as before.
+
 Budgets: every document is measured against a :class:`~credentials.budget.Budget` first
 (depth, values, array items, ``@context`` entries), then expansion steps, blank nodes, runs of
 RDFC-1.0 Hash N-Degree Quads, the permutations tried inside it and the CPU time are metered
 while the work runs (see :mod:`credentials.budget`). Going over raises
-:class:`~credentials.errors.BudgetExceededError`; the algorithms themselves are pyld's, unchanged,
-so a document within budget gives the same bytes.
+:class:`~credentials.errors.BudgetExceededError`; a document within budget gives the same bytes
+as plain pyld (work served from a memo is not charged again).
 
 Safe mode (as Data Integrity requires): a property that no context defines, which plain
 JSON-LD silently drops, and a relative IRI in ``@id`` or ``@type`` raise
@@ -37,6 +49,8 @@ JSON-LD silently drops, and a relative IRI in ``@id`` or ``@type`` raise
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -52,6 +66,8 @@ from .budget import DEFAULT_BUDGET, Budget, Meter, check_document
 from .contexts import StaticDocumentLoader, bundled_context_bytes
 from .errors import BudgetExceededError, CanonicalizationError, DocumentLoaderError, SafeModeError
 from .fair_share import FairLock
+from .rdf_quads import expanded_quads
+from .rdfc_simple import Quad, canonical_quads, canonicalize_unique_first_degree
 
 __all__ = [
     "JsonLdEngine",
@@ -71,6 +87,10 @@ _RELATIVE_BASE = "https://relative-iri.invalid/"
 _PROCESSED_CACHE_SIZE = 4096
 _IRI_CACHE_SIZE = 65536
 _RESOLVED_CACHE_SIZE = 256
+_REPEATED_CACHE_SIZE = 512
+_REPEATED_MAX_CHARS = 8192
+_SUBTREE_CACHE_SIZE = 2048
+_SUBTREE_MAX_CHARS = 8192
 
 
 class _SafeModeViolationError(Exception):
@@ -93,12 +113,14 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         lock: threading.Lock,
         on_property_dropped: Callable[[str | None], Any],
         meter: Meter,
+        subtrees: LRUCache[tuple[Any, ...], Any] | None = None,
     ) -> None:
         super().__init__(on_property_dropped=on_property_dropped)
         self._memo = memo
         self._iri_memo = iri_memo
         self._lock = lock
         self._meter = meter
+        self._subtrees = subtrees
 
     def _expand(
         self,
@@ -111,7 +133,18 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         type_scoped_ctx: Any = None,
     ) -> Any:
         self._meter.charge("max_expansion_steps")
-        return super()._expand(
+        key = None
+        if self._subtrees is not None and type(element) is dict and active_property is not None:
+            key = _subtree_key(
+                active_ctx, active_property, element, options, inside_list, inside_index,
+                type_scoped_ctx,
+            )  # fmt: skip
+            if key is not None:
+                with self._lock:
+                    hit = self._subtrees.get(key)
+                if hit is not None:
+                    return _json_copy(hit)
+        result = super()._expand(
             active_ctx,
             active_property,
             element,
@@ -120,6 +153,10 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             inside_index=inside_index,
             type_scoped_ctx=type_scoped_ctx,
         )
+        if key is not None:
+            with self._lock:
+                self._subtrees[key] = _json_copy(result)  # type: ignore[index]
+        return result
 
     def _expand_iri(
         self,
@@ -204,6 +241,71 @@ class _CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         return result
 
 
+def _subtree_key(
+    active_ctx: Any,
+    active_property: Any,
+    element: dict[str, Any],
+    options: Mapping[str, Any],
+    inside_list: bool,
+    inside_index: bool,
+    type_scoped_ctx: Any,
+) -> tuple[Any, ...] | None:
+    """A key under which expanding the embedded object ``element`` cannot give another
+    result: the frozen active and type-scoped contexts, the property, the flags and options
+    pyld's ``_expand`` reads, and the element's JSON text (the document was checked to hold
+    plain JSON values only, so equal text means equal input)."""
+    if not isinstance(active_ctx, frozendict) or "_uuid" not in active_ctx:
+        return None
+    if type_scoped_ctx is None:
+        scoped = None
+    elif isinstance(type_scoped_ctx, frozendict) and "_uuid" in type_scoped_ctx:
+        scoped = type_scoped_ctx["_uuid"]
+    else:
+        return None
+    try:
+        text = json.dumps(element)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if len(text) > _SUBTREE_MAX_CHARS:
+        return None
+    return (
+        active_ctx["_uuid"],
+        scoped,
+        active_property,
+        inside_list,
+        inside_index,
+        options.get("isFrame"),
+        options.get("keepFreeFloatingNodes"),
+        options.get("base"),
+        options.get("processingMode"),
+        text,
+    )
+
+
+class _JsonDocument(dict[str, Any]):
+    """A document of plain JSON values: pyld's deep copy of its input is a JSON copy."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return {k: _json_copy(v) for k, v in self.items()}
+
+
+def _input(document: Mapping[str, Any], plain: bool) -> dict[str, Any]:
+    """What pyld gets: a fresh top-level dict (pyld copies it deeply before expansion)."""
+    return _JsonDocument(document) if plain else dict(document)
+
+
+def _json_copy(value: Any) -> Any:
+    """A deep copy of expanded JSON-LD (dicts, lists and scalars), faster than deepcopy."""
+    if type(value) is dict:
+        return {k: _json_copy(v) if type(v) in _CONTAINERS else v for k, v in value.items()}
+    if type(value) is list:
+        return [_json_copy(v) if type(v) in _CONTAINERS else v for v in value]
+    return value
+
+
+_CONTAINERS = frozenset({dict, list})
+
+
 def _memo_key(
     active_ctx: Any,
     local_ctx: Any,
@@ -285,6 +387,12 @@ def _charge_blank_nodes(dataset: Mapping[str, Any], meter: Meter) -> None:
     meter.charge("max_blank_nodes", len(blank))
 
 
+def _blank_node_count(quads: list[Quad]) -> int:
+    blank = {q[0] for q in quads if q[4]}
+    blank.update(q[2] for q in quads if q[5])
+    return len(blank)
+
+
 def _check_safe_iris(node: Any, path: str = "$") -> None:
     """Raise if an expanded document has a relative IRI where an absolute one is needed."""
     if isinstance(node, list):
@@ -306,6 +414,12 @@ def _check_safe_iris(node: Any, path: str = "$") -> None:
         if key in ("@value", "@context"):
             continue
         _check_safe_iris(value, f"{path}.{key}")
+
+
+@functools.lru_cache(maxsize=_IRI_CACHE_SIZE)
+def _is_safe_iri(iri: str) -> bool:
+    """:func:`_is_absolute_or_blank`, remembered (the same IRIs recur in every credential)."""
+    return _is_absolute_or_blank(iri)
 
 
 def _shown(iri: str) -> str:
@@ -343,6 +457,8 @@ class JsonLdEngine:
         self._memo: LRUCache[tuple[Any, ...], tuple[Any, Any]] = LRUCache(_PROCESSED_CACHE_SIZE)
         self._resolved: LRUCache[str, Any] = LRUCache(_RESOLVED_CACHE_SIZE)
         self._iri_memo: dict[tuple[Any, ...], Any] = {}
+        self._repeated: LRUCache[str, str] = LRUCache(_REPEATED_CACHE_SIZE)
+        self._subtrees: LRUCache[tuple[Any, ...], Any] = LRUCache(_SUBTREE_CACHE_SIZE)
         self._lock = threading.Lock()
 
     def _options(self) -> JsonObject:
@@ -353,8 +469,11 @@ class JsonLdEngine:
             "processingMode": "json-ld-1.1",
         }
 
-    def _processor(self, meter: Meter) -> _CachingProcessor:
-        return _CachingProcessor(self._memo, self._iri_memo, self._lock, _raise_dropped, meter)
+    def _processor(self, meter: Meter, plain: bool) -> _CachingProcessor:
+        subtrees = self._subtrees if plain else None
+        return _CachingProcessor(
+            self._memo, self._iri_memo, self._lock, _raise_dropped, meter, subtrees
+        )
 
     def expand(
         self,
@@ -368,8 +487,11 @@ class JsonLdEngine:
         meter.check()
         check_document(document, meter.budget)
         try:
+            plain = _plain_document(document)
             with _one_at_a_time:
-                expanded = self._processor(meter).expand(dict(document), self._options())
+                expanded = self._processor(meter, plain).expand(
+                    _input(document, plain), self._options()
+                )
         except Exception as exc:
             raise _translate(exc) from None
         _check_safe_iris(expanded)
@@ -394,7 +516,9 @@ class JsonLdEngine:
         meter = meter or Meter(budget)
         meter.check()
         check_document(document, meter.budget)
-        processor = self._processor(meter)
+        plain = _plain_document(document)
+        processor = self._processor(meter, plain)
+        document = _input(document, plain)
         options = self._options()
         try:
             with _one_at_a_time:
@@ -404,6 +528,31 @@ class JsonLdEngine:
         except Exception as exc:
             raise _translate(exc) from None
 
+    def canonicalize_repeated(
+        self,
+        document: Mapping[str, Any],
+        budget: Budget = DEFAULT_BUDGET,
+        *,
+        meter: Meter | None = None,
+    ) -> str:
+        """:meth:`canonicalize` for small documents that recur unchanged, such as the proof
+        configuration every credential of an organisation's batch shares: the result is
+        remembered by the document's JSON text (plain JSON values only, at most
+        8,192 characters; only successful results), so a repeat costs no JSON-LD work and
+        charges nothing to the meter. The same text always gives the same canonical form:
+        the loader is static, and pyld reads nothing else."""
+        key = _repeat_key(document)
+        if key is not None:
+            with self._lock:
+                hit = self._repeated.get(key)
+            if hit is not None:
+                return hit
+        result = self.canonicalize(document, budget, meter=meter)
+        if key is not None:
+            with self._lock:
+                self._repeated[key] = result
+        return result
+
     @staticmethod
     def _canonicalize(
         processor: _CachingProcessor,
@@ -411,8 +560,19 @@ class JsonLdEngine:
         document: Mapping[str, Any],
         meter: Meter,
     ) -> str:
-        expanded = processor.expand(dict(document), options)
-        _check_safe_iris(expanded)
+        expanded = processor.expand(document, options)
+        # the walk checks every @id and @type as _check_safe_iris does; it gives up on the
+        # first that fails (or on JSON-LD it does not cover), and the full check names it
+        quads = expanded_quads(expanded, iri_ok=_is_safe_iri)
+        if quads is None:
+            _check_safe_iris(expanded)
+        else:
+            meter.charge("max_blank_nodes", _blank_node_count(quads))
+            simple = canonical_quads(quads)
+            if simple is not None:
+                meter.check()
+                return simple
+        # pyld's own node map, RDF and (unless every blank node is simple) RDFC-1.0
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
         processor._create_node_map(expanded, node_map, "@default", issuer)
@@ -422,10 +582,44 @@ class JsonLdEngine:
             for name, graph in sorted(node_map.items())
             if name == "@default" or jsonld._is_absolute_iri(name)
         }
-        _charge_blank_nodes(dataset, meter)
+        if quads is None:
+            _charge_blank_nodes(dataset, meter)
+        simple = canonicalize_unique_first_degree(dataset) if quads is None else None
+        if simple is not None:
+            meter.check()
+            return simple
         result = _MeteredUrdna2015(meter).main(dataset, {"format": _NQUADS})
         meter.check()
         return str(result)
+
+
+def _is_plain_json(value: Any) -> bool:
+    """Only dicts with string keys, lists, strings, numbers, booleans and None (a tuple or a
+    mapping of another type would encode as the same JSON text but expand differently)."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return True
+    if type(value) is list:
+        return all(_is_plain_json(item) for item in value)
+    if type(value) is dict:
+        return all(isinstance(k, str) and _is_plain_json(v) for k, v in value.items())
+    return False
+
+
+def _plain_document(document: Mapping[str, Any]) -> bool:
+    try:
+        return type(document) is dict and _is_plain_json(document)
+    except RecursionError:
+        return False
+
+
+def _repeat_key(document: Mapping[str, Any]) -> str | None:
+    try:
+        if type(document) is not dict or not _is_plain_json(document):
+            return None
+        text = json.dumps(document, allow_nan=False)
+    except (ValueError, RecursionError):
+        return None
+    return text if len(text) <= _REPEATED_MAX_CHARS else None
 
 
 def _translate(exc: BaseException) -> CanonicalizationError:

@@ -141,8 +141,12 @@ def canonical_proof_configuration(
     *,
     meter: Meter | None = None,
 ) -> str:
-    """RDFC-1.0 canonical N-Quads of a proof configuration (budget as for the document)."""
-    return (engine or default_engine()).canonicalize(config, meter=meter)
+    """RDFC-1.0 canonical N-Quads of a proof configuration (budget as for the document).
+
+    Remembered per engine (see :meth:`JsonLdEngine.canonicalize_repeated`): the
+    configuration is the same for every credential an organisation signs at one moment,
+    and for every credential checked from one issuer's batch."""
+    return (engine or default_engine()).canonicalize_repeated(config, meter=meter)
 
 
 def hash_data(canonical_config: str, canonical_doc: str) -> bytes:

@@ -19,6 +19,7 @@ Disclosure string as received.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -81,6 +82,9 @@ DEFAULT_BUDGETS = Budgets()
 _ENCODE = json.JSONEncoder().encode  # json.dumps with its defaults, without the call layers
 _STRING = json.encoder.encode_basestring_ascii  # what json.dumps uses for str (C)
 _sha256 = hashlib.sha256
+_b2a = binascii.b2a_base64
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+_DIGEST_CHARS = 43  # base64url of 32 bytes, without the one "=" of padding
 
 
 def _scalar_json(value: Any) -> str:
@@ -127,9 +131,11 @@ class Disclosure(NamedTuple):
 
     @classmethod
     def create(cls, name: str | None, value: Any, *, salt: str) -> Disclosure:
-        encoded = b64url_encode(_contents_json(salt, name, value).encode("ascii"))
-        digest = b64url_encode(_sha256(encoded.encode("ascii")).digest())
-        return cls(salt, name, value, encoded, digest)
+        # b64url_encode twice, inlined: the digest is over the encoded bytes as they are
+        contents = _contents_json(salt, name, value).encode("ascii")
+        encoded = _b2a(contents, newline=False).translate(_URLSAFE).rstrip(b"=")
+        digest = _b2a(_sha256(encoded).digest(), newline=False).translate(_URLSAFE)
+        return cls(salt, name, value, encoded.decode("ascii"), digest[:_DIGEST_CHARS].decode())
 
     @classmethod
     def decode(cls, encoded: str) -> Disclosure:

@@ -44,6 +44,7 @@ from .sd_jwt import (
 __all__ = ["IssuedSdJwt", "Sd", "issue_sd_jwt", "random_decoy", "random_salt"]
 
 SALT_BYTES = 16
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,12 @@ class _Concealer:
                 raise SigningError("claim names are strings")
             if key in (SD_KEY, ARRAY_ELEMENT_KEY):
                 raise SigningError(f"claim name {key!r} is reserved by SD-JWT")
-            if isinstance(member, Sd):
+            if type(member) is Sd:
+                inner = member.value
+                if type(inner) not in _SCALARS:  # scalars need no walk (most claims)
+                    inner = self.value(inner, path, key)
+                digests.append(self.disclose(key, inner))
+            elif isinstance(member, Sd):
                 digests.append(self.disclose(key, self.value(member.value, path, key)))
             else:
                 visible[key] = self.value(member, path, key)

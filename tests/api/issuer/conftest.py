@@ -3,15 +3,19 @@ organisation and API tokens made through the real services."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from issuer.app import create_app
+from issuer.db.tables import IssuedCredential
 from issuer.services.organisations import create_organisation
 from issuer.services.tokens import create_api_token
 from issuer.settings import IssuerSettings
@@ -151,3 +155,25 @@ def fresh_issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tes
     )
     with TestClient(create_app(settings, clock=Clock()), base_url=BASE_URL, headers=HTML) as c:
         yield c
+
+
+def run_batch(issuer: Issuer, batch_id: int) -> dict[str, Any]:
+    """Confirm a previewed batch through the API and wait (at most 30 s) until it is done."""
+    response = issuer.client.post(f"/api/batches/{batch_id}/confirm", headers=issuer.auth())
+    assert response.status_code == 202, response.text
+    deadline = time.monotonic() + 30
+    body: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        body = issuer.client.get(f"/api/batches/{batch_id}", headers=issuer.auth()).json()
+        if body["status"] == "done":
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"batch {batch_id} did not finish: {body}")
+
+
+def issued_credentials(issuer: Issuer) -> list[IssuedCredential]:
+    """Every credential record of the issuer's database, oldest first (detached)."""
+    with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
+        rows = list(uow.session.scalars(select(IssuedCredential).order_by(IssuedCredential.id)))
+        uow.session.expunge_all()
+        return rows

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +13,7 @@ from issuer.db.offer_tables import CredentialOffer
 from issuer.db.tables import IssuedCredential, StatusListRow
 from web_common.db import UnitOfWork
 
-from .conftest import Issuer
+from .conftest import Issuer, run_batch
 
 GOOD = (
     "reference;naam;soort;kwalificatie;codes;studentnummer\n"
@@ -34,20 +33,6 @@ def _upload(issuer: Issuer, data: bytes | str, name: str = "results.csv") -> Any
 def _count(issuer: Issuer, model: Any) -> int:
     with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
         return uow.session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def _run(issuer: Issuer, batch_id: int) -> dict[str, Any]:
-    response = issuer.client.post(f"/api/batches/{batch_id}/confirm", headers=issuer.auth())
-    assert response.status_code == 202
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        body: dict[str, Any] = issuer.client.get(
-            f"/api/batches/{batch_id}", headers=issuer.auth()
-        ).json()
-        if body["status"] == "done":
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"batch {batch_id} did not finish: {body}")
 
 
 def test_template_downloads_and_uploads_as_is(issuer: Issuer) -> None:
@@ -92,7 +77,7 @@ def test_confirm_issues_every_valid_row_once_and_the_same_file_again_is_the_same
     issuer: Issuer,
 ) -> None:
     first = _upload(issuer, GOOD).json()
-    done = _run(issuer, first["id"])
+    done = run_batch(issuer, first["id"])
     assert done["counts"]["issued"] == 3
     assert done["progress"] == 100
     assert {r["status"] for r in done["rows"]} == {"issued"}
@@ -109,12 +94,12 @@ def test_confirm_issues_every_valid_row_once_and_the_same_file_again_is_the_same
 
 
 def test_rows_issued_by_an_earlier_file_are_already_issued(issuer: Issuer) -> None:
-    _run(issuer, _upload(issuer, GOOD).json()["id"])
+    run_batch(issuer, _upload(issuer, GOOD).json()["id"])
     bigger = GOOD + "R4;Fleur Visser;examenresultaat;25498;B1-K1;1004\n"
     preview = _upload(issuer, bigger).json()
     assert preview["counts"]["alreadyIssued"] == 3
     assert preview["counts"]["pending"] == 1
-    done = _run(issuer, preview["id"])
+    done = run_batch(issuer, preview["id"])
     assert done["counts"] | {} == {"total": 4, "valid": 4, "invalid": 0, "issued": 1,
                                    "alreadyIssued": 3, "failed": 0, "conflicts": 0,
                                    "awaitingDecision": 0, "pending": 0}  # fmt: skip
@@ -123,7 +108,7 @@ def test_rows_issued_by_an_earlier_file_are_already_issued(issuer: Issuer) -> No
 
 def test_rows_without_reference_are_recognised_by_content(issuer: Issuer) -> None:
     rows = "naam;soort;kwalificatie;codes\nSanne;examenresultaat;25498;B1-K1\n"
-    _run(issuer, _upload(issuer, rows).json()["id"])
+    run_batch(issuer, _upload(issuer, rows).json()["id"])
     reordered = "codes,kwalificatie,soort,naam\nB1-K1,25498,examenresultaat,Sanne\n"
     preview = _upload(issuer, reordered).json()
     assert preview["counts"]["alreadyIssued"] == 1
@@ -137,7 +122,7 @@ def test_offer_links_and_codes_download_once(issuer: Issuer) -> None:
     batch = _upload(issuer, GOOD).json()
     early = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     assert early.status_code == 409
-    _run(issuer, batch["id"])
+    run_batch(issuer, batch["id"])
     first = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     assert first.status_code == 200
     assert first.headers["cache-control"] == "no-store"
@@ -197,7 +182,7 @@ def test_offers_file_neutralises_spreadsheet_formulas(issuer: Issuer) -> None:
     )
     batch = _upload(issuer, hostile).json()
     assert batch["counts"]["valid"] == 1, batch
-    _run(issuer, batch["id"])
+    run_batch(issuer, batch["id"])
     response = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -26,7 +25,7 @@ from issuer.services.student_results import credential_id_for, unsigned_credenti
 from web_common.db import UnitOfWork
 from web_common.migrations import downgrade, upgrade
 
-from .conftest import BASE_URL, Issuer, csrf_of, login_client
+from .conftest import BASE_URL, Issuer, csrf_of, issued_credentials, login_client, run_batch
 from .test_pages_batches import _batch_id, _confirm_and_wait
 from .test_pages_batches import _upload as _page_upload
 
@@ -59,25 +58,6 @@ def _show(issuer: Issuer, batch_id: int, **params: Any) -> dict[str, Any]:
     return body
 
 
-def _run(issuer: Issuer, batch_id: int) -> dict[str, Any]:
-    response = issuer.client.post(f"/api/batches/{batch_id}/confirm", headers=issuer.auth())
-    assert response.status_code == 202, response.text
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        body = _show(issuer, batch_id)
-        if body["status"] == "done":
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"batch {batch_id} did not finish: {body}")
-
-
-def _credentials(issuer: Issuer) -> list[IssuedCredential]:
-    with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
-        rows = list(uow.session.scalars(select(IssuedCredential).order_by(IssuedCredential.id)))
-        uow.session.expunge_all()
-        return rows
-
-
 def _audit(issuer: Issuer, action: str) -> list[AuditEvent]:
     with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
         rows = list(
@@ -94,7 +74,7 @@ def _name(credential: IssuedCredential) -> str:
 
 
 def test_a_corrected_result_under_the_same_reference_is_a_conflict(issuer: Issuer) -> None:
-    _run(issuer, _upload(issuer, ISSUED)["id"])
+    run_batch(issuer, _upload(issuer, ISSUED)["id"])
     preview = _upload(issuer, CORRECTED)
     assert preview["counts"]["alreadyIssued"] == 1
     assert preview["counts"]["conflicts"] == 1
@@ -102,7 +82,7 @@ def test_a_corrected_result_under_the_same_reference_is_a_conflict(issuer: Issue
     rows = {r["row"]: r for r in _show(issuer, preview["id"])["rows"]}
     assert rows[2]["status"] == "already_issued"
     assert rows[3]["status"] == "conflict"
-    assert rows[3]["replacesCredentialId"] == _credentials(issuer)[1].credential_ref
+    assert rows[3]["replacesCredentialId"] == issued_credentials(issuer)[1].credential_ref
     assert preview["conflictRows"] == [3]
     # unresolved conflicts block issuing: nobody is told "done" while a change waits
     refused = issuer.client.post(f"/api/batches/{preview['id']}/confirm", headers=issuer.auth())
@@ -111,7 +91,7 @@ def test_a_corrected_result_under_the_same_reference_is_a_conflict(issuer: Issue
 
 
 def test_revoke_and_reissue_a_corrected_result(issuer: Issuer) -> None:
-    _run(issuer, _upload(issuer, ISSUED)["id"])
+    run_batch(issuer, _upload(issuer, ISSUED)["id"])
     preview = _upload(issuer, CORRECTED)
     resolved = issuer.client.post(
         f"/api/batches/{preview['id']}/conflicts",
@@ -121,10 +101,10 @@ def test_revoke_and_reissue_a_corrected_result(issuer: Issuer) -> None:
     assert resolved.status_code == 200, resolved.text
     assert resolved.json()["counts"]["conflicts"] == 0
     assert resolved.json()["counts"]["pending"] == 1
-    done = _run(issuer, preview["id"])
+    done = run_batch(issuer, preview["id"])
     assert done["counts"]["issued"] == 1
     assert done["counts"]["alreadyIssued"] == 1
-    old, new = _credentials(issuer)[1], _credentials(issuer)[2]
+    old, new = issued_credentials(issuer)[1], issued_credentials(issuer)[2]
     assert _name(old) == "Daan Jansen"
     assert old.revoked_at is not None
     assert _name(new) == "Daan Janssen"
@@ -148,7 +128,7 @@ def test_revoke_and_reissue_a_corrected_result(issuer: Issuer) -> None:
 
 
 def test_keep_the_issued_credential_and_skip_the_change(issuer: Issuer) -> None:
-    _run(issuer, _upload(issuer, ISSUED)["id"])
+    run_batch(issuer, _upload(issuer, ISSUED)["id"])
     preview = _upload(issuer, CORRECTED + "R3;Noor Bakker;examenresultaat;25498;B1-K1;1003\n")
     resolved = issuer.client.post(
         f"/api/batches/{preview['id']}/conflicts",
@@ -156,17 +136,17 @@ def test_keep_the_issued_credential_and_skip_the_change(issuer: Issuer) -> None:
         headers=issuer.auth(),
     )
     assert resolved.status_code == 200, resolved.text
-    done = _run(issuer, preview["id"])
+    done = run_batch(issuer, preview["id"])
     assert done["counts"]["issued"] == 1
     assert done["counts"]["alreadyIssued"] == 2
-    assert len(_credentials(issuer)) == 3
-    assert all(c.revoked_at is None for c in _credentials(issuer))
+    assert len(issued_credentials(issuer)) == 3
+    assert all(c.revoked_at is None for c in issued_credentials(issuer))
     skipped = _audit(issuer, "batch.conflict_skip")
     assert json.loads(skipped[0].detail)["rows"] == [3]
 
 
 def test_resolving_refuses_nonsense(issuer: Issuer) -> None:
-    _run(issuer, _upload(issuer, ISSUED)["id"])
+    run_batch(issuer, _upload(issuer, ISSUED)["id"])
     preview = _upload(issuer, CORRECTED)
     url = f"/api/batches/{preview['id']}/conflicts"
     bodies: list[object] = [
@@ -188,15 +168,15 @@ def test_resolving_refuses_nonsense(issuer: Issuer) -> None:
 
 
 def test_a_typo_fix_without_reference_does_not_issue_a_second_credential(issuer: Issuer) -> None:
-    _run(issuer, _upload(issuer, NO_REFERENCE)["id"])
+    run_batch(issuer, _upload(issuer, NO_REFERENCE)["id"])
     preview = _upload(issuer, NO_REFERENCE_FIXED)
     assert preview["counts"]["pending"] == 0
     assert preview["counts"]["conflicts"] == 1
     issuer.client.post(
         f"/api/batches/{preview['id']}/conflicts", json={"action": "replace"}, headers=issuer.auth()
     )
-    _run(issuer, preview["id"])
-    old, new = _credentials(issuer)
+    run_batch(issuer, preview["id"])
+    old, new = issued_credentials(issuer)
     assert (_name(old), old.revoked_at is not None) == ("Sane de Vries", True)
     assert (_name(new), new.revoked_at is None) == ("Sanne de Vries", True)
 
@@ -204,14 +184,14 @@ def test_a_typo_fix_without_reference_does_not_issue_a_second_credential(issuer:
 def test_a_change_issued_between_preview_and_confirm_fails_the_row(issuer: Issuer) -> None:
     waiting = _upload(issuer, CORRECTED)  # previewed before anything was issued
     assert waiting["counts"]["pending"] == 2
-    _run(issuer, _upload(issuer, ISSUED)["id"])
-    done = _run(issuer, waiting["id"])
+    run_batch(issuer, _upload(issuer, ISSUED)["id"])
+    done = run_batch(issuer, waiting["id"])
     assert done["counts"]["alreadyIssued"] == 1
     assert done["counts"]["failed"] == 1
     failed = _show(issuer, waiting["id"], status="failed")["rows"][0]
     assert failed["row"] == 3
     assert "different credential" in failed["errors"][0]["detail"]
-    assert len(_credentials(issuer)) == 2
+    assert len(issued_credentials(issuer)) == 2
 
 
 # --------------------------------------------------------------------------- the pages
@@ -228,7 +208,7 @@ def test_the_preview_page_shows_a_changed_row_and_resolves_it(staff: Issuer) -> 
     row3 = page.split('id="row-3"')[1].split("</tr>")[0]
     assert "Gewijzigd" in row3
     assert "Zegt iets anders dan het uitgegeven bewijs." in row3
-    assert f'href="/credentials/{_credentials(staff)[1].id}"' in row3
+    assert f'href="/credentials/{issued_credentials(staff)[1].id}"' in row3
     english = client.get(f"/batches/{batch_id}?lang=en").text
     assert "Changed results" in english
     assert "Keep the issued credential" in english
@@ -246,7 +226,7 @@ def test_the_preview_page_shows_a_changed_row_and_resolves_it(staff: Issuer) -> 
     assert "Issue (1)" in resolved.text
     done = _confirm_and_wait(client, batch_id)
     assert done["counts"]["issued"] == 1
-    old, new = _credentials(staff)[1:]
+    old, new = issued_credentials(staff)[1:]
     assert old.revoked_at is not None
     assert new.revoked_at is None
     assert _name(new) == "Daan Janssen"
@@ -277,8 +257,8 @@ def test_keeping_the_issued_credential_from_the_page(staff: Issuer) -> None:
         follow_redirects=False,
     )
     assert forbidden.status_code == 403
-    assert len(_credentials(staff)) == 2
-    assert all(c.revoked_at is None for c in _credentials(staff))
+    assert len(issued_credentials(staff)) == 2
+    assert all(c.revoked_at is None for c in issued_credentials(staff))
 
 
 # --------------------------------------------------------------------------- earlier versions
@@ -334,7 +314,7 @@ def test_credentials_issued_under_content_keys_keep_their_ids_and_are_corrected(
 
     downgrade("issuer", issuer.database_url, "0002_batch")
     upgrade("issuer", issuer.database_url)
-    assert _credentials(issuer)[0].result_key == row_reference(fields)
+    assert issued_credentials(issuer)[0].result_key == row_reference(fields)
     same = _upload(issuer, with_email.replace(";1001", ";1001;b@example.nl"))
     assert same["counts"]["alreadyIssued"] == 1
     assert _show(issuer, same["id"])["rows"][0]["credentialId"] == old_ref

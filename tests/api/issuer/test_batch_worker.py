@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,8 @@ from web_common.db import UnitOfWork, make_engine, make_session_factory
 from web_common.migrations import upgrade
 from web_common.secrets import SecretBox
 
+from .conftest import Clock
+
 ROOT = Path(__file__).resolve().parents[3]
 BASE_URL = "http://issuer.test"
 CSV = (
@@ -37,14 +39,6 @@ CSV = (
     "R2;Daan Jansen;examenresultaat;25498;P2-K1\n"
     "R3;Noor Bakker;examenresultaat;25498;B1-K1\n"
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from issuer.db.diploma_tables import DiplomaDecision
 from issuer.db.tables import IssuedCredential
 from web_common.db import UnitOfWork
 
-from .conftest import Issuer, csrf_of, login_client
+from .conftest import Issuer, csrf_of, issued_credentials, login_client, run_batch
 
 HEADER = "reference;naam;soort;kwalificatie;codes;besluitdatum\n"
 FIRST = HEADER + "R2;Noor Bakker;diploma;25498;;29-6-2026\n"
@@ -33,29 +32,9 @@ def _upload(issuer: Issuer, data: str) -> dict[str, Any]:
     return body
 
 
-def _run(issuer: Issuer, batch_id: int) -> dict[str, Any]:
-    response = issuer.client.post(f"/api/batches/{batch_id}/confirm", headers=issuer.auth())
-    assert response.status_code == 202, response.text
-    deadline = time.monotonic() + 30
-    body: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        body = issuer.client.get(f"/api/batches/{batch_id}", headers=issuer.auth()).json()
-        if body["status"] == "done":
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"batch {batch_id} did not finish: {body}")
-
-
 def _decisions(issuer: Issuer) -> list[DiplomaDecision]:
     with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
         rows = list(uow.session.scalars(select(DiplomaDecision).order_by(DiplomaDecision.id)))
-        uow.session.expunge_all()
-        return rows
-
-
-def _credentials(issuer: Issuer) -> list[IssuedCredential]:
-    with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
-        rows = list(uow.session.scalars(select(IssuedCredential).order_by(IssuedCredential.id)))
         uow.session.expunge_all()
         return rows
 
@@ -75,11 +54,11 @@ def _name(credential: IssuedCredential) -> str:
 
 
 def test_a_corrected_diploma_waits_for_the_decision(staff: Issuer) -> None:
-    first = _run(staff, _upload(staff, FIRST)["id"])
+    first = run_batch(staff, _upload(staff, FIRST)["id"])
     assert first["counts"]["awaitingDecision"] == 1
     [decision] = _decisions(staff)
     _confirm(staff, decision.id)
-    [old] = _credentials(staff)
+    [old] = issued_credentials(staff)
     assert _name(old) == "Noor Bakker"
 
     preview = _upload(staff, CORRECTED)
@@ -88,12 +67,12 @@ def test_a_corrected_diploma_waits_for_the_decision(staff: Issuer) -> None:
         f"/api/batches/{preview['id']}/conflicts", json={"action": "replace"}, headers=staff.auth()
     )
     assert resolved.status_code == 200, resolved.text
-    done = _run(staff, preview["id"])
+    done = run_batch(staff, preview["id"])
     assert done["counts"]["awaitingDecision"] == 1, done
     assert done["counts"]["issued"] == 0
     # nothing signed and nothing revoked before the examencommissie decides
-    assert [c.id for c in _credentials(staff)] == [old.id]
-    assert _credentials(staff)[0].revoked_at is None
+    assert [c.id for c in issued_credentials(staff)] == [old.id]
+    assert issued_credentials(staff)[0].revoked_at is None
     original, correction = _decisions(staff)
     assert (original.state, correction.state) == ("confirmed", "pending")
     assert correction.reference == original.reference
@@ -106,7 +85,7 @@ def test_a_corrected_diploma_waits_for_the_decision(staff: Issuer) -> None:
     assert "already waiting for the examencommissie" in error["detail"]
 
     _confirm(staff, correction.id)
-    before, after = _credentials(staff)
+    before, after = issued_credentials(staff)
     assert before.revoked_at is not None  # the corrected diploma replaces it
     assert _name(after) == "Noor Bakkers"
     assert after.revoked_at is None
@@ -116,7 +95,7 @@ def test_a_corrected_diploma_waits_for_the_decision(staff: Issuer) -> None:
 
 
 def test_a_waiting_diploma_is_not_replaced_by_other_content(staff: Issuer) -> None:
-    assert _run(staff, _upload(staff, FIRST)["id"])["counts"]["awaitingDecision"] == 1
+    assert run_batch(staff, _upload(staff, FIRST)["id"])["counts"]["awaitingDecision"] == 1
     preview = _upload(staff, CORRECTED)
     [error] = preview["rowErrors"]
     assert (error["row"], error["column"]) == (2, "reference")
@@ -127,12 +106,12 @@ def test_a_waiting_diploma_is_not_replaced_by_other_content(staff: Issuer) -> No
     # the same diploma again (in a new file) finds the waiting one: nothing twice
     again = _upload(staff, FIRST + "R9;Daan Jansen;examenresultaat;25498;B1-K1;\n")
     assert again["rowErrors"] == []
-    _run(staff, again["id"])
+    run_batch(staff, again["id"])
     assert len(_decisions(staff)) == 1
 
 
 def test_the_batch_preview_page_says_why_in_dutch(staff: Issuer) -> None:
-    _run(staff, _upload(staff, FIRST)["id"])
+    run_batch(staff, _upload(staff, FIRST)["id"])
     preview = _upload(staff, CORRECTED)
     admin = login_client(staff, "admin@roc-midden.nl")
     page = admin.get(f"/batches/{preview['id']}")
@@ -153,7 +132,7 @@ def test_the_vc_api_does_not_sign_a_diploma(issuer: Issuer) -> None:
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("/diploma-needs-decision")
-    assert _credentials(issuer) == []
+    assert issued_credentials(issuer) == []
 
 
 def test_status_purposes_other_than_revocation_and_suspension_are_refused(
@@ -176,7 +155,7 @@ def test_status_purposes_other_than_revocation_and_suspension_are_refused(
         assert response.status_code == 400, (purpose, response.text)
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["type"].endswith("/status-purpose-not-supported")
-    assert _credentials(issuer)[0].revoked_at is None
+    assert issued_credentials(issuer)[0].revoked_at is None
 
 
 def test_the_form_sent_again_with_other_content_is_refused(staff: Issuer) -> None:

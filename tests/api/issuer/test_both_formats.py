@@ -18,16 +18,16 @@ from credentials.keys import Ed25519KeyPair
 from issuer.db.tables import AuditEvent
 from web_common.db import UnitOfWork
 
-from .conftest import Issuer
+from .conftest import Issuer, run_batch
 from .spec_jose import b64url_decode, es256_jws, p256_public_jwk
-from .test_batch_api import GOOD, _run, _upload
+from .test_batch_api import GOOD, _upload
 from .test_sd_jwt_journey import PROOF_TYP, SpecWallet, _dev_ca
 
 
 def _offers(issuer: Issuer) -> list[tuple[str, str]]:
     _dev_ca(issuer)
     batch = _upload(issuer, GOOD).json()
-    _run(issuer, batch["id"])
+    run_batch(issuer, batch["id"])
     rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
     link, code = lines[0].index("offer_link"), lines[0].index("transactiecode")

@@ -26,8 +26,8 @@ from qualifications.achievements import CredentialKind, evidence_from_credential
 from tests.unit.issuer.test_templates import REQUESTS
 from web_common.db import UnitOfWork
 
-from .conftest import BASE_URL, Issuer
-from .test_batch_api import _run, _upload
+from .conftest import BASE_URL, Issuer, run_batch
+from .test_batch_api import _upload
 from .test_oid4vci import HOLDER, Wallet, _offer, _verify
 
 
@@ -148,7 +148,7 @@ def test_every_kind_issued_as_a_batch_passes_the_ob_schema(
 ) -> None:
     batch = _upload(issuer, BATCH).json()
     assert batch["counts"]["invalid"] == 0, batch
-    done = _run(issuer, batch["id"])
+    done = run_batch(issuer, batch["id"])
     assert done["counts"]["issued"] == 8, done
     assert done["counts"]["awaitingDecision"] == 1, done  # the diploma: a second person confirms
     app = issuer.client.app

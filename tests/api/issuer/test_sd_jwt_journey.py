@@ -25,9 +25,9 @@ from issuer.services.organisations import get_organisation
 from issuer.services.x509_keys import create_dev_chain
 from web_common.db import UnitOfWork
 
-from .conftest import BASE_URL, Issuer
+from .conftest import BASE_URL, Issuer, run_batch
 from .spec_jose import b64url, b64url_decode, es256_jws, p256_public_jwk, read_x5c_jws, status_at
-from .test_batch_api import GOOD, _run, _upload
+from .test_batch_api import GOOD, _upload
 
 ISSUER_ID = f"{BASE_URL}/roc-midden"
 PROOF_TYP = "openid4vci-proof+jwt"
@@ -145,7 +145,7 @@ def _tsl_lookup(issuer: Issuer, anchor: x509.Certificate) -> Any:
 def test_batch_redeemed_as_sd_jwt_and_ldp_vc_both_revocable(issuer: Issuer) -> None:
     anchor = _dev_ca(issuer)
     batch = _upload(issuer, GOOD).json()
-    _run(issuer, batch["id"])
+    run_batch(issuer, batch["id"])
     rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
     header, first, second = lines[0], lines[1], lines[2]

@@ -21,17 +21,17 @@ from issuer.services.student_results import unsigned_credential_for
 from web_common.db import UnitOfWork
 from web_common.migrations import downgrade, upgrade
 
-from .conftest import BASE_URL, Issuer
-from .test_batch_corrections import ISSUED, _credentials, _run, _show, _upload
+from .conftest import BASE_URL, Issuer, issued_credentials, run_batch
+from .test_batch_corrections import ISSUED, _show, _upload
 
 
 def _documents(issuer: Issuer) -> list[dict[str, Any]]:
-    return [json.loads(row.document) for row in _credentials(issuer)]
+    return [json.loads(row.document) for row in issued_credentials(issuer)]
 
 
 def test_batch_keeps_the_number_on_the_record_and_signs_only_its_hash(issuer: Issuer) -> None:
-    _run(issuer, _upload(issuer, ISSUED)["id"])
-    rows = _credentials(issuer)
+    run_batch(issuer, _upload(issuer, ISSUED)["id"])
+    rows = issued_credentials(issuer)
     assert [row.student_number for row in rows] == ["1001", "1002"]
     for row, number in zip(rows, ("1001", "1002"), strict=True):
         assert number not in row.document  # not the field, not anywhere
@@ -43,7 +43,7 @@ def test_batch_keeps_the_number_on_the_record_and_signs_only_its_hash(issuer: Is
 
 
 def test_staff_find_and_see_a_credential_by_its_student_number(issuer: Issuer) -> None:
-    _run(issuer, _upload(issuer, ISSUED)["id"])
+    run_batch(issuer, _upload(issuer, ISSUED)["id"])
     with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
         org = get_organisation(uow, "roc-midden")
         found = search_credentials(uow, org, CredentialFilter(text="1002"), page=1)
@@ -57,7 +57,7 @@ def test_staff_find_and_see_a_credential_by_its_student_number(issuer: Issuer) -
 def test_reupload_is_already_issued_and_a_new_number_under_a_reference_is_a_change(
     issuer: Issuer,
 ) -> None:
-    _run(issuer, _upload(issuer, ISSUED)["id"])
+    run_batch(issuer, _upload(issuer, ISSUED)["id"])
     same = _upload(issuer, ISSUED.replace("\n", "\r\n"))  # another file, the same rows
     assert same["counts"]["alreadyIssued"] == 2
     assert same["counts"]["conflicts"] == 0
@@ -94,13 +94,13 @@ def test_credentials_signed_with_the_plain_number_migrate_and_still_match(issuer
     fields = {"reference": "R1", "naam": "Sanne de Vries", "soort": "examenresultaat",
               "kwalificatie": "25498", "codes": "B1-K1", "studentnummer": "1001"}  # fmt: skip
     _issue_the_old_way(issuer, fields)
-    [old] = _credentials(issuer)
+    [old] = issued_credentials(issuer)
     assert old.student_number is None
     assert json.loads(old.document)["credentialSubject"]["studentNumber"] == "1001"
 
     downgrade("issuer", issuer.database_url, "0005_vci")
     upgrade("issuer", issuer.database_url)
-    [migrated] = _credentials(issuer)
+    [migrated] = issued_credentials(issuer)
     assert migrated.student_number == "1001"
     assert view_credential(migrated).student_number == "1001"
 
@@ -114,11 +114,11 @@ def test_credentials_signed_with_the_plain_number_migrate_and_still_match(issuer
 
 
 def test_the_migration_leaves_documents_without_a_number_alone(issuer: Issuer) -> None:
-    _run(issuer, _upload(issuer, ISSUED)["id"])
+    run_batch(issuer, _upload(issuer, ISSUED)["id"])
     downgrade("issuer", issuer.database_url, "0005_vci")
     upgrade("issuer", issuer.database_url)
     # the number was only on the record: a downgrade loses it, the upgrade finds none
-    assert [row.student_number for row in _credentials(issuer)] == [None, None]
+    assert [row.student_number for row in issued_credentials(issuer)] == [None, None]
     with UnitOfWork(issuer.client.app.state.sessions) as uow:  # type: ignore[attr-defined]
         count = len(list(uow.session.scalars(select(IssuedCredential.id))))
     assert count == 2

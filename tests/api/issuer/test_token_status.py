@@ -18,9 +18,9 @@ from issuer.services.token_status import TSL_PURPOSE
 from issuer.services.x509_keys import create_dev_chain
 from web_common.db import UnitOfWork
 
-from .conftest import BASE_URL, Issuer
+from .conftest import BASE_URL, Issuer, run_batch
 from .spec_jose import list_size, read_x5c_jws, status_at
-from .test_batch_api import GOOD, _run, _upload
+from .test_batch_api import GOOD, _upload
 from .test_vc_api import _request
 
 MEDIA = "application/statuslist+jwt"
@@ -116,7 +116,7 @@ def test_revoke_and_suspend_flip_both_mechanisms(issuer: Issuer) -> None:
 
 def test_batch_records_get_distinct_random_entries(issuer: Issuer) -> None:
     batch = _upload(issuer, GOOD).json()
-    _run(issuer, batch["id"])
+    run_batch(issuer, batch["id"])
     records = _records(issuer)
     assert len(records) == 3
     entries = {(list_id, index) for _, list_id, index in records}

@@ -37,9 +37,9 @@ from issuer.db.offer_tables import CredentialOffer
 from issuer.db.tables import AuditEvent
 from web_common.db import UnitOfWork
 
-from .conftest import BASE_URL, Issuer
+from .conftest import BASE_URL, Issuer, run_batch
 from .spec_jose import b64url_decode, es256_jws, p256_public_jwk
-from .test_batch_api import GOOD, _run, _upload
+from .test_batch_api import GOOD, _upload
 from .test_sd_jwt_journey import ISSUER_ID, PROOF_TYP, SpecWallet, _dev_ca, _path, _tsl_lookup
 
 METADATA_PATH = "/.well-known/openid-credential-issuer/roc-midden"
@@ -57,7 +57,7 @@ def _settings(issuer: Issuer, **changes: Any) -> None:
 def _offers(issuer: Issuer) -> list[tuple[str, str, str]]:
     """(offer link, transaction code, credential id) of a three-row batch."""
     batch = _upload(issuer, GOOD).json()
-    _run(issuer, batch["id"])
+    run_batch(issuer, batch["id"])
     rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
     head = lines[0]

@@ -17,8 +17,8 @@ from verifier.services.checking import check_sd_jwt_presentation
 from verifier.services.sd_jwt_fetching import TypeMetadataFetcher
 from verifier.services.trust import parse_trust_list
 
-from ..issuer.conftest import Issuer, _issuer
-from ..issuer.test_batch_api import GOOD, _run, _upload
+from ..issuer.conftest import Issuer, _issuer, run_batch
+from ..issuer.test_batch_api import GOOD, _upload
 from ..issuer.test_sd_jwt_journey import SpecWallet, _dev_ca, _path
 
 AUD = "https://verifier.example"
@@ -32,7 +32,7 @@ def issuer(tmp_path: Path) -> Iterator[Issuer]:
 def test_an_issued_sd_jwt_vc_is_verified_shown_and_seen_revoked(issuer: Issuer) -> None:
     anchor = _dev_ca(issuer)
     batch = _upload(issuer, GOOD).json()
-    _run(issuer, batch["id"])
+    run_batch(issuer, batch["id"])
     rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
     lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
     header, first = lines[0], lines[1]

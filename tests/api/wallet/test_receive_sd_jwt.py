@@ -38,9 +38,9 @@ from wallet.settings import WalletSettings
 from web_common.db import UnitOfWork
 
 from ..issuer.conftest import BASE_URL as ISSUER_BASE
-from ..issuer.conftest import Issuer
+from ..issuer.conftest import Issuer, run_batch
 from ..issuer.conftest import _issuer as make_issuer
-from ..issuer.test_batch_api import GOOD, _run, _upload
+from ..issuer.test_batch_api import GOOD, _upload
 from .conftest import ISSUER_KEY, PASSWORD, signed_credential
 
 ISSUER_ID = f"{ISSUER_BASE}/roc-midden"
@@ -67,7 +67,7 @@ def setup(tmp_path: Path) -> Iterator[Setup]:
         anchors = tmp_path / "anchors.pem"
         anchors.write_bytes(root.pem)
         batch = _upload(issuer, GOOD).json()
-        _run(issuer, batch["id"])
+        run_batch(issuer, batch["id"])
         rows = issuer.client.get(f"/api/batches/{batch['id']}/offers.csv", headers=issuer.auth())
         lines = [line.split(";") for line in rows.content.decode("utf-8-sig").splitlines()]
         header = lines[0]

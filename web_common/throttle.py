@@ -19,7 +19,6 @@ A refused attempt is not counted (waiting is the only way on), so the delays sta
 Behind several processes an attacker gets each allowance per process.
 
 :class:`LoginGuard` also guards the verifier's single admin password (one account name).
-:class:`LoginThrottle` is the simple per-key limit.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-__all__ = ["TOO_MANY_ATTEMPTS", "Backoff", "LoginGuard", "LoginThrottle", "retry_after"]
+__all__ = ["TOO_MANY_ATTEMPTS", "Backoff", "LoginGuard", "retry_after"]
 
 TOO_MANY_ATTEMPTS = "Te veel mislukte pogingen. Wacht even en probeer het dan opnieuw."
 """What a login says while :class:`LoginGuard` makes it wait: the same for every account name,
@@ -40,49 +39,6 @@ existing or not (English in ``web_common/ui/en.json``)."""
 def retry_after(wait: float) -> str:
     """A ``Retry-After`` header value (whole seconds, at least 1) for ``wait`` seconds."""
     return str(max(1, math.ceil(wait)))
-
-
-class LoginThrottle:
-    """Failed logins per client key (address), in memory, bounded; thread-safe."""
-
-    def __init__(
-        self,
-        *,
-        limit: int = 5,
-        window: float = 15 * 60,
-        max_keys: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._limit = limit
-        self._window = window
-        self._max_keys = max_keys
-        self._clock = clock
-        self._failures: OrderedDict[str, list[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self._failures.get(key, []) if now - t < self._window]
-        if recent:
-            self._failures[key] = recent
-        else:
-            self._failures.pop(key, None)
-        return recent
-
-    def locked(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent(key, self._clock())) >= self._limit
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            now = self._clock()
-            self._failures[key] = [*self._recent(key, now), now]
-            self._failures.move_to_end(key)
-            while len(self._failures) > self._max_keys:
-                self._failures.popitem(last=False)
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
 
 
 class Backoff:

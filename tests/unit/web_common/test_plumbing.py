@@ -260,26 +260,6 @@ def test_a_chunked_body_over_the_limit_is_413_problem_json_where_fastapi_parses_
         assert "1000 bytes" in response.json()["detail"]
 
 
-def test_login_throttle_locks_after_the_limit_and_forgets_after_the_window() -> None:
-    from web_common.throttle import LoginThrottle
-
-    now = [1000.0]
-    throttle = LoginThrottle(limit=3, window=60, max_keys=2, clock=lambda: now[0])
-    for _ in range(3):
-        assert not throttle.locked("10.0.0.1")
-        throttle.failed("10.0.0.1")
-    assert throttle.locked("10.0.0.1")
-    assert not throttle.locked("10.0.0.2")
-    now[0] += 61
-    assert not throttle.locked("10.0.0.1")
-    throttle.failed("a")
-    throttle.succeeded("a")
-    assert not throttle.locked("a")
-    for key in ("x", "y", "z"):  # bounded: the oldest key is dropped
-        throttle.failed(key)
-    assert len(throttle._failures) <= 2
-
-
 def test_keyed_digests_check_under_rotated_keys_and_never_under_others() -> None:
     old, new, other = (Fernet.generate_key() for _ in range(3))
     before = SecretBox([old])

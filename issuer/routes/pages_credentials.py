@@ -18,7 +18,7 @@ from ..deps import BoxDep, NowDep, SettingsDep, UowDep
 from ..services import staff_actions
 from ..services.errors import ConflictError, IssuanceError
 from ..services.offer_state import offer_state
-from ..services.offers import MAX_TX_CODE_ATTEMPTS, create_offer
+from ..services.offers import MAX_TX_CODE_ATTEMPTS
 from ..services.overview import (
     STATUSES,
     CredentialFilter,
@@ -255,7 +255,7 @@ def new_offer(
         flash(request, "Vul een geldig e-mailadres in.", "error")
         return RedirectResponse(f"/credentials/{row.id}", status_code=303)
     try:
-        offer = create_offer(
+        offer = staff_actions.create_offer(
             uow,
             org,
             row,
@@ -268,7 +268,6 @@ def new_offer(
     except ConflictError:
         flash(request, "Een ingetrokken bewijs kan niet meer worden aangeboden.", "error")
         return RedirectResponse(f"/credentials/{row.id}", status_code=303)
-    uow.commit()
     view = view_credential(row)
     mailed = None
     if email:  # a new offer, mailed right away (the retry after a refused mail, too)

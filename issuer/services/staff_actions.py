@@ -11,13 +11,23 @@ from web_common.db import UnitOfWork, committed
 
 from ..db.staff_tables import StaffUser
 from ..db.tables import Organisation
-from . import batch_mail, diploma_decisions, issue_desk, organisations, staff, status, tokens
+from . import (
+    batch_mail,
+    diploma_decisions,
+    issue_desk,
+    offers,
+    organisations,
+    staff,
+    status,
+    tokens,
+)
 
 __all__ = [
     "add_staff",
     "change_staff",
     "confirm_diploma",
     "create_api_token",
+    "create_offer",
     "enter_diploma",
     "issue_and_offer",
     "log_in",
@@ -35,6 +45,7 @@ create_api_token = committed(tokens.create_api_token)
 revoke_api_token = committed(tokens.revoke_api_token)
 log_out = committed(staff.end_session)
 issue_and_offer = committed(issue_desk.issue_and_offer)
+create_offer = committed(offers.create_offer)
 enter_diploma = committed(diploma_decisions.enter_diploma)
 confirm_diploma = committed(diploma_decisions.confirm_diploma)
 reject_diploma = committed(diploma_decisions.reject_diploma)

@@ -7,20 +7,34 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from qualifications import load_catalog
 from web_common.logs import configure_logging
-from web_common.problems import budget_exceeded, problem_response
+from web_common.problems import ProblemError, ProblemMapping, budget_exceeded
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 from web_common.throttle import LoginGuard
+from web_common.ui import install_ui
 
-from .routes import batches, oid4vci, pages_batches, public, token_status, type_metadata, vc_api
+from .routes import (
+    batches,
+    oid4vci,
+    pages_admin,
+    pages_auth,
+    pages_batches,
+    pages_credentials,
+    pages_diplomas,
+    pages_issue,
+    pages_mail,
+    public,
+    token_status,
+    type_metadata,
+    vc_api,
+)
 from .services.errors import ConflictError, IssuanceBudgetError, IssuanceError, NotFoundError
 from .settings import IssuerSettings
-from .web import install_pages
+from .web import STATIC, make_renderer
 from .worker import in_process_worker
 
 __all__ = ["create_app"]
@@ -58,9 +72,19 @@ def create_app(
     # CSV uploads may be larger; the batch routes enforce their own (configured) limit
     upload_limit = 25 * 1024 * 1024
     install_common(
-        app, settings, body_limit_overrides={"/batches": upload_limit, batches.PREFIX: upload_limit}
+        app,
+        settings,
+        body_limit_overrides={"/batches": upload_limit, batches.PREFIX: upload_limit},
+        problems=DOMAIN_PROBLEMS,
     )
-    _install_domain_errors(app)
+    install_ui(
+        app,
+        make_renderer(),
+        secret_key=settings.secret_key.get_secret_value(),
+        public_base_url=settings.public_base_url,
+        cookie_name="issuer_session",
+        static_dirs=[("/static/issuer", STATIC)],
+    )
     app.include_router(vc_api.router)
     app.include_router(public.router)
     app.include_router(token_status.router)
@@ -68,35 +92,38 @@ def create_app(
     app.include_router(oid4vci.router)
     app.include_router(pages_batches.router)
     app.include_router(batches.router)
-    install_pages(app, settings)
+    for pages in (pages_auth, pages_issue, pages_credentials, pages_diplomas, pages_mail,
+                  pages_admin):  # fmt: skip
+        app.include_router(pages.router)
     return app
 
 
-def _install_domain_errors(app: FastAPI) -> None:
-    @app.exception_handler(IssuanceError)
-    async def _invalid(request: Request, exc: IssuanceError) -> JSONResponse:
-        if isinstance(exc, IssuanceBudgetError):
-            problem = budget_exceeded(exc.limit, exc.problems[0][1])
-            return problem_response(
-                request, problem.status, problem.title, problem.detail, slug=problem.slug,
-                extra=problem.extra,
-            )  # fmt: skip
-        return problem_response(
-            request,
-            400,
-            "Cannot issue",
-            "The credential or request is not valid; see errors.",
-            slug="invalid-credential",
-            errors=[
-                {"pointer": pointer, "detail": detail} | ({"code": code} if code else {})
-                for (pointer, detail), code in zip(exc.problems, exc.codes, strict=True)
-            ],
-        )
+def _issuance_problem(exc: IssuanceError) -> ProblemError:
+    if isinstance(exc, IssuanceBudgetError):
+        return budget_exceeded(exc.limit, exc.problems[0][1])
+    return ProblemError(
+        400,
+        "Cannot issue",
+        "The credential or request is not valid; see errors.",
+        slug="invalid-credential",
+        errors=[
+            {"pointer": pointer, "detail": detail} | ({"code": code} if code else {})
+            for (pointer, detail), code in zip(exc.problems, exc.codes, strict=True)
+        ],
+    )
 
-    @app.exception_handler(NotFoundError)
-    async def _missing(request: Request, exc: NotFoundError) -> JSONResponse:
-        return problem_response(request, 404, "Not found", str(exc), slug="not-found")
 
-    @app.exception_handler(ConflictError)
-    async def _conflict(request: Request, exc: ConflictError) -> JSONResponse:
-        return problem_response(request, 409, "Conflict", str(exc), slug="conflict")
+def _not_found_problem(exc: NotFoundError) -> ProblemError:
+    return ProblemError(404, "Not found", str(exc), slug="not-found")
+
+
+def _conflict_problem(exc: ConflictError) -> ProblemError:
+    return ProblemError(409, "Conflict", str(exc), slug="conflict")
+
+
+DOMAIN_PROBLEMS: dict[type[Exception], ProblemMapping] = {
+    IssuanceError: _issuance_problem,
+    NotFoundError: _not_found_problem,
+    ConflictError: _conflict_problem,
+}
+"""The issuer's own errors as the problems they mean (pages show the same as HTML)."""

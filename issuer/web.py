@@ -1,11 +1,11 @@
-"""The issuer's staff pages: page plumbing (``web_common.ui``) wired to staff logins.
+"""The issuer's toolkit for staff pages: the renderer with the issuer's menu, and staff logins.
 
-Page routes (``issuer/routes/pages_*.py``, and any other feature's pages) use:
-
-* ``render(request, "issuer/x.html", {...})`` — the shared layout with the issuer's menu;
-* ``StaffDep`` (any logged-in staff member), ``IssuingStaffDep`` (admin or issuer),
-  ``AdminDep`` (admin) — not logged in: redirect to ``/login``; wrong role: a 403 page;
-* ``page_router()`` — an ``APIRouter`` whose unsafe requests must carry the CSRF token.
+Page routes (``issuer/routes/pages_*.py``, and any other feature's pages) use
+``page_router()`` and ``render(request, "issuer/x.html", {...})`` from ``web_common.ui``, and
+from here ``StaffDep`` (any logged-in staff member), ``IssuingStaffDep`` (admin or issuer),
+``AdminDep`` (admin) — not logged in: redirect to ``/login``; wrong role: a 403 page.
+``create_app`` includes the page routers and installs the ui with :func:`make_renderer`; this
+module imports no routes.
 
 Templates live in ``issuer/templates/`` and extend ``ui/base.html``; English strings go in
 ``issuer/translations/en*.json`` (every file there is loaded, so a feature may add its own);
@@ -21,25 +21,14 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, Request
 
-from web_common.ui import (
-    PageError,
-    Redirect,
-    Renderer,
-    Translations,
-    get_session,
-    install_ui,
-    make_environment,
-    verify_csrf,
-)
+from web_common.ui import PageError, Redirect, Renderer, Translations, get_session, make_environment
 
 from .db.staff_tables import StaffUser
 from .db.tables import Organisation
 from .deps import NowDep, UowDep
 from .services.staff import can, session_user
-from .settings import IssuerSettings
 
 __all__ = [
     "AdminDep",
@@ -47,9 +36,7 @@ __all__ = [
     "IssuingStaffDep",
     "OrganisationDep",
     "StaffDep",
-    "install_pages",
-    "page_router",
-    "render",
+    "make_renderer",
     "require_permission",
 ]
 
@@ -120,45 +107,6 @@ def make_renderer() -> Renderer:
         site_name="Bewijzen uitgeven",
         context=_nav_context,
     )
-
-
-def install_pages(app: FastAPI, settings: IssuerSettings) -> None:
-    """Everything the staff pages need; call last in ``create_app``."""
-    from .routes import (
-        pages_admin,
-        pages_auth,
-        pages_credentials,
-        pages_diplomas,
-        pages_issue,
-        pages_mail,
-    )
-
-    modules = (pages_auth, pages_issue, pages_credentials, pages_diplomas, pages_mail, pages_admin)
-    for module in modules:
-        app.include_router(module.router)
-    install_ui(
-        app,
-        make_renderer(),
-        secret_key=settings.secret_key.get_secret_value(),
-        public_base_url=settings.public_base_url,
-        cookie_name="issuer_session",
-        static_dirs=[("/static/issuer", STATIC)],
-    )
-
-
-def render(
-    request: Request,
-    template: str,
-    context: Mapping[str, Any] | None = None,
-    *,
-    status_code: int = 200,
-) -> HTMLResponse:
-    renderer: Renderer = request.app.state.ui
-    return renderer.render(request, template, context, status_code=status_code)
-
-
-def page_router() -> APIRouter:
-    return APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
 
 def _current_staff(request: Request, uow: UowDep, now: NowDep) -> StaffUser:

@@ -156,6 +156,5 @@ def create_app(
         public_base_url=settings.public_base_url,
         cookie_name="verifier_session",
         static_dirs=[("/static/verifier", STATIC)],
-        page_prefixes=("/check", "/requests/", "/trust", "/logout"),
     )
     return app

@@ -20,13 +20,15 @@ from web_common.outbound import outbound_client
 from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 from web_common.throttle import LoginGuard
+from web_common.ui import install_ui
 
-from .errors import install_error_handlers
-from .routes import api_account, api_credentials, api_shares, public
+from .errors import PROBLEMS
+from .routes import api_account, api_credentials, api_shares, pages, public
 from .services.checking import Checker
 from .services.sd_jwt_checks import SdJwtChecker, TrustAnchors
 from .services.transport import GuardedHttp
 from .settings import WalletSettings
+from .web import STATIC, make_renderer
 
 __all__ = ["create_app"]
 
@@ -117,14 +119,21 @@ def create_app(
     )
     # ten failures per address in 15 minutes; the per-account lock (five) does the rest
     app.state.login_guard = LoginGuard(clock=lambda: clock().timestamp())
-    install_common(app, settings, body_limit_overrides=_BODY_LIMITS)
-    install_error_handlers(app)
+    install_common(app, settings, body_limit_overrides=_BODY_LIMITS, problems=PROBLEMS)
+    install_ui(
+        app,
+        make_renderer(),
+        secret_key=settings.secret_key.get_secret_value(),
+        public_base_url=settings.public_base_url,
+        cookie_name="wallet_session",
+        session_max_age=settings.session_hours * 3600,
+        static_dirs=[("/static/wallet", STATIC)],
+    )
     app.include_router(api_account.open_router)
     app.include_router(api_account.router)
     app.include_router(api_credentials.router)
     app.include_router(api_shares.router)
     app.include_router(public.router)
-    from .web import install_pages
-
-    install_pages(app, settings)
+    for router in pages.routers():
+        app.include_router(router)
     return app

@@ -13,6 +13,7 @@ from web_common.secrets import SecretBox
 from web_common.ui import get_session
 
 from .db.tables import Account
+from .errors import not_logged_in
 from .services.accounts import session_account
 from .services.checking import Checker
 from .services.sd_jwt_checks import TrustAnchors
@@ -81,8 +82,6 @@ async def _account(
     request: Request, account: Annotated[Account | None, Depends(_optional_account)]
 ) -> Account:
     if account is None:
-        from .errors import not_logged_in
-
         raise not_logged_in(request)
     return account
 

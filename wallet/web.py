@@ -1,8 +1,8 @@
-"""The wallet's pages: page plumbing (``web_common.ui``) wired to wallet accounts.
+"""The wallet's toolkit for pages: the renderer with the wallet's menu (:func:`make_renderer`).
 
-Page routes use ``render(request, "wallet/x.html", {...})`` (the shared layout with the
-wallet's menu) and ``page_router()`` (unsafe requests must carry the CSRF token). English
-strings live in ``wallet/translations/en.json``.
+Page routes use ``page_router()`` and ``render(request, "wallet/x.html", {...})`` from
+``web_common.ui``; ``create_app`` includes them and installs the ui. English strings live in
+``wallet/translations/en.json``. This module imports no routes.
 """
 
 from __future__ import annotations
@@ -11,14 +11,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from starlette.requests import Request
 
-from web_common.ui import Renderer, Translations, install_ui, make_environment, verify_csrf
+from web_common.ui import Renderer, Translations, make_environment
 
-from .settings import WalletSettings
-
-__all__ = ["NAV", "install_pages", "page_router", "render"]
+__all__ = ["NAV", "STATIC", "make_renderer"]
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -31,20 +28,6 @@ NAV: tuple[tuple[str, str], ...] = (
     ("Verzoek beantwoorden", "/respond"),
     ("Eigen ervaring", "/self-declared"),
     ("Mijn gegevens", "/account"),
-)
-PAGE_PREFIXES = (
-    "/login",
-    "/logout",
-    "/register",
-    "/receive",
-    "/credentials/",
-    "/shares",
-    "/share",
-    "/self-declared",
-    "/account",
-    "/export",
-    "/import",
-    "/respond",
 )
 
 
@@ -68,39 +51,4 @@ def make_renderer() -> Renderer:
         translations,
         site_name="Mijn mbo-paspoort",
         context=_nav_context,
-    )
-
-
-def render(
-    request: Request,
-    template: str,
-    context: Mapping[str, Any] | None = None,
-    *,
-    status_code: int = 200,
-) -> HTMLResponse:
-    renderer: Renderer = request.app.state.ui
-    return renderer.render(request, template, context, status_code=status_code)
-
-
-def page_router() -> APIRouter:
-    return APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-
-
-def install_pages(app: FastAPI, settings: WalletSettings) -> None:
-    """Everything the pages need; call last in ``create_app``."""
-    from . import errors
-    from .routes import pages
-
-    errors.PAGE_PREFIXES = PAGE_PREFIXES
-    for router in pages.routers():
-        app.include_router(router)
-    install_ui(
-        app,
-        make_renderer(),
-        secret_key=settings.secret_key.get_secret_value(),
-        public_base_url=settings.public_base_url,
-        cookie_name="wallet_session",
-        session_max_age=settings.session_hours * 3600,
-        static_dirs=[("/static/wallet", STATIC)],
-        page_prefixes=PAGE_PREFIXES,
     )

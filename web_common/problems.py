@@ -1,28 +1,36 @@
 """RFC 9457 ``application/problem+json`` for every service.
 
 Routes raise :class:`ProblemError` (or let validation fail); :func:`install_problem_handlers`
-turns it, FastAPI's request validation errors and any unexpected exception into a problem
-document. No stack trace ever reaches a response body; unexpected errors are logged with the
-request id so an operator can find them.
+installs the one handler that turns it, a service's own errors (its ``mappings``), FastAPI's
+request validation errors, HTTP errors and any unexpected exception into a problem and answers
+it (problem+json, or an HTML page through ``web_common.ui.problem_or_page``). No stack trace
+ever reaches a response body; unexpected errors are logged with the request id so an
+operator can find them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 __all__ = [
     "BUDGET_EXCEEDED",
     "PROBLEM_JSON",
     "ProblemError",
+    "ProblemMapping",
+    "Respond",
     "budget_exceeded",
     "install_problem_handlers",
+    "problem_document",
+    "problem_json",
+    "problem_of",
     "problem_response",
 ]
 
@@ -73,6 +81,35 @@ def budget_exceeded(limit: str, detail: str) -> ProblemError:
     )
 
 
+def problem_document(request: Request, problem: ProblemError) -> dict[str, Any]:
+    """The RFC 9457 document of ``problem`` for this request (also what an error page shows)."""
+    body: dict[str, Any] = {
+        "type": _TYPE_BASE + problem.slug,
+        "title": problem.title,
+        "status": problem.status,
+        "instance": request.url.path,
+    }
+    if problem.detail:
+        body["detail"] = problem.detail
+    if problem.errors:
+        body["errors"] = list(problem.errors)
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        body["requestId"] = request_id
+    body.update(problem.extra)
+    return body
+
+
+def problem_json(request: Request, problem: ProblemError) -> JSONResponse:
+    """``problem`` as ``application/problem+json`` with its status and headers."""
+    return JSONResponse(
+        problem_document(request, problem),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=problem.headers,
+    )
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -84,21 +121,10 @@ def problem_response(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": _TYPE_BASE + (slug or title.lower().replace(" ", "-")),
-        "title": title,
-        "status": status,
-        "instance": request.url.path,
-    }
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = list(errors)
-    request_id = getattr(request.state, "request_id", None)
-    if request_id:
-        body["requestId"] = request_id
-    body.update(extra or {})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    problem = ProblemError(
+        status, title, detail, slug=slug, errors=errors, extra=extra, headers=headers
+    )
+    return problem_json(request, problem)
 
 
 def _pointer(loc: Sequence[Any]) -> str:
@@ -106,57 +132,70 @@ def _pointer(loc: Sequence[Any]) -> str:
     return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Register the handlers that make every error a problem document."""
-
-    @app.exception_handler(ProblemError)
-    async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(
-            request,
-            exc.status,
-            exc.title,
-            exc.detail,
-            slug=exc.slug,
-            errors=exc.errors,
-            extra=exc.extra,
-            headers=exc.headers,
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+def problem_of(request: Request, exc: Exception) -> ProblemError:
+    """The problem for any exception: a :class:`ProblemError` as it is, request validation
+    errors with their pointers, Starlette's HTTP errors by status, anything else a 500
+    (logged with the request id; no internals in the answer)."""
+    if isinstance(exc, ProblemError):
+        return exc
+    if isinstance(exc, RequestValidationError):
         errors = [
             {"pointer": _pointer(e.get("loc", ())), "detail": str(e.get("msg", "invalid"))}
             for e in exc.errors()
         ]
-        return problem_response(
-            request,
+        return ProblemError(
             400,
             "Invalid request",
             "The request body or parameters are not valid.",
             slug="invalid-request",
             errors=errors,
         )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem_response(
-            request,
+    if isinstance(exc, StarletteHTTPException):
+        return ProblemError(
             exc.status_code,
             _TITLES.get(exc.status_code, "Error"),
             str(exc.detail) if exc.detail else None,
             headers=getattr(exc, "headers", None),
         )
+    log.exception("unhandled error", extra={"path": request.url.path}, exc_info=exc)
+    return ProblemError(
+        500,
+        "Internal error",
+        "Something went wrong on our side; the request id identifies it in our logs.",
+        slug="internal-error",
+    )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem_response(
-            request,
-            500,
-            "Internal error",
-            "Something went wrong on our side; the request id identifies it in our logs.",
-            slug="internal-error",
-        )
+
+ProblemMapping = Callable[[Any], ProblemError]
+"""A service's own error turned into the problem it means (e.g. ``NotFoundError`` → 404)."""
+Respond = Callable[[Request, ProblemError, Exception], Response]
+"""Writes the answer for a problem: :func:`problem_json`, or the pages' error page."""
+
+
+def _as_json(request: Request, problem: ProblemError, exc: Exception) -> Response:
+    return problem_json(request, problem)
+
+
+def install_problem_handlers(
+    app: FastAPI,
+    mappings: Mapping[type[Exception], ProblemMapping] | None = None,
+    *,
+    respond: Respond = _as_json,
+) -> None:
+    """One handler for every error: it turns the exception into a problem (the service's
+    ``mappings`` first, by the exception's class and its bases, then :func:`problem_of`) and
+    ``respond`` writes the answer (problem+json unless told otherwise). Independent of the
+    order routers and other handlers are added in."""
+    table = dict(mappings or {})
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        mapping = next((table[cls] for cls in type(exc).__mro__ if cls in table), None)
+        problem = mapping(exc) if mapping is not None else problem_of(request, exc)
+        return respond(request, problem, exc)
+
+    for exc_type in (ProblemError, RequestValidationError, StarletteHTTPException, *table):
+        app.add_exception_handler(exc_type, handle)
+    app.add_exception_handler(Exception, handle)
 
 
 _TITLES = {

@@ -17,9 +17,10 @@ from .head_timeout import DEFAULT_HEAD_TIMEOUT_SECONDS, head_timeout_protocol
 from .health import health_router
 from .limits import BodySizeLimitMiddleware
 from .logs import RequestIdMiddleware
-from .problems import install_problem_handlers
+from .problems import ProblemMapping, install_problem_handlers
 from .proxies import install_trusted_proxies
 from .settings import ServiceSettings
+from .ui import problem_or_page
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
@@ -61,10 +62,13 @@ def install_common(
     settings: ServiceSettings,
     *,
     body_limit_overrides: Mapping[str, int] | None = None,
+    problems: Mapping[type[Exception], ProblemMapping] | None = None,
 ) -> None:
-    """Body size limits, request ids, problem+json handlers, ``/healthz`` and ``/readyz``,
-    the client address from trusted proxies only (outermost, so logs see it too), and the
-    operator's pinned contexts (``extra_contexts_dir``), refused here if a hash differs."""
+    """Body size limits, request ids, the one error handler (every error a problem, the
+    service's own errors by ``problems``; problem+json, or an HTML page for pages once
+    ``install_ui`` has put a renderer on the app), ``/healthz`` and ``/readyz``, the client
+    address from trusted proxies only (outermost, so logs see it too), and the operator's
+    pinned contexts (``extra_contexts_dir``), refused here if a hash differs."""
     use_operator_contexts(*_operator_contexts(settings))
     app.add_middleware(
         BodySizeLimitMiddleware,
@@ -74,7 +78,7 @@ def install_common(
     )
     app.add_middleware(RequestIdMiddleware)
     install_trusted_proxies(app, settings.trusted_proxies)
-    install_problem_handlers(app)
+    install_problem_handlers(app, problems, respond=problem_or_page)
     app.include_router(health_router({"database": lambda: check_database(app.state.engine)}))
 
 

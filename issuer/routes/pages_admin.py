@@ -8,7 +8,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web_common.deps import RowId
-from web_common.ui import FormDep, FormErrors, flash
+from web_common.ui import FormDep, FormErrors, flash, page_router, render
 
 from ..deps import BoxDep, NowDep, UowDep
 from ..services import staff_actions
@@ -16,7 +16,7 @@ from ..services.errors import IssuanceError
 from ..services.overview import list_keys, list_tokens
 from ..services.staff import ROLES, list_staff
 from ..services.tokens import SCOPES
-from ..web import ROLE_LABELS, AdminDep, OrganisationDep, page_router, render
+from ..web import ROLE_LABELS, AdminDep, OrganisationDep
 
 router = page_router()
 

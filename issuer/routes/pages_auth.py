@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from web_common.proxies import client_address
 from web_common.throttle import TOO_MANY_ATTEMPTS, LoginGuard, retry_after
-from web_common.ui import FormErrors, PageError, flash, get_session
+from web_common.ui import FormErrors, PageError, flash, get_session, page_router, render
 
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep
 from ..services import staff_actions
@@ -18,7 +18,7 @@ from ..services.organisations import ORGANISATION_KINDS
 from ..services.setup_code import setup_code, setup_code_matches
 from ..services.staff import LoginError, needs_setup, run_first_setup
 from ..settings import IssuerSettings
-from ..web import SESSION_KEY, page_router, render
+from ..web import SESSION_KEY
 
 router = page_router()
 

@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from qualifications.achievements import KINDS
 from web_common.deps import MAX_ROW_ID, RowId
-from web_common.ui import flash
+from web_common.ui import flash, page_router, render
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services import system_calls
@@ -41,7 +41,7 @@ from ..services.batches import (
 )
 from ..services.errors import ConflictError
 from ..services.staff import can
-from ..web import IssuingStaffDep, OrganisationDep, StaffDep, page_router, render
+from ..web import IssuingStaffDep, OrganisationDep, StaffDep
 from .batch_messages import explain
 
 __all__ = ["router"]

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from qualifications.achievements import KINDS
 from web_common.deps import RowId
 from web_common.emails import is_email_address
-from web_common.ui import FormErrors, PageError, flash
+from web_common.ui import FormErrors, PageError, flash, page_router, render
 
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep
 from ..services import staff_actions
@@ -30,7 +30,7 @@ from ..services.overview import (
     view_credential,
 )
 from ..services.staff import can
-from ..web import OrganisationDep, StaffDep, StatusStaffDep, page_router, render
+from ..web import OrganisationDep, StaffDep, StatusStaffDep
 from .pages_offers import mail_offer, offer_context
 
 router = page_router()

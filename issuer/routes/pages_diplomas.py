@@ -13,7 +13,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web_common.deps import RowId
-from web_common.ui import FormErrors, PageError, flash
+from web_common.ui import FormErrors, PageError, flash, page_router, render
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services import staff_actions
@@ -24,7 +24,7 @@ from ..services.diploma_decisions import (
 )
 from ..services.errors import IssuanceError
 from ..services.staff import can
-from ..web import DecidingStaffDep, OrganisationDep, StaffDep, page_router, render
+from ..web import DecidingStaffDep, OrganisationDep, StaffDep
 from .pages_offers import mail_offer, offer_context
 
 router = page_router()

@@ -15,14 +15,14 @@ from qualifications.achievements import KINDS, AchievementRequest, CredentialKin
 from qualifications.issuer_kinds import may_issue
 from qualifications.model import GenericSubject, Qualification
 from web_common.emails import is_email_address
-from web_common.ui import FormDep, FormErrors, flash
+from web_common.ui import FormDep, FormErrors, flash, page_router, render
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services import staff_actions
 from ..services.diploma_decisions import DecisionError
 from ..services.errors import IssuanceError
 from ..services.student_results import StudentResult, unsigned_credential_for
-from ..web import IssuingStaffDep, OrganisationDep, page_router, render
+from ..web import IssuingStaffDep, OrganisationDep
 from .pages_diplomas import STATE_LABELS
 from .pages_offers import mail_offer, offer_context
 

@@ -8,12 +8,12 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web_common.deps import RowId
-from web_common.ui import flash
+from web_common.ui import flash, page_router, render
 
 from ..deps import BoxDep, NowDep, SettingsDep, UowDep
 from ..services import staff_actions
 from ..services.errors import ConflictError
-from ..web import IssuingStaffDep, OrganisationDep, page_router, render
+from ..web import IssuingStaffDep, OrganisationDep
 from .pages_offers import smtp_config
 
 router = page_router()

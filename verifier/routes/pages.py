@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
@@ -19,7 +19,8 @@ from web_common.ui import (
     PageError,
     budget_page_error,
     get_language,
-    verify_csrf,
+    page_router,
+    render,
 )
 
 from ..deps import (
@@ -41,9 +42,8 @@ from ..services.employer import (
 )
 from ..services.result_view import result_view, stacking_view, suggested_targets
 from ..services.stacking import search_qualifications, stacking_report
-from .rendering import render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+router = page_router()
 _MAX_FORM_PART = 2 * MAX_INPUT_BYTES
 
 
@@ -115,8 +115,7 @@ async def read_page_form(request: Request) -> AsyncIterator[None]:
 
 
 # The form is read first (page limits), then the CSRF token is checked.
-forms = APIRouter(include_in_schema=False,
-                  dependencies=[Depends(read_page_form), Depends(verify_csrf)])  # fmt: skip
+forms = page_router(dependencies=[Depends(read_page_form)])
 
 
 def _field(form: FormData, name: str) -> str:

@@ -19,12 +19,12 @@ import json
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from credentials.oid4vp_verifier import DC_API_PROTOCOL
 from web_common.bodies import body_of_type
-from web_common.ui import PageError, get_session, verify_csrf
+from web_common.ui import PageError, get_session, page_router, render
 
 from ..db.request_tables import PresentationRequest
 from ..deps import (
@@ -49,9 +49,8 @@ from ..services.presentation_requests import (
     response_code_matches,
 )
 from ..services.submissions import find_by_request
-from .rendering import render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+router = page_router()
 
 _SESSION_KEY = "requests"
 _KEEP = 5

@@ -8,12 +8,20 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from web_common.proxies import client_address
 from web_common.throttle import TOO_MANY_ATTEMPTS, LoginGuard, retry_after
-from web_common.ui import FormErrors, Redirect, flash, get_language, get_session, verify_csrf
+from web_common.ui import (
+    FormErrors,
+    Redirect,
+    flash,
+    get_language,
+    get_session,
+    page_router,
+    render,
+)
 
 from ..deps import NowDep, SettingsDep, UowDep
 from ..services.admin import ADMIN_SESSION, verify_password
@@ -31,9 +39,8 @@ from ..services.trust import (
     remove_trusted_issuer,
 )
 from ..services.trust_view import public_trust_rows
-from .rendering import render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+router = page_router()
 
 _ADMIN_KEY = "admin_until"
 _MAX_TRUST_FILE = 512 * 1024

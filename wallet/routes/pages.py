@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from . import (
+    pages_account,
+    pages_auth,
+    pages_passport,
+    pages_receive,
+    pages_respond,
+    pages_shares,
+)
+
 __all__ = ["routers"]
 
 
 def routers() -> list[APIRouter]:
-    from . import (
-        pages_account,
-        pages_auth,
-        pages_passport,
-        pages_receive,
-        pages_respond,
-        pages_shares,
-    )
-
     return [
         pages_auth.router,
         pages_passport.router,

@@ -8,12 +8,11 @@ from typing import Annotated
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from web_common.ui import flash, get_session
+from web_common.ui import flash, get_session, page_router, render
 
 from ..deps import AccountDep, BoxDep, CatalogDep, CheckerDep, NowDep, SettingsDep, UowDep
 from ..services import accounts, backup, wallet_credentials
 from ..services.errors import InputError
-from ..web import page_router, render
 
 router = page_router()
 

@@ -9,13 +9,12 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web_common.throttle import TOO_MANY_ATTEMPTS, LoginGuard, retry_after
-from web_common.ui import flash, get_session
+from web_common.ui import flash, get_session, page_router, render
 
 from ..db.tables import Account
 from ..deps import SESSION_KEY, BoxDep, NowDep, OptionalAccountDep, SettingsDep, UowDep
 from ..services import accounts
 from ..services.errors import ConflictError, InputError, LoginError
-from ..web import page_router, render
 from .common import client_address
 
 router = page_router()

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web_common.ui import flash, get_language
+from web_common.ui import flash, get_language, page_router, render
 
 from ..deps import AccountDep, BoxDep, CatalogDep, CheckerDep, NowDep, SettingsDep, UowDep
 from ..services import accounts, receive, shares, wallet_credentials
@@ -16,7 +16,6 @@ from ..services.errors import InputError
 from ..services.passport import build_passport, kind_label
 from ..services.rechecking import last_checked, recheck_stale
 from ..services.sd_jwt_stored import claim_rows
-from ..web import page_router, render
 from .common import checks_of, explained_checks
 
 router = page_router()

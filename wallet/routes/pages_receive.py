@@ -7,13 +7,12 @@ from typing import Annotated, Any
 from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from web_common.ui import flash
+from web_common.ui import flash, page_router, render
 
 from ..deps import AccountDep, BoxDep, CheckerDep, HttpDep, NowDep, SettingsDep, UowDep
 from ..services import receive
 from ..services.errors import ReceiveError
 from ..services.transport import GuardedHttp
-from ..web import page_router, render
 
 router = page_router()
 

@@ -13,7 +13,7 @@ from cryptography import x509
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from web_common.ui import FormDep, get_language
+from web_common.ui import FormDep, get_language, page_router, render
 from web_common.ui.sessions import DEFAULT_CSP
 
 from ..db.tables import Account, StoredCredential
@@ -23,7 +23,6 @@ from ..services.errors import InputError, NotFoundError
 from ..services.presentation_requests import Choice, LoadedRequest
 from ..services.request_view import companion_ids, describe_request
 from ..services.transport import GuardedHttp
-from ..web import page_router, render
 
 router = page_router()
 

@@ -8,13 +8,12 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web_common.qr import qr_svg
-from web_common.ui import FormDep, flash, get_language
+from web_common.ui import FormDep, flash, get_language, page_router, render
 
 from ..deps import AccountDep, BoxDep, NowDep, SettingsDep, UowDep
 from ..services import shares, wallet_credentials
 from ..services.errors import InputError
 from ..services.sd_jwt_stored import claim_rows
-from ..web import page_router, render
 
 router = page_router()
 

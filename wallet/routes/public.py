@@ -15,6 +15,8 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from web_common.ui import render
+
 from ..deps import NowDep, SettingsDep, UowDep
 from ..services import shares
 from ..services.errors import NotFoundError
@@ -120,8 +122,6 @@ def open_share(
                 "Dat is geen webadres van een controlepagina. Vul het adres in zoals het in "
                 "de adresbalk staat, bijvoorbeeld https://controle.werkgever.nl."
             )
-    from ..web import render
-
     response = render(
         request,
         "wallet/share_public.html",

@@ -1,5 +1,6 @@
-"""Put the page plumbing on a service: ``install_ui(app, ...)`` once in ``create_app``,
-after every exception handler and router is added."""
+"""Put the page plumbing on a service: ``install_ui(app, ...)`` once in ``create_app``, in any
+order with its routers and error handlers (errors become pages through
+:func:`web_common.ui.problem_or_page`, which ``install_common`` installs)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from .errors import install_html_errors
+from .errors import Redirect
 from .rendering import Renderer
 from .sessions import UiMiddleware
 
@@ -27,16 +30,16 @@ def install_ui(
     cookie_name: str = "session",
     session_max_age: int = 12 * 3600,
     static_dirs: Sequence[tuple[str, Path]] = (),
-    page_prefixes: Sequence[str] = (),
 ) -> None:
     """Sessions, language, security headers, ``/static/ui`` (+ the service's own static
-    folders as ``(url_path, folder)``), HTML error pages; the renderer goes on
-    ``app.state.ui``. Cookies are ``Secure`` when ``public_base_url`` is https."""
+    folders as ``(url_path, folder)``), :class:`Redirect` as a 303; the renderer goes on
+    ``app.state.ui`` (where ``render`` and the error pages find it). Cookies are ``Secure``
+    when ``public_base_url`` is https."""
     app.state.ui = renderer
     app.mount("/static/ui", StaticFiles(directory=UI_STATIC), name="ui-static")
     for url_path, folder in static_dirs:
         app.mount(url_path, StaticFiles(directory=folder), name=url_path.strip("/"))
-    install_html_errors(app, renderer, page_prefixes=page_prefixes)
+    app.add_exception_handler(Redirect, _redirect)
     app.add_middleware(
         UiMiddleware,
         secret_key=secret_key,
@@ -44,3 +47,8 @@ def install_ui(
         cookie_name=cookie_name,
         max_age=session_max_age,
     )
+
+
+async def _redirect(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Redirect)
+    return RedirectResponse(exc.url, status_code=303)

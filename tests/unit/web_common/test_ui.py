@@ -21,6 +21,7 @@ from web_common.ui import (
     install_ui,
     make_environment,
     negotiate_language,
+    problem_or_page,
     verify_csrf,
 )
 
@@ -38,7 +39,7 @@ def _app(tmp_path: Path, base_url: str = "http://test") -> FastAPI:
         encoding="utf-8",
     )
     app = FastAPI()
-    install_problem_handlers(app)
+    install_problem_handlers(app, respond=problem_or_page)
     renderer = Renderer(
         make_environment(tmp_path),
         Translations({"en": {"Proef": "Trial", "Opgeslagen": "Saved"}}),

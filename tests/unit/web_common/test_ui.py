@@ -21,7 +21,9 @@ from web_common.ui import (
     install_ui,
     make_environment,
     negotiate_language,
+    page_router,
     problem_or_page,
+    render,
     verify_csrf,
 )
 
@@ -202,3 +204,80 @@ def test_static_css_served(tmp_path: Path) -> None:
     response = TestClient(_app(tmp_path)).get("/static/ui/ui.css")
     assert response.status_code == 200
     assert ":focus-visible" in response.text
+
+
+class _MissingError(Exception):
+    """A service's own error, mapped to a problem by the app."""
+
+
+def _marked_app(tmp_path: Path) -> FastAPI:
+    """The ui installed before any router, page routes marked by ``page_router``."""
+    (tmp_path / "x.html").write_text("<p>{{ greeting }}</p>", encoding="utf-8")
+    app = FastAPI()
+    install_problem_handlers(
+        app,
+        {_MissingError: lambda exc: ProblemError(404, "Kwijt", str(exc), slug="gone")},
+        respond=problem_or_page,
+    )
+    renderer = Renderer(make_environment(tmp_path), Translations({}), site_name="Test")
+    install_ui(app, renderer, secret_key="k" * 32, public_base_url="http://test")
+    pages = page_router()
+    api = APIRouter()
+
+    @pages.get("/page")
+    def page(request: Request) -> HTMLResponse:
+        return render(request, "x.html", {"greeting": "hallo"}, 201)
+
+    @pages.get("/page/missing")
+    def page_missing() -> None:
+        raise _MissingError("niet hier")
+
+    @pages.get("/page/boom")
+    def page_boom() -> None:
+        raise RuntimeError("secret internals")
+
+    @api.get("/api/missing")
+    def api_missing() -> None:
+        raise _MissingError("niet hier")
+
+    app.include_router(pages)
+    app.include_router(api)
+    return app
+
+
+def test_marked_pages_answer_errors_as_pages_whatever_the_accept(tmp_path: Path) -> None:
+    client = TestClient(_marked_app(tmp_path), raise_server_exceptions=False)
+    ok = client.get("/page")
+    assert (ok.status_code, ok.text) == (201, "<p>hallo</p>")
+    for accept in ({}, {"Accept": "application/json"}):
+        missing = client.get("/page/missing", headers=accept)
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("text/html")
+        assert "<h1>Pagina niet gevonden</h1>" in missing.text
+        assert "niet hier" in missing.text
+        broken = client.get("/page/boom", headers=accept)
+        assert broken.status_code == 500
+        assert "Er ging iets mis" in broken.text
+        assert "secret internals" not in broken.text
+        wrong_method = client.post("/page", headers=accept)
+        assert wrong_method.status_code == 405
+        assert wrong_method.headers["content-type"].startswith("text/html")
+
+
+def test_api_routes_and_unknown_paths_negotiate(tmp_path: Path) -> None:
+    client = TestClient(_marked_app(tmp_path), raise_server_exceptions=False)
+    api = client.get("/api/missing")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"
+    assert api.json() == {
+        "type": "https://w3id.org/mbo-wallet/problems/gone",
+        "title": "Kwijt",
+        "status": 404,
+        "instance": "/api/missing",
+        "detail": "niet hier",
+    }
+    assert "niet hier" in client.get("/api/missing", headers=HTML).text
+    assert client.get("/api/missing", headers=HTML).headers["content-type"].startswith("text/")
+    unknown = client.get("/page/nowhere/at/all")
+    assert unknown.headers["content-type"] == "application/problem+json"
+    assert "Pagina niet gevonden" in client.get("/page/nowhere/at/all", headers=HTML).text

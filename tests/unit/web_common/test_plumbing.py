@@ -28,6 +28,8 @@ from web_common.problems import PROBLEM_JSON, ProblemError, install_problem_hand
 from web_common.secrets import SecretBox, SecretBoxError
 from web_common.settings import ServiceSettings
 
+_TYPE = "https://w3id.org/mbo-wallet/problems/"
+
 
 class Item(BaseModel):
     name: str
@@ -85,6 +87,36 @@ def test_unexpected_errors_leak_nothing() -> None:
     assert response.status_code == 500
     assert "secret internals" not in response.text
     assert response.json()["requestId"] == "req-42"
+
+
+class _ShopError(Exception):
+    pass
+
+
+class _SoldOutError(_ShopError):
+    pass
+
+
+def test_service_errors_become_problems_by_their_class_and_bases() -> None:
+    app = FastAPI()
+    install_problem_handlers(
+        app,
+        {
+            _ShopError: lambda exc: ProblemError(400, "Shop", str(exc), slug="shop"),
+            _SoldOutError: lambda exc: ProblemError(409, "Sold out", str(exc), slug="sold-out"),
+        },
+    )
+
+    @app.get("/shop/{what}")
+    def shop(what: str) -> None:
+        raise _SoldOutError("none left") if what == "sold" else _ShopError("closed")
+
+    client = TestClient(app)
+    sold, closed = client.get("/shop/sold"), client.get("/shop/other")
+    assert (sold.status_code, sold.json()["type"]) == (409, _TYPE + "sold-out")
+    assert (closed.status_code, closed.json()["detail"]) == (400, "closed")
+    assert closed.headers["content-type"] == PROBLEM_JSON
+    assert client.get("/nope").json()["title"] == "Not found"
 
 
 def test_request_id_is_echoed_or_made() -> None:

@@ -219,3 +219,20 @@ def test_register_checks_the_e_mail_address_like_the_other_services(wallet: Wall
         json={"email": "Fleur.Visser@mbo.example.nl", "name": "F", "password": PASSWORD},
     )
     assert good.status_code == 201, good.text
+
+
+def test_pages_send_a_stranger_to_login_the_api_answers_401(wallet: Wallet) -> None:
+    """Pages know themselves (their routes are marked), whatever the ``Accept``."""
+    client = wallet.browser()
+    for headers in ({}, {"Accept": "application/json"}, {"Accept": "text/html"}):
+        page = client.get("/receive?x=1", headers=headers, follow_redirects=False)
+        assert page.status_code == 303
+        assert page.headers["location"] == "/login?next=/receive%3Fx%3D1"
+        assert client.get("/", headers=headers, follow_redirects=False).status_code == 303
+    api = client.get("/api/credentials")
+    assert api.status_code == 401
+    assert api.headers["content-type"] == "application/problem+json"
+    assert api.json()["type"].endswith("/not-logged-in")
+    as_page = client.get("/api/credentials", headers={"Accept": "text/html"})
+    assert as_page.status_code == 401
+    assert "<h1>Niet ingelogd</h1>" in as_page.text

@@ -8,6 +8,7 @@ request id so an operator can find them.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +24,7 @@ __all__ = [
     "ProblemError",
     "budget_exceeded",
     "install_problem_handlers",
+    "problem_bytes",
     "problem_response",
 ]
 
@@ -71,6 +73,22 @@ def budget_exceeded(limit: str, detail: str) -> ProblemError:
     return ProblemError(
         422, "Budget exceeded", detail, slug=BUDGET_EXCEEDED, extra={"limit": limit}
     )
+
+
+def problem_bytes(
+    status: int, title: str, detail: str, *, slug: str, instance: str | None = None
+) -> bytes:
+    """A problem document as bytes, for the answers made below the app (request bodies or
+    heads that are too large or too slow), where there is no request object to answer."""
+    body: dict[str, Any] = {
+        "type": _TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    return json.dumps(body).encode()
 
 
 def problem_response(

@@ -30,7 +30,7 @@ from ..deps import (
     SettingsDep,
     UowDep,
 )
-from ..services import accounts, backup
+from ..services import accounts, backup, use_cases
 from ..services.errors import InputError, LoginError
 from .common import client_address
 
@@ -49,13 +49,15 @@ def _public(request: Request, uow: UowDep, account: Account, box: BoxDep) -> Acc
     )
 
 
-def _log_in(request: Request, uow: UowDep, account: Account, now: NowDep, hours: int) -> None:
-    token = accounts.start_session(uow, account, now=now, ttl=timedelta(hours=hours))
+def _old_session(request: Request) -> str | None:
+    token = get_session(request).get(SESSION_KEY)
+    return token if isinstance(token, str) else None
+
+
+def _log_in(request: Request, token: str) -> None:
     session = get_session(request)
-    old = session.get(SESSION_KEY)
     session.rotate()
     session.set(SESSION_KEY, token)
-    accounts.end_session(uow, old)
 
 
 @open_router.post("/accounts", status_code=201)
@@ -68,11 +70,11 @@ def register(
     settings: SettingsDep,
 ) -> AccountPublic:
     """Create an account (with its holder key) and log in."""
-    account = accounts.register(
-        uow, email=body.email, name=body.name, password=body.password, box=box, now=now
-    )
-    _log_in(request, uow, account, now, settings.session_hours)
-    uow.commit()
+    account, token = use_cases.register(
+        uow, email=body.email, name=body.name, password=body.password, box=box, now=now,
+        old_token=_old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+    )  # fmt: skip
+    _log_in(request, token)
     return _public(request, uow, account, box)
 
 
@@ -94,13 +96,15 @@ def login(
             headers={"Retry-After": retry_after(wait)},
         )
     try:
-        account = accounts.authenticate(uow, email=body.email, password=body.password, now=now)
+        account, token = use_cases.log_in(
+            uow, email=body.email, password=body.password, now=now,
+            old_token=_old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+        )  # fmt: skip
     except LoginError:
         guard.failed(address, body.email)
         raise
     guard.succeeded(address, body.email)
-    _log_in(request, uow, account, now, settings.session_hours)
-    uow.commit()
+    _log_in(request, token)
     return _public(request, uow, account, box)
 
 
@@ -112,9 +116,8 @@ def current(request: Request, uow: UowDep, account: AccountDep, box: BoxDep) -> 
 @router.delete("/session", status_code=204)
 def logout(request: Request, uow: UowDep) -> Response:
     session = get_session(request)
-    accounts.end_session(uow, session.get(SESSION_KEY))
+    use_cases.log_out(uow, session.get(SESSION_KEY))
     session.rotate()
-    uow.commit()
     return Response(status_code=204)
 
 
@@ -133,8 +136,7 @@ def set_goal(
                 field="qualification",
             )
         target = found[0].id
-    accounts.set_goal(uow, account, target)
-    uow.commit()
+    use_cases.set_goal(uow, account, target)
     return {"goal_qualification": target}
 
 
@@ -174,7 +176,7 @@ def import_file(
     if len(data) > settings.max_import_bytes:
         raise InputError("too_large", "Het bestand is te groot.", field="file")
     payload = backup.decrypt_export(data, passphrase)
-    result = backup.import_account(
+    result = use_cases.import_account(
         uow,
         account,
         payload,
@@ -185,7 +187,6 @@ def import_file(
         max_credentials=settings.max_credentials_per_account,
         max_credential_bytes=settings.max_credential_bytes,
     )
-    uow.commit()
     return {
         "credentials": result.credentials,
         "duplicates": result.duplicates,
@@ -199,7 +200,6 @@ def delete_account(
     body: AccountDelete, request: Request, uow: UowDep, account: AccountDep
 ) -> Response:
     """Delete the account and everything in it (asks for the password again)."""
-    accounts.delete_account(uow, account, password=body.password)
-    uow.commit()
+    use_cases.delete_account(uow, account, password=body.password)
     get_session(request).clear()
     return Response(status_code=204)

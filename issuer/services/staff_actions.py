@@ -1,6 +1,6 @@
 """Use cases behind the staff pages (login, keys, staff accounts, API tokens, issuing from a
-form): each is one transaction, committed here, so the page routes only read forms, flash
-messages and redirect. Batch actions are in :mod:`.system_calls` (the API's use cases).
+form, offer mails): each is one transaction, committed here, so the page routes only read
+forms, flash messages and redirect. Batch actions are in :mod:`.system_calls` (the API's use cases).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from . import (
     batch_mail,
     diploma_decisions,
     issue_desk,
+    offer_mailing,
     offers,
     organisations,
     staff,
@@ -33,6 +34,7 @@ __all__ = [
     "log_in",
     "log_out",
     "mail_batch_offers",
+    "mail_offer",
     "reject_diploma",
     "revoke_api_token",
     "rotate_key",
@@ -51,6 +53,7 @@ confirm_diploma = committed(diploma_decisions.confirm_diploma)
 reject_diploma = committed(diploma_decisions.reject_diploma)
 set_credential_status = committed(status.set_credential_status)
 mail_batch_offers = committed(batch_mail.mail_batch_offers)
+mail_offer = committed(offer_mailing.mail_offer)
 
 
 def change_staff(

@@ -40,20 +40,6 @@ def smtp_config(settings: IssuerSettings) -> SmtpConfig | None:
     )
 
 
-def _mail_text(
-    settings: IssuerSettings,
-    org: Organisation,
-    row: IssuedCredential,
-    offer: CreatedOffer,
-    student_name: str,
-    *,
-    with_code: bool,
-) -> tuple[str, str]:
-    return offer_mail_text(
-        org, row, offer, student_name, wallet_url=settings.wallet_url, with_code=with_code
-    )
-
-
 def offer_context(
     settings: IssuerSettings,
     org: Organisation,
@@ -66,7 +52,9 @@ def offer_context(
 ) -> dict[str, Any]:
     """The QR codes are data URIs (the page's CSP allows ``img-src data:``, no extra fetch).
     The first opens the web wallet; the second is the plain offer for other wallets."""
-    subject, body = _mail_text(settings, org, row, offer, student_name, with_code=False)
+    subject, body = offer_mail_text(
+        org, row, offer, student_name, wallet_url=settings.wallet_url, with_code=False
+    )
     wallet_link = wallet_offer_link(settings.wallet_url, offer.offer_uri)
     return {
         "credential": row,

@@ -32,7 +32,7 @@ from ..deps import (
 )
 from ..services import accounts, backup, use_cases
 from ..services.errors import InputError, LoginError
-from .common import client_address
+from .common import client_address, old_session, start_browser_session
 
 router = APIRouter(prefix="/api", tags=["account"], dependencies=[Depends(verify_csrf)])
 open_router = APIRouter(prefix="/api", tags=["account"])
@@ -49,17 +49,6 @@ def _public(request: Request, uow: UowDep, account: Account, box: BoxDep) -> Acc
     )
 
 
-def _old_session(request: Request) -> str | None:
-    token = get_session(request).get(SESSION_KEY)
-    return token if isinstance(token, str) else None
-
-
-def _log_in(request: Request, token: str) -> None:
-    session = get_session(request)
-    session.rotate()
-    session.set(SESSION_KEY, token)
-
-
 @open_router.post("/accounts", status_code=201)
 def register(
     body: AccountCreate,
@@ -72,9 +61,9 @@ def register(
     """Create an account (with its holder key) and log in."""
     account, token = use_cases.register(
         uow, email=body.email, name=body.name, password=body.password, box=box, now=now,
-        old_token=_old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+        old_token=old_session(request), session_ttl=timedelta(hours=settings.session_hours),
     )  # fmt: skip
-    _log_in(request, token)
+    start_browser_session(request, token)
     return _public(request, uow, account, box)
 
 
@@ -98,13 +87,13 @@ def login(
     try:
         account, token = use_cases.log_in(
             uow, email=body.email, password=body.password, now=now,
-            old_token=_old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+            old_token=old_session(request), session_ttl=timedelta(hours=settings.session_hours),
         )  # fmt: skip
     except LoginError:
         guard.failed(address, body.email)
         raise
     guard.succeeded(address, body.email)
-    _log_in(request, token)
+    start_browser_session(request, token)
     return _public(request, uow, account, box)
 
 

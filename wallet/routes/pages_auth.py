@@ -15,7 +15,7 @@ from ..deps import SESSION_KEY, BoxDep, NowDep, OptionalAccountDep, SettingsDep,
 from ..services import use_cases
 from ..services.errors import ConflictError, InputError, LoginError
 from ..web import page_router, render
-from .common import client_address
+from .common import client_address, old_session, start_browser_session
 
 router = page_router()
 
@@ -25,17 +25,6 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return "/"
-
-
-def _old_session(request: Request) -> str | None:
-    token = get_session(request).get(SESSION_KEY)
-    return token if isinstance(token, str) else None
-
-
-def _log_in(request: Request, token: str) -> None:
-    session = get_session(request)
-    session.rotate()
-    session.set(SESSION_KEY, token)
 
 
 @router.get("/register")
@@ -59,7 +48,7 @@ def register_submit(
     try:
         account, token = use_cases.register(
             uow, email=email, name=name, password=password, box=box, now=now,
-            old_token=_old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+            old_token=old_session(request), session_ttl=timedelta(hours=settings.session_hours),
         )  # fmt: skip
     except (InputError, ConflictError) as exc:
         return render(
@@ -68,7 +57,7 @@ def register_submit(
             {"values": {"email": email, "name": name}, "error": exc.detail},
             status_code=400,
         )
-    _log_in(request, token)
+    start_browser_session(request, token)
     flash(request, "Welkom, {name}. Je paspoort is klaar.", "success", name=account.name)
     return RedirectResponse("/", status_code=303)
 
@@ -105,7 +94,7 @@ def login_submit(
     try:
         _account, token = use_cases.log_in(
             uow, email=email, password=password, now=now,
-            old_token=_old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+            old_token=old_session(request), session_ttl=timedelta(hours=settings.session_hours),
         )  # fmt: skip
     except LoginError:
         guard.failed(address, email)
@@ -120,7 +109,7 @@ def login_submit(
             status_code=400,
         )
     guard.succeeded(address, email)
-    _log_in(request, token)
+    start_browser_session(request, token)
     return RedirectResponse(safe_next(next), status_code=303)
 
 

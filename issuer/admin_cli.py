@@ -21,7 +21,6 @@ import typer
 
 from web_common.db import UnitOfWork, make_engine, make_session_factory
 from web_common.migrations import upgrade
-from web_common.secrets import SecretBox
 
 from .services.errors import ConflictError, IssuanceError, NotFoundError
 from .services.organisations import create_organisation, get_organisation
@@ -97,10 +96,7 @@ def create_organisation_command(
 ) -> None:
     """Create an issuing organisation with its first signing key."""
     settings = IssuerSettings()
-    box = SecretBox.from_setting(
-        settings.data_encryption_keys.get_secret_value(),
-        fallback_secret=settings.secret_key.get_secret_value(),
-    )
+    box = settings.secret_box()
     with _uow(settings) as uow:
         try:
             org = create_organisation(

@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from qualifications import load_catalog
 from web_common.logs import configure_logging
 from web_common.problems import ProblemError, ProblemMapping, budget_exceeded
-from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 from web_common.throttle import LoginGuard
 from web_common.ui import install_ui
@@ -65,10 +64,7 @@ def create_app(
     app.state.clock = clock
     app.state.login_guard = LoginGuard(clock=lambda: clock().timestamp())
     app.state.catalog = load_catalog(Path(settings.catalog_path))
-    app.state.box = SecretBox.from_setting(
-        settings.data_encryption_keys.get_secret_value(),
-        fallback_secret=settings.secret_key.get_secret_value(),
-    )
+    app.state.box = settings.secret_box()
     # CSV uploads may be larger; the batch routes enforce their own (configured) limit
     upload_limit = 25 * 1024 * 1024
     install_common(

@@ -268,10 +268,7 @@ def worker(
     settings = IssuerSettings(**overrides)
     configure_logging(settings.log_level, json_lines=settings.log_json)
     engine = make_engine(settings.database_url)
-    box = SecretBox.from_setting(
-        settings.data_encryption_keys.get_secret_value(),
-        fallback_secret=settings.secret_key.get_secret_value(),
-    )
+    box = settings.secret_box()
     stop = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:

@@ -17,8 +17,6 @@ from typing import Annotated
 
 import typer
 
-from web_common.secrets import SecretBox
-
 from .admin_cli import _uow
 from .services.errors import IssuanceError, NotFoundError
 from .services.offers import credential_issuer_id
@@ -27,13 +25,6 @@ from .services.x509_keys import CREDENTIAL, PURPOSES, create_dev_chain, import_c
 from .settings import IssuerSettings
 
 __all__ = ["register_x509"]
-
-
-def _box(settings: IssuerSettings) -> SecretBox:
-    return SecretBox.from_setting(
-        settings.data_encryption_keys.get_secret_value(),
-        fallback_secret=settings.secret_key.get_secret_value(),
-    )
 
 
 def _problems(exc: IssuanceError) -> str:
@@ -54,7 +45,7 @@ def dev_ca(
         try:
             org = get_organisation(uow, organisation)
             root = create_dev_chain(
-                uow, org, _box(settings), now=datetime.now(UTC), actor="cli",
+                uow, org, settings.secret_box(), now=datetime.now(UTC), actor="cli",
                 issuer_id=credential_issuer_id(settings.public_base_url, org),
             )  # fmt: skip
         except NotFoundError as exc:
@@ -86,7 +77,8 @@ def import_certificate(
         try:
             org = get_organisation(uow, organisation)
             row = import_chain(
-                uow, org, _box(settings), purpose=purpose, chain_pem=chain_pem, key_pem=key_pem,
+                uow, org, settings.secret_box(), purpose=purpose, chain_pem=chain_pem,
+                key_pem=key_pem,
                 key_password=key_password.encode("utf-8") if key_password else None,
                 now=datetime.now(UTC), actor="cli",
             )  # fmt: skip

@@ -18,7 +18,6 @@ from credentials.status_fetching import CachingStatusFetcher
 from qualifications import load_catalog
 from web_common.logs import configure_logging
 from web_common.outbound import outbound_client
-from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 from web_common.throttle import LoginGuard
 from web_common.ui import Renderer, Translations, install_ui, make_environment
@@ -132,10 +131,7 @@ def create_app(
     app.state.catalog = load_catalog(Path(settings.catalog_path))
     app.state.login_guard = LoginGuard(clock=lambda: clock().timestamp())
     app.state.request_identity = load_identity(settings)
-    app.state.secret_box = SecretBox.from_setting(
-        settings.data_encryption_keys.get_secret_value(),
-        fallback_secret=settings.secret_key.get_secret_value(),
-    )
+    app.state.secret_box = settings.secret_box()
     install_common(app, settings, body_limit_overrides=_PAGE_BODY_LIMITS)
     app.include_router(vc_api.router)
     app.include_router(oid4vp.router)

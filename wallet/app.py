@@ -17,7 +17,6 @@ from credentials.status_fetching import CachingStatusFetcher
 from qualifications import load_catalog
 from web_common.logs import configure_logging
 from web_common.outbound import outbound_client
-from web_common.secrets import SecretBox
 from web_common.service import database, install_common
 from web_common.throttle import LoginGuard
 from web_common.ui import install_ui
@@ -113,10 +112,7 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock
     app.state.catalog = load_catalog(Path(settings.catalog_path))
-    app.state.box = SecretBox.from_setting(
-        settings.data_encryption_keys.get_secret_value(),
-        fallback_secret=settings.secret_key.get_secret_value(),
-    )
+    app.state.box = settings.secret_box()
     # ten failures per address in 15 minutes; the per-account lock (five) does the rest
     app.state.login_guard = LoginGuard(clock=lambda: clock().timestamp())
     install_common(app, settings, body_limit_overrides=_BODY_LIMITS, problems=PROBLEMS)

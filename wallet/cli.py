@@ -78,16 +78,12 @@ def create_account(
     from sqlalchemy.exc import IntegrityError
 
     from web_common.db import UnitOfWork, make_engine, make_session_factory
-    from web_common.secrets import SecretBox
 
     from .services import accounts
     from .services.errors import WalletError
 
     settings = WalletSettings()
-    box = SecretBox.from_setting(
-        settings.data_encryption_keys.get_secret_value(),
-        fallback_secret=settings.secret_key.get_secret_value(),
-    )
+    box = settings.secret_box()
     engine = make_engine(settings.database_url)
     try:
         with UnitOfWork(make_session_factory(engine)) as uow:

@@ -21,27 +21,25 @@ timeout; once a request head has arrived, the body is :mod:`web_common.limits`'s
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from .problems import problem_bytes
+
 __all__ = ["DEFAULT_HEAD_TIMEOUT_SECONDS", "HeadTimeoutH11Protocol", "head_timeout_protocol"]
 
 DEFAULT_HEAD_TIMEOUT_SECONDS = 10.0
 
-_PROBLEM = {
-    "type": "https://w3id.org/mbo-wallet/problems/request-timeout",
-    "title": "Request timeout",
-    "status": 408,
-}
-
 
 def _timeout_response(seconds: float) -> bytes:
-    body = json.dumps(
-        {**_PROBLEM, "detail": f"The request head did not arrive in time ({seconds:g} s)."}
-    ).encode()
+    body = problem_bytes(
+        408,
+        "Request timeout",
+        f"The request head did not arrive in time ({seconds:g} s).",
+        slug="request-timeout",
+    )
     head = (
         "HTTP/1.1 408 Request Timeout\r\n"
         "Content-Type: application/problem+json\r\n"

@@ -16,12 +16,13 @@ going while a trickle is cut off after about ``read_timeout`` seconds. Then: ``4
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .problems import problem_bytes
 
 __all__ = [
     "MIN_BODY_RATE",
@@ -172,15 +173,13 @@ async def _reject(scope: Scope, send: Send, limit: int) -> None:
         )
         await send({"type": "http.response.body", "body": page})
         return
-    body = json.dumps(
-        {
-            "type": "https://w3id.org/mbo-wallet/problems/content-too-large",
-            "title": "Content too large",
-            "status": 413,
-            "detail": f"The request body is larger than {limit} bytes.",
-            "instance": scope.get("path", ""),
-        }
-    ).encode()
+    body = problem_bytes(
+        413,
+        "Content too large",
+        f"The request body is larger than {limit} bytes.",
+        slug="content-too-large",
+        instance=scope.get("path", ""),
+    )
     await send(
         {
             "type": "http.response.start",
@@ -211,16 +210,13 @@ async def _reject_slow(scope: Scope, send: Send, seconds: float) -> None:
     if _wants_html(scope):
         body, content_type = _SLOW_HTML.encode(), b"text/html; charset=utf-8"
     else:
-        body = json.dumps(
-            {
-                "type": "https://w3id.org/mbo-wallet/problems/request-timeout",
-                "title": "Request timeout",
-                "status": 408,
-                "detail": f"The request body did not arrive in time ({seconds:g} s); "
-                "send it again.",
-                "instance": scope.get("path", ""),
-            }
-        ).encode()
+        body = problem_bytes(
+            408,
+            "Request timeout",
+            f"The request body did not arrive in time ({seconds:g} s); send it again.",
+            slug="request-timeout",
+            instance=scope.get("path", ""),
+        )
         content_type = b"application/problem+json"
     await send(
         {

@@ -10,6 +10,7 @@ operator can find them.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -28,6 +29,7 @@ __all__ = [
     "Respond",
     "budget_exceeded",
     "install_problem_handlers",
+    "problem_bytes",
     "problem_document",
     "problem_json",
     "problem_of",
@@ -108,6 +110,22 @@ def problem_json(request: Request, problem: ProblemError) -> JSONResponse:
         media_type=PROBLEM_JSON,
         headers=problem.headers,
     )
+
+
+def problem_bytes(
+    status: int, title: str, detail: str, *, slug: str, instance: str | None = None
+) -> bytes:
+    """A problem document as bytes, for the answers made below the app (request bodies or
+    heads that are too large or too slow), where there is no request object to answer."""
+    body: dict[str, Any] = {
+        "type": _TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    return json.dumps(body).encode()
 
 
 def problem_response(

@@ -18,6 +18,7 @@ from credentials.contexts import load_context_dir
 from credentials.errors import DocumentLoaderError
 
 from .proxies import parse_trusted_proxies
+from .secrets import SecretBox
 
 __all__ = ["DEV_PLACEHOLDER", "ServiceSettings", "explain_invalid_settings", "run_command_line"]
 
@@ -95,6 +96,14 @@ class ServiceSettings(BaseSettings):
                 f"{prefix}SSL_KEYFILE and {prefix}SSL_CERTFILE go together: set both or neither"
             )
         return self
+
+    def secret_box(self) -> SecretBox:
+        """The box that encrypts secrets at rest: ``data_encryption_keys``, or in
+        development (none set) a key derived from ``secret_key``."""
+        return SecretBox.from_setting(
+            self.data_encryption_keys.get_secret_value(),
+            fallback_secret=self.secret_key.get_secret_value(),
+        )
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> ServiceSettings:

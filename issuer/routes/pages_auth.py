@@ -16,7 +16,7 @@ from ..services import staff_actions
 from ..services.errors import IssuanceError
 from ..services.organisations import ORGANISATION_KINDS
 from ..services.setup_code import setup_code, setup_code_matches
-from ..services.staff import LoginError, needs_setup, run_first_setup
+from ..services.staff import LoginError, needs_setup
 from ..settings import IssuerSettings
 from ..web import SESSION_KEY
 
@@ -92,6 +92,7 @@ def setup_submit(
         raise _closed_setup()
     errors = FormErrors()
     result = None
+    mismatch = bool(admin_password) and admin_password != admin_password_confirm
     if not setup_code_matches(code, _expected_setup_code(settings)):
         errors.add(
             "code",
@@ -100,7 +101,7 @@ def setup_submit(
         )
     else:
         try:
-            result = run_first_setup(
+            result = staff_actions.first_setup(
                 uow,
                 slug=slug.strip().lower(),
                 name=name,
@@ -109,13 +110,14 @@ def setup_submit(
                 admin_name=admin_name,
                 admin_email=admin_email,
                 admin_password=admin_password,
+                password_confirmed=not mismatch,
                 public_base_url=settings.public_base_url,
                 box=box,
                 now=now,
             )
         except IssuanceError as exc:
             errors.extend(exc.problems)
-    if admin_password and admin_password != admin_password_confirm:
+    if mismatch:
         errors.add("admin_password_confirm", "De wachtwoorden zijn niet gelijk.")
     if errors or result is None:
         values = {
@@ -132,7 +134,6 @@ def setup_submit(
             {"values": values, "errors": errors, "kinds": _kinds()},
             status_code=400,
         )
-    uow.commit()
     flash(
         request,
         "{name} is ingericht. Log in met je nieuwe account.",

@@ -275,7 +275,6 @@ def new_offer(
             uow, settings, org, row, offer, student_name=view.student_name, to=email,
             now=now, actor=user.email,
         )  # fmt: skip
-        uow.commit()
     context = offer_context(
         settings, org, row, offer, view.student_name, student_email=email, mailed=mailed
     )

@@ -109,7 +109,6 @@ def confirm(
             uow, settings, org, done.row, done.offer, student_name=decision.student_name,
             to=email, now=now, actor=user.email,
         )  # fmt: skip
-        uow.commit()
     context = offer_context(
         settings, org, done.row, done.offer, decision.student_name,
         student_email=email, mailed=mailed,

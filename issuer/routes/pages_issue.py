@@ -272,7 +272,6 @@ def issue(
             uow, settings, org, done.row, done.offer, student_name=values["student_name"],
             to=values["student_email"], now=now, actor=user.email,
         )  # fmt: skip
-        uow.commit()
     context = offer_context(
         settings, org, done.row, done.offer, values["student_name"],
         student_email=values["student_email"], mailed=mailed,

@@ -11,16 +11,9 @@ from web_common.db import UnitOfWork
 from web_common.qr import qr_svg
 
 from ..db.tables import IssuedCredential, Organisation
-from ..services import audit
-from ..services.offer_mail import (
-    NO_SERVER,
-    MailOutcome,
-    OfferMail,
-    SmtpConfig,
-    compose_offer_mail,
-    send_mails,
-    wallet_offer_link,
-)
+from ..services import staff_actions
+from ..services.offer_mail import MailOutcome, SmtpConfig, wallet_offer_link
+from ..services.offer_mailing import offer_mail_text
 from ..services.offers import CreatedOffer
 from ..settings import IssuerSettings
 
@@ -47,26 +40,6 @@ def smtp_config(settings: IssuerSettings) -> SmtpConfig | None:
     )
 
 
-def _mail_text(
-    settings: IssuerSettings,
-    org: Organisation,
-    row: IssuedCredential,
-    offer: CreatedOffer,
-    student_name: str,
-    *,
-    with_code: bool,
-) -> tuple[str, str]:
-    return compose_offer_mail(
-        organisation_name=org.name,
-        student_name=student_name or "student",
-        credential_title=row.title,
-        wallet_link=wallet_offer_link(settings.wallet_url, offer.offer_uri),
-        offer_uri=offer.offer_uri,
-        expires_at=offer.expires_at,
-        tx_code=offer.tx_code if with_code else None,
-    )
-
-
 def offer_context(
     settings: IssuerSettings,
     org: Organisation,
@@ -79,7 +52,9 @@ def offer_context(
 ) -> dict[str, Any]:
     """The QR codes are data URIs (the page's CSP allows ``img-src data:``, no extra fetch).
     The first opens the web wallet; the second is the plain offer for other wallets."""
-    subject, body = _mail_text(settings, org, row, offer, student_name, with_code=False)
+    subject, body = offer_mail_text(
+        org, row, offer, student_name, wallet_url=settings.wallet_url, with_code=False
+    )
     wallet_link = wallet_offer_link(settings.wallet_url, offer.offer_uri)
     return {
         "credential": row,
@@ -109,22 +84,10 @@ def mail_offer(
     now: datetime,
     actor: str,
 ) -> MailOutcome:
-    """Send the offer e-mail now (blocking: call from a plain ``def`` route) and write the
-    outcome to the audit log; the caller commits."""
-    config = smtp_config(settings)
-    if config is None:
-        outcome = MailOutcome(str(row.id), to, False, NO_SERVER)
-    else:
-        subject, body = _mail_text(
-            settings, org, row, offer, student_name,
-            with_code=settings.offer_mail_includes_tx_code,
-        )  # fmt: skip
-        (outcome,) = send_mails(config, [OfferMail(str(row.id), to, subject, body)])
-    audit.record(
-        uow, organisation_id=org.id, actor=actor,
-        action="offer.mail" if outcome.sent else "offer.mail_failed",
-        target=row.credential_ref, now=now, to=to, reason=outcome.detail or None,
-        smtp_code=outcome.smtp_code,
-        with_code=settings.offer_mail_includes_tx_code,
+    """Send the offer e-mail now (blocking: call from a plain ``def`` route); the outcome
+    is in the audit log, committed (:func:`staff_actions.mail_offer`)."""
+    return staff_actions.mail_offer(
+        uow, org, row, offer, smtp_config(settings), wallet_url=settings.wallet_url,
+        include_code=settings.offer_mail_includes_tx_code, student_name=student_name, to=to,
+        now=now, actor=actor,
     )  # fmt: skip
-    return outcome

@@ -1,6 +1,6 @@
 """Use cases behind the staff pages (login, keys, staff accounts, API tokens, issuing from a
-form): each is one transaction, committed here, so the page routes only read forms, flash
-messages and redirect. Batch actions are in :mod:`.system_calls` (the API's use cases).
+form, offer mails): each is one transaction, committed here, so the page routes only read
+forms, flash messages and redirect. Batch actions are in :mod:`.system_calls` (the API's use cases).
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from web_common.db import UnitOfWork, committed
+from web_common.secrets import SecretBox
 
 from ..db.staff_tables import StaffUser
 from ..db.tables import Organisation
@@ -15,6 +16,7 @@ from . import (
     batch_mail,
     diploma_decisions,
     issue_desk,
+    offer_mailing,
     offers,
     organisations,
     staff,
@@ -29,10 +31,12 @@ __all__ = [
     "create_api_token",
     "create_offer",
     "enter_diploma",
+    "first_setup",
     "issue_and_offer",
     "log_in",
     "log_out",
     "mail_batch_offers",
+    "mail_offer",
     "reject_diploma",
     "revoke_api_token",
     "rotate_key",
@@ -51,6 +55,7 @@ confirm_diploma = committed(diploma_decisions.confirm_diploma)
 reject_diploma = committed(diploma_decisions.reject_diploma)
 set_credential_status = committed(status.set_credential_status)
 mail_batch_offers = committed(batch_mail.mail_batch_offers)
+mail_offer = committed(offer_mailing.mail_offer)
 
 
 def change_staff(
@@ -83,3 +88,33 @@ def log_in(uow: UnitOfWork, email: str, password: str, now: datetime) -> tuple[S
     token = staff.start_session(uow, user, now)
     uow.commit()
     return user, token
+
+
+def first_setup(
+    uow: UnitOfWork,
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    identifier: str | None,
+    admin_name: str,
+    admin_email: str,
+    admin_password: str,
+    password_confirmed: bool,
+    public_base_url: str,
+    box: SecretBox,
+    now: datetime,
+) -> staff.SetupResult | None:
+    """The organisation and its first admin (:func:`staff.run_first_setup`, whose field
+    problems raise :class:`IssuanceError`), kept only when the password was also typed the
+    same twice; ``None`` (nothing kept) when it was not. The confirmation is told, not
+    checked first, so the page shows every field's problem at once."""
+    result = staff.run_first_setup(
+        uow, slug=slug, name=name, kind=kind, identifier=identifier, admin_name=admin_name,
+        admin_email=admin_email, admin_password=admin_password,
+        public_base_url=public_base_url, box=box, now=now,
+    )  # fmt: skip
+    if not password_confirmed:
+        return None
+    uow.commit()
+    return result

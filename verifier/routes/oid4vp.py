@@ -32,15 +32,13 @@ from ..deps import (
     SettingsDep,
     UowDep,
 )
+from ..services import use_cases
 from ..services.presentation_requests import (
     HAIP,
     SAME_DEVICE,
     RequestError,
     WalletDeclinedError,
-    create_presentation_request,
     link_for,
-    receive_response,
-    request_object_for,
     request_uri_for,
     result_key,
     result_key_matches,
@@ -76,11 +74,10 @@ def new_request(
     identity: IdentityDep,
     box: BoxDep,
 ) -> dict[str, Any]:
-    created = create_presentation_request(
+    created = use_cases.create_presentation_request(
         uow, public_base_url=settings.public_base_url, now=now, target=body.target,
         profile=body.profile or settings.default_request_profile, identity=identity, box=box,
     )  # fmt: skip
-    uow.commit()
     base = settings.public_base_url
     key = result_key(settings.secret_key.get_secret_value(), created.id)
     extra = (
@@ -172,14 +169,13 @@ def _request_object(
     if len(request_id) > 64:
         return _oauth_error(RequestError("invalid_request", "unknown request", status=404))
     try:
-        token = request_object_for(
+        token = use_cases.request_object(
             uow, request_id, identity=identity, box=box,
             public_base_url=settings.public_base_url, now=now, wallet_nonce=wallet_nonce,
             same_device=flow == SAME_DEVICE, catalog=catalog,
         )  # fmt: skip
     except RequestError as exc:
         return _oauth_error(exc)
-    uow.commit()
     return Response(token, media_type=REQUEST_OBJECT_TYPE, headers=_NO_STORE)
 
 
@@ -242,7 +238,7 @@ def direct_post(
     if form is None:
         return _oauth_error(RequestError("invalid_request", "bad form body"))
     try:
-        received = receive_response(
+        received = use_cases.receive_response(
             uow, request_id, form, public_base_url=settings.public_base_url,
             resolver=resolver, fetch_status_list=fetcher, now=now,
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
@@ -251,10 +247,8 @@ def direct_post(
         )  # fmt: skip
     except WalletDeclinedError:
         return JSONResponse({}, headers=_NO_STORE)  # processed (§8.2); the request stays open
-    except RequestError as exc:
-        uow.commit()  # keeps the count of refused replays; nothing else was changed
+    except RequestError as exc:  # its count of refused replays is kept
         return _oauth_error(exc)
-    uow.commit()
     target = f"{settings.public_base_url}/requests/{request_id}"
     if received.response_code is not None:
         target += f"?response_code={received.response_code}"

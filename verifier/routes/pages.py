@@ -33,12 +33,11 @@ from ..deps import (
     SettingsDep,
     UowDep,
 )
+from ..services import use_cases
 from ..services.employer import (
     MAX_INPUT_BYTES,
     SubmissionError,
     check_submission,
-    submit_share_link,
-    submit_text,
 )
 from ..services.result_view import result_view, stacking_view, suggested_targets
 from ..services.stacking import search_qualifications, stacking_report
@@ -76,7 +75,6 @@ def home(
         handle = _check_share(request, uow, settings, now, share)
     except SubmissionError as exc:
         return _refused(request, exc, {"share": share[:2100], "mode": "share"})
-    uow.commit()
     return RedirectResponse(f"/check/{handle}", status_code=303)
 
 
@@ -84,7 +82,7 @@ def _check_share(
     request: Request, uow: UowDep, settings: SettingsDep, now: NowDep, share: str
 ) -> str:
     state = request.app.state
-    return submit_share_link(
+    return use_cases.submit_share_link(
         uow, share, client=state.http_client, allow_hosts=settings.dev_allow_hosts, now=now,
         resolve_host=state.resolve_host, timeout=settings.fetch_timeout,
         lifetime=timedelta(minutes=settings.check_lifetime_minutes),
@@ -137,17 +135,16 @@ def submit(
             if not isinstance(upload, StarletteUploadFile) or not upload.filename:
                 raise SubmissionError("file", "Kies een bestand.")
             data = upload.file.read(MAX_INPUT_BYTES + 1)
-            handle = submit_text(uow, data, source="upload", now=now, field="file",
+            handle = use_cases.submit_text(uow, data, source="upload", now=now, field="file",
                                  lifetime=lifetime)  # fmt: skip
         elif mode == "paste":
-            handle = submit_text(uow, text, source="paste", now=now, field="text",
+            handle = use_cases.submit_text(uow, text, source="paste", now=now, field="text",
                                  lifetime=lifetime)  # fmt: skip
         else:
             raise PageError(400, "Ongeldig verzoek", "Kies hoe u het bewijs wilt aanleveren.")
     except SubmissionError as exc:
         values = {"share": share[:2100], "text": text if len(text) < 200_000 else "", "mode": mode}
         return _refused(request, exc, values)
-    uow.commit()
     return RedirectResponse(f"/check/{handle}", status_code=303)
 
 

@@ -38,14 +38,13 @@ from ..deps import (
     SettingsDep,
     UowDep,
 )
+from ..services import use_cases
 from ..services.presentation_requests import (
     BY_VALUE,
     HAIP,
     RequestError,
-    create_presentation_request,
     dc_api_request_object,
     link_for,
-    receive_dc_api_response,
     response_code_matches,
 )
 from ..services.submissions import find_by_request
@@ -80,11 +79,10 @@ def new_request(
     """A new request; ``profile=by_value`` makes the simple request our own wallet reads
     today, anything else the default (HAIP unless configured otherwise)."""
     chosen = profile if profile in (HAIP, BY_VALUE) else settings.default_request_profile
-    created = create_presentation_request(
+    created = use_cases.create_presentation_request(
         uow, public_base_url=settings.public_base_url, now=now, profile=chosen,
         identity=identity, box=box,
     )  # fmt: skip
-    uow.commit()
     session = get_session(request)
     session.set(_SESSION_KEY, [*_owned(request), created.id][-_KEEP:])
     return RedirectResponse(f"/requests/{created.id}", status_code=303)
@@ -198,15 +196,13 @@ def dc_api_response(
     if not isinstance(data, dict):
         return _dc_error(400, "invalid_request", 'the body must be {"data": {...}}')
     try:
-        receive_dc_api_response(
+        use_cases.receive_dc_api_response(
             uow, request_id, data, public_base_url=settings.public_base_url, resolver=resolver,
             fetch_status_list=fetcher, now=now, box=box, sd_jwt=sd_jwt, catalog=catalog,
             keep_for=timedelta(minutes=settings.check_lifetime_minutes),
         )  # fmt: skip
     except RequestError as exc:
-        uow.commit()  # keeps the count of refused replays; nothing else was changed
         return _dc_error(exc.status, exc.oauth_error, str(exc))
-    uow.commit()
     return JSONResponse({"redirect": f"/requests/{request_id}"}, headers=_NO_STORE)
 
 

@@ -24,19 +24,16 @@ from web_common.ui import (
 )
 
 from ..deps import NowDep, SettingsDep, UowDep
+from ..services import use_cases
 from ..services.admin import ADMIN_SESSION, verify_password
 from ..services.trust import (
     KINDS,
     TrustEntry,
     TrustListError,
-    add_trusted_issuer,
     export_trust_list,
-    import_accreditations,
-    import_trust_list,
     list_trusted,
     parse_accreditations_csv,
     parse_trust_list,
-    remove_trusted_issuer,
 )
 from ..services.trust_view import public_trust_rows
 
@@ -180,8 +177,7 @@ def _check_organisation(errors: FormErrors, name: str, kind: str, type_list: lis
 
 
 def _add(request: Request, uow: UowDep, entry: TrustEntry, now: datetime) -> Response:
-    add_trusted_issuer(uow, entry, source="page", now=now)
-    uow.commit()
+    use_cases.add_trusted_issuer(uow, entry, source="page", now=now)
     flash(request, "{name} staat nu op de lijst.", "success", name=entry.name)
     return RedirectResponse("/trust", status_code=303)
 
@@ -261,8 +257,7 @@ def trust_add_x509(
 def trust_remove(
     request: Request, uow: UowDep, did: Annotated[str, Form(max_length=400)] = ""
 ) -> Response:
-    if remove_trusted_issuer(uow, did):
-        uow.commit()
+    if use_cases.remove_trusted_issuer(uow, did):
         flash(request, "De uitgever is van de lijst gehaald.", "success")
     else:
         flash(request, "Deze uitgever stond niet (meer) op de lijst.", "warning")
@@ -285,24 +280,24 @@ def trust_import(
         errors.add("file", "Dit bestand is te groot (meer dan 512 kB).")
     elif file is not None and (file.filename or "").lower().endswith(".csv"):
         try:
-            count = import_accreditations(uow, parse_accreditations_csv(data))
+            count = use_cases.import_accreditations(uow, parse_accreditations_csv(data))
         except TrustListError as exc:
             errors.add(
                 "file", "Dit is geen geldige lijst van erkenningen: {reason}", reason=str(exc)
             )
         if not errors:
-            uow.commit()
             flash(request, "{count} erkenning(en) ingelezen.", "success", count=count)
             return RedirectResponse("/trust", status_code=303)
     else:
         try:
             source = f"page:{(file.filename or '')[:60]}" if file else "page"
-            count = import_trust_list(uow, data, source=source, now=now, replace=replace == "yes")
+            count = use_cases.import_trust_list(
+                uow, data, source=source, now=now, replace=replace == "yes"
+            )
         except TrustListError as exc:
             errors.add("file", "Dit is geen geldige vertrouwenslijst: {reason}", reason=str(exc))
     if errors:
         return _trust_page(request, uow, errors=errors, status=400)
-    uow.commit()
     flash(request, "{count} uitgever(s) ingelezen.", "success", count=count)
     return RedirectResponse("/trust", status_code=303)
 

@@ -30,9 +30,9 @@ from ..deps import (
     SettingsDep,
     UowDep,
 )
-from ..services import accounts, backup
+from ..services import accounts, backup, use_cases
 from ..services.errors import InputError, LoginError
-from .common import client_address
+from .common import client_address, old_session, start_browser_session
 
 router = APIRouter(prefix="/api", tags=["account"], dependencies=[Depends(verify_csrf)])
 open_router = APIRouter(prefix="/api", tags=["account"])
@@ -49,15 +49,6 @@ def _public(request: Request, uow: UowDep, account: Account, box: BoxDep) -> Acc
     )
 
 
-def _log_in(request: Request, uow: UowDep, account: Account, now: NowDep, hours: int) -> None:
-    token = accounts.start_session(uow, account, now=now, ttl=timedelta(hours=hours))
-    session = get_session(request)
-    old = session.get(SESSION_KEY)
-    session.rotate()
-    session.set(SESSION_KEY, token)
-    accounts.end_session(uow, old)
-
-
 @open_router.post("/accounts", status_code=201)
 def register(
     body: AccountCreate,
@@ -68,11 +59,11 @@ def register(
     settings: SettingsDep,
 ) -> AccountPublic:
     """Create an account (with its holder key) and log in."""
-    account = accounts.register(
-        uow, email=body.email, name=body.name, password=body.password, box=box, now=now
-    )
-    _log_in(request, uow, account, now, settings.session_hours)
-    uow.commit()
+    account, token = use_cases.register(
+        uow, email=body.email, name=body.name, password=body.password, box=box, now=now,
+        old_token=old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+    )  # fmt: skip
+    start_browser_session(request, token)
     return _public(request, uow, account, box)
 
 
@@ -94,13 +85,15 @@ def login(
             headers={"Retry-After": retry_after(wait)},
         )
     try:
-        account = accounts.authenticate(uow, email=body.email, password=body.password, now=now)
+        account, token = use_cases.log_in(
+            uow, email=body.email, password=body.password, now=now,
+            old_token=old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+        )  # fmt: skip
     except LoginError:
         guard.failed(address, body.email)
         raise
     guard.succeeded(address, body.email)
-    _log_in(request, uow, account, now, settings.session_hours)
-    uow.commit()
+    start_browser_session(request, token)
     return _public(request, uow, account, box)
 
 
@@ -112,9 +105,8 @@ def current(request: Request, uow: UowDep, account: AccountDep, box: BoxDep) -> 
 @router.delete("/session", status_code=204)
 def logout(request: Request, uow: UowDep) -> Response:
     session = get_session(request)
-    accounts.end_session(uow, session.get(SESSION_KEY))
+    use_cases.log_out(uow, session.get(SESSION_KEY))
     session.rotate()
-    uow.commit()
     return Response(status_code=204)
 
 
@@ -133,8 +125,7 @@ def set_goal(
                 field="qualification",
             )
         target = found[0].id
-    accounts.set_goal(uow, account, target)
-    uow.commit()
+    use_cases.set_goal(uow, account, target)
     return {"goal_qualification": target}
 
 
@@ -174,7 +165,7 @@ def import_file(
     if len(data) > settings.max_import_bytes:
         raise InputError("too_large", "Het bestand is te groot.", field="file")
     payload = backup.decrypt_export(data, passphrase)
-    result = backup.import_account(
+    result = use_cases.import_account(
         uow,
         account,
         payload,
@@ -185,7 +176,6 @@ def import_file(
         max_credentials=settings.max_credentials_per_account,
         max_credential_bytes=settings.max_credential_bytes,
     )
-    uow.commit()
     return {
         "credentials": result.credentials,
         "duplicates": result.duplicates,
@@ -199,7 +189,6 @@ def delete_account(
     body: AccountDelete, request: Request, uow: UowDep, account: AccountDep
 ) -> Response:
     """Delete the account and everything in it (asks for the password again)."""
-    accounts.delete_account(uow, account, password=body.password)
-    uow.commit()
+    use_cases.delete_account(uow, account, password=body.password)
     get_session(request).clear()
     return Response(status_code=204)

@@ -30,7 +30,7 @@ from ..deps import (
     UowDep,
 )
 from ..services import passport as passport_service
-from ..services import receive, wallet_credentials
+from ..services import receive, use_cases, wallet_credentials
 from ..services.stored_shape import media_type_of
 from .common import checks_of, credential_public
 
@@ -66,7 +66,7 @@ def accept_offer(
     """Complete the pre-authorized code flow; 422 ``tx_code_required`` asks for the code.
     Each offered format the wallet holds is asked for; ``not_received`` names those that did
     not come in (the others are stored)."""
-    accepted = receive.accept_offer(
+    accepted = use_cases.accept_offer(
         uow,
         account,
         body.offer,
@@ -79,7 +79,6 @@ def accept_offer(
         max_credential_bytes=settings.max_credential_bytes,
         formats=settings.credential_formats,
     )
-    uow.commit()
     return OfferAccepted(
         credentials=[credential_public(r) for r in accepted.credentials],
         not_received=[
@@ -101,7 +100,7 @@ def upload_json(
     raw = (
         body.credential if isinstance(body.credential, str) else receive.serialise(body.credential)
     )
-    row = receive.receive_upload(
+    row = use_cases.receive_upload(
         uow,
         account,
         raw,
@@ -110,7 +109,6 @@ def upload_json(
         max_bytes=settings.max_credential_bytes,
         max_credentials=settings.max_credentials_per_account,
     )
-    uow.commit()
     return credential_public(row)
 
 
@@ -125,7 +123,7 @@ def upload_file(
 ) -> CredentialPublic:
     """Add a credential file (JSON-LD with a Data Integrity proof, or a vc+jwt)."""
     data = file.file.read(settings.max_credential_bytes + 1)
-    row = receive.receive_upload(
+    row = use_cases.receive_upload(
         uow,
         account,
         data,
@@ -134,7 +132,6 @@ def upload_file(
         max_bytes=settings.max_credential_bytes,
         max_credentials=settings.max_credentials_per_account,
     )
-    uow.commit()
     return credential_public(row)
 
 
@@ -148,9 +145,7 @@ def get_credential(
     public_id: str, uow: UowDep, account: AccountDep, checker: CheckerDep, now: NowDep
 ) -> dict[str, Any]:
     """One credential, checked again now (status, validity, proof)."""
-    row = wallet_credentials.get_credential(uow, account, public_id)
-    receive.check_stored(row, checker=checker, now=now)
-    uow.commit()
+    row = use_cases.check_credential(uow, account, public_id, checker=checker, now=now)
     return {
         **credential_public(row).model_dump(mode="json"),
         "checks": checks_of(row),
@@ -174,8 +169,7 @@ def download(public_id: str, uow: UowDep, account: AccountDep) -> Response:
 
 @router.delete("/credentials/{public_id}", status_code=204)
 def delete_credential(public_id: str, uow: UowDep, account: AccountDep, now: NowDep) -> Response:
-    wallet_credentials.delete_credential(uow, account, public_id, now=now)
-    uow.commit()
+    use_cases.delete_credential(uow, account, public_id, now=now)
     return Response(status_code=204)
 
 
@@ -300,7 +294,7 @@ def _self_json(e: Any) -> dict[str, Any]:
 def add_self_declared(
     body: SelfDeclaredCreate, uow: UowDep, account: AccountDep, catalog: CatalogDep, now: NowDep
 ) -> dict[str, Any]:
-    row = wallet_credentials.add_self_declared(
+    row = use_cases.add_self_declared(
         uow,
         account,
         wallet_credentials.SelfDeclaredInput(
@@ -309,12 +303,10 @@ def add_self_declared(
         catalog=catalog,
         now=now,
     )
-    uow.commit()
     return _self_json(row)
 
 
 @router.delete("/self-declared/{public_id}", status_code=204)
 def delete_self_declared(public_id: str, uow: UowDep, account: AccountDep) -> Response:
-    wallet_credentials.delete_self_declared(uow, account, public_id)
-    uow.commit()
+    use_cases.delete_self_declared(uow, account, public_id)
     return Response(status_code=204)

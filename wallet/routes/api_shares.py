@@ -13,7 +13,7 @@ from web_common.ui import verify_csrf
 from ..api_models import AnswerRequest, RequestText, ShareCreate
 from ..db.tables import ShareAccess
 from ..deps import AccountDep, BoxDep, HttpDep, NowDep, SettingsDep, UowDep, VerifierAnchorsDep
-from ..services import presentation_requests, shares, wallet_credentials
+from ..services import presentation_requests, shares, use_cases, wallet_credentials
 from ..services.errors import NotFoundError
 
 router = APIRouter(prefix="/api", tags=["shares"], dependencies=[Depends(verify_csrf)])
@@ -63,7 +63,7 @@ def create_share(
     settings: SettingsDep,
 ) -> dict[str, Any]:
     """A share link for the chosen credentials. The link (``url``) is shown only now."""
-    created = shares.create_share(
+    created = use_cases.create_share(
         uow,
         account,
         body.credentials,
@@ -75,7 +75,6 @@ def create_share(
         now=now,
         disclose=body.disclose,
     )
-    uow.commit()
     summary = shares.get_share(uow, account, created.share.public_id)
     return {**_summary(summary, now), "url": created.url, "qr_svg": qr_svg(created.url)}
 
@@ -95,8 +94,7 @@ def get_share(public_id: str, uow: UowDep, account: AccountDep, now: NowDep) -> 
 
 @router.post("/shares/{public_id}/revoke")
 def revoke_share(public_id: str, uow: UowDep, account: AccountDep, now: NowDep) -> dict[str, Any]:
-    shares.revoke_share(uow, account, public_id, now=now)
-    uow.commit()
+    use_cases.revoke_share(uow, account, public_id, now=now)
     return _summary(shares.get_share(uow, account, public_id), now)
 
 

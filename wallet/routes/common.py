@@ -5,15 +5,39 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fastapi import Request
+
 from credentials.explain import explain
 from credentials.results import CheckName, CheckResult, Outcome
 from web_common.proxies import client_address
+from web_common.ui import get_session
 
 from ..api_models import CredentialPublic
 from ..db.tables import StoredCredential
+from ..deps import SESSION_KEY
 from ..services.stored_shape import date_achieved_of
 
-__all__ = ["checks_of", "client_address", "credential_public", "explained_checks"]
+__all__ = [
+    "checks_of",
+    "client_address",
+    "credential_public",
+    "explained_checks",
+    "old_session",
+    "start_browser_session",
+]
+
+
+def old_session(request: Request) -> str | None:
+    """The login session token this browser's cookie holds (to end it when a new starts)."""
+    token = get_session(request).get(SESSION_KEY)
+    return token if isinstance(token, str) else None
+
+
+def start_browser_session(request: Request, token: str) -> None:
+    """A fresh cookie (new id) that carries the new login session's token."""
+    session = get_session(request)
+    session.rotate()
+    session.set(SESSION_KEY, token)
 
 
 def credential_public(row: StoredCredential) -> CredentialPublic:

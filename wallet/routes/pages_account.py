@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from web_common.ui import flash, get_session, page_router, render
 
 from ..deps import AccountDep, BoxDep, CatalogDep, CheckerDep, NowDep, SettingsDep, UowDep
-from ..services import accounts, backup, wallet_credentials
+from ..services import accounts, backup, use_cases, wallet_credentials
 from ..services.errors import InputError
 
 router = page_router()
@@ -67,10 +67,9 @@ def add_self_declared(
         werkprocessen=tuple(werkprocessen.replace(",", " ").split()),
     )
     try:
-        wallet_credentials.add_self_declared(uow, account, entry, catalog=catalog, now=now)
+        use_cases.add_self_declared(uow, account, entry, catalog=catalog, now=now)
     except InputError as exc:
         return _self_page(request, uow, account, exc.detail, 400)
-    uow.commit()
     flash(request, "Toegevoegd als eigen ervaring (niet door een uitgever bevestigd).", "success")
     return RedirectResponse("/self-declared", status_code=303)
 
@@ -79,8 +78,7 @@ def add_self_declared(
 def delete_self_declared(
     public_id: str, request: Request, uow: UowDep, account: AccountDep
 ) -> Response:
-    wallet_credentials.delete_self_declared(uow, account, public_id)
-    uow.commit()
+    use_cases.delete_self_declared(uow, account, public_id)
     return RedirectResponse("/self-declared", status_code=303)
 
 
@@ -148,7 +146,7 @@ def import_file(
     try:
         if len(data) > settings.max_import_bytes:
             raise InputError("too_large", "Het bestand is te groot.")
-        result = backup.import_account(
+        result = use_cases.import_account(
             uow,
             account,
             backup.decrypt_export(data, passphrase),
@@ -161,7 +159,6 @@ def import_file(
         )
     except InputError as exc:
         return _account_page(request, uow, account, box, exc.detail, 400)
-    uow.commit()
     flash(
         request,
         "Geïmporteerd: {n} bewijzen en {m} eigen ervaringen.",
@@ -181,10 +178,9 @@ def delete_account(
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     try:
-        accounts.delete_account(uow, account, password=password)
+        use_cases.delete_account(uow, account, password=password)
     except InputError as exc:
         return _account_page(request, uow, account, box, exc.detail, 400)
-    uow.commit()
     get_session(request).rotate()
     flash(request, "Je account en alles erin is verwijderd.", "success")
     return RedirectResponse("/login", status_code=303)

@@ -11,11 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 from web_common.throttle import TOO_MANY_ATTEMPTS, LoginGuard, retry_after
 from web_common.ui import flash, get_session, page_router, render
 
-from ..db.tables import Account
 from ..deps import SESSION_KEY, BoxDep, NowDep, OptionalAccountDep, SettingsDep, UowDep
-from ..services import accounts
+from ..services import use_cases
 from ..services.errors import ConflictError, InputError, LoginError
-from .common import client_address
+from .common import client_address, old_session, start_browser_session
 
 router = page_router()
 
@@ -25,14 +24,6 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return "/"
-
-
-def _log_in(request: Request, uow: UowDep, account: Account, now: NowDep, hours: int) -> None:
-    token = accounts.start_session(uow, account, now=now, ttl=timedelta(hours=hours))
-    session = get_session(request)
-    accounts.end_session(uow, session.get(SESSION_KEY))
-    session.rotate()
-    session.set(SESSION_KEY, token)
 
 
 @router.get("/register")
@@ -54,9 +45,10 @@ def register_submit(
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     try:
-        account = accounts.register(
-            uow, email=email, name=name, password=password, box=box, now=now
-        )
+        account, token = use_cases.register(
+            uow, email=email, name=name, password=password, box=box, now=now,
+            old_token=old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+        )  # fmt: skip
     except (InputError, ConflictError) as exc:
         return render(
             request,
@@ -64,8 +56,7 @@ def register_submit(
             {"values": {"email": email, "name": name}, "error": exc.detail},
             status_code=400,
         )
-    _log_in(request, uow, account, now, settings.session_hours)
-    uow.commit()
+    start_browser_session(request, token)
     flash(request, "Welkom, {name}. Je paspoort is klaar.", "success", name=account.name)
     return RedirectResponse("/", status_code=303)
 
@@ -100,7 +91,10 @@ def login_submit(
         refused.headers["Retry-After"] = retry_after(wait)
         return refused
     try:
-        account = accounts.authenticate(uow, email=email, password=password, now=now)
+        _account, token = use_cases.log_in(
+            uow, email=email, password=password, now=now,
+            old_token=old_session(request), session_ttl=timedelta(hours=settings.session_hours),
+        )  # fmt: skip
     except LoginError:
         guard.failed(address, email)
         return render(
@@ -114,16 +108,14 @@ def login_submit(
             status_code=400,
         )
     guard.succeeded(address, email)
-    _log_in(request, uow, account, now, settings.session_hours)
-    uow.commit()
+    start_browser_session(request, token)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request, uow: UowDep) -> Response:
     session = get_session(request)
-    accounts.end_session(uow, session.get(SESSION_KEY))
+    use_cases.log_out(uow, session.get(SESSION_KEY))
     session.rotate()
-    uow.commit()
     flash(request, "Je bent uitgelogd.", "info")
     return RedirectResponse("/login", status_code=303)

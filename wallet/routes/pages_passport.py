@@ -10,11 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 from web_common.ui import flash, get_language, page_router, render
 
 from ..deps import AccountDep, BoxDep, CatalogDep, CheckerDep, NowDep, SettingsDep, UowDep
-from ..services import accounts, receive, shares, wallet_credentials
-from ..services.credential_pdf import credential_facts, render_credential_pdf
+from ..services import use_cases, wallet_credentials
+from ..services.credential_pdf import credential_facts
 from ..services.errors import InputError
 from ..services.passport import build_passport, kind_label
-from ..services.rechecking import last_checked, recheck_stale
+from ..services.rechecking import last_checked
 from ..services.sd_jwt_stored import claim_rows
 from .common import checks_of, explained_checks
 
@@ -31,8 +31,7 @@ def home(
     now: NowDep,
 ) -> Response:
     """The passport; first the few statuses checked longest ago are checked again."""
-    recheck_stale(uow, account, checker=checker, now=now)
-    uow.commit()
+    use_cases.recheck_stale(uow, account, checker=checker, now=now)
     rows = wallet_credentials.list_credentials(uow, account)
     view = build_passport(
         catalog,
@@ -57,8 +56,7 @@ def set_goal(
     qualification: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     found = catalog.qualification(qualification) if qualification else ()
-    accounts.set_goal(uow, account, found[0].id if len(found) == 1 else None)
-    uow.commit()
+    use_cases.set_goal(uow, account, found[0].id if len(found) == 1 else None)
     return RedirectResponse("/#doel", status_code=303)
 
 
@@ -74,9 +72,7 @@ def credential_page(
 ) -> Response:
     """What the credential shows (qualification, crebo, kerntaken and werkprocessen with
     their catalog titles, grade, dates, issuer) and its checks in plain language."""
-    row = wallet_credentials.get_credential(uow, account, public_id)
-    receive.check_stored(row, checker=checker, now=now)  # status re-checked when shown
-    uow.commit()
+    row = use_cases.check_credential(uow, account, public_id, checker=checker, now=now)
     lang = get_language(request)
     return render(
         request,
@@ -122,30 +118,19 @@ def credential_pdf(
         raise InputError(
             "not_printable", "Van een ingetrokken, geschorst of ongeldig bewijs maak je geen PDF."
         )
-    lang = get_language(request)
-    created = shares.create_share(
+    document = use_cases.print_credential(
         uow,
         account,
-        [row.public_id],
-        label=f"PDF: {row.title}",
+        row,
+        catalog=catalog,
+        kind=kind_label(row.kind, get_language(request)),
+        gettext=request.app.state.ui.gettext(request),
         valid_days=min(PDF_LINK_DAYS, settings.share_max_days),
         max_days=settings.share_max_days,
         public_base_url=settings.public_base_url,
         box=box,
         now=now,
-        purpose="pdf",
     )
-    document = render_credential_pdf(
-        row,
-        credential_facts(catalog, row),
-        kind=kind_label(row.kind, lang),
-        holder_fallback=account.name,
-        share_url=created.url,
-        link_expires=created.share.expires_at,
-        printed=now,
-        _=request.app.state.ui.gettext(request),
-    )
-    uow.commit()
     name = "".join(c if c.isascii() and c.isalnum() else "-" for c in row.title.lower())[:60].strip(
         "-"
     )
@@ -163,7 +148,6 @@ def credential_pdf(
 def delete_credential(
     public_id: str, request: Request, uow: UowDep, account: AccountDep, now: NowDep
 ) -> Response:
-    wallet_credentials.delete_credential(uow, account, public_id, now=now)
-    uow.commit()
+    use_cases.delete_credential(uow, account, public_id, now=now)
     flash(request, "Het bewijs is verwijderd.", "success")
     return RedirectResponse("/", status_code=303)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from web_common.ui import flash, page_router, render
 
 from ..deps import AccountDep, BoxDep, CheckerDep, HttpDep, NowDep, SettingsDep, UowDep
-from ..services import receive
+from ..services import receive, use_cases
 from ..services.errors import ReceiveError
 from ..services.transport import GuardedHttp
 
@@ -69,7 +69,7 @@ def receive_offer(
     tx_code: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     try:
-        accepted = receive.accept_offer(
+        accepted = use_cases.accept_offer(
             uow,
             account,
             offer,
@@ -100,7 +100,6 @@ def receive_offer(
             },
             status_code=200 if exc.code == "tx_code_required" else 400,
         )
-    uow.commit()
     rows = accepted.credentials
     flash(
         request,
@@ -132,7 +131,7 @@ def receive_upload(
 ) -> Response:
     data = file.file.read(settings.max_credential_bytes + 1)
     try:
-        row = receive.receive_upload(
+        row = use_cases.receive_upload(
             uow,
             account,
             data,
@@ -148,7 +147,6 @@ def receive_upload(
             {"offer": "", "error": exc.detail, "tx": None, "preview": None},
             status_code=400,
         )
-    uow.commit()
     flash(
         request,
         "Ontvangen: {title}. Het is gecontroleerd en staat in je paspoort.",

@@ -11,7 +11,7 @@ from web_common.qr import qr_svg
 from web_common.ui import FormDep, flash, get_language, page_router, render
 
 from ..deps import AccountDep, BoxDep, NowDep, SettingsDep, UowDep
-from ..services import shares, wallet_credentials
+from ..services import shares, use_cases, wallet_credentials
 from ..services.errors import InputError
 from ..services.sd_jwt_stored import claim_rows
 
@@ -81,7 +81,7 @@ def create_share(
         for pid in form.getlist("sd_choice")[:60]
     }
     try:
-        created = shares.create_share(
+        created = use_cases.create_share(
             uow,
             account,
             chosen,
@@ -95,7 +95,6 @@ def create_share(
         )
     except InputError as exc:
         return _list(request, uow, account, box, now, settings, exc.detail, 400)
-    uow.commit()
     summary = shares.get_share(uow, account, created.share.public_id)
     return render(
         request,
@@ -128,7 +127,6 @@ def share_page(
 def revoke_share(
     public_id: str, request: Request, uow: UowDep, account: AccountDep, now: NowDep
 ) -> Response:
-    share = shares.revoke_share(uow, account, public_id, now=now)
-    uow.commit()
+    share = use_cases.revoke_share(uow, account, public_id, now=now)
     flash(request, "De link '{label}' werkt niet meer.", "success", label=share.label)
     return RedirectResponse(f"/shares/{public_id}", status_code=303)

@@ -18,8 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from web_common.ui import render
 
 from ..deps import NowDep, SettingsDep, UowDep
-from ..services import shares
-from ..services.errors import NotFoundError
+from ..services import shares, use_cases
 from .common import client_address
 
 router = APIRouter(tags=["share links"])
@@ -88,21 +87,14 @@ def open_share(
     controle: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Response:
     as_json = _wants_json(accept)
-    try:
-        opened = shares.open_share(
-            uow,
-            token,
-            now=now,
-            as_json=as_json,
-            user_agent=user_agent,
-            client_address=client_address(request),
-        )
-    except shares.ShareGoneError:
-        uow.commit()  # the access log keeps the attempt
-        raise
-    except NotFoundError:
-        raise
-    uow.commit()
+    opened = use_cases.open_share(
+        uow,
+        token,
+        now=now,
+        as_json=as_json,
+        user_agent=user_agent,
+        client_address=client_address(request),
+    )
     if as_json:
         return JSONResponse(
             opened.presentation,

@@ -79,6 +79,13 @@ def test_first_run_setup_then_closed(fresh_issuer: TestClient) -> None:
     assert wrong.status_code == 400
     assert 'id="error-code"' in wrong.text
     assert client.get("/setup").status_code == 200  # nothing was set up
+    only_confirm = client.post(  # every other field is good: still nothing is kept
+        "/setup", data={**_setup_form(admin_password_confirm="other"), "csrf_token": token}
+    )
+    assert only_confirm.status_code == 400
+    assert 'id="error-admin_password_confirm"' in only_confirm.text
+    assert 'id="error-slug"' not in only_confirm.text
+    assert client.get("/setup").status_code == 200
     ok = client.post("/setup", data={**_setup_form(), "csrf_token": token}, follow_redirects=False)
     assert ok.status_code == 303
     assert ok.headers["location"] == "/login"

@@ -26,7 +26,6 @@ from issuer.services.x509_keys import (
     import_chain,
 )
 from issuer.settings import IssuerSettings
-from issuer.x509_cli import _box
 from web_common.db import UnitOfWork, make_engine, make_session_factory
 
 from ...processes import issuer_cli
@@ -178,7 +177,7 @@ def test_cli_dev_ca_and_import_certificate(tmp_path: Path) -> None:
     settings = IssuerSettings(database_url=env["ISSUER_DATABASE_URL"])
     with UnitOfWork(make_session_factory(make_engine(settings.database_url))) as uow:
         org = get_organisation(uow, "roc-a")
-        credential = active_x509_signer(uow, org, _box(settings), CREDENTIAL)
-        status = active_x509_signer(uow, org, _box(settings), STATUS_LIST)
+        credential = active_x509_signer(uow, org, settings.secret_box(), CREDENTIAL)
+        status = active_x509_signer(uow, org, settings.secret_box(), STATUS_LIST)
     assert verify_x5c(credential.x5c, [anchor_cert]).ok
     assert verify_x5c(status.x5c, [status_root.certificate]).ok

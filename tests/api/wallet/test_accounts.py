@@ -236,3 +236,49 @@ def test_pages_send_a_stranger_to_login_the_api_answers_401(wallet: Wallet) -> N
     as_page = client.get("/api/credentials", headers={"Accept": "text/html"})
     assert as_page.status_code == 401
     assert "<h1>Niet ingelogd</h1>" in as_page.text
+
+
+def _csrf(html: str) -> str:
+    return html.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def _sessions(wallet: Wallet) -> int:
+    engine = create_engine(wallet.database_url)
+    with engine.connect() as connection:
+        found = connection.execute(select(func.count()).select_from(LoginSession)).scalar_one()
+    engine.dispose()
+    return int(found)
+
+
+def test_the_pages_register_log_in_and_out_with_one_session_per_browser(wallet: Wallet) -> None:
+    browser = wallet.browser()
+    form = {"email": "kim@example.nl", "name": "Kim", "password": PASSWORD}
+    token = _csrf(browser.get("/register").text)
+    registered = browser.post(
+        "/register", data={**form, "csrf_token": token}, follow_redirects=False
+    )
+    assert registered.status_code == 303
+    assert browser.get("/api/session").json()["email"] == "kim@example.nl"
+    assert _sessions(wallet) == 1
+    login = {"email": "kim@example.nl", "password": PASSWORD}
+    again = browser.post(
+        "/login", data={**login, "csrf_token": _csrf(browser.get("/login").text)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert again.status_code == 303
+    assert _sessions(wallet) == 1  # the browser's earlier session ended with the new one
+    wrong = browser.post(
+        "/login",
+        data={
+            **login,
+            "password": "not the password",
+            "csrf_token": _csrf(browser.get("/login").text),
+        },
+    )
+    assert wrong.status_code == 400
+    assert _sessions(wallet) == 1
+    csrf = browser.get("/api/session").json()["csrf_token"]
+    out = browser.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert browser.get("/api/session").status_code == 401
+    assert _sessions(wallet) == 0

@@ -11,7 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 from sqlalchemy import String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -24,7 +24,12 @@ from web_common.db import (
 )
 from web_common.health import health_router
 from web_common.logs import JsonFormatter, RequestIdMiddleware, request_id_var
-from web_common.problems import PROBLEM_JSON, ProblemError, install_problem_handlers
+from web_common.problems import (
+    PROBLEM_JSON,
+    ProblemError,
+    install_problem_handlers,
+    problem_bytes,
+)
 from web_common.secrets import SecretBox, SecretBoxError
 from web_common.settings import ServiceSettings
 
@@ -168,6 +173,30 @@ def test_secret_box_round_trip_rotation_and_tamper() -> None:
         SecretBox.from_setting(new).decrypt(sealed)
     derived = SecretBox.from_setting("", fallback_secret="dev")
     assert SecretBox.from_setting("", fallback_secret="dev").decrypt(derived.encrypt(b"x")) == b"x"
+
+
+def test_settings_give_the_box_of_their_keys_or_one_derived_in_development() -> None:
+    key = Fernet.generate_key().decode()
+    configured = ServiceSettings(data_encryption_keys=SecretStr(key)).secret_box()
+    assert SecretBox.from_setting(key).decrypt(configured.encrypt(b"x")) == b"x"
+    dev = ServiceSettings(secret_key=SecretStr("dev-secret")).secret_box()
+    same = SecretBox.from_setting("", fallback_secret="dev-secret")
+    assert same.decrypt(dev.encrypt(b"y")) == b"y"
+    with pytest.raises(SecretBoxError):  # the derived key is not the configured one
+        configured.decrypt(dev.encrypt(b"y"))
+
+
+def test_problem_bytes_are_a_problem_document_in_a_fixed_member_order() -> None:
+    body = problem_bytes(408, "Request timeout", "Too slow.", slug="request-timeout")
+    assert body == (
+        b'{"type": "https://w3id.org/mbo-wallet/problems/request-timeout", '
+        b'"title": "Request timeout", "status": 408, "detail": "Too slow."}'
+    )
+    with_instance = json.loads(
+        problem_bytes(413, "Content too large", "Big.", slug="content-too-large", instance="")
+    )
+    assert list(with_instance) == ["type", "title", "status", "detail", "instance"]
+    assert with_instance["instance"] == ""
 
 
 class _Base(DeclarativeBase):

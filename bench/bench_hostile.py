@@ -390,10 +390,22 @@ def _loop(
             time.sleep(pause)
 
 
+SLOW_BODY_BUDGET = 10.0
+"""The services' default ``*_BODY_READ_TIMEOUT_SECONDS``: a trickled body is answered 408
+within this (plus a second per 64 KiB received, nothing for a trickle)."""
+SLOW_BODY_GRACE = 5.0
+"""How much longer than its budget a slow body waits for its answer before "no answer"."""
+
+
 def slow_body(until: float, samples: Samples, host: str, port: int, source: str) -> None:
-    """POST to the token endpoint, sending the declared body one byte every half second."""
+    """POST to the token endpoint, sending the declared body one byte every half second.
+
+    New slow bodies start until ``until``; the one in progress then keeps trickling until it is
+    answered or its budget and grace are over (stopping at the end of the phase would count a
+    body the server had not yet had time to refuse as "no answer")."""
     while time.monotonic() < until:
         started = time.perf_counter()
+        give_up = time.monotonic() + SLOW_BODY_BUDGET + SLOW_BODY_GRACE
         answer = "no answer"
         try:
             with socket.create_connection(
@@ -405,7 +417,7 @@ def slow_body(until: float, samples: Samples, host: str, port: int, source: str)
                     b"Content-Length: 4000\r\n\r\n"
                 )
                 s.settimeout(0.5)
-                while time.monotonic() < until:
+                while time.monotonic() < give_up:
                     try:
                         s.sendall(b"a")
                         data = s.recv(64)

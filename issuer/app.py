@@ -23,7 +23,11 @@ from .settings import IssuerSettings
 from .web import install_pages
 from .worker import in_process_worker
 
-__all__ = ["create_app"]
+__all__ = ["ENGINE_PATHS", "create_app"]
+
+ENGINE_PATHS = (r"/credentials/issue$", r"/[^/]+/credential$")
+"""The API routes that sign documents an API client or wallet sends (VC-API issue,
+OpenID4VCI credential): they pass the fair work gate (:mod:`web_common.work_gate`)."""
 
 
 def _utc_now() -> datetime:
@@ -58,7 +62,10 @@ def create_app(
     # CSV uploads may be larger; the batch routes enforce their own (configured) limit
     upload_limit = 25 * 1024 * 1024
     install_common(
-        app, settings, body_limit_overrides={"/batches": upload_limit, batches.PREFIX: upload_limit}
+        app,
+        settings,
+        body_limit_overrides={"/batches": upload_limit, batches.PREFIX: upload_limit},
+        engine_paths=ENGINE_PATHS,
     )
     _install_domain_errors(app)
     app.include_router(vc_api.router)

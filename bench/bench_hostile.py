@@ -617,6 +617,10 @@ def summary(quiet: Samples, attack: Samples) -> None:
             f"  {kind:38s} n={len(attack.times[kind]):4d}  {dict(attack.answers[kind])}  "
             f"max {max(attack.times[kind]):8.0f} ms"
         )
+    slow = attack.times.get("slow body → issuer token", [])
+    if slow:
+        late = sum(1 for t in slow if t > (SLOW_BODY_BUDGET + 1) * 1000)
+        print(f"  slow bodies answered later than budget + 1 s: {late} of {len(slow)}")
 
 
 def main() -> None:
@@ -634,7 +638,9 @@ def main() -> None:
         print(
             f"issuer {sut.issuer}, verifier {sut.verifier}, "
             f"{'PostgreSQL' if options.postgres else 'SQLite'}; "
-            f"{options.seconds:.0f} s per phase"
+            f"{options.seconds:.0f} s per phase; honest clients from 127.0.0.1, attackers from "
+            f"{attacker_address(0)}..{attacker_address(options.attackers - 1)}; a slow body's "
+            f"budget {SLOW_BODY_BUDGET:g} s"
         )
         quiet = phase(sut, options.seconds, attack=False)
         attack = phase(sut, options.seconds, attack=True, attackers=options.attackers)

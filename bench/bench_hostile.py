@@ -390,10 +390,22 @@ def _loop(
             time.sleep(pause)
 
 
+SLOW_BODY_BUDGET = 10.0
+"""The services' default ``*_BODY_READ_TIMEOUT_SECONDS``: a trickled body is answered 408
+within this (plus a second per 64 KiB received, nothing for a trickle)."""
+SLOW_BODY_GRACE = 5.0
+"""How much longer than its budget a slow body waits for its answer before "no answer"."""
+
+
 def slow_body(until: float, samples: Samples, host: str, port: int, source: str) -> None:
-    """POST to the token endpoint, sending the declared body one byte every half second."""
+    """POST to the token endpoint, sending the declared body one byte every half second.
+
+    New slow bodies start until ``until``; the one in progress then keeps trickling until it is
+    answered or its budget and grace are over (stopping at the end of the phase would count a
+    body the server had not yet had time to refuse as "no answer")."""
     while time.monotonic() < until:
         started = time.perf_counter()
+        give_up = time.monotonic() + SLOW_BODY_BUDGET + SLOW_BODY_GRACE
         answer = "no answer"
         try:
             with socket.create_connection(
@@ -405,7 +417,7 @@ def slow_body(until: float, samples: Samples, host: str, port: int, source: str)
                     b"Content-Length: 4000\r\n\r\n"
                 )
                 s.settimeout(0.5)
-                while time.monotonic() < until:
+                while time.monotonic() < give_up:
                     try:
                         s.sendall(b"a")
                         data = s.recv(64)
@@ -605,6 +617,10 @@ def summary(quiet: Samples, attack: Samples) -> None:
             f"  {kind:38s} n={len(attack.times[kind]):4d}  {dict(attack.answers[kind])}  "
             f"max {max(attack.times[kind]):8.0f} ms"
         )
+    slow = attack.times.get("slow body → issuer token", [])
+    if slow:
+        late = sum(1 for t in slow if t > (SLOW_BODY_BUDGET + 1) * 1000)
+        print(f"  slow bodies answered later than budget + 1 s: {late} of {len(slow)}")
 
 
 def main() -> None:
@@ -622,7 +638,9 @@ def main() -> None:
         print(
             f"issuer {sut.issuer}, verifier {sut.verifier}, "
             f"{'PostgreSQL' if options.postgres else 'SQLite'}; "
-            f"{options.seconds:.0f} s per phase"
+            f"{options.seconds:.0f} s per phase; honest clients from 127.0.0.1, attackers from "
+            f"{attacker_address(0)}..{attacker_address(options.attackers - 1)}; a slow body's "
+            f"budget {SLOW_BODY_BUDGET:g} s"
         )
         quiet = phase(sut, options.seconds, attack=False)
         attack = phase(sut, options.seconds, attack=True, attackers=options.attackers)

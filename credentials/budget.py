@@ -195,6 +195,17 @@ class Meter:
             self._ticks = 0
             self.check()
 
+    def require(self, limit: str, amount: int) -> None:
+        """Raise now when ``amount`` more of ``limit`` would go over, for work that is certain
+        to be charged once it starts (refused before it is done, not after); charges
+        nothing."""
+        if amount > self._left[limit]:
+            self._spend(
+                _exceeded(
+                    self.budget, limit, f"the document needs more {_UNITS[limit]} than allowed"
+                )
+            )
+
     def check(self) -> None:
         """Raise when this meter is spent: a limit was crossed before, or the CPU time is up."""
         if self._exceeded is not None:

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -371,6 +372,27 @@ class _MeteredUrdna2015(URDNA2015):  # type: ignore[misc]
         if not isinstance(issuer, _MeteredIssuer):
             issuer = _MeteredIssuer.of(issuer, self._meter)
         return super().hash_n_degree_quads(id_, issuer)
+
+    def create_hash_to_related(self, id_: str, issuer: IdentifierIssuer) -> Any:
+        """Steps 1-3 of Hash N-Degree Quads, then a look ahead: step 5.4 will try every
+        permutation of each list of related blank nodes (``m!`` copies of the issuer for
+        ``m`` distinct nodes, each charged), so when their sum is beyond what is left the run
+        is refused before it starts. A poison graph costs its first-degree hashes, not
+        hundreds of permutations; a document within budget is untouched (nothing is charged
+        here)."""
+        hash_to_related = super().create_hash_to_related(id_, issuer)
+        certain = sum(_permutations(nodes) for nodes in hash_to_related.values())
+        self._meter.require("max_permutations", certain)
+        return hash_to_related
+
+
+def _permutations(nodes: list[str]) -> int:
+    """How many permutations pyld's generator certainly yields for ``nodes``: ``m!`` for
+    ``m`` distinct blank nodes (saturated at 20!, more than any budget allows); a list with
+    repeats (a graph name related through each of its quads) at least the one."""
+    if len(set(nodes)) != len(nodes):
+        return 1
+    return math.factorial(min(len(nodes), 20))
 
 
 def _charge_blank_nodes(dataset: Mapping[str, Any], meter: Meter) -> None:

@@ -36,7 +36,11 @@ from .settings import IssuerSettings
 from .web import STATIC, make_renderer
 from .worker import in_process_worker
 
-__all__ = ["create_app"]
+__all__ = ["ENGINE_PATHS", "create_app"]
+
+ENGINE_PATHS = (r"/credentials/issue$", r"/[^/]+/credential$")
+"""The API routes that sign documents an API client or wallet sends (VC-API issue,
+OpenID4VCI credential): they pass the fair work gate (:mod:`web_common.work_gate`)."""
 
 
 def _utc_now() -> datetime:
@@ -72,6 +76,7 @@ def create_app(
         settings,
         body_limit_overrides={"/batches": upload_limit, batches.PREFIX: upload_limit},
         problems=DOMAIN_PROBLEMS,
+        engine_paths=ENGINE_PATHS,
     )
     install_ui(
         app,

@@ -32,7 +32,7 @@ from .services.sd_jwt_fetching import (
 )
 from .settings import VerifierSettings
 
-__all__ = ["create_app"]
+__all__ = ["ENGINE_PATHS", "create_app"]
 
 _HERE = Path(__file__).resolve().parent
 TEMPLATES = _HERE / "templates"
@@ -41,6 +41,10 @@ EN_CATALOG = _HERE / "i18n" / "en.json"
 _NAV = (("/", "Bewijs controleren"), ("/trust", "Erkende uitgevers"))
 # Pasted or uploaded documents may be up to 1 MB; the form around them needs a little more.
 _PAGE_BODY_LIMITS = {"/check": 3 * 1024 * 1024, "/trust/import": 1024 * 1024}
+ENGINE_PATHS = (r"/credentials/verify$", r"/presentations/verify$", r"/oid4vp/response/")
+"""The API routes that verify what anyone sends: they pass the fair work gate
+(:mod:`web_common.work_gate`). The pages are not gated: a share link's fetch may wait on a
+slow server, and the employer's form should not hold a slot for that."""
 
 
 def _page_context(request: Request) -> dict[str, object]:
@@ -132,7 +136,7 @@ def create_app(
     app.state.login_guard = LoginGuard(clock=lambda: clock().timestamp())
     app.state.request_identity = load_identity(settings)
     app.state.secret_box = settings.secret_box()
-    install_common(app, settings, body_limit_overrides=_PAGE_BODY_LIMITS)
+    install_common(app, settings, body_limit_overrides=_PAGE_BODY_LIMITS, engine_paths=ENGINE_PATHS)
     app.include_router(vc_api.router)
     app.include_router(oid4vp.router)
     app.include_router(pages.router)

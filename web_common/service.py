@@ -3,7 +3,7 @@ the common middleware, error handlers and health routes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,6 +21,7 @@ from .problems import ProblemMapping, install_problem_handlers
 from .proxies import install_trusted_proxies
 from .settings import ServiceSettings
 from .ui import problem_or_page
+from .work_gate import FairGate, WorkGateMiddleware
 
 __all__ = [
     "KEEP_ALIVE_SECONDS",
@@ -63,13 +64,27 @@ def install_common(
     *,
     body_limit_overrides: Mapping[str, int] | None = None,
     problems: Mapping[type[Exception], ProblemMapping] | None = None,
+    engine_paths: Sequence[str] = (),
 ) -> None:
     """Body size limits, request ids, the one error handler (every error a problem, the
     service's own errors by ``problems``; problem+json, or an HTML page for pages once
     ``install_ui`` has put a renderer on the app), ``/healthz`` and ``/readyz``, the client
     address from trusted proxies only (outermost, so logs see it too), and the operator's
-    pinned contexts (``extra_contexts_dir``), refused here if a hash differs."""
+    pinned contexts (``extra_contexts_dir``), refused here if a hash differs.
+
+    ``engine_paths`` (regular expressions) name the routes that put documents from outside
+    through the engine: they pass the fair work gate (:mod:`web_common.work_gate`, inside
+    the body limits, so their bodies are read before they queue)."""
     use_operator_contexts(*_operator_contexts(settings))
+    if engine_paths:
+        gate = FairGate(
+            slots=settings.work_slots,
+            per_client=settings.work_per_client,
+            queue_per_client=max(settings.work_queue_per_client, settings.work_per_client),
+            queue_seconds=settings.work_queue_seconds,
+        )
+        app.state.work_gate = gate
+        app.add_middleware(WorkGateMiddleware, gate=gate, paths=engine_paths)
     app.add_middleware(
         BodySizeLimitMiddleware,
         limit=settings.max_body_bytes,

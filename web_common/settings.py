@@ -62,6 +62,15 @@ class ServiceSettings(BaseSettings):
     or the next request's first byte); slower: 408 and the connection closed
     (:mod:`web_common.head_timeout`)."""
     trusted_proxies: tuple[str, ...] = ()
+    work_slots: int = Field(default=2, ge=1)
+    """Requests that put outside documents through the engine and do their work at once
+    (:mod:`web_common.work_gate`); more wait for a slot, fairly by client."""
+    work_per_client: int = Field(default=1, ge=1)
+    """Of those, how many one client (address after trusted proxies) may hold at once."""
+    work_queue_per_client: int = Field(default=8, ge=1)
+    """Requests one client may have waiting or in progress; the next is answered 429."""
+    work_queue_seconds: float = Field(default=10.0, gt=0)
+    """How long a request may wait for a slot; longer: 503 with ``Retry-After``."""
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -70,6 +70,7 @@ THREADPOOL_TRIPS: dict[tuple[str, str], int] = {
 REVIEWED_MIDDLEWARE: dict[str, str] = {
     "web_common.limits.BodySizeLimitMiddleware": "counts body bytes",
     "web_common.logs.RequestIdMiddleware": "request ids and one access log line",
+    "web_common.work_gate.WorkGateMiddleware": "reads the body, waits on an asyncio future",
     "web_common.ui.sessions.UiMiddleware": "signed cookie session, no server-side lookup",
     "starlette.middleware.trustedhost.TrustedHostMiddleware": "compares the Host header",
     "starlette.middleware.cors.CORSMiddleware": "headers only",

@@ -55,6 +55,32 @@ def test_poison_graph_is_refused_inside_hash_n_degree_quads() -> None:
     assert "max_permutations" in str(caught.value)
 
 
+def test_a_poison_graph_is_refused_before_its_permutations_are_tried() -> None:
+    """The look ahead in Hash N-Degree Quads: an 8-clique's first run would try 7! = 5,040
+    permutations, so it is refused before the first one (nothing charged, a few ms)."""
+    meter = Meter()
+    with pytest.raises(BudgetExceededError) as caught:
+        default_engine().canonicalize(poison_credential(SCHOOL, proof=False), meter=meter)
+    assert _limit_of(caught) == ("max_permutations", DEFAULT_BUDGET.max_permutations)
+    assert meter.count("max_permutations") == 0
+
+
+@pytest.mark.parametrize(("allowed", "passes"), [(556, True), (555, False)])
+def test_the_look_ahead_refuses_nothing_the_count_would_allow(allowed: int, passes: bool) -> None:
+    """A 4-clique tries exactly 556 permutations: a budget of 556 passes (with pyld's bytes),
+    555 does not."""
+    document = poison_credential(SCHOOL, n=4, proof=False)
+    meter = Meter(Budget(max_permutations=allowed))
+    if passes:
+        ours = default_engine().canonicalize(document, meter=meter)
+        assert ours == plain_pyld_canonicalize(document, default_engine().loader)
+        assert meter.count("max_permutations") == 556
+    else:
+        with pytest.raises(BudgetExceededError) as caught:
+            default_engine().canonicalize(document, meter=meter)
+        assert _limit_of(caught) == ("max_permutations", 555)
+
+
 def test_n_degree_call_limit_is_counted_per_document() -> None:
     document = poison_credential(SCHOOL, n=3, proof=False)
     with pytest.raises(BudgetExceededError) as caught:

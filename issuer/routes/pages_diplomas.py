@@ -20,6 +20,7 @@ from ..services import staff_actions
 from ..services.diploma_decisions import (
     DecisionError,
     decisions,
+    replaced_by,
     result_of,
 )
 from ..services.errors import IssuanceError
@@ -50,12 +51,14 @@ def _list(
     status_code: int = 200,
 ) -> Response:
     rows = decisions(uow, org)
+    decided = [d for d in rows if d.state != "pending"]
     return render(
         request,
         "issuer/diplomas.html",
         {
             "pending": [d for d in rows if d.state == "pending"],
-            "decided": [d for d in rows if d.state != "pending"],
+            "decided": decided,
+            "replaced_by": replaced_by(uow, org, decided),
             "state_labels": STATE_LABELS,
             "may_decide": can(user.role, "decide"),
             "me": user.email,

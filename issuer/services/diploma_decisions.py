@@ -51,6 +51,7 @@ __all__ = [
     "decisions",
     "enter_diploma",
     "reject_diploma",
+    "replaced_by",
     "result_of",
     "waiting_with_other_content",
 ]
@@ -229,6 +230,28 @@ def decisions(uow: UnitOfWork, org: Organisation, *, limit: int = 200) -> list[D
         .limit(50)
     ).all()
     return [*pending, *decided]
+
+
+def replaced_by(
+    uow: UnitOfWork, org: Organisation, rows: list[DiplomaDecision]
+) -> dict[int, DiplomaDecision]:
+    """For each confirmed diploma of ``rows`` that a confirmed correction replaced (and so
+    revoked): that correction, by the replaced decision's id. One query."""
+    issued = {d.issued_credential_id: d.id for d in rows if d.issued_credential_id is not None}
+    if not issued:
+        return {}
+    corrections = uow.session.scalars(
+        select(DiplomaDecision).where(
+            DiplomaDecision.organisation_id == org.id,
+            DiplomaDecision.state == "confirmed",
+            DiplomaDecision.replaces_credential_id.in_(sorted(issued)),
+        )
+    ).all()
+    return {
+        issued[c.replaces_credential_id]: c
+        for c in corrections
+        if c.replaces_credential_id is not None
+    }
 
 
 def _pending(

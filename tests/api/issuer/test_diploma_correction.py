@@ -103,7 +103,10 @@ def test_a_corrected_diploma_waits_for_the_decision(staff: Issuer) -> None:
     decided_at = _decisions(staff)[1].decided_at
     assert decided_at is not None
     date = re.escape(decided_at.strftime("%d-%m-%Y"))
-    link = rf'<a href="/credentials/{after.id}">vervangen door de correctie van {date}</a>'
+    link = (
+        rf'<a href="/credentials/{after.id}">vervangen door de correctie van '
+        rf'<span class="nowrap">{date}</span></a>'
+    )
     assert re.search(link, replaced), replaced
     correcting = next(r for r in rows if ">Noor Bakkers<" in r)
     assert "Bevestigd en uitgegeven" in correcting

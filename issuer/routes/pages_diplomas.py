@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from qualifications.messages import message_of
 from web_common.deps import RowId
 from web_common.ui import FormErrors, PageError, flash
 
@@ -93,7 +94,7 @@ def confirm(
             offer_ttl=timedelta(days=settings.offer_ttl_days), now=now, actor=user.email,
         )  # fmt: skip
     except DecisionError as exc:
-        flash(request, str(exc), "error")
+        flash(request, message_of(exc), "error")
         return RedirectResponse("/diplomas", status_code=303)
     except IssuanceError as exc:  # the catalog changed since it was entered
         errors = FormErrors()
@@ -135,7 +136,7 @@ def reject(
             uow, org, decision_id, reason=reason, now=now, actor=user.email
         )
     except DecisionError as exc:
-        flash(request, str(exc), "error")
+        flash(request, message_of(exc), "error")
         return RedirectResponse("/diplomas", status_code=303)
     except IssuanceError as exc:
         errors = FormErrors()

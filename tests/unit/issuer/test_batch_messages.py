@@ -14,6 +14,8 @@ from issuer.services.batch_csv import parse_results_csv, result_from_fields
 from issuer.services.batch_problems import BatchProblem, problem
 from issuer.services.diploma_decisions import DecisionRefusal, decision_problems
 from issuer.services.offer_mail import MailProblem
+from issuer.services.organisations import OrganisationProblem
+from issuer.services.status import StatusRefusal
 from issuer.services.student_results import StudentResult
 from issuer.web import TRANSLATIONS
 from qualifications import load_catalog
@@ -26,7 +28,14 @@ from qualifications.achievements import (
 from qualifications.messages import Message, ResultProblem, coded, message_of
 from web_common.ui.i18n import Translations
 
-CODES = [*BatchProblem, *ResultProblem, *DecisionRefusal, *MailProblem]
+CODES = [
+    *BatchProblem,
+    *ResultProblem,
+    *DecisionRefusal,
+    *MailProblem,
+    *OrganisationProblem,
+    *StatusRefusal,
+]
 SAMPLE = Path(__file__).resolve().parents[3] / "schemas" / "catalog" / "sample.json"
 
 

@@ -1,6 +1,10 @@
 # One image for the three services; docker-compose.yml picks the command per service.
 # Builds from this repository alone; no secrets are baked in (see .env.example).
-FROM python:3.11-slim
+# The base image by tag (readable) unless a digest is given: docker-compose.yml passes
+# PYTHON_IMAGE from .env, e.g. python:3.11-slim@sha256:<digest> (docs/production.md,
+# "Pinning the base images by digest").
+ARG PYTHON_IMAGE=python:3.11-slim
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

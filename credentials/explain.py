@@ -224,6 +224,26 @@ _SD_JWT_EXPLANATIONS: Mapping[str, tuple[str, str]] = {
         "The description of this type of credential could not be fetched now.",
     ),
     "type_metadata_not_checked": ("Niet gecontroleerd.", "Not checked."),
+    "suspended": (
+        "De uitgever heeft dit bewijs tijdelijk geschorst.",
+        "The issuer has suspended this credential for now.",
+    ),
+    "status_index": (
+        "De verwijzing naar de statuslijst van de uitgever klopt niet, dus niet is na te gaan of "
+        "het is ingetrokken.",
+        "The reference to the issuer's status list is wrong, so whether it was revoked cannot "
+        "be checked.",
+    ),
+    "status_other": (
+        "De uitgever heeft een status bij dit bewijs gezet die wij niet kennen; vraag de "
+        "uitgever wat die betekent.",
+        "The issuer has set a status on this credential that we do not know; ask the issuer "
+        "what it means.",
+    ),
+    "format": (
+        "Dit soort bewijs (SD-JWT VC) kan hier niet worden gecontroleerd.",
+        "This kind of credential (SD-JWT VC) cannot be checked here.",
+    ),
     "unknown_vct": (
         "Dit soort bewijs kennen wij niet, en de uitgever beschrijft het niet op een plek "
         "die wij kunnen lezen.",

@@ -44,6 +44,7 @@ from .services.batch_jobs import (
     fail_claimed_rows,
     finish_if_complete,
 )
+from .services.batch_problems import BatchProblem, problem
 from .services.organisations import active_signing_key
 from .settings import IssuerSettings
 
@@ -208,11 +209,14 @@ class BatchWorker:
 
 
 def _poison_detail(exc: Exception) -> str:
-    """What the school sees for a row that could not be issued on its own; the exception's
-    text stays in the log (it may name internals)."""
-    return (
+    """What the school sees for a row that could not be issued on its own (coded
+    :data:`BatchProblem.ROW_FAILED_ALONE`); the exception's text stays in the log (it may
+    name internals)."""
+    return problem(
+        BatchProblem.ROW_FAILED_ALONE,
         f"this row could not be issued ({type(exc).__name__}); the other rows were; "
-        "upload it again or ask the administrator to look in the log"
+        "upload it again or ask the administrator to look in the log",
+        error=type(exc).__name__,
     )
 
 

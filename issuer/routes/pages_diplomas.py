@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from qualifications.messages import message_of
 from web_common.deps import RowId
 from web_common.ui import FormErrors, PageError, flash, page_router, render
 
@@ -20,6 +21,7 @@ from ..services import staff_actions
 from ..services.diploma_decisions import (
     DecisionError,
     decisions,
+    replaced_by,
     result_of,
 )
 from ..services.errors import IssuanceError
@@ -50,12 +52,14 @@ def _list(
     status_code: int = 200,
 ) -> Response:
     rows = decisions(uow, org)
+    decided = [d for d in rows if d.state != "pending"]
     return render(
         request,
         "issuer/diplomas.html",
         {
             "pending": [d for d in rows if d.state == "pending"],
-            "decided": [d for d in rows if d.state != "pending"],
+            "decided": decided,
+            "replaced_by": replaced_by(uow, org, decided),
             "state_labels": STATE_LABELS,
             "may_decide": can(user.role, "decide"),
             "me": user.email,
@@ -90,7 +94,7 @@ def confirm(
             offer_ttl=timedelta(days=settings.offer_ttl_days), now=now, actor=user.email,
         )  # fmt: skip
     except DecisionError as exc:
-        flash(request, str(exc), "error")
+        flash(request, message_of(exc), "error")
         return RedirectResponse("/diplomas", status_code=303)
     except IssuanceError as exc:  # the catalog changed since it was entered
         errors = FormErrors()
@@ -131,7 +135,7 @@ def reject(
             uow, org, decision_id, reason=reason, now=now, actor=user.email
         )
     except DecisionError as exc:
-        flash(request, str(exc), "error")
+        flash(request, message_of(exc), "error")
         return RedirectResponse("/diplomas", status_code=303)
     except IssuanceError as exc:
         errors = FormErrors()

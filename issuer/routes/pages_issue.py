@@ -13,12 +13,14 @@ from fastapi.responses import RedirectResponse, Response
 from qualifications import Catalog
 from qualifications.achievements import KINDS, AchievementRequest, CredentialKind
 from qualifications.issuer_kinds import may_issue
+from qualifications.messages import message_of
 from qualifications.model import GenericSubject, Qualification
 from web_common.emails import is_email_address
 from web_common.ui import FormDep, FormErrors, flash, page_router, render
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services import staff_actions
+from ..services.batch_problems import BatchProblem
 from ..services.diploma_decisions import DecisionError
 from ..services.errors import IssuanceError
 from ..services.student_results import StudentResult, unsigned_credential_for
@@ -233,12 +235,17 @@ def issue(
             )
         except IssuanceError as exc:
             errors.extend(exc.problems)
-        except DecisionError:  # the form sent again (back, edit, send) with other content
-            errors.add(
-                "student_name",
-                "Dit diploma is al ingevoerd en wacht op het besluit van de examencommissie, met "
-                "andere gegevens. Laat het wachtende diploma afwijzen of begin opnieuw.",
-            )
+        except DecisionError as exc:
+            refusal = message_of(exc)
+            if getattr(refusal, "code", None) == BatchProblem.DIPLOMA_WAITING_WITH_OTHER_CONTENT:
+                # the form sent again (back, edit, send) with other content
+                errors.add(
+                    "student_name",
+                    "Dit diploma is al ingevoerd en wacht op het besluit van de examencommissie, "
+                    "met andere gegevens. Laat het wachtende diploma afwijzen of begin opnieuw.",
+                )
+            else:  # worded by its code (already issued with other content)
+                errors.add("student_name", refusal)
         else:
             return render(
                 request,

@@ -182,7 +182,10 @@ def claim_chunk(
     planned: list[tuple[BatchRow, StudentResult, dict[str, Any], str | None]] = []
     for row in rows:
         if row.attempts >= MAX_ATTEMPTS:  # attempts before this claim
-            chunk.failed[row.id] = _errors(f"gave up after {row.attempts} attempts")
+            chunk.failed[row.id] = _errors(
+                problem(BatchProblem.GAVE_UP, f"gave up after {row.attempts} attempts",
+                        attempts=row.attempts)
+            )  # fmt: skip
             continue
         fields = json.loads(row.payload)
         result, problems = result_from_fields(fields)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from qualifications.messages import Message
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
@@ -22,6 +23,7 @@ from .errors import ConflictError
 from .offer_mail import (
     NOT_AN_ADDRESS,
     MailOutcome,
+    MailProblem,
     OfferMail,
     SmtpConfig,
     compose_offer_mail,
@@ -31,7 +33,10 @@ from .offer_mail import (
 
 __all__ = ["NO_OFFER", "mail_batch_offers"]
 
-NO_OFFER = "no offer link stored for this row (downloaded and erased); make a new offer"
+NO_OFFER = Message(
+    MailProblem.NO_OFFER,
+    "no offer link stored for this row (downloaded and erased); make a new offer",
+)
 
 
 def mail_batch_offers(

@@ -71,6 +71,11 @@ class BatchProblem(StrEnum):
     """params: ``reference``"""
     DIPLOMA_WAITING_WITH_OTHER_CONTENT = "diploma_waiting_with_other_content"
     """a diploma with this reference waits for the examencommissie with other content"""
+    # the worker
+    GAVE_UP = "gave_up"
+    """params: ``attempts`` (how often the row was tried)"""
+    ROW_FAILED_ALONE = "row_failed_alone"
+    """params: ``error`` (the exception's type name; its text stays in the log)"""
 
 
 def problem(code: BatchProblem, text: str, /, **params: object) -> Message:

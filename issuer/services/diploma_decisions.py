@@ -19,58 +19,89 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 
 from qualifications import Catalog
 from qualifications.achievements import (
-    DATE_IN_FUTURE,
-    DATE_NOT_A_DATE,
-    DATE_TOO_OLD,
     AchievementRequest,
     CredentialKind,
     Leeruitkomst,
     check_date_achieved,
 )
+from qualifications.messages import Message, ResultProblem
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.diploma_tables import DiplomaDecision
 from ..db.tables import IssuedCredential, Organisation
 from . import audit
+from .batch_problems import BatchProblem
 from .errors import IssuanceError, IssuerError
 from .issue_desk import DeskResult, issue_and_offer
 from .student_results import StudentResult, unsigned_credential_for
 
 __all__ = [
     "DecisionError",
+    "DecisionRefusal",
     "Entered",
     "confirm_diploma",
     "decision_problems",
     "decisions",
     "enter_diploma",
     "reject_diploma",
+    "replaced_by",
     "result_of",
     "waiting_with_other_content",
 ]
 
-NO_DECISION_DATE = "a diploma needs the date of the examencommissie's decision"
-SAME_PERSON = "a second staff member confirms: not the one who entered the diploma"
-NOT_PENDING = "this diploma was already decided"
-NO_REASON = "say why the diploma is rejected"
-WAITING_WITH_OTHER_CONTENT = (
+
+class DecisionRefusal(StrEnum):
+    """Why a diploma cannot be entered, confirmed or rejected (the code of a
+    :class:`DecisionError`'s message; pages word it by code, ``probleem:<code>``)."""
+
+    SAME_PERSON = "diploma_same_person"
+    ALREADY_DECIDED = "diploma_already_decided"
+    NO_REASON = "diploma_no_reason"
+    ISSUED_WITH_OTHER_CONTENT = "diploma_issued_with_other_content"
+
+
+NO_DECISION_DATE = Message(
+    ResultProblem.DECISION_DATE_MISSING,
+    "a diploma needs the date of the examencommissie's decision",
+)
+SAME_PERSON = Message(
+    DecisionRefusal.SAME_PERSON,
+    "a second staff member confirms: not the one who entered the diploma",
+)
+NOT_PENDING = Message(DecisionRefusal.ALREADY_DECIDED, "this diploma was already decided")
+NO_REASON = Message(DecisionRefusal.NO_REASON, "say why the diploma is rejected")
+WAITING_WITH_OTHER_CONTENT = Message(
+    BatchProblem.DIPLOMA_WAITING_WITH_OTHER_CONTENT,
     "this diploma is already waiting for the examencommissie's decision with other content; "
-    "reject the waiting one first, then enter the corrected diploma"
+    "reject the waiting one first, then enter the corrected diploma",
 )
-ISSUED_WITH_OTHER_CONTENT = (
+ISSUED_WITH_OTHER_CONTENT = Message(
+    DecisionRefusal.ISSUED_WITH_OTHER_CONTENT,
     "a diploma with other content was already issued for this result; correct it by "
-    "resolving the conflict (replace) in a batch upload"
+    "resolving the conflict (replace) in a batch upload",
 )
-_DECISION_DATE: dict[str, str] = {
-    DATE_NOT_A_DATE: "the decision date is not a date (YYYY-MM-DD)",
-    DATE_IN_FUTURE: "the decision date is in the future",
-    DATE_TOO_OLD: "the decision date is before 1950; check the year",
+# check_date_achieved's reason (by its code) → the same for the decision date
+_DECISION_DATE: dict[str, tuple[ResultProblem, str]] = {
+    ResultProblem.DATE_ACHIEVED_INVALID: (
+        ResultProblem.DECISION_DATE_INVALID,
+        "the decision date is not a date (YYYY-MM-DD)",
+    ),
+    ResultProblem.DATE_ACHIEVED_FUTURE: (
+        ResultProblem.DECISION_DATE_FUTURE,
+        "the decision date is in the future",
+    ),
+    ResultProblem.DATE_ACHIEVED_TOO_OLD: (
+        ResultProblem.DECISION_DATE_TOO_OLD,
+        "the decision date is before 1950; check the year",
+    ),
 }
 
 
@@ -108,10 +139,16 @@ def result_of(decision: DiplomaDecision) -> StudentResult:
 def decision_problems(result: StudentResult, today: date) -> list[tuple[str, str]]:
     """What is wrong with a diploma's decision date: missing, not a date, in the future
     (after ``today``) or before 1950."""
-    if not result.request.decision_date:
+    value = result.request.decision_date
+    if not value:
         return [("decision_date", NO_DECISION_DATE)]
-    _, reason = check_date_achieved(result.request.decision_date, today)
-    return [("decision_date", _DECISION_DATE.get(reason, reason))] if reason else []
+    _, reason = check_date_achieved(value, today)
+    if reason is None:
+        return []
+    code, text = _DECISION_DATE.get(getattr(reason, "code", ""), (None, reason))
+    if code is None:
+        return [("decision_date", reason)]
+    return [("decision_date", Message(code, text, value=str(value)[:40]))]
 
 
 def _latest(uow: UnitOfWork, org: Organisation, reference: str) -> DiplomaDecision | None:
@@ -229,6 +266,28 @@ def decisions(uow: UnitOfWork, org: Organisation, *, limit: int = 200) -> list[D
         .limit(50)
     ).all()
     return [*pending, *decided]
+
+
+def replaced_by(
+    uow: UnitOfWork, org: Organisation, rows: list[DiplomaDecision]
+) -> dict[int, DiplomaDecision]:
+    """For each confirmed diploma of ``rows`` that a confirmed correction replaced (and so
+    revoked): that correction, by the replaced decision's id. One query."""
+    issued = {d.issued_credential_id: d.id for d in rows if d.issued_credential_id is not None}
+    if not issued:
+        return {}
+    corrections = uow.session.scalars(
+        select(DiplomaDecision).where(
+            DiplomaDecision.organisation_id == org.id,
+            DiplomaDecision.state == "confirmed",
+            DiplomaDecision.replaces_credential_id.in_(sorted(issued)),
+        )
+    ).all()
+    return {
+        issued[c.replaces_credential_id]: c
+        for c in corrections
+        if c.replaces_credential_id is not None
+    }
 
 
 def _pending(

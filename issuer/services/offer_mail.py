@@ -25,14 +25,17 @@ from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
+from enum import StrEnum
 from urllib.parse import quote
 
 from pydantic import SecretStr
 
+from qualifications.messages import Message
 from web_common.emails import is_email_address
 
 __all__ = [
     "MailOutcome",
+    "MailProblem",
     "OfferMail",
     "SmtpConfig",
     "compose_offer_mail",
@@ -41,12 +44,29 @@ __all__ = [
 ]
 
 
-# fixed texts (the pages translate them); the SMTP reply code is in ``MailOutcome.smtp_code``
-REFUSED = "refused by the mail server"
-LOGIN_REFUSED = "the mail server refused the login; check the settings"
-UNREACHABLE = "the mail server could not be reached; try again later"
-NOT_AN_ADDRESS = "not an e-mail address"
-NO_SERVER = "no mail server is set (ISSUER_SMTP_HOST)"
+class MailProblem(StrEnum):
+    """Why an offer mail was not sent (the code of ``MailOutcome.detail``; pages word it by
+    code, ``probleem:<code>``)."""
+
+    REFUSED = "mail_refused"
+    LOGIN_REFUSED = "mail_login_refused"
+    UNREACHABLE = "mail_unreachable"
+    NOT_AN_ADDRESS = "mail_not_an_address"
+    NO_SERVER = "mail_no_server"
+    NO_OFFER = "mail_no_offer"
+    """a batch row whose offer link was downloaded and erased"""
+
+
+# the English texts with their codes; the SMTP reply code is in ``MailOutcome.smtp_code``
+REFUSED = Message(MailProblem.REFUSED, "refused by the mail server")
+LOGIN_REFUSED = Message(
+    MailProblem.LOGIN_REFUSED, "the mail server refused the login; check the settings"
+)
+UNREACHABLE = Message(
+    MailProblem.UNREACHABLE, "the mail server could not be reached; try again later"
+)
+NOT_AN_ADDRESS = Message(MailProblem.NOT_AN_ADDRESS, "not an e-mail address")
+NO_SERVER = Message(MailProblem.NO_SERVER, "no mail server is set (ISSUER_SMTP_HOST)")
 
 
 def wallet_offer_link(wallet_url: str, offer_uri: str) -> str:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 
 from credentials.did_web import build_did_web_document, url_to_did_web
 from credentials.keys import Ed25519KeyPair
+from qualifications.messages import Message
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
@@ -27,6 +29,7 @@ from .x509_keys import credential_jwks
 __all__ = [
     "DID_METHODS",
     "ORGANISATION_KINDS",
+    "OrganisationProblem",
     "active_signing_key",
     "create_organisation",
     "did_document",
@@ -39,6 +42,13 @@ __all__ = [
 ORGANISATION_KINDS = ("school", "leerbedrijf", "evc_provider", "branche", "other")
 DID_METHODS = ("web", "key")
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+
+
+class OrganisationProblem(StrEnum):
+    """What setting up an organisation refuses (pages word it by code, ``probleem:<code>``)."""
+
+    SLUG_INVALID = "organisation_slug_invalid"
+    NAME_MISSING = "organisation_name_missing"
 
 
 def organisation_did(public_base_url: str, slug: str) -> str:
@@ -64,9 +74,17 @@ def create_organisation(
     if did_method not in DID_METHODS:
         problems.append(("did_method", f"one of {', '.join(DID_METHODS)}"))
     if not _SLUG.fullmatch(slug):
-        problems.append(("slug", "use lower-case letters, digits and hyphens (max 64)"))
+        problems.append(
+            (
+                "slug",
+                Message(
+                    OrganisationProblem.SLUG_INVALID,
+                    "use lower-case letters, digits and hyphens (max 64)",
+                ),
+            )
+        )
     if not name.strip():
-        problems.append(("name", "a name is required"))
+        problems.append(("name", Message(OrganisationProblem.NAME_MISSING, "a name is required")))
     if kind not in ORGANISATION_KINDS:
         problems.append(("kind", f"one of {', '.join(ORGANISATION_KINDS)}"))
     if problems:

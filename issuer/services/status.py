@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from sqlalchemy import select
 from credentials.data_integrity import add_proof
 from credentials.keys import Ed25519KeyPair
 from credentials.status_list import StatusList, build_status_entry, build_status_list_credential
+from qualifications.messages import Message
 from web_common.db import UnitOfWork
 
 from ..db.offer_tables import TokenStatusCopy
@@ -49,6 +51,7 @@ __all__ = [
     "STATUS_MESSAGES",
     "STATUS_PURPOSE",
     "Entries",
+    "StatusRefusal",
     "allocate_entries",
     "allocate_entries_many",
     "allocate_token_copy",
@@ -60,6 +63,13 @@ __all__ = [
     "status_list_url",
     "status_size_of",
 ]
+
+
+class StatusRefusal(StrEnum):
+    """What a status change refuses (pages word it by code, ``probleem:<code>``)."""
+
+    REVOKED_IS_FINAL = "status_revoked_is_final"
+
 
 PURPOSES = ("revocation", "suspension")
 """What staff can do to a credential's status (and the 1-bit lists of older credentials)."""
@@ -298,7 +308,8 @@ def set_credential_status(
     if credential is None:
         raise NotFoundError(f"no credential {credential_ref!r} issued by {org.name}")
     if purpose == "revocation" and not value and credential.revoked_at is not None:
-        raise IssuanceError([("/status", "a revoked credential cannot be reinstated")])
+        final = Message(StatusRefusal.REVOKED_IS_FINAL, "a revoked credential cannot be reinstated")
+        raise IssuanceError([("/status", final)])
     list_id, index = (
         (credential.revocation_list_id, credential.revocation_index)
         if purpose == "revocation"

@@ -46,7 +46,7 @@ def _app_services() -> dict[str, dict[str, Any]]:
 
 def test_compose_has_postgres_and_the_three_services() -> None:
     services = COMPOSE["services"]
-    assert services["postgres"]["image"].startswith("postgres:")
+    assert services["postgres"]["image"] == "${POSTGRES_IMAGE:-postgres:16}"
     assert "healthcheck" in services["postgres"]
     commands = {s["command"][2] for s in _app_services().values()}
     assert commands == {"issuer", "wallet", "verifier"}
@@ -80,7 +80,7 @@ def test_the_proxy_alone_publishes_and_forwards_each_name_over_tls() -> None:
     published = {name for name, s in services.items() if "ports" in s}
     assert published == {"proxy"}
     proxy = services["proxy"]
-    assert proxy["image"].startswith("caddy:")
+    assert proxy["image"] == "${CADDY_IMAGE:-caddy:2-alpine}"
     assert {p.split(":")[0] for p in proxy["ports"]} == {"80", "443"}
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
     subnet = COMPOSE["networks"]["proxy"]["ipam"]["config"][0]["subnet"]
@@ -180,6 +180,42 @@ def test_dockerfile_copies_every_package_and_data_folder() -> None:
         assert f"COPY {folder} ./{folder}" in dockerfile, folder
     assert "USER app" in dockerfile
     assert not re.search(r"(?i)(secret|password|token)\s*=", dockerfile)
+
+
+def test_every_base_image_is_a_setting_with_its_tag_as_the_default() -> None:
+    """An operator pins each base image by digest in .env (docs/production.md): the
+    Dockerfile's FROM lines name only a build argument whose default is a tag, compose passes
+    that argument from .env with the same default, and postgres and caddy are named the
+    same way."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    froms = re.findall(r"^FROM\s+(\S+)", dockerfile, re.M)
+    assert froms, "no FROM line"
+    before_first_from = dockerfile[: dockerfile.index("\nFROM")]
+    defaults = dict(re.findall(r"^ARG (\w+)=(\S+)$", before_first_from, re.M))
+    args = COMPOSE["x-app"]["build"]["args"]
+    example = dict(re.findall(r"^([A-Z_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.M))
+    tag = re.compile(r"[a-z0-9./-]+:[\w.-]+")  # a readable tag, no digest yet
+    for image in froms:
+        argument = re.fullmatch(r"\$\{(\w+)\}", image)
+        assert argument, f"FROM {image}: name a build argument, not the image"
+        name = argument[1]
+        assert tag.fullmatch(defaults.get(name, "")), f"ARG {name} needs a tag as its default"
+        assert args[name] == f"${{{name}:-{defaults[name]}}}", name
+        assert example[name] == defaults[name], f".env.example: {name}"
+    services = COMPOSE["services"]
+    for service, variable in (("postgres", "POSTGRES_IMAGE"), ("proxy", "CADDY_IMAGE")):
+        found = re.fullmatch(r"\$\{(\w+):-(\S+)\}", services[service]["image"])
+        assert found, f"{service}: name its image by a variable with the tag as default"
+        assert found[1] == variable, service
+        assert tag.fullmatch(found[2]), service
+        assert example[variable] == found[2], service
+    for app in _app_services().values():
+        assert app["build"] == COMPOSE["x-app"]["build"]  # the one image, one argument
+    guide = (ROOT / "docs" / "production.md").read_text()
+    assert "docker buildx imagetools inspect" in guide
+    assert "podman image inspect" in guide
+    for variable in ("PYTHON_IMAGE", "POSTGRES_IMAGE", "CADDY_IMAGE"):
+        assert f"{variable}=" in guide, variable
 
 
 def _lock(name: str) -> dict[str, tuple[str, list[str]]]:

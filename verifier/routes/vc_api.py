@@ -14,6 +14,12 @@ then validity dates and revocation/suspension are reported under ``warnings``. `
 is always the engine's nuanced summary (``valid`` / ``warning`` / ``invalid``), the one the
 employer pages show.
 
+A compact JWT credential may be the body itself too, as it may be inside JSON (as
+``verifiableCredential``): ``Content-Type: application/vc+jwt`` (VC-JOSE-COSE §3.1.1, a VC
+Data Model 2.0 credential secured as a compact JWS) or ``application/jwt`` (RFC 7519, the
+VC Data Model 1.1 JWT with a ``vc`` claim); no options then. Other media types are refused
+with 415 (problem+json).
+
 SD-JWT VC (``dc+sd-jwt``) on ``/credentials/verify``, three ways: the body itself as
 ``Content-Type: application/dc+sd-jwt`` (the media type of draft-ietf-oauth-sd-jwt-vc; the
 compact ``<jwt>~<disclosure>~…~[<kb-jwt>]``, no options); or JSON with
@@ -168,6 +174,11 @@ _ENVELOPE_PREFIX = f"data:{SD_JWT_MEDIA_TYPE},"
 _MAX_SD_JWT_BODY = 2 * 1024 * 1024  # more is refused by the budget with a 422 below
 _MAX_JSON_BODY = 16 * 1024 * 1024  # the body-size middleware sets the real limit
 SdJwtBody = Annotated[bytes | None, Depends(body_of_type(SD_JWT_MEDIA_TYPE, _MAX_SD_JWT_BODY))]
+VC_JWT_MEDIA_TYPE = "application/vc+jwt"  # VC-JOSE-COSE: a VC 2.0 credential as a JWS
+JWT_MEDIA_TYPE = "application/jwt"  # RFC 7519: the VC 1.1 JWT (a ``vc`` claim)
+VcJwtBody = Annotated[bytes | None, Depends(body_of_type(VC_JWT_MEDIA_TYPE, _MAX_SD_JWT_BODY))]
+JwtBody = Annotated[bytes | None, Depends(body_of_type(JWT_MEDIA_TYPE, _MAX_SD_JWT_BODY))]
+_ACCEPTED = f"application/json, {VC_JWT_MEDIA_TYPE}, {JWT_MEDIA_TYPE} or {SD_JWT_MEDIA_TYPE}"
 JsonBody = Annotated[bytes | None, Depends(body_of_type("application/json", _MAX_JSON_BODY))]
 LdJsonBody = Annotated[bytes | None, Depends(body_of_type("application/ld+json", _MAX_JSON_BODY))]
 
@@ -194,6 +205,8 @@ _CREDENTIAL_BODY = {
                 )
             },
             SD_JWT_MEDIA_TYPE: {"schema": {"type": "string", "maxLength": 524288}},
+            VC_JWT_MEDIA_TYPE: {"schema": {"type": "string", "maxLength": 524288}},
+            JWT_MEDIA_TYPE: {"schema": {"type": "string", "maxLength": 524288}},
         },
     }
 }
@@ -202,6 +215,8 @@ _CREDENTIAL_BODY = {
 @router.post("/credentials/verify", openapi_extra=_CREDENTIAL_BODY)
 def verify_credential_route(
     sd_jwt_body: SdJwtBody,
+    vc_jwt_body: VcJwtBody,
+    jwt_body: JwtBody,
     json_body: JsonBody,
     ld_json_body: LdJsonBody,
     uow: UowDep,
@@ -213,9 +228,17 @@ def verify_credential_route(
 ) -> JSONResponse:
     """Verify one credential (JSON-LD with Data Integrity, vc+jwt, or SD-JWT VC); see the
     module docstring for what ``verified`` means, ``options.genuineOnly`` and the ways an
-    SD-JWT VC may be sent."""
+    SD-JWT VC or a JWT may be sent."""
+    jwt = vc_jwt_body if vc_jwt_body is not None else jwt_body
     if sd_jwt_body is not None:
         text = sd_jwt_body.decode("ascii", errors="replace").strip()
+        body = VerifyCredentialRequest(verifiableCredential=text)
+    elif jwt is not None:
+        text = jwt.decode("ascii", errors="replace").strip()
+        if is_sd_jwt(text):  # its disclosures would be read as part of the signature
+            raise ProblemError(
+                400, "Media type mismatch", f"this is an SD-JWT: send it as {SD_JWT_MEDIA_TYPE}"
+            )
         body = VerifyCredentialRequest(verifiableCredential=text)
     elif json_body is not None or ld_json_body is not None:
         try:
@@ -225,7 +248,7 @@ def verify_credential_route(
     else:
         raise ProblemError(
             415, "Unsupported Media Type",
-            f"send application/json (a VC-API request) or {SD_JWT_MEDIA_TYPE}",
+            f"send {_ACCEPTED} (application/json: a VC-API request)",
         )  # fmt: skip
     options = body.options or VerifyOptions()
     document = _unwrap(body.verifiableCredential)

@@ -1,6 +1,8 @@
 """One-time messages shown on the next page ("Credential ingetrokken.").
 
-Messages are Dutch source strings with ``{placeholders}``, translated when shown.
+Messages are Dutch source strings with ``{placeholders}``, translated when shown; a coded
+message (:class:`qualifications.messages.Message`, e.g. a service's refusal) keeps its code
+and parameters through the session, so the page words it by code (``probleem:<code>``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from starlette.requests import Request
+
+from qualifications.messages import Message, coded
 
 from .sessions import get_session
 
@@ -29,10 +33,23 @@ def flash(request: Request, message: str, category: Category = "info", **values:
     """Queue ``message`` (a Dutch source string) for the next rendered page."""
     session = get_session(request)
     pending = list(session.get(_KEY) or [])
-    pending.append([category, message, {k: str(v) for k, v in values.items()}])
+    entry: list[Any] = [category, str(message), {k: str(v) for k, v in values.items()}]
+    if isinstance(message, Message):
+        entry.append(coded(message))
+    pending.append(entry)
     session.set(_KEY, pending[-5:])
+
+
+def _message(text: str, code: Any) -> str:
+    if isinstance(code, dict) and isinstance(code.get("code"), str):
+        params = code.get("params")
+        return Message(code["code"], text, **(params if isinstance(params, dict) else {}))
+    return text
 
 
 def pop_flashes(request: Request) -> list[Flash]:
     pending = get_session(request).pop(_KEY) or []
-    return [Flash(str(c), str(m), dict(v)) for c, m, v in pending]
+    return [
+        Flash(str(c), _message(str(m), rest[0] if rest else None), dict(v))
+        for c, m, v, *rest in pending
+    ]

@@ -10,6 +10,16 @@ catalog falls back to the Dutch source, so an untranslated page is still readabl
     >>> t.gettext("en")("Inloggen")
     'Log in'
 
+A message that carries a stable ``code`` (and ``params``), such as
+:class:`qualifications.messages.Message`, is worded by its code: the catalog key
+``probleem:<code>`` with the parameters filled in; its (English) text is never looked up
+or parsed, and is shown only when the catalog lacks the code.
+
+    >>> from qualifications.messages import Message
+    >>> t = Translations({"nl": {"probleem:too_long": "Langer dan {max} tekens."}})
+    >>> t.gettext("nl")(Message("too_long", "longer than 300 characters", max=300))
+    'Langer dan 300 tekens.'
+
 The language comes from ``?lang=`` (remembered in a cookie), then the cookie, then the
 browser's ``Accept-Language``, else Dutch (:func:`negotiate_language`).
 """
@@ -21,13 +31,22 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Gettext", "Translations", "negotiate_language"]
+__all__ = [
+    "CODE_KEY",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Gettext",
+    "Translations",
+    "negotiate_language",
+]
 
 DEFAULT_LANGUAGE = "nl"
 LANGUAGES = ("nl", "en")
 _BASE_CATALOG = Path(__file__).resolve().parent / "en.json"
 
 Gettext = Callable[..., str]
+CODE_KEY = "probleem:{}"
+"""The catalog key of a coded message (:class:`qualifications.messages.Message`)."""
 
 
 class Translations:
@@ -61,15 +80,22 @@ class Translations:
         catalog = self._catalogs.get(lang, {})
 
         def _(source: str, /, **values: Any) -> str:
-            text = catalog.get(source, source)
-            if values:
-                try:
-                    return text.format(**values)
-                except (KeyError, IndexError, ValueError):
-                    return text
-            return text
+            code = getattr(source, "code", None)
+            if isinstance(code, str) and code and CODE_KEY.format(code) in catalog:
+                params: Mapping[str, Any] = getattr(source, "params", None) or {}
+                return _fill(catalog[CODE_KEY.format(code)], {**params, **values})
+            return _fill(catalog.get(source, source), values)
 
         return _
+
+
+def _fill(text: str, values: Mapping[str, Any]) -> str:
+    if not values:
+        return str(text)
+    try:
+        return str(text).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return str(text)
 
 
 def negotiate_language(query: str | None, cookie: str | None, accept_language: str | None) -> str:

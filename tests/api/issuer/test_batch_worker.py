@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
@@ -88,7 +89,7 @@ def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setup]:
         engine.dispose()
 
 
-def _rows(setup: Setup) -> dict[int, tuple[str, list[dict[str, str]], int]]:
+def _rows(setup: Setup) -> dict[int, tuple[str, list[dict[str, Any]], int]]:
     """Row number → (status, errors, attempts)."""
     with UnitOfWork(setup.sessions) as uow:
         rows = uow.session.scalars(
@@ -133,6 +134,8 @@ def test_a_poison_row_fails_alone_and_the_rest_of_its_chunk_is_issued(setup: Set
     rows = _rows(setup)  # the file's line numbers: the header is line 1
     assert [rows[n][0] for n in (2, 3, 4)] == ["issued", "failed", "issued"]
     assert "could not be issued" in rows[3][1][0]["detail"]
+    assert rows[3][1][0]["code"] == "row_failed_alone"  # worded by code on the batch page
+    assert rows[3][1][0]["params"]["error"]  # the exception's type, not its text
     assert "squatter" not in json.dumps(rows[3][1])  # the log has the details, not the school
     with UnitOfWork(setup.sessions) as uow:
         poison_row = uow.session.get(BatchRow, poison_row_id)
@@ -169,6 +172,11 @@ def test_rows_that_keep_failing_are_given_up_on_and_the_batch_ends(setup: Setup)
     assert {status for status, _, _ in rows.values()} == {"failed"}
     assert all(
         f"gave up after {MAX_ATTEMPTS} attempts" in errors[0]["detail"]
+        for _, errors, _ in rows.values()
+    )
+    # stored with its code, so the batch page words it in the reader's language
+    assert all(
+        (errors[0]["code"], errors[0]["params"]) == ("gave_up", {"attempts": str(MAX_ATTEMPTS)})
         for _, errors, _ in rows.values()
     )
     assert _batch(setup) == ("done", 0, 3)

@@ -93,6 +93,35 @@ def test_a_corrected_diploma_waits_for_the_decision(staff: Issuer) -> None:
     assert json.loads(after.document)["awardedDate"] == "2026-06-29T00:00:00Z"
     assert _decisions(staff)[1].issued_credential_id == after.id
 
+    # /diplomas says the first one was replaced, linking to the correction, in nl and en
+    admin = login_client(staff, "admin@roc-midden.nl")
+    rows = _decided_rows(admin.get("/diplomas").text)
+    assert len(rows) == 2, rows
+    replaced = next(r for r in rows if ">Noor Bakker<" in r)
+    assert f'href="/credentials/{before.id}"' in replaced
+    assert "Bevestigd en uitgegeven" not in replaced
+    decided_at = _decisions(staff)[1].decided_at
+    assert decided_at is not None
+    date = re.escape(decided_at.strftime("%d-%m-%Y"))
+    link = (
+        rf'<a href="/credentials/{after.id}">vervangen door de correctie van '
+        rf'<span class="nowrap">{date}</span></a>'
+    )
+    assert re.search(link, replaced), replaced
+    correcting = next(r for r in rows if ">Noor Bakkers<" in r)
+    assert "Bevestigd en uitgegeven" in correcting
+    assert "vervangen door" not in correcting
+    english = _decided_rows(admin.get("/diplomas?lang=en").text)
+    replaced_en = next(r for r in english if ">Noor Bakker<" in r)
+    link_en = link.replace("vervangen door de correctie van", "replaced by the correction of")
+    assert re.search(link_en, replaced_en), replaced_en
+    assert ">Replaced<" in replaced_en
+
+
+def _decided_rows(page: str) -> list[str]:
+    table = page.split('id="decided"', 1)[1].split("</table>", 1)[0]
+    return table.split("<tr>")[2:]
+
 
 def test_a_waiting_diploma_is_not_replaced_by_other_content(staff: Issuer) -> None:
     assert run_batch(staff, _upload(staff, FIRST)["id"])["counts"]["awaitingDecision"] == 1

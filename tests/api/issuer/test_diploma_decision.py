@@ -164,7 +164,7 @@ def test_entry_checks_the_decision_date_and_is_idempotent(staff: Issuer) -> None
     assert "Vul de datum van het besluit van de examencommissie in." in html
     status, html = _enter(clerk, decision_date="2026-07-09")
     assert status == 400
-    assert "De datum van het besluit ligt in de toekomst." in html
+    assert "De datum van het besluit (2026-07-09) ligt in de toekomst." in html
     step2 = clerk.get(f"/issue?step=2&kind=diploma&qualification={QUALIFICATION}")
     reference = re.search(r'name="reference" value="([^"]+)"', step2.text)
     assert reference
@@ -190,6 +190,15 @@ def test_a_batch_diploma_waits_for_the_decision_too(staff: Issuer) -> None:
         "/api/batches", files={"file": ("r.csv", data.encode(), "text/csv")}, headers=staff.auth()
     ).json()
     assert [(e["row"], e["column"]) for e in preview["rowErrors"]] == [(4, "besluitdatum")]
+    [missing] = preview["rowErrors"]
+    assert missing["code"] == "decision_date_missing"  # the API's English has a code beside it
+    # the batch page words it by code, in the reader's language
+    reader = login_client(staff, "admin@roc-midden.nl")
+    dutch = reader.get(f"/batches/{preview['id']}").text
+    assert "Vul de datum van het besluit van de examencommissie in." in dutch
+    assert "examencommissie's decision" not in dutch
+    english = reader.get(f"/batches/{preview['id']}?lang=en").text
+    assert "Fill in the date of the examination board&#39;s decision." in english
     assert staff.client.post(
         f"/api/batches/{preview['id']}/confirm", headers=staff.auth()
     ).status_code == 202  # fmt: skip

@@ -149,6 +149,16 @@ def test_a_refused_address_is_shown_with_a_retry(mailing: tuple[TestClient, Sink
     assert "Aanbod niet gemaild" in log.text
 
 
+def test_a_mail_failure_is_worded_by_its_code_in_english_too(
+    mailing: tuple[TestClient, Sink],
+) -> None:
+    client, _sink = mailing
+    client.get("/?lang=en")  # remembered in a cookie
+    html = _issue(client, "sanne@refused.example")
+    assert "refused by the mail server (check the address)" in html
+    assert "geweigerd" not in html
+
+
 def test_a_batch_mails_each_student_and_retries_the_refused(
     mailing: tuple[TestClient, Sink],
 ) -> None:

@@ -75,6 +75,16 @@ def test_first_run_setup_then_closed(fresh_issuer: TestClient) -> None:
     assert bad.status_code == 400
     for field in ("slug", "admin_email", "admin_password_confirm"):
         assert f'id="error-{field}"' in bad.text
+    # the service's refusals are worded by their code, in the reader's language
+    assert "Gebruik kleine letters, cijfers en streepjes (maximaal 64)." in bad.text
+    assert "hyphens" not in bad.text
+    english = client.post(
+        "/setup?lang=en",
+        data={**_setup_form(slug="Not OK!", name=" "), "csrf_token": token},
+    )
+    assert "Use lower-case letters, digits and hyphens (at most 64)." in english.text
+    assert "Fill in a name." in english.text
+    client.get("/setup?lang=nl")  # the language is remembered: back to Dutch
     wrong = client.post("/setup", data={**_setup_form(code="AAAA-BBBB"), "csrf_token": token})
     assert wrong.status_code == 400
     assert 'id="error-code"' in wrong.text

@@ -164,3 +164,66 @@ def test_hostile_inputs_never_500(verifier: Verifier, payload: bytes) -> None:
     )
     assert response.status_code in (400, 413), response.text[:300]
     assert "json" in response.headers["content-type"]
+
+
+def _post_raw(verifier: Verifier, body: str | bytes, media_type: str) -> Any:
+    return verifier.client.post(
+        "/credentials/verify", content=body, headers={"content-type": media_type}
+    )
+
+
+def test_a_vc_jwt_is_taken_as_the_body_itself(verifier: Verifier) -> None:
+    unsigned = _credential(CredentialKind.DIPLOMA, **DIPLOMA)
+    del unsigned["proof"]
+    token = sign_vc_jwt(unsigned, SCHOOL, SCHOOL.did_key_verification_method)
+    for media_type in ("application/vc+jwt", "application/vc+jwt; charset=utf-8"):
+        ok = _post_raw(verifier, token + "\r\n", media_type)
+        assert ok.status_code == 200, (media_type, ok.text)
+        assert ok.json()["verified"] is True
+        assert ok.json()["title"] == unsigned["name"]
+    # one changed character in the payload: the signature no longer fits
+    head, payload, signature = token.split(".")
+    changed = payload[:10] + ("A" if payload[10] != "A" else "B") + payload[11:]
+    tampered = _post_raw(verifier, f"{head}.{changed}.{signature}", "application/vc+jwt")
+    assert tampered.status_code == 400, tampered.text
+    assert tampered.json()["verified"] is False
+    assert tampered.json()["problemDetails"], tampered.json()
+
+
+def test_a_vc_1_1_jwt_is_taken_as_an_application_jwt_body(verifier: Verifier) -> None:
+    from ...unit.credentials.test_vc11_jwt import claims, token
+
+    current = _post_raw(verifier, token(claims(exp=None)), "application/jwt")
+    assert current.status_code == 200, current.text
+    proof = next(c for c in current.json()["checks"] if c["check"] == "proof")
+    assert "VC Data Model 1.1" in proof["detail"]
+    expired = _post_raw(verifier, token(claims()), "application/jwt")
+    assert expired.status_code == 400
+    assert [p["title"] for p in expired.json()["problemDetails"]] == ["expired"]
+
+
+VERDICT, PROBLEM = "application/json", "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("body", "media_type", "status", "answer"),
+    [
+        (b"not a jwt", "application/vc+jwt", 400, VERDICT),
+        (b"\xff\xfe.\x00.x", "application/jwt", 400, VERDICT),
+        (b"", "application/jwt", 400, VERDICT),
+        (b"eyJ.eyJ.x~WyJhIiwiYiJd~", "application/vc+jwt", 400, PROBLEM),  # an SD-JWT
+        (b"eyJ.eyJ.x", "text/plain", 415, PROBLEM),
+        (b"eyJ.eyJ.x", "application/vc+ld+json+jwt", 415, PROBLEM),
+        (b"eyJ.eyJ.x", "", 415, PROBLEM),
+    ],
+    ids=["garbage", "not-text", "empty", "sd-jwt", "text-plain", "unknown-type", "no-type"],
+)
+def test_raw_bodies_of_other_shapes_get_a_clear_4xx(
+    verifier: Verifier, body: bytes, media_type: str, status: int, answer: str
+) -> None:
+    response = _post_raw(verifier, body, media_type)
+    assert response.status_code == status, response.text[:300]
+    assert response.headers["content-type"] == answer, response.text[:300]
+    if status == 415:
+        assert "application/vc+jwt" in response.json()["detail"]
+        assert "application/jwt" in response.json()["detail"]

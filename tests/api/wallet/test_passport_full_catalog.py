@@ -65,3 +65,17 @@ def test_a_detailed_diploma_still_counts_every_werkproces(wallet: Wallet) -> Non
     assert goal["toward_diploma"]["covered"] == goal["toward_diploma"]["total"] > 0
     related = {r["qualification"]: r for r in person.get("/api/passport").json()["related"]}
     assert any("25485" in q or "onderwijsassistent" in q for q in related)
+
+
+def test_a_related_qualification_reads_as_one_sentence(wallet: Wallet) -> None:
+    person = wallet.person()
+    stored = person.post("/api/credentials", json={"credential": _diploma(person.did, "25486")})
+    assert stored.status_code == 201, stored.text
+    related = person.get("/api/passport").json()["related"]
+    assert any(r["missing_kerntaken"] for r in related), related  # "nog nodig" is shown
+    page = person.get("/").text
+    section = page.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    items = [" ".join(li.split("</li>", 1)[0].split()) for li in section.split("<li>")[1:]]
+    assert any("laat je al zien; nog nodig:" in item for item in items), items
+    for item in items:
+        assert " ;" not in item, item  # no space before a semicolon

@@ -8,6 +8,7 @@ Screenshots in ``artifacts/screenshots/school/``."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -105,6 +106,15 @@ def test_a_corrected_diploma_waits_for_the_examencommissie(
     expect(committee.get_by_text("Er wachten geen diploma's op bevestiging.")).to_be_visible()
     decided = committee.locator("#decided tbody tr")
     expect(decided).to_have_count(2)
+    # the first diploma says it was replaced, linking to the correction; the correction not
+    replaced = decided.filter(has=committee.locator("td", has_text=re.compile(r"^Noor Bakker$")))
+    expect(replaced).to_contain_text("Vervangen")
+    expect(replaced).not_to_contain_text("Bevestigd en uitgegeven")
+    replaced_by = replaced.get_by_role("link", name="vervangen door de correctie van")
+    expect(replaced_by).to_be_visible()
+    correction = decided.filter(has=committee.locator("td", has_text=re.compile(r"^Noor Bakkers$")))
+    expect(correction).to_contain_text("Bevestigd en uitgegeven")
+    expect(correction).not_to_contain_text("vervangen door")
     _fits(committee, width)
     if width < 500:  # cards, each cell with its column's name
         cell = committee.locator("#decided td[data-label='Besluit']").first
@@ -114,4 +124,12 @@ def test_a_corrected_diploma_waits_for_the_examencommissie(
     committee.locator("#decided").get_by_role("link", name="Diploma").last.click()
     expect(committee.locator("#status")).to_have_text("Ingetrokken")
     _shot(committee, f"{tag}-24-old-diploma-revoked")
+    # the "replaced" link opens the correction, which stands
+    committee.goto(base + "/diplomas")
+    committee.get_by_role("link", name="vervangen door de correctie van").click()
+    expect(committee.locator("#status")).not_to_have_text("Ingetrokken")
+    committee.goto(base + "/diplomas?lang=en")
+    expect(committee.locator("#decided")).to_contain_text("replaced by the correction of")
+    _fits(committee, width)
+    _shot(committee, f"{tag}-25-diplomas-decided-en")
     assert not errors, errors

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from credentials.check_codes import CheckCode
 from credentials.contexts import DATA_INTEGRITY_V2, VC_V1, VC_V2
 from credentials.data_integrity import add_proof
 from credentials.data_model import credential_findings, parse_sri, presentation_findings
@@ -47,6 +48,9 @@ def _credential(case: Case | None = None) -> dict[str, Any]:
 
 
 def _format_failures(result: VerificationResult) -> dict[str, str]:
+    for check in result.checks:  # every code a page may have to word is a known one
+        if check.outcome in (Outcome.FAILED, Outcome.WARNING):
+            assert check.code in set(CheckCode), check
     return {
         c.code: c.detail
         for c in result.checks

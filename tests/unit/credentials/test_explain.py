@@ -1,52 +1,55 @@
-"""Every code the engine, trust list and JWT verifier produce has a plain explanation."""
+"""Every check name (:class:`CheckName`) and every code a failed or warning check carries
+(:class:`CheckCode`) has a plain Dutch and English sentence; the judgement's table names only
+codes that exist."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
-from credentials.explain import _EXPLANATIONS, explain, headline, verdict_text
-from credentials.results import CheckName, CheckResult, Judgement, Outcome, Verdict, judge
+from credentials.check_codes import CheckCode
+from credentials.explain import _EXPLANATIONS, CHECK_NAMES, explain, headline, verdict_text
+from credentials.results import (
+    _CODES,
+    CheckName,
+    CheckResult,
+    Judgement,
+    Outcome,
+    Verdict,
+    judge,
+)
 
-ROOT = Path(__file__).resolve().parents[3]
-SOURCES = [
-    "credentials/verification.py",
-    "credentials/data_integrity.py",
-    "credentials/jose.py",
-    "credentials/data_model.py",
-    "credentials/related_resources.py",
-    "verifier/services/trust.py",
-    "verifier/routes/oid4vp.py",
-]
-
-
-def _codes_in_sources() -> set[str]:
-    codes: set[str] = set()
-    patterns = [
-        re.compile(r'_check\(\s*"[a-z_]+",\s*\w+,\s*"([a-z_]+)"'),
-        re.compile(r'fail\(\s*"([a-z_]+)"'),
-        re.compile(r'ProofResult\(\s*False,\s*"([a-z_]+)"'),
-        re.compile(r'_FailureError\(\s*"([a-z_]+)"'),
-        re.compile(r'CheckResult\(\s*"[a-z_]+",\s*Outcome\.\w+,\s*"([a-z_]+)"'),
-        re.compile(r'_failed\(\s*result,\s*"([a-z_]+)"'),
-        re.compile(r'\.add\(\s*"([a-z_]+)",\s*"[0-9.]+"'),
-        re.compile(r'Outcome\.\w+,\s*"([a-z_]+)",'),
-        re.compile(r'party\(\s*\w+,\s*"\w+",\s*"[0-9.]+",\s*"([a-z_]+)"'),
-    ]
-    for source in SOURCES:
-        text = (ROOT / source).read_text(encoding="utf-8")
-        for pattern in patterns:
-            codes.update(pattern.findall(text))
-    return codes
+LANGS = ("nl", "en")
 
 
-def test_every_produced_code_is_explained() -> None:
-    codes = _codes_in_sources()
-    assert len(codes) > 30  # the scan itself works
-    missing = sorted(c for c in codes if c not in _EXPLANATIONS)
-    assert missing == []
+@pytest.mark.parametrize("name", list(CheckName))
+def test_every_check_name_has_a_dutch_and_an_english_name_and_passed_sentence(
+    name: CheckName,
+) -> None:
+    dutch, english = CHECK_NAMES[name]
+    assert dutch, name
+    assert english, name
+    assert dutch != english, name
+    passed = {lang: explain(CheckResult(name, Outcome.PASSED, "ok", "engine"), lang)[1]
+              for lang in LANGS}  # fmt: skip
+    assert "engine" not in passed.values(), passed
+    assert passed["nl"] != passed["en"], passed
+
+
+@pytest.mark.parametrize("code", list(CheckCode))
+def test_every_check_code_has_a_dutch_and_an_english_sentence(code: CheckCode) -> None:
+    for outcome in (Outcome.FAILED, Outcome.WARNING):
+        check = CheckResult(CheckName.FORMAT, outcome, code, "the engine's own detail")
+        said = {lang: explain(check, lang)[1] for lang in LANGS}
+        assert "the engine's own detail" not in said.values(), (code, said)
+        assert all(said.values()), (code, said)
+        assert said["nl"] != said["en"], (code, said)
+
+
+def test_the_judgement_and_the_explanations_name_only_codes_that_exist() -> None:
+    known = set(CheckCode)
+    judged = {code for _, codes in _CODES for code in codes}
+    assert judged <= known, judged - known
+    assert set(_EXPLANATIONS) == known, set(_EXPLANATIONS) ^ known
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -12,6 +12,11 @@ import pytest
 from issuer.routes.batch_messages import explain
 from issuer.services.batch_csv import parse_results_csv, result_from_fields
 from issuer.services.batch_problems import BatchProblem, problem
+from issuer.services.diploma_decisions import DecisionRefusal, decision_problems
+from issuer.services.offer_mail import MailProblem
+from issuer.services.organisations import OrganisationProblem
+from issuer.services.status import StatusRefusal
+from issuer.services.student_results import StudentResult
 from issuer.web import TRANSLATIONS
 from qualifications import load_catalog
 from qualifications.achievements import (
@@ -23,7 +28,14 @@ from qualifications.achievements import (
 from qualifications.messages import Message, ResultProblem, coded, message_of
 from web_common.ui.i18n import Translations
 
-CODES = [*BatchProblem, *ResultProblem]
+CODES = [
+    *BatchProblem,
+    *ResultProblem,
+    *DecisionRefusal,
+    *MailProblem,
+    *OrganisationProblem,
+    *StatusRefusal,
+]
 SAMPLE = Path(__file__).resolve().parents[3] / "schemas" / "catalog" / "sample.json"
 
 
@@ -96,3 +108,47 @@ def test_message_of_keeps_the_code_that_str_drops() -> None:
     assert coded(message_of(error))["code"] == "issued_differently"
     assert coded(str(error)) == {}
     assert message_of(ValueError("plain")) == "plain"
+
+
+def _diploma(decision_date: str | None) -> StudentResult:
+    request = AchievementRequest(
+        kind=CredentialKind.DIPLOMA, qualification="25498", decision_date=decision_date
+    )
+    return StudentResult(request=request, student_name="Noor Bakker", reference="R1")
+
+
+@pytest.mark.parametrize(
+    ("entered", "code", "dutch"),
+    [
+        (None, "decision_date_missing", "Vul de datum van het besluit van de examencommissie in."),
+        ("29-13-2026", "decision_date_invalid", "‘29-13-2026’ is geen datum."),
+        ("2999-01-01", "decision_date_future", "De datum van het besluit (2999-01-01) ligt in"),
+        ("1949-12-31", "decision_date_too_old", "De datum van het besluit (1949-12-31) ligt vóór"),
+    ],
+    ids=["missing", "not-a-date", "future", "too-old"],
+)
+def test_decision_date_problems_carry_a_code_and_are_worded_by_it(
+    translations: Translations, entered: str | None, code: str, dutch: str
+) -> None:
+    [(field, reason)] = decision_problems(_diploma(entered), datetime(2026, 7, 1).date())
+    assert field == "decision_date"
+    assert coded(reason)["code"] == code
+    nl = translations.gettext("nl")(reason)
+    assert nl.startswith(dutch), nl
+    en = translations.gettext("en")(reason)
+    assert en != str(reason)  # the catalog's English, not the service's text
+    assert translations.catalog("en")[f"probleem:{code}"].split("{")[0] in en
+    assert "decision" in str(reason)  # the API's English is unchanged
+
+
+def test_the_one_gettext_words_a_coded_message_and_falls_back_to_its_text(
+    translations: Translations,
+) -> None:
+    _ = translations.gettext("nl")
+    gave_up = problem(BatchProblem.GAVE_UP, "gave up after 5 attempts", attempts=5)
+    assert _(gave_up).startswith("Na 5 pogingen is deze rij niet uitgegeven.")
+    assert translations.gettext("en")(gave_up).startswith("This row was not issued after 5")
+    # a code the catalogs lack: the text as it is, never the catalog key
+    assert _(Message("no_such_code", "plain text")) == "plain text"
+    # a plain string is looked up as a Dutch source string, as before
+    assert translations.gettext("en")("Uitloggen") == "Log out"

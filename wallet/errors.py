@@ -47,7 +47,7 @@ def install_error_handlers(app: FastAPI) -> None:
             extra = {"code": exc.code, **{k: v for k, v in exc.extra.items() if v is not None}}
             return problem_response(
                 request,
-                422,
+                exc.status,
                 "Niet gelukt",
                 detail,
                 slug=exc.code.replace("_", "-"),

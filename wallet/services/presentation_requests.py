@@ -31,10 +31,12 @@ from cryptography import x509
 
 from credentials.canonicalization import default_engine
 from credentials.dcql import (
+    Candidate,
     ClaimQuery,
     DcqlMatch,
     HeldCredential,
     authority_key_ids,
+    check_selection,
     match_query,
 )
 from credentials.errors import CredentialsError, FetchError
@@ -51,14 +53,14 @@ from credentials.oid4vp_wallet import (
     request_from_link,
     verify_request_object,
 )
-from credentials.sd_jwt import ClaimPath, SdJwtError, parse_sd_jwt
+from credentials.sd_jwt import ClaimPath, SdJwtError, parse_sd_jwt, path_selected
 from credentials.sd_jwt_holder import KeyBindingRequest, disclosure_paths, present
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.tables import Account, StoredCredential
 from .accounts import holder_keys, sd_jwt_holder_key
-from .errors import InputError
+from .errors import InputError, SelectionError
 from .receive import load_document
 from .request_view import companion_ids, sendable
 from .sd_jwt_stored import stored_claims
@@ -71,8 +73,10 @@ __all__ = [
     "Consent",
     "LoadedRequest",
     "answer_request",
+    "check_choices",
     "choices_for",
     "consent",
+    "disclosable_paths",
     "expanded_types",
     "held_credentials",
     "load_request",
@@ -251,17 +255,20 @@ class Consent:
     disclosable: dict[str, list[ClaimPath]]
 
 
+def disclosable_paths(row: StoredCredential) -> list[ClaimPath]:
+    """The claims paths of an SD-JWT VC's Disclosures (what the holder can withhold);
+    nothing for an unreadable one."""
+    try:
+        return [path for _, path in disclosure_paths(parse_sd_jwt(row.document))]
+    except (CredentialsError, ValueError):
+        return []
+
+
 def consent(request: WalletRequest, rows: Sequence[StoredCredential]) -> Consent:
     held = held_credentials(rows)
     by_id = {r.public_id: r for r in rows}
     claims = {h.ref: h.claims for h in held if h.format == "dc+sd-jwt"}
-    disclosable: dict[str, list[ClaimPath]] = {}
-    for ref in claims:
-        try:
-            parts = parse_sd_jwt(by_id[ref].document)
-            disclosable[ref] = [path for _, path in disclosure_paths(parts)]
-        except (CredentialsError, ValueError):
-            disclosable[ref] = []
+    disclosable = {ref: disclosable_paths(by_id[ref]) for ref in claims}
     return Consent(match_query(request.dcql, held), claims, disclosable)
 
 
@@ -336,13 +343,49 @@ def _assign(
     return by_query
 
 
+def _candidate(match: DcqlMatch, choice: Choice) -> Candidate:
+    return next(c for c in match.candidates[choice.query_id] if c.ref == choice.public_id)
+
+
 def _claims_to_reveal(match: DcqlMatch, choice: Choice) -> list[ClaimQuery]:
-    candidate = next(c for c in match.candidates[choice.query_id] if c.ref == choice.public_id)
     return [
         claim
-        for index, claim in enumerate(candidate.claims)
+        for index, claim in enumerate(_candidate(match, choice).claims)
         if choice.claims is None or index in choice.claims
     ]
+
+
+_TOO_FEW = (
+    "Je hebt te weinig gegevens aangevinkt: de controleur heeft van dit bewijs minstens de "
+    "genoemde gegevens nodig. Er is niets verstuurd."
+)
+
+
+def check_choices(
+    match: DcqlMatch, rows: Mapping[str, StoredCredential], choices: Sequence[Choice]
+) -> None:
+    """Refuse (:class:`SelectionError`, code ``claims_needed``) claims chosen for an SD-JWT VC
+    that hold none of the query's ``claim_sets`` (OpenID4VP 1.0 §6.4.1: the credential
+    would not answer it). What the verifier sees counts: the chosen claims and those the
+    issuer made always visible. ``needed`` names the fewest claims to add."""
+    held = {h.ref: h for h in held_credentials([rows[c.public_id] for c in choices])}
+    needed: list[dict[str, Any]] = []
+    for choice in choices:
+        query = match.query.query(choice.query_id)
+        if query.format != "dc+sd-jwt" or choice.public_id not in held:
+            continue
+        disclosable = disclosable_paths(rows[choice.public_id])
+        visible = [
+            c.path for c in _candidate(match, choice).claims
+            if not any(path_selected(d, [c.path]) for d in disclosable)
+        ]  # fmt: skip
+        revealed = [c.path for c in _claims_to_reveal(match, choice)] + visible
+        check = check_selection(query, held[choice.public_id].claims, revealed)
+        if check.met is None:
+            needed.append({"query": query.id, "credential": choice.public_id,
+                           "claims": [list(c.path) for c in check.missing]})  # fmt: skip
+    if needed:
+        raise SelectionError("claims_needed", _TOO_FEW, needed=needed)
 
 
 def _vp_token(
@@ -411,6 +454,7 @@ def answer_request(
     rows = {r.public_id: r for r in _selected(uow, account, [c.public_id for c in choices])}
     match = match_rows(request, list(rows.values()))
     by_query = _assign(match, rows, choices)
+    check_choices(match, rows, [c for chosen in by_query.values() for c in chosen])
     vp_token = _vp_token(uow, account, box, request, match, rows, by_query, now)
     try:
         form = build_response(request, vp_token)

@@ -38,6 +38,7 @@ from credentials.dcql import (
     authority_key_ids,
     check_selection,
     match_query,
+    select_path,
 )
 from credentials.errors import CredentialsError, FetchError
 from credentials.jwk import EdDsaSigner, JwsSigner, jwk_thumbprint_uri
@@ -75,6 +76,7 @@ __all__ = [
     "answer_request",
     "check_choices",
     "choices_for",
+    "choices_with_claims",
     "consent",
     "disclosable_paths",
     "expanded_types",
@@ -283,6 +285,9 @@ class Choice:
     query_id: str
     public_id: str
     claims: frozenset[int] | None = None
+    paths: frozenset[ClaimPath] | None = None
+    """Instead of ``claims``: the claims paths (of the query's ``claims``) to reveal, from
+    any of its claim sets (the JSON API)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +353,10 @@ def _candidate(match: DcqlMatch, choice: Choice) -> Candidate:
 
 
 def _claims_to_reveal(match: DcqlMatch, choice: Choice) -> list[ClaimQuery]:
+    if choice.paths is not None:
+        asked = match.query.query(choice.query_id).claims or ()
+        firsts = {c.path: c for c in reversed(asked)}  # §6.1: the first of the same path
+        return [c for c in asked if c.path in choice.paths and firsts[c.path] is c]
     return [
         claim
         for index, claim in enumerate(_candidate(match, choice).claims)
@@ -375,12 +384,14 @@ def check_choices(
         if query.format != "dc+sd-jwt" or choice.public_id not in held:
             continue
         disclosable = disclosable_paths(rows[choice.public_id])
+        claims = held[choice.public_id].claims
         visible = [
-            c.path for c in _candidate(match, choice).claims
-            if not any(path_selected(d, [c.path]) for d in disclosable)
+            c.path for c in query.claims or ()
+            if select_path(claims, c.path)
+            and not any(path_selected(d, [c.path]) for d in disclosable)
         ]  # fmt: skip
         revealed = [c.path for c in _claims_to_reveal(match, choice)] + visible
-        check = check_selection(query, held[choice.public_id].claims, revealed)
+        check = check_selection(query, claims, revealed)
         if check.met is None:
             needed.append({"query": query.id, "credential": choice.public_id,
                            "claims": [list(c.path) for c in check.missing]})  # fmt: skip
@@ -512,3 +523,45 @@ def choices_for(match: DcqlMatch, public_ids: Sequence[str]) -> list[Choice]:
             raise InputError("not_matching", "Een gekozen bewijs past niet bij de vraag.")
         out.append(Choice(query_id, public_id))
     return with_companions(match, out)
+
+
+def choices_with_claims(
+    match: DcqlMatch,
+    public_ids: Sequence[str],
+    claims: Mapping[str, Sequence[Sequence[str | int | None]]] | None,
+) -> list[Choice]:
+    """The JSON API's choice: :func:`choices_for` the credentials, and per SD-JWT VC named
+    in ``claims`` only those claims paths (each must be one the queries it answers ask for;
+    an optional query left without any is dropped). Credentials not in ``claims`` disclose
+    the first claim set of each query they meet. Raises :class:`SelectionError`."""
+    choices = choices_for(match, public_ids)
+    wanted = {pid: {tuple(p) for p in paths} for pid, paths in (claims or {}).items()}
+    unknown = sorted(set(wanted) - set(public_ids))
+    if unknown:
+        raise SelectionError(
+            "claim_not_asked", "Gegevens genoemd bij een bewijs dat niet gekozen is: "
+            + ", ".join(unknown[:5]),
+        )  # fmt: skip
+    companions = set(companion_ids(match))
+    out: list[Choice] = []
+    for public_id, paths in wanted.items():
+        mine = [c for c in choices if c.public_id == public_id]
+        if any(match.query.query(c.query_id).format != "dc+sd-jwt" for c in mine):
+            raise SelectionError(
+                "claim_not_asked",
+                f"Bewijs {public_id} gaat in zijn geheel mee; je kunt er geen gegevens uit kiezen.",
+            )
+        offered = {c.path for x in mine for c in match.query.query(x.query_id).claims or ()}
+        extra = sorted(paths - offered, key=str)
+        if extra:
+            named = ", ".join(json.dumps(list(p)) for p in extra[:5])
+            raise SelectionError("claim_not_asked", f"Daar vroeg de controleur niet om: {named}.")
+    for choice in choices:
+        if choice.public_id not in wanted:
+            out.append(choice)
+            continue
+        asked = {c.path for c in match.query.query(choice.query_id).claims or ()}
+        reveal = frozenset(wanted[choice.public_id] & asked)
+        if reveal or choice.query_id not in companions:
+            out.append(Choice(choice.query_id, choice.public_id, paths=reveal))
+    return out

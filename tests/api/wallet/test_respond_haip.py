@@ -678,3 +678,80 @@ def test_a_choice_that_meets_no_claim_set_is_not_sent(wallet: Wallet, served: Se
     _, payload = served.spec.decrypt(served.responses[0]["response"])
     _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
     assert [d[1] for d in disclosures] == ["achievement_name"]
+
+
+DCQL_TWO_SETS = {
+    "credentials": [
+        dict(
+            DCQL_SD["credentials"][0],
+            claims=[{"id": "what", "path": ["achievement_name"]},
+                    {"id": "name", "path": ["holder_name"]},
+                    {"id": "number", "path": ["student_number"]}],
+            claim_sets=[["what", "name"], ["what", "number"]],
+        )
+    ]
+}  # fmt: skip
+
+
+def _api_answer(person: Person, served: Served, rid: str, pid: str, **body: Any) -> Any:
+    link = served.offer(rid, DCQL_TWO_SETS)
+    return person.post("/api/requests/answer", json={"request": link, "credentials": [pid],
+                                                     **body})  # fmt: skip
+
+
+def _disclosed(served: Served) -> list[str]:
+    _, payload = served.spec.decrypt(served.responses[-1]["response"])
+    _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
+    return sorted(d[1] for d in disclosures)
+
+
+def test_json_api_discloses_the_chosen_claims_or_the_first_claim_set(
+    wallet: Wallet, served: Served
+) -> None:
+    """The API answer takes claims paths per credential; by default exactly the first claim
+    set the credential meets goes (not every claim asked for: the student number is asked
+    too, and held, but only in the second set); a choice meeting no set, or a claim not
+    asked for, is refused with 400 problem+json and nothing is sent."""
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person)
+    default = _api_answer(person, served, "d", pid)
+    assert default.status_code == 200, default.text
+    assert _disclosed(served) == ["achievement_name", "holder_name"]
+
+    second = _api_answer(person, served, "s", pid,
+                         claims={pid: [["achievement_name"], ["student_number"]]})  # fmt: skip
+    assert second.status_code == 200, second.text
+    assert _disclosed(served) == ["achievement_name", "student_number"]
+
+    sent = len(served.responses)
+    short = _api_answer(person, served, "x", pid, claims={pid: [["holder_name"]]})
+    assert short.status_code == 400, short.text
+    assert short.headers["content-type"].startswith("application/problem+json")
+    problem = short.json()
+    assert problem["code"] == "claims_needed"
+    assert problem["needed"] == [
+        {"query": "diploma", "credential": pid, "claims": [["achievement_name"]]}
+    ]
+    too_much = [["achievement_name"], ["holder_name"], ["secret"]]
+    not_asked = _api_answer(person, served, "y", pid, claims={pid: too_much})
+    assert not_asked.status_code == 400, not_asked.text
+    assert not_asked.json()["code"] == "claim_not_asked"
+    assert '["secret"]' in not_asked.json()["detail"]
+    other = _api_answer(person, served, "z", pid, claims={"someone-else": [["holder_name"]]})
+    assert other.status_code == 400
+    assert other.json()["code"] == "claim_not_asked"
+    hostiles: list[Any] = [[[]], [[-1]], [[1.5]], [[{"a": 1}]], [["x"] * 17], "x"]
+    for hostile in hostiles:
+        bad = _api_answer(person, served, "h", pid, claims={pid: hostile})
+        assert bad.status_code == 400, (hostile, bad.text)  # the schema refuses it
+        assert bad.headers["content-type"].startswith("application/problem+json")
+    assert len(served.responses) == sent  # none of the refused choices reached the verifier
+
+
+def test_json_api_documents_the_claims_choice(wallet: Wallet) -> None:
+    schema = wallet.client.get("/openapi.json").json()
+    body = schema["components"]["schemas"]["AnswerRequest"]["properties"]["claims"]
+    assert "first claim set" in body["description"]
+    answer = schema["paths"]["/api/requests/answer"]["post"]
+    assert "400" in answer["responses"]
+    assert "claims_needed" in answer["responses"]["400"]["description"]

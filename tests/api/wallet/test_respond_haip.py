@@ -548,6 +548,7 @@ def test_consent_page_in_english(wallet: Wallet, served: Served) -> None:
     assert "Name (from the verifier&#39;s certificate)" in page.text
     assert "Your answer is encrypted so that only this verifier can read it." in page.text
     assert "Achievement: <strong>Verzorgende IG</strong>" in page.text  # en-US claim label
+    assert "</strong> asks for proof of your education." in page.text
 
 
 def test_self_declared_name_is_shown_apart(wallet: Wallet, served: Served) -> None:

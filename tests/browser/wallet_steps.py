@@ -12,6 +12,11 @@ RECEIVED = "Het is gecontroleerd en staat in je paspoort"
 def register(page: Any, wallet: str, email: str, name: str = "Nikola Đorđević") -> None:
     """A new account through ``/register``; ends on the (empty) passport."""
     page.goto(wallet + "/register")
+    fill_register_form(page, email, name)
+
+
+def fill_register_form(page: Any, email: str, name: str = "Nikola Đorđević") -> None:
+    """The register form, already open: fill it in and make the passport."""
     page.get_by_label("Naam").fill(name)
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)

@@ -24,6 +24,9 @@ Rules followed:
   when a selected value equals one of them in type and value (§6.3). Without ``claim_sets``
   every listed claim is needed; with them the first set the credential satisfies is used
   (§6.4.1). Without ``claims`` no selectively disclosable claim is asked for.
+- A person's choice of claims (:func:`check_selection`) answers the query only when the
+  claims it reveals hold every claim of one claim set (all listed claims without claim
+  sets); otherwise §6.4.1 leaves no option: the credential is not returned for that query.
 - ``credential_sets`` (§6.2): each required set needs one option whose queries all have a
   candidate; without sets every query is required (§6.4.2).
 - ``trusted_authorities`` (§6.1.1): a credential matches when one entry matches it. Type
@@ -66,8 +69,10 @@ __all__ = [
     "DcqlMatch",
     "DcqlQuery",
     "HeldCredential",
+    "SelectionCheck",
     "TrustedAuthority",
     "authority_key_ids",
+    "check_selection",
     "match_credential",
     "match_query",
     "parse_dcql",
@@ -541,3 +546,48 @@ def match_query(query: DcqlQuery, held: Sequence[HeldCredential]) -> DcqlMatch:
             next((o for o in s.options if set(o) <= met), None) for s in query.credential_sets
         )
     return DcqlMatch(query, candidates, options)
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionCheck:
+    """Whether the claims a person chose to reveal answer a Credential Query."""
+
+    met: tuple[ClaimQuery, ...] | None
+    """The claims of the first claim set the selection holds (every listed claim without
+    claim sets; empty when the query lists no claims); None when it holds none."""
+    missing: tuple[ClaimQuery, ...] = ()
+    """When none is met: the fewest claims to add to meet one, of a claim set the credential
+    can meet (the earliest such set on a tie: the verifier's preference)."""
+
+
+def check_selection(
+    query: CredentialQuery, claims: Mapping[str, Any], revealed: Iterable[ClaimPath]
+) -> SelectionCheck:
+    """Check the claims paths a holder reveals of a credential (``claims``: all its claims)
+    against ``query``'s ``claim_sets`` (§6.4.1). ``revealed`` counts what the verifier will
+    see: the claims chosen plus those the issuer made always visible.
+
+        >>> query = parse_dcql({"credentials": [{"id": "d", "format": "dc+sd-jwt",
+        ...     "meta": {"vct_values": ["v"]}, "claims": [{"id": "a", "path": ["a"]},
+        ...     {"id": "b", "path": ["b"]}], "claim_sets": [["a", "b"], ["a"]]}]}).credentials[0]
+        >>> [c.id for c in check_selection(query, {"a": 1, "b": 2}, [("a",)]).met]
+        ['a']
+        >>> check = check_selection(query, {"a": 1, "b": 2}, [("b",)])
+        >>> check.met, [c.id for c in check.missing]
+        (None, ['a'])
+    """
+    if query.claims is None:
+        return SelectionCheck(())
+    shown = set(revealed)
+    if query.claim_sets is None:
+        options = [_unique_claims(query.claims)]
+    else:
+        by_id = {c.id: c for c in query.claims if c.id is not None}
+        options = [_unique_claims([by_id[i] for i in s]) for s in query.claim_sets]
+    held = [o for o in options if all(_present(claims, c) for c in o)]
+    for option in held:
+        if all(c.path in shown for c in option):
+            return SelectionCheck(option)
+    shortfalls = [tuple(c for c in o if c.path not in shown) for o in held]
+    fewest = min(shortfalls, key=len, default=())
+    return SelectionCheck(None, fewest)

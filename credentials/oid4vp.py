@@ -28,6 +28,7 @@ from .errors import CredentialsError
 __all__ = [
     "CLIENT_ID_PREFIX",
     "SCHEME",
+    "VC_TYPE_IRI",
     "AuthorizationRequest",
     "OpenId4VpError",
     "build_authorization_request",
@@ -42,6 +43,9 @@ SCHEME = "openid4vp://"
 CLIENT_ID_PREFIX = "redirect_uri:"
 MAX_LENGTH = 64 * 1024
 _JSON_PARAMS = ("dcql_query", "client_metadata")
+VC_TYPE_IRI = "https://www.w3.org/2018/credentials#VerifiableCredential"
+"""``VerifiableCredential`` fully expanded (the IRI of VC Data Model 1.1 and 2.0): DCQL
+``type_values`` name expanded types (B.1.1), not the compact names of a credential's JSON."""
 
 
 class OpenId4VpError(CredentialsError, ValueError):
@@ -77,9 +81,11 @@ class AuthorizationRequest:
 
 
 def mbo_dcql_query(
-    query_id: str = "mbo_credentials", types: Sequence[str] = ("VerifiableCredential",)
+    query_id: str = "mbo_credentials", types: Sequence[str] = (VC_TYPE_IRI,)
 ) -> dict[str, Any]:
-    """A DCQL query for any number of our ``ldp_vc`` credentials of the given types."""
+    """A DCQL query for any number of ``ldp_vc`` credentials having all of ``types``, fully
+    expanded type IRIs (B.1.1; :func:`qualifications.achievements.type_iris` gives ours per
+    kind)."""
     return {
         "credentials": [
             {

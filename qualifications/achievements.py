@@ -48,6 +48,7 @@ __all__ = [
     "evidence_from_credential",
     "kind_of_credential",
     "schema_id",
+    "type_iris",
 ]
 
 CATALOG_IRI = "https://w3id.org/mbo-wallet/catalog/"
@@ -117,6 +118,22 @@ KINDS: Mapping[CredentialKind, KindInfo] = {
     ),
 }
 _BY_VC_TYPE = {info.vc_type: kind for kind, info in KINDS.items()}
+
+VC_TYPE_IRI = "https://www.w3.org/2018/credentials#VerifiableCredential"
+"""``VerifiableCredential`` as the VC Data Model contexts (1.1 and 2.0) expand it."""
+OB_CREDENTIAL_IRI = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
+"""``OpenBadgeCredential`` as the Open Badges 3.0 context expands it."""
+MBO_VOCAB = "https://w3id.org/mbo-wallet/vocab#"
+"""Where the project's context puts the kinds' credential types."""
+
+
+def type_iris(kind: CredentialKind | None = None) -> tuple[str, ...]:
+    """The fully expanded types (what DCQL ``type_values`` name, OpenID4VP 1.0 B.1.1) every
+    credential of ``kind`` has: ``VerifiableCredential``, ``OpenBadgeCredential`` and the
+    kind's own type; without a kind, only ``VerifiableCredential`` (any credential)."""
+    if kind is None:
+        return (VC_TYPE_IRI,)
+    return (VC_TYPE_IRI, OB_CREDENTIAL_IRI, MBO_VOCAB + KINDS[kind].vc_type)
 
 
 @dataclass(frozen=True, slots=True)

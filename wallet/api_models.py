@@ -125,8 +125,31 @@ class RequestText(BaseModel):
     request: str = Field(max_length=64 * 1024)
 
 
+ClaimsPath = Annotated[
+    list[Annotated[str, Field(max_length=200)] | Annotated[int, Field(ge=0)] | None],
+    Field(min_length=1, max_length=16),
+]
+"""A DCQL claims path pointer (OpenID4VP 1.0 §7): member names, array indexes, null."""
+
+
 class AnswerRequest(RequestText):
-    credentials: list[str] = Field(max_length=50)
+    credentials: list[Annotated[str, Field(max_length=100)]] = Field(
+        max_length=50,
+        description="Ids of the stored credentials to send; each answers the first "
+        "Credential Query it fits (and, for an SD-JWT VC, the optional queries asking more "
+        "of the same credential).",
+    )
+    claims: dict[str, Annotated[list[ClaimsPath], Field(max_length=100)]] | None = Field(
+        default=None,
+        max_length=50,
+        description="Per SD-JWT VC (its id): the claims paths to disclose, each one the "
+        "verifier asked for (across the queries the credential answers). Without an entry "
+        "the wallet discloses exactly the first claim set of each query the credential "
+        "meets (§6.4.1), never more. A choice that holds none of a query's claim_sets, or "
+        "a path not asked for, is refused with 400 problem+json (`code` `claims_needed` "
+        "with `needed`: per query and credential the paths to add; or `claim_not_asked`).",
+        examples=[{"c-1a2b": [["achievement_name"], ["kerntaak_1_code"]]}],
+    )
 
 
 class ExportRequest(BaseModel):

@@ -44,7 +44,7 @@ def wallet_problem(exc: Exception) -> ProblemError:
             error["pointer"] = f"/{exc.field}"
         extra = {"code": exc.code, **{k: v for k, v in exc.extra.items() if v is not None}}
         return ProblemError(
-            422,
+            exc.status,
             "Niet gelukt",
             detail,
             slug=exc.code.replace("_", "-"),

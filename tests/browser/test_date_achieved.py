@@ -18,11 +18,11 @@ from credentials.examples import mbo_certificaat
 from ..processes import REPO, IssuerProcess, issuer_process, wallet_process
 from .conftest import watched_page
 from .wallet.test_share_fallback import verifier_process
+from .wallet_steps import receive, register
 
 pytestmark = pytest.mark.browser
 
 SHOTS = REPO / "artifacts" / "screenshots" / "date-achieved"
-PASSWORD = "een lange zin als wachtwoord"
 
 
 def _shot(page: Any, name: str) -> None:
@@ -68,18 +68,8 @@ def test_the_day_achieved_everywhere(tmp_path: Path, browser: Any, width: int) -
 
             learner = watched_page(browser, errors, width=width, height=height)
             learner.context.set_default_timeout(30_000)
-            learner.goto(wallet + "/register")
-            learner.get_by_label("Naam").fill("Nikola Đorđević")
-            learner.get_by_label("E-mailadres").fill(f"nikola{width}@example.nl")
-            learner.get_by_label("Wachtwoord").fill(PASSWORD)
-            learner.get_by_role("button", name="Paspoort aanmaken").click()
-            learner.get_by_role("heading", name="Mijn paspoort").wait_for()
-            learner.goto(wallet + "/receive")
-            learner.get_by_label("Link of inhoud van de QR-code").fill(offer_uri)
-            learner.get_by_role("button", name="Ontvangen").click()
-            learner.get_by_label("Code van de uitgever").fill(tx_code)
-            learner.get_by_role("button", name="Ontvangen").click()
-            learner.get_by_text("Het is gecontroleerd en staat in je paspoort").wait_for()
+            register(learner, wallet, f"nikola{width}@example.nl")
+            receive(learner, wallet, offer_uri, tx_code)
             expect(learner.locator("#fact-date-achieved")).to_have_text("26-06-2026")
             _shot(learner, f"{width}-01-credential")
 

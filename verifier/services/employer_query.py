@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from credentials.oid4vp import VC_TYPE_IRI
 from qualifications.achievements import CredentialKind
 from qualifications.catalog import Catalog
 from qualifications.sd_jwt_vc_claims import MAX_KERNTAKEN, MAX_WERKPROCESSEN, vct_of
@@ -131,10 +132,6 @@ def parts_query(query_id: str, prefix: str, most: int) -> dict[str, Any]:
         ],
         "claim_sets": [ids[:length] for length in range(most, 0, -1)],
     }
-
-
-VC_TYPE_IRI = "https://www.w3.org/2018/credentials#VerifiableCredential"
-"""``VerifiableCredential`` fully expanded: DCQL ``type_values`` are IRIs (B.1.1)."""
 
 
 def employer_query(

@@ -120,7 +120,18 @@ def preview_request(
     }
 
 
-@router.post("/requests/answer")
+@router.post(
+    "/requests/answer",
+    responses={
+        400: {
+            "description": "The chosen claims do not answer the request (problem+json, "
+            "`code` `claims_needed` with `needed`, or `claim_not_asked`)",
+            "content": {"application/problem+json": {}},
+        },
+        404: {"description": "A chosen credential is not in this wallet"},
+        422: {"description": "The request cannot be read or answered (problem+json `code`)"},
+    },
+)
 def answer_request(
     body: AnswerRequest,
     uow: UowDep,
@@ -131,8 +142,10 @@ def answer_request(
     anchors: VerifierAnchorsDep,
 ) -> dict[str, Any]:
     """Send the chosen credentials to the verifier (OpenID4VP direct_post or
-    direct_post.jwt); each goes to the first Credential Query it fits, with every claim
-    asked for."""
+    direct_post.jwt); each goes to the first Credential Query it fits. An SD-JWT VC
+    discloses the claims paths ``claims`` names for it, by default the first claim set of
+    each query it meets (§6.4.1), and never a claim the verifier did not ask for; a choice
+    that holds none of a query's claim sets is refused (400) and nothing is sent."""
     loaded = presentation_requests.load_request(
         body.request, http=http, now=now, trust_anchors=anchors
     )
@@ -140,7 +153,7 @@ def answer_request(
     if not {r.public_id for r in owned} >= set(body.credentials):
         raise NotFoundError("Een gekozen bewijs staat niet in je portemonnee.")
     match = presentation_requests.match_rows(loaded.request, owned)
-    choices = presentation_requests.choices_for(match, body.credentials)
+    choices = presentation_requests.choices_with_claims(match, body.credentials, body.claims)
     answered = presentation_requests.answer_request(
         uow, account, loaded, choices, http=http, box=box, now=now
     )

@@ -19,7 +19,7 @@ from web_common.ui.sessions import DEFAULT_CSP
 from ..db.tables import Account, StoredCredential
 from ..deps import AccountDep, BoxDep, HttpDep, NowDep, UowDep, VerifierAnchorsDep
 from ..services import presentation_requests, wallet_credentials
-from ..services.errors import InputError, NotFoundError
+from ..services.errors import InputError, NotFoundError, SelectionError
 from ..services.presentation_requests import Choice, LoadedRequest
 from ..services.request_view import companion_ids, describe_request
 from ..services.transport import GuardedHttp
@@ -115,6 +115,10 @@ MESSAGES = {
     "mixed_holders": (
         "Deze bewijzen horen bij verschillende sleutels (na een import). Stuur ze apart."
     ),
+    "claims_needed": (
+        "Je hebt te weinig gegevens aangevinkt: de controleur heeft van dit bewijs minstens de "
+        "genoemde gegevens nodig. Er is niets verstuurd."
+    ),
 }
 
 
@@ -158,12 +162,18 @@ def _preview(
     *,
     error: str | None = None,
     chosen: frozenset[str] = frozenset(),
+    ticked: frozenset[str] | None = None,
+    needed: SelectionError | None = None,
     status: int = 200,
 ) -> Response:
     consent = presentation_requests.consent(loaded.request, rows)
+    lacking = {
+        (str(n["query"]), str(n["credential"])): [tuple(p) for p in n["claims"]]
+        for n in (needed.needed if needed is not None else [])
+    }
     view = describe_request(
         loaded.request, consent.match, rows, claims_of=consent.claims,
-        disclosable_of=consent.disclosable, lang=get_language(request),
+        disclosable_of=consent.disclosable, needed=lacking, lang=get_language(request),
     )  # fmt: skip
     context: dict[str, Any] = {
         "request_text": loaded.link,
@@ -173,6 +183,7 @@ def _preview(
         "error": error,
         "technical": None,
         "chosen": chosen,
+        "ticked": ticked,
     }
     page = render(request, "wallet/respond.html", context, status_code=status)
     origin = _web_origin(loaded.request.response_uri)
@@ -304,6 +315,11 @@ def respond_send(
         return _preview(
             request, loaded, rows, error=MESSAGES["not_found"], chosen=chosen, status=400
         )
+    except SelectionError as exc:
+        # the person's own ticks stay, and each card says what it needs at least
+        ticked = frozenset(str(v) for v in form.getlist("claim"))
+        return _preview(request, loaded, rows, error=_message(exc), chosen=chosen,
+                        ticked=ticked, needed=exc, status=400)  # fmt: skip
     except InputError as exc:
         return _preview(request, loaded, rows, error=_message(exc), chosen=chosen, status=400)
     redirect = answered.redirect_uri

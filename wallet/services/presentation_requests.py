@@ -31,11 +31,14 @@ from cryptography import x509
 
 from credentials.canonicalization import default_engine
 from credentials.dcql import (
+    Candidate,
     ClaimQuery,
     DcqlMatch,
     HeldCredential,
     authority_key_ids,
+    check_selection,
     match_query,
+    select_path,
 )
 from credentials.errors import CredentialsError, FetchError
 from credentials.jwk import EdDsaSigner, JwsSigner, jwk_thumbprint_uri
@@ -51,14 +54,14 @@ from credentials.oid4vp_wallet import (
     request_from_link,
     verify_request_object,
 )
-from credentials.sd_jwt import ClaimPath, SdJwtError, parse_sd_jwt
+from credentials.sd_jwt import ClaimPath, SdJwtError, parse_sd_jwt, path_selected
 from credentials.sd_jwt_holder import KeyBindingRequest, disclosure_paths, present
 from web_common.db import UnitOfWork
 from web_common.secrets import SecretBox
 
 from ..db.tables import Account, StoredCredential
 from .accounts import holder_keys, sd_jwt_holder_key
-from .errors import InputError
+from .errors import InputError, SelectionError
 from .receive import load_document
 from .request_view import companion_ids, sendable
 from .sd_jwt_stored import stored_claims
@@ -71,8 +74,11 @@ __all__ = [
     "Consent",
     "LoadedRequest",
     "answer_request",
+    "check_choices",
     "choices_for",
+    "choices_with_claims",
     "consent",
+    "disclosable_paths",
     "expanded_types",
     "held_credentials",
     "load_request",
@@ -251,17 +257,20 @@ class Consent:
     disclosable: dict[str, list[ClaimPath]]
 
 
+def disclosable_paths(row: StoredCredential) -> list[ClaimPath]:
+    """The claims paths of an SD-JWT VC's Disclosures (what the holder can withhold);
+    nothing for an unreadable one."""
+    try:
+        return [path for _, path in disclosure_paths(parse_sd_jwt(row.document))]
+    except (CredentialsError, ValueError):
+        return []
+
+
 def consent(request: WalletRequest, rows: Sequence[StoredCredential]) -> Consent:
     held = held_credentials(rows)
     by_id = {r.public_id: r for r in rows}
     claims = {h.ref: h.claims for h in held if h.format == "dc+sd-jwt"}
-    disclosable: dict[str, list[ClaimPath]] = {}
-    for ref in claims:
-        try:
-            parts = parse_sd_jwt(by_id[ref].document)
-            disclosable[ref] = [path for _, path in disclosure_paths(parts)]
-        except (CredentialsError, ValueError):
-            disclosable[ref] = []
+    disclosable = {ref: disclosable_paths(by_id[ref]) for ref in claims}
     return Consent(match_query(request.dcql, held), claims, disclosable)
 
 
@@ -276,6 +285,9 @@ class Choice:
     query_id: str
     public_id: str
     claims: frozenset[int] | None = None
+    paths: frozenset[ClaimPath] | None = None
+    """Instead of ``claims``: the claims paths (of the query's ``claims``) to reveal, from
+    any of its claim sets (the JSON API)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,13 +348,55 @@ def _assign(
     return by_query
 
 
+def _candidate(match: DcqlMatch, choice: Choice) -> Candidate:
+    return next(c for c in match.candidates[choice.query_id] if c.ref == choice.public_id)
+
+
 def _claims_to_reveal(match: DcqlMatch, choice: Choice) -> list[ClaimQuery]:
-    candidate = next(c for c in match.candidates[choice.query_id] if c.ref == choice.public_id)
+    if choice.paths is not None:
+        asked = match.query.query(choice.query_id).claims or ()
+        firsts = {c.path: c for c in reversed(asked)}  # §6.1: the first of the same path
+        return [c for c in asked if c.path in choice.paths and firsts[c.path] is c]
     return [
         claim
-        for index, claim in enumerate(candidate.claims)
+        for index, claim in enumerate(_candidate(match, choice).claims)
         if choice.claims is None or index in choice.claims
     ]
+
+
+_TOO_FEW = (
+    "Je hebt te weinig gegevens aangevinkt: de controleur heeft van dit bewijs minstens de "
+    "genoemde gegevens nodig. Er is niets verstuurd."
+)
+
+
+def check_choices(
+    match: DcqlMatch, rows: Mapping[str, StoredCredential], choices: Sequence[Choice]
+) -> None:
+    """Refuse (:class:`SelectionError`, code ``claims_needed``) claims chosen for an SD-JWT VC
+    that hold none of the query's ``claim_sets`` (OpenID4VP 1.0 §6.4.1: the credential
+    would not answer it). What the verifier sees counts: the chosen claims and those the
+    issuer made always visible. ``needed`` names the fewest claims to add."""
+    held = {h.ref: h for h in held_credentials([rows[c.public_id] for c in choices])}
+    needed: list[dict[str, Any]] = []
+    for choice in choices:
+        query = match.query.query(choice.query_id)
+        if query.format != "dc+sd-jwt" or choice.public_id not in held:
+            continue
+        disclosable = disclosable_paths(rows[choice.public_id])
+        claims = held[choice.public_id].claims
+        visible = [
+            c.path for c in query.claims or ()
+            if select_path(claims, c.path)
+            and not any(path_selected(d, [c.path]) for d in disclosable)
+        ]  # fmt: skip
+        revealed = [c.path for c in _claims_to_reveal(match, choice)] + visible
+        check = check_selection(query, claims, revealed)
+        if check.met is None:
+            needed.append({"query": query.id, "credential": choice.public_id,
+                           "claims": [list(c.path) for c in check.missing]})  # fmt: skip
+    if needed:
+        raise SelectionError("claims_needed", _TOO_FEW, needed=needed)
 
 
 def _vp_token(
@@ -411,6 +465,7 @@ def answer_request(
     rows = {r.public_id: r for r in _selected(uow, account, [c.public_id for c in choices])}
     match = match_rows(request, list(rows.values()))
     by_query = _assign(match, rows, choices)
+    check_choices(match, rows, [c for chosen in by_query.values() for c in chosen])
     vp_token = _vp_token(uow, account, box, request, match, rows, by_query, now)
     try:
         form = build_response(request, vp_token)
@@ -468,3 +523,45 @@ def choices_for(match: DcqlMatch, public_ids: Sequence[str]) -> list[Choice]:
             raise InputError("not_matching", "Een gekozen bewijs past niet bij de vraag.")
         out.append(Choice(query_id, public_id))
     return with_companions(match, out)
+
+
+def choices_with_claims(
+    match: DcqlMatch,
+    public_ids: Sequence[str],
+    claims: Mapping[str, Sequence[Sequence[str | int | None]]] | None,
+) -> list[Choice]:
+    """The JSON API's choice: :func:`choices_for` the credentials, and per SD-JWT VC named
+    in ``claims`` only those claims paths (each must be one the queries it answers ask for;
+    an optional query left without any is dropped). Credentials not in ``claims`` disclose
+    the first claim set of each query they meet. Raises :class:`SelectionError`."""
+    choices = choices_for(match, public_ids)
+    wanted = {pid: {tuple(p) for p in paths} for pid, paths in (claims or {}).items()}
+    unknown = sorted(set(wanted) - set(public_ids))
+    if unknown:
+        raise SelectionError(
+            "claim_not_asked", "Gegevens genoemd bij een bewijs dat niet gekozen is: "
+            + ", ".join(unknown[:5]),
+        )  # fmt: skip
+    companions = set(companion_ids(match))
+    out: list[Choice] = []
+    for public_id, paths in wanted.items():
+        mine = [c for c in choices if c.public_id == public_id]
+        if any(match.query.query(c.query_id).format != "dc+sd-jwt" for c in mine):
+            raise SelectionError(
+                "claim_not_asked",
+                f"Bewijs {public_id} gaat in zijn geheel mee; je kunt er geen gegevens uit kiezen.",
+            )
+        offered = {c.path for x in mine for c in match.query.query(x.query_id).claims or ()}
+        extra = sorted(paths - offered, key=str)
+        if extra:
+            named = ", ".join(json.dumps(list(p)) for p in extra[:5])
+            raise SelectionError("claim_not_asked", f"Daar vroeg de controleur niet om: {named}.")
+    for choice in choices:
+        if choice.public_id not in wanted:
+            out.append(choice)
+            continue
+        asked = {c.path for c in match.query.query(choice.query_id).claims or ()}
+        reveal = frozenset(wanted[choice.public_id] & asked)
+        if reveal or choice.query_id not in companions:
+            out.append(Choice(choice.query_id, choice.public_id, paths=reveal))
+    return out

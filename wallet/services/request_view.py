@@ -74,6 +74,9 @@ class CandidateView:
     selective: bool
     """Whether the person can choose claims (SD-JWT VC) or the whole document goes."""
     claims: tuple[ClaimView, ...]
+    needed: tuple[str, ...] = ()
+    """After a refused choice: the claims (display names) to tick again at least, so the
+    choice holds one of the verifier's claim sets."""
 
     @property
     def value(self) -> str:
@@ -216,11 +219,13 @@ def describe_request(
     *,
     claims_of: Mapping[str, Mapping[str, Any]] | None = None,
     disclosable_of: Mapping[str, Sequence[ClaimPath]] | None = None,
+    needed: Mapping[tuple[str, str], Sequence[ClaimPath]] | None = None,
     lang: str = "nl",
 ) -> RequestView:
     """The consent page's content. ``claims_of`` (public id → all claims of an SD-JWT VC)
     gives the values shown beside each requested claim; ``disclosable_of`` (public id → the
-    claims paths of its Disclosures) tells which claims the person can withhold."""
+    claims paths of its Disclosures) tells which claims the person can withhold; ``needed``
+    ((query id, public id) → claims paths) what a refused choice lacked."""
     by_id = {r.public_id: r for r in rows}
     optional_ids = _optional_ids(match)
     companions = companion_ids(match)
@@ -263,6 +268,10 @@ def describe_request(
             row = by_id[candidate.ref]
             selective = query.format == "dc+sd-jwt"
             claims = claim_views(query, candidate, row, selective)
+            lacking = [
+                _claim_label(ClaimQuery(path), vcts, lang)
+                for path in (needed or {}).get((query.id, row.public_id), ())
+            ]
             if selective and query.id not in optional_ids:
                 for other in companions:
                     extra = next(
@@ -271,10 +280,15 @@ def describe_request(
                     )
                     if extra is not None:
                         claims += claim_views(queries_by_id[other], extra, row, selective)
+                        other_vcts = queries_by_id[other].vct_values or ()
+                        lacking += [
+                            _claim_label(ClaimQuery(path), other_vcts, lang)
+                            for path in (needed or {}).get((other, row.public_id), ())
+                        ]
             candidates.append(
                 CandidateView(
                     row, query.id, kind_label(row.kind, lang), sendable(row), selective,
-                    tuple(claims),
+                    tuple(claims), tuple(dict.fromkeys(lacking)),
                 )
             )  # fmt: skip
         candidates.sort(key=lambda c: not c.sendable)

@@ -28,6 +28,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from credentials.oid4vp import VC_TYPE_IRI, parse_authorization_request
 from tests.databases import migrated
 from verifier.app import create_app
 from verifier.cli import app as cli
@@ -321,6 +322,9 @@ def test_by_value_requests_stay_for_our_wallet(pages: Pages) -> None:
     assert created["profile"] == "by_value"
     assert "request_uri=" not in created["link"]
     assert "response_mode=direct_post&" in created["link"]
+    # B.1.1: type_values are fully expanded IRIs, not the compact names of the JSON
+    [query] = parse_authorization_request(created["link"]).dcql_query["credentials"]
+    assert query["meta"] == {"type_values": [[VC_TYPE_IRI]]}
     refused = pages.client.post("/oid4vp/requests", json={"profile": "other"})
     assert refused.status_code == 400
 

@@ -52,6 +52,18 @@ DCQL_SD = {
         }
     ]
 }
+DCQL_EITHER = {
+    "credentials": [
+        dict(
+            DCQL_SD["credentials"][0],
+            claims=[{"id": "name", "path": ["holder_name"]},
+                    {"id": "what", "path": ["achievement_name"]}],
+            claim_sets=[["name", "what"], ["name"], ["what"]],
+        )
+    ]
+}  # fmt: skip
+"""Either claim answers (§6.4.1), so the person may withhold the other; without claim sets
+every listed claim is needed."""
 DCQL_LDP = {
     "credentials": [
         {
@@ -205,7 +217,7 @@ def _send(person: Person, page: str, fields: dict[str, Any]) -> Any:
 def test_selective_sd_jwt_answer_encrypted_to_the_verifier(wallet: Wallet, served: Served) -> None:
     person = wallet.person()
     pid = _store_sd_jwt(wallet, person)
-    link = served.offer("r1", DCQL_SD)
+    link = served.offer("r1", DCQL_EITHER)
     page = person.get(f"/respond?request={quote(link, safe='')}", headers=HTML)
     assert page.status_code == 200, page.text
     html = page.text
@@ -442,7 +454,7 @@ def test_received_sd_jwt_answered_end_to_end(tmp_path: Path, served: Served) -> 
         assert stored.status_code == 201, stored.text
         assert stored.json()["bound_to_holder"] is True
         pid = stored.json()["id"]
-        page = person.get(f"/respond?request={quote(served.offer('e2e', DCQL_SD), safe='')}")
+        page = person.get(f"/respond?request={quote(served.offer('e2e', DCQL_EITHER), safe='')}")
         assert page.status_code == 200, page.text
         assert "certificaat van een erkende controleur" in page.text
         sent = _send(
@@ -511,9 +523,11 @@ def test_always_visible_claims_have_no_checkbox(wallet: Wallet, served: Served) 
     pid = _store_sd_jwt(wallet, person)
     query = {
         "credentials": [
-            dict(DCQL_SD["credentials"][0], claims=[{"path": ["kind"]}, {"path": ["holder_name"]}])
+            dict(DCQL_SD["credentials"][0],
+                 claims=[{"id": "kind", "path": ["kind"]}, {"id": "name", "path": ["holder_name"]}],
+                 claim_sets=[["kind", "name"], ["kind"]])
         ]
-    }
+    }  # fmt: skip
     page = person.get(f"/respond?request={quote(served.offer('k', query), safe='')}")
     assert page.status_code == 200, page.text
     assert re.search(r'data-always="kind">Soort: <strong>diploma</strong>', page.text)
@@ -534,6 +548,7 @@ def test_consent_page_in_english(wallet: Wallet, served: Served) -> None:
     assert "Name (from the verifier&#39;s certificate)" in page.text
     assert "Your answer is encrypted so that only this verifier can read it." in page.text
     assert "Achievement: <strong>Verzorgende IG</strong>" in page.text  # en-US claim label
+    assert "</strong> asks for proof of your education." in page.text
 
 
 def test_self_declared_name_is_shown_apart(wallet: Wallet, served: Served) -> None:
@@ -618,3 +633,126 @@ def test_type_values_are_matched_as_expanded_iris(wallet: Wallet, served: Served
         "https://www.w3.org/2018/credentials#VerifiablePresentation"]]})]}  # fmt: skip
     page = person.get(f"/respond?request={quote(served.offer('x2', other), safe='')}")
     assert f'value="mbo:{public_id}"' not in page.text
+
+
+DCQL_SETS = {
+    "credentials": [
+        dict(
+            DCQL_SD["credentials"][0],
+            claims=[{"id": "name", "path": ["holder_name"]},
+                    {"id": "what", "path": ["achievement_name"]}],
+            claim_sets=[["name", "what"], ["what"]],
+        )
+    ]
+}  # fmt: skip
+
+
+def test_a_choice_that_meets_no_claim_set_is_not_sent(wallet: Wallet, served: Served) -> None:
+    """OpenID4VP 1.0 §6.4.1: unticking the achievement leaves only the name, which none of
+    the claim sets is; the wallet sends nothing and says which claim is needed at least,
+    with the person's own ticks kept."""
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person)
+    page = person.get(f"/respond?request={quote(served.offer('cs', DCQL_SETS), safe='')}")
+    assert page.status_code == 200, page.text
+    assert "data-needed" not in page.text
+    refused = _send(person, page.text, {"credential": [f"diploma:{pid}"],
+                                        "claim": [f"diploma:{pid}:0"]})  # fmt: skip
+    assert refused.status_code == 400, refused.text
+    assert served.responses == []  # nothing went to the verifier
+    assert "te weinig gegevens aangevinkt" in refused.text
+    needed = re.search(rf'data-needed="{pid}">([^<]*)<strong>([^<]*)</strong>', refused.text)
+    assert needed is not None, refused.text
+    assert needed.group(2) == "Behaald"  # the achievement, by its display name
+    assert f'value="diploma:{pid}:0" checked' in refused.text  # her ticks stay as they were
+    assert f'value="diploma:{pid}:1">' in refused.text
+    english = person.get(f"/respond?request={quote(served.offer('cs-en', DCQL_SETS), safe='')}"
+                         "&lang=en")  # fmt: skip
+    refused_en = _send(person, english.text, {"credential": [f"diploma:{pid}"],
+                                              "claim": [f"diploma:{pid}:0"]})  # fmt: skip
+    assert refused_en.status_code == 400
+    assert "tick at least:" in refused_en.text
+    # the achievement alone is the second claim set: sent, with only that Disclosure
+    sent = _send(person, refused.text, {"credential": [f"diploma:{pid}"],
+                                        "claim": [f"diploma:{pid}:1"]})  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    _, payload = served.spec.decrypt(served.responses[0]["response"])
+    _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
+    assert [d[1] for d in disclosures] == ["achievement_name"]
+
+
+DCQL_TWO_SETS = {
+    "credentials": [
+        dict(
+            DCQL_SD["credentials"][0],
+            claims=[{"id": "what", "path": ["achievement_name"]},
+                    {"id": "name", "path": ["holder_name"]},
+                    {"id": "number", "path": ["student_number"]}],
+            claim_sets=[["what", "name"], ["what", "number"]],
+        )
+    ]
+}  # fmt: skip
+
+
+def _api_answer(person: Person, served: Served, rid: str, pid: str, **body: Any) -> Any:
+    link = served.offer(rid, DCQL_TWO_SETS)
+    return person.post("/api/requests/answer", json={"request": link, "credentials": [pid],
+                                                     **body})  # fmt: skip
+
+
+def _disclosed(served: Served) -> list[str]:
+    _, payload = served.spec.decrypt(served.responses[-1]["response"])
+    _, disclosures = served.spec.check_kb_jwt(payload["vp_token"]["diploma"][0])
+    return sorted(d[1] for d in disclosures)
+
+
+def test_json_api_discloses_the_chosen_claims_or_the_first_claim_set(
+    wallet: Wallet, served: Served
+) -> None:
+    """The API answer takes claims paths per credential; by default exactly the first claim
+    set the credential meets goes (not every claim asked for: the student number is asked
+    too, and held, but only in the second set); a choice meeting no set, or a claim not
+    asked for, is refused with 400 problem+json and nothing is sent."""
+    person = wallet.person()
+    pid = _store_sd_jwt(wallet, person)
+    default = _api_answer(person, served, "d", pid)
+    assert default.status_code == 200, default.text
+    assert _disclosed(served) == ["achievement_name", "holder_name"]
+
+    second = _api_answer(person, served, "s", pid,
+                         claims={pid: [["achievement_name"], ["student_number"]]})  # fmt: skip
+    assert second.status_code == 200, second.text
+    assert _disclosed(served) == ["achievement_name", "student_number"]
+
+    sent = len(served.responses)
+    short = _api_answer(person, served, "x", pid, claims={pid: [["holder_name"]]})
+    assert short.status_code == 400, short.text
+    assert short.headers["content-type"].startswith("application/problem+json")
+    problem = short.json()
+    assert problem["code"] == "claims_needed"
+    assert problem["needed"] == [
+        {"query": "diploma", "credential": pid, "claims": [["achievement_name"]]}
+    ]
+    too_much = [["achievement_name"], ["holder_name"], ["secret"]]
+    not_asked = _api_answer(person, served, "y", pid, claims={pid: too_much})
+    assert not_asked.status_code == 400, not_asked.text
+    assert not_asked.json()["code"] == "claim_not_asked"
+    assert '["secret"]' in not_asked.json()["detail"]
+    other = _api_answer(person, served, "z", pid, claims={"someone-else": [["holder_name"]]})
+    assert other.status_code == 400
+    assert other.json()["code"] == "claim_not_asked"
+    hostiles: list[Any] = [[[]], [[-1]], [[1.5]], [[{"a": 1}]], [["x"] * 17], "x"]
+    for hostile in hostiles:
+        bad = _api_answer(person, served, "h", pid, claims={pid: hostile})
+        assert bad.status_code == 400, (hostile, bad.text)  # the schema refuses it
+        assert bad.headers["content-type"].startswith("application/problem+json")
+    assert len(served.responses) == sent  # none of the refused choices reached the verifier
+
+
+def test_json_api_documents_the_claims_choice(wallet: Wallet) -> None:
+    schema = wallet.client.get("/openapi.json").json()
+    body = schema["components"]["schemas"]["AnswerRequest"]["properties"]["claims"]
+    assert "first claim set" in body["description"]
+    answer = schema["paths"]["/api/requests/answer"]["post"]
+    assert "400" in answer["responses"]
+    assert "claims_needed" in answer["responses"]["400"]["description"]

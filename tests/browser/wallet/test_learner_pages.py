@@ -13,11 +13,11 @@ import pytest
 
 from ...processes import REPO, IssuerProcess, issuer_process, wallet_process
 from ..conftest import watched_page
+from ..wallet_steps import receive, register
 
 pytestmark = pytest.mark.browser
 
 SHOTS = REPO / "artifacts" / "screenshots" / "wallet"
-PASSWORD = "een lange zin als wachtwoord"
 
 
 @pytest.fixture
@@ -43,18 +43,10 @@ def test_passport_credential_and_share_link(
     errors: list[str] = []
     page = watched_page(browser, errors, width=width, height=844 if width < 500 else 900)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=wallet)
-    page.goto(wallet + "/register")
-    page.get_by_label("Naam").fill("Nikola Đorđević")
-    page.get_by_label("E-mailadres").fill(f"nikola{width}@example.nl")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Paspoort aanmaken").click()
-    page.get_by_role("heading", name="Mijn paspoort").wait_for()
+    register(page, wallet, f"nikola{width}@example.nl")
     for number in (1, 2):
         offer_uri, tx_code = issuer.offer(issuer.issue(number)["id"])
-        page.goto(wallet + "/receive?offer=" + offer_uri.replace("%", "%25").replace("&", "%26"))
-        page.get_by_label("Code van de uitgever").fill(tx_code)
-        page.get_by_role("button", name="Ontvangen").click()
-        page.get_by_text("Het is gecontroleerd en staat in je paspoort").wait_for()
+        receive(page, wallet, offer_uri, tx_code)
 
     # the credential's own page: its content and the checks in plain Dutch
     assert "Helpende Zorg en Welzijn" in page.locator("#fact-qualification").inner_text()

@@ -17,11 +17,11 @@ from PIL import Image
 
 from ...processes import REPO, IssuerProcess, issuer_process, wallet_process
 from ..conftest import ARGS, CHROMIUM, watched_page
+from ..wallet_steps import RECEIVED, register
 
 pytestmark = pytest.mark.browser
 
 SHOTS = REPO / "artifacts" / "screenshots" / "wallet"
-PASSWORD = "een lange zin als wachtwoord"
 
 
 def _qr_image(text: str, size: int = 480) -> Image.Image:
@@ -51,15 +51,6 @@ def servers(tmp_path: Path) -> Iterator[tuple[IssuerProcess, str]]:
             yield issuer, wallet
 
 
-def _register(page: Any, wallet: str, email: str) -> None:
-    page.goto(wallet + "/register")
-    page.get_by_label("Naam").fill("Nikola Đorđević")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Paspoort aanmaken").click()
-    page.get_by_role("heading", name="Mijn paspoort").wait_for()
-
-
 def _receive_after_scan(page: Any, tx_code: str, shot: str) -> None:
     page.wait_for_url("**/receive?offer=*")
     preview = page.locator("#offer-preview")
@@ -69,7 +60,7 @@ def _receive_after_scan(page: Any, tx_code: str, shot: str) -> None:
     page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
     page.get_by_label("Code van de uitgever").fill(tx_code)
     page.get_by_role("button", name="Ontvangen").click()
-    page.get_by_text("Het is gecontroleerd en staat in je paspoort").wait_for()
+    page.get_by_text(RECEIVED).wait_for()
 
 
 @pytest.mark.parametrize("width", [390, 1100])
@@ -97,7 +88,7 @@ def test_scan_an_offer_with_the_camera(
         try:
             page = watched_page(camera, errors, width=width, height=844 if width < 500 else 900)
             page.context.grant_permissions(["camera"], origin=wallet)
-            _register(page, wallet, f"camera{width}@example.nl")
+            register(page, wallet, f"camera{width}@example.nl")
             page.goto(wallet + "/receive")
             start = page.get_by_role("button", name="Scan met de camera")
             start.wait_for()
@@ -121,7 +112,7 @@ def test_scan_an_offer_from_a_photo(
     offer_uri, tx_code = issuer.offer(issuer.issue(1)["id"])
     errors: list[str] = []
     page = watched_page(browser, errors, width=390, height=844)
-    _register(page, wallet, "photo@example.nl")
+    register(page, wallet, "photo@example.nl")
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     blank = tmp_path / "blank.png"

@@ -18,11 +18,11 @@ import pytest
 
 from ...processes import REPO, free_port, issuer_process, serve, wallet_process
 from ..conftest import watched_page
+from ..wallet_steps import receive, register
 
 pytestmark = pytest.mark.browser
 
 SHOTS = REPO / "artifacts" / "screenshots" / "wallet"
-PASSWORD = "een lange zin als wachtwoord"
 
 
 @contextmanager
@@ -77,18 +77,8 @@ def test_the_fallback_share_page_leads_to_a_verdict(tmp_path: Path, browser: Any
 
                 learner = watched_page(browser, errors, width=430)
                 learner.context.set_default_timeout(30_000)
-                learner.goto(wallet + "/register")
-                learner.get_by_label("Naam").fill("Sanne de Vries")
-                learner.get_by_label("E-mailadres").fill("sanne@example.nl")
-                learner.get_by_label("Wachtwoord").fill(PASSWORD)
-                learner.get_by_role("button", name="Paspoort aanmaken").click()
-                learner.get_by_role("heading", name="Mijn paspoort").wait_for()
-                learner.goto(wallet + "/receive")
-                learner.get_by_label("Link of inhoud van de QR-code").fill(offer_uri)
-                learner.get_by_role("button", name="Ontvangen").click()
-                learner.get_by_label("Code van de uitgever").fill(tx_code)
-                learner.get_by_role("button", name="Ontvangen").click()
-                learner.get_by_text("Het is gecontroleerd en staat in je paspoort").wait_for()
+                register(learner, wallet, "sanne@example.nl", "Sanne de Vries")
+                receive(learner, wallet, offer_uri, tx_code)
                 learner.get_by_role("link", name="Mijn paspoort").click()
                 learner.get_by_role("link", name="Delen").first.click()
                 learner.get_by_label("Biedt ondersteuning bij dienstverlening").check()

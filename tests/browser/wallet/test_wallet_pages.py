@@ -14,11 +14,11 @@ import pytest
 
 from ...processes import REPO, IssuerProcess, issuer_process, wallet_process
 from ..conftest import watched_page
+from ..wallet_steps import RECEIVED, fill_register_form
 
 pytestmark = pytest.mark.browser
 
 SHOTS = REPO / "artifacts" / "screenshots" / "wallet"
-PASSWORD = "een lange zin als wachtwoord"
 
 
 @pytest.fixture
@@ -51,11 +51,7 @@ def test_receive_passport_share_revoke(servers: tuple[IssuerProcess, str], page:
     page.goto(wallet + "/")
     assert "/login" in page.url
     page.get_by_role("link", name="Maak er een aan").click()
-    page.get_by_label("Naam").fill("Sanne de Vries")
-    page.get_by_label("E-mailadres").fill("sanne@example.nl")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Paspoort aanmaken").click()
-    page.get_by_role("heading", name="Mijn paspoort").wait_for()
+    fill_register_form(page, "sanne@example.nl", "Sanne de Vries")
     _shot(page, "01-empty-passport")
 
     # receive: paste the QR content; the wallet asks for the code, then receives
@@ -67,7 +63,7 @@ def test_receive_passport_share_revoke(servers: tuple[IssuerProcess, str], page:
     page.get_by_role("button", name="Ontvangen").click()
     page.wait_for_load_state()
     _shot(page, "03a-after-receive")
-    page.get_by_text("Het is gecontroleerd en staat in je paspoort").wait_for()
+    page.get_by_text(RECEIVED).wait_for()
     assert page.locator("[data-state=ok]").count() == 1
     _shot(page, "03-credential")
 

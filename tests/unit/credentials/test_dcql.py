@@ -14,6 +14,7 @@ from credentials.dcql import (
     DcqlBudgets,
     DcqlError,
     HeldCredential,
+    check_selection,
     match_credential,
     match_query,
     parse_dcql,
@@ -98,6 +99,45 @@ def test_claim_sets_first_satisfiable_set_wins() -> None:
         match_credential(query.credentials[0], HeldCredential("p", "dc+sd-jwt", claims, PID))
         is None
     )
+
+
+def _paths(query_claims: Any, ids: str) -> list[tuple[Any, ...]]:
+    return [c.path for c in query_claims if c.id in ids]
+
+
+def test_a_selection_answers_only_when_it_holds_a_claim_set() -> None:
+    """§6.4.1: unticking claims may leave a choice that meets none of the claim sets; the
+    check says so and names the fewest claims to add, of a set the credential can meet."""
+    query = parse_dcql(_vector("dcql_claims_alternatives.json")).credentials[0]
+    claims = query.claims or ()
+    everything = _pid().claims
+    whole = check_selection(query, everything, _paths(claims, "abcde"))
+    assert [c.id for c in whole.met or ()] == ["a", "c", "d", "e"]  # the verifier's preference
+    second = check_selection(query, everything, _paths(claims, "abe"))
+    assert [c.id for c in second.met or ()] == ["a", "b", "e"]
+    short = check_selection(query, everything, _paths(claims, "acd"))
+    assert short.met is None
+    assert [c.id for c in short.missing] == ["e"]  # one claim away from the first set
+    nearer_second = check_selection(query, everything, _paths(claims, "b"))
+    assert nearer_second.met is None
+    assert [c.id for c in nearer_second.missing] == ["a", "e"]  # the second set is nearer
+    # a set the credential cannot meet is never what the person is told to complete
+    no_region = {k: v for k, v in everything.items() if k != "region"}
+    assert [c.id for c in check_selection(query, no_region, _paths(claims, "ac")).missing] == [
+        "b", "e"]  # fmt: skip
+    assert check_selection(query, no_region, _paths(claims, "acde")).met is None
+    assert check_selection(query, {}, []).missing == ()  # nothing it could meet at all
+
+
+def test_without_claim_sets_every_claim_is_needed_and_without_claims_none() -> None:
+    query = parse_dcql(_vector("dcql_simple.json")).credentials[0]
+    paths = [c.path for c in query.claims or ()]
+    assert check_selection(query, _pid().claims, paths).met == tuple(query.claims or ())
+    short = check_selection(query, _pid().claims, paths[1:])
+    assert short.met is None
+    assert [c.path for c in short.missing] == [paths[0]]
+    bare = parse_dcql(_one()).credentials[0]
+    assert check_selection(bare, _pid().claims, []).met == ()
 
 
 def test_credential_sets_options_and_optional_set() -> None:

@@ -84,3 +84,29 @@ def test_response_form_round_trip_and_errors() -> None:
             parse_response_form(bad)
     with pytest.raises(OpenId4VpError, match="JSON"):
         parse_authorization_request("openid4vp://?dcql_query=%7Bnope")
+
+
+def test_the_by_value_query_asks_with_expanded_type_iris() -> None:
+    """OpenID4VP 1.0 B.1.1: ``type_values`` are fully expanded IRIs. The by-value request
+    asks for ``VerifiableCredential`` so; per kind the IRIs are the ones the bundled contexts
+    expand each kind's issued types into, and a wallet matching expanded types finds it."""
+    from credentials.canonicalization import default_engine
+    from credentials.contexts import MBO_V1, OB_V3P0, VC_V2
+    from credentials.dcql import HeldCredential, match_credential, parse_dcql
+    from credentials.oid4vp import VC_TYPE_IRI
+    from qualifications.achievements import KINDS, type_iris
+    from qualifications.achievements import VC_TYPE_IRI as KIND_VC_IRI
+
+    assert VC_TYPE_IRI == KIND_VC_IRI == "https://www.w3.org/2018/credentials#VerifiableCredential"
+    [query] = mbo_dcql_query()["credentials"]
+    assert query["meta"] == {"type_values": [[VC_TYPE_IRI]]}
+    assert type_iris() == (VC_TYPE_IRI,)
+    for kind, info in KINDS.items():
+        types = ["VerifiableCredential", "OpenBadgeCredential", info.vc_type]
+        [node] = default_engine().expand({"@context": [VC_V2, OB_V3P0, MBO_V1], "type": types})
+        assert set(type_iris(kind)) == set(node["@type"]), kind
+        dcql = parse_dcql(mbo_dcql_query("q", type_iris(kind)))
+        expanded = HeldCredential("c", "ldp_vc", {}, types=frozenset(node["@type"]))
+        compact_only = HeldCredential("c", "ldp_vc", {}, types=frozenset(types))
+        assert match_credential(dcql.credentials[0], expanded) is not None
+        assert match_credential(dcql.credentials[0], compact_only) is None

@@ -185,11 +185,13 @@ def _reader(hint: Any, default: Any, parent: Record) -> Reader:
         if item is not str and convert is None:
             raise TypeError(f"catalog_codec: no JSON form for {t!r}")
 
+        empty = make()
+
         def strs(v: Any, _: dict[str, Any]) -> Any:
             if optional and (v is _MISSING or v is None):
                 return None
-            if v is _MISSING:
-                return make()
+            if v is _MISSING or (v == [] and type(v) is list):
+                return empty
             if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                 raise _expected("a list of strings")
             return make(v) if convert is None else make(convert(x) for x in v)

@@ -24,7 +24,7 @@ from typing import Any
 from qualifications.catalog import Catalog
 from qualifications.catalog_codec import read_fields, write
 from qualifications.catalog_fields import CATALOG, FORMAT_NAME, FORMAT_VERSION
-from qualifications.errors import CatalogError
+from qualifications.errors import CatalogError, CatalogErrorCode
 
 __all__ = [
     "FORMAT_NAME",
@@ -53,7 +53,7 @@ def load_catalog(*paths: Path) -> Catalog:
         try:
             docs.append(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
-            raise CatalogError(f"{path}: {exc}") from exc
+            raise CatalogError(f"{path}: {exc}", CatalogErrorCode.UNREADABLE) from exc
     return catalog_from_json(*docs)
 
 
@@ -118,14 +118,14 @@ def _merge_source(sources: dict[str, dict[str, str]], source_id: str, source: ob
             raise CatalogError(f"{where}.{key}: expected a string")
     value = {str(k): v for k, v in source.items()}
     if sources.get(source_id, value) != value:
-        raise CatalogError(f"source {source_id!r} differs between files")
+        raise CatalogError(f"source {source_id!r} differs between files", CatalogErrorCode.CONFLICT)
     sources[source_id] = value
 
 
 def _merge_texts(into: dict[str, str], texts: Mapping[str, object], where: str) -> None:
     for key, title in texts.items():
         if not isinstance(title, str) or into.get(key, title) != title:
-            raise CatalogError(f"{where}.{key}: conflicting or not text")
+            raise CatalogError(f"{where}.{key}: conflicting or not text", CatalogErrorCode.CONFLICT)
         into[key] = title
 
 
@@ -134,7 +134,7 @@ def _dedupe_identical(items: list[Any]) -> tuple[Any, ...]:
     out: dict[str, Any] = {}
     for item in items:
         if item.id in out and out[item.id] != item:
-            raise CatalogError(f"{item.id!r} differs between files")
+            raise CatalogError(f"{item.id!r} differs between files", CatalogErrorCode.CONFLICT)
         out[item.id] = item
     return tuple(out.values())
 

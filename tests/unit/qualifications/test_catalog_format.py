@@ -6,13 +6,20 @@ import copy
 import dataclasses
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from qualifications import CatalogError, catalog_from_json, catalog_to_json
+from qualifications import (
+    CatalogError,
+    CatalogErrorCode,
+    catalog_from_json,
+    catalog_to_json,
+    load_catalog,
+)
 from qualifications.catalog_codec import record_fields
 from qualifications.catalog_fields import RECORDS
 from qualifications.catalog_schema import catalog_schema, schema_text
@@ -122,6 +129,55 @@ def test_malformed_documents_are_refused_with_the_path(
     with pytest.raises(CatalogError) as raised:
         catalog_from_json(doc)
     assert message in str(raised.value)
+    conflict = "conflicting" in message
+    expected = CatalogErrorCode.CONFLICT if conflict else CatalogErrorCode.MALFORMED
+    assert raised.value.code is expected
+
+
+def _second_werkproces_code_as_first(doc: Doc) -> None:
+    werkprocessen = doc["dossiers"][0]["basisdeel"][0]["werkprocessen"]
+    werkprocessen[1]["code"] = werkprocessen[0]["code"]
+
+
+def _join_kerntaak_and_werkproces(doc: Doc) -> None:
+    key = {"crebo": doc["dossiers"][0]["crebo"], "version": doc["dossiers"][0]["version"]}
+    doc["equivalences"] = [{"a": {**key, "code": "B1-K1"}, "b": {**key, "code": "B1-K1-W1"}}]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (_set((*_Q, "diplomaRule"), "no-such-rule"), CatalogErrorCode.UNKNOWN_REFERENCE),
+        (_set((*_Q, "sources"), ["src-nowhere"]), CatalogErrorCode.UNKNOWN_REFERENCE),
+        (_second_werkproces_code_as_first, CatalogErrorCode.DUPLICATE),
+        (_set((*_WP, "code"), "B1-K2-W1"), CatalogErrorCode.BAD_CODE),
+        (_join_kerntaak_and_werkproces, CatalogErrorCode.INCONSISTENT),
+    ],
+)
+def test_rules_between_records_are_refused_with_a_code(
+    sample_doc: Doc, change: Callable[[Doc], None], code: CatalogErrorCode
+) -> None:
+    doc = copy.deepcopy(sample_doc)
+    change(doc)
+    with pytest.raises(CatalogError) as raised:
+        catalog_from_json(doc)
+    assert raised.value.code is code
+
+
+def test_files_that_disagree_or_cannot_be_read_have_their_codes(
+    sample_doc: Doc, tmp_path: Path
+) -> None:
+    other = copy.deepcopy(sample_doc)
+    other["dossiers"] = []
+    other["sources"]["src-shared-sample"] = {"what": "something else"}
+    with pytest.raises(CatalogError) as raised:
+        catalog_from_json(sample_doc, other)
+    assert raised.value.code is CatalogErrorCode.CONFLICT
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(broken)
+    assert raised.value.code is CatalogErrorCode.UNREADABLE
 
 
 def test_defaults_for_absent_members(sample_doc: Doc) -> None:

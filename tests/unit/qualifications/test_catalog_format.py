@@ -124,14 +124,18 @@ _WP = ("dossiers", 0, "basisdeel", 0, "werkprocessen", 0)
 def test_malformed_documents_are_refused_with_the_path(
     sample_doc: Doc, change: Callable[[Doc], None], message: str
 ) -> None:
+    error = _refused(sample_doc, change)
+    assert message in str(error)
+    conflict = "conflicting" in message
+    assert error.code is (CatalogErrorCode.CONFLICT if conflict else CatalogErrorCode.MALFORMED)
+
+
+def _refused(sample_doc: Doc, change: Callable[[Doc], None]) -> CatalogError:
     doc = copy.deepcopy(sample_doc)
     change(doc)
     with pytest.raises(CatalogError) as raised:
         catalog_from_json(doc)
-    assert message in str(raised.value)
-    conflict = "conflicting" in message
-    expected = CatalogErrorCode.CONFLICT if conflict else CatalogErrorCode.MALFORMED
-    assert raised.value.code is expected
+    return raised.value
 
 
 def _second_werkproces_code_as_first(doc: Doc) -> None:
@@ -157,11 +161,7 @@ def _join_kerntaak_and_werkproces(doc: Doc) -> None:
 def test_rules_between_records_are_refused_with_a_code(
     sample_doc: Doc, change: Callable[[Doc], None], code: CatalogErrorCode
 ) -> None:
-    doc = copy.deepcopy(sample_doc)
-    change(doc)
-    with pytest.raises(CatalogError) as raised:
-        catalog_from_json(doc)
-    assert raised.value.code is code
+    assert _refused(sample_doc, change).code is code
 
 
 def test_files_that_disagree_or_cannot_be_read_have_their_codes(

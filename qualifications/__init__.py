@@ -22,7 +22,12 @@ from qualifications.catalog_format import (
     load_catalog,
     save_catalog,
 )
-from qualifications.errors import CatalogError, QualificationsError, SbbXmlError
+from qualifications.errors import (
+    CatalogError,
+    CatalogErrorCode,
+    QualificationsError,
+    SbbXmlError,
+)
 from qualifications.evidence import (
     EXPERIENCE_KINDS,
     FORMAL_KINDS,
@@ -58,6 +63,7 @@ __all__ = [
     "FORMAL_KINDS",
     "Catalog",
     "CatalogError",
+    "CatalogErrorCode",
     "Certificate",
     "CertificateCoverage",
     "DiplomaRule",

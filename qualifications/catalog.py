@@ -18,7 +18,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from qualifications.errors import CatalogError
+from qualifications.errors import CatalogError, CatalogErrorCode
 from qualifications.model import (
     Certificate,
     DiplomaRule,
@@ -266,7 +266,7 @@ def _build_index(catalog: Catalog) -> _Index:
     dossiers: dict[DossierKey, Dossier] = {}
     for d in catalog.dossiers:
         if d.key in dossiers:
-            raise CatalogError(f"dossier {d.key} appears twice")
+            raise CatalogError(f"dossier {d.key} appears twice", CatalogErrorCode.DUPLICATE)
         dossiers[d.key] = d
 
     by_crebo: dict[str, list[Dossier]] = {}
@@ -295,12 +295,17 @@ def _build_index(catalog: Catalog) -> _Index:
     by_profile: dict[tuple[DossierKey, str], int] = {}
     for i, q in enumerate(qualifications):
         if q.id in qualification_by_id:
-            raise CatalogError(f"qualification id {q.id!r} appears twice")
+            raise CatalogError(
+                f"qualification id {q.id!r} appears twice", CatalogErrorCode.DUPLICATE
+            )
         qualification_by_id[q.id] = i
         if q.crebo is not None:
             crebo_lists.setdefault(q.crebo, []).append(i)
         if (q.dossier, q.profiel_code) in by_profile:
-            raise CatalogError(f"profile {q.profiel_code} appears twice in dossier {q.dossier}")
+            raise CatalogError(
+                f"profile {q.profiel_code} appears twice in dossier {q.dossier}",
+                CatalogErrorCode.DUPLICATE,
+            )
         by_profile[(q.dossier, q.profiel_code)] = i
 
     equivalents = _equivalence_classes(catalog.equivalences, units)
@@ -331,13 +336,19 @@ def _build_index(catalog: Catalog) -> _Index:
     for c in catalog.certificates:
         lookup = c.code or c.id
         if lookup in certificates:
-            raise CatalogError(f"certificate {lookup!r} appears twice")
+            raise CatalogError(f"certificate {lookup!r} appears twice", CatalogErrorCode.DUPLICATE)
         certificates[lookup] = c
         if c.keuzedeel is not None and c.keuzedeel not in keuzedelen:
-            raise CatalogError(f"certificate {lookup!r} names unknown keuzedeel {c.keuzedeel!r}")
+            raise CatalogError(
+                f"certificate {lookup!r} names unknown keuzedeel {c.keuzedeel!r}",
+                CatalogErrorCode.UNKNOWN_REFERENCE,
+            )
         dossier_key = c.dossier
         if c.covers is not None and dossier_key is None:
-            raise CatalogError(f"certificate {lookup!r} has coverage but no dossier version")
+            raise CatalogError(
+                f"certificate {lookup!r} has coverage but no dossier version",
+                CatalogErrorCode.INCONSISTENT,
+            )
         if dossier_key is not None and dossier_key in dossiers:
             for cov in c.covers or ():
                 _check_coverage(c, dossier_key, cov.kerntaak, cov.werkprocessen, units)
@@ -376,7 +387,7 @@ def _unique(pairs: Iterable[tuple[str, _T]]) -> dict[str, _T]:
     out: dict[str, _T] = {}
     for key, value in pairs:
         if key in out:
-            raise CatalogError(f"{key!r} appears twice")
+            raise CatalogError(f"{key!r} appears twice", CatalogErrorCode.DUPLICATE)
         out[key] = value
     return out
 
@@ -408,17 +419,23 @@ def _index_kerntaken(
 ) -> None:
     for kt in kerntaken:
         if not is_kerntaak_code(kt.code) or not kt.code.startswith(prefix + "-"):
-            raise CatalogError(f"{dossier.key}: {kt.code!r} is not a kerntaak code of {prefix}")
+            raise CatalogError(
+                f"{dossier.key}: {kt.code!r} is not a kerntaak code of {prefix}",
+                CatalogErrorCode.BAD_CODE,
+            )
         kt_key = PartKey(dossier.crebo, dossier.version, kt.code)
         if kt_key in units:
-            raise CatalogError(f"{kt_key} appears twice")
+            raise CatalogError(f"{kt_key} appears twice", CatalogErrorCode.DUPLICATE)
         wp_keys: list[PartKey] = []
         for wp in kt.werkprocessen:
             if not is_werkproces_code(wp.code) or not wp.code.startswith(kt.code + "-W"):
-                raise CatalogError(f"{kt_key}: {wp.code!r} is not a werkproces code of it")
+                raise CatalogError(
+                    f"{kt_key}: {wp.code!r} is not a werkproces code of it",
+                    CatalogErrorCode.BAD_CODE,
+                )
             wp_key = PartKey(dossier.crebo, dossier.version, wp.code)
             if wp_key in units:
-                raise CatalogError(f"{wp_key} appears twice")
+                raise CatalogError(f"{wp_key} appears twice", CatalogErrorCode.DUPLICATE)
             units[wp_key] = Unit(wp_key, wp.title, False, (wp_key,), kt_key)
             wp_keys.append(wp_key)
         units[kt_key] = Unit(kt_key, kt.title, True, tuple(wp_keys), kt_key)
@@ -432,16 +449,29 @@ def _check_qualification(
     keuzedelen: Mapping[str, Keuzedeel],
 ) -> None:
     if q.dossier != dossier.key:
-        raise CatalogError(f"qualification {q.id!r} says dossier {q.dossier}, not {dossier.key}")
+        raise CatalogError(
+            f"qualification {q.id!r} says dossier {q.dossier}, not {dossier.key}",
+            CatalogErrorCode.INCONSISTENT,
+        )
     if q.basisdeel != dossier.basisdeel:
-        raise CatalogError(f"qualification {q.id!r} does not carry its dossier's basisdeel")
+        raise CatalogError(
+            f"qualification {q.id!r} does not carry its dossier's basisdeel",
+            CatalogErrorCode.INCONSISTENT,
+        )
     if q.generic_requirements not in generic_sets:
-        raise CatalogError(f"{q.id!r}: unknown generic requirements {q.generic_requirements!r}")
+        raise CatalogError(
+            f"{q.id!r}: unknown generic requirements {q.generic_requirements!r}",
+            CatalogErrorCode.UNKNOWN_REFERENCE,
+        )
     if q.diploma_rule not in rules:
-        raise CatalogError(f"{q.id!r}: unknown diploma rule {q.diploma_rule!r}")
+        raise CatalogError(
+            f"{q.id!r}: unknown diploma rule {q.diploma_rule!r}", CatalogErrorCode.UNKNOWN_REFERENCE
+        )
     for code in q.keuzedelen:
         if code not in keuzedelen:
-            raise CatalogError(f"{q.id!r}: unknown keuzedeel {code!r}")
+            raise CatalogError(
+                f"{q.id!r}: unknown keuzedeel {code!r}", CatalogErrorCode.UNKNOWN_REFERENCE
+            )
 
 
 def _check_coverage(
@@ -454,10 +484,16 @@ def _check_coverage(
     kt_key = PartKey(dossier.crebo, dossier.version, kerntaak)
     unit = units.get(kt_key)
     if unit is None or not unit.is_kerntaak:
-        raise CatalogError(f"certificate {certificate.id!r} covers unknown kerntaak {kt_key}")
+        raise CatalogError(
+            f"certificate {certificate.id!r} covers unknown kerntaak {kt_key}",
+            CatalogErrorCode.UNKNOWN_REFERENCE,
+        )
     for code in werkprocessen or ():
         if PartKey(dossier.crebo, dossier.version, code) not in unit.werkprocessen:
-            raise CatalogError(f"certificate {certificate.id!r}: {code!r} is not in {kt_key}")
+            raise CatalogError(
+                f"certificate {certificate.id!r}: {code!r} is not in {kt_key}",
+                CatalogErrorCode.UNKNOWN_REFERENCE,
+            )
 
 
 def _equivalence_classes(
@@ -473,9 +509,14 @@ def _equivalence_classes(
     for eq in equivalences:
         for key in (eq.a, eq.b):
             if key not in units:
-                raise CatalogError(f"equivalence names unknown unit {key}")
+                raise CatalogError(
+                    f"equivalence names unknown unit {key}", CatalogErrorCode.UNKNOWN_REFERENCE
+                )
         if units[eq.a].is_kerntaak != units[eq.b].is_kerntaak:
-            raise CatalogError(f"equivalence joins a kerntaak and a werkproces: {eq.a}, {eq.b}")
+            raise CatalogError(
+                f"equivalence joins a kerntaak and a werkproces: {eq.a}, {eq.b}",
+                CatalogErrorCode.INCONSISTENT,
+            )
         ra, rb = find(eq.a), find(eq.b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
@@ -509,4 +550,6 @@ def _check_sources(catalog: Catalog) -> None:
     for what, ids in named:
         for source_id in ids:
             if source_id not in known:
-                raise CatalogError(f"{what} cites unknown source {source_id!r}")
+                raise CatalogError(
+                    f"{what} cites unknown source {source_id!r}", CatalogErrorCode.UNKNOWN_REFERENCE
+                )

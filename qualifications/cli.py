@@ -6,6 +6,7 @@ python -m qualifications import ../shared/catalog/sbb-xml/*.xml crebolijst.csv -
 python -m qualifications build [--shared ../shared/catalog] [--out FILE]
 python -m qualifications progress 25655 evidence.json [--json]
 python -m qualifications related 25498 | --evidence evidence.json [--limit 5] [--json]
+python -m qualifications schema > schemas/catalog/catalog.schema.json
 
 Every command reads ``schemas/catalog/kwalificatiestructuur.json`` (the full catalog) unless
 ``--catalog`` names other files.
@@ -23,6 +24,7 @@ import typer
 from qualifications.build import build_full_catalog
 from qualifications.catalog import Catalog
 from qualifications.catalog_format import load_catalog, save_catalog
+from qualifications.catalog_schema import schema_text
 from qualifications.crebo_list import apply_crebo_list, rows_from_csv
 from qualifications.errors import QualificationsError
 from qualifications.evidence import evidence_from_json
@@ -205,6 +207,12 @@ def build_command(
         f"wrote {out} ({len(cat.dossiers)} dossier versions,"
         f" {len(cat.qualifications)} qualifications)"
     )
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the catalog format's JSON Schema (generated from qualifications.catalog_fields)."""
+    typer.echo(schema_text(), nl=False)
 
 
 def _print_progress(report: ProgressReport) -> None:

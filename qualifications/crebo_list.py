@@ -34,7 +34,7 @@ from datetime import date, datetime
 from typing import Any
 
 from qualifications.catalog import Catalog, ImportOutcome
-from qualifications.errors import CatalogError
+from qualifications.errors import CatalogError, CatalogErrorCode
 from qualifications.model import Dossier, DossierKey, Qualification
 from qualifications.sbb_xml import DEFAULT_RULES
 
@@ -371,7 +371,10 @@ def _list_dossier(
         generic = "generic-niveau-4" if row.niveau == 4 else "generic-niveau-2-3"
         rule = DEFAULT_RULES[row.niveau]
         if generic not in known_sets or rule not in known_rules:
-            raise CatalogError(f"the catalog lacks {generic!r} or {rule!r} for list records")
+            raise CatalogError(
+                f"the catalog lacks {generic!r} or {rule!r} for list records",
+                CatalogErrorCode.UNKNOWN_REFERENCE,
+            )
         kwalificaties.append(
             Qualification(
                 id=f"mbo-{row.crebo}-{_slug(row.title)}@{version}",

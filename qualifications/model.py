@@ -28,7 +28,9 @@ from typing import NamedTuple
 
 __all__ = [
     "CEFR_LEVELS",
+    "KERNTAAK_CODE_PATTERN",
     "REFERENCE_LEVELS",
+    "WERKPROCES_CODE_PATTERN",
     "Certificate",
     "CertificateCoverage",
     "CompensationRule",
@@ -53,8 +55,11 @@ __all__ = [
     "level_at_least",
 ]
 
-_KERNTAAK_RE = re.compile(r"^(B1|P[1-9][0-9]*)-K[1-9][0-9]*$")
-_WERKPROCES_RE = re.compile(r"^(B1|P[1-9][0-9]*)-K[1-9][0-9]*-W[1-9][0-9]*$")
+#: The form of a kerntaak code (``B1-K1``, ``P2-K1``) and of a werkproces code (``B1-K1-W3``).
+KERNTAAK_CODE_PATTERN = r"^(B1|P[1-9][0-9]*)-K[1-9][0-9]*$"
+WERKPROCES_CODE_PATTERN = r"^(B1|P[1-9][0-9]*)-K[1-9][0-9]*-W[1-9][0-9]*$"
+_KERNTAAK_RE = re.compile(KERNTAAK_CODE_PATTERN)
+_WERKPROCES_RE = re.compile(WERKPROCES_CODE_PATTERN)
 
 #: Referentieniveaus for Nederlands and rekenen, lowest first.
 REFERENCE_LEVELS: tuple[str, ...] = ("1F", "2F", "3F", "4F")

@@ -32,7 +32,7 @@ from datetime import date, datetime
 from lxml import etree
 
 from qualifications.catalog import Catalog, ImportOutcome
-from qualifications.errors import CatalogError, SbbXmlError
+from qualifications.errors import CatalogError, CatalogErrorCode, SbbXmlError
 from qualifications.model import (
     Dossier,
     DossierKey,
@@ -121,7 +121,10 @@ def import_sbb_xml(
         for q in dossier.kwalificaties:
             rule = rules.get(q.niveau)
             if rule is None:
-                raise CatalogError(f"no diploma rule configured for niveau {q.niveau}")
+                raise CatalogError(
+                    f"no diploma rule configured for niveau {q.niveau}",
+                    CatalogErrorCode.UNKNOWN_REFERENCE,
+                )
             existing = catalog.qualification_in(dossier.key, q.profiel_code)
             q = dataclasses.replace(
                 q,

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 __all__ = ["insert_objects", "insert_rows"]
 
@@ -93,10 +94,14 @@ def insert_objects(
         keys = session.scalars(statement, completed).all()
         for row, value in zip(completed, keys, strict=True):
             row[key] = value
+    # made the way the ORM makes an object it loads: no __init__ and no attribute events,
+    # the values as the committed state; then attached to the session as persistent
+    manager = manager_of_class(model)
     objects = []
     for row in completed:
-        instance = model(**row)
-        make_transient_to_detached(instance)  # state as loaded from the database
+        instance = manager.new_instance()
+        instance.__dict__.update(row)
+        make_transient_to_detached(instance)
         session.add(instance)
         objects.append(instance)
     return objects

@@ -15,6 +15,9 @@ the cost of storing it. Here:
   every attribute loaded, in the session's identity map, as if they had been flushed.
 * :func:`insert_rows` is the same for rows nobody reads back (audit events): no keys taken,
   no objects made.
+* :func:`among` is ``column IN (…)`` for many values: on PostgreSQL ``column = ANY(array)``,
+  one parameter whatever the count, so the statement is short and psycopg converts it once
+  (the preview's look-up of issued credentials sent 500 placeholders per query).
 
 Both run in the session's transaction, so they commit or roll back with the unit of work,
 and flush what the session holds first, so rows keep the order in which they were made.
@@ -25,11 +28,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, func, insert, select
-from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
+from sqlalchemy import ColumnElement, Table, any_, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    QueryableAttribute,
+    Session,
+    make_transient_to_detached,
+)
 from sqlalchemy.orm.instrumentation import manager_of_class
 
-__all__ = ["insert_objects", "insert_rows"]
+__all__ = ["among", "insert_objects", "insert_rows"]
 
 _Model = TypeVar("_Model", bound=DeclarativeBase)
 
@@ -116,3 +125,16 @@ def insert_rows(
         completed = _complete(table, rows)
         session.flush()
         session.execute(insert(table), completed)
+
+
+def among(
+    session: Session,
+    column: ColumnElement[Any] | QueryableAttribute[Any],
+    values: Sequence[Any],
+) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL as ``column = ANY(:array)``, one parameter."""
+    expression = column.expression
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam(None, list(values), type_=ARRAY(expression.type))
+        return expression == any_(array)
+    return expression.in_(values)

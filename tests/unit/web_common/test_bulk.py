@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import ForeignKey, Integer, String, event, inspect, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from web_common.bulk import insert_objects, insert_rows
+from web_common.bulk import among, insert_objects, insert_rows
 from web_common.db import make_engine, new_metadata
 from web_common.db_types import UtcDateTime
 
@@ -119,3 +119,20 @@ def test_a_naive_moment_is_refused_as_by_the_orm(session: Session) -> None:
     naive = datetime(2026, 1, 1)
     with pytest.raises(Exception, match="time zone"):
         insert_rows(session, Parent, [{"name": "x", "created_at": naive}])
+
+
+def test_among_finds_the_rows_of_many_values_in_one_parameter(session: Session) -> None:
+    parents = insert_objects(
+        session, Parent, [{"name": f"n{i}", "created_at": NOW} for i in range(600)]
+    )
+    statements: list[str] = []
+    event.listen(session.get_bind(), "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))  # fmt: skip
+    wanted = [f"n{i}" for i in range(0, 600, 3)] + ["absent"]
+    found = session.scalars(select(Parent.id).where(among(session, Parent.name, wanted)))
+    assert sorted(found) == [p.id for p in parents[::3]]
+    by_id = session.scalars(select(Parent.name).where(among(session, Parent.id, [parents[1].id])))
+    assert by_id.all() == ["n1"]
+    assert session.scalars(select(Parent.id).where(among(session, Parent.name, []))).all() == []
+    if session.get_bind().dialect.name == "postgresql":
+        assert all(len(statement) < 300 for statement in statements)  # not a placeholder each

@@ -8,10 +8,11 @@ previewed and confirmed batch of ``--rows`` rows from :func:`bench_batch.generat
 Prints the process CPU time per row for the whole run and for its parts: claiming (building
 each unsigned credential from the catalog, result matching, status entries), issuing
 (``issue_credentials_many``) and within it ``add_proof`` (eddsa-rdfc-2022), offers
-(``create_offers_many``), and psycopg's conversion of queries (large multi-row INSERTs are
-never in its query cache). The parts are timed by wrapping those functions with a CPU clock
-(nothing else changes). CPU time, not wall time: on a shared machine the wall time mostly
-measures the other processes, PostgreSQL included.
+(``create_offers_many``), and psycopg's conversion of queries (statements over 4,096
+characters or 50 parameters are never in its cache; the chunk's INSERTs are short ones since
+:mod:`web_common.bulk`, so this should stay near zero). The parts are timed by wrapping
+those functions with a CPU clock (nothing else changes). CPU time, not wall time: on a
+shared machine the wall time mostly measures the other processes, PostgreSQL included.
 """
 
 from __future__ import annotations

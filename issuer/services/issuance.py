@@ -38,6 +38,7 @@ from credentials.keys import Ed25519KeyPair
 from credentials.timestamps import format_datetime, parse_datetime_stamp
 from credentials.verification import issuer_id
 from qualifications.achievements import DATE_IN_FUTURE, check_date_achieved
+from web_common.bulk import insert_objects
 from web_common.db import UnitOfWork
 
 from ..db.tables import IssuedCredential, Organisation
@@ -357,7 +358,8 @@ def issue_credentials_many(
                 size=status_list_size, now=now, rng=rng or random.SystemRandom(),
             )
         )  # fmt: skip
-    new_rows: list[tuple[_Planned, IssuedCredential]] = []
+    signed_plans: list[_Planned] = []
+    columns: list[dict[str, Any]] = []
     for plan in to_issue:
         entries = plan.item.entries or next(reserved)
         try:
@@ -366,29 +368,38 @@ def issue_credentials_many(
             results[plan.position] = BulkIssueResult(plan.reference, error=exc)
             continue
         subject = plan.completed.get("credentialSubject")
-        row = IssuedCredential(
-            organisation_id=org.id,
-            credential_ref=plan.reference,
-            result_key=plan.item.result_key,
-            credential_type=_kind(plan.completed),
-            subject_id=subject.get("id") if isinstance(subject, Mapping) else None,
-            student_number=_student_number(plan.item.student_number),
-            title=_title(plan.completed),
-            document=json.dumps(signed, ensure_ascii=False),
-            request_digest=plan.digest,
-            **entry_columns(entries),
-            issued_at=now,
+        signed_plans.append(plan)
+        columns.append(
+            {
+                "organisation_id": org.id,
+                "credential_ref": plan.reference,
+                "result_key": plan.item.result_key,
+                "credential_type": _kind(plan.completed),
+                "subject_id": subject.get("id") if isinstance(subject, Mapping) else None,
+                "student_number": _student_number(plan.item.student_number),
+                "title": _title(plan.completed),
+                "document": json.dumps(signed, ensure_ascii=False),
+                "request_digest": plan.digest,
+                **entry_columns(entries),
+                "revoked_at": None,
+                "suspended": False,
+                "issued_at": now,
+            }
         )
-        new_rows.append((plan, row))
-    uow.session.add_all([row for _, row in new_rows])
+    # one INSERT for the credentials and one for their audit events (web_common.bulk)
+    new_rows = list(
+        zip(signed_plans, insert_objects(uow.session, IssuedCredential, columns), strict=True)
+    )
+    events = []
     for plan, row in new_rows:
         replaces = {"replaces": plan.item.replaces} if plan.item.replaces else {}
-        audit.record(
-            uow, organisation_id=org.id, actor=actor, action="credential.issue",
-            target=row.credential_ref, now=now, type=row.credential_type, **replaces,
-            **audit_detail,
-        )  # fmt: skip
-    uow.flush()
+        events.append(
+            (row.credential_ref, {"type": row.credential_type, **replaces, **audit_detail})
+        )
+    audit.record_many(
+        uow, organisation_id=org.id, actor=actor, action="credential.issue", now=now,
+        events=events,
+    )  # fmt: skip
     for plan, row in new_rows:
         if plan.item.replaces:
             _revoke_replaced(uow, org, plan.item.replaces, row, actor=actor, now=now)

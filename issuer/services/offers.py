@@ -66,6 +66,7 @@ from credentials.oid4vci import (
 from credentials.sd_jwt_vc import SD_JWT_VC_TYP
 from qualifications.achievements import KINDS
 from qualifications.catalog import Catalog
+from web_common.bulk import insert_objects
 from web_common.db import UnitOfWork
 from web_common.qr import qr_svg
 from web_common.secrets import KEYED_DIGEST_PREFIX, SecretBox
@@ -255,26 +256,29 @@ def create_offers_many(
         .values(revoked_at=now)
     )
     base = public_base_url.rstrip("/")
-    pending: list[tuple[IssuedCredential, CredentialOffer, str, str]] = []
+    secrets_of: list[tuple[str, str]] = []  # (handle, tx_code) per credential
+    columns: list[dict[str, Any]] = []
     for credential in credentials:
         handle = secrets.token_urlsafe(32)
         tx_code = f"{secrets.randbelow(10**TX_CODE_LENGTH):0{TX_CODE_LENGTH}d}"
-        row = CredentialOffer(
-            organisation_id=org.id,
-            issued_credential_id=credential.id,
-            credential_configuration_id=configuration_id_for(credential.credential_type),
-            handle_hash=_sha256(handle),
-            pre_authorized_code_hash=_sha256(_pre_authorized_code(handle)),
-            tx_code_hash=box.keyed_digest(_TX_CODE_PURPOSE, tx_code),
-            failed_attempts=0,
-            created_at=now,
-            expires_at=now + ttl,
+        secrets_of.append((handle, tx_code))
+        columns.append(
+            {
+                "organisation_id": org.id,
+                "issued_credential_id": credential.id,
+                "credential_configuration_id": configuration_id_for(credential.credential_type),
+                "handle_hash": _sha256(handle),
+                "pre_authorized_code_hash": _sha256(_pre_authorized_code(handle)),
+                "tx_code_hash": box.keyed_digest(_TX_CODE_PURPOSE, tx_code),
+                "failed_attempts": 0,
+                "created_at": now,
+                "expires_at": now + ttl,
+            }
         )
-        pending.append((credential, row, handle, tx_code))
-    uow.session.add_all([row for _, row, _, _ in pending])
-    uow.flush()
+    rows = insert_objects(uow.session, CredentialOffer, columns)  # one INSERT for all
     created = []
-    for credential, row, handle, tx_code in pending:
+    events: list[tuple[str | None, dict[str, Any]]] = []
+    for credential, row, (handle, tx_code) in zip(credentials, rows, secrets_of, strict=True):
         by_reference = base + _offer_path(org, handle)
         created.append(
             CreatedOffer(
@@ -287,11 +291,11 @@ def create_offers_many(
                 credential_configuration_id=row.credential_configuration_id,
             )
         )
-        audit.record(
-            uow, organisation_id=org.id, actor=actor, action="offer.create",
-            target=credential.credential_ref, now=now, offer_id=row.id,
-            expires_at=row.expires_at.isoformat(), **audit_detail,
-        )  # fmt: skip
+        detail = {"offer_id": row.id, "expires_at": row.expires_at.isoformat(), **audit_detail}
+        events.append((credential.credential_ref, detail))
+    audit.record_many(
+        uow, organisation_id=org.id, actor=actor, action="offer.create", now=now, events=events
+    )
     return created
 
 

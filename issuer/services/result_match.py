@@ -25,6 +25,7 @@ from sqlalchemy import or_, select
 
 from credentials.timestamps import parse_datetime_stamp
 from qualifications import Catalog
+from web_common.bulk import among
 from web_common.db import UnitOfWork
 
 from ..db.tables import IssuedCredential, Organisation
@@ -81,8 +82,8 @@ def current_credentials(
             ).where(
                 IssuedCredential.organisation_id == org.id,
                 or_(
-                    IssuedCredential.credential_ref.in_(list(by_ref)),
-                    IssuedCredential.result_key.in_([key for key, _ in chunk]),
+                    among(uow.session, IssuedCredential.credential_ref, list(by_ref)),
+                    among(uow.session, IssuedCredential.result_key, [key for key, _ in chunk]),
                 ),
             )
         )

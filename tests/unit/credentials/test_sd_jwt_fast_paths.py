@@ -62,8 +62,8 @@ def test_a_cached_header_segment_equals_the_fresh_encoding(
 
 
 def test_different_headers_give_different_segments() -> None:
-    base = {"typ": "dc+sd-jwt", "x5c": X5C}
-    variants = [
+    base: dict[str, Any] = {"typ": "dc+sd-jwt", "x5c": X5C}
+    variants: list[dict[str, Any]] = [
         base,
         {"typ": "dc+sd-jwt", "x5c": [X5C[0]]},
         {"typ": "dc+sd-jwt", "x5c": [*X5C[:1], X5C[1] + "C"]},

@@ -18,10 +18,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from credentials import jws
+from credentials.errors import SigningError
 from credentials.jwk import P256KeyPair, _raw_signature, b64url_decode, b64url_encode
 from credentials.jws import json_bytes, parse_compact, sign_compact, verify_compact
 from credentials.sd_jwt import new_disclosure
 from credentials.sd_jwt_issuer import Sd, issue_sd_jwt
+from credentials.sd_jwt_vc import issue_sd_jwt_vc
 
 KEY = P256KeyPair.generate()
 X5C = ["MIIB" + "A" * 3000, "MIIC" + "B" * 3000]
@@ -140,3 +142,11 @@ def test_a_disclosure_is_json_dumps_of_its_contents(
     contents = [salt, value] if name is None else [salt, name, value]
     assert b64url_decode(made.encoded) == json.dumps(contents).encode("ascii")
     assert (made.salt, made.name, made.value) == (salt, name, value)
+
+
+def test_registered_claims_among_the_claims_are_refused_by_name() -> None:
+    with pytest.raises(SigningError, match=r"\['iss', 'sub'\] are parameters"):
+        issue_sd_jwt_vc(
+            vct="https://v.example", iss="https://i.example", claims={"sub": "s", "iss": "x"},
+            signer=KEY, iat=1_700_000_000,
+        )  # fmt: skip

@@ -116,6 +116,26 @@ def _int_bytes(value: int) -> str:
     return b64url_encode(value.to_bytes(_P256_COORDINATE, "big"))
 
 
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
+"""The signature algorithm object, made once (it is immutable; making it cost a µs a sign)."""
+
+
+def _raw_signature(der: bytes) -> bytes:
+    """ECDSA P-256 ``Ecdsa-Sig-Value`` DER (``SEQUENCE { INTEGER r, INTEGER s }``) → the
+    64-byte ``R || S`` of RFC 7518 §3.4. The shape every P-256 signature has (short
+    lengths, integers of at most 32 bytes) is sliced directly; anything else goes through
+    ``cryptography``'s decoder."""
+    size = len(der)
+    if size > 8 and der[0] == 0x30 and der[1] == size - 2 and der[2] == 0x02:
+        r_end = 4 + der[3]
+        if r_end + 2 < size and der[r_end] == 0x02 and der[r_end + 1] == size - r_end - 2:
+            r, s = der[4:r_end].lstrip(b"\0"), der[r_end + 2 :].lstrip(b"\0")
+            if len(r) <= _P256_COORDINATE and len(s) <= _P256_COORDINATE:
+                return r.rjust(_P256_COORDINATE, b"\0") + s.rjust(_P256_COORDINATE, b"\0")
+    big_r, big_s = decode_dss_signature(der)
+    return big_r.to_bytes(_P256_COORDINATE, "big") + big_s.to_bytes(_P256_COORDINATE, "big")
+
+
 @dataclass(frozen=True, slots=True)
 class P256KeyPair:
     """An ECDSA P-256 signing key for ES256."""
@@ -173,9 +193,7 @@ class P256KeyPair:
         return jwk_thumbprint(self.public_jwk)
 
     def sign(self, message: bytes) -> bytes:
-        der = self.private_key.sign(message, ec.ECDSA(hashes.SHA256()))
-        r, s = decode_dss_signature(der)
-        return r.to_bytes(_P256_COORDINATE, "big") + s.to_bytes(_P256_COORDINATE, "big")
+        return _raw_signature(self.private_key.sign(message, _ECDSA_SHA256))
 
 
 @dataclass(frozen=True, slots=True)

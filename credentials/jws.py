@@ -34,6 +34,7 @@ __all__ = [
     "parse_compact",
     "parse_json_object",
     "sign_compact",
+    "sign_encoded",
     "verify_compact",
 ]
 
@@ -112,6 +113,51 @@ class ParsedJws:
     compact: str = field(repr=False)
 
 
+_HEADER_CACHE_SIZE = 256
+_header_segments: dict[tuple[object, ...], str] = {}
+"""Encoded protected headers by content (:func:`_header_key`): an issuer signs every
+credential with the same header, and its ``x5c`` chain makes it some 6 KB of JSON."""
+
+
+def _header_key(
+    alg: str, header: Mapping[str, Any], compact_json: bool, sort_keys: bool
+) -> tuple[object, ...] | None:
+    """A hashable key that determines the encoded header exactly, or None when the header
+    holds values it does not cover (objects, floats: encoded afresh every time). Scalars
+    carry their type, since ``1 == 1.0 == True`` but their JSON differs."""
+    key: list[object] = [alg, compact_json, sort_keys]
+    for name, value in header.items():
+        if name == "alg":
+            continue
+        kind = type(value)
+        if kind is list or kind is tuple:
+            if not all(type(item) is str for item in value):
+                return None
+            key.append((name, list, tuple(value)))
+        elif kind is str or kind is int or kind is bool or value is None:
+            key.append((name, kind, value))
+        else:
+            return None
+    return tuple(key)
+
+
+def _header_segment(
+    alg: str, header: Mapping[str, Any], compact_json: bool, sort_keys: bool
+) -> str:
+    """base64url of the JSON header (``alg`` first, then ``header``'s other members), from
+    the cache when this header was encoded before."""
+    key = _header_key(alg, header, compact_json, sort_keys)
+    segment = _header_segments.get(key) if key is not None else None
+    if segment is None:
+        full_header = {"alg": alg, **{k: v for k, v in header.items() if k != "alg"}}
+        segment = b64url_encode(json_bytes(full_header, compact=compact_json, sort_keys=sort_keys))
+        if key is not None:
+            if len(_header_segments) >= _HEADER_CACHE_SIZE:
+                _header_segments.clear()  # many keys at once: start over, stay bounded
+            _header_segments[key] = segment
+    return segment
+
+
 def sign_compact(
     header: Mapping[str, Any],
     payload: Mapping[str, Any],
@@ -121,13 +167,26 @@ def sign_compact(
     sort_keys: bool = False,
 ) -> str:
     """Sign ``payload``; the header gets ``alg`` of the signer first, then ``header``'s members."""
-    if "alg" in header and header["alg"] != signer.alg:
-        raise JwtFormatError("header alg does not match the signing key")
-    full_header = {"alg": signer.alg, **{k: v for k, v in header.items() if k != "alg"}}
-    head = b64url_encode(json_bytes(full_header, compact=compact_json, sort_keys=sort_keys))
     body_json = payload if isinstance(payload, dict) else dict(payload)
-    body = b64url_encode(json_bytes(body_json, compact=compact_json, sort_keys=sort_keys))
-    signing_input = f"{head}.{body}"
+    body = json_bytes(body_json, compact=compact_json, sort_keys=sort_keys)
+    return sign_encoded(header, body, signer, compact_json=compact_json, sort_keys=sort_keys)
+
+
+def sign_encoded(
+    header: Mapping[str, Any],
+    payload: bytes,
+    signer: JwsSigner,
+    *,
+    compact_json: bool = False,
+    sort_keys: bool = False,
+) -> str:
+    """:func:`sign_compact` for a payload the caller has JSON-encoded already (its bytes are
+    signed as they are); ``compact_json`` and ``sort_keys`` apply to the header."""
+    alg = signer.alg
+    if "alg" in header and header["alg"] != alg:
+        raise JwtFormatError("header alg does not match the signing key")
+    head = _header_segment(alg, header, compact_json, sort_keys)
+    signing_input = f"{head}.{b64url_encode(payload)}"
     signature = signer.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url_encode(signature)}"
 

@@ -23,14 +23,15 @@ of the published vectors.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SigningError
 from .jwk import JwsSigner, b64url_encode
-from .jws import sign_compact
+from .jws import json_bytes, sign_encoded
 from .sd_jwt import (
     ARRAY_ELEMENT_KEY,
     SD_ALG,
@@ -38,6 +39,7 @@ from .sd_jwt import (
     SD_KEY,
     ClaimPath,
     Disclosure,
+    new_disclosure,
     serialize_sd_jwt,
 )
 
@@ -45,6 +47,8 @@ __all__ = ["IssuedSdJwt", "Sd", "issue_sd_jwt", "random_decoy", "random_salt"]
 
 SALT_BYTES = 16
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_PLAIN_DIGEST = re.compile(r"[A-Za-z0-9_-]+")
+"""A digest as RFC 9901 makes them: base64url, JSON-encoded as itself in quotes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,23 +70,14 @@ salts instead of one per salt)."""
 _STREAM_SALT_CHARS = _STREAM_SALT_BYTES * 4 // 3
 
 
-class _SaltStream:
+def _salt_stream() -> Iterator[str]:
     """Salts for one issuance: 144 bits each from the CSPRNG (:func:`secrets.token_bytes`,
-    i.e. ``os.urandom``), drawn and base64url-encoded 32 salts at a time."""
-
-    __slots__ = ("_buffer", "_offset")
-
-    def __init__(self) -> None:
-        self._buffer = ""
-        self._offset = 0
-
-    def __call__(self) -> str:
-        if self._offset >= len(self._buffer):
-            self._buffer = b64url_encode(secrets.token_bytes(_STREAM_SALT_BYTES * 32))
-            self._offset = 0
-        start = self._offset
-        self._offset = start + _STREAM_SALT_CHARS
-        return self._buffer[start : self._offset]
+    i.e. ``os.urandom``), drawn and base64url-encoded 32 salts at a time (one draw for a
+    credential of up to 32 Disclosures)."""
+    while True:
+        buffer = b64url_encode(secrets.token_bytes(_STREAM_SALT_BYTES * 32))
+        for start in range(0, len(buffer), _STREAM_SALT_CHARS):
+            yield buffer[start : start + _STREAM_SALT_CHARS]
 
 
 def random_decoy() -> str:
@@ -105,9 +100,12 @@ class _Concealer:
     decoys: Callable[[ClaimPath], int]
     decoy: Callable[[], str]
     made: list[Disclosure] = field(default_factory=list)
+    plain_digests: bool = True
+    """Every digest is base64url (ours always are; a caller's decoys are checked), so its
+    JSON is itself in quotes."""
 
     def disclose(self, name: str | None, value: Any) -> str:
-        disclosure = Disclosure.create(name, value, salt=self.salt())
+        disclosure = new_disclosure(self.salt(), name, value)
         self.made.append(disclosure)
         return disclosure.digest
 
@@ -128,6 +126,7 @@ class _Concealer:
     def obj(self, value: Mapping[str, Any], path: ClaimPath) -> dict[str, Any]:
         digests: list[str] = []
         visible: dict[str, Any] = {}
+        salt, made = self.salt, self.made
         for key, member in value.items():
             if not isinstance(key, str):
                 raise SigningError("claim names are strings")
@@ -137,12 +136,20 @@ class _Concealer:
                 inner = member.value
                 if type(inner) not in _SCALARS:  # scalars need no walk (most claims)
                     inner = self.value(inner, path, key)
-                digests.append(self.disclose(key, inner))
+                disclosure = new_disclosure(salt(), key, inner)  # disclose(), inlined
+                made.append(disclosure)
+                digests.append(disclosure.digest)
             elif isinstance(member, Sd):
                 digests.append(self.disclose(key, self.value(member.value, path, key)))
             else:
                 visible[key] = self.value(member, path, key)
-        digests.extend(self.decoy() for _ in range(self.decoys(path)))
+        for _ in range(self.decoys(path)):
+            decoy = self.decoy()
+            if self.decoy is not random_decoy and not (
+                type(decoy) is str and _PLAIN_DIGEST.fullmatch(decoy)
+            ):
+                self.plain_digests = False
+            digests.append(decoy)
         return {SD_KEY: sorted(digests), **visible} if digests else visible
 
     def array(self, value: list[Any] | tuple[Any, ...], path: ClaimPath) -> list[Any]:
@@ -154,6 +161,19 @@ class _Concealer:
             else:
                 out.append(self.value(element, path, index))
         return out
+
+
+def _payload_json(payload: dict[str, Any], plain_digests: bool) -> bytes:
+    """``json.dumps(payload)`` byte for byte (what :func:`~credentials.jws.sign_compact`
+    would sign), with the top-level ``_sd`` array of base64url digests written directly:
+    JSON-escaping some 25 digests one by one was a third of the payload's encoding."""
+    digests = payload.get(SD_KEY)
+    if not plain_digests or not digests or len(payload) < 2 or next(iter(payload)) != SD_KEY:
+        return json_bytes(payload)
+    rest = dict(payload)
+    del rest[SD_KEY]
+    head = '{"' + SD_KEY + '": ["' + '", "'.join(digests) + '"], '
+    return head.encode("ascii") + json_bytes(rest)[1:]
 
 
 def issue_sd_jwt(
@@ -174,7 +194,7 @@ def issue_sd_jwt(
     if SD_ALG_KEY in claims:
         raise SigningError("_sd_alg is set by the issuer, not a claim")
     count = decoys if callable(decoys) else (lambda _p, n=decoys: n if not _p else 0)
-    concealer = _Concealer(salt=salt or _SaltStream(), decoys=count, decoy=decoy)
+    concealer = _Concealer(salt=salt or _salt_stream().__next__, decoys=count, decoy=decoy)
     payload = concealer.obj(claims, ())
     payload[SD_ALG_KEY] = SD_ALG
     if holder_jwk is not None:
@@ -183,10 +203,10 @@ def issue_sd_jwt(
         if "d" in holder_jwk:
             raise SigningError("cnf.jwk must be a public key")
         payload["cnf"] = {"jwk": dict(holder_jwk)}
-    issuer_jwt = sign_compact(header or {}, payload, signer)
+    issuer_jwt = sign_encoded(header or {}, _payload_json(payload, concealer.plain_digests), signer)
     disclosures = tuple(concealer.made)
     return IssuedSdJwt(
-        compact=serialize_sd_jwt(issuer_jwt, (d.encoded for d in disclosures)),
+        compact=serialize_sd_jwt(issuer_jwt, [d.encoded for d in disclosures]),
         issuer_jwt=issuer_jwt,
         payload=payload,
         disclosures=disclosures,

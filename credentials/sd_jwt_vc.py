@@ -65,6 +65,8 @@ SD_JWT_VC_TYP = "dc+sd-jwt"
 LEGACY_TYP = "vc+sd-jwt"
 """The media type of drafts before -06; accepted on verification only when asked for."""
 NEVER_DISCLOSABLE = frozenset({"iss", "nbf", "exp", "cnf", "vct", "vct#integrity", "status"})
+_PARAMETERS = NEVER_DISCLOSABLE | {"iat", "sub"}
+"""Registered claims that :func:`issue_sd_jwt_vc` takes as parameters, never in ``claims``."""
 
 StatusLookup = Callable[[StatusReference], int | None]
 """``reference -> status value`` from a fetched and verified Status List Token, or None when
@@ -90,9 +92,9 @@ def issue_sd_jwt_vc(
     decoys: int | Callable[[ClaimPath], int] = 0,
 ) -> IssuedSdJwt:
     """Issue one SD-JWT VC. ``claims`` must not repeat the registered claims above."""
-    clash = (NEVER_DISCLOSABLE | {"iat", "sub"}) & set(claims)
-    if clash:
-        raise SigningError(f"registered claims {sorted(clash)} are parameters, not claims")
+    if not _PARAMETERS.isdisjoint(claims):
+        clash = sorted(_PARAMETERS.intersection(claims))
+        raise SigningError(f"registered claims {clash} are parameters, not claims")
     payload: dict[str, Any] = {"iss": iss, "iat": iat}
     if nbf is not None:
         payload["nbf"] = nbf

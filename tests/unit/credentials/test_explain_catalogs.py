@@ -5,7 +5,9 @@ key it never asks for."""
 from __future__ import annotations
 
 import json
+import tomllib
 from importlib.resources import files
+from pathlib import Path
 from string import Formatter
 
 import pytest
@@ -60,3 +62,16 @@ def test_a_family_sentence_is_asked_for_each_prefix_and_the_families_are_reachab
     # a longer prefix listed after a shorter one it starts with could never match
     for i, prefix in enumerate(FAMILIES):
         assert not any(prefix.startswith(earlier) for earlier in FAMILIES[:i]), prefix
+
+
+def test_a_wheel_carries_the_catalogs() -> None:
+    """``pip install -e .`` reads them from the tree; a wheel only has what package-data
+    names."""
+    root = Path(__file__).resolve().parents[3]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = project["tool"]["setuptools"]["package-data"].get("credentials", [])
+    package = root / "credentials"
+    shipped = {p for pattern in globs for p in package.glob(pattern)}
+    catalogs = set((package / "translations").glob("*.json"))
+    assert catalogs, "no catalogs found"
+    assert catalogs <= shipped, sorted(str(p) for p in catalogs - shipped)

@@ -1,8 +1,9 @@
 """Every code a failed or warning check carries (:attr:`results.CheckResult.code`).
 
 One list, so a page can be checked to word each one (``credentials.explain`` has a Dutch and
-an English sentence for every member; ``tests/unit/credentials/test_explain.py`` iterates
-them) and :func:`results.judge` names only codes that exist. A code that passes a check
+an English sentence for every member, the ``code:<member>`` key of
+``credentials/translations/nl.json`` and ``en.json``; ``tests/unit/credentials/test_explain.py``
+iterates them) and :func:`results.judge` names only codes that exist. A code that passes a check
 (``ok``, ``valid_period``, …) needs no entry: a passed check is worded by its name. Codes stay
 plain strings in a :class:`~credentials.results.CheckResult` (a stored result from before a
 code was added still reads), and a :class:`CheckCode` is one.

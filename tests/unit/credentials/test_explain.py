@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from credentials.check_codes import CheckCode
-from credentials.explain import _EXPLANATIONS, CHECK_NAMES, explain, headline, verdict_text
+from credentials.explain import CATALOGS, CHECK_NAMES, explain, headline, verdict_text
 from credentials.results import (
     _CODES,
     CheckName,
@@ -49,7 +49,9 @@ def test_the_judgement_and_the_explanations_name_only_codes_that_exist() -> None
     known = set(CheckCode)
     judged = {code for _, codes in _CODES for code in codes}
     assert judged <= known, judged - known
-    assert set(_EXPLANATIONS) == known, set(_EXPLANATIONS) ^ known
+    for lang, catalog in CATALOGS.items():
+        worded = {key.removeprefix("code:") for key in catalog if key.startswith("code:")}
+        assert worded == known, (lang, worded ^ known)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -303,3 +303,36 @@ def test_the_production_guide_is_linked_and_names_only_commands_that_exist() -> 
         module, _, field = variable.partition("_")
         known = field.lower() in SETTINGS[module.lower()].model_fields
         assert known or variable in compose_variables, variable
+
+
+def _non_python_files(package: Path) -> set[Path]:
+    return {
+        path
+        for path in package.rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
+    }
+
+
+def test_a_wheel_would_carry_every_template_catalog_and_static_file() -> None:
+    """The Dockerfile installs the tree in editable mode, which reads files where they are; a
+    wheel carries only what ``package-data`` names, so every page template, translation
+    catalog, font and static file of each package must be named there."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    package_data: dict[str, list[str]] = setuptools["package-data"]
+    packages = [ROOT / name.rstrip("*") for name in setuptools["packages"]["find"]["include"]]
+    assert all((package / "__init__.py").is_file() for package in packages), packages
+    checked = 0
+    for package in packages:
+        found = _non_python_files(package)
+        shipped: set[Path] = set()
+        for key, patterns in package_data.items():
+            for pattern in patterns:
+                if key == "*":
+                    shipped |= set(package.rglob(pattern))
+                elif key == package.name:
+                    shipped |= set(package.glob(pattern))
+        assert found <= shipped, sorted(str(p.relative_to(ROOT)) for p in found - shipped)
+        checked += len(found)
+    assert checked > 50  # templates, catalogs, static files and fonts of the three services

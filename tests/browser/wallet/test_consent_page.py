@@ -90,7 +90,10 @@ class WalletServer:
     def __init__(self, app: FastAPI, port: int) -> None:
         self.app = app
         self.base = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        # in this process: leave logging as the tests have it (uvicorn's own log_config and
+        # log_level would reconfigure the process's loggers, silencing uvicorn.access for
+        # every later test; so would access_log=False)
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

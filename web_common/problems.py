@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -172,7 +173,7 @@ def problem_of(request: Request, exc: Exception) -> ProblemError:
         return ProblemError(
             exc.status_code,
             _TITLES.get(exc.status_code, "Error"),
-            str(exc.detail) if exc.detail else None,
+            _http_detail(exc),
             headers=getattr(exc, "headers", None),
         )
     log.exception("unhandled error", extra={"path": request.url.path}, exc_info=exc)
@@ -214,6 +215,17 @@ def install_problem_handlers(
     for exc_type in (ProblemError, RequestValidationError, StarletteHTTPException, *table):
         app.add_exception_handler(exc_type, handle)
     app.add_exception_handler(Exception, handle)
+
+
+def _http_detail(exc: StarletteHTTPException) -> str | None:
+    """The exception's own detail; Starlette's default (the status phrase, "Not Found") says
+    no more than the title, and on a Dutch page it would stand in English."""
+    detail = str(exc.detail) if exc.detail else None
+    try:
+        phrase = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        return detail
+    return None if detail == phrase else detail
 
 
 _TITLES = {

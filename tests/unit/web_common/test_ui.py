@@ -281,3 +281,15 @@ def test_api_routes_and_unknown_paths_negotiate(tmp_path: Path) -> None:
     unknown = client.get("/page/nowhere/at/all")
     assert unknown.headers["content-type"] == "application/problem+json"
     assert "Pagina niet gevonden" in client.get("/page/nowhere/at/all", headers=HTML).text
+
+
+def test_an_unknown_path_is_worded_in_the_page_language_not_starlettes_phrase(
+    tmp_path: Path,
+) -> None:
+    client = TestClient(_marked_app(tmp_path), raise_server_exceptions=False)
+    problem = client.get("/page/nowhere/at/all").json()
+    assert problem["status"] == 404
+    assert "detail" not in problem  # Starlette's "Not Found" says no more than the title
+    page = client.get("/page/nowhere/at/all", headers={**HTML, "Accept-Language": "nl"}).text
+    assert "Deze pagina bestaat niet (meer). Controleer het adres." in page
+    assert "Not Found" not in page

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import math
 import re
 import time
@@ -43,6 +42,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .problems import problem_bytes
 
 __all__ = ["FairGate", "GateRefusedError", "WorkGateMiddleware"]
 
@@ -266,17 +267,14 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 
 
 async def _refuse(scope: Scope, send: Send, refused: GateRefusedError) -> None:
-    title = "Too many requests" if refused.status == 429 else "Service unavailable"
-    body = json.dumps(
-        {
-            "type": "https://w3id.org/mbo-wallet/problems/"
-            + ("too-many-requests" if refused.status == 429 else "busy"),
-            "title": title,
-            "status": refused.status,
-            "detail": refused.detail,
-            "instance": scope.get("path", ""),
-        }
-    ).encode()
+    too_many = refused.status == 429
+    body = problem_bytes(
+        refused.status,
+        "Too many requests" if too_many else "Service unavailable",
+        refused.detail,
+        slug="too-many-requests" if too_many else "busy",
+        instance=scope.get("path", ""),
+    )
     await send(
         {
             "type": "http.response.start",

@@ -268,12 +268,12 @@ def _records_reader(record: Record, optional: bool) -> Reader:
 
 
 def _record_reader(record: Record) -> Callable[[Any, dict[str, Any]], Any]:
-    members = _members_reader(record)
+    fields = _field_readers(record)
     inherit = tuple(record.inherit.items())
     cls = record.cls
 
     def read_record(value: Any, parent: dict[str, Any]) -> Any:
-        kwargs = members(value)
+        kwargs = _read_members(fields, value)
         for attr, source in inherit:
             kwargs[attr] = parent[source]
         return cls(**kwargs)
@@ -281,60 +281,32 @@ def _record_reader(record: Record) -> Callable[[Any, dict[str, Any]], Any]:
     return read_record
 
 
-def _members_reader(record: Record) -> Callable[[Any], dict[str, Any]]:
-    """A function from a record's JSON object to its attributes.
-
-    Generated as straight-line code (one statement per member, as :mod:`dataclasses` does
-    for ``__init__``): a string or integer of the right type is taken inline, anything else
-    goes to the member's reader, which converts it or raises with the member's path.
-    """
-    fields = [
-        (m.name, attr, hint, _reader(hint, default, record))
+def _field_readers(record: Record) -> tuple[tuple[str, str, Reader], ...]:
+    return tuple(
+        (m.name, attr, _reader(hint, default, record))
         for attr, (m, hint, default) in record_fields(record).items()
-    ]
-    slow = [_with_path(name, reader) for name, _, _, reader in fields]
-    lines = [
-        "def read_members(value):",
-        "    if not isinstance(value, Mapping):",
-        "        raise _expected('an object')",
-        "    get = value.get",
-        "    kw = {}",
-    ]
-    for i, (name, attr, hint, _) in enumerate(fields):
-        t, optional = unwrap_optional(hint)
-        lines.append(f"    v = get({name!r}, M)")
-        call = f"slow[{i}](v, kw)"
-        if t in (str, int):
-            fast = f"v if type(v) is {t.__name__} else {call}"
-            if optional:
-                fast = f"None if v is M or v is None else ({fast})"
-        else:
-            fast = call
-        lines.append(f"    kw[{attr!r}] = {fast}")
-    lines.append("    return kw")
-    scope: dict[str, Any] = {"Mapping": Mapping, "_expected": _expected, "M": _MISSING}
-    scope["slow"] = slow
-    exec("\n".join(lines), scope)  # noqa: S102 - our own generated source, no input in it
-    read_members: Callable[[Any], dict[str, Any]] = scope["read_members"]
-    return read_members
+    )
 
 
-def _with_path(name: str, reader: Reader) -> Reader:
-    def read_member(v: Any, kwargs: dict[str, Any]) -> Any:
+def _read_members(fields: tuple[tuple[str, str, Reader], ...], value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _expected("an object")
+    kwargs: dict[str, Any] = {}
+    get = value.get
+    for name, attr, reader in fields:
         try:
-            return reader(v, kwargs)
+            kwargs[attr] = reader(get(name, _MISSING), kwargs)
         except BadValueError as bad:
             if bad.at_record:
                 bad.at_record = False
             else:
                 bad.path.append(f".{name}")
             raise
-
-    return read_member
+    return kwargs
 
 
 _READERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
-_MEMBER_READERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+_FIELD_READERS: dict[type, tuple[tuple[str, str, Reader], ...]] = {}
 
 
 def read(record: Record, value: object, where: str) -> Any:
@@ -347,11 +319,11 @@ def read(record: Record, value: object, where: str) -> Any:
 
 def read_fields(record: Record, value: object, where: str) -> dict[str, Any]:
     """A record's attributes from its JSON object, without building it (the document)."""
-    members = _MEMBER_READERS.get(record.cls)
-    if members is None:
-        members = _MEMBER_READERS[record.cls] = _members_reader(record)
+    fields = _FIELD_READERS.get(record.cls)
+    if fields is None:
+        fields = _FIELD_READERS[record.cls] = _field_readers(record)
     try:
-        return members(value)
+        return _read_members(fields, value)
     except BadValueError as bad:
         raise bad.error(where) from None
 

@@ -1,13 +1,20 @@
 """Honest traffic while attackers arrive: does anything freeze?
 
-    python bench/bench_hostile.py [--seconds 20] [--postgres]
+    python bench/bench_hostile.py [--seconds 20] [--postgres] [--attackers N]
+                                  [--honest-rate 15 | --closed-loop]
 
 Loopback only, bounded in time. Starts a real issuer and a real verifier process (one uvicorn
 worker each; SQLite, or fresh PostgreSQL databases with ``--postgres``), issues an honest
 credential, then runs two phases of ``--seconds`` each:
 
 * **quiet**: ``/healthz`` probes on both services every 50 ms, and honest clients that verify a
-  credential at the verifier, issue one at the issuer and fetch a status list, in a loop;
+  credential at the verifier, issue one at the issuer and fetch a status list, each kind
+  ``--honest-rate`` times a second at fixed times (open loop: the load a school's and its
+  employers' systems put on a service, well below what it can do; a request's time counts
+  from when it was due, so a late one is charged its wait); with ``--closed-loop`` instead
+  one client per kind sending the next request as soon as it has the answer, which fills the
+  machine in the quiet phase already, so that under attack its latency says what share of
+  the service it got rather than how fast it was served;
 * **attack**: the same, while attackers send poison graphs (blank nodes that all point at each
   other) and ``@context`` bombs to the verifier's VC-API and OpenID4VP ``direct_post``, a
   hostile credential to the issuer's VC-API, slow request bodies and wrong or already used
@@ -444,6 +451,37 @@ def attacker_address(number: int) -> str:
 Send = Callable[[httpx.Client], httpx.Response]
 
 
+def paced(
+    until: float,
+    samples: Samples,
+    kind: str,
+    send: Send,
+    rate: float,
+    senders: int = 4,
+) -> list[Callable[[], None]]:
+    """Open-loop load: ``rate`` requests a second at fixed times, whatever the answers, from
+    ``senders`` clients that take turns (as many independent users do). A request's time runs
+    from when it was *due*, so one that had to wait for a sender is charged that wait too (no
+    coordinated omission: a slow server cannot lower its own offered load)."""
+    start = time.monotonic() + 0.05
+    interval = 1.0 / rate
+
+    def sender(number: int) -> None:
+        with httpx.Client(timeout=TIMEOUT) as client:
+            due = start + number * interval
+            while due < until:
+                time.sleep(max(0.0, due - time.monotonic()))
+                started = time.perf_counter() - max(0.0, time.monotonic() - due)
+                try:
+                    answer = str(send(client).status_code)
+                except httpx.HTTPError as exc:
+                    answer = type(exc).__name__
+                samples.record(kind, started, answer)
+                due += senders * interval
+
+    return [partial(sender, number) for number in range(senders)]
+
+
 def run_jobs(jobs: list[Callable[[], None]], seconds: float) -> None:
     threads = [threading.Thread(target=job, daemon=True) for job in jobs]
     for thread in threads:
@@ -452,7 +490,13 @@ def run_jobs(jobs: list[Callable[[], None]], seconds: float) -> None:
         thread.join(timeout=seconds + TIMEOUT + 5)
 
 
-def honest_jobs(sut: System, until: float, samples: Samples) -> list[Callable[[], None]]:
+def honest_jobs(
+    sut: System, until: float, samples: Samples, rate: float | None
+) -> list[Callable[[], None]]:
+    """``/healthz`` probes every 50 ms and the honest kinds: ``rate`` requests a second each
+    (open loop, :func:`paced`), or with ``rate`` None one client per kind sending the next
+    request as soon as the last is answered (closed loop: that fills the machine, so its
+    latency is the share of the service an honest client gets, not how fast it is served)."""
     auth = {"Authorization": f"Bearer {sut.token}"}
     jobs: list[Callable[[], None]] = []
 
@@ -461,21 +505,22 @@ def honest_jobs(sut: System, until: float, samples: Samples) -> list[Callable[[]
 
     every("healthz issuer", lambda c: c.get(f"{sut.issuer}/healthz"), 0.05)
     every("healthz verifier", lambda c: c.get(f"{sut.verifier}/healthz"), 0.05)
-    every(
-        "honest verify",
-        lambda c: c.post(
+    honest: dict[str, Send] = {
+        "honest verify": lambda c: c.post(
             f"{sut.verifier}/credentials/verify", json={"verifiableCredential": sut.honest}
         ),
-    )
-    every(
-        "honest issue",
-        lambda c: c.post(
+        "honest issue": lambda c: c.post(
             f"{sut.issuer}/credentials/issue",
             headers=auth,
             json={"credential": unsigned_credential(sut.did)},
         ),
-    )
-    every("honest status list", lambda c: c.get(sut.status_url))
+        "honest status list": lambda c: c.get(sut.status_url),
+    }
+    for kind, send in honest.items():
+        if rate is None:
+            every(kind, send)
+        else:
+            jobs.extend(paced(until, samples, kind, send, rate))
     return jobs
 
 
@@ -546,7 +591,9 @@ def _attack_process(sut: System, until: float, seconds: float, attackers: int, o
     out.put((dict(samples.times), {k: dict(v) for k, v in samples.answers.items()}, used))
 
 
-def phase(sut: System, seconds: float, attack: bool, attackers: int = 1) -> Samples:
+def phase(
+    sut: System, seconds: float, attack: bool, rate: float | None, attackers: int = 1
+) -> Samples:
     """One phase; the attackers run in a process of their own, so that the honest clients'
     latencies are not the bench's own GIL contention."""
     samples = Samples()
@@ -561,7 +608,7 @@ def phase(sut: System, seconds: float, attack: bool, attackers: int = 1) -> Samp
             target=_attack_process, args=(sut, until, seconds, attackers, results)
         )
         attacker.start()
-    run_jobs(honest_jobs(sut, until, samples), seconds)
+    run_jobs(honest_jobs(sut, until, samples, rate), seconds)
     samples.cpu["honest clients"] = time.process_time() - own_before
     for name, pid in sut.pids.items():
         samples.cpu[name] = cpu_seconds(pid) - services_before[name]
@@ -633,7 +680,19 @@ def main() -> None:
         default=1,
         help="loopback addresses the hostile requests come from (honest ones: 127.0.0.1)",
     )
+    parser.add_argument(
+        "--honest-rate",
+        type=float,
+        default=15.0,
+        help="requests a second of each honest kind, sent at fixed times (open loop)",
+    )
+    parser.add_argument(
+        "--closed-loop",
+        action="store_true",
+        help="instead: one honest client per kind, each sending as fast as it is answered",
+    )
     options = parser.parse_args()
+    rate = None if options.closed_loop else options.honest_rate
     with system(options.postgres) as sut:
         print(
             f"issuer {sut.issuer}, verifier {sut.verifier}, "
@@ -642,8 +701,12 @@ def main() -> None:
             f"{attacker_address(0)}..{attacker_address(options.attackers - 1)}; a slow body's "
             f"budget {SLOW_BODY_BUDGET:g} s"
         )
-        quiet = phase(sut, options.seconds, attack=False)
-        attack = phase(sut, options.seconds, attack=True, attackers=options.attackers)
+        print(
+            "honest load: "
+            + ("closed loop, one client per kind" if rate is None else f"{rate:g}/s per kind")
+        )
+        quiet = phase(sut, options.seconds, attack=False, rate=rate)
+        attack = phase(sut, options.seconds, attack=True, rate=rate, attackers=options.attackers)
         summary(quiet, attack)
         cpu_summary(quiet, attack, options.seconds)
 

@@ -13,6 +13,7 @@ from qualifications import load_catalog
 from web_common.logs import configure_logging
 from web_common.problems import ProblemError, ProblemMapping, budget_exceeded
 from web_common.service import database, install_common
+from web_common.strikes import record_strike
 from web_common.throttle import LoginGuard
 from web_common.ui import install_ui
 
@@ -38,9 +39,11 @@ from .worker import in_process_worker
 
 __all__ = ["ENGINE_PATHS", "create_app"]
 
-ENGINE_PATHS = (r"/credentials/issue$", r"/[^/]+/credential$")
+ENGINE_PATHS = (r"/credentials/issue$", r"/[^/]+/credential$", r"/[^/]+/token$")
 """The API routes that sign documents an API client or wallet sends (VC-API issue,
-OpenID4VCI credential): they pass the fair work gate (:mod:`web_common.work_gate`)."""
+OpenID4VCI credential) or check an offer's codes (OpenID4VCI token): they pass the fair work
+gate (:mod:`web_common.work_gate`), and their hostile refusals are strikes
+(:mod:`web_common.strikes`)."""
 
 
 def _utc_now() -> datetime:
@@ -101,6 +104,7 @@ def create_app(
 
 def _issuance_problem(exc: IssuanceError) -> ProblemError:
     if isinstance(exc, IssuanceBudgetError):
+        record_strike("budget")
         return budget_exceeded(exc.limit, exc.problems[0][1])
     return ProblemError(
         400,

@@ -43,7 +43,8 @@ _NAV = (("/", "Bewijs controleren"), ("/trust", "Erkende uitgevers"))
 _PAGE_BODY_LIMITS = {"/check": 3 * 1024 * 1024, "/trust/import": 1024 * 1024}
 ENGINE_PATHS = (r"/credentials/verify$", r"/presentations/verify$", r"/oid4vp/response/")
 """The API routes that verify what anyone sends: they pass the fair work gate
-(:mod:`web_common.work_gate`). The pages are not gated: a share link's fetch may wait on a
+(:mod:`web_common.work_gate`), and their refusals over a work budget are strikes
+(:mod:`web_common.strikes`). The pages are not gated: a share link's fetch may wait on a
 slow server, and the employer's form should not hold a slot for that."""
 
 

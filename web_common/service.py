@@ -82,6 +82,8 @@ def install_common(
             per_client=settings.work_per_client,
             queue_per_client=max(settings.work_queue_per_client, settings.work_per_client),
             queue_seconds=settings.work_queue_seconds,
+            strike_burst=settings.work_strike_burst,
+            strike_seconds=settings.work_strike_seconds,
         )
         app.state.work_gate = gate
         app.add_middleware(WorkGateMiddleware, gate=gate, paths=engine_paths)

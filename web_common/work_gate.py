@@ -19,7 +19,15 @@ interpreter, and an honest client's request, one thread among them, only its sma
   however many an attacker has queued;
 * **bounded queue**: a client with ``queue_per_client`` requests already waiting or in
   progress gets ``429`` at once (problem+json, ``Retry-After``), and a request that waited
-  ``queue_seconds`` for a slot gets ``503`` (the same), so waiting is never unbounded.
+  ``queue_seconds`` for a slot gets ``503`` (the same), so waiting is never unbounded;
+* **strikes**: a request refused for a reason only a hostile or broken client gives (a
+  document over its work budget, a wrong code: :mod:`web_common.strikes`) is a strike for
+  its client. A client has ``strike_burst`` strikes to spend, and one more each
+  ``strike_seconds``; a client with none left gets its next requests' ``429`` only when it
+  could have one again (at most ``strike_seconds`` later), its body unread and no work done.
+  Holding an answer costs an asyncio timer, not a thread or CPU, so a client that sends
+  refused requests as fast as it can gets one of them worked on every ``strike_seconds``,
+  however many it sends: its load on the service stays what one slow client's is.
 
 The body is read *before* the request queues (under :mod:`web_common.limits`'s size and
 time limits, which sit outside this middleware), so a slow body holds no slot: a slot is
@@ -28,6 +36,8 @@ for work only. Waiting costs no thread and no CPU (an asyncio future on the even
     >>> gate = FairGate(slots=2, per_client=1, queue_per_client=4)
     >>> gate.waiting()
     0
+    >>> gate.penalty("127.0.66.1")  # no strikes: no wait
+    0.0
 """
 
 from __future__ import annotations
@@ -44,6 +54,7 @@ from dataclasses import dataclass, field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .problems import problem_bytes
+from .strikes import recording
 
 __all__ = ["FairGate", "GateRefusedError", "WorkGateMiddleware"]
 
@@ -70,6 +81,14 @@ class _Waiter:
 
 
 @dataclass(slots=True)
+class _Strikes:
+    """A client's strikes left (a token bucket) when last counted, at ``counted``."""
+
+    left: float
+    counted: float
+
+
+@dataclass(slots=True)
 class Pass:
     """One admitted request: give it back with :meth:`FairGate.leave`."""
 
@@ -92,18 +111,30 @@ class FairGate:
         per_client: int,
         queue_per_client: int,
         queue_seconds: float = 10.0,
+        strike_burst: int = 10,
+        strike_seconds: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if slots < 1 or per_client < 1 or queue_per_client < per_client or queue_seconds <= 0:
+        if (
+            slots < 1
+            or per_client < 1
+            or queue_per_client < per_client
+            or queue_seconds <= 0
+            or strike_burst < 1
+            or strike_seconds <= 0
+        ):
             raise ValueError(
-                "slots and per_client are at least 1, queue_per_client at least per_client, "
-                "queue_seconds positive"
+                "slots, per_client and strike_burst are at least 1, queue_per_client at least "
+                "per_client, queue_seconds and strike_seconds positive"
             )
         self.slots = slots
         self.per_client = per_client
         self.queue_per_client = queue_per_client
         self.queue_seconds = queue_seconds
+        self.strike_burst = strike_burst
+        self.strike_seconds = strike_seconds
         self._clock = clock
+        self._strikes: dict[str, _Strikes] = {}
         self._active: Counter[str] = Counter()
         self._queued: Counter[str] = Counter()
         self._waiting: list[_Waiter] = []
@@ -129,6 +160,37 @@ class FairGate:
                 "in progress already; send the next one when one is answered.",
                 1.0,
             )
+
+    def strike(self, client: str) -> None:
+        """Count a strike for ``client`` (see the module text)."""
+        now = self._clock()
+        self._strikes[client] = _Strikes(max(0.0, self._strikes_left(client, now) - 1), now)
+        if len(self._strikes) > _FORGET_AFTER:
+            self._strikes = {
+                c: s for c, s in self._strikes.items() if self._strikes_left(c, now) < 1
+            }
+
+    def penalty(self, client: str) -> float:
+        """Seconds until ``client`` has a strike to spend again (0.0: it has one now)."""
+        left = self._strikes_left(client, self._clock())
+        return 0.0 if left >= 1 else (1 - left) * self.strike_seconds
+
+    def _strikes_left(self, client: str, now: float) -> float:
+        counted = self._strikes.get(client)
+        if counted is None:
+            return float(self.strike_burst)
+        regained = max(0.0, now - counted.counted) / self.strike_seconds
+        return min(float(self.strike_burst), counted.left + regained)
+
+    async def hold_back(self, client: str, seconds: float) -> None:
+        """Keep ``client``'s request waiting ``seconds`` (a place in its queue, no slot)."""
+        self._queued[client] += 1
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self._queued[client] -= 1
+            if self._queued[client] <= 0:
+                del self._queued[client]
 
     async def enter(self, client: str) -> Pass:
         """Wait for a slot as ``client``; :class:`GateRefusedError` when the client has its
@@ -237,6 +299,21 @@ class WorkGateMiddleware:
         except GateRefusedError as refused:
             await _refuse(scope, send, refused)
             return
+        wait = self.gate.penalty(client)
+        if wait > 0:
+            await self.gate.hold_back(client, wait)
+            await _refuse(
+                scope,
+                send,
+                GateRefusedError(
+                    429,
+                    f"This client's last {self.gate.strike_burst} requests of this kind or more "
+                    "were refused (a document over its work budget, a wrong code); it may send "
+                    f"one every {self.gate.strike_seconds:g} s until it sends fewer of those.",
+                    self.gate.penalty(client),
+                ),
+            )
+            return
         # the body first (its size and time limits apply outside): a slot is for work only
         messages: list[Message] = []
         while True:
@@ -250,9 +327,12 @@ class WorkGateMiddleware:
             await _refuse(scope, send, refused)
             return
         try:
-            await self.app(scope, _replay(messages, receive), send)
+            with recording() as record:
+                await self.app(scope, _replay(messages, receive), send)
         finally:
             self.gate.leave(admitted)
+        if record.reasons:  # one strike per request, whatever it did
+            self.gate.strike(client)
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:

@@ -31,6 +31,7 @@ from credentials.oid4vci import (
 )
 from web_common.bodies import body_of_type
 from web_common.problems import ProblemError
+from web_common.strikes import record_strike
 
 from ..deps import BoxDep, CatalogDep, NowDep, SettingsDep, UowDep
 from ..services import offers, system_calls
@@ -172,6 +173,8 @@ def token(
             public_base_url=settings.public_base_url,
         )  # fmt: skip
     except Oid4vciError as exc:
+        if exc.error == "invalid_grant":  # a wrong, used, expired or unknown code
+            record_strike("invalid_grant")
         return _oauth_error(exc, 401 if exc.error == "invalid_client" else 400)
     return JSONResponse(response, headers=NO_STORE)
 

@@ -29,7 +29,15 @@ HEALTH_WITHIN = 3.0  # seconds for each /healthz probe while they are in flight
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def issuer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IssuerProcess]:
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    with issuer_process(tmp_path, url) as process:
+    # all at once from one address and all refused: not queued one by one or held back as a
+    # hostile client's (the work gate and its strikes), so that the requests really meet
+    env = {
+        "ISSUER_WORK_SLOTS": str(CONCURRENT),
+        "ISSUER_WORK_PER_CLIENT": str(CONCURRENT),
+        "ISSUER_WORK_QUEUE_PER_CLIENT": str(CONCURRENT),
+        "ISSUER_WORK_STRIKE_BURST": "1000",
+    }
+    with issuer_process(tmp_path, url, extra_env=env) as process:
         yield process
 
 

@@ -18,6 +18,7 @@ from qualifications.catalog import Catalog
 from web_common.limits import BodyTooLargeError
 from web_common.problems import ProblemError
 from web_common.qr import qr_svg
+from web_common.strikes import record_strike
 
 from ..db.request_tables import PresentationRequest
 from ..deps import (
@@ -36,6 +37,7 @@ from ..services import use_cases
 from ..services.presentation_requests import (
     HAIP,
     SAME_DEVICE,
+    OverBudgetAnswerError,
     RequestError,
     WalletDeclinedError,
     link_for,
@@ -248,6 +250,8 @@ def direct_post(
     except WalletDeclinedError:
         return JSONResponse({}, headers=_NO_STORE)  # processed (§8.2); the request stays open
     except RequestError as exc:  # its count of refused replays is kept
+        if isinstance(exc, OverBudgetAnswerError):
+            record_strike("budget")
         return _oauth_error(exc)
     target = f"{settings.public_base_url}/requests/{request_id}"
     if received.response_code is not None:

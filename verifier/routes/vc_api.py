@@ -49,6 +49,7 @@ from credentials.budget import exceeded_limit
 from credentials.results import CheckName, CheckResult, Outcome
 from web_common.bodies import body_of_type
 from web_common.problems import ProblemError, budget_exceeded
+from web_common.strikes import record_strike
 
 from ..deps import FetcherDep, NowDep, ResolverDep, ResourceFetcherDep, SdJwtDep, UowDep
 from ..services.checking import (
@@ -161,6 +162,7 @@ def refuse_over_budget(report: Report) -> None:
     budget: a hostile document, not a verdict on a credential."""
     failure = report.budget_failure
     if failure is not None:
+        record_strike("budget")
         raise budget_exceeded(exceeded_limit(failure.code) or "", failure.detail)
 
 

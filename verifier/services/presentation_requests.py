@@ -75,6 +75,7 @@ __all__ = [
     "PROFILES",
     "SAME_DEVICE",
     "CreatedRequest",
+    "OverBudgetAnswerError",
     "Received",
     "RequestError",
     "WalletDeclinedError",
@@ -110,6 +111,14 @@ class RequestError(ValueError):
         super().__init__(detail)
         self.oauth_error = oauth_error
         self.status = status
+
+
+class OverBudgetAnswerError(RequestError):
+    """The answer is over a work budget (``credentials.budget``): a hostile answer, not a
+    verdict, refused without using up the request."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("invalid_request", detail)
 
 
 class WalletDeclinedError(RequestError):
@@ -511,8 +520,7 @@ def _check_answer(
             reports.append(report)
     over = next((r.budget_failure for r in reports if r.budget_failure is not None), None)
     if over is not None:
-        # A hostile answer, not a verdict: refused without using up the request.
-        raise RequestError("invalid_request", over.detail)
+        raise OverBudgetAnswerError(over.detail)
     for report in reports:
         if not _bound_to_request(report):
             # Not this holder's answer to this request (no presentation, a bad proof, another

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -12,6 +13,7 @@ import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
+from web_common.strikes import record_strike
 from web_common.work_gate import FairGate, GateRefusedError, WorkGateMiddleware
 
 
@@ -212,3 +214,99 @@ def test_the_middleware_replays_the_body_and_refuses_a_full_queue_with_problem_j
     assert json.loads(refused.content)["status"] == 429
     assert ungated.status_code == 200
     assert active == 0
+
+
+# --- strikes ----------------------------------------------------------------------------------
+
+
+def test_a_client_spends_its_burst_of_strikes_then_regains_one_per_strike_seconds() -> None:
+    clock = Clock()
+    gate = FairGate(
+        slots=1, per_client=1, queue_per_client=2, strike_burst=3, strike_seconds=2.0, clock=clock
+    )
+    for _ in range(2):
+        gate.strike("attacker")
+        assert gate.penalty("attacker") == 0.0  # strikes left
+    gate.strike("attacker")
+    assert gate.penalty("attacker") == pytest.approx(2.0)  # none left: one more in 2 s
+    assert gate.penalty("honest") == 0.0  # per client
+    clock.now += 1.5
+    assert gate.penalty("attacker") == pytest.approx(0.5)
+    clock.now += 0.5
+    assert gate.penalty("attacker") == 0.0
+    gate.strike("attacker")  # the regained one spent at once: 2 s again
+    assert gate.penalty("attacker") == pytest.approx(2.0)
+    clock.now += 60
+    for _ in range(2):  # the whole burst is back after a quiet minute, and no more than that
+        gate.strike("attacker")
+    assert gate.penalty("attacker") == 0.0
+    gate.strike("attacker")
+    assert gate.penalty("attacker") > 0
+
+
+def test_strike_settings_that_cannot_work_are_refused() -> None:
+    with pytest.raises(ValueError, match="strike_burst"):
+        FairGate(slots=1, per_client=1, queue_per_client=1, strike_burst=0)
+    with pytest.raises(ValueError, match="strike_seconds"):
+        FairGate(slots=1, per_client=1, queue_per_client=1, strike_seconds=0)
+
+
+def _striking_app(seen: list[bytes]) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """Reads the body; ``/hostile`` records a strike from a worker thread (as a plain ``def``
+    route runs), ``/verdict`` answers 400 without one."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        message = await receive()
+        seen.append(message.get("body", b""))
+        status = 400
+        if scope["path"] == "/hostile":
+            status = 422
+            await asyncio.to_thread(record_strike, "budget")
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+def test_a_client_out_of_strikes_gets_429_late_with_its_body_unread_and_others_are_served() -> None:
+    async def scenario() -> tuple[list[int], float, httpx.Response, list[int], list[bytes]]:
+        seen: list[bytes] = []
+        gate = FairGate(
+            slots=1, per_client=1, queue_per_client=2, strike_burst=2, strike_seconds=0.3
+        )
+        app = WorkGateMiddleware(_striking_app(seen), gate=gate, paths=[r"/"])
+
+        def client_at(address: str) -> httpx.AsyncClient:
+            transport = httpx.ASGITransport(app=app, client=(address, 1234))
+            return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+        async with client_at("192.0.2.66") as attacker, client_at("192.0.2.1") as honest:
+            burst = [(await attacker.post("/hostile", content=b"a")).status_code for _ in range(2)]
+            started = time.monotonic()
+            held = await attacker.post("/hostile", content=b"unread")
+            waited = time.monotonic() - started
+            others = [(await honest.post("/hostile", content=b"h")).status_code]
+            verdicts = [(await attacker.post("/verdict", content=b"v")).status_code]
+        return burst, waited, held, others + verdicts, seen
+
+    burst, waited, held, others, seen = run(scenario)
+    assert burst == [422, 422]
+    assert held.status_code == 429
+    assert held.headers["content-type"] == "application/problem+json"
+    assert int(held.headers["retry-after"]) >= 1
+    assert "refused" in json.loads(held.content)["detail"]
+    assert 0.2 < waited < 1.0  # answered when the client may send again, not at once
+    assert b"unread" not in seen
+    # the honest client has its own strikes; after the wait the attacker has one again
+    assert others == [422, 400]
+
+
+def test_a_verdict_is_not_a_strike() -> None:
+    async def scenario() -> list[int]:
+        gate = FairGate(slots=1, per_client=1, queue_per_client=2, strike_burst=1)
+        app = WorkGateMiddleware(_striking_app([]), gate=gate, paths=[r"/"])
+        transport = httpx.ASGITransport(app=app, client=("192.0.2.1", 1234))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return [(await client.post("/verdict", content=b"v")).status_code for _ in range(5)]
+
+    assert run(scenario) == [400] * 5

@@ -1,6 +1,7 @@
 """Real service processes for cross-process tests: ``free_port``, ``serve`` (start a
-process and wait for its ``/healthz``), and ready-made issuer (``python -m issuer``) and wallet
-(uvicorn) processes, each on a free 127.0.0.1 port with its own temporary SQLite database.
+process and wait for its ``/healthz``), and ready-made issuer (``python -m issuer``), wallet
+(``python -m wallet``) and verifier (uvicorn) processes, each on a free 127.0.0.1 port with
+its own temporary SQLite database.
 
 The issuer's public URL uses ``localhost`` (did:web refuses IP addresses); the wallet
 allow-lists exactly that ``host:port`` for plain http and loopback.
@@ -221,3 +222,27 @@ def wallet_process(
     )
     with serve(code, env, port, tmp_path / "wallet.log"):
         yield base
+
+
+@contextmanager
+def verifier_process(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """The verifier as a process (uvicorn on ``create_app()``); yields its base URL."""
+    from web_common.migrations import upgrade
+
+    port = free_port()
+    database_url = f"sqlite:///{tmp_path / 'verifier.db'}"
+    upgrade("verifier", database_url)
+    env = {
+        "VERIFIER_ENVIRONMENT": "test",
+        "VERIFIER_DATABASE_URL": database_url,
+        "VERIFIER_PUBLIC_BASE_URL": f"http://localhost:{port}",
+        "VERIFIER_LOG_JSON": "false",
+        "VERIFIER_LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
+    }
+    code = (
+        "import uvicorn; from verifier.app import create_app; "
+        f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
+    )
+    with serve(code, env, port, tmp_path / "verifier.log"):
+        yield f"http://127.0.0.1:{port}"

@@ -21,7 +21,7 @@ from credentials.keys import Ed25519KeyPair
 from tests.hostile import poison_credential
 from tests.vc11 import v11_credential
 
-from ..processes import IssuerProcess, free_port, issuer_process, serve
+from ..processes import IssuerProcess, issuer_process, verifier_process
 from .test_issuer_stays_responsive import GRANT, _pre_authorized_code
 
 BURST = 3
@@ -80,26 +80,12 @@ def test_wrong_codes_from_one_client_are_held_back_and_a_learner_still_gets_a_to
 
 @pytest.fixture
 def verifier(tmp_path: Path) -> Iterator[str]:
-    from web_common.migrations import upgrade
-
-    port = free_port()
-    database_url = f"sqlite:///{tmp_path / 'verifier.db'}"
-    upgrade("verifier", database_url)
     env = {
-        "VERIFIER_ENVIRONMENT": "test",
-        "VERIFIER_DATABASE_URL": database_url,
-        "VERIFIER_PUBLIC_BASE_URL": f"http://localhost:{port}",
-        "VERIFIER_LOG_JSON": "false",
-        "VERIFIER_LOG_LEVEL": "WARNING",
         "VERIFIER_WORK_STRIKE_BURST": str(BURST),
         "VERIFIER_WORK_STRIKE_SECONDS": str(STRIKE_SECONDS),
     }
-    code = (
-        "import uvicorn; from verifier.app import create_app; "
-        f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
-    )
-    with serve(code, env, port, tmp_path / "verifier.log"):
-        yield f"http://127.0.0.1:{port}"
+    with verifier_process(tmp_path, env) as base:
+        yield base
 
 
 def _forged(key: Ed25519KeyPair) -> dict[str, object]:

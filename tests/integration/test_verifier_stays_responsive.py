@@ -15,7 +15,7 @@ from threading import Thread
 import httpx
 import pytest
 
-from ..processes import free_port, serve
+from ..processes import verifier_process
 from .test_issuer_stays_responsive import HEALTH_WITHIN, HealthProbe
 
 SLOW = 3.0  # seconds the share link's server takes (below the verifier's 5 s fetch timeout)
@@ -50,25 +50,8 @@ def slow_server() -> Iterator[str]:
 
 @pytest.fixture
 def verifier(tmp_path: Path, slow_server: str) -> Iterator[str]:
-    from web_common.migrations import upgrade
-
-    port = free_port()
-    database_url = f"sqlite:///{tmp_path / 'verifier.db'}"
-    upgrade("verifier", database_url)
-    env = {
-        "VERIFIER_ENVIRONMENT": "test",
-        "VERIFIER_DATABASE_URL": database_url,
-        "VERIFIER_PUBLIC_BASE_URL": f"http://localhost:{port}",
-        "VERIFIER_LOG_JSON": "false",
-        "VERIFIER_LOG_LEVEL": "WARNING",
-        "VERIFIER_DEV_ALLOW_HOSTS": f'["{slow_server}"]',
-    }
-    code = (
-        "import uvicorn; from verifier.app import create_app; "
-        f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_level='warning')"
-    )
-    with serve(code, env, port, tmp_path / "verifier.log"):
-        yield f"http://127.0.0.1:{port}"
+    with verifier_process(tmp_path, {"VERIFIER_DEV_ALLOW_HOSTS": f'["{slow_server}"]'}) as base:
+        yield base
 
 
 def _submit(base: str, share: str) -> tuple[float, httpx.Response]:

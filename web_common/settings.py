@@ -71,7 +71,7 @@ class ServiceSettings(BaseSettings):
     """Requests one client may have waiting or in progress; the next is answered 429."""
     work_queue_seconds: float = Field(default=10.0, gt=0)
     """How long a request may wait for a slot; longer: 503 with ``Retry-After``."""
-    work_strike_burst: int = Field(default=5, ge=1)
+    work_strike_burst: int = Field(default=10, ge=1)
     """Requests one client may have refused as hostile (over a work budget, a wrong code) in
     a row before the gate holds back its next ones (:mod:`web_common.strikes`)."""
     work_strike_seconds: float = Field(default=2.0, gt=0)

@@ -111,7 +111,7 @@ class FairGate:
         per_client: int,
         queue_per_client: int,
         queue_seconds: float = 10.0,
-        strike_burst: int = 5,
+        strike_burst: int = 10,
         strike_seconds: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

@@ -188,9 +188,7 @@ class FairGate:
         try:
             await asyncio.sleep(seconds)
         finally:
-            self._queued[client] -= 1
-            if self._queued[client] <= 0:
-                del self._queued[client]
+            _take_one(self._queued, client)
 
     async def enter(self, client: str) -> Pass:
         """Wait for a slot as ``client``; :class:`GateRefusedError` when the client has its
@@ -225,9 +223,7 @@ class FairGate:
         if admitted.left:
             return
         admitted.left = True
-        self._active[admitted.client] -= 1
-        if self._active[admitted.client] <= 0:
-            del self._active[admitted.client]
+        _take_one(self._active, admitted.client)
         held = max(0.0, self._clock() - admitted.since)
         self._finish[admitted.client] = max(
             self._finish.get(admitted.client, 0.0), admitted.start_tag + held
@@ -253,9 +249,7 @@ class FairGate:
     def _drop(self, waiter: _Waiter) -> None:
         if waiter in self._waiting:
             self._waiting.remove(waiter)
-            self._queued[waiter.client] -= 1
-            if self._queued[waiter.client] <= 0:
-                del self._queued[waiter.client]
+            _take_one(self._queued, waiter.client)
 
     def _hand_over(self) -> None:
         """Grant free slots to the eligible waiters with the lowest start tags."""
@@ -271,6 +265,13 @@ class FairGate:
         if len(self._finish) > _FORGET_AFTER:
             now = self._virtual_time
             self._finish = {c: f for c, f in self._finish.items() if f > now}
+
+
+def _take_one(counts: Counter[str], client: str) -> None:
+    """One fewer for ``client``, forgetting it at zero (so the counters stay small)."""
+    counts[client] -= 1
+    if counts[client] <= 0:
+        del counts[client]
 
 
 class WorkGateMiddleware:
